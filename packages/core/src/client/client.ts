@@ -1,0 +1,344 @@
+/**
+ * The client: starts runs and reads, signals, cancels, retries and resumes them. It needs only a
+ * store, so any process can drive runs that workers elsewhere execute. `engine.client` also starts
+ * runs eagerly on its own engine.
+ */
+import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
+import { PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
+import { isTerminalStatus, type JournalEntry, type NewRun, type RunFilter, type RunRecord, type RunStatus, type StoredError } from '../store/records.js';
+import type { Store, WriteResult } from '../store/store.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { uuidv7, isValidRunId } from '../util/ids.js';
+import type { AnyWorkflow, Workflow } from '../workflow/workflow.js';
+import { isWorkflow } from '../workflow/workflow.js';
+import { fromStoredError, toStoredError } from '../engine/stored-errors.js';
+import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry.js';
+
+/** What the client needs of a local engine for eager starts. */
+interface EagerEngine {
+  tryEagerStart(run: NewRun, workflow: AnyWorkflow): Promise<WriteResult> | undefined;
+  notifyCancel(runId: string): void;
+}
+
+export interface ClientOptions {
+  store: Store;
+  clock?: Clock;
+  codec?: PayloadCodec;
+  /** Known workflows: starting one by name validates its input and records its current version. */
+  workflows?: WorkflowList | WorkflowRegistry;
+  /** @internal set by Engine for eager starts. */
+  engine?: EagerEngine;
+}
+
+export interface StartOptions {
+  /** The run id, also its idempotency key: starting with an id that exists returns that run. */
+  id?: string;
+  priority?: number;
+  queue?: string;
+}
+
+export interface RunHandle<O = unknown> {
+  readonly id: string;
+  /** False when a run with this id already existed (idempotent start). */
+  readonly created: boolean;
+  /** Waits for the run to end; returns its output or throws its error. */
+  result(options?: ResultOptions): Promise<O>;
+}
+
+export interface ResultOptions {
+  /** Give up waiting (BATON_TIMEOUT) after this many ms of real time. */
+  timeoutMs?: number;
+}
+
+export interface RunError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+/** A run as clients see it: payloads decoded, times as Dates. */
+export interface RunInfo {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  input: unknown;
+  output?: unknown;
+  error?: RunError;
+  progress?: unknown;
+  queue: string;
+  priority: number;
+  parentId?: string;
+  continuedFrom?: string;
+  continuedTo?: string;
+  cancelRequested: boolean;
+  compensating: boolean;
+  wakeAt?: Date;
+  waitingFor?: { signals: string[]; children: string[] };
+  claims: number;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt?: Date;
+  endedAt?: Date;
+}
+
+export interface JournalEntryInfo {
+  seq: number;
+  kind: JournalEntry['kind'];
+  name: string;
+  status: JournalEntry['status'];
+  output?: unknown;
+  error?: RunError;
+  attempts: number;
+  startedAt: Date;
+  endedAt: Date;
+  durationMs: number;
+  compensates?: number;
+}
+
+export interface ListOptions extends Omit<RunFilter, 'createdAfter' | 'createdBefore'> {
+  createdAfter?: Date | number;
+  createdBefore?: Date | number;
+}
+
+export class Client {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #codec: PayloadCodec;
+  readonly #workflows: WorkflowRegistry;
+  readonly #engine: EagerEngine | undefined;
+
+  constructor(options: ClientOptions) {
+    this.#store = options.store;
+    this.#clock = options.clock ?? systemClock;
+    this.#codec = options.codec ?? defaultPayloadCodec;
+    this.#workflows = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
+    this.#engine = options.engine;
+  }
+
+  /**
+   * Starts a run. With a workflow object (or a known name) the input is validated first: invalid
+   * input throws BATON_INVALID_INPUT and no run is created. With an unknown name the run is created
+   * as given and the worker that picks it up validates it.
+   */
+  async start<I, O>(workflow: Workflow<I, O>, input: I, options?: StartOptions): Promise<RunHandle<O>>;
+  async start<O = unknown>(workflow: string, input?: unknown, options?: StartOptions): Promise<RunHandle<O>>;
+  async start(workflowOrName: AnyWorkflow | string, input?: unknown, options: StartOptions = {}): Promise<RunHandle<unknown>> {
+    const workflow = isWorkflow(workflowOrName) ? workflowOrName : this.#workflows.get(String(workflowOrName));
+    const name = isWorkflow(workflowOrName) ? workflowOrName.name : String(workflowOrName);
+    if (typeof name !== 'string' || name.length === 0) throw invalidArgument('start() needs a workflow or a workflow name.');
+    if (options.id !== undefined && !isValidRunId(options.id)) {
+      throw invalidArgument(`Invalid run id ${JSON.stringify(options.id)}: use 1-200 letters, digits and . _ : @ / - (starting with a letter or digit).`);
+    }
+    let value = input;
+    const schema = workflow?.options.input;
+    if (schema !== undefined) {
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
+        throw new BatonError(ErrorCode.InvalidInput, `Invalid input for workflow '${name}': ${issues.join('; ')}. No run was created; fix the input and start again.`, {
+          retryable: false,
+          details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+        });
+      }
+      value = parsed.data;
+    }
+    const payload = this.#codec.encode(value, `input of workflow '${name}'`);
+    const priority = options.priority ?? workflow?.options.priority ?? 0;
+    if (!Number.isInteger(priority)) throw invalidArgument(`priority must be an integer, not ${String(priority)}.`);
+    const run: NewRun = {
+      id: options.id ?? uuidv7(this.#clock.now()),
+      workflow: name,
+      version: workflow?.version ?? '',
+      input: payload,
+      queue: options.queue ?? workflow?.options.queue ?? 'default',
+      priority,
+    };
+    if (this.#engine !== undefined && workflow !== undefined) {
+      const exists = options.id === undefined ? undefined : await this.#store.getRun(options.id);
+      if (exists === undefined) {
+        const eager = this.#engine.tryEagerStart(run, workflow);
+        if (eager !== undefined) {
+          const result = await eager;
+          if (result.ok) return this.#handle(run.id, true);
+          return this.#handle(run.id, false);
+        }
+      } else {
+        return this.#handle(exists.id, false);
+      }
+    }
+    const { run: stored, created } = await this.#store.createRun(run, this.#clock.now());
+    return this.#handle(stored.id, created);
+  }
+
+  #handle(id: string, created: boolean): RunHandle<unknown> {
+    return { id, created, result: (options?: ResultOptions) => this.result(id, options) };
+  }
+
+  /**
+   * Waits until the run ends and returns its output (following continueAsNew to the last run), or
+   * throws its error: BATON_CANCELLED for a cancelled run, the run's own error for a failed one.
+   */
+  async result<O = unknown>(runId: string, options: ResultOptions = {}): Promise<O> {
+    const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+    let id = runId;
+    let delay = 2;
+    for (;;) {
+      const run = await this.#store.getRun(id);
+      if (run === undefined) throw notFound(id);
+      if (run.status === 'completed' && run.continuedTo !== undefined) {
+        id = run.continuedTo;
+        continue;
+      }
+      if (isTerminalStatus(run.status)) {
+        if (run.status === 'completed') return this.#codec.decode(run.output) as O;
+        throw this.#runError(run);
+      }
+      if (deadline !== undefined && Date.now() >= deadline) {
+        throw new BatonError(ErrorCode.Timeout, `Run ${id} did not end within ${options.timeoutMs} ms (it is ${run.status}). Wait longer or check its journal.`, { runId: id });
+      }
+      await this.#waitForChange(id, delay, deadline);
+      delay = Math.min(delay * 2, 250);
+    }
+  }
+
+  #waitForChange(runId: string, delay: number, deadline: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let unsubscribe: (() => void) | undefined;
+      const wait = deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now()));
+      const timer = setTimeout(done, wait);
+      function done(): void {
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve();
+      }
+      if (this.#store.capabilities.localNotifications) {
+        unsubscribe = this.#store.subscribe((hint) => {
+          if (hint.type === 'finished' && hint.runId === runId) done();
+        });
+      }
+    });
+  }
+
+  #runError(run: RunRecord): Error {
+    const error = fromStoredError(this.#codec, run.error ?? (run.status === 'cancelled' ? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${run.id} was cancelled.` } : undefined));
+    if (isBatonError(error)) return error;
+    return new BatonError(ErrorCode.WorkflowError, `Run ${run.id} of '${run.workflow}' ${run.status}: ${error.message}`, { runId: run.id, retryable: false, cause: error });
+  }
+
+  async get(runId: string): Promise<RunInfo | undefined> {
+    const run = await this.#store.getRun(runId);
+    return run === undefined ? undefined : this.#info(run);
+  }
+
+  async list(options: ListOptions = {}): Promise<{ runs: RunInfo[]; nextCursor?: string }> {
+    const filter: RunFilter = { ...options } as RunFilter;
+    if (options.createdAfter !== undefined) filter.createdAfter = toTime(options.createdAfter);
+    if (options.createdBefore !== undefined) filter.createdBefore = toTime(options.createdBefore);
+    const page = await this.#store.listRuns(filter);
+    const out: { runs: RunInfo[]; nextCursor?: string } = { runs: page.runs.map((r) => this.#info(r)) };
+    if (page.nextCursor !== undefined) out.nextCursor = page.nextCursor;
+    return out;
+  }
+
+  async journal(runId: string): Promise<JournalEntryInfo[]> {
+    const run = await this.#store.getRun(runId);
+    if (run === undefined) throw notFound(runId);
+    const entries = await this.#store.getJournal(runId);
+    return entries.map((e) => {
+      const info: JournalEntryInfo = {
+        seq: e.seq,
+        kind: e.kind,
+        name: e.name,
+        status: e.status,
+        attempts: e.attempts,
+        startedAt: new Date(e.startedAt),
+        endedAt: new Date(e.endedAt),
+        durationMs: e.endedAt - e.startedAt,
+      };
+      if (e.output !== undefined) info.output = this.#safeDecode(e.output);
+      if (e.error !== undefined) info.error = plainError(e.error);
+      if (e.compensates !== undefined) info.compensates = e.compensates;
+      return info;
+    });
+  }
+
+  /** Sends a signal; it is kept until the run consumes it. */
+  async signal(runId: string, name: string, data?: unknown): Promise<void> {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw invalidArgument('A signal needs a name of 1-200 characters.');
+    const payload = this.#codec.encode(data, `signal '${name}' for run ${runId}`);
+    await this.#store.sendSignal(runId, name, payload, this.#clock.now());
+  }
+
+  /** Cancels a run: its running step is aborted, its waits end, its compensations run. */
+  async cancel(runId: string, reason?: string): Promise<RunInfo> {
+    const error = new BatonError(ErrorCode.Cancelled, reason === undefined ? `Run ${runId} was cancelled.` : `Run ${runId} was cancelled: ${reason}`, { runId, retryable: false });
+    const run = await this.#store.requestCancel(runId, this.#clock.now(), toStoredError(this.#codec, error));
+    this.#engine?.notifyCancel(runId);
+    return this.#info(run);
+  }
+
+  /** Runs a failed run again from its failed step; completed steps are not run again. */
+  async retry(runId: string): Promise<RunInfo> {
+    return this.#info(await this.#store.requeue(runId, 'retry', this.#clock.now()));
+  }
+
+  /** Continues a failed run with its journal as it is (after fixing a non-determinism, say). */
+  async resume(runId: string): Promise<RunInfo> {
+    return this.#info(await this.#store.requeue(runId, 'resume', this.#clock.now()));
+  }
+
+  #safeDecode(text: string | undefined): unknown {
+    try {
+      return this.#codec.decode(text);
+    } catch {
+      return text;
+    }
+  }
+
+  #info(run: RunRecord): RunInfo {
+    const info: RunInfo = {
+      id: run.id,
+      workflow: run.workflow,
+      version: run.version,
+      status: run.status,
+      input: this.#safeDecode(run.input),
+      queue: run.queue,
+      priority: run.priority,
+      cancelRequested: run.cancelRequested,
+      compensating: run.phase === 'compensating',
+      claims: run.claims,
+      createdAt: new Date(run.createdAt),
+      updatedAt: new Date(run.updatedAt),
+    };
+    if (run.output !== undefined) info.output = this.#safeDecode(run.output);
+    if (run.error !== undefined) info.error = plainError(run.error);
+    if (run.progress !== undefined) info.progress = this.#safeDecode(run.progress);
+    if (run.parentId !== undefined) info.parentId = run.parentId;
+    if (run.continuedFrom !== undefined) info.continuedFrom = run.continuedFrom;
+    if (run.continuedTo !== undefined) info.continuedTo = run.continuedTo;
+    if (run.wakeAt !== undefined && run.status === 'waiting') info.wakeAt = new Date(run.wakeAt);
+    if (run.waits !== undefined && run.status === 'waiting') info.waitingFor = { signals: run.waits.signals, children: run.waits.children };
+    if (run.startedAt !== undefined) info.startedAt = new Date(run.startedAt);
+    if (run.endedAt !== undefined) info.endedAt = new Date(run.endedAt);
+    return info;
+  }
+}
+
+function plainError(e: StoredError): RunError {
+  const out: RunError = { name: e.name, message: e.message };
+  if (e.code !== undefined) out.code = e.code;
+  return out;
+}
+
+function toTime(value: Date | number): number {
+  return typeof value === 'number' ? value : value.getTime();
+}
+
+function invalidArgument(message: string): BatonError {
+  return new BatonError(ErrorCode.InvalidArgument, message, { retryable: false });
+}
+
+export function notFound(runId: string): BatonError {
+  return new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
+}

@@ -1,0 +1,311 @@
+/**
+ * The engine: claims ready runs from the store, executes them (RunExecution), keeps their leases,
+ * wakes waiting runs when they are due, and commits their writes in groups.
+ */
+import { BatonError, ErrorCode } from '../errors/errors.js';
+import { PayloadCodec } from '../payload/payload-codec.js';
+import { resolveRetryPolicy, type RetryPolicy } from '../retry/retry-policy.js';
+import type { NewRun, RunRecord } from '../store/records.js';
+import type { ClaimedRun, Store, StoreHint, WriteResult } from '../store/store.js';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
+import { uuidv7, seededRandom } from '../util/ids.js';
+import type { AnyWorkflow } from '../workflow/workflow.js';
+import { Client } from '../client/client.js';
+import type { Durability, ExecutionEnvironment } from './engine-internals.js';
+import { defaultLogger, type Logger } from './logger.js';
+import { RunExecution } from './run-execution.js';
+import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
+import { WriteBatcher } from './write-batcher.js';
+
+export interface EngineOptions {
+  store: Store;
+  /** Workflows this engine runs: an array, or a module namespace whose exported workflows are taken. */
+  workflows?: WorkflowList;
+  /** Runs executed at once. Default 100. */
+  concurrency?: number;
+  clock?: Clock;
+  /** Lease length; a run whose worker stops renewing is taken over after this long. Default 30 s. */
+  leaseMs?: number;
+  /** How often the store is polled for runs made ready elsewhere (other processes). Default 500 ms. */
+  pollIntervalMs?: number;
+  /** See Durability. Default 'strict'. */
+  durability?: Durability;
+  /** Default retry policy of steps. */
+  retry?: RetryPolicy;
+  /** Largest encoded payload, in bytes. Default 2 MiB. */
+  maxPayloadBytes?: number;
+  /** Retry back-offs up to this long wait in memory; longer ones suspend the run. Default 5 s. */
+  inMemoryBackoffMs?: number;
+  /** How long `stop()` lets running runs finish before releasing them. Default 10 s. */
+  shutdownTimeoutMs?: number;
+  logger?: Logger;
+  /** Names this engine in leases. Default: host, pid and a random suffix. */
+  id?: string;
+  /** Seed of the jitter random source (for reproducible tests). */
+  seed?: number;
+}
+
+export class Engine {
+  readonly store: Store;
+  readonly client: Client;
+  readonly id: string;
+  readonly clock: Clock;
+  readonly workflows: WorkflowRegistry;
+
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #pollIntervalMs: number;
+  readonly #shutdownTimeoutMs: number;
+  readonly #batcher: WriteBatcher;
+  readonly #env: ExecutionEnvironment;
+  readonly #logger: Logger;
+  readonly #executions = new Map<string, RunExecution>();
+  /** Eagerly started runs whose creation is not committed yet (their leases cannot be renewed yet). */
+  readonly #uncreated = new Set<string>();
+  #running = false;
+  #tickScheduled = false;
+  #ticking = false;
+  #tickAgain = false;
+  #wakeTimer: { at: number; handle: TimerHandle } | undefined;
+  #leaseTimer: TimerHandle | undefined;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #claimFailures = 0;
+
+  constructor(options: EngineOptions) {
+    if (options?.store === undefined) throw new BatonError(ErrorCode.InvalidArgument, 'new Engine({ store }) needs a store, e.g. new SqliteStore({ path }).', { retryable: false });
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.workflows = new WorkflowRegistry(options.workflows);
+    this.#concurrency = positive(options.concurrency ?? 100, 'concurrency');
+    this.#leaseMs = positive(options.leaseMs ?? 30_000, 'leaseMs');
+    this.#pollIntervalMs = positive(options.pollIntervalMs ?? 500, 'pollIntervalMs');
+    this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+    this.#logger = options.logger ?? defaultLogger;
+    this.id = options.id ?? `engine-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.#batcher = new WriteBatcher(this.store, this.clock);
+    const codec = new PayloadCodec(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes });
+    const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    const durability = options.durability ?? 'strict';
+    if (durability !== 'strict' && durability !== 'batched') throw new BatonError(ErrorCode.InvalidArgument, `durability must be 'strict' or 'batched', not '${String(durability)}'.`, { retryable: false });
+    this.#env = {
+      clock: this.clock,
+      codec,
+      logger: this.#logger,
+      durability,
+      defaultRetry: options.retry,
+      inMemoryBackoffMs: options.inMemoryBackoffMs ?? 5000,
+      random,
+      newId: () => uuidv7(this.clock.now()),
+      submit: (op) => this.#batcher.submit(op),
+      requestCancel: async (runId) => {
+        await this.store.requestCancel(runId, this.clock.now());
+      },
+    };
+    this.client = new Client({ store: this.store, clock: this.clock, codec, workflows: this.workflows, engine: this });
+  }
+
+  /** Registers another workflow (before or after start). */
+  register(workflow: AnyWorkflow): this {
+    this.workflows.add(workflow);
+    this.#requestTick();
+    return this;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Number of store commits (group commits) so far. */
+  get commits(): number {
+    return this.#batcher.commits;
+  }
+
+  /** Runs executing in this engine now. */
+  get activeRuns(): number {
+    return this.#executions.size;
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    await this.store.init();
+    this.#running = true;
+    if (this.store.capabilities.localNotifications) this.#unsubscribe = this.store.subscribe((hint) => this.#onHint(hint));
+    this.#armLeaseTimer();
+    this.#armPoll();
+    this.#requestTick();
+  }
+
+  /**
+   * Stops claiming; lets running runs finish for up to `shutdownTimeoutMs`, then releases the rest
+   * back to the queue (journal kept). No run is lost.
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#wakeTimer?.handle.cancel();
+    this.#wakeTimer = undefined;
+    if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
+    const timeoutMs = options.timeoutMs ?? this.#shutdownTimeoutMs;
+    const all = (): Promise<unknown> => Promise.allSettled([...this.#executions.values()].map((e) => e.finished));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const execution of this.#executions.values()) execution.release();
+    await all();
+    await this.#batcher.drain();
+    this.#leaseTimer?.cancel();
+    this.#unsubscribe?.();
+  }
+
+  /** Cancels a run executing here at once (the store flag reaches other engines through lease renewal). */
+  notifyCancel(runId: string): void {
+    this.#executions.get(runId)?.cancel();
+  }
+
+  /**
+   * Eager start (used by `engine.client.start`): the run is created already claimed by this engine and
+   * starts executing at once; its creation is committed with its first writes.
+   */
+  tryEagerStart(run: NewRun, workflow: AnyWorkflow): Promise<WriteResult> | undefined {
+    if (!this.#running || this.#executions.size >= this.#concurrency) return undefined;
+    if (this.workflows.get(run.workflow, run.version) !== workflow) return undefined;
+    const now = this.clock.now();
+    const leaseToken = crypto.randomUUID();
+    const leaseExpiresAt = now + this.#leaseMs;
+    const created = this.#batcher.submit({ runId: run.id, leaseToken, create: { ...run, leaseOwner: this.id, leaseExpiresAt } });
+    this.#uncreated.add(run.id);
+    const settled = (): void => void this.#uncreated.delete(run.id);
+    created.then(settled, settled);
+    const record: RunRecord = {
+      ...run,
+      status: 'running',
+      cancelRequested: false,
+      phase: 'body',
+      leaseOwner: this.id,
+      leaseExpiresAt,
+      claims: 1,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: now,
+    };
+    this.#launch({ run: record, leaseToken, journal: [], signals: [], stepRetries: [], children: [] }, workflow, created);
+    return created;
+  }
+
+  // ---------------------------------------------------------------- claiming
+
+  #onHint(hint: StoreHint): void {
+    if (hint.type === 'ready') this.#requestTick();
+    else if (hint.type === 'cancelRequested') this.notifyCancel(hint.runId);
+  }
+
+  #requestTick(): void {
+    if (!this.#running || this.#tickScheduled) return;
+    this.#tickScheduled = true;
+    setImmediate(() => {
+      this.#tickScheduled = false;
+      void this.#tick();
+    });
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#ticking) {
+      this.#tickAgain = true;
+      return;
+    }
+    this.#ticking = true;
+    try {
+      const refs = this.workflows.refs();
+      while (this.#running && refs.length > 0 && this.#executions.size < this.#concurrency) {
+        const limit = this.#concurrency - this.#executions.size;
+        const claimed = await this.store.claimRuns({ owner: this.id, now: this.clock.now(), leaseMs: this.#leaseMs, limit, workflows: refs });
+        for (const c of claimed) {
+          const workflow = this.workflows.get(c.run.workflow, c.run.version);
+          if (workflow === undefined) continue; // cannot happen: claims are filtered by refs
+          this.#launch(c, workflow);
+        }
+        if (claimed.length < limit) break;
+      }
+      if (this.#running && refs.length > 0) await this.#armWakeTimer(refs);
+      this.#claimFailures = 0;
+    } catch (error) {
+      this.#claimFailures++;
+      this.#logger.error({ engine: this.id, err: error, failures: this.#claimFailures }, 'claiming runs failed; retrying with back-off');
+      const delay = Math.min(5000, 50 * 2 ** Math.min(this.#claimFailures, 7));
+      setTimeout(() => this.#requestTick(), delay).unref();
+    } finally {
+      this.#ticking = false;
+      if (this.#tickAgain) {
+        this.#tickAgain = false;
+        this.#requestTick();
+      }
+    }
+  }
+
+  #launch(claimed: ClaimedRun, workflow: AnyWorkflow, initialWrite?: Promise<unknown>): void {
+    const execution = new RunExecution(this.#env, claimed, workflow, initialWrite);
+    this.#executions.set(claimed.run.id, execution);
+    void execution.finished.then(() => {
+      if (this.#executions.get(claimed.run.id) === execution) this.#executions.delete(claimed.run.id);
+      this.#requestTick();
+    });
+  }
+
+  /** One timer, on the engine's clock, for the earliest waiting run. */
+  async #armWakeTimer(refs: ReturnType<WorkflowRegistry['refs']>): Promise<void> {
+    const at = await this.store.nextWakeAt(refs);
+    if (!this.#running || at === undefined) return;
+    const now = this.clock.now();
+    // A due run that could not be claimed (all slots busy) is picked up when a slot frees.
+    if (at <= now) return;
+    if (this.#wakeTimer !== undefined && this.#wakeTimer.at <= at) return;
+    this.#wakeTimer?.handle.cancel();
+    const handle = this.clock.setTimer(at - now, () => {
+      this.#wakeTimer = undefined;
+      this.#requestTick();
+    });
+    this.#wakeTimer = { at, handle };
+  }
+
+  #armPoll(): void {
+    this.#pollTimer = setTimeout(() => {
+      if (!this.#running) return;
+      this.#requestTick();
+      this.#armPoll();
+    }, this.#pollIntervalMs);
+    this.#pollTimer.unref();
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  #armLeaseTimer(): void {
+    const interval = Math.max(10, Math.min(this.#leaseMs / 3, 2000));
+    this.#leaseTimer = this.clock.setTimer(interval, () => {
+      void this.#renewLeases().finally(() => {
+        if (this.#running || this.#executions.size > 0) this.#armLeaseTimer();
+      });
+    });
+  }
+
+  async #renewLeases(): Promise<void> {
+    if (this.#executions.size === 0) return;
+    const leases = [...this.#executions.values()].filter((e) => !this.#uncreated.has(e.runId)).map((e) => ({ runId: e.runId, token: e.leaseToken }));
+    try {
+      const statuses = await this.store.renewLeases(this.id, leases, this.clock.now(), this.#leaseMs);
+      for (const status of statuses) {
+        const execution = this.#executions.get(status.runId);
+        if (execution === undefined) continue;
+        if (!status.held) execution.abandon();
+        else if (status.cancelRequested) execution.cancel();
+      }
+    } catch (error) {
+      this.#logger.warn({ engine: this.id, err: error }, 'lease renewal failed; retrying');
+    }
+  }
+}
+
+function positive(value: number, name: string): number {
+  if (typeof value !== 'number' || !(value > 0)) throw new BatonError(ErrorCode.InvalidArgument, `${name} must be a positive number, not ${String(value)}.`, { retryable: false });
+  return value;
+}

@@ -1,0 +1,99 @@
+/**
+ * Baton's error hierarchy. Every error a user can see carries a stable string `code`, says which run
+ * and step it concerns, and whether retrying can help (`retryable`). Check errors with `isBatonError`
+ * and by `code`, never by `instanceof` across package copies.
+ */
+
+export const ErrorCode = {
+  NonDeterminism: 'BATON_NON_DETERMINISM',
+  LeaseLost: 'BATON_LEASE_LOST',
+  InvalidInput: 'BATON_INVALID_INPUT',
+  InvalidOutput: 'BATON_INVALID_OUTPUT',
+  InvalidSignal: 'BATON_INVALID_SIGNAL',
+  InvalidArgument: 'BATON_INVALID_ARGUMENT',
+  PayloadTooLarge: 'BATON_PAYLOAD_TOO_LARGE',
+  PayloadEncoding: 'BATON_PAYLOAD_ENCODING',
+  RunNotFound: 'BATON_RUN_NOT_FOUND',
+  RunFinished: 'BATON_RUN_FINISHED',
+  RunNotFailed: 'BATON_RUN_NOT_FAILED',
+  RetryNotPossible: 'BATON_RETRY_NOT_POSSIBLE',
+  WorkflowNotFound: 'BATON_WORKFLOW_NOT_FOUND',
+  StepFailed: 'BATON_STEP_FAILED',
+  StepTimeout: 'BATON_STEP_TIMEOUT',
+  RunTimeout: 'BATON_RUN_TIMEOUT',
+  Cancelled: 'BATON_CANCELLED',
+  ChildFailed: 'BATON_CHILD_FAILED',
+  Terminal: 'BATON_TERMINAL',
+  WorkflowError: 'BATON_WORKFLOW_ERROR',
+  StoreError: 'BATON_STORE_ERROR',
+  EngineStopped: 'BATON_ENGINE_STOPPED',
+  Timeout: 'BATON_TIMEOUT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface BatonErrorOptions {
+  /** Can retrying the same operation succeed? Defaults to true. */
+  retryable?: boolean;
+  cause?: unknown;
+  runId?: string;
+  step?: string;
+  /** Structured details for programs (the message is for people). */
+  details?: Record<string, unknown>;
+}
+
+export class BatonError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly runId: string | undefined;
+  readonly step: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  /** Brand checked by `isBatonError`, so errors are recognised across copies of this package. */
+  readonly isBatonError = true;
+
+  constructor(code: string, message: string, options: BatonErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BatonError';
+    this.code = code;
+    this.retryable = options.retryable ?? true;
+    this.runId = options.runId;
+    this.step = options.step;
+    this.details = options.details;
+  }
+}
+
+/**
+ * Throw from a step (or the workflow) to fail it at once: no further attempts are made.
+ * Use it for errors that retrying cannot fix (a declined card, a missing record).
+ */
+export class TerminalError extends BatonError {
+  constructor(message: string, options: Omit<BatonErrorOptions, 'retryable'> & { code?: string } = {}) {
+    super(options.code ?? ErrorCode.Terminal, message, { ...options, retryable: false });
+    this.name = 'TerminalError';
+  }
+}
+
+export function isBatonError(error: unknown): error is BatonError {
+  return typeof error === 'object' && error !== null && (error as { isBatonError?: unknown }).isBatonError === true;
+}
+
+/** True when `error` carries the given stable code (works for decoded errors from the journal too). */
+export function hasErrorCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** Terminal errors must not be retried: TerminalError, or any error marked `retryable: false`. */
+export function isTerminalError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { retryable?: unknown; name?: unknown };
+  return e.retryable === false || e.name === 'TerminalError';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

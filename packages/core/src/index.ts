@@ -1,0 +1,48 @@
+/** @baton/core: the workflow API, the engine, the client and the Store interface. */
+export { defineWorkflow, isWorkflow } from './workflow/workflow.js';
+export type { Workflow, AnyWorkflow, WorkflowOptions, WorkflowFunction, WorkflowInput, WorkflowOutput } from './workflow/workflow.js';
+export { TIMED_OUT } from './workflow/workflow-context.js';
+export type { WorkflowContext, StepInfo, StepOptions, WaitForSignalOptions, ChildOptions, TimedOut } from './workflow/workflow-context.js';
+
+export { Engine } from './engine/engine.js';
+export type { EngineOptions } from './engine/engine.js';
+export type { Durability } from './engine/engine-internals.js';
+export { WorkflowRegistry } from './engine/workflow-registry.js';
+export type { WorkflowList } from './engine/workflow-registry.js';
+export { defaultLogger, silentLogger } from './engine/logger.js';
+export type { Logger } from './engine/logger.js';
+export { WriteBatcher } from './engine/write-batcher.js';
+
+export { Client } from './client/client.js';
+export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
+
+export { BatonError, TerminalError, ErrorCode, isBatonError, hasErrorCode, isTerminalError, errorMessage } from './errors/errors.js';
+export type { BatonErrorOptions } from './errors/errors.js';
+
+export { PayloadCodec, defaultPayloadCodec, DEFAULT_MAX_PAYLOAD_BYTES } from './payload/payload-codec.js';
+export type { PayloadCodecOptions } from './payload/payload-codec.js';
+
+export { systemClock, ManualClock } from './time/clock.js';
+export type { Clock, TimerHandle } from './time/clock.js';
+export { toMillis } from './time/duration.js';
+export type { Duration } from './time/duration.js';
+
+export { resolveRetryPolicy, shouldRetry, backoffDelay, DEFAULT_RETRY_POLICY } from './retry/retry-policy.js';
+export type { RetryPolicy, ResolvedRetryPolicy } from './retry/retry-policy.js';
+
+export { RunStatus, RunPhase, EntryKind, TERMINAL_STATUSES, isTerminalStatus } from './store/records.js';
+export type { RunRecord, JournalEntry, SignalRecord, StepRetryRecord, ChildRecord, NewRun, RunFilter, RunPage, RunWaits, StoredError } from './store/records.js';
+export type {
+  Store,
+  StoreCapabilities,
+  WorkflowRef,
+  ClaimRequest,
+  ClaimedRun,
+  Lease,
+  LeaseStatus,
+  RunTransition,
+  WriteOp,
+  WriteResult,
+  StoreHint,
+} from './store/store.js';
+export { uuidv7, isValidRunId } from './util/ids.js';

@@ -1,0 +1,163 @@
+/**
+ * The records a Store keeps. Payloads (input, output, results, signal data) are strings produced by
+ * the PayloadCodec; stores keep them as they are and never interpret them. Times are epoch ms.
+ */
+
+export const RunStatus = {
+  Queued: 'queued',
+  Running: 'running',
+  Waiting: 'waiting',
+  Completed: 'completed',
+  Failed: 'failed',
+  Cancelled: 'cancelled',
+} as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = [RunStatus.Completed, RunStatus.Failed, RunStatus.Cancelled];
+
+export function isTerminalStatus(status: RunStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+/** What a run is doing inside its body: running it, or undoing it (saga compensation). */
+export const RunPhase = { Body: 'body', Compensating: 'compensating' } as const;
+export type RunPhase = (typeof RunPhase)[keyof typeof RunPhase];
+
+/** An error as stored: name, message, stable code, and the full encoded error for decoding. */
+export interface StoredError {
+  name: string;
+  message: string;
+  code?: string;
+  /** PayloadCodec encoding of the Error itself (stack, cause, fields). */
+  encoded?: string;
+}
+
+/** What a suspended run waits for; the store wakes the run when one of these is satisfied. */
+export interface RunWaits {
+  /** Signal names: a signal with one of these names wakes the run. */
+  signals: string[];
+  /** Child run ids: the end of one of these runs wakes the run. */
+  children: string[];
+  /** Deadlines of timers (sleeps, timeouts, retry back-offs) by journal position. */
+  timers: Record<string, number>;
+}
+
+export interface RunRecord {
+  id: string;
+  workflow: string;
+  version: string;
+  status: RunStatus;
+  input: string;
+  output?: string;
+  error?: StoredError;
+  queue: string;
+  priority: number;
+  parentId?: string;
+  /** Journal position in the parent that this child answers. */
+  parentSeq?: number;
+  /** The run this one continues (continueAsNew), and the run that continued this one. */
+  continuedFrom?: string;
+  continuedTo?: string;
+  progress?: string;
+  cancelRequested: boolean;
+  phase: RunPhase;
+  /** The status the run ends with once compensation is done ('failed' or 'cancelled'). */
+  endStatus?: RunStatus;
+  /** When a waiting run is due (the earliest timer), if it waits on a timer. */
+  wakeAt?: number;
+  waits?: RunWaits;
+  leaseOwner?: string;
+  leaseExpiresAt?: number;
+  /** How many times the run was claimed (1 for a run that never crashed or suspended). */
+  claims: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/** The kinds of journal entry. Body kinds are matched by replay; compensation entries are not. */
+export const EntryKind = {
+  Step: 'step',
+  Sleep: 'sleep',
+  Signal: 'signal',
+  Child: 'child',
+  Now: 'now',
+  Random: 'random',
+  Uuid: 'uuid',
+  Patch: 'patch',
+  Compensation: 'compensation',
+} as const;
+export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
+
+export interface JournalEntry {
+  runId: string;
+  /** Position of the operation in the run, from 1. */
+  seq: number;
+  kind: EntryKind;
+  name: string;
+  status: 'completed' | 'failed';
+  output?: string;
+  error?: StoredError;
+  attempts: number;
+  startedAt: number;
+  endedAt: number;
+  /** For compensation entries: the position of the step being compensated. */
+  compensates?: number;
+}
+
+export interface SignalRecord {
+  id: number;
+  runId: string;
+  name: string;
+  payload: string;
+  createdAt: number;
+}
+
+/** Attempts of a step that failed and waits to be tried again (survives crashes and suspension). */
+export interface StepRetryRecord {
+  seq: number;
+  attempts: number;
+  nextAttemptAt: number;
+  error?: StoredError;
+}
+
+/** What a parent needs to know of its children to resume. */
+export interface ChildRecord {
+  id: string;
+  parentSeq?: number;
+  status: RunStatus;
+  output?: string;
+  error?: StoredError;
+  continuedTo?: string;
+}
+
+export interface NewRun {
+  id: string;
+  workflow: string;
+  version: string;
+  input: string;
+  queue: string;
+  priority: number;
+  parentId?: string;
+  parentSeq?: number;
+  continuedFrom?: string;
+}
+
+export interface RunFilter {
+  workflow?: string;
+  status?: RunStatus | RunStatus[];
+  parentId?: string;
+  /** Only runs created at or after / before this time. */
+  createdAfter?: number;
+  createdBefore?: number;
+  /** At most this many runs (default 50, at most 1000). */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface RunPage {
+  runs: RunRecord[];
+  nextCursor?: string;
+}

@@ -1,0 +1,158 @@
+/**
+ * The storage seam. The engine owns all workflow logic; a Store only keeps records and applies the
+ * few state changes below atomically. Every store must pass the conformance suite in @baton/testkit.
+ *
+ * Invariants every implementation keeps:
+ * - Every method that changes state does so in one transaction.
+ * - `commit` applies each WriteOp only if the run's lease token still matches (fencing); a fenced-off
+ *   op changes nothing and reports `leaseLost`, without affecting the other ops of the batch.
+ * - A journal position (runId, seq) is written at most once; a second write is refused.
+ * - Times come from the caller (`now`), never from the store's own clock, so tests can drive them.
+ */
+import type {
+  ChildRecord,
+  JournalEntry,
+  NewRun,
+  RunFilter,
+  RunPage,
+  RunPhase,
+  RunRecord,
+  RunStatus,
+  RunWaits,
+  SignalRecord,
+  StepRetryRecord,
+  StoredError,
+} from './records.js';
+
+export interface StoreCapabilities {
+  /** The store calls `subscribe` listeners when runs become ready in this process. */
+  readonly localNotifications: boolean;
+  /** Other processes may share the store (so the engine must also poll). */
+  readonly sharedAcrossProcesses: boolean;
+}
+
+export interface WorkflowRef {
+  name: string;
+  version: string;
+  /** Runs of this workflow created without a version (by name, from another process) run on the current one. */
+  current?: boolean;
+}
+
+export interface ClaimRequest {
+  /** Identifies the claiming engine (for leases and diagnostics). */
+  owner: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+  /** Only runs of these workflow versions are claimed. */
+  workflows: WorkflowRef[];
+}
+
+/** Everything an engine needs to resume a run, read in the claim's transaction. */
+export interface ClaimedRun {
+  run: RunRecord;
+  leaseToken: string;
+  journal: JournalEntry[];
+  /** Signals not yet consumed, oldest first. */
+  signals: SignalRecord[];
+  stepRetries: StepRetryRecord[];
+  children: ChildRecord[];
+}
+
+export interface Lease {
+  runId: string;
+  token: string;
+}
+
+export interface LeaseStatus {
+  runId: string;
+  /** False when the lease was lost (expired and taken, or the run ended elsewhere). */
+  held: boolean;
+  cancelRequested: boolean;
+}
+
+/** How a WriteOp ends the current execution of the run, if it does. */
+export type RunTransition =
+  | { kind: 'complete'; output: string }
+  | { kind: 'fail'; error: StoredError }
+  | { kind: 'cancel'; error?: StoredError }
+  /** Waits: the store sets wakeAt, and wakes the run at once if a signal or child it waits for is already there. */
+  | { kind: 'suspend'; wakeAt?: number; waits: RunWaits }
+  /** Gives the run back (graceful shutdown): queued again, journal kept. */
+  | { kind: 'release' }
+  /** Ends this run as completed and creates `next` (in `createRuns`) continuing it. */
+  | { kind: 'continue'; nextRunId: string };
+
+/** One fenced change to one run; the store applies the parts in this order, all or nothing. */
+export interface WriteOp {
+  runId: string;
+  leaseToken: string;
+  /** Creates the run itself, already claimed with `leaseToken` (eager start). Skips fencing. */
+  create?: NewRun & { leaseOwner: string; leaseExpiresAt: number };
+  journal?: JournalEntry[];
+  consumeSignals?: number[];
+  stepRetries?: StepRetryRecord[];
+  /** Child runs (and continue-as-new runs) to create; an existing id is left as it is. */
+  createRuns?: NewRun[];
+  /** Latest progress value (encoded); null clears it. */
+  progress?: string | null;
+  /** Enter compensation: the run ends with `endStatus` and `error` once its compensations ran. */
+  compensate?: { endStatus: RunStatus; error?: StoredError };
+  transition?: RunTransition;
+}
+
+export type WriteResult =
+  | { ok: true; /** A suspend found its wake condition already met: the run is ready again. */ woken?: boolean }
+  | { ok: false; reason: 'leaseLost' | 'exists' | 'conflict' };
+
+export type StoreHint =
+  | { type: 'ready'; runId: string }
+  | { type: 'finished'; runId: string; status: RunStatus }
+  | { type: 'cancelRequested'; runId: string };
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+
+  /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates a queued run; if the id exists, returns the existing run with `created: false`. */
+  createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** Newest first; `nextCursor` pages on. */
+  listRuns(filter: RunFilter): Promise<RunPage>;
+  getJournal(runId: string): Promise<JournalEntry[]>;
+  getSignals(runId: string, options?: { includeConsumed?: boolean }): Promise<(SignalRecord & { consumed: boolean })[]>;
+
+  /**
+   * Claims up to `limit` ready runs: queued, waiting and due, or running with an expired lease.
+   * Higher priority first, then oldest ready. Each gets a fresh lease token.
+   */
+  claimRuns(request: ClaimRequest): Promise<ClaimedRun[]>;
+  /** Extends leases still held; reports lost ones and pending cancel requests. */
+  renewLeases(owner: string, leases: Lease[], now: number, leaseMs: number): Promise<LeaseStatus[]>;
+  /** Applies a batch of fenced writes in one transaction (group commit). Results match `ops` by index. */
+  commit(ops: WriteOp[], now: number): Promise<WriteResult[]>;
+  /** The earliest time a waiting run of these workflows is due, if any. */
+  nextWakeAt(workflows: WorkflowRef[]): Promise<number | undefined>;
+
+  /** Stores a signal for a run and wakes it if it waits for that name. Throws RUN_NOT_FOUND / RUN_FINISHED. */
+  sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord>;
+  /**
+   * Requests cancellation. A queued run that never started is cancelled at once; a running or waiting
+   * run is flagged and woken so its engine compensates and ends it. Throws RUN_NOT_FOUND / RUN_FINISHED.
+   */
+  requestCancel(runId: string, now: number, reason?: StoredError): Promise<RunRecord>;
+  /**
+   * Puts a failed run back in the queue. `retry` first sets aside the failed entries (failed steps
+   * and children) so they run again; `resume` keeps the journal as it is. Throws RUN_NOT_FOUND /
+   * RUN_NOT_FAILED / RETRY_NOT_POSSIBLE.
+   */
+  requeue(runId: string, mode: 'retry' | 'resume', now: number): Promise<RunRecord>;
+
+  /** Local change hints (only when `capabilities.localNotifications`). Returns an unsubscribe function. */
+  subscribe(listener: (hint: StoreHint) => void): () => void;
+}
+
+export type { RunPhase };

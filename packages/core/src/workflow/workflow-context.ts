@@ -1,0 +1,83 @@
+/** The `ctx` a workflow function receives: every operation on it is journaled and replayed. */
+import type { ZodType } from 'zod';
+import type { RetryPolicy } from '../retry/retry-policy.js';
+import type { Duration } from '../time/duration.js';
+import type { Workflow } from './workflow.js';
+
+/** Returned by `waitForSignal` when its timeout passed before a signal came. */
+export const TIMED_OUT: unique symbol = Symbol.for('baton.timedOut');
+export type TimedOut = typeof TIMED_OUT;
+
+export interface StepInfo {
+  /** Aborted when the attempt times out or the run is cancelled; pass it to fetch and friends. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Stable across attempts and crashes (run id and journal position): give it to the APIs you call. */
+  readonly idempotencyKey: string;
+  readonly runId: string;
+  readonly step: string;
+  /** Reports liveness of a long attempt; with `heartbeatTimeout`, an attempt that stops calling it fails. */
+  heartbeat(): void;
+}
+
+export interface StepOptions<T> {
+  retry?: RetryPolicy;
+  /** Each attempt is aborted and fails with BATON_STEP_TIMEOUT after this long. */
+  timeout?: Duration;
+  /** The attempt fails with BATON_STEP_TIMEOUT when `heartbeat()` was not called for this long. */
+  heartbeatTimeout?: Duration;
+  /**
+   * Saga: undoes this step. When the run fails for good or is cancelled, the compensations of its
+   * completed steps run in reverse order, each a journaled step with retries.
+   */
+  compensate?: (result: T, info: StepInfo) => unknown;
+  /** Retry policy of the compensation (default: the step's). */
+  compensateRetry?: RetryPolicy;
+}
+
+export interface WaitForSignalOptions<T> {
+  /** Validates the payload; an invalid payload makes the wait throw BATON_INVALID_SIGNAL. */
+  schema?: ZodType<T>;
+  /** Stop waiting after this long and return TIMED_OUT. */
+  timeout?: Duration;
+}
+
+export interface ChildOptions {
+  /** The child's run id (default: derived from this run and position, so it is stable on replay). */
+  id?: string;
+  priority?: number;
+  queue?: string;
+}
+
+export interface WorkflowContext {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly version: string;
+  /** Aborted when the run is cancelled. */
+  readonly signal: AbortSignal;
+
+  /** Runs `fn` at least once until it succeeds; once journaled its result is never produced again. */
+  step<T>(name: string, fn: (info: StepInfo) => T | Promise<T>, options?: StepOptions<T>): Promise<T>;
+  /** Durable sleep: a sleeping run holds no worker memory. */
+  sleep(duration: Duration): Promise<void>;
+  sleepUntil(date: Date | number): Promise<void>;
+  /** Waits for a signal sent to this run; signals sent earlier are kept and queue in order. */
+  waitForSignal<T = unknown>(name: string, options: WaitForSignalOptions<T> & { timeout: Duration }): Promise<T | TimedOut>;
+  waitForSignal<T = unknown>(name: string, options?: WaitForSignalOptions<T>): Promise<T>;
+  /** Starts a child run and waits for its output (throws BATON_CHILD_FAILED if it fails). */
+  child<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<O>;
+  /** Ends this run and continues as a fresh run (new journal) with `input`, linked to this one. */
+  continueAsNew(input: unknown): Promise<never>;
+  /** Journaled: replay returns the same values. */
+  now(): Date;
+  random(): number;
+  uuid(): string;
+  /** The latest value is readable by clients while the run is in flight. */
+  setProgress(value: unknown): void;
+  /**
+   * True for runs that reach this point running the new code, false for runs that already passed it
+   * on the old code. Wrap a change: `if (ctx.patched('send-sms')) { ...new } else { ...old }`.
+   */
+  patched(id: string): boolean;
+}

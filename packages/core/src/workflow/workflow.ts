@@ -1,0 +1,65 @@
+/** Workflow definitions: `defineWorkflow(options, fn)` and the types the context exposes. */
+import type { ZodType } from 'zod';
+import { BatonError, ErrorCode } from '../errors/errors.js';
+import type { RetryPolicy } from '../retry/retry-policy.js';
+import type { Duration } from '../time/duration.js';
+import type { WorkflowContext } from './workflow-context.js';
+
+export interface WorkflowOptions<I, O> {
+  /** Unique name; runs are started by it. Letters, digits and `._:/-`. */
+  name: string;
+  /** Version recorded on each run; a worker only runs versions it has loaded. Default '1'. */
+  version?: string;
+  /** Validates the input at start (the run is not created when it fails). */
+  input?: ZodType<I>;
+  /** Validates the output at completion. */
+  output?: ZodType<O>;
+  /** Default retry policy of this workflow's steps. */
+  retry?: RetryPolicy;
+  /** The run fails with BATON_RUN_TIMEOUT (and compensates) if it has not ended this long after it was created. */
+  timeout?: Duration;
+  /** Queue runs wait in (default 'default') and their priority (higher first, default 0). */
+  queue?: string;
+  priority?: number;
+  description?: string;
+}
+
+export type WorkflowFunction<I, O> = (ctx: WorkflowContext, input: I) => Promise<O>;
+
+export interface Workflow<I = unknown, O = unknown> {
+  readonly kind: 'baton.workflow';
+  readonly name: string;
+  readonly version: string;
+  readonly options: WorkflowOptions<I, O>;
+  readonly fn: WorkflowFunction<I, O>;
+}
+
+export type AnyWorkflow = Workflow<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type WorkflowInput<W> = W extends Workflow<infer I, unknown> ? I : never;
+export type WorkflowOutput<W> = W extends Workflow<unknown, infer O> ? O : never;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+
+export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOptions<I, O>, fn: WorkflowFunction<I, O>): Workflow<I, O> {
+  if (typeof options?.name !== 'string' || !NAME.test(options.name)) {
+    throw new BatonError(
+      ErrorCode.InvalidArgument,
+      `Invalid workflow name ${JSON.stringify(options?.name)}: use 1-200 letters, digits and . _ : / - (starting with a letter or digit).`,
+      { retryable: false },
+    );
+  }
+  if (typeof fn !== 'function') {
+    throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}' needs a function: defineWorkflow(options, async (ctx, input) => output).`, {
+      retryable: false,
+    });
+  }
+  const version = options.version ?? '1';
+  if (typeof version !== 'string' || version.length === 0 || version.length > 100) {
+    throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}' has an invalid version: use a non-empty string.`, { retryable: false });
+  }
+  return Object.freeze({ kind: 'baton.workflow', name: options.name, version, options, fn });
+}
+
+export function isWorkflow(value: unknown): value is AnyWorkflow {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'baton.workflow';
+}

@@ -1,0 +1,35 @@
+/** Numbered migrations (migrations/NNNN_name.sql), applied in order under SQLite's write lock. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -4), sql: readFileSync(new URL(file, `file://${dir}`), 'utf8') }));
+}
+
+/** Applies the missing migrations; BEGIN IMMEDIATE makes concurrent migrators (other processes) wait their turn. */
+export function migrate(db: Database.Database, now: number, migrations = loadMigrations()): number[] {
+  const applied: number[] = [];
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS baton_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const done = new Set((db.prepare('SELECT version FROM baton_migrations').all() as { version: number }[]).map((r) => r.version));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO baton_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now);
+      applied.push(m.version);
+    }
+  }).immediate();
+  return applied;
+}

@@ -1,0 +1,104 @@
+/** Applies one fenced WriteOp inside the group-commit transaction. */
+import type { NewRun, StoreHint, WriteOp, WriteResult } from '@baton/core';
+import { errorText } from './rows.js';
+import type { Statements } from './statements.js';
+
+function queuedRunParams(run: NewRun, now: number) {
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    input: run.input,
+    queue: run.queue,
+    priority: run.priority,
+    parentId: run.parentId ?? null,
+    parentSeq: run.parentSeq ?? null,
+    continuedFrom: run.continuedFrom ?? null,
+    now,
+  };
+}
+
+export function insertQueuedRun(s: Statements, run: NewRun, now: number): boolean {
+  return s.insertQueuedRun.run(queuedRunParams(run, now)).changes > 0;
+}
+
+export function applyWrite(s: Statements, op: WriteOp, now: number, hints: StoreHint[]): WriteResult {
+  if (op.create !== undefined) {
+    const created = s.insertClaimedRun.run({
+      ...queuedRunParams(op.create, now),
+      leaseOwner: op.create.leaseOwner,
+      leaseToken: op.leaseToken,
+      leaseExpiresAt: op.create.leaseExpiresAt,
+    });
+    if (created.changes === 0) return { ok: false, reason: 'exists' };
+  } else {
+    const fence = s.fence.get(op.runId) as { token: string | null; status: string } | undefined;
+    if (fence === undefined || fence.token !== op.leaseToken || fence.status !== 'running') return { ok: false, reason: 'leaseLost' };
+  }
+  for (const e of op.journal ?? []) {
+    s.insertJournal.run({
+      runId: op.runId,
+      seq: e.seq,
+      kind: e.kind,
+      name: e.name,
+      status: e.status,
+      output: e.output ?? null,
+      error: errorText(e.error),
+      attempts: e.attempts,
+      startedAt: e.startedAt,
+      endedAt: e.endedAt,
+      compensates: e.compensates ?? null,
+    });
+  }
+  for (const id of op.consumeSignals ?? []) s.consumeSignal.run(id, op.runId);
+  for (const r of op.stepRetries ?? []) s.upsertStepRetry.run(op.runId, r.seq, r.attempts, r.nextAttemptAt, errorText(r.error));
+  for (const run of op.createRuns ?? []) {
+    if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
+  }
+  if (op.progress !== undefined) s.setProgress.run(op.progress, now, op.runId);
+  if (op.compensate !== undefined) s.enterCompensation.run(op.compensate.endStatus, errorText(op.compensate.error), now, op.runId);
+  const t = op.transition;
+  if (t === undefined) return { ok: true };
+  switch (t.kind) {
+    case 'complete':
+    case 'fail':
+    case 'cancel':
+    case 'continue': {
+      const status = t.kind === 'complete' || t.kind === 'continue' ? 'completed' : t.kind === 'fail' ? 'failed' : 'cancelled';
+      s.finish.run({
+        id: op.runId,
+        status,
+        output: t.kind === 'complete' ? t.output : null,
+        error: t.kind === 'fail' || t.kind === 'cancel' ? errorText(t.error) : null,
+        continuedTo: t.kind === 'continue' ? t.nextRunId : null,
+        now,
+      });
+      s.deleteStepRetries.run(op.runId);
+      hints.push({ type: 'finished', runId: op.runId, status });
+      if (t.kind !== 'continue') {
+        const row = s.getRun.get(op.runId) as { parent_id: string | null } | undefined;
+        if (row?.parent_id != null && s.wakeParent.run({ parentId: row.parent_id, childId: op.runId, now }).changes > 0) {
+          hints.push({ type: 'ready', runId: row.parent_id });
+        }
+      }
+      return { ok: true };
+    }
+    case 'suspend': {
+      const signals = JSON.stringify(t.waits.signals);
+      const children = JSON.stringify(t.waits.children);
+      const cancelled = (s.getRun.get(op.runId) as { cancel_requested: number }).cancel_requested === 1;
+      const woken =
+        cancelled ||
+        (t.waits.signals.length > 0 && s.pendingSignalFor.get(op.runId, signals) !== undefined) ||
+        (t.waits.children.length > 0 && s.endedChildAmong.get(children) !== undefined) ||
+        (t.wakeAt !== undefined && t.wakeAt <= now);
+      s.suspend.run({ id: op.runId, wakeAt: t.wakeAt ?? null, waits: JSON.stringify(t.waits), readyAt: woken ? now : (t.wakeAt ?? null), now });
+      if (woken) hints.push({ type: 'ready', runId: op.runId });
+      return woken ? { ok: true, woken: true } : { ok: true };
+    }
+    case 'release':
+      s.release.run({ id: op.runId, now });
+      hints.push({ type: 'ready', runId: op.runId });
+      return { ok: true };
+  }
+}

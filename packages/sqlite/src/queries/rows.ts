@@ -1,0 +1,128 @@
+/** Row shapes of the SQLite schema and their mapping to core records. */
+import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from '@baton/core';
+
+export interface RunRow {
+  id: string;
+  workflow: string;
+  version: string;
+  status: string;
+  input: string;
+  output: string | null;
+  error: string | null;
+  queue: string;
+  priority: number;
+  parent_id: string | null;
+  parent_seq: number | null;
+  continued_from: string | null;
+  continued_to: string | null;
+  progress: string | null;
+  cancel_requested: number;
+  cancel_error: string | null;
+  phase: string;
+  end_status: string | null;
+  wake_at: number | null;
+  waits: string | null;
+  ready_at: number | null;
+  lease_owner: string | null;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  claims: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export interface JournalRow {
+  run_id: string;
+  seq: number;
+  kind: string;
+  name: string;
+  status: string;
+  output: string | null;
+  error: string | null;
+  attempts: number;
+  started_at: number;
+  ended_at: number;
+  compensates: number | null;
+}
+
+export function parseError(text: string | null): StoredError | undefined {
+  return text === null ? undefined : (JSON.parse(text) as StoredError);
+}
+
+export function errorText(error: StoredError | undefined): string | null {
+  return error === undefined ? null : JSON.stringify(error);
+}
+
+export function toRunRecord(row: RunRow): RunRecord {
+  const run: RunRecord = {
+    id: row.id,
+    workflow: row.workflow,
+    version: row.version,
+    status: row.status as RunStatus,
+    input: row.input,
+    queue: row.queue,
+    priority: row.priority,
+    cancelRequested: row.cancel_requested === 1,
+    phase: row.phase === 'compensating' ? 'compensating' : 'body',
+    claims: row.claims,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.output !== null) run.output = row.output;
+  const error = parseError(row.error);
+  if (error !== undefined) run.error = error;
+  if (row.parent_id !== null) run.parentId = row.parent_id;
+  if (row.parent_seq !== null) run.parentSeq = row.parent_seq;
+  if (row.continued_from !== null) run.continuedFrom = row.continued_from;
+  if (row.continued_to !== null) run.continuedTo = row.continued_to;
+  if (row.progress !== null) run.progress = row.progress;
+  if (row.end_status !== null) run.endStatus = row.end_status as RunStatus;
+  if (row.wake_at !== null) run.wakeAt = row.wake_at;
+  if (row.waits !== null) run.waits = JSON.parse(row.waits) as RunRecord['waits'] & object;
+  if (row.lease_owner !== null) run.leaseOwner = row.lease_owner;
+  if (row.lease_expires_at !== null) run.leaseExpiresAt = row.lease_expires_at;
+  if (row.started_at !== null) run.startedAt = row.started_at;
+  if (row.ended_at !== null) run.endedAt = row.ended_at;
+  return run;
+}
+
+export function toJournalEntry(row: JournalRow): JournalEntry {
+  const entry: JournalEntry = {
+    runId: row.run_id,
+    seq: row.seq,
+    kind: row.kind as JournalEntry['kind'],
+    name: row.name,
+    status: row.status === 'failed' ? 'failed' : 'completed',
+    attempts: row.attempts,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+  if (row.output !== null) entry.output = row.output;
+  const error = parseError(row.error);
+  if (error !== undefined) entry.error = error;
+  if (row.compensates !== null) entry.compensates = row.compensates;
+  return entry;
+}
+
+export function toSignal(row: { id: number; run_id: string; name: string; payload: string; created_at: number }): SignalRecord {
+  return { id: row.id, runId: row.run_id, name: row.name, payload: row.payload, createdAt: row.created_at };
+}
+
+export function toStepRetry(row: { seq: number; attempts: number; next_attempt_at: number; error: string | null }): StepRetryRecord {
+  const r: StepRetryRecord = { seq: row.seq, attempts: row.attempts, nextAttemptAt: row.next_attempt_at };
+  const error = parseError(row.error);
+  if (error !== undefined) r.error = error;
+  return r;
+}
+
+export function toChild(row: { id: string; parent_seq: number | null; status: string; output: string | null; error: string | null; continued_to: string | null }): ChildRecord {
+  const c: ChildRecord = { id: row.id, status: row.status as RunStatus };
+  if (row.parent_seq !== null) c.parentSeq = row.parent_seq;
+  if (row.output !== null) c.output = row.output;
+  const error = parseError(row.error);
+  if (error !== undefined) c.error = error;
+  if (row.continued_to !== null) c.continuedTo = row.continued_to;
+  return c;
+}

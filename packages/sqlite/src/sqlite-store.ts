@@ -1,0 +1,304 @@
+/**
+ * The embedded Store on one SQLite file (WAL). Every state change is one IMMEDIATE transaction, so
+ * several processes on one machine can share the file; group commits apply many writes per fsync.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  BatonError,
+  ErrorCode,
+  isTerminalStatus,
+  type ClaimRequest,
+  type ClaimedRun,
+  type JournalEntry,
+  type Lease,
+  type LeaseStatus,
+  type NewRun,
+  type RunFilter,
+  type RunPage,
+  type RunRecord,
+  type SignalRecord,
+  type Store,
+  type StoreCapabilities,
+  type StoreHint,
+  type StoredError,
+  type WorkflowRef,
+  type WriteOp,
+  type WriteResult,
+} from '@baton/core';
+import { migrate } from './migrate.js';
+import { applyWrite, insertQueuedRun } from './queries/apply-write.js';
+import { claimStatement, type ClaimFilter } from './queries/claim-runs.js';
+import { listRunsQuery } from './queries/list-runs.js';
+import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from './queries/rows.js';
+import { prepareStatements, type Statements } from './queries/statements.js';
+
+export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its folder is created if missing. */
+  path: string;
+  /** SQLite `synchronous` setting, applied on every connection. Default FULL: a commit survives power loss. */
+  synchronous?: SynchronousMode;
+  /** How long a transaction waits for another process's lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = { localNotifications: true, sharedAcrossProcesses: true };
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #listeners = new Set<(hint: StoreHint) => void>();
+  readonly #claimStatements = new Map<string, { statement: Database.Statement; filter: ClaimFilter }>();
+  #s: Statements | undefined;
+  #initialized = false;
+
+  constructor(options: SqliteStoreOptions) {
+    if (typeof options?.path !== 'string' || options.path.length === 0) {
+      throw new BatonError(ErrorCode.InvalidArgument, 'new SqliteStore({ path }) needs the path of a database file, e.g. .baton/baton.db.', { retryable: false });
+    }
+    const synchronous = options.synchronous ?? 'FULL';
+    if (!['OFF', 'NORMAL', 'FULL', 'EXTRA'].includes(synchronous)) {
+      throw new BatonError(ErrorCode.InvalidArgument, `synchronous must be OFF, NORMAL, FULL or EXTRA, not '${String(synchronous)}'.`, { retryable: false });
+    }
+    this.path = options.path;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    try {
+      this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+      this.#db.pragma('journal_mode = WAL');
+      // Set on every connection: the driver's compiled default for a reopened WAL file is weaker.
+      this.#db.pragma(`synchronous = ${synchronous}`);
+      this.#db.pragma('foreign_keys = OFF');
+    } catch (cause) {
+      throw new BatonError(ErrorCode.StoreError, `Cannot open the SQLite database at ${options.path}: ${(cause as Error).message}. Check the path and its permissions.`, { cause, retryable: false });
+    }
+  }
+
+  /** The `synchronous` level in force on this connection (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
+  get synchronousLevel(): number {
+    return this.#db.pragma('synchronous', { simple: true }) as number;
+  }
+
+  async init(): Promise<void> {
+    if (this.#initialized) return;
+    migrate(this.#db, Date.now());
+    this.#s = prepareStatements(this.#db);
+    this.#initialized = true;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  subscribe(listener: (hint: StoreHint) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  get #st(): Statements {
+    if (this.#s === undefined) throw new BatonError(ErrorCode.StoreError, 'The SQLite store is not initialized: call await store.init() first (Engine.start() does it).', { retryable: false });
+    return this.#s;
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction, then tells listeners what changed. */
+  #write<T>(fn: (hints: StoreHint[]) => T): T {
+    const hints: StoreHint[] = [];
+    const result = this.#db.transaction(() => fn(hints)).immediate();
+    for (const hint of hints) for (const listener of this.#listeners) listener(hint);
+    return result;
+  }
+
+  async createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }> {
+    const s = this.#st;
+    return this.#write((hints) => {
+      const created = insertQueuedRun(s, run, now);
+      if (created) hints.push({ type: 'ready', runId: run.id });
+      return { run: toRunRecord(s.getRun.get(run.id) as RunRow), created };
+    });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = this.#st.getRun.get(id) as RunRow | undefined;
+    return row === undefined ? undefined : toRunRecord(row);
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunPage> {
+    this.#st;
+    const { sql, params, limit } = listRunsQuery(filter);
+    const rows = this.#db.prepare(sql).all(params) as RunRow[];
+    const page: RunPage = { runs: rows.slice(0, limit).map(toRunRecord) };
+    if (rows.length > limit) {
+      const last = rows[limit - 1]!;
+      page.nextCursor = Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url');
+    }
+    return page;
+  }
+
+  async getJournal(runId: string): Promise<JournalEntry[]> {
+    return (this.#st.getJournal.all(runId) as JournalRow[]).map(toJournalEntry);
+  }
+
+  async getSignals(runId: string, options: { includeConsumed?: boolean } = {}): Promise<(SignalRecord & { consumed: boolean })[]> {
+    const rows = this.#st.allSignals.all(runId) as { id: number; run_id: string; name: string; payload: string; created_at: number; consumed: number }[];
+    return rows.filter((r) => options.includeConsumed === true || r.consumed === 0).map((r) => ({ ...toSignal(r), consumed: r.consumed === 1 }));
+  }
+
+  async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
+    const s = this.#st;
+    if (request.workflows.length === 0 || request.limit <= 0) return [];
+    const { statement, filter } = this.#claimStatement(request.workflows);
+    return this.#write(() => {
+      const rows = statement.all(request.now, ...filter.params, request.limit) as { id: string; workflow: string }[];
+      const claimed: ClaimedRun[] = [];
+      for (const row of rows) {
+        const token = crypto.randomUUID();
+        s.claimRun.run({
+          id: row.id,
+          owner: request.owner,
+          token,
+          expiresAt: request.now + request.leaseMs,
+          now: request.now,
+          currentVersion: filter.current.get(row.workflow) ?? '',
+        });
+        claimed.push({
+          run: toRunRecord(s.getRun.get(row.id) as RunRow),
+          leaseToken: token,
+          journal: (s.getJournal.all(row.id) as JournalRow[]).map(toJournalEntry),
+          signals: (s.unconsumedSignals.all(row.id) as Parameters<typeof toSignal>[0][]).map(toSignal),
+          stepRetries: (s.getStepRetries.all(row.id) as Parameters<typeof toStepRetry>[0][]).map(toStepRetry),
+          children: (s.children.all(row.id) as Parameters<typeof toChild>[0][]).map(toChild),
+        });
+      }
+      return claimed;
+    });
+  }
+
+  #claimStatement(refs: WorkflowRef[]): { statement: Database.Statement; filter: ClaimFilter } {
+    const key = JSON.stringify(refs);
+    let cached = this.#claimStatements.get(key);
+    if (cached === undefined) {
+      const { sql, filter } = claimStatement(refs);
+      cached = { statement: this.#db.prepare(sql), filter };
+      if (this.#claimStatements.size > 100) this.#claimStatements.clear();
+      this.#claimStatements.set(key, cached);
+    }
+    return cached;
+  }
+
+  async renewLeases(_owner: string, leases: Lease[], now: number, leaseMs: number): Promise<LeaseStatus[]> {
+    const s = this.#st;
+    return this.#write(() =>
+      leases.map((lease) => {
+        const row = s.renewLease.get({ id: lease.runId, token: lease.token, expiresAt: now + leaseMs }) as { cancel_requested: number } | undefined;
+        return { runId: lease.runId, held: row !== undefined, cancelRequested: row?.cancel_requested === 1 };
+      }),
+    );
+  }
+
+  async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
+    const s = this.#st;
+    try {
+      return this.#write((hints) =>
+        ops.map((op) => {
+          const opHints: StoreHint[] = [];
+          try {
+            // A nested transaction is a savepoint: a failing op is undone alone.
+            const result = this.#db.transaction(() => applyWrite(s, op, now, opHints))();
+            if (result.ok) hints.push(...opHints);
+            return result;
+          } catch (error) {
+            if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return { ok: false, reason: 'conflict' } as const;
+            throw error;
+          }
+        }),
+      );
+    } catch (cause) {
+      throw storeError('commit', cause);
+    }
+  }
+
+  async nextWakeAt(_workflows: WorkflowRef[]): Promise<number | undefined> {
+    const row = this.#st.nextWakeAt.get() as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  async sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord> {
+    const s = this.#st;
+    return this.#write((hints) => {
+      const row = this.#existing(runId);
+      if (isTerminalStatus(row.status as RunRecord['status'])) {
+        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); it cannot take signal '${name}'.`, { runId, retryable: false });
+      }
+      const { id } = s.insertSignal.get(runId, name, payload, now) as { id: number };
+      if (s.wakeForSignal.run({ id: runId, name, now }).changes > 0) hints.push({ type: 'ready', runId });
+      return { id, runId, name, payload, createdAt: now };
+    });
+  }
+
+  async requestCancel(runId: string, now: number, reason?: StoredError): Promise<RunRecord> {
+    const s = this.#st;
+    return this.#write((hints) => {
+      const row = this.#existing(runId);
+      if (isTerminalStatus(row.status as RunRecord['status'])) {
+        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); only running, waiting or queued runs can be cancelled.`, { runId, retryable: false });
+      }
+      const error = errorText(reason ?? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${runId} was cancelled.` });
+      if (row.status === 'queued' && row.claims === 0) {
+        s.cancelQueued.run({ id: runId, error, now });
+        hints.push({ type: 'finished', runId, status: 'cancelled' });
+        if (row.parent_id !== null && s.wakeParent.run({ parentId: row.parent_id, childId: runId, now }).changes > 0) hints.push({ type: 'ready', runId: row.parent_id });
+      } else if (row.cancel_requested === 0) {
+        s.flagCancel.run({ id: runId, error, now });
+        hints.push({ type: 'cancelRequested', runId }, { type: 'ready', runId });
+      }
+      return toRunRecord(s.getRun.get(runId) as RunRow);
+    });
+  }
+
+  async requeue(runId: string, mode: 'retry' | 'resume', now: number): Promise<RunRecord> {
+    const s = this.#st;
+    return this.#write((hints) => {
+      const row = this.#existing(runId);
+      if (row.status !== 'failed') {
+        throw new BatonError(ErrorCode.RunNotFailed, `Run ${runId} is ${row.status}; only failed runs can be ${mode === 'retry' ? 'retried' : 'resumed'}.`, { runId, retryable: false });
+      }
+      if (row.phase === 'compensating') {
+        throw new BatonError(
+          ErrorCode.RetryNotPossible,
+          `Run ${runId} cannot be ${mode === 'retry' ? 'retried' : 'resumed'}: its compensations already ran and undid its steps. Start a new run instead.`,
+          { runId, retryable: false },
+        );
+      }
+      const requeueTree = (id: string): void => {
+        if (mode === 'retry') {
+          for (const { seq } of s.failedChildEntries.all(id) as { seq: number }[]) {
+            for (const child of s.failedChildren.all(id, seq) as { id: string }[]) {
+              const childRow = s.getRun.get(child.id) as RunRow;
+              if (childRow.phase !== 'compensating') requeueTree(child.id);
+            }
+          }
+          s.setAsideFailed.run(now, id);
+          s.deleteFailed.run(id);
+          s.deleteStepRetries.run(id);
+        }
+        s.requeue.run({ id, now });
+        hints.push({ type: 'ready', runId: id });
+      };
+      requeueTree(runId);
+      return toRunRecord(s.getRun.get(runId) as RunRow);
+    });
+  }
+
+  #existing(runId: string): RunRow {
+    const row = this.#st.getRun.get(runId) as RunRow | undefined;
+    if (row === undefined) throw new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
+    return row;
+  }
+}
+
+function storeError(what: string, cause: unknown): BatonError {
+  const code = (cause as { code?: unknown }).code;
+  const retryable = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR';
+  return new BatonError(ErrorCode.StoreError, `SQLite ${what} failed: ${(cause as Error).message}`, { cause, retryable });
+}
