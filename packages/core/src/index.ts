@@ -7,6 +7,7 @@ export type { WorkflowContext, StepInfo, StepOptions, WaitForSignalOptions, Chil
 export { Engine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine.js';
 export type { Durability } from './engine/engine-internals.js';
+export type { EngineEvent, EngineEventListener, EventError } from './engine/engine-events.js';
 export { WorkflowRegistry } from './engine/workflow-registry.js';
 export type { WorkflowList } from './engine/workflow-registry.js';
 export { defaultLogger, silentLogger } from './engine/logger.js';
@@ -31,7 +32,18 @@ export { resolveRetryPolicy, shouldRetry, backoffDelay, DEFAULT_RETRY_POLICY } f
 export type { RetryPolicy, ResolvedRetryPolicy } from './retry/retry-policy.js';
 
 export { RunStatus, RunPhase, EntryKind, TERMINAL_STATUSES, isTerminalStatus } from './store/records.js';
-export type { RunRecord, JournalEntry, SignalRecord, StepRetryRecord, ChildRecord, NewRun, RunFilter, RunPage, RunWaits, StoredError } from './store/records.js';
+export type {
+  RunRecord,
+  JournalEntry,
+  SignalRecord,
+  StepRetryRecord,
+  ChildRecord,
+  NewRun,
+  RunFilter,
+  RunPage,
+  RunWaits,
+  StoredError,
+} from './store/records.js';
 export type {
   Store,
   StoreCapabilities,

@@ -56,7 +56,9 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     if (typeof options?.path !== 'string' || options.path.length === 0) {
-      throw new BatonError(ErrorCode.InvalidArgument, 'new SqliteStore({ path }) needs the path of a database file, e.g. .baton/baton.db.', { retryable: false });
+      throw new BatonError(ErrorCode.InvalidArgument, 'new SqliteStore({ path }) needs the path of a database file, e.g. .baton/baton.db.', {
+        retryable: false,
+      });
     }
     const synchronous = options.synchronous ?? 'FULL';
     if (!['OFF', 'NORMAL', 'FULL', 'EXTRA'].includes(synchronous)) {
@@ -71,7 +73,11 @@ export class SqliteStore implements Store {
       this.#db.pragma(`synchronous = ${synchronous}`);
       this.#db.pragma('foreign_keys = OFF');
     } catch (cause) {
-      throw new BatonError(ErrorCode.StoreError, `Cannot open the SQLite database at ${options.path}: ${(cause as Error).message}. Check the path and its permissions.`, { cause, retryable: false });
+      throw new BatonError(
+        ErrorCode.StoreError,
+        `Cannot open the SQLite database at ${options.path}: ${(cause as Error).message}. Check the path and its permissions.`,
+        { cause, retryable: false },
+      );
     }
   }
 
@@ -97,7 +103,10 @@ export class SqliteStore implements Store {
   }
 
   get #st(): Statements {
-    if (this.#s === undefined) throw new BatonError(ErrorCode.StoreError, 'The SQLite store is not initialized: call await store.init() first (Engine.start() does it).', { retryable: false });
+    if (this.#s === undefined)
+      throw new BatonError(ErrorCode.StoreError, 'The SQLite store is not initialized: call await store.init() first (Engine.start() does it).', {
+        retryable: false,
+      });
     return this.#s;
   }
 
@@ -228,7 +237,10 @@ export class SqliteStore implements Store {
     return this.#write((hints) => {
       const row = this.#existing(runId);
       if (isTerminalStatus(row.status as RunRecord['status'])) {
-        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); it cannot take signal '${name}'.`, { runId, retryable: false });
+        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); it cannot take signal '${name}'.`, {
+          runId,
+          retryable: false,
+        });
       }
       const { id } = s.insertSignal.get(runId, name, payload, now) as { id: number };
       if (s.wakeForSignal.run({ id: runId, name, now }).changes > 0) hints.push({ type: 'ready', runId });
@@ -241,13 +253,17 @@ export class SqliteStore implements Store {
     return this.#write((hints) => {
       const row = this.#existing(runId);
       if (isTerminalStatus(row.status as RunRecord['status'])) {
-        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); only running, waiting or queued runs can be cancelled.`, { runId, retryable: false });
+        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); only running, waiting or queued runs can be cancelled.`, {
+          runId,
+          retryable: false,
+        });
       }
       const error = errorText(reason ?? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${runId} was cancelled.` });
       if (row.status === 'queued' && row.claims === 0) {
         s.cancelQueued.run({ id: runId, error, now });
         hints.push({ type: 'finished', runId, status: 'cancelled' });
-        if (row.parent_id !== null && s.wakeParent.run({ parentId: row.parent_id, childId: runId, now }).changes > 0) hints.push({ type: 'ready', runId: row.parent_id });
+        if (row.parent_id !== null && s.wakeParent.run({ parentId: row.parent_id, childId: runId, now }).changes > 0)
+          hints.push({ type: 'ready', runId: row.parent_id });
       } else if (row.cancel_requested === 0) {
         s.flagCancel.run({ id: runId, error, now });
         hints.push({ type: 'cancelRequested', runId }, { type: 'ready', runId });
@@ -261,7 +277,10 @@ export class SqliteStore implements Store {
     return this.#write((hints) => {
       const row = this.#existing(runId);
       if (row.status !== 'failed') {
-        throw new BatonError(ErrorCode.RunNotFailed, `Run ${runId} is ${row.status}; only failed runs can be ${mode === 'retry' ? 'retried' : 'resumed'}.`, { runId, retryable: false });
+        throw new BatonError(ErrorCode.RunNotFailed, `Run ${runId} is ${row.status}; only failed runs can be ${mode === 'retry' ? 'retried' : 'resumed'}.`, {
+          runId,
+          retryable: false,
+        });
       }
       if (row.phase === 'compensating') {
         throw new BatonError(
@@ -292,7 +311,11 @@ export class SqliteStore implements Store {
 
   #existing(runId: string): RunRow {
     const row = this.#st.getRun.get(runId) as RunRow | undefined;
-    if (row === undefined) throw new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
+    if (row === undefined)
+      throw new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, {
+        runId,
+        retryable: false,
+      });
     return row;
   }
 }

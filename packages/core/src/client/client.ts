@@ -136,10 +136,14 @@ export class Client {
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
-        throw new BatonError(ErrorCode.InvalidInput, `Invalid input for workflow '${name}': ${issues.join('; ')}. No run was created; fix the input and start again.`, {
-          retryable: false,
-          details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-        });
+        throw new BatonError(
+          ErrorCode.InvalidInput,
+          `Invalid input for workflow '${name}': ${issues.join('; ')}. No run was created; fix the input and start again.`,
+          {
+            retryable: false,
+            details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+          },
+        );
       }
       value = parsed.data;
     }
@@ -195,7 +199,11 @@ export class Client {
         throw this.#runError(run);
       }
       if (deadline !== undefined && Date.now() >= deadline) {
-        throw new BatonError(ErrorCode.Timeout, `Run ${id} did not end within ${options.timeoutMs} ms (it is ${run.status}). Wait longer or check its journal.`, { runId: id });
+        throw new BatonError(
+          ErrorCode.Timeout,
+          `Run ${id} did not end within ${options.timeoutMs} ms (it is ${run.status}). Wait longer or check its journal.`,
+          { runId: id },
+        );
       }
       await this.#waitForChange(id, delay, deadline);
       delay = Math.min(delay * 2, 250);
@@ -221,9 +229,16 @@ export class Client {
   }
 
   #runError(run: RunRecord): Error {
-    const error = fromStoredError(this.#codec, run.error ?? (run.status === 'cancelled' ? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${run.id} was cancelled.` } : undefined));
+    const error = fromStoredError(
+      this.#codec,
+      run.error ?? (run.status === 'cancelled' ? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${run.id} was cancelled.` } : undefined),
+    );
     if (isBatonError(error)) return error;
-    return new BatonError(ErrorCode.WorkflowError, `Run ${run.id} of '${run.workflow}' ${run.status}: ${error.message}`, { runId: run.id, retryable: false, cause: error });
+    return new BatonError(ErrorCode.WorkflowError, `Run ${run.id} of '${run.workflow}' ${run.status}: ${error.message}`, {
+      runId: run.id,
+      retryable: false,
+      cause: error,
+    });
   }
 
   async get(runId: string): Promise<RunInfo | undefined> {
@@ -272,7 +287,10 @@ export class Client {
 
   /** Cancels a run: its running step is aborted, its waits end, its compensations run. */
   async cancel(runId: string, reason?: string): Promise<RunInfo> {
-    const error = new BatonError(ErrorCode.Cancelled, reason === undefined ? `Run ${runId} was cancelled.` : `Run ${runId} was cancelled: ${reason}`, { runId, retryable: false });
+    const error = new BatonError(ErrorCode.Cancelled, reason === undefined ? `Run ${runId} was cancelled.` : `Run ${runId} was cancelled: ${reason}`, {
+      runId,
+      retryable: false,
+    });
     const run = await this.#store.requestCancel(runId, this.#clock.now(), toStoredError(this.#codec, error));
     this.#engine?.notifyCancel(runId);
     return this.#info(run);

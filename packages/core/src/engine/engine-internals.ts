@@ -3,6 +3,7 @@ import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { WriteOp, WriteResult } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
+import type { EngineEvent } from './engine-events.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -25,6 +26,8 @@ export interface ExecutionEnvironment {
   random(): number;
   newId(): string;
   submit(op: WriteOp): Promise<WriteResult>;
+  /** Tells listeners about something that is now durable. */
+  emit(event: EngineEvent): void;
   /** Asks the store to cancel a run (used to cancel children of a cancelled run). */
   requestCancel(runId: string): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { uuidv7, seededRandom } from '../util/ids.js';
 import type { AnyWorkflow } from '../workflow/workflow.js';
 import { Client } from '../client/client.js';
 import type { Durability, ExecutionEnvironment } from './engine-internals.js';
+import type { EngineEvent, EngineEventListener } from './engine-events.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { RunExecution } from './run-execution.js';
 import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
@@ -62,6 +63,7 @@ export class Engine {
   readonly #executions = new Map<string, RunExecution>();
   /** Eagerly started runs whose creation is not committed yet (their leases cannot be renewed yet). */
   readonly #uncreated = new Set<string>();
+  readonly #listeners = new Set<EngineEventListener>();
   #running = false;
   #tickScheduled = false;
   #ticking = false;
@@ -73,7 +75,8 @@ export class Engine {
   #claimFailures = 0;
 
   constructor(options: EngineOptions) {
-    if (options?.store === undefined) throw new BatonError(ErrorCode.InvalidArgument, 'new Engine({ store }) needs a store, e.g. new SqliteStore({ path }).', { retryable: false });
+    if (options?.store === undefined)
+      throw new BatonError(ErrorCode.InvalidArgument, 'new Engine({ store }) needs a store, e.g. new SqliteStore({ path }).', { retryable: false });
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.workflows = new WorkflowRegistry(options.workflows);
@@ -87,7 +90,8 @@ export class Engine {
     const codec = new PayloadCodec(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes });
     const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
     const durability = options.durability ?? 'strict';
-    if (durability !== 'strict' && durability !== 'batched') throw new BatonError(ErrorCode.InvalidArgument, `durability must be 'strict' or 'batched', not '${String(durability)}'.`, { retryable: false });
+    if (durability !== 'strict' && durability !== 'batched')
+      throw new BatonError(ErrorCode.InvalidArgument, `durability must be 'strict' or 'batched', not '${String(durability)}'.`, { retryable: false });
     this.#env = {
       clock: this.clock,
       codec,
@@ -98,6 +102,7 @@ export class Engine {
       random,
       newId: () => uuidv7(this.clock.now()),
       submit: (op) => this.#batcher.submit(op),
+      emit: (event) => this.#emit(event),
       requestCancel: async (runId) => {
         await this.store.requestCancel(runId, this.clock.now());
       },
@@ -110,6 +115,22 @@ export class Engine {
     this.workflows.add(workflow);
     this.#requestTick();
     return this;
+  }
+
+  /** Listens to events of the runs this engine executes. Returns an unsubscribe function. */
+  subscribe(listener: EngineEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  #emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#logger.warn({ err: error, event: event.type }, 'an engine event listener threw');
+      }
+    }
   }
 
   get running(): boolean {
@@ -306,6 +327,7 @@ export class Engine {
 }
 
 function positive(value: number, name: string): number {
-  if (typeof value !== 'number' || !(value > 0)) throw new BatonError(ErrorCode.InvalidArgument, `${name} must be a positive number, not ${String(value)}.`, { retryable: false });
+  if (typeof value !== 'number' || !(value > 0))
+    throw new BatonError(ErrorCode.InvalidArgument, `${name} must be a positive number, not ${String(value)}.`, { retryable: false });
   return value;
 }

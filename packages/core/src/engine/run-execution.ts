@@ -12,12 +12,32 @@
  */
 import { BatonError, ErrorCode, errorMessage } from '../errors/errors.js';
 import { resolveRetryPolicy, shouldRetry, backoffDelay, type RetryPolicy } from '../retry/retry-policy.js';
-import { isTerminalStatus, type ChildRecord, type EntryKind, type JournalEntry, type NewRun, type RunRecord, type RunStatus, type RunWaits, type SignalRecord, type StepRetryRecord, type StoredError } from '../store/records.js';
+import {
+  isTerminalStatus,
+  type ChildRecord,
+  type EntryKind,
+  type JournalEntry,
+  type NewRun,
+  type RunRecord,
+  type RunStatus,
+  type RunWaits,
+  type SignalRecord,
+  type StepRetryRecord,
+  type StoredError,
+} from '../store/records.js';
 import type { ClaimedRun, WriteOp } from '../store/store.js';
 import type { TimerHandle } from '../time/clock.js';
 import { toMillis, type Duration } from '../time/duration.js';
 import type { AnyWorkflow, Workflow } from '../workflow/workflow.js';
-import { TIMED_OUT, type ChildOptions, type StepInfo, type StepOptions, type WaitForSignalOptions, type WorkflowContext } from '../workflow/workflow-context.js';
+import {
+  TIMED_OUT,
+  type ChildOptions,
+  type StepInfo,
+  type StepOptions,
+  type WaitForSignalOptions,
+  type WorkflowContext,
+} from '../workflow/workflow-context.js';
+import type { EventError, EngineEvent } from './engine-events.js';
 import type { ExecutionEnvironment } from './engine-internals.js';
 import { runAttempt } from './step-attempt.js';
 import { fromStoredError, toStoredError } from './stored-errors.js';
@@ -81,7 +101,7 @@ export class RunExecution {
   #settle: ((outcome: Outcome) => void) | undefined;
   #settled = false;
   #idleCheckScheduled = false;
-  #lastWrite: Promise<unknown>;
+  #lastWrite: Promise<boolean>;
   #lost = false;
   #compensating = false;
   #runTimer: TimerHandle | undefined;
@@ -103,7 +123,10 @@ export class RunExecution {
     for (const r of claimed.stepRetries) this.#retries.set(r.seq, r);
     this.#children = claimed.children;
     this.#priorTimers = claimed.run.waits?.timers ?? {};
-    this.#lastWrite = initialWrite ?? Promise.resolve();
+    this.#lastWrite = (initialWrite ?? Promise.resolve()).then(
+      () => true,
+      () => false,
+    );
     this.#ctx = this.#makeContext();
     this.finished = this.#execute().catch((error: unknown) => {
       env.logger.error({ runId: this.runId, err: error }, 'run execution crashed; its lease will expire and another execution will take it over');
@@ -120,7 +143,9 @@ export class RunExecution {
   /** Gives the run back to the queue (graceful shutdown). */
   release(): void {
     if (this.#settled) return;
-    this.#runAbort.abort(new BatonError(ErrorCode.EngineStopped, `The engine stopped while run ${this.runId} was running; the run was released and will resume elsewhere.`));
+    this.#runAbort.abort(
+      new BatonError(ErrorCode.EngineStopped, `The engine stopped while run ${this.runId} was running; the run was released and will resume elsewhere.`),
+    );
     this.#request({ kind: 'release' });
   }
 
@@ -144,6 +169,7 @@ export class RunExecution {
   // ---------------------------------------------------------------- lifecycle
 
   async #execute(): Promise<void> {
+    this.#env.emit({ type: 'run.started', runId: this.runId, workflow: this.#run.workflow, claims: this.#run.claims });
     try {
       let input: unknown;
       try {
@@ -227,9 +253,7 @@ export class RunExecution {
   async #complete(value: unknown): Promise<void> {
     for (const [seq, entry] of this.#journal) {
       if (BODY_KINDS.has(entry.kind) && !this.#visited.has(seq)) {
-        return this.#fail(
-          this.#nonDeterminism(seq, `${entry.kind} '${entry.name}'`, 'nothing (the workflow returned before reaching it)'),
-        );
+        return this.#fail(this.#nonDeterminism(seq, `${entry.kind} '${entry.name}'`, 'nothing (the workflow returned before reaching it)'));
       }
     }
     let encoded: string;
@@ -336,6 +360,7 @@ export class RunExecution {
       const compensate: WriteOp['compensate'] = error === undefined ? { endStatus } : { endStatus, error };
       if (!(await this.#write({ compensate }))) return;
     }
+    if (todo.length > 0) this.#env.emit({ type: 'run.compensating', runId: this.runId, workflow: this.#run.workflow, steps: todo.map((c) => c.name) });
     let seq = Math.max(this.#maxJournalSeq, this.#nextSeq - 1);
     const failed: string[] = [];
     const abort = new AbortController();
@@ -351,7 +376,12 @@ export class RunExecution {
       finalError = { ...(error ?? { name: 'BatonError', code: ErrorCode.Cancelled }), message };
       delete finalError.encoded;
     }
-    const transition = endStatus === 'cancelled' ? (finalError === undefined ? { kind: 'cancel' as const } : { kind: 'cancel' as const, error: finalError }) : { kind: 'fail' as const, error: finalError ?? { name: 'Error', message: 'failed' } };
+    const transition =
+      endStatus === 'cancelled'
+        ? finalError === undefined
+          ? { kind: 'cancel' as const }
+          : { kind: 'cancel' as const, error: finalError }
+        : { kind: 'fail' as const, error: finalError ?? { name: 'Error', message: 'failed' } };
     await this.#write({ transition });
   }
 
@@ -384,7 +414,9 @@ export class RunExecution {
         };
         if (!result.ok) entry.error = this.#stored(result.error);
         this.#journal.set(seq, entry);
-        await this.#write({ journal: [entry] });
+        if (await this.#write({ journal: [entry] })) {
+          this.#env.emit({ type: 'compensation.completed', runId: this.runId, workflow: this.#run.workflow, step: c.name, seq, ok: result.ok });
+        }
         return result.ok;
       }
       await this.#clockSleep(backoffDelay(policy, attempt, this.#env.random()));
@@ -408,7 +440,57 @@ export class RunExecution {
       },
     );
     this.#lastWrite = promise;
+    const t = part.transition;
+    if (t !== undefined) {
+      const base = { runId: this.runId, workflow: this.#run.workflow };
+      let event: EngineEvent;
+      switch (t.kind) {
+        case 'complete':
+          event = { type: 'run.completed', ...base };
+          break;
+        case 'fail':
+          event = {
+            type: 'run.failed',
+            ...base,
+            error: { name: t.error.name, message: t.error.message, ...(t.error.code === undefined ? {} : { code: t.error.code }) },
+          };
+          break;
+        case 'cancel':
+          event = { type: 'run.cancelled', ...base };
+          break;
+        case 'suspend':
+          event = {
+            type: 'run.suspended',
+            ...base,
+            signals: t.waits.signals,
+            children: t.waits.children,
+            ...(t.wakeAt === undefined ? {} : { wakeAt: t.wakeAt }),
+          };
+          break;
+        case 'continue':
+          event = { type: 'run.continued', ...base, nextRunId: t.nextRunId };
+          break;
+        case 'release':
+          event = { type: 'run.released', ...base };
+          break;
+      }
+      this.#emitAfterWrite(event);
+    }
     return promise;
+  }
+
+  /** Emits `event` once the latest write of this run is committed. */
+  #emitAfterWrite(event: EngineEvent): void {
+    void this.#lastWrite.then((ok) => {
+      if (ok === true) this.#env.emit(event);
+    });
+  }
+
+  #eventError(error: unknown): EventError {
+    const stored = this.#stored(error);
+    const out: EventError = { name: stored.name, message: stored.message };
+    if (stored.code !== undefined) out.code = stored.code;
+    return out;
   }
 
   /** In strict durability, waits until everything this run wrote so far is committed. */
@@ -462,7 +544,11 @@ export class RunExecution {
       this.#runAbort.abort(new BatonError(ErrorCode.RunTimeout, `Run ${this.runId} timed out.`));
       this.#settle?.({
         kind: 'threw',
-        error: new BatonError(ErrorCode.RunTimeout, `Run ${this.runId} of '${this.#workflow.name}' did not end within its timeout (${String(this.#workflow.options.timeout)}). Raise the workflow's timeout or find the slow step in the journal.`, { runId: this.runId, retryable: false }),
+        error: new BatonError(
+          ErrorCode.RunTimeout,
+          `Run ${this.runId} of '${this.#workflow.name}' did not end within its timeout (${String(this.#workflow.options.timeout)}). Raise the workflow's timeout or find the slow step in the journal.`,
+          { runId: this.runId, retryable: false },
+        ),
       });
     };
     const remaining = deadline - this.#env.clock.now();
@@ -600,6 +686,15 @@ export class RunExecution {
         if (result.ok) {
           try {
             this.#record(seq, 'step', name, result.value, startedAt, attempt);
+            this.#emitAfterWrite({
+              type: 'step.completed',
+              runId: this.runId,
+              workflow: this.#run.workflow,
+              step: name,
+              seq,
+              attempts: attempt,
+              durationMs: this.#env.clock.now() - startedAt,
+            });
             this.#addCompensation(seq, name, result.value as T, options);
             await this.#barrier();
             return result.value as T;
@@ -615,7 +710,16 @@ export class RunExecution {
             `Step '${name}' of run ${this.runId} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${errorMessage(error)}`,
             { runId: this.runId, step: name, retryable: false, cause: error, details: { attempts: attempt, seq } },
           );
-          await this.#recordFailure(seq, 'step', name, failure, attempt, startedAt);
+          void this.#recordFailure(seq, 'step', name, failure, attempt, startedAt);
+          this.#emitAfterWrite({
+            type: 'step.failed',
+            runId: this.runId,
+            workflow: this.#run.workflow,
+            step: name,
+            seq,
+            attempt,
+            error: this.#eventError(error),
+          });
           await this.#barrier();
           throw failure;
         }
@@ -624,6 +728,16 @@ export class RunExecution {
         const retry: StepRetryRecord = { seq, attempts: attempt, nextAttemptAt, error: this.#stored(error) };
         this.#retries.set(seq, retry);
         void this.#write({ stepRetries: [retry] });
+        this.#emitAfterWrite({
+          type: 'step.failed',
+          runId: this.runId,
+          workflow: this.#run.workflow,
+          step: name,
+          seq,
+          attempt,
+          error: this.#eventError(error),
+          retryInMs: delay,
+        });
         this.#env.logger.debug({ runId: this.runId, step: name, attempt, delay, err: error }, 'step attempt failed; retrying');
         if (delay <= this.#env.inMemoryBackoffMs) await this.#clockSleep(delay);
         else await this.#retryWait(seq, nextAttemptAt);
@@ -687,14 +801,35 @@ export class RunExecution {
       const parsed = options.schema.safeParse(data);
       if (!parsed.success) {
         const error = this.#invalid(ErrorCode.InvalidSignal, `signal '${signal.name}'`, parsed.error);
-        const entry: JournalEntry = { runId: this.runId, seq, kind: 'signal', name: signal.name, status: 'failed', error: this.#stored(error), attempts: 1, startedAt: now, endedAt: now };
+        const entry: JournalEntry = {
+          runId: this.runId,
+          seq,
+          kind: 'signal',
+          name: signal.name,
+          status: 'failed',
+          error: this.#stored(error),
+          attempts: 1,
+          startedAt: now,
+          endedAt: now,
+        };
         await this.#write({ journal: [entry], consumeSignals: [signal.id] });
         throw error;
       }
       data = parsed.data;
     }
-    const entry: JournalEntry = { runId: this.runId, seq, kind: 'signal', name: signal.name, status: 'completed', output: this.#env.codec.encode(data, `signal '${signal.name}'`), attempts: 1, startedAt: now, endedAt: now };
+    const entry: JournalEntry = {
+      runId: this.runId,
+      seq,
+      kind: 'signal',
+      name: signal.name,
+      status: 'completed',
+      output: this.#env.codec.encode(data, `signal '${signal.name}'`),
+      attempts: 1,
+      startedAt: now,
+      endedAt: now,
+    };
     void this.#write({ journal: [entry], consumeSignals: [signal.id] });
+    this.#emitAfterWrite({ type: 'signal.received', runId: this.runId, workflow: this.#run.workflow, signal: signal.name, seq });
     await this.#barrier();
     return data as T;
   }
@@ -755,12 +890,16 @@ export class RunExecution {
       void this.#write({ journal: [entry] });
       return this.#barrier().then(() => this.#env.codec.decode(child.output) as O);
     }
-    const error = new BatonError(ErrorCode.ChildFailed, `Child run ${child.id} ('${name}') of run ${this.runId} ended ${child.status}: ${child.error?.message ?? 'no error recorded'}`, {
-      runId: this.runId,
-      retryable: false,
-      cause: fromStoredError(this.#env.codec, child.error),
-      details: { childId: child.id, status: child.status },
-    });
+    const error = new BatonError(
+      ErrorCode.ChildFailed,
+      `Child run ${child.id} ('${name}') of run ${this.runId} ended ${child.status}: ${child.error?.message ?? 'no error recorded'}`,
+      {
+        runId: this.runId,
+        retryable: false,
+        cause: fromStoredError(this.#env.codec, child.error),
+        details: { childId: child.id, status: child.status },
+      },
+    );
     return this.#recordFailure(seq, 'child', name, error, 1, now).then(() => Promise.reject(error));
   }
 

@@ -53,10 +53,14 @@ export function runAttempt(fn: (info: StepInfo) => unknown, options: AttemptOpti
       timers.push(
         options.clock.setTimer(ms, () =>
           fail(
-            new BatonError(ErrorCode.StepTimeout, `Step '${options.step}' of run ${options.runId} timed out after ${ms} ms (attempt ${options.attempt}). Raise its timeout or make it faster.`, {
-              runId: options.runId,
-              step: options.step,
-            }),
+            new BatonError(
+              ErrorCode.StepTimeout,
+              `Step '${options.step}' of run ${options.runId} timed out after ${ms} ms (attempt ${options.attempt}). Raise its timeout or make it faster.`,
+              {
+                runId: options.runId,
+                step: options.step,
+              },
+            ),
           ),
         ),
       );
@@ -67,10 +71,14 @@ export function runAttempt(fn: (info: StepInfo) => unknown, options: AttemptOpti
       heartbeatTimer?.cancel();
       heartbeatTimer = options.clock.setTimer(ms, () =>
         fail(
-          new BatonError(ErrorCode.StepTimeout, `Step '${options.step}' of run ${options.runId} sent no heartbeat for ${ms} ms (attempt ${options.attempt}). Call heartbeat() more often or raise heartbeatTimeout.`, {
-            runId: options.runId,
-            step: options.step,
-          }),
+          new BatonError(
+            ErrorCode.StepTimeout,
+            `Step '${options.step}' of run ${options.runId} sent no heartbeat for ${ms} ms (attempt ${options.attempt}). Call heartbeat() more often or raise heartbeatTimeout.`,
+            {
+              runId: options.runId,
+              step: options.step,
+            },
+          ),
         ),
       );
     };

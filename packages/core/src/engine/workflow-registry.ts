@@ -19,7 +19,8 @@ export class WorkflowRegistry {
   }
 
   add(workflow: AnyWorkflow): void {
-    if (!isWorkflow(workflow)) throw new BatonError(ErrorCode.InvalidArgument, 'Only workflows made by defineWorkflow() can be registered.', { retryable: false });
+    if (!isWorkflow(workflow))
+      throw new BatonError(ErrorCode.InvalidArgument, 'Only workflows made by defineWorkflow() can be registered.', { retryable: false });
     const entry = this.#byName.get(workflow.name);
     if (entry === undefined) {
       this.#byName.set(workflow.name, { current: workflow, versions: new Map([[workflow.version, workflow]]) });
@@ -27,7 +28,11 @@ export class WorkflowRegistry {
     }
     const existing = entry.versions.get(workflow.version);
     if (existing !== undefined && existing !== workflow) {
-      throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${workflow.name}' version '${workflow.version}' is registered twice. Give the new code a new version.`, { retryable: false });
+      throw new BatonError(
+        ErrorCode.InvalidArgument,
+        `Workflow '${workflow.name}' version '${workflow.version}' is registered twice. Give the new code a new version.`,
+        { retryable: false },
+      );
     }
     entry.versions.set(workflow.version, workflow);
     entry.current = workflow;

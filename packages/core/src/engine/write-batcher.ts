@@ -83,7 +83,11 @@ export class WriteBatcher {
         }
       }
       if (results === undefined) {
-        const error = new BatonError(ErrorCode.StoreError, `A group commit of ${ops.length} writes failed: ${(lastError as Error)?.message ?? String(lastError)}`, { cause: lastError });
+        const error = new BatonError(
+          ErrorCode.StoreError,
+          `A group commit of ${ops.length} writes failed: ${(lastError as Error)?.message ?? String(lastError)}`,
+          { cause: lastError },
+        );
         for (const p of batch) p.reject(error);
         continue;
       }

@@ -151,9 +151,7 @@ function fromJson(value: unknown): unknown {
 /** Rebuilds an Error from its encoded form: name, message, stack, code and other own fields, cause. */
 function errorFromJson(v: Record<string, unknown>): Error {
   const isBaton = typeof v.code === 'string';
-  const error = isBaton
-    ? new BatonError(v.code as string, String(v.message ?? ''), { retryable: v.retryable !== false })
-    : new Error(String(v.message ?? ''));
+  const error = isBaton ? new BatonError(v.code as string, String(v.message ?? ''), { retryable: v.retryable !== false }) : new Error(String(v.message ?? ''));
   for (const [k, x] of Object.entries(v)) {
     if (k === 'message' || k === 'cause') continue;
     Object.defineProperty(error, k, { value: fromJson(x), writable: true, configurable: true, enumerable: k !== 'stack' && k !== 'name' });

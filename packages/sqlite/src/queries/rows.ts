@@ -117,7 +117,14 @@ export function toStepRetry(row: { seq: number; attempts: number; next_attempt_a
   return r;
 }
 
-export function toChild(row: { id: string; parent_seq: number | null; status: string; output: string | null; error: string | null; continued_to: string | null }): ChildRecord {
+export function toChild(row: {
+  id: string;
+  parent_seq: number | null;
+  status: string;
+  output: string | null;
+  error: string | null;
+  continued_to: string | null;
+}): ChildRecord {
   const c: ChildRecord = { id: row.id, status: row.status as RunStatus };
   if (row.parent_seq !== null) c.parentSeq = row.parent_seq;
   if (row.output !== null) c.output = row.output;

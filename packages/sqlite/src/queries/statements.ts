@@ -1,11 +1,10 @@
 /** Every SQL statement of the SQLite store, prepared once per connection. */
-import type Database from "better-sqlite3";
+import type Database from 'better-sqlite3';
 
-const RUN_COLUMNS =
-  "id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from";
+const RUN_COLUMNS = 'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from';
 
 const SQL = {
-  getRun: "SELECT * FROM runs WHERE id = ?",
+  getRun: 'SELECT * FROM runs WHERE id = ?',
   insertQueuedRun: `INSERT INTO runs (${RUN_COLUMNS}, ready_at, created_at, updated_at)
        VALUES (@id, @workflow, @version, 'queued', @input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @now, @now, @now)
        ON CONFLICT (id) DO NOTHING`,
@@ -13,20 +12,17 @@ const SQL = {
        VALUES (@id, @workflow, @version, 'running', @input, @queue, @priority, @parentId, @parentSeq, @continuedFrom,
                @leaseOwner, @leaseToken, @leaseExpiresAt, @leaseExpiresAt, 1, @now, @now, @now)
        ON CONFLICT (id) DO NOTHING`,
-  fence: "SELECT lease_token AS token, status FROM runs WHERE id = ?",
+  fence: 'SELECT lease_token AS token, status FROM runs WHERE id = ?',
   insertJournal: `INSERT INTO journal (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates)
        VALUES (@runId, @seq, @kind, @name, @status, @output, @error, @attempts, @startedAt, @endedAt, @compensates)`,
-  getJournal: "SELECT * FROM journal WHERE run_id = ? ORDER BY seq",
-  consumeSignal:
-    "UPDATE signals SET consumed = 1 WHERE id = ? AND run_id = ? AND consumed = 0",
+  getJournal: 'SELECT * FROM journal WHERE run_id = ? ORDER BY seq',
+  consumeSignal: 'UPDATE signals SET consumed = 1 WHERE id = ? AND run_id = ? AND consumed = 0',
   upsertStepRetry: `INSERT INTO step_retries (run_id, seq, attempts, next_attempt_at, error) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (run_id, seq) DO UPDATE SET attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, error = excluded.error`,
-  getStepRetries:
-    "SELECT seq, attempts, next_attempt_at, error FROM step_retries WHERE run_id = ?",
-  deleteStepRetries: "DELETE FROM step_retries WHERE run_id = ?",
-  setProgress: "UPDATE runs SET progress = ?, updated_at = ? WHERE id = ?",
-  enterCompensation:
-    "UPDATE runs SET phase = 'compensating', end_status = ?, error = ?, updated_at = ? WHERE id = ?",
+  getStepRetries: 'SELECT seq, attempts, next_attempt_at, error FROM step_retries WHERE run_id = ?',
+  deleteStepRetries: 'DELETE FROM step_retries WHERE run_id = ?',
+  setProgress: 'UPDATE runs SET progress = ?, updated_at = ? WHERE id = ?',
+  enterCompensation: "UPDATE runs SET phase = 'compensating', end_status = ?, error = ?, updated_at = ? WHERE id = ?",
   finish: `UPDATE runs SET status = @status, output = @output, error = COALESCE(@error, error), continued_to = @continuedTo,
          ready_at = NULL, wake_at = NULL, waits = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
          ended_at = @now, updated_at = @now
@@ -36,10 +32,8 @@ const SQL = {
        WHERE id = @id`,
   release: `UPDATE runs SET status = 'queued', ready_at = @now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
        WHERE id = @id`,
-  pendingSignalFor:
-    "SELECT 1 FROM signals WHERE run_id = ? AND consumed = 0 AND name IN (SELECT value FROM json_each(?)) LIMIT 1",
-  endedChildAmong:
-    "SELECT 1 FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('completed', 'failed', 'cancelled') LIMIT 1",
+  pendingSignalFor: 'SELECT 1 FROM signals WHERE run_id = ? AND consumed = 0 AND name IN (SELECT value FROM json_each(?)) LIMIT 1',
+  endedChildAmong: "SELECT 1 FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('completed', 'failed', 'cancelled') LIMIT 1",
   wakeParent: `UPDATE runs SET ready_at = @now, updated_at = @now
        WHERE id = @parentId AND status = 'waiting' AND EXISTS (SELECT 1 FROM json_each(runs.waits, '$.children') WHERE value = @childId)`,
   wakeForSignal: `UPDATE runs SET ready_at = @now, updated_at = @now
@@ -48,18 +42,14 @@ const SQL = {
          ready_at = @expiresAt, claims = claims + 1, started_at = COALESCE(started_at, @now), updated_at = @now,
          version = CASE WHEN version = '' THEN @currentVersion ELSE version END
        WHERE id = @id`,
-  unconsumedSignals:
-    "SELECT id, run_id, name, payload, created_at FROM signals WHERE run_id = ? AND consumed = 0 ORDER BY id",
-  allSignals:
-    "SELECT id, run_id, name, payload, created_at, consumed FROM signals WHERE run_id = ? ORDER BY id",
-  children:
-    "SELECT id, parent_seq, status, output, error, continued_to FROM runs WHERE parent_id = ?",
+  unconsumedSignals: 'SELECT id, run_id, name, payload, created_at FROM signals WHERE run_id = ? AND consumed = 0 ORDER BY id',
+  allSignals: 'SELECT id, run_id, name, payload, created_at, consumed FROM signals WHERE run_id = ? ORDER BY id',
+  children: 'SELECT id, parent_seq, status, output, error, continued_to FROM runs WHERE parent_id = ?',
   renewLease: `UPDATE runs SET lease_expires_at = @expiresAt, ready_at = @expiresAt
        WHERE id = @id AND lease_token = @token AND status = 'running'
        RETURNING cancel_requested`,
-  nextWakeAt: "SELECT MIN(ready_at) AS at FROM runs WHERE ready_at IS NOT NULL",
-  insertSignal:
-    "INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+  nextWakeAt: 'SELECT MIN(ready_at) AS at FROM runs WHERE ready_at IS NOT NULL',
+  insertSignal: 'INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id',
   cancelQueued: `UPDATE runs SET status = 'cancelled', error = @error, ready_at = NULL, ended_at = @now, updated_at = @now
        WHERE id = @id`,
   flagCancel: `UPDATE runs SET cancel_requested = 1, cancel_error = @error, updated_at = @now,
@@ -68,22 +58,18 @@ const SQL = {
   setAsideFailed: `INSERT INTO journal_history (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, set_aside_at)
        SELECT run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, ?
        FROM journal WHERE run_id = ? AND status = 'failed' AND kind IN ('step', 'child')`,
-  failedChildEntries:
-    "SELECT seq FROM journal WHERE run_id = ? AND status = 'failed' AND kind = 'child'",
-  deleteFailed:
-    "DELETE FROM journal WHERE run_id = ? AND status = 'failed' AND kind IN ('step', 'child')",
+  failedChildEntries: "SELECT seq FROM journal WHERE run_id = ? AND status = 'failed' AND kind = 'child'",
+  deleteFailed: "DELETE FROM journal WHERE run_id = ? AND status = 'failed' AND kind IN ('step', 'child')",
   requeue: `UPDATE runs SET status = 'queued', error = NULL, output = NULL, ended_at = NULL, ready_at = @now, wake_at = NULL, waits = NULL,
          phase = 'body', end_status = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = @now
        WHERE id = @id`,
-  failedChildren:
-    "SELECT id FROM runs WHERE parent_id = ? AND parent_seq = ? AND status = 'failed' AND continued_to IS NULL",
+  failedChildren: "SELECT id FROM runs WHERE parent_id = ? AND parent_seq = ? AND status = 'failed' AND continued_to IS NULL",
 } as const;
 
 export type Statements = Record<keyof typeof SQL, Database.Statement>;
 
 export function prepareStatements(db: Database.Database): Statements {
   const out: Partial<Statements> = {};
-  for (const [name, sql] of Object.entries(SQL))
-    out[name as keyof typeof SQL] = db.prepare(sql);
+  for (const [name, sql] of Object.entries(SQL)) out[name as keyof typeof SQL] = db.prepare(sql);
   return out as Statements;
 }

@@ -1,0 +1,25 @@
+/**
+ * Events an engine emits about the runs it executes, each after the write that made it durable.
+ * They feed progress output, live updates and metrics; they are local to the executing engine.
+ */
+export interface EventError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export type EngineEvent =
+  | { type: 'run.started'; runId: string; workflow: string; claims: number }
+  | { type: 'step.completed'; runId: string; workflow: string; step: string; seq: number; attempts: number; durationMs: number }
+  | { type: 'step.failed'; runId: string; workflow: string; step: string; seq: number; attempt: number; error: EventError; retryInMs?: number }
+  | { type: 'signal.received'; runId: string; workflow: string; signal: string; seq: number }
+  | { type: 'run.suspended'; runId: string; workflow: string; wakeAt?: number; signals: string[]; children: string[] }
+  | { type: 'run.compensating'; runId: string; workflow: string; steps: string[] }
+  | { type: 'compensation.completed'; runId: string; workflow: string; step: string; seq: number; ok: boolean }
+  | { type: 'run.completed'; runId: string; workflow: string }
+  | { type: 'run.failed'; runId: string; workflow: string; error: EventError }
+  | { type: 'run.cancelled'; runId: string; workflow: string }
+  | { type: 'run.continued'; runId: string; workflow: string; nextRunId: string }
+  | { type: 'run.released'; runId: string; workflow: string };
+
+export type EngineEventListener = (event: EngineEvent) => void;
