@@ -42,6 +42,7 @@ export type {
   RunFilter,
   RunPage,
   RunWaits,
+  PendingOperation,
   StoredError,
 } from './store/records.js';
 export type {

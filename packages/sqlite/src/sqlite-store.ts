@@ -266,7 +266,7 @@ export class SqliteStore implements Store {
           hints.push({ type: 'ready', runId: row.parent_id });
       } else if (row.cancel_requested === 0) {
         s.flagCancel.run({ id: runId, error, now });
-        hints.push({ type: 'cancelRequested', runId }, { type: 'ready', runId });
+        hints.push({ type: 'cancelRequested', runId, ...(reason === undefined ? {} : { reason }) }, { type: 'ready', runId });
       }
       return toRunRecord(s.getRun.get(runId) as RunRow);
     });

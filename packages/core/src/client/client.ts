@@ -17,7 +17,7 @@ import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry
 /** What the client needs of a local engine for eager starts. */
 interface EagerEngine {
   tryEagerStart(run: NewRun, workflow: AnyWorkflow): Promise<WriteResult> | undefined;
-  notifyCancel(runId: string): void;
+  notifyCancel(runId: string, reason?: StoredError): void;
 }
 
 export interface ClientOptions {
@@ -291,8 +291,9 @@ export class Client {
       runId,
       retryable: false,
     });
-    const run = await this.#store.requestCancel(runId, this.#clock.now(), toStoredError(this.#codec, error));
-    this.#engine?.notifyCancel(runId);
+    const reasonError = toStoredError(this.#codec, error);
+    const run = await this.#store.requestCancel(runId, this.#clock.now(), reasonError);
+    this.#engine?.notifyCancel(runId, run.cancelReason ?? reasonError);
     return this.#info(run);
   }
 

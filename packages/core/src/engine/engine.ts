@@ -5,7 +5,7 @@
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { PayloadCodec } from '../payload/payload-codec.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../retry/retry-policy.js';
-import type { NewRun, RunRecord } from '../store/records.js';
+import type { NewRun, RunRecord, StoredError } from '../store/records.js';
 import type { ClaimedRun, Store, StoreHint, WriteResult } from '../store/store.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { uuidv7, seededRandom } from '../util/ids.js';
@@ -180,8 +180,8 @@ export class Engine {
   }
 
   /** Cancels a run executing here at once (the store flag reaches other engines through lease renewal). */
-  notifyCancel(runId: string): void {
-    this.#executions.get(runId)?.cancel();
+  notifyCancel(runId: string, reason?: StoredError): void {
+    this.#executions.get(runId)?.cancel(reason);
   }
 
   /**
@@ -218,7 +218,7 @@ export class Engine {
 
   #onHint(hint: StoreHint): void {
     if (hint.type === 'ready') this.#requestTick();
-    else if (hint.type === 'cancelRequested') this.notifyCancel(hint.runId);
+    else if (hint.type === 'cancelRequested') this.notifyCancel(hint.runId, hint.reason);
   }
 
   #requestTick(): void {

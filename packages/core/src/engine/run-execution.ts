@@ -54,6 +54,8 @@ type Outcome =
 
 interface Wait {
   kind: 'timer' | 'signal' | 'child' | 'retry';
+  /** The operation waiting (journal kind and name), recorded so replay can check it. */
+  op: { kind: EntryKind; name: string };
   until?: number;
   signal?: string;
   childId?: string;
@@ -86,6 +88,10 @@ export class RunExecution {
   readonly #run: RunRecord;
   readonly #journal = new Map<number, JournalEntry>();
   readonly #maxJournalSeq: number;
+  /** The highest position the previous executions are known to have reached (journal, waits, retries). */
+  readonly #maxKnownSeq: number;
+  /** Operations the previous execution was waiting at, by position. */
+  readonly #priorPending = new Map<number, { kind: EntryKind; name: string }>();
   readonly #signals: SignalRecord[];
   readonly #retries = new Map<number, StepRetryRecord>();
   readonly #children: ChildRecord[];
@@ -106,6 +112,7 @@ export class RunExecution {
   #compensating = false;
   #runTimer: TimerHandle | undefined;
   #requested: Outcome | undefined;
+  #cancelReason: StoredError | undefined;
 
   constructor(env: ExecutionEnvironment, claimed: ClaimedRun, workflow: AnyWorkflow, initialWrite?: Promise<unknown>) {
     this.#env = env;
@@ -119,10 +126,13 @@ export class RunExecution {
       if (entry.seq > max) max = entry.seq;
     }
     this.#maxJournalSeq = max;
+    for (const p of claimed.run.waits?.pending ?? []) this.#priorPending.set(p.seq, { kind: p.kind, name: p.name });
+    this.#maxKnownSeq = Math.max(max, ...this.#priorPending.keys(), ...claimed.stepRetries.map((r) => r.seq));
     this.#signals = [...claimed.signals];
     for (const r of claimed.stepRetries) this.#retries.set(r.seq, r);
     this.#children = claimed.children;
     this.#priorTimers = claimed.run.waits?.timers ?? {};
+    this.#cancelReason = claimed.run.cancelReason;
     this.#lastWrite = (initialWrite ?? Promise.resolve()).then(
       () => true,
       () => false,
@@ -134,8 +144,9 @@ export class RunExecution {
   }
 
   /** Cancels the run: aborts its running steps, ends its waits, then compensates. */
-  cancel(): void {
+  cancel(reason?: StoredError): void {
     if (this.#compensating || this.#settled) return;
+    if (reason !== undefined) this.#cancelReason = reason;
     this.#runAbort.abort(this.#cancelledError());
     this.#request({ kind: 'cancel' });
   }
@@ -188,8 +199,9 @@ export class RunExecution {
         await this.#collectCompensations(input);
         await this.#compensate(this.#run.endStatus ?? 'failed', this.#run.error, true);
       } else if (this.#run.cancelRequested) {
+        await this.#cancelChildren([]);
         await this.#collectCompensations(input);
-        await this.#compensate('cancelled', this.#stored(this.#cancelledError()), false);
+        await this.#compensate('cancelled', this.#cancelReason ?? this.#stored(this.#cancelledError()), false);
       } else {
         await this.#runBody(input);
       }
@@ -204,6 +216,7 @@ export class RunExecution {
       this.#settle = (o) => {
         if (this.#settled) return;
         this.#settled = true;
+        this.#mode = 'stopped';
         resolve(o);
       };
       let body: Promise<unknown>;
@@ -239,7 +252,7 @@ export class RunExecution {
         return;
       case 'cancel':
         await this.#cancelChildren(waits);
-        return this.#compensate('cancelled', this.#stored(this.#cancelledError()), false);
+        return this.#compensate('cancelled', this.#cancelReason ?? this.#stored(this.#cancelledError()), false);
       case 'continue':
         return this.#continueAsNew(outcome.input);
       case 'release':
@@ -280,7 +293,7 @@ export class RunExecution {
   }
 
   async #suspend(): Promise<void> {
-    const runWaits: RunWaits = { signals: [], children: [], timers: {} };
+    const runWaits: RunWaits = { signals: [], children: [], timers: {}, pending: [...this.#waits].map(([seq, w]) => ({ seq, ...w.op })) };
     let wakeAt: number | undefined;
     for (const [seq, wait] of this.#waits) {
       if (wait.signal !== undefined) runWaits.signals.push(wait.signal);
@@ -565,6 +578,10 @@ export class RunExecution {
     if (entry !== undefined && (entry.kind !== kind || entry.name !== name)) {
       throw this.#nonDeterminism(seq, `${entry.kind} '${entry.name}'`, `${kind} '${name}'`);
     }
+    const pending = entry === undefined ? this.#priorPending.get(seq) : undefined;
+    if (pending !== undefined && (pending.kind !== kind || pending.name !== name)) {
+      throw this.#nonDeterminism(seq, `${pending.kind} '${pending.name}'`, `${kind} '${name}'`);
+    }
     if (entry !== undefined) this.#visited.add(seq);
     return { seq, entry };
   }
@@ -666,7 +683,7 @@ export class RunExecution {
     const startedAt = this.#env.clock.now();
     this.#active++;
     try {
-      if (prior !== undefined && prior.nextAttemptAt > this.#env.clock.now()) await this.#retryWait(seq, prior.nextAttemptAt);
+      if (prior !== undefined && prior.nextAttemptAt > this.#env.clock.now()) await this.#retryWait(seq, name, prior.nextAttemptAt);
       for (;;) {
         await this.#barrier();
         if (this.#mode !== 'live') return await never<T>();
@@ -685,7 +702,9 @@ export class RunExecution {
         let error: unknown;
         if (result.ok) {
           try {
-            this.#record(seq, 'step', name, result.value, startedAt, attempt);
+            // The workflow sees what a replay would see: the value as decoded from the journal.
+            const entry = this.#record(seq, 'step', name, result.value, startedAt, attempt);
+            const value = this.#env.codec.decode(entry.output) as T;
             this.#emitAfterWrite({
               type: 'step.completed',
               runId: this.runId,
@@ -695,9 +714,10 @@ export class RunExecution {
               attempts: attempt,
               durationMs: this.#env.clock.now() - startedAt,
             });
-            this.#addCompensation(seq, name, result.value as T, options);
+            this.#addCompensation(seq, name, value, options);
             await this.#barrier();
-            return result.value as T;
+            if (this.#mode !== 'live') return await never<T>();
+            return value;
           } catch (encodeError) {
             error = encodeError; // e.g. BATON_PAYLOAD_TOO_LARGE: not retryable
           }
@@ -740,7 +760,7 @@ export class RunExecution {
         });
         this.#env.logger.debug({ runId: this.runId, step: name, attempt, delay, err: error }, 'step attempt failed; retrying');
         if (delay <= this.#env.inMemoryBackoffMs) await this.#clockSleep(delay);
-        else await this.#retryWait(seq, nextAttemptAt);
+        else await this.#retryWait(seq, name, nextAttemptAt);
         attempt++;
       }
     } finally {
@@ -750,10 +770,10 @@ export class RunExecution {
   }
 
   /** A long back-off: the step stops counting as active, so the run can suspend until `until`. */
-  async #retryWait(seq: number, until: number): Promise<void> {
+  async #retryWait(seq: number, name: string, until: number): Promise<void> {
     this.#active--;
     try {
-      await this.#wait(seq, { kind: 'retry', until }, () => undefined);
+      await this.#wait(seq, { kind: 'retry', op: { kind: 'step', name }, until }, () => undefined);
     } finally {
       this.#active++;
     }
@@ -769,7 +789,7 @@ export class RunExecution {
         this.#record(seq, 'sleep', 'sleep', due);
         return Promise.resolve();
       }
-      return this.#wait(seq, { kind: 'timer', until: due }, () => void this.#record(seq, 'sleep', 'sleep', due));
+      return this.#wait(seq, { kind: 'timer', op: { kind: 'sleep', name: 'sleep' }, until: due }, () => void this.#record(seq, 'sleep', 'sleep', due));
     });
   }
 
@@ -789,7 +809,8 @@ export class RunExecution {
         until = this.#priorTimers[String(seq)] ?? this.#env.clock.now() + toMillis(options.timeout, `timeout of signal '${name}'`);
         if (until <= this.#env.clock.now()) return this.#signalTimedOut(seq, name);
       }
-      const wait: Wait = until === undefined ? { kind: 'signal', signal: name } : { kind: 'signal', signal: name, until };
+      const op = { kind: 'signal' as const, name };
+      const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };
       return this.#wait<Promise<T | typeof TIMED_OUT>>(seq, wait, () => this.#signalTimedOut(seq, name)).then((p) => p);
     });
   }
@@ -851,7 +872,7 @@ export class RunExecution {
       if (final !== undefined && isTerminalStatus(final.status)) return this.#childEnded(seq, workflow.name, final);
       if (records.length > 0) {
         const id = (final ?? records[records.length - 1])!.id;
-        return this.#wait(seq, { kind: 'child', childId: id });
+        return this.#wait(seq, { kind: 'child', op: { kind: 'child', name: workflow.name }, childId: id });
       }
       let payload: string;
       try {
@@ -878,7 +899,7 @@ export class RunExecution {
         parentSeq: seq,
       };
       void this.#write({ createRuns: [child] });
-      return this.#wait(seq, { kind: 'child', childId: id });
+      return this.#wait(seq, { kind: 'child', op: { kind: 'child', name: workflow.name }, childId: id });
     });
   }
 
@@ -922,6 +943,7 @@ export class RunExecution {
     if (this.#mode === 'stopped') return true;
     const seq = this.#nextSeq;
     const entry = this.#journal.get(seq);
+    if (entry === undefined && this.#priorPending.has(seq)) return false;
     if (entry !== undefined) {
       if (entry.kind === 'patch' && entry.name === id) {
         this.#nextSeq++;
@@ -932,7 +954,7 @@ export class RunExecution {
     }
     // Past the end of the recorded history this is new code; inside it (a gap left by an operation
     // that never finished) the old code was here.
-    if (seq <= this.#maxJournalSeq) return false;
+    if (seq <= this.#maxKnownSeq) return false;
     this.#nextSeq++;
     this.#record(seq, 'patch', id, true);
     return true;

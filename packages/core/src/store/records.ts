@@ -40,6 +40,14 @@ export interface RunWaits {
   children: string[];
   /** Deadlines of timers (sleeps, timeouts, retry back-offs) by journal position. */
   timers: Record<string, number>;
+  /** The operation at each position the run was waiting at: replay checks them like journal entries. */
+  pending?: PendingOperation[];
+}
+
+export interface PendingOperation {
+  seq: number;
+  kind: EntryKind;
+  name: string;
 }
 
 export interface RunRecord {
@@ -60,6 +68,8 @@ export interface RunRecord {
   continuedTo?: string;
   progress?: string;
   cancelRequested: boolean;
+  /** Why the run was cancelled (the error it ends with), once a cancel was requested. */
+  cancelReason?: StoredError;
   phase: RunPhase;
   /** The status the run ends with once compensation is done ('failed' or 'cancelled'). */
   endStatus?: RunStatus;

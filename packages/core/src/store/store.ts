@@ -105,7 +105,7 @@ export type WriteResult =
   | { ok: true; /** A suspend found its wake condition already met: the run is ready again. */ woken?: boolean }
   | { ok: false; reason: 'leaseLost' | 'exists' | 'conflict' };
 
-export type StoreHint = { type: 'ready'; runId: string } | { type: 'finished'; runId: string; status: RunStatus } | { type: 'cancelRequested'; runId: string };
+export type StoreHint = { type: 'ready'; runId: string } | { type: 'finished'; runId: string; status: RunStatus } | { type: 'cancelRequested'; runId: string; reason?: StoredError };
 
 export interface Store {
   readonly capabilities: StoreCapabilities;

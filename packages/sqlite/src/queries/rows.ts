@@ -73,6 +73,8 @@ export function toRunRecord(row: RunRow): RunRecord {
   if (row.output !== null) run.output = row.output;
   const error = parseError(row.error);
   if (error !== undefined) run.error = error;
+  const cancelReason = parseError(row.cancel_error);
+  if (cancelReason !== undefined) run.cancelReason = cancelReason;
   if (row.parent_id !== null) run.parentId = row.parent_id;
   if (row.parent_seq !== null) run.parentSeq = row.parent_seq;
   if (row.continued_from !== null) run.continuedFrom = row.continued_from;

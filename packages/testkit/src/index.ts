@@ -1,0 +1,25 @@
+/** @baton/testkit: the Store conformance suite every store must pass, and test helpers. */
+import { describe } from 'vitest';
+import type { StoreFactory } from './harness.js';
+import { recoverySuite } from './suites/recovery.suite.js';
+import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
+import { storeBasicsSuite } from './suites/store-basics.suite.js';
+import { waitingSuite } from './suites/waiting.suite.js';
+import { workflowApiSuite } from './suites/workflow-api.suite.js';
+
+export { startHarness, waitFor, waitForStatus, advance, deferred } from './harness.js';
+export type { StoreFactory, Harness } from './harness.js';
+
+/**
+ * Registers the whole conformance suite (vitest `describe` blocks) for a store. Call it from a test
+ * file of the store's package: `runStoreConformance({ name: 'sqlite', create: async () => new SqliteStore(...) })`.
+ */
+export function runStoreConformance(factory: StoreFactory): void {
+  describe(`Store conformance: ${factory.name}`, () => {
+    storeBasicsSuite(factory);
+    workflowApiSuite(factory);
+    waitingSuite(factory);
+    sagaCancelSuite(factory);
+    recoverySuite(factory);
+  });
+}
