@@ -13,6 +13,7 @@ import type { AnyWorkflow, Workflow } from '../workflow/workflow.js';
 import { isWorkflow } from '../workflow/workflow.js';
 import { fromStoredError, toStoredError } from '../engine/stored-errors.js';
 import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry.js';
+import { WriteBatcher } from '../engine/write-batcher.js';
 
 /** What the client needs of a local engine for eager starts. */
 interface EagerEngine {
@@ -28,6 +29,8 @@ export interface ClientOptions {
   workflows?: WorkflowList | WorkflowRegistry;
   /** @internal set by Engine for eager starts. */
   engine?: EagerEngine;
+  /** @internal the engine's group commit, shared so starts and run writes commit together. */
+  batcher?: WriteBatcher;
 }
 
 export interface StartOptions {
@@ -107,6 +110,7 @@ export class Client {
   readonly #codec: PayloadCodec;
   readonly #workflows: WorkflowRegistry;
   readonly #engine: EagerEngine | undefined;
+  readonly #batcher: WriteBatcher;
 
   constructor(options: ClientOptions) {
     this.#store = options.store;
@@ -114,6 +118,7 @@ export class Client {
     this.#codec = options.codec ?? defaultPayloadCodec;
     this.#workflows = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
     this.#engine = options.engine;
+    this.#batcher = options.batcher ?? new WriteBatcher(this.#store, this.#clock);
   }
 
   /**
@@ -171,8 +176,9 @@ export class Client {
         return this.#handle(exists.id, false);
       }
     }
-    const { run: stored, created } = await this.#store.createRun(run, this.#clock.now());
-    return this.#handle(stored.id, created);
+    // Starts arriving together are created in one transaction.
+    const result = await this.#batcher.submit({ runId: run.id, leaseToken: '', create: run });
+    return this.#handle(run.id, result.ok);
   }
 
   #handle(id: string, created: boolean): RunHandle<unknown> {

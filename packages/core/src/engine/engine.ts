@@ -107,7 +107,7 @@ export class Engine {
         await this.store.requestCancel(runId, this.clock.now());
       },
     };
-    this.client = new Client({ store: this.store, clock: this.clock, codec, workflows: this.workflows, engine: this });
+    this.client = new Client({ store: this.store, clock: this.clock, codec, workflows: this.workflows, engine: this, batcher: this.#batcher });
   }
 
   /** Registers another workflow (before or after start). */

@@ -87,8 +87,12 @@ export type RunTransition =
 export interface WriteOp {
   runId: string;
   leaseToken: string;
-  /** Creates the run itself, already claimed with `leaseToken` (eager start). Skips fencing. */
-  create?: NewRun & { leaseOwner: string; leaseExpiresAt: number };
+  /**
+   * Creates the run itself (skips fencing; an existing id gives `{ ok: false, reason: 'exists' }`).
+   * With `leaseOwner` the run is created already claimed with `leaseToken` (eager start) and the
+   * other parts of the op apply to it; without, it is created queued and the op has no other parts.
+   */
+  create?: NewRun & { leaseOwner?: string; leaseExpiresAt?: number };
   journal?: JournalEntry[];
   consumeSignals?: number[];
   stepRetries?: StepRetryRecord[];

@@ -23,12 +23,17 @@ export function insertQueuedRun(s: Statements, run: NewRun, now: number): boolea
 }
 
 export function applyWrite(s: Statements, op: WriteOp, now: number, hints: StoreHint[]): WriteResult {
+  if (op.create !== undefined && op.create.leaseOwner === undefined) {
+    if (!insertQueuedRun(s, op.create, now)) return { ok: false, reason: 'exists' };
+    hints.push({ type: 'ready', runId: op.create.id });
+    return { ok: true };
+  }
   if (op.create !== undefined) {
     const created = s.insertClaimedRun.run({
       ...queuedRunParams(op.create, now),
       leaseOwner: op.create.leaseOwner,
       leaseToken: op.leaseToken,
-      leaseExpiresAt: op.create.leaseExpiresAt,
+      leaseExpiresAt: op.create.leaseExpiresAt ?? now,
     });
     if (created.changes === 0) return { ok: false, reason: 'exists' };
   } else {
