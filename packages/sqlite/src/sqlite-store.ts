@@ -53,6 +53,10 @@ export class SqliteStore implements Store {
   readonly #claimStatements = new Map<string, { statement: Database.Statement; filter: ClaimFilter }>();
   #s: Statements | undefined;
   #initialized = false;
+  /** One IMMEDIATE transaction wrapper, built once: it runs the callback it is given. */
+  readonly #immediate: (fn: () => unknown) => unknown;
+  /** A nested transaction (a savepoint) for applying one op alone. */
+  readonly #savepoint: (fn: () => unknown) => unknown;
 
   constructor(options: SqliteStoreOptions) {
     if (typeof options?.path !== 'string' || options.path.length === 0) {
@@ -79,6 +83,9 @@ export class SqliteStore implements Store {
         { cause, retryable: false },
       );
     }
+    const run = this.#db.transaction((fn: () => unknown) => fn());
+    this.#immediate = (fn) => run.immediate(fn);
+    this.#savepoint = (fn) => run(fn);
   }
 
   /** The `synchronous` level in force on this connection (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
@@ -113,10 +120,11 @@ export class SqliteStore implements Store {
   /** Runs `fn` in an IMMEDIATE transaction, then tells listeners what changed. */
   #write<T>(fn: (hints: StoreHint[]) => T): T {
     const hints: StoreHint[] = [];
-    const result = this.#db.transaction(() => fn(hints)).immediate();
+    const result = this.#immediate(() => fn(hints)) as T;
     for (const hint of hints) for (const listener of this.#listeners) listener(hint);
     return result;
   }
+
 
   async createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }> {
     const s = this.#st;
@@ -208,16 +216,23 @@ export class SqliteStore implements Store {
   async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
     const s = this.#st;
     try {
+      // Fast path: the whole batch in one transaction. Ops refused by fencing change nothing.
+      return this.#write((hints) => ops.map((op) => applyWrite(s, op, now, hints)));
+    } catch (error) {
+      if (!isConstraintError(error)) throw storeError('commit', error);
+    }
+    try {
+      // An op broke a constraint (a position written twice): apply each op in a savepoint of its
+      // own, so only that op is refused.
       return this.#write((hints) =>
         ops.map((op) => {
           const opHints: StoreHint[] = [];
           try {
-            // A nested transaction is a savepoint: a failing op is undone alone.
-            const result = this.#db.transaction(() => applyWrite(s, op, now, opHints))();
-            if (result.ok) hints.push(...opHints);
+            const result = this.#savepoint(() => applyWrite(s, op, now, opHints)) as WriteResult;
+            hints.push(...opHints);
             return result;
           } catch (error) {
-            if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return { ok: false, reason: 'conflict' } as const;
+            if (isConstraintError(error)) return { ok: false, reason: 'conflict' } as const;
             throw error;
           }
         }),
@@ -226,6 +241,7 @@ export class SqliteStore implements Store {
       throw storeError('commit', cause);
     }
   }
+
 
   async nextWakeAt(_workflows: WorkflowRef[]): Promise<number | undefined> {
     const row = this.#st.nextWakeAt.get() as { at: number | null };
@@ -318,6 +334,11 @@ export class SqliteStore implements Store {
       });
     return row;
   }
+}
+
+function isConstraintError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }
 
 function storeError(what: string, cause: unknown): BatonError {

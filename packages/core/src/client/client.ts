@@ -111,6 +111,9 @@ export class Client {
   readonly #workflows: WorkflowRegistry;
   readonly #engine: EagerEngine | undefined;
   readonly #batcher: WriteBatcher;
+  /** Callers of result() waiting for a run to end, woken by the store's local hints. */
+  readonly #waiters = new Map<string, Set<() => void>>();
+  #unsubscribe: (() => void) | undefined;
 
   constructor(options: ClientOptions) {
     this.#store = options.store;
@@ -218,21 +221,26 @@ export class Client {
 
   #waitForChange(runId: string, delay: number, deadline: number | undefined): Promise<void> {
     return new Promise<void>((resolve) => {
-      let unsubscribe: (() => void) | undefined;
       const wait = deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now()));
-      const timer = setTimeout(done, wait);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        unsubscribe?.();
+        const set = this.#waiters.get(runId);
+        set?.delete(done);
+        if (set?.size === 0) this.#waiters.delete(runId);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, wait);
       if (this.#store.capabilities.localNotifications) {
-        unsubscribe = this.#store.subscribe((hint) => {
-          if (hint.type === 'finished' && hint.runId === runId) done();
+        this.#unsubscribe ??= this.#store.subscribe((hint) => {
+          if (hint.type === 'finished') for (const waiter of [...(this.#waiters.get(hint.runId) ?? [])]) waiter();
         });
+        let set = this.#waiters.get(runId);
+        if (set === undefined) this.#waiters.set(runId, (set = new Set()));
+        set.add(done);
       }
     });
   }
+
 
   #runError(run: RunRecord): Error {
     const error = fromStoredError(

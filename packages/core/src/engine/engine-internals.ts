@@ -7,10 +7,11 @@ import type { EngineEvent } from './engine-events.js';
 import type { Logger } from './logger.js';
 
 /**
- * `strict`: a step's result is committed before the run goes on (the next step never starts before
- * its predecessor's result is durable). `batched`: results are committed in groups while the run goes
- * on; a run's output is reported only once everything is durable, and after a crash the steps since
- * the last commit run again (at-least-once, same idempotency keys).
+ * `strict`: no step starts its side effect before everything the run journaled so far is committed,
+ * so a step never runs again once a later step has started. `batched`: a run's writes are committed
+ * in groups while it goes on (fewer fsyncs); its output is reported only once everything is durable,
+ * and after a crash the steps completed since the last commit run again (at-least-once, with the same
+ * idempotency keys). Writes of concurrent runs are group-committed in both modes.
  */
 export type Durability = 'strict' | 'batched';
 
@@ -28,6 +29,8 @@ export interface ExecutionEnvironment {
   submit(op: WriteOp): Promise<WriteResult>;
   /** Tells listeners about something that is now durable. */
   emit(event: EngineEvent): void;
+  /** Whether anyone listens to events (events are not built when no one does). */
+  hasListeners(): boolean;
   /** Asks the store to cancel a run (used to cancel children of a cancelled run). */
   requestCancel(runId: string): Promise<void>;
 }

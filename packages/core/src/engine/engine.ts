@@ -103,6 +103,7 @@ export class Engine {
       newId: () => uuidv7(this.clock.now()),
       submit: (op) => this.#batcher.submit(op),
       emit: (event) => this.#emit(event),
+      hasListeners: () => this.#listeners.size > 0,
       requestCancel: async (runId) => {
         await this.store.requestCancel(runId, this.clock.now());
       },

@@ -39,7 +39,7 @@ import {
 } from '../workflow/workflow-context.js';
 import type { EventError, EngineEvent } from './engine-events.js';
 import type { ExecutionEnvironment } from './engine-internals.js';
-import { runAttempt } from './step-attempt.js';
+import { startAttempt, type Attempt } from './step-attempt.js';
 import { fromStoredError, toStoredError } from './stored-errors.js';
 
 type Outcome =
@@ -100,6 +100,8 @@ export class RunExecution {
   readonly #waits = new Map<number, Wait>();
   readonly #compensations: Compensation[] = [];
   readonly #runAbort = new AbortController();
+  /** Attempts running now; aborted when the run is cancelled or stops. */
+  readonly #attempts = new Set<Attempt>();
   readonly #ctx: WorkflowContext;
   #nextSeq = 1;
   #active = 0;
@@ -147,14 +149,14 @@ export class RunExecution {
   cancel(reason?: StoredError): void {
     if (this.#compensating || this.#settled) return;
     if (reason !== undefined) this.#cancelReason = reason;
-    this.#runAbort.abort(this.#cancelledError());
+    this.#abortAll(this.#cancelledError());
     this.#request({ kind: 'cancel' });
   }
 
   /** Gives the run back to the queue (graceful shutdown). */
   release(): void {
     if (this.#settled) return;
-    this.#runAbort.abort(
+    this.#abortAll(
       new BatonError(ErrorCode.EngineStopped, `The engine stopped while run ${this.runId} was running; the run was released and will resume elsewhere.`),
     );
     this.#request({ kind: 'release' });
@@ -163,8 +165,15 @@ export class RunExecution {
   /** The lease was lost: stop at once and write nothing more. */
   abandon(): void {
     this.#lost = true;
-    this.#runAbort.abort(new BatonError(ErrorCode.LeaseLost, `Run ${this.runId} lost its lease; another execution owns it now.`));
+    this.#abortAll(new BatonError(ErrorCode.LeaseLost, `Run ${this.runId} lost its lease; another execution owns it now.`));
     this.#request({ kind: 'lost' });
+  }
+
+  /** Aborts the run's signal and every running attempt. */
+  #abortAll(reason: unknown): void {
+    if (!this.#runAbort.signal.aborted) this.#runAbort.abort(reason);
+    for (const attempt of this.#attempts) attempt.abort(reason);
+    this.#attempts.clear();
   }
 
   /** An outcome asked for from outside (cancel, release, lost), kept if the body has not started yet. */
@@ -236,8 +245,8 @@ export class RunExecution {
     const waits = [...this.#waits.values()];
     this.#mode = 'stopped';
     this.#clearTimers();
-    if (outcome.kind !== 'suspend' && !this.#runAbort.signal.aborted) {
-      this.#runAbort.abort(new BatonError(ErrorCode.EngineStopped, `Run ${this.runId} ended while this step was running.`));
+    if (outcome.kind !== 'suspend') {
+      this.#abortAll(new BatonError(ErrorCode.EngineStopped, `Run ${this.runId} ended while this step was running.`));
     }
     switch (outcome.kind) {
       case 'returned':
@@ -376,10 +385,9 @@ export class RunExecution {
     if (todo.length > 0) this.#env.emit({ type: 'run.compensating', runId: this.runId, workflow: this.#run.workflow, steps: todo.map((c) => c.name) });
     let seq = Math.max(this.#maxJournalSeq, this.#nextSeq - 1);
     const failed: string[] = [];
-    const abort = new AbortController();
     for (const c of todo) {
       seq++;
-      const ok = await this.#runCompensation(c, seq, abort.signal);
+      const ok = await this.#runCompensation(c, seq);
       if (this.#lost) return;
       if (!ok) failed.push(c.name);
     }
@@ -398,20 +406,18 @@ export class RunExecution {
     await this.#write({ transition });
   }
 
-  async #runCompensation(c: Compensation, seq: number, signal: AbortSignal): Promise<boolean> {
+  async #runCompensation(c: Compensation, seq: number): Promise<boolean> {
     const policy = resolveRetryPolicy(this.#env.defaultRetry, this.#workflow.options.retry, c.retry);
     const name = `compensate:${c.name}`;
     const startedAt = this.#env.clock.now();
     for (let attempt = 1; ; attempt++) {
-      const result = await runAttempt((info) => c.fn(c.output, info), {
+      const result = await startAttempt((info) => c.fn(c.output, info), {
         clock: this.#env.clock,
         runId: this.runId,
         step: name,
-        seq,
         attempt,
         idempotencyKey: `${this.runId}:${seq}`,
-        runSignal: signal,
-      });
+      }).result;
       if (this.#lost) return false;
       if (result.ok || !shouldRetry(policy, attempt, result.error)) {
         const entry: JournalEntry = {
@@ -494,6 +500,7 @@ export class RunExecution {
 
   /** Emits `event` once the latest write of this run is committed. */
   #emitAfterWrite(event: EngineEvent): void {
+    if (!this.#env.hasListeners()) return;
     void this.#lastWrite.then((ok) => {
       if (ok === true) this.#env.emit(event);
     });
@@ -554,7 +561,7 @@ export class RunExecution {
     const deadline = this.#deadline();
     if (deadline === undefined) return;
     const fire = (): void => {
-      this.#runAbort.abort(new BatonError(ErrorCode.RunTimeout, `Run ${this.runId} timed out.`));
+      this.#abortAll(new BatonError(ErrorCode.RunTimeout, `Run ${this.runId} timed out.`));
       this.#settle?.({
         kind: 'threw',
         error: new BatonError(
@@ -687,17 +694,19 @@ export class RunExecution {
       for (;;) {
         await this.#barrier();
         if (this.#mode !== 'live') return await never<T>();
-        const result = await runAttempt(fn, {
+        const running = startAttempt(fn, {
           clock: this.#env.clock,
           runId: this.runId,
           step: name,
-          seq,
           attempt,
           idempotencyKey: `${this.runId}:${seq}`,
-          runSignal: this.#runAbort.signal,
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
           ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }),
         });
+        if (this.#runAbort.signal.aborted) running.abort(this.#runAbort.signal.reason);
+        this.#attempts.add(running);
+        const result = await running.result;
+        this.#attempts.delete(running);
         if (this.#mode !== 'live') return await never<T>();
         let error: unknown;
         if (result.ok) {
@@ -715,8 +724,8 @@ export class RunExecution {
               durationMs: this.#env.clock.now() - startedAt,
             });
             this.#addCompensation(seq, name, value, options);
-            await this.#barrier();
-            if (this.#mode !== 'live') return await never<T>();
+            // No barrier here: the workflow code up to the next step is pure, and the next step's
+            // side effect waits (in strict durability) until this result is committed.
             return value;
           } catch (encodeError) {
             error = encodeError; // e.g. BATON_PAYLOAD_TOO_LARGE: not retryable
@@ -740,7 +749,6 @@ export class RunExecution {
             attempt,
             error: this.#eventError(error),
           });
-          await this.#barrier();
           throw failure;
         }
         const delay = backoffDelay(policy, attempt, this.#env.random());
@@ -851,7 +859,6 @@ export class RunExecution {
     };
     void this.#write({ journal: [entry], consumeSignals: [signal.id] });
     this.#emitAfterWrite({ type: 'signal.received', runId: this.runId, workflow: this.#run.workflow, signal: signal.name, seq });
-    await this.#barrier();
     return data as T;
   }
 
@@ -909,7 +916,7 @@ export class RunExecution {
       const entry: JournalEntry = { runId: this.runId, seq, kind: 'child', name, status: 'completed', attempts: 1, startedAt: now, endedAt: now };
       if (child.output !== undefined) entry.output = child.output;
       void this.#write({ journal: [entry] });
-      return this.#barrier().then(() => this.#env.codec.decode(child.output) as O);
+      return Promise.resolve(this.#env.codec.decode(child.output) as O);
     }
     const error = new BatonError(
       ErrorCode.ChildFailed,

@@ -9,99 +9,89 @@ export interface AttemptOptions {
   clock: Clock;
   runId: string;
   step: string;
-  seq: number;
   attempt: number;
   idempotencyKey: string;
   timeoutMs?: number;
   heartbeatTimeoutMs?: number;
-  /** The run's signal: aborted when the run is cancelled or stops. */
-  runSignal: AbortSignal;
 }
 
-export function runAttempt(fn: (info: StepInfo) => unknown, options: AttemptOptions): Promise<AttemptResult> {
-  const controller = new AbortController();
-  const timers: TimerHandle[] = [];
+/** A running attempt; `abort` fails it at once and aborts its signal. */
+export interface Attempt {
+  readonly result: Promise<AttemptResult>;
+  abort(reason: unknown): void;
+}
+
+export function startAttempt(fn: (info: StepInfo) => unknown, options: AttemptOptions): Attempt {
+  // The AbortController is made only if the step reads `signal`: most steps never do, and a
+  // controller with listeners per attempt is a measurable share of a trivial step's cost.
+  let controller: AbortController | undefined;
+  let abortReason: unknown;
+  let aborted = false;
+  let timer: TimerHandle | undefined;
   let heartbeatTimer: TimerHandle | undefined;
+  let settled = false;
+  let resolve!: (result: AttemptResult) => void;
+  const result = new Promise<AttemptResult>((r) => (resolve = r));
 
-  return new Promise<AttemptResult>((resolve) => {
-    let settled = false;
-    const finish = (result: AttemptResult): void => {
-      if (settled) return;
-      settled = true;
-      for (const t of timers) t.cancel();
-      heartbeatTimer?.cancel();
-      options.runSignal.removeEventListener('abort', onRunAbort);
-      resolve(result);
-    };
-    const fail = (error: BatonError): void => {
-      controller.abort(error);
-      finish({ ok: false, error });
-    };
-    const onRunAbort = (): void => {
-      const reason: unknown = options.runSignal.reason;
-      controller.abort(reason);
-      finish({ ok: false, error: reason });
-    };
-    if (options.runSignal.aborted) {
-      onRunAbort();
-      return;
+  const finish = (outcome: AttemptResult): void => {
+    if (settled) return;
+    settled = true;
+    timer?.cancel();
+    heartbeatTimer?.cancel();
+    resolve(outcome);
+  };
+  const abort = (reason: unknown): void => {
+    if (!aborted) {
+      aborted = true;
+      abortReason = reason;
+      controller?.abort(reason);
     }
-    options.runSignal.addEventListener('abort', onRunAbort, { once: true });
-
-    if (options.timeoutMs !== undefined) {
-      const ms = options.timeoutMs;
-      timers.push(
-        options.clock.setTimer(ms, () =>
-          fail(
-            new BatonError(
-              ErrorCode.StepTimeout,
-              `Step '${options.step}' of run ${options.runId} timed out after ${ms} ms (attempt ${options.attempt}). Raise its timeout or make it faster.`,
-              {
-                runId: options.runId,
-                step: options.step,
-              },
-            ),
-          ),
-        ),
-      );
-    }
-    const armHeartbeat = (): void => {
-      if (options.heartbeatTimeoutMs === undefined || settled) return;
-      const ms = options.heartbeatTimeoutMs;
-      heartbeatTimer?.cancel();
-      heartbeatTimer = options.clock.setTimer(ms, () =>
-        fail(
-          new BatonError(
-            ErrorCode.StepTimeout,
-            `Step '${options.step}' of run ${options.runId} sent no heartbeat for ${ms} ms (attempt ${options.attempt}). Call heartbeat() more often or raise heartbeatTimeout.`,
-            {
-              runId: options.runId,
-              step: options.step,
-            },
-          ),
-        ),
-      );
-    };
-    armHeartbeat();
-
-    const info: StepInfo = {
-      signal: controller.signal,
-      attempt: options.attempt,
-      idempotencyKey: options.idempotencyKey,
+    finish({ ok: false, error: reason });
+  };
+  const timeoutError = (what: string): BatonError =>
+    new BatonError(ErrorCode.StepTimeout, `Step '${options.step}' of run ${options.runId} ${what} (attempt ${options.attempt}).`, {
       runId: options.runId,
       step: options.step,
-      heartbeat: armHeartbeat,
-    };
-    let pending: unknown;
-    try {
-      pending = fn(info);
-    } catch (error) {
-      finish({ ok: false, error });
-      return;
+    });
+
+  if (options.timeoutMs !== undefined) {
+    const ms = options.timeoutMs;
+    timer = options.clock.setTimer(ms, () => abort(timeoutError(`timed out after ${ms} ms; raise its timeout or make it faster`)));
+  }
+  const heartbeat = (): void => {
+    if (options.heartbeatTimeoutMs === undefined || settled) return;
+    const ms = options.heartbeatTimeoutMs;
+    heartbeatTimer?.cancel();
+    heartbeatTimer = options.clock.setTimer(ms, () => abort(timeoutError(`sent no heartbeat for ${ms} ms; call heartbeat() more often or raise heartbeatTimeout`)));
+  };
+  heartbeat();
+
+  const info: StepInfo = {
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (aborted) controller.abort(abortReason);
+      }
+      return controller.signal;
+    },
+    attempt: options.attempt,
+    idempotencyKey: options.idempotencyKey,
+    runId: options.runId,
+    step: options.step,
+    heartbeat,
+  };
+  try {
+    const pending = fn(info);
+    if (pending instanceof Promise || (typeof pending === 'object' && pending !== null && typeof (pending as { then?: unknown }).then === 'function')) {
+      (pending as PromiseLike<unknown>).then(
+        (value) => finish({ ok: true, value }),
+        (error: unknown) => finish({ ok: false, error }),
+      );
+    } else {
+      finish({ ok: true, value: pending });
     }
-    Promise.resolve(pending).then(
-      (value) => finish({ ok: true, value }),
-      (error: unknown) => finish({ ok: false, error }),
-    );
-  });
+  } catch (error) {
+    finish({ ok: false, error });
+  }
+  return { result, abort };
 }

@@ -81,7 +81,7 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
       s.deleteStepRetries.run(op.runId);
       hints.push({ type: 'finished', runId: op.runId, status });
       if (t.kind !== 'continue') {
-        const row = s.getRun.get(op.runId) as { parent_id: string | null } | undefined;
+        const row = s.parentOf.get(op.runId) as { parent_id: string | null } | undefined;
         if (row?.parent_id != null && s.wakeParent.run({ parentId: row.parent_id, childId: op.runId, now }).changes > 0) {
           hints.push({ type: 'ready', runId: row.parent_id });
         }
@@ -91,7 +91,7 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
     case 'suspend': {
       const signals = JSON.stringify(t.waits.signals);
       const children = JSON.stringify(t.waits.children);
-      const cancelled = (s.getRun.get(op.runId) as { cancel_requested: number }).cancel_requested === 1;
+      const cancelled = (s.cancelFlag.get(op.runId) as { cancel_requested: number }).cancel_requested === 1;
       const woken =
         cancelled ||
         (t.waits.signals.length > 0 && s.pendingSignalFor.get(op.runId, signals) !== undefined) ||

@@ -5,6 +5,8 @@ const RUN_COLUMNS = 'id, workflow, version, status, input, queue, priority, pare
 
 const SQL = {
   getRun: 'SELECT * FROM runs WHERE id = ?',
+  parentOf: 'SELECT parent_id FROM runs WHERE id = ?',
+  cancelFlag: 'SELECT cancel_requested FROM runs WHERE id = ?',
   insertQueuedRun: `INSERT INTO runs (${RUN_COLUMNS}, ready_at, created_at, updated_at)
        VALUES (@id, @workflow, @version, 'queued', @input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @now, @now, @now)
        ON CONFLICT (id) DO NOTHING`,
