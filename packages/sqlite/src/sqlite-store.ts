@@ -109,6 +109,10 @@ export class SqliteStore implements Store {
     return () => void this.#listeners.delete(listener);
   }
 
+  #ensureInitialized(): void {
+    void this.#st;
+  }
+
   get #st(): Statements {
     if (this.#s === undefined)
       throw new BatonError(ErrorCode.StoreError, 'The SQLite store is not initialized: call await store.init() first (Engine.start() does it).', {
@@ -141,7 +145,7 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(filter: RunFilter): Promise<RunPage> {
-    this.#st;
+    this.#ensureInitialized();
     const { sql, params, limit } = listRunsQuery(filter);
     const rows = this.#db.prepare(sql).all(params) as RunRow[];
     const page: RunPage = { runs: rows.slice(0, limit).map(toRunRecord) };

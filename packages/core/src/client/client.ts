@@ -4,7 +4,7 @@
  * runs eagerly on its own engine.
  */
 import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
-import { PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
+import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
 import { isTerminalStatus, type JournalEntry, type NewRun, type RunFilter, type RunRecord, type RunStatus, type StoredError } from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -253,6 +253,12 @@ export class Client {
       retryable: false,
       cause: error,
     });
+  }
+
+  /** Stops listening to the store (the client keeps working by polling). */
+  close(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
   }
 
   async get(runId: string): Promise<RunInfo | undefined> {

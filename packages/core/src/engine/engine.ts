@@ -89,6 +89,7 @@ export class Engine {
     this.#batcher = new WriteBatcher(this.store, this.clock);
     const codec = new PayloadCodec(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes });
     const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    if (options.retry !== undefined) resolveRetryPolicy(options.retry); // rejects an invalid policy now, not at the first step
     const durability = options.durability ?? 'strict';
     if (durability !== 'strict' && durability !== 'batched')
       throw new BatonError(ErrorCode.InvalidArgument, `durability must be 'strict' or 'batched', not '${String(durability)}'.`, { retryable: false });

@@ -1,0 +1,42 @@
+// Lint for async safety and architecture: floating promises, type-only imports, import cycles, and no
+// deep imports across packages (each package is reached only through its exports map).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.baton/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.ts', '*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'import-x/no-cycle': ['error', { maxDepth: 10 }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*'], message: 'Import a Baton package through its entry point (@baton/<name>), never a deep path.' },
+            { group: ['../../packages/*/src/*', '../packages/*/src/*', '../../../packages/*/src/*'], message: 'Import a Baton package by name, not by path into its sources.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
