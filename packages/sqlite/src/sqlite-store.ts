@@ -263,8 +263,10 @@ export class SqliteStore implements Store {
         });
       }
       const { id } = s.insertSignal.get(runId, name, payload, now) as { id: number };
+      const signal: SignalRecord = { id, runId, name, payload, createdAt: now };
+      hints.push({ type: 'signal', runId, signal });
       if (s.wakeForSignal.run({ id: runId, name, now }).changes > 0) hints.push({ type: 'ready', runId });
-      return { id, runId, name, payload, createdAt: now };
+      return signal;
     });
   }
 

@@ -4,6 +4,7 @@
  * runs eagerly on its own engine.
  */
 import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
+import { validate } from '../errors/validation.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
 import { isTerminalStatus, type JournalEntry, type NewRun, type RunFilter, type RunRecord, type RunStatus, type StoredError } from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
@@ -141,19 +142,11 @@ export class Client {
     let value = input;
     const schema = workflow?.options.input;
     if (schema !== undefined) {
-      const parsed = schema.safeParse(input);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
-        throw new BatonError(
-          ErrorCode.InvalidInput,
-          `Invalid input for workflow '${name}': ${issues.join('; ')}. No run was created; fix the input and start again.`,
-          {
-            retryable: false,
-            details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-          },
-        );
-      }
-      value = parsed.data;
+      value = validate(schema, input, {
+        code: ErrorCode.InvalidInput,
+        what: `input for workflow '${name}'`,
+        advice: 'No run was created; fix the input and start again.',
+      });
     }
     const payload = this.#codec.encode(value, `input of workflow '${name}'`);
     const priority = options.priority ?? workflow?.options.priority ?? 0;
@@ -240,7 +233,6 @@ export class Client {
       }
     });
   }
-
 
   #runError(run: RunRecord): Error {
     const error = fromStoredError(

@@ -221,6 +221,7 @@ export class Engine {
   #onHint(hint: StoreHint): void {
     if (hint.type === 'ready') this.#requestTick();
     else if (hint.type === 'cancelRequested') this.notifyCancel(hint.runId, hint.reason);
+    else if (hint.type === 'signal') this.#executions.get(hint.runId)?.deliverSignal(hint.signal);
   }
 
   #requestTick(): void {

@@ -39,7 +39,9 @@ import {
 } from '../workflow/workflow-context.js';
 import type { EventError, EngineEvent } from './engine-events.js';
 import type { ExecutionEnvironment } from './engine-internals.js';
+import { JournalCursor } from './journal-cursor.js';
 import { startAttempt, type Attempt } from './step-attempt.js';
+import { validate, type ValidationContext } from '../errors/validation.js';
 import { fromStoredError, toStoredError } from './stored-errors.js';
 
 type Outcome =
@@ -54,6 +56,8 @@ type Outcome =
 
 interface Wait {
   kind: 'timer' | 'signal' | 'child' | 'retry';
+  /** For signal waits: takes a signal that arrived while the run is in memory. */
+  take?: (signal: SignalRecord) => void;
   /** The operation waiting (journal kind and name), recorded so replay can check it. */
   op: { kind: EntryKind; name: string };
   until?: number;
@@ -75,8 +79,6 @@ function never<T>(): Promise<T> {
   return new Promise<T>(() => {});
 }
 
-const BODY_KINDS: ReadonlySet<EntryKind> = new Set(['step', 'sleep', 'signal', 'child', 'now', 'random', 'uuid', 'patch']);
-
 export class RunExecution {
   readonly runId: string;
   readonly leaseToken: string;
@@ -86,24 +88,16 @@ export class RunExecution {
   readonly #env: ExecutionEnvironment;
   readonly #workflow: AnyWorkflow;
   readonly #run: RunRecord;
-  readonly #journal = new Map<number, JournalEntry>();
-  readonly #maxJournalSeq: number;
-  /** The highest position the previous executions are known to have reached (journal, waits, retries). */
-  readonly #maxKnownSeq: number;
-  /** Operations the previous execution was waiting at, by position. */
-  readonly #priorPending = new Map<number, { kind: EntryKind; name: string }>();
+  readonly #cursor: JournalCursor;
   readonly #signals: SignalRecord[];
   readonly #retries = new Map<number, StepRetryRecord>();
   readonly #children: ChildRecord[];
-  readonly #priorTimers: Record<string, number>;
-  readonly #visited = new Set<number>();
   readonly #waits = new Map<number, Wait>();
   readonly #compensations: Compensation[] = [];
   readonly #runAbort = new AbortController();
   /** Attempts running now; aborted when the run is cancelled or stops. */
   readonly #attempts = new Set<Attempt>();
   readonly #ctx: WorkflowContext;
-  #nextSeq = 1;
   #active = 0;
   #mode: 'live' | 'collect' | 'stopped' = 'live';
   #settle: ((outcome: Outcome) => void) | undefined;
@@ -122,18 +116,10 @@ export class RunExecution {
     this.#run = claimed.run;
     this.runId = claimed.run.id;
     this.leaseToken = claimed.leaseToken;
-    let max = 0;
-    for (const entry of claimed.journal) {
-      this.#journal.set(entry.seq, entry);
-      if (entry.seq > max) max = entry.seq;
-    }
-    this.#maxJournalSeq = max;
-    for (const p of claimed.run.waits?.pending ?? []) this.#priorPending.set(p.seq, { kind: p.kind, name: p.name });
-    this.#maxKnownSeq = Math.max(max, ...this.#priorPending.keys(), ...claimed.stepRetries.map((r) => r.seq));
+    this.#cursor = new JournalCursor(claimed.run, claimed.journal, claimed.stepRetries);
     this.#signals = [...claimed.signals];
     for (const r of claimed.stepRetries) this.#retries.set(r.seq, r);
     this.#children = claimed.children;
-    this.#priorTimers = claimed.run.waits?.timers ?? {};
     this.#cancelReason = claimed.run.cancelReason;
     this.#lastWrite = (initialWrite ?? Promise.resolve()).then(
       () => true,
@@ -182,6 +168,22 @@ export class RunExecution {
     this.#settle?.(outcome);
   }
 
+  /** A signal for this run arrived while it is in memory: hand it to the first wait for its name. */
+  deliverSignal(signal: SignalRecord): void {
+    if (this.#mode !== 'live' || this.#signals.some((s) => s.id === signal.id)) return;
+    let first: [number, Wait] | undefined;
+    for (const entry of this.#waits) {
+      if (entry[1].signal === signal.name && entry[1].take !== undefined && (first === undefined || entry[0] < first[0])) first = entry;
+    }
+    if (first === undefined) {
+      this.#signals.push(signal);
+      return;
+    }
+    this.#waits.delete(first[0]);
+    first[1].timer?.cancel();
+    first[1].take?.(signal);
+  }
+
   get isLost(): boolean {
     return this.#lost;
   }
@@ -195,11 +197,7 @@ export class RunExecution {
       try {
         input = this.#env.codec.decode(this.#run.input);
         const schema = this.#workflow.options.input;
-        if (schema !== undefined) {
-          const parsed = schema.safeParse(input);
-          if (!parsed.success) throw this.#invalid(ErrorCode.InvalidInput, 'input', parsed.error);
-          input = parsed.data;
-        }
+        if (schema !== undefined) input = validate(schema, input, this.#validation(ErrorCode.InvalidInput, 'input'));
       } catch (error) {
         await this.#write({ transition: { kind: 'fail', error: this.#stored(error) } });
         return;
@@ -273,20 +271,17 @@ export class RunExecution {
   }
 
   async #complete(value: unknown): Promise<void> {
-    for (const [seq, entry] of this.#journal) {
-      if (BODY_KINDS.has(entry.kind) && !this.#visited.has(seq)) {
-        return this.#fail(this.#nonDeterminism(seq, `${entry.kind} '${entry.name}'`, 'nothing (the workflow returned before reaching it)'));
-      }
+    const unvisited = this.#cursor.unvisited();
+    if (unvisited !== undefined) {
+      return this.#fail(
+        this.#cursor.nonDeterminism(unvisited.seq, `${unvisited.kind} '${unvisited.name}'`, 'nothing (the workflow returned before reaching it)'),
+      );
     }
     let encoded: string;
     try {
       let output = value;
       const schema = this.#workflow.options.output;
-      if (schema !== undefined) {
-        const parsed = schema.safeParse(value);
-        if (!parsed.success) throw this.#invalid(ErrorCode.InvalidOutput, 'output', parsed.error);
-        output = parsed.data;
-      }
+      if (schema !== undefined) output = validate(schema, value, this.#validation(ErrorCode.InvalidOutput, 'output'));
       encoded = this.#env.codec.encode(output, `output of run ${this.runId}`);
     } catch (error) {
       return this.#fail(error);
@@ -295,7 +290,7 @@ export class RunExecution {
   }
 
   async #fail(error: unknown): Promise<void> {
-    if (this.#compensations.some((c) => !this.#isCompensated(c.seq))) {
+    if (this.#compensations.some((c) => !this.#cursor.isCompensated(c.seq))) {
       return this.#compensate('failed', this.#stored(error), false);
     }
     await this.#write({ transition: { kind: 'fail', error: this.#stored(error) } });
@@ -354,11 +349,6 @@ export class RunExecution {
 
   // ---------------------------------------------------------------- compensation (saga)
 
-  #isCompensated(seq: number): boolean {
-    for (const entry of this.#journal.values()) if (entry.kind === 'compensation' && entry.compensates === seq) return true;
-    return false;
-  }
-
   /** Replays the body without running anything new, to learn the compensations of completed steps. */
   async #collectCompensations(input: unknown): Promise<void> {
     this.#mode = 'collect';
@@ -377,13 +367,13 @@ export class RunExecution {
 
   async #compensate(endStatus: RunStatus, error: StoredError | undefined, alreadyMarked: boolean): Promise<void> {
     this.#compensating = true;
-    const todo = this.#compensations.filter((c) => !this.#isCompensated(c.seq)).sort((a, b) => b.seq - a.seq);
+    const todo = this.#compensations.filter((c) => !this.#cursor.isCompensated(c.seq)).sort((a, b) => b.seq - a.seq);
     if (todo.length > 0 && !alreadyMarked) {
       const compensate: WriteOp['compensate'] = error === undefined ? { endStatus } : { endStatus, error };
       if (!(await this.#write({ compensate }))) return;
     }
     if (todo.length > 0) this.#env.emit({ type: 'run.compensating', runId: this.runId, workflow: this.#run.workflow, steps: todo.map((c) => c.name) });
-    let seq = Math.max(this.#maxJournalSeq, this.#nextSeq - 1);
+    let seq = this.#cursor.lastSeq();
     const failed: string[] = [];
     for (const c of todo) {
       seq++;
@@ -432,7 +422,7 @@ export class RunExecution {
           compensates: c.seq,
         };
         if (!result.ok) entry.error = this.#stored(result.error);
-        this.#journal.set(seq, entry);
+        this.#cursor.add(entry);
         if (await this.#write({ journal: [entry] })) {
           this.#env.emit({ type: 'compensation.completed', runId: this.runId, workflow: this.#run.workflow, step: c.name, seq, ok: result.ok });
         }
@@ -529,8 +519,9 @@ export class RunExecution {
   }
 
   /** Registers a wait at `seq`; `onDue` runs if its deadline passes while the run is still in memory. */
-  #wait<T>(seq: number, wait: Wait, onDue?: () => T): Promise<T> {
+  #wait<T>(seq: number, wait: Wait, onDue?: () => T, onSignal?: (signal: SignalRecord) => T): Promise<T> {
     return new Promise<T>((resolve) => {
+      if (onSignal !== undefined) wait.take = (signal) => resolve(onSignal(signal));
       if (wait.until !== undefined && onDue !== undefined) {
         wait.timer = this.#env.clock.setTimer(wait.until - this.#env.clock.now(), () => {
           if (this.#mode !== 'live' || this.#waits.get(seq) !== wait) return;
@@ -578,26 +569,15 @@ export class RunExecution {
 
   // ---------------------------------------------------------------- positions and replay
 
-  /** Takes the next position; throws BATON_NON_DETERMINISM if the journal holds another operation there. */
-  #position(kind: EntryKind, name: string): { seq: number; entry: JournalEntry | undefined } {
-    const seq = this.#nextSeq++;
-    const entry = this.#journal.get(seq);
-    if (entry !== undefined && (entry.kind !== kind || entry.name !== name)) {
-      throw this.#nonDeterminism(seq, `${entry.kind} '${entry.name}'`, `${kind} '${name}'`);
-    }
-    const pending = entry === undefined ? this.#priorPending.get(seq) : undefined;
-    if (pending !== undefined && (pending.kind !== kind || pending.name !== name)) {
-      throw this.#nonDeterminism(seq, `${pending.kind} '${pending.name}'`, `${kind} '${name}'`);
-    }
-    if (entry !== undefined) this.#visited.add(seq);
-    return { seq, entry };
-  }
-
   /** Runs `op` unless the execution stopped; a non-determinism error stops the run. */
   #guard<T>(op: () => Promise<T>): Promise<T> {
     if (this.#mode === 'stopped') return never();
     try {
-      return op();
+      const promise = op();
+      // A failed operation the workflow never awaited must not become an unhandled rejection that
+      // brings the worker down: awaiting code still sees the rejection.
+      promise.catch(() => {});
+      return promise;
     } catch (error) {
       if ((error as { code?: unknown }).code === ErrorCode.NonDeterminism) {
         if (this.#mode === 'live') this.#settle?.({ kind: 'nondeterminism', error: error as BatonError });
@@ -606,14 +586,6 @@ export class RunExecution {
       }
       return Promise.reject(error);
     }
-  }
-
-  #nonDeterminism(seq: number, journaled: string, requested: string): BatonError {
-    return new BatonError(
-      ErrorCode.NonDeterminism,
-      `Non-determinism in run ${this.runId} of '${this.#workflow.name}': at position ${seq} the journal holds ${journaled} but the code now asks for ${requested}. The journal was not changed. Make the code take the same path for runs already past this point (ctx.patched() helps), then resume the run.`,
-      { runId: this.runId, retryable: false, details: { seq, journaled, requested } },
-    );
   }
 
   #record(seq: number, kind: EntryKind, name: string, output: unknown, startedAt = this.#env.clock.now(), attempts = 1): JournalEntry {
@@ -656,7 +628,7 @@ export class RunExecution {
 
   #step<T>(name: string, fn: (info: StepInfo) => T | Promise<T>, options: StepOptions<T> = {}): Promise<T> {
     return this.#guard(() => {
-      const { seq, entry } = this.#position('step', name);
+      const { seq, entry } = this.#cursor.take('step', name);
       if (entry !== undefined) {
         if (entry.status === 'completed') {
           const output = this.#env.codec.decode(entry.output) as T;
@@ -789,10 +761,10 @@ export class RunExecution {
 
   #sleepUntil(until: () => number): Promise<void> {
     return this.#guard(() => {
-      const { seq, entry } = this.#position('sleep', 'sleep');
+      const { seq, entry } = this.#cursor.take('sleep', 'sleep');
       if (entry !== undefined) return Promise.resolve();
       if (this.#mode !== 'live') return never();
-      const due = this.#priorTimers[String(seq)] ?? until();
+      const due = this.#cursor.timer(seq) ?? until();
       if (due <= this.#env.clock.now()) {
         this.#record(seq, 'sleep', 'sleep', due);
         return Promise.resolve();
@@ -803,7 +775,7 @@ export class RunExecution {
 
   #waitForSignal<T>(name: string, options: WaitForSignalOptions<T> = {}): Promise<T | typeof TIMED_OUT> {
     return this.#guard(() => {
-      const { seq, entry } = this.#position('signal', name);
+      const { seq, entry } = this.#cursor.take('signal', name);
       if (entry !== undefined) {
         if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
         return Promise.resolve().then(() => this.#replay(entry) as T);
@@ -814,12 +786,17 @@ export class RunExecution {
       if (found !== undefined) return this.#consumeSignal(seq, found, options);
       let until: number | undefined;
       if (options.timeout !== undefined) {
-        until = this.#priorTimers[String(seq)] ?? this.#env.clock.now() + toMillis(options.timeout, `timeout of signal '${name}'`);
+        until = this.#cursor.timer(seq) ?? this.#env.clock.now() + toMillis(options.timeout, `timeout of signal '${name}'`);
         if (until <= this.#env.clock.now()) return this.#signalTimedOut(seq, name);
       }
       const op = { kind: 'signal' as const, name };
       const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };
-      return this.#wait<Promise<T | typeof TIMED_OUT>>(seq, wait, () => this.#signalTimedOut(seq, name)).then((p) => p);
+      return this.#wait<Promise<T | typeof TIMED_OUT>>(
+        seq,
+        wait,
+        () => this.#signalTimedOut(seq, name),
+        (signal) => this.#consumeSignal(seq, signal, options),
+      ).then((p) => p);
     });
   }
 
@@ -827,9 +804,9 @@ export class RunExecution {
     let data = this.#env.codec.decode(signal.payload);
     const now = this.#env.clock.now();
     if (options.schema !== undefined) {
-      const parsed = options.schema.safeParse(data);
-      if (!parsed.success) {
-        const error = this.#invalid(ErrorCode.InvalidSignal, `signal '${signal.name}'`, parsed.error);
+      try {
+        data = validate(options.schema, data, this.#validation(ErrorCode.InvalidSignal, `signal '${signal.name}'`));
+      } catch (error) {
         const entry: JournalEntry = {
           runId: this.runId,
           seq,
@@ -844,7 +821,6 @@ export class RunExecution {
         await this.#write({ journal: [entry], consumeSignals: [signal.id] });
         throw error;
       }
-      data = parsed.data;
     }
     const entry: JournalEntry = {
       runId: this.runId,
@@ -871,7 +847,7 @@ export class RunExecution {
 
   #child<I, O>(workflow: Workflow<I, O>, input: I, options: ChildOptions = {}): Promise<O> {
     return this.#guard(() => {
-      const { seq, entry } = this.#position('child', workflow.name);
+      const { seq, entry } = this.#cursor.take('child', workflow.name);
       if (entry !== undefined) return Promise.resolve().then(() => this.#replay(entry) as O);
       if (this.#mode !== 'live') return never();
       const records = this.#children.filter((c) => c.parentSeq === seq);
@@ -885,11 +861,7 @@ export class RunExecution {
       try {
         let value: unknown = input;
         const schema = workflow.options.input;
-        if (schema !== undefined) {
-          const parsed = schema.safeParse(value);
-          if (!parsed.success) throw this.#invalid(ErrorCode.InvalidInput, `input of child '${workflow.name}'`, parsed.error);
-          value = parsed.data;
-        }
+        if (schema !== undefined) value = validate(schema, value, this.#validation(ErrorCode.InvalidInput, `input of child '${workflow.name}'`));
         payload = this.#env.codec.encode(value, `input of child '${workflow.name}'`);
       } catch (error) {
         return Promise.reject(error);
@@ -935,7 +907,7 @@ export class RunExecution {
     if (this.#mode === 'stopped') return make();
     let position: { seq: number; entry: JournalEntry | undefined };
     try {
-      position = this.#position(kind, kind);
+      position = this.#cursor.take(kind, kind);
     } catch (error) {
       if (this.#mode === 'live') this.#settle?.({ kind: 'nondeterminism', error: error as BatonError });
       throw error;
@@ -948,23 +920,9 @@ export class RunExecution {
 
   #patched(id: string): boolean {
     if (this.#mode === 'stopped') return true;
-    const seq = this.#nextSeq;
-    const entry = this.#journal.get(seq);
-    if (entry === undefined && this.#priorPending.has(seq)) return false;
-    if (entry !== undefined) {
-      if (entry.kind === 'patch' && entry.name === id) {
-        this.#nextSeq++;
-        this.#visited.add(seq);
-        return true;
-      }
-      return false;
-    }
-    // Past the end of the recorded history this is new code; inside it (a gap left by an operation
-    // that never finished) the old code was here.
-    if (seq <= this.#maxKnownSeq) return false;
-    this.#nextSeq++;
-    this.#record(seq, 'patch', id, true);
-    return true;
+    const { state, seq } = this.#cursor.patch(id);
+    if (state === 'new') this.#record(seq, 'patch', id, true);
+    return state !== 'old';
   }
 
   #makeContext(): WorkflowContext {
@@ -1008,12 +966,7 @@ export class RunExecution {
     return new BatonError(ErrorCode.Cancelled, `Run ${this.runId} was cancelled.`, { runId: this.runId, retryable: false });
   }
 
-  #invalid(code: string, what: string, zodError: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): BatonError {
-    const issues = zodError.issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
-    return new BatonError(code, `Invalid ${what} for run ${this.runId} of '${this.#workflow.name}': ${issues.join('; ')}. Fix the value to match the schema.`, {
-      runId: this.runId,
-      retryable: false,
-      details: { issues: zodError.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-    });
+  #validation(code: string, what: string): ValidationContext {
+    return { code, what: `${what} of run ${this.runId} ('${this.#workflow.name}')`, advice: 'Fix the value to match the schema.', runId: this.runId };
   }
 }

@@ -62,7 +62,9 @@ export function startAttempt(fn: (info: StepInfo) => unknown, options: AttemptOp
     if (options.heartbeatTimeoutMs === undefined || settled) return;
     const ms = options.heartbeatTimeoutMs;
     heartbeatTimer?.cancel();
-    heartbeatTimer = options.clock.setTimer(ms, () => abort(timeoutError(`sent no heartbeat for ${ms} ms; call heartbeat() more often or raise heartbeatTimeout`)));
+    heartbeatTimer = options.clock.setTimer(ms, () =>
+      abort(timeoutError(`sent no heartbeat for ${ms} ms; call heartbeat() more often or raise heartbeatTimeout`)),
+    );
   };
   heartbeat();
 

@@ -109,7 +109,9 @@ export type WriteResult =
   | { ok: true; /** A suspend found its wake condition already met: the run is ready again. */ woken?: boolean }
   | { ok: false; reason: 'leaseLost' | 'exists' | 'conflict' };
 
-export type StoreHint = { type: 'ready'; runId: string } | { type: 'finished'; runId: string; status: RunStatus } | { type: 'cancelRequested'; runId: string; reason?: StoredError };
+export type StoreHint =
+  { type: 'ready'; runId: string } | { type: 'finished'; runId: string; status: RunStatus } | { type: 'cancelRequested'; runId: string; reason?: StoredError }
+  | { type: 'signal'; runId: string; signal: SignalRecord };
 
 export interface Store {
   readonly capabilities: StoreCapabilities;
