@@ -1,0 +1,8 @@
+/**
+ * The examples as one module: every workflow exported here is registered by
+ * `baton dev --workflows examples/index.ts`, and `demo` is what `--demo` runs.
+ */
+export { invoiceApproval } from './invoice-approval/workflow.js';
+export { customerOnboarding } from './customer-onboarding/workflow.js';
+export { demo } from './demo.js';
+export type { DemoOptions } from './demo.js';
