@@ -58,6 +58,8 @@ export interface RunError {
   name: string;
   message: string;
   code?: string;
+  /** The error that caused this one (e.g. the application error under BATON_STEP_FAILED). */
+  cause?: RunError;
 }
 
 /** A run as clients see it: payloads decoded, times as Dates. */
@@ -284,7 +286,7 @@ export class Client {
         durationMs: e.endedAt - e.startedAt,
       };
       if (e.output !== undefined) info.output = this.#safeDecode(e.output);
-      if (e.error !== undefined) info.error = plainError(e.error);
+      if (e.error !== undefined) info.error = plainError(e.error, this.#codec);
       if (e.compensates !== undefined) info.compensates = e.compensates;
       return info;
     });
@@ -343,7 +345,7 @@ export class Client {
       updatedAt: new Date(run.updatedAt),
     };
     if (run.output !== undefined) info.output = this.#safeDecode(run.output);
-    if (run.error !== undefined) info.error = plainError(run.error);
+    if (run.error !== undefined) info.error = plainError(run.error, this.#codec);
     if (run.progress !== undefined) info.progress = this.#safeDecode(run.progress);
     if (run.parentId !== undefined) info.parentId = run.parentId;
     if (run.continuedFrom !== undefined) info.continuedFrom = run.continuedFrom;
@@ -356,9 +358,21 @@ export class Client {
   }
 }
 
-function plainError(e: StoredError): RunError {
+function plainError(e: StoredError, codec: PayloadCodec): RunError {
   const out: RunError = { name: e.name, message: e.message };
   if (e.code !== undefined) out.code = e.code;
+  const cause = causeChain(fromStoredError(codec, e).cause, 0);
+  if (cause !== undefined) out.cause = cause;
+  return out;
+}
+
+function causeChain(error: unknown, depth: number): RunError | undefined {
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
+  const e = error as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  const out: RunError = { name: String(e.name ?? 'Error'), message: String(e.message ?? '') };
+  if (typeof e.code === 'string') out.code = e.code;
+  const cause = causeChain(e.cause, depth + 1);
+  if (cause !== undefined) out.cause = cause;
   return out;
 }
 

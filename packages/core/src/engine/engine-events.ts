@@ -12,6 +12,7 @@ export type EngineEvent =
   | { type: 'run.started'; runId: string; workflow: string; claims: number }
   | { type: 'step.completed'; runId: string; workflow: string; step: string; seq: number; attempts: number; durationMs: number }
   | { type: 'step.failed'; runId: string; workflow: string; step: string; seq: number; attempt: number; error: EventError; retryInMs?: number }
+  | { type: 'run.progress'; runId: string; workflow: string; progress: unknown }
   | { type: 'signal.received'; runId: string; workflow: string; signal: string; seq: number }
   | { type: 'run.suspended'; runId: string; workflow: string; wakeAt?: number; signals: string[]; children: string[] }
   | { type: 'run.compensating'; runId: string; workflow: string; steps: string[] }

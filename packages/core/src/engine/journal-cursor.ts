@@ -71,6 +71,11 @@ export class JournalCursor {
     return { state: 'new', seq };
   }
 
+  /** True while the code is still inside what earlier executions recorded. */
+  get replaying(): boolean {
+    return this.#next <= this.#maxKnownSeq;
+  }
+
   /** The deadline a timer at `seq` was given by an earlier execution. */
   timer(seq: number): number | undefined {
     return this.#timers[String(seq)];

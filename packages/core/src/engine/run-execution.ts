@@ -109,6 +109,8 @@ export class RunExecution {
   #runTimer: TimerHandle | undefined;
   #requested: Outcome | undefined;
   #cancelReason: StoredError | undefined;
+  /** The latest progress set while replaying, not yet written. */
+  #deferredProgress: string | undefined;
 
   constructor(env: ExecutionEnvironment, claimed: ClaimedRun, workflow: AnyWorkflow, initialWrite?: Promise<unknown>) {
     this.#env = env;
@@ -434,9 +436,25 @@ export class RunExecution {
 
   // ---------------------------------------------------------------- writes and waiting
 
+  #writeProgress(encoded: string): void {
+    this.#deferredProgress = undefined;
+    if (encoded === this.#run.progress) return;
+    this.#run.progress = encoded;
+    void this.#write({ progress: encoded });
+    this.#emitAfterWrite({ type: 'run.progress', runId: this.runId, workflow: this.#run.workflow, progress: this.#env.codec.decode(encoded) });
+  }
+
   /** Submits a fenced write; resolves false (and abandons the run) if the lease is gone. */
   #write(part: Omit<WriteOp, 'runId' | 'leaseToken'>): Promise<boolean> {
     if (this.#lost) return Promise.resolve(false);
+    if (this.#deferredProgress !== undefined && !this.#cursor.replaying && part.progress === undefined) {
+      const progress = this.#deferredProgress;
+      this.#deferredProgress = undefined;
+      if (progress !== this.#run.progress) {
+        this.#run.progress = progress;
+        part = { ...part, progress };
+      }
+    }
     const promise = this.#env.submit({ runId: this.runId, leaseToken: this.leaseToken, ...part }).then(
       (result) => {
         if (!result.ok) this.abandon();
@@ -949,7 +967,10 @@ export class RunExecution {
       uuid: () => this.#syncValue('uuid', () => crypto.randomUUID()),
       setProgress: (value: unknown) => {
         if (this.#mode !== 'live') return;
-        void this.#write({ progress: this.#env.codec.encode(value, `progress of run ${this.runId}`) });
+        const encoded = this.#env.codec.encode(value, `progress of run ${this.runId}`);
+        // While replaying, earlier values were already shown: keep only the latest, written when new work starts.
+        if (this.#cursor.replaying) this.#deferredProgress = encoded;
+        else this.#writeProgress(encoded);
       },
       patched: (id: string) => this.#patched(id),
     };

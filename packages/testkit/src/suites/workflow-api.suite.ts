@@ -155,6 +155,8 @@ export function workflowApiSuite(factory: StoreFactory): void {
         expect(error.message).toContain(run.id);
         const [entry] = await h.engine.client.journal(run.id);
         expect(entry).toMatchObject({ status: 'failed', attempts: 2 });
+        const info = await h.engine.client.get(run.id);
+        expect(info?.error).toMatchObject({ code: ErrorCode.StepFailed, cause: { name: 'Error', message: 'nope' } });
       } finally {
         await h.close();
       }
@@ -328,22 +330,29 @@ export function workflowApiSuite(factory: StoreFactory): void {
       }
     });
 
-    it('shows the latest progress while the run is in flight', async () => {
+    it('shows the latest progress while the run is in flight, without replaying old values', async () => {
       const gate = deferred();
       const wf = defineWorkflow({ name: 'progress' }, async (ctx) => {
         ctx.setProgress({ stage: 'one', pct: 10 });
         await ctx.step('one', () => 1);
+        await ctx.sleep(5);
         ctx.setProgress({ stage: 'two', pct: 50 });
         await ctx.step('two', () => gate.promise);
         return 'done';
       });
       const h = await startHarness(factory, [wf]);
+      const seen: unknown[] = [];
+      h.engine.subscribe((event) => {
+        if (event.type === 'run.progress') seen.push((event.progress as { stage: string }).stage);
+      });
       try {
         const run = await h.engine.client.start(wf, undefined);
         await waitFor(async () => ((await h.engine.client.get(run.id))?.progress as { stage?: string } | undefined)?.stage === 'two');
         expect((await h.engine.client.get(run.id))?.progress).toEqual({ stage: 'two', pct: 50 });
         gate.resolve();
         await run.result();
+        expect(seen).toEqual(['one', 'two']);
+        expect((await h.engine.client.get(run.id))?.claims).toBeGreaterThanOrEqual(2);
       } finally {
         await h.close();
       }
