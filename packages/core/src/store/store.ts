@@ -110,7 +110,9 @@ export type WriteResult =
   | { ok: false; reason: 'leaseLost' | 'exists' | 'conflict' };
 
 export type StoreHint =
-  { type: 'ready'; runId: string } | { type: 'finished'; runId: string; status: RunStatus } | { type: 'cancelRequested'; runId: string; reason?: StoredError }
+  | { type: 'ready'; runId: string }
+  | { type: 'finished'; runId: string; status: RunStatus }
+  | { type: 'cancelRequested'; runId: string; reason?: StoredError }
   | { type: 'signal'; runId: string; signal: SignalRecord };
 
 export interface Store {

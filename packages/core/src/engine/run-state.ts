@@ -1,0 +1,311 @@
+/**
+ * The state of one run execution shared by its lifecycle (run-execution.ts) and its ctx operations
+ * (workflow-operations.ts): what was replayed, what waits, what runs, and the plumbing to write
+ * fenced, group-committed journal entries and to wait on timers and signals.
+ */
+import { BatonError, ErrorCode } from '../errors/errors.js';
+import type { ValidationContext } from '../errors/validation.js';
+import type { RetryPolicy } from '../retry/retry-policy.js';
+import type { ChildRecord, EntryKind, JournalEntry, RunRecord, SignalRecord, StepRetryRecord, StoredError } from '../store/records.js';
+import type { ClaimedRun, RunTransition, WriteOp } from '../store/store.js';
+import type { TimerHandle } from '../time/clock.js';
+import type { AnyWorkflow } from '../workflow/workflow.js';
+import type { StepInfo } from '../workflow/workflow-context.js';
+import type { EngineEvent, EventError } from './engine-events.js';
+import type { ExecutionEnvironment } from './engine-internals.js';
+import { JournalCursor } from './journal-cursor.js';
+import type { Attempt } from './step-attempt.js';
+import { fromStoredError, toStoredError } from './stored-errors.js';
+
+/** How the body of a run ended this execution. */
+export type Outcome =
+  | { kind: 'returned'; value: unknown }
+  | { kind: 'threw'; error: unknown }
+  | { kind: 'suspend' }
+  | { kind: 'nondeterminism'; error: BatonError }
+  | { kind: 'cancel' }
+  | { kind: 'lost' }
+  | { kind: 'continue'; input: unknown }
+  | { kind: 'release' };
+
+/** An operation waiting at a position: for a timer, a signal, a child run or a retry back-off. */
+export interface Wait {
+  kind: 'timer' | 'signal' | 'child' | 'retry';
+  /** The operation waiting (journal kind and name), recorded so replay can check it. */
+  op: { kind: EntryKind; name: string };
+  until?: number;
+  signal?: string;
+  childId?: string;
+  timer?: TimerHandle;
+  /** For signal waits: takes a signal that arrived while the run is in memory. */
+  take?: (signal: SignalRecord) => void;
+}
+
+/** A completed step's undo action (saga). */
+export interface Compensation {
+  seq: number;
+  name: string;
+  output: unknown;
+  fn: (result: unknown, info: StepInfo) => unknown;
+  retry: RetryPolicy | undefined;
+}
+
+/** A promise that never settles; a fresh one each time so abandoned awaits can be collected. */
+export function never<T>(): Promise<T> {
+  return new Promise<T>(() => {});
+}
+
+export class RunState {
+  readonly env: ExecutionEnvironment;
+  readonly workflow: AnyWorkflow;
+  readonly run: RunRecord;
+  readonly runId: string;
+  readonly leaseToken: string;
+  readonly cursor: JournalCursor;
+  /** Signals not consumed yet, oldest first. */
+  readonly signals: SignalRecord[];
+  readonly retries = new Map<number, StepRetryRecord>();
+  readonly children: ChildRecord[];
+  readonly waits = new Map<number, Wait>();
+  readonly compensations: Compensation[] = [];
+  /** `ctx.signal`: aborted when the run is cancelled or stops. */
+  readonly runAbort = new AbortController();
+  /** Attempts running now; aborted with the run. */
+  readonly attempts = new Set<Attempt>();
+  /** live: running the body; collect: replaying only, to learn compensations; stopped: ops never settle. */
+  mode: 'live' | 'collect' | 'stopped' = 'live';
+  /** Steps running or waiting to start (a run with none and some waits suspends). */
+  active = 0;
+  lost = false;
+  cancelReason: StoredError | undefined;
+  /** Ends the body with an outcome; set by the lifecycle while the body runs. */
+  settle: ((outcome: Outcome) => void) | undefined;
+  /** Called when a write finds the lease gone. */
+  onLost: () => void = () => {};
+  /** The latest progress set while replaying, not yet written. */
+  #deferredProgress: string | undefined;
+  #lastWrite: Promise<boolean>;
+  #idleCheckScheduled = false;
+
+  constructor(env: ExecutionEnvironment, claimed: ClaimedRun, workflow: AnyWorkflow, initialWrite?: Promise<unknown>) {
+    this.env = env;
+    this.workflow = workflow;
+    this.run = claimed.run;
+    this.runId = claimed.run.id;
+    this.leaseToken = claimed.leaseToken;
+    this.cursor = new JournalCursor(claimed.run, claimed.journal, claimed.stepRetries);
+    this.signals = [...claimed.signals];
+    for (const r of claimed.stepRetries) this.retries.set(r.seq, r);
+    this.children = claimed.children;
+    this.cancelReason = claimed.run.cancelReason;
+    this.#lastWrite = (initialWrite ?? Promise.resolve()).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Submits a fenced write to the group commit; resolves false (and abandons the run) if the lease is gone. */
+  write(part: Omit<WriteOp, 'runId' | 'leaseToken'>): Promise<boolean> {
+    if (this.lost) return Promise.resolve(false);
+    if (this.#deferredProgress !== undefined && !this.cursor.replaying && part.progress === undefined) {
+      const progress = this.#deferredProgress;
+      this.#deferredProgress = undefined;
+      if (progress !== this.run.progress) {
+        this.run.progress = progress;
+        part = { ...part, progress };
+      }
+    }
+    const promise = this.env.submit({ runId: this.runId, leaseToken: this.leaseToken, ...part }).then(
+      (result) => {
+        if (!result.ok) this.onLost();
+        return result.ok;
+      },
+      (error: unknown) => {
+        this.env.logger.error({ runId: this.runId, err: error }, 'journal write failed; the run is left to lease recovery');
+        this.onLost();
+        return false;
+      },
+    );
+    this.#lastWrite = promise;
+    if (part.transition !== undefined) this.emitAfterWrite(transitionEvent(part.transition, { runId: this.runId, workflow: this.run.workflow }));
+    return promise;
+  }
+
+  /** Sets the run's progress; while replaying only the latest value is kept, written when new work starts. */
+  setProgress(encoded: string): void {
+    if (this.cursor.replaying) {
+      this.#deferredProgress = encoded;
+      return;
+    }
+    this.#deferredProgress = undefined;
+    if (encoded === this.run.progress) return;
+    this.run.progress = encoded;
+    void this.write({ progress: encoded });
+    this.emitAfterWrite({ type: 'run.progress', runId: this.runId, workflow: this.run.workflow, progress: this.env.codec.decode(encoded) });
+  }
+
+  /** Emits `event` once the latest write of this run is committed. */
+  emitAfterWrite(event: EngineEvent): void {
+    if (!this.env.hasListeners()) return;
+    void this.#lastWrite.then((ok) => {
+      if (ok) this.env.emit(event);
+    });
+  }
+
+  /** In strict durability, waits until everything this run wrote so far is committed. */
+  async barrier(): Promise<void> {
+    if (this.env.durability === 'strict') await this.#lastWrite;
+  }
+
+  /** Journals a completed operation (written unless only replaying) and returns the entry. */
+  record(seq: number, kind: EntryKind, name: string, output: unknown, startedAt = this.env.clock.now(), attempts = 1): JournalEntry {
+    const entry: JournalEntry = {
+      runId: this.runId,
+      seq,
+      kind,
+      name,
+      status: 'completed',
+      output: this.env.codec.encode(output, `${kind} '${name}' of run ${this.runId}`),
+      attempts,
+      startedAt,
+      endedAt: this.env.clock.now(),
+    };
+    if (this.mode === 'live') void this.write({ journal: [entry] });
+    return entry;
+  }
+
+  recordFailure(seq: number, kind: EntryKind, name: string, error: unknown, attempts: number, startedAt: number): Promise<boolean> {
+    const entry: JournalEntry = {
+      runId: this.runId,
+      seq,
+      kind,
+      name,
+      status: 'failed',
+      error: this.stored(error),
+      attempts,
+      startedAt,
+      endedAt: this.env.clock.now(),
+    };
+    return this.mode === 'live' ? this.write({ journal: [entry] }) : Promise.resolve(false);
+  }
+
+  /** The recorded result of an entry: its output, or its error thrown. */
+  replay(entry: JournalEntry): unknown {
+    if (entry.status === 'failed') throw fromStoredError(this.env.codec, entry.error);
+    return this.env.codec.decode(entry.output);
+  }
+
+  // ---------------------------------------------------------------- waiting
+
+  /**
+   * Registers a wait at `seq`. `onDue` runs if its deadline passes while the run is in memory,
+   * `onSignal` if a signal it waits for arrives; otherwise the run suspends and a later execution
+   * takes over.
+   */
+  wait<T>(seq: number, wait: Wait, onDue?: () => T, onSignal?: (signal: SignalRecord) => T): Promise<T> {
+    return new Promise<T>((resolve) => {
+      if (onSignal !== undefined) wait.take = (signal) => resolve(onSignal(signal));
+      if (wait.until !== undefined && onDue !== undefined) {
+        wait.timer = this.env.clock.setTimer(wait.until - this.env.clock.now(), () => {
+          if (this.mode !== 'live' || this.waits.get(seq) !== wait) return;
+          this.waits.delete(seq);
+          resolve(onDue());
+        });
+      }
+      this.waits.set(seq, wait);
+      this.scheduleIdleCheck();
+    });
+  }
+
+  /** Suspends the run once no step is running and something waits (checked after the microtasks settle). */
+  scheduleIdleCheck(): void {
+    if (this.#idleCheckScheduled || this.mode !== 'live') return;
+    this.#idleCheckScheduled = true;
+    setImmediate(() => {
+      this.#idleCheckScheduled = false;
+      if (this.mode === 'live' && this.active === 0 && this.waits.size > 0) this.settle?.({ kind: 'suspend' });
+    });
+  }
+
+  clockSleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.env.clock.setTimer(ms, resolve));
+  }
+
+  clearWaitTimers(): void {
+    for (const w of this.waits.values()) w.timer?.cancel();
+  }
+
+  /** Aborts the run's signal and every running attempt. */
+  abortAll(reason: unknown): void {
+    if (!this.runAbort.signal.aborted) this.runAbort.abort(reason);
+    for (const attempt of this.attempts) attempt.abort(reason);
+    this.attempts.clear();
+  }
+
+  /** Runs an operation unless the execution stopped; a non-determinism error stops the run. */
+  guard<T>(op: () => Promise<T>): Promise<T> {
+    if (this.mode === 'stopped') return never();
+    try {
+      const promise = op();
+      // A failed operation the workflow never awaited must not become an unhandled rejection that
+      // brings the worker down: awaiting code still sees the rejection.
+      promise.catch(() => {});
+      return promise;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === ErrorCode.NonDeterminism) {
+        this.stopForNonDeterminism(error as BatonError);
+        return never();
+      }
+      return Promise.reject(error);
+    }
+  }
+
+  stopForNonDeterminism(error: BatonError): void {
+    if (this.mode === 'live') this.settle?.({ kind: 'nondeterminism', error });
+    this.mode = 'stopped';
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  stored(error: unknown): StoredError {
+    return toStoredError(this.env.codec, error);
+  }
+
+  eventError(error: unknown): EventError {
+    const stored = this.stored(error);
+    const out: EventError = { name: stored.name, message: stored.message };
+    if (stored.code !== undefined) out.code = stored.code;
+    return out;
+  }
+
+  cancelledError(): BatonError {
+    return new BatonError(ErrorCode.Cancelled, `Run ${this.runId} was cancelled.`, { runId: this.runId, retryable: false });
+  }
+
+  validation(code: string, what: string): ValidationContext {
+    return { code, what: `${what} of run ${this.runId} ('${this.workflow.name}')`, advice: 'Fix the value to match the schema.', runId: this.runId };
+  }
+}
+
+function transitionEvent(t: RunTransition, base: { runId: string; workflow: string }): EngineEvent {
+  switch (t.kind) {
+    case 'complete':
+      return { type: 'run.completed', ...base };
+    case 'fail':
+      return {
+        type: 'run.failed',
+        ...base,
+        error: { name: t.error.name, message: t.error.message, ...(t.error.code === undefined ? {} : { code: t.error.code }) },
+      };
+    case 'cancel':
+      return { type: 'run.cancelled', ...base };
+    case 'suspend':
+      return { type: 'run.suspended', ...base, signals: t.waits.signals, children: t.waits.children, ...(t.wakeAt === undefined ? {} : { wakeAt: t.wakeAt }) };
+    case 'continue':
+      return { type: 'run.continued', ...base, nextRunId: t.nextRunId };
+    case 'release':
+      return { type: 'run.released', ...base };
+  }
+}

@@ -1,0 +1,358 @@
+/**
+ * The ctx operations a workflow calls. Each takes the next journal position synchronously, returns
+ * the recorded result when replaying, and otherwise does the work: runs a step with retries, waits
+ * on a timer, a signal or a child run, or journals a value.
+ */
+import { BatonError, ErrorCode, errorMessage } from '../errors/errors.js';
+import { validate } from '../errors/validation.js';
+import { backoffDelay, resolveRetryPolicy, shouldRetry } from '../retry/retry-policy.js';
+import { isTerminalStatus, type ChildRecord, type JournalEntry, type NewRun, type SignalRecord, type StepRetryRecord } from '../store/records.js';
+import { toMillis, type Duration } from '../time/duration.js';
+import type { Workflow } from '../workflow/workflow.js';
+import {
+  TIMED_OUT,
+  type ChildOptions,
+  type StepInfo,
+  type StepOptions,
+  type WaitForSignalOptions,
+  type WorkflowContext,
+} from '../workflow/workflow-context.js';
+import { never, type RunState, type Wait } from './run-state.js';
+import { startAttempt } from './step-attempt.js';
+import { fromStoredError } from './stored-errors.js';
+
+/** Builds the `ctx` object a workflow function receives for this execution. */
+export function createWorkflowContext(state: RunState): WorkflowContext {
+  const ops = new WorkflowOperations(state);
+  const { run, env } = state;
+  const ctx: WorkflowContext = {
+    runId: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    signal: state.runAbort.signal,
+    step: (name, fn, options) => ops.step(name, fn, options),
+    sleep: (duration: Duration) => {
+      const ms = toMillis(duration, 'sleep duration');
+      return ops.sleepUntil(() => env.clock.now() + ms);
+    },
+    sleepUntil: (date: Date | number) => ops.sleepUntil(() => (typeof date === 'number' ? date : date.getTime())),
+    waitForSignal: ((name: string, options?: WaitForSignalOptions<unknown>) => ops.waitForSignal(name, options)) as WorkflowContext['waitForSignal'],
+    child: (workflow, input, options) => ops.child(workflow, input, options),
+    continueAsNew: (input: unknown) => {
+      if (state.mode === 'live') state.settle?.({ kind: 'continue', input });
+      return never();
+    },
+    now: () => ops.syncValue('now', () => new Date(env.clock.now())),
+    random: () => ops.syncValue('random', () => Math.random()),
+    uuid: () => ops.syncValue('uuid', () => crypto.randomUUID()),
+    setProgress: (value: unknown) => {
+      if (state.mode === 'live') state.setProgress(env.codec.encode(value, `progress of run ${run.id}`));
+    },
+    patched: (id: string) => ops.patched(id),
+  };
+  return Object.freeze(ctx);
+}
+
+class WorkflowOperations {
+  readonly #s: RunState;
+
+  constructor(state: RunState) {
+    this.#s = state;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  step<T>(name: string, fn: (info: StepInfo) => T | Promise<T>, options: StepOptions<T> = {}): Promise<T> {
+    const s = this.#s;
+    return s.guard(() => {
+      const { seq, entry } = s.cursor.take('step', name);
+      if (entry !== undefined) {
+        if (entry.status === 'completed') {
+          const output = s.env.codec.decode(entry.output) as T;
+          this.#addCompensation(seq, name, output, options);
+          return Promise.resolve(output);
+        }
+        return Promise.reject(fromStoredError(s.env.codec, entry.error));
+      }
+      if (s.mode !== 'live') return never();
+      return this.#runStep(seq, name, fn, options);
+    });
+  }
+
+  #addCompensation<T>(seq: number, name: string, output: T, options: StepOptions<T>): void {
+    if (options.compensate === undefined) return;
+    this.#s.compensations.push({
+      seq,
+      name,
+      output,
+      fn: options.compensate as (result: unknown, info: StepInfo) => unknown,
+      retry: options.compensateRetry ?? options.retry,
+    });
+  }
+
+  async #runStep<T>(seq: number, name: string, fn: (info: StepInfo) => T | Promise<T>, options: StepOptions<T>): Promise<T> {
+    const s = this.#s;
+    const { env } = s;
+    const policy = resolveRetryPolicy(env.defaultRetry, s.workflow.options.retry, options.retry);
+    const timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, `timeout of step '${name}'`);
+    const heartbeatTimeoutMs = options.heartbeatTimeout === undefined ? undefined : toMillis(options.heartbeatTimeout, `heartbeatTimeout of step '${name}'`);
+    const prior = s.retries.get(seq);
+    let attempt = (prior?.attempts ?? 0) + 1;
+    const startedAt = env.clock.now();
+    s.active++;
+    try {
+      if (prior !== undefined && prior.nextAttemptAt > env.clock.now()) await this.#retryWait(seq, name, prior.nextAttemptAt);
+      for (;;) {
+        // Strict durability: this side effect starts only once everything before it is committed.
+        await s.barrier();
+        if (s.mode !== 'live') return await never<T>();
+        const running = startAttempt(fn, {
+          clock: env.clock,
+          runId: s.runId,
+          step: name,
+          attempt,
+          idempotencyKey: `${s.runId}:${seq}`,
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }),
+        });
+        if (s.runAbort.signal.aborted) running.abort(s.runAbort.signal.reason);
+        s.attempts.add(running);
+        const result = await running.result;
+        s.attempts.delete(running);
+        if (s.mode !== 'live') return await never<T>();
+        let error: unknown;
+        if (result.ok) {
+          try {
+            // The workflow sees what a replay would see: the value as decoded from the journal.
+            const entry = s.record(seq, 'step', name, result.value, startedAt, attempt);
+            const value = env.codec.decode(entry.output) as T;
+            s.emitAfterWrite({
+              type: 'step.completed',
+              runId: s.runId,
+              workflow: s.run.workflow,
+              step: name,
+              seq,
+              attempts: attempt,
+              durationMs: env.clock.now() - startedAt,
+            });
+            this.#addCompensation(seq, name, value, options);
+            // No barrier here: the workflow code up to the next step is pure, and the next step's
+            // side effect waits (in strict durability) until this result is committed.
+            return value;
+          } catch (encodeError) {
+            error = encodeError; // e.g. BATON_PAYLOAD_TOO_LARGE: not retryable
+          }
+        } else {
+          error = result.error;
+        }
+        if (!shouldRetry(policy, attempt, error)) {
+          const failure = new BatonError(
+            ErrorCode.StepFailed,
+            `Step '${name}' of run ${s.runId} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${errorMessage(error)}`,
+            { runId: s.runId, step: name, retryable: false, cause: error, details: { attempts: attempt, seq } },
+          );
+          void s.recordFailure(seq, 'step', name, failure, attempt, startedAt);
+          s.emitAfterWrite({ type: 'step.failed', runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt, error: s.eventError(error) });
+          throw failure;
+        }
+        const delay = backoffDelay(policy, attempt, env.random());
+        const nextAttemptAt = env.clock.now() + delay;
+        // Failed attempts are journaled so the count survives crashes and suspension.
+        const retry: StepRetryRecord = { seq, attempts: attempt, nextAttemptAt, error: s.stored(error) };
+        s.retries.set(seq, retry);
+        void s.write({ stepRetries: [retry] });
+        s.emitAfterWrite({
+          type: 'step.failed',
+          runId: s.runId,
+          workflow: s.run.workflow,
+          step: name,
+          seq,
+          attempt,
+          error: s.eventError(error),
+          retryInMs: delay,
+        });
+        env.logger.debug({ runId: s.runId, step: name, attempt, delay, err: error }, 'step attempt failed; retrying');
+        if (delay <= env.inMemoryBackoffMs) await s.clockSleep(delay);
+        else await this.#retryWait(seq, name, nextAttemptAt);
+        attempt++;
+      }
+    } finally {
+      s.active--;
+      s.scheduleIdleCheck();
+    }
+  }
+
+  /** A long back-off: the step stops counting as active, so the run can suspend until `until`. */
+  async #retryWait(seq: number, name: string, until: number): Promise<void> {
+    const s = this.#s;
+    s.active--;
+    try {
+      await s.wait(seq, { kind: 'retry', op: { kind: 'step', name }, until }, () => undefined);
+    } finally {
+      s.active++;
+    }
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  sleepUntil(until: () => number): Promise<void> {
+    const s = this.#s;
+    return s.guard(() => {
+      const { seq, entry } = s.cursor.take('sleep', 'sleep');
+      if (entry !== undefined) return Promise.resolve();
+      if (s.mode !== 'live') return never();
+      const due = s.cursor.timer(seq) ?? until();
+      if (due <= s.env.clock.now()) {
+        s.record(seq, 'sleep', 'sleep', due);
+        return Promise.resolve();
+      }
+      return s.wait(seq, { kind: 'timer', op: { kind: 'sleep', name: 'sleep' }, until: due }, () => void s.record(seq, 'sleep', 'sleep', due));
+    });
+  }
+
+  // ---------------------------------------------------------------- signals
+
+  waitForSignal<T>(name: string, options: WaitForSignalOptions<T> = {}): Promise<T | typeof TIMED_OUT> {
+    const s = this.#s;
+    return s.guard(() => {
+      const { seq, entry } = s.cursor.take('signal', name);
+      if (entry !== undefined) {
+        if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
+        return Promise.resolve().then(() => s.replay(entry) as T);
+      }
+      if (s.mode !== 'live') return never();
+      const index = s.signals.findIndex((signal) => signal.name === name);
+      const found = index >= 0 ? s.signals.splice(index, 1)[0] : undefined;
+      if (found !== undefined) return this.#consumeSignal(seq, found, options);
+      let until: number | undefined;
+      if (options.timeout !== undefined) {
+        until = s.cursor.timer(seq) ?? s.env.clock.now() + toMillis(options.timeout, `timeout of signal '${name}'`);
+        if (until <= s.env.clock.now()) return this.#signalTimedOut(seq, name);
+      }
+      const op = { kind: 'signal' as const, name };
+      const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };
+      return s
+        .wait<Promise<T | typeof TIMED_OUT>>(
+          seq,
+          wait,
+          () => this.#signalTimedOut(seq, name),
+          (signal) => this.#consumeSignal(seq, signal, options),
+        )
+        .then((p) => p);
+    });
+  }
+
+  /** Journals the signal as this position's result and marks it consumed, in one write. */
+  async #consumeSignal<T>(seq: number, signal: SignalRecord, options: WaitForSignalOptions<T>): Promise<T> {
+    const s = this.#s;
+    let data = s.env.codec.decode(signal.payload);
+    const now = s.env.clock.now();
+    const entry: JournalEntry = { runId: s.runId, seq, kind: 'signal', name: signal.name, status: 'completed', attempts: 1, startedAt: now, endedAt: now };
+    if (options.schema !== undefined) {
+      try {
+        data = validate(options.schema, data, s.validation(ErrorCode.InvalidSignal, `signal '${signal.name}'`));
+      } catch (error) {
+        await s.write({ journal: [{ ...entry, status: 'failed', error: s.stored(error) }], consumeSignals: [signal.id] });
+        throw error;
+      }
+    }
+    entry.output = s.env.codec.encode(data, `signal '${signal.name}'`);
+    void s.write({ journal: [entry], consumeSignals: [signal.id] });
+    s.emitAfterWrite({ type: 'signal.received', runId: s.runId, workflow: s.run.workflow, signal: signal.name, seq });
+    return data as T;
+  }
+
+  async #signalTimedOut(seq: number, name: string): Promise<typeof TIMED_OUT> {
+    const s = this.#s;
+    const error = new BatonError(ErrorCode.Timeout, `No signal '${name}' arrived in time.`, { runId: s.runId });
+    await s.recordFailure(seq, 'signal', name, error, 1, s.env.clock.now());
+    return TIMED_OUT;
+  }
+
+  // ---------------------------------------------------------------- child runs
+
+  child<I, O>(workflow: Workflow<I, O>, input: I, options: ChildOptions = {}): Promise<O> {
+    const s = this.#s;
+    return s.guard(() => {
+      const { seq, entry } = s.cursor.take('child', workflow.name);
+      if (entry !== undefined) return Promise.resolve().then(() => s.replay(entry) as O);
+      if (s.mode !== 'live') return never();
+      const op = { kind: 'child' as const, name: workflow.name };
+      // A child that continued as new is followed to the last run of its chain.
+      const records = s.children.filter((c) => c.parentSeq === seq);
+      const final = records.find((c) => c.continuedTo === undefined);
+      if (final !== undefined && isTerminalStatus(final.status)) return this.#childEnded(seq, workflow.name, final);
+      if (records.length > 0) return s.wait(seq, { kind: 'child', op, childId: (final ?? records[records.length - 1])!.id });
+      let payload: string;
+      try {
+        let value: unknown = input;
+        const schema = workflow.options.input;
+        if (schema !== undefined) value = validate(schema, value, s.validation(ErrorCode.InvalidInput, `input of child '${workflow.name}'`));
+        payload = s.env.codec.encode(value, `input of child '${workflow.name}'`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const id = options.id ?? `${s.runId}-${seq}`;
+      const child: NewRun = {
+        id,
+        workflow: workflow.name,
+        version: workflow.version,
+        input: payload,
+        queue: options.queue ?? workflow.options.queue ?? 'default',
+        priority: options.priority ?? workflow.options.priority ?? s.run.priority,
+        parentId: s.runId,
+        parentSeq: seq,
+      };
+      void s.write({ createRuns: [child] });
+      return s.wait(seq, { kind: 'child', op, childId: id });
+    });
+  }
+
+  #childEnded<O>(seq: number, name: string, child: ChildRecord): Promise<O> {
+    const s = this.#s;
+    const now = s.env.clock.now();
+    if (child.status === 'completed') {
+      const entry: JournalEntry = { runId: s.runId, seq, kind: 'child', name, status: 'completed', attempts: 1, startedAt: now, endedAt: now };
+      if (child.output !== undefined) entry.output = child.output;
+      void s.write({ journal: [entry] });
+      return Promise.resolve(s.env.codec.decode(child.output) as O);
+    }
+    const error = new BatonError(
+      ErrorCode.ChildFailed,
+      `Child run ${child.id} ('${name}') of run ${s.runId} ended ${child.status}: ${child.error?.message ?? 'no error recorded'}`,
+      {
+        runId: s.runId,
+        retryable: false,
+        cause: fromStoredError(s.env.codec, child.error),
+        details: { childId: child.id, status: child.status },
+      },
+    );
+    return s.recordFailure(seq, 'child', name, error, 1, now).then(() => Promise.reject(error));
+  }
+
+  // ---------------------------------------------------------------- journaled values and patches
+
+  syncValue<T>(kind: 'now' | 'random' | 'uuid', make: () => T): T {
+    const s = this.#s;
+    if (s.mode === 'stopped') return make();
+    let position: { seq: number; entry: JournalEntry | undefined };
+    try {
+      position = s.cursor.take(kind, kind);
+    } catch (error) {
+      s.stopForNonDeterminism(error as BatonError);
+      throw error;
+    }
+    if (position.entry !== undefined) return s.env.codec.decode(position.entry.output) as T;
+    const value = make();
+    s.record(position.seq, kind, kind, value);
+    return value;
+  }
+
+  patched(id: string): boolean {
+    const s = this.#s;
+    if (s.mode === 'stopped') return true;
+    const { state, seq } = s.cursor.patch(id);
+    if (state === 'new') s.record(seq, 'patch', id, true);
+    return state !== 'old';
+  }
+}
