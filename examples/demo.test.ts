@@ -28,7 +28,7 @@ it('runs both workflows, approves the invoice as dana and reports the results', 
   expect(engine.workflows.list().map((w) => w.name)).toEqual(['invoice-approval', 'customer-onboarding']);
 
   const lines: string[] = [];
-  await examples.demo({ client: engine.client, engine, log: (line) => lines.push(line), approvalDelayMs: 10, timeoutMs: 20_000 });
+  await examples.demo({ client: engine.client, engine, followProgress: true, log: (line) => lines.push(line), approvalDelayMs: 10, timeoutMs: 20_000 });
 
   const output = lines.join('\n');
   expect(output).toMatch(/demo: approving invoice \S+ as 'dana' \(a person would do this in the dashboard or with `baton signal`\)/);

@@ -10,8 +10,10 @@ import { DEFAULT_INVOICE_POLICY, invoiceApproval, type ApprovalDecision, type In
 
 export interface DemoOptions {
   client: Client;
-  /** When given, the demo follows its runs' progress through the engine's events. */
+  /** The engine running the demo's runs (to follow their progress when `followProgress` is set). */
   engine?: Engine;
+  /** Log each run's progress as it moves. Off by default: `baton dev` already prints every progress event. */
+  followProgress?: boolean;
   log?: (line: string) => void;
   /** How long the pretend approver takes once the invoice waits for approval. Default 3 s. */
   approvalDelayMs?: number;
@@ -39,11 +41,18 @@ export const DEMO_CUSTOMER: OnboardingInput = {
   requestedCreditLimit: 3_000,
 };
 
-export async function demo({ client, engine, log = console.log, approvalDelayMs = 3_000, timeoutMs = 60_000 }: DemoOptions): Promise<void> {
+export async function demo({
+  client,
+  engine,
+  followProgress: follow = false,
+  log = console.log,
+  approvalDelayMs = 3_000,
+  timeoutMs = 60_000,
+}: DemoOptions): Promise<void> {
   const invoiceId = uuidv7(Date.now());
   const onboardingId = uuidv7(Date.now());
   const stopFollowing = followProgress(
-    engine,
+    follow ? engine : undefined,
     client,
     new Map([
       [invoiceId, 'invoice   '],

@@ -125,10 +125,22 @@ export class SqliteStore implements Store {
   #write<T>(fn: (hints: StoreHint[]) => T): T {
     const hints: StoreHint[] = [];
     const result = this.#immediate(() => fn(hints)) as T;
-    for (const hint of hints) for (const listener of this.#listeners) listener(hint);
+    // Listeners hear of a change after the caller of this transaction has (engine events first).
+    if (hints.length > 0 && this.#listeners.size > 0) setImmediate(() => this.#notify(hints));
     return result;
   }
 
+  #notify(hints: StoreHint[]): void {
+    for (const hint of hints) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(hint);
+        } catch {
+          // A listener's failure is its own: the change is committed either way.
+        }
+      }
+    }
+  }
 
   async createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }> {
     const s = this.#st;
@@ -187,6 +199,7 @@ export class SqliteStore implements Store {
           leaseToken: token,
           journal: (s.getJournal.all(row.id) as JournalRow[]).map(toJournalEntry),
           signals: (s.unconsumedSignals.all(row.id) as Parameters<typeof toSignal>[0][]).map(toSignal),
+          signalHorizon: (s.signalHorizon.get(row.id) as { horizon: number }).horizon,
           stepRetries: (s.getStepRetries.all(row.id) as Parameters<typeof toStepRetry>[0][]).map(toStepRetry),
           children: (s.children.all(row.id) as Parameters<typeof toChild>[0][]).map(toChild),
         });
@@ -245,7 +258,6 @@ export class SqliteStore implements Store {
       throw storeError('commit', cause);
     }
   }
-
 
   async nextWakeAt(_workflows: WorkflowRef[]): Promise<number | undefined> {
     const row = this.#st.nextWakeAt.get() as { at: number | null };

@@ -212,7 +212,7 @@ export class Engine {
       updatedAt: now,
       startedAt: now,
     };
-    this.#launch({ run: record, leaseToken, journal: [], signals: [], stepRetries: [], children: [] }, workflow, created);
+    this.#launch({ run: record, leaseToken, journal: [], signals: [], signalHorizon: 0, stepRetries: [], children: [] }, workflow, created);
     return created;
   }
 

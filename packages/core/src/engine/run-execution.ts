@@ -80,7 +80,9 @@ export class RunExecution {
   /** A signal for this run arrived while it is in memory: hand it to the first wait for its name. */
   deliverSignal(signal: SignalRecord): void {
     const s = this.#s;
-    if (s.mode !== 'live' || s.signals.some((known) => known.id === signal.id)) return;
+    // Older signals were in the claim (or consumed before it); each new one is taken once.
+    if (s.mode !== 'live' || signal.id <= s.signalHorizon || s.deliveredSignals.has(signal.id)) return;
+    s.deliveredSignals.add(signal.id);
     let first: number | undefined;
     for (const [seq, wait] of s.waits) if (wait.signal === signal.name && wait.take !== undefined && (first === undefined || seq < first)) first = seq;
     const wait = first === undefined ? undefined : s.waits.get(first);

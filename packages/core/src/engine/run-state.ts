@@ -64,6 +64,10 @@ export class RunState {
   readonly cursor: JournalCursor;
   /** Signals not consumed yet, oldest first. */
   readonly signals: SignalRecord[];
+  /** Signal ids up to this one were known at the claim (see ClaimedRun.signalHorizon). */
+  readonly signalHorizon: number;
+  /** Ids of signals heard of since the claim, so a repeated notice is ignored. */
+  readonly deliveredSignals = new Set<number>();
   readonly retries = new Map<number, StepRetryRecord>();
   readonly children: ChildRecord[];
   readonly waits = new Map<number, Wait>();
@@ -95,6 +99,7 @@ export class RunState {
     this.leaseToken = claimed.leaseToken;
     this.cursor = new JournalCursor(claimed.run, claimed.journal, claimed.stepRetries);
     this.signals = [...claimed.signals];
+    this.signalHorizon = claimed.signalHorizon;
     for (const r of claimed.stepRetries) this.retries.set(r.seq, r);
     this.children = claimed.children;
     this.cancelReason = claimed.run.cancelReason;

@@ -55,6 +55,11 @@ export interface ClaimedRun {
   journal: JournalEntry[];
   /** Signals not yet consumed, oldest first. */
   signals: SignalRecord[];
+  /**
+   * The highest signal id of this run when it was claimed (0 if none). A signal the engine hears of
+   * later is new to this execution only if its id is higher; older ones are in `signals` or consumed.
+   */
+  signalHorizon: number;
   stepRetries: StepRetryRecord[];
   children: ChildRecord[];
 }

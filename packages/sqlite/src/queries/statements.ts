@@ -44,6 +44,7 @@ const SQL = {
          ready_at = @expiresAt, claims = claims + 1, started_at = COALESCE(started_at, @now), updated_at = @now,
          version = CASE WHEN version = '' THEN @currentVersion ELSE version END
        WHERE id = @id`,
+  signalHorizon: 'SELECT COALESCE(MAX(id), 0) AS horizon FROM signals WHERE run_id = ?',
   unconsumedSignals: 'SELECT id, run_id, name, payload, created_at FROM signals WHERE run_id = ? AND consumed = 0 ORDER BY id',
   allSignals: 'SELECT id, run_id, name, payload, created_at, consumed FROM signals WHERE run_id = ? ORDER BY id',
   children: 'SELECT id, parent_seq, status, output, error, continued_to FROM runs WHERE parent_id = ?',

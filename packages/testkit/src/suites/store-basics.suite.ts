@@ -105,7 +105,7 @@ export function storeBasicsSuite(factory: StoreFactory): void {
       await store.createRun(newRun('early'), T0);
       const claims = await store.claimRuns({ owner: 'a', now: T0, leaseMs: 100_000, limit: 3, workflows: REFS });
       const token = (id: string): string => claims.find((c) => c.run.id === id)!.leaseToken;
-      await store.sendSignal('early', 'go', '"x"', T0);
+      const earlySignal = await store.sendSignal('early', 'go', '"x"', T0);
       const results = await store.commit(
         [
           {
@@ -124,6 +124,7 @@ export function storeBasicsSuite(factory: StoreFactory): void {
       let ready = await store.claimRuns({ owner: 'a', now: T0 + 2, leaseMs: 100_000, limit: 10, workflows: REFS });
       expect(ready.map((c) => c.run.id)).toEqual(['early']);
       expect(ready[0]!.signals.map((s) => s.name)).toEqual(['go']);
+      expect(ready[0]!.signalHorizon).toBe(earlySignal.id);
       await store.sendSignal('s', 'other', '1', T0 + 3);
       expect(await store.claimRuns({ owner: 'a', now: T0 + 3, leaseMs: 100_000, limit: 10, workflows: REFS })).toEqual([]);
       await store.sendSignal('s', 'go', '2', T0 + 4);

@@ -1,0 +1,57 @@
+/** `baton dev`: an engine on the local database that prints one line per engine event. */
+import { errorMessage } from '@baton/core';
+import { commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath } from '../command.js';
+import { runEngineProcess } from '../engine-process.js';
+import { loadWorkflows, workflowNames } from '../load-workflows.js';
+import { clockTime, eventLine, lineLogger } from '../output.js';
+
+export const devCommand = defineCommand({
+  name: 'dev',
+  summary: 'run an engine locally and print what every run does',
+  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--durability strict|batched] [--demo]
+
+Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
+build) and prints one line per engine event. Stops gracefully on Ctrl-C (press it twice to exit at once).
+
+Options:
+  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+  --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS)
+  --concurrency N       runs executed at once (default 100)
+  --durability MODE     strict (each step committed before the next) or batched (default strict)
+  --demo                call the module's exported demo({ client, engine, log }) once the engine runs
+  -h, --help            show this help`,
+  options: {
+    ...commonOptions,
+    workflows: { type: 'string' },
+    concurrency: { type: 'string' },
+    durability: { type: 'string' },
+    demo: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    const concurrency = positiveInteger(values.concurrency, '--concurrency', 'dev');
+    const durability = oneOf(values.durability, ['strict', 'batched'], '--durability', 'dev');
+    const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'));
+    const dbPath = databasePath(values.db, io);
+    const log = (line: string): void => io.out(`${clockTime(new Date())} ${line}`);
+    return runEngineProcess({
+      io,
+      dbPath,
+      loaded,
+      concurrency,
+      durability,
+      logger: lineLogger((line) => io.err(line)),
+      onEvent: (event) => io.out(eventLine(event, new Date())),
+      banner: `baton dev: ${workflowNames(loaded.workflows).join(', ')} on ${dbPath} (Ctrl-C to stop)`,
+      afterStart(engine) {
+        if (values.demo !== true) return;
+        if (loaded.demo === undefined) {
+          log(`${loaded.path} exports no demo function; nothing to run for --demo`);
+          return;
+        }
+        loaded.demo({ client: engine.client, engine, log }).catch((error: unknown) => {
+          if (engine.running) log(`demo failed: ${errorMessage(error)}`);
+        });
+      },
+    });
+  },
+});

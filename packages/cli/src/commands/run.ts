@@ -1,0 +1,79 @@
+/** `baton run`: starts a run by workflow name (workers elsewhere execute it), optionally waiting for it. */
+import { BatonError, Client, ErrorCode, errorMessage, isBatonError } from '@baton/core';
+import { commonOptions, databasePath, defineCommand, jsonArgument, positiveInteger, workflowsPath } from '../command.js';
+import { CliError, CliErrorCode, UsageError } from '../errors.js';
+import { loadWorkflows, workflowNames, type LoadedWorkflows } from '../load-workflows.js';
+import { toJson } from '../output.js';
+import { withStore } from '../store.js';
+
+export const runCommand = defineCommand({
+  name: 'run',
+  summary: 'start a run of a workflow',
+  help: `Usage: baton run WORKFLOW [--input JSON] [--id ID] [--wait [--timeout MS]] [--workflows PATH] [--db FILE]
+
+Starts a run of WORKFLOW and prints its id. Workers (baton worker, baton dev) execute it.
+
+Options:
+  --input JSON          the run's input (@file.json reads it from a file)
+  --id ID               the run's id; starting again with the same id returns the existing run
+  --wait                wait for the run to end and print its output as JSON (the id goes to stderr);
+                        exits with 1 if the run failed or was cancelled
+  --timeout MS          with --wait, give up waiting after MS milliseconds
+  --workflows PATH      module exporting the workflows: the input is validated before the run is created
+                        (default: $BATON_WORKFLOWS; without it the worker validates the input)
+  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+  -h, --help            show this help`,
+  args: ['WORKFLOW'],
+  options: {
+    ...commonOptions,
+    input: { type: 'string' },
+    id: { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    workflows: { type: 'string' },
+  },
+  async run({ values, positionals }, io) {
+    const name = positionals[0] ?? '';
+    const input = jsonArgument(values.input, '--input', 'run', io);
+    const timeoutMs = positiveInteger(values.timeout, '--timeout', 'run');
+    if (timeoutMs !== undefined && values.wait !== true) throw new UsageError('--timeout only applies with --wait', 'run');
+    const modulePath = workflowsPath(values.workflows, io);
+    const loaded = modulePath === undefined ? undefined : await loadWorkflows(modulePath);
+    if (loaded !== undefined) ensureExported(loaded, name);
+    return withStore(databasePath(values.db, io), { mustExist: false }, async (store) => {
+      const client = new Client({ store, ...(loaded === undefined ? {} : { workflows: loaded.workflows }) });
+      const handle = await client.start(name, input, values.id === undefined ? {} : { id: values.id });
+      if (values.wait !== true) {
+        io.out(handle.id);
+        if (!handle.created) io.err(`run ${handle.id} already exists; it was not started again`);
+        return 0;
+      }
+      io.err(handle.created ? `started run ${handle.id}` : `run ${handle.id} already exists; waiting for it`);
+      const output = await waitForOutput(client, handle.id, timeoutMs);
+      io.out(toJson(output, true));
+      return 0;
+    });
+  },
+});
+
+/** A name the module does not export is a typo far more often than a workflow served elsewhere. */
+function ensureExported(loaded: LoadedWorkflows, name: string): void {
+  if (loaded.workflows.some((w) => w.name === name)) return;
+  throw new BatonError(
+    ErrorCode.WorkflowNotFound,
+    `${loaded.path} exports no workflow named '${name}' (it exports ${workflowNames(loaded.workflows).join(', ')}). No run was created.`,
+    { retryable: false },
+  );
+}
+
+async function waitForOutput(client: Client, runId: string, timeoutMs: number | undefined): Promise<unknown> {
+  try {
+    return await client.result(runId, timeoutMs === undefined ? {} : { timeoutMs });
+  } catch (error) {
+    if (isBatonError(error) && error.code === ErrorCode.Timeout) throw error;
+    const run = await client.get(runId);
+    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : CliErrorCode.Unexpected;
+    const message = errorMessage(error);
+    throw new CliError(code, message.includes(runId) ? message : `run ${runId} ${run?.status ?? 'failed'}: ${message}`);
+  }
+}

@@ -1,0 +1,65 @@
+/** `baton runs list`: recent runs, newest first, as a table or JSON. */
+import { Client, RunStatus } from '@baton/core';
+import { commonOptions, databasePath, defineCommand, positiveInteger } from '../command.js';
+import { UsageError } from '../errors.js';
+import { dateTime, table, toJson } from '../output.js';
+import { withStore } from '../store.js';
+
+const STATUSES: readonly RunStatus[] = Object.values(RunStatus);
+
+export const runsListCommand = defineCommand({
+  name: 'runs list',
+  summary: 'list recent runs',
+  help: `Usage: baton runs list [--workflow W] [--status S] [--limit N] [--json] [--db FILE]
+
+Lists runs, newest first.
+
+Options:
+  --workflow W          only runs of workflow W
+  --status S            only runs with this status (${STATUSES.join(', ')}); several: --status failed,cancelled
+  --limit N             at most N runs (default 50, at most 1000)
+  --json                print a JSON array of runs instead of a table
+  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+  -h, --help            show this help`,
+  options: {
+    ...commonOptions,
+    workflow: { type: 'string' },
+    status: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    const limit = positiveInteger(values.limit, '--limit', 'runs list');
+    if (limit !== undefined && limit > 1000) throw new UsageError(`--limit must be at most 1000, not ${limit}`, 'runs list');
+    const status = values.status === undefined ? undefined : parseStatuses(values.status);
+    return withStore(databasePath(values.db, io), { mustExist: true }, async (store) => {
+      const page = await new Client({ store }).list({
+        ...(values.workflow === undefined ? {} : { workflow: values.workflow }),
+        ...(status === undefined ? {} : { status }),
+        ...(limit === undefined ? {} : { limit }),
+      });
+      if (values.json === true) {
+        io.out(toJson(page.runs, true));
+        return 0;
+      }
+      if (page.runs.length === 0) {
+        io.out('No runs.');
+        return 0;
+      }
+      const rows = page.runs.map((r) => [r.id, r.workflow, r.status, dateTime(r.createdAt), dateTime(r.updatedAt)]);
+      io.out(table(['ID', 'WORKFLOW', 'STATUS', 'CREATED', 'UPDATED'], rows));
+      if (page.nextCursor !== undefined) io.err(`showing the newest ${page.runs.length} runs; raise --limit to see more`);
+      return 0;
+    });
+  },
+});
+
+function parseStatuses(text: string): RunStatus[] {
+  const statuses = text.split(',').map((s) => s.trim());
+  for (const status of statuses) {
+    if (!(STATUSES as readonly string[]).includes(status)) {
+      throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, not '${status}'`, 'runs list');
+    }
+  }
+  return statuses as RunStatus[];
+}

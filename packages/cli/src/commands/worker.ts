@@ -1,0 +1,43 @@
+/** `baton worker`: an engine that executes runs started elsewhere, reporting each run's end. */
+import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWorkflowsPath } from '../command.js';
+import { runEngineProcess } from '../engine-process.js';
+import { loadWorkflows, workflowNames } from '../load-workflows.js';
+import { eventLine, isRunEnd } from '../output.js';
+
+export const workerCommand = defineCommand({
+  name: 'worker',
+  summary: 'execute runs of the given workflows until stopped',
+  help: `Usage: baton worker --workflows PATH [--db FILE] [--concurrency N]
+
+Executes runs of the workflows exported by PATH (a .ts or .js module) from the database, alongside
+any number of other workers. Prints one line per run that ends. SIGTERM or SIGINT stops it gracefully:
+running runs finish or are released to other workers; a second signal exits at once.
+
+Options:
+  --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS)
+  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+  --concurrency N       runs executed at once (default 100)
+  -h, --help            show this help`,
+  options: {
+    ...commonOptions,
+    workflows: { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+  async run({ values }, io) {
+    const concurrency = positiveInteger(values.concurrency, '--concurrency', 'worker');
+    const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'worker'));
+    const dbPath = databasePath(values.db, io);
+    return runEngineProcess({
+      io,
+      dbPath,
+      loaded,
+      concurrency,
+      durability: undefined,
+      logger: undefined,
+      onEvent: (event) => {
+        if (isRunEnd(event)) io.out(eventLine(event, new Date()));
+      },
+      banner: `baton worker: ${workflowNames(loaded.workflows).join(', ')} on ${dbPath}`,
+    });
+  },
+});

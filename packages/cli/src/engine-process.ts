@@ -1,0 +1,82 @@
+/**
+ * The long-running side of the CLI (`baton dev`, `baton worker`): an engine on the database until
+ * SIGINT or SIGTERM, then a graceful stop (running runs finish or are released, never lost). A
+ * second signal exits at once, for when a step will not end.
+ */
+import { constants } from 'node:os';
+import { Engine, type Durability, type EngineEvent, type Logger } from '@baton/core';
+import type { Io } from './command.js';
+import type { LoadedWorkflows } from './load-workflows.js';
+import { openStore } from './store.js';
+
+export interface EngineProcessOptions {
+  dbPath: string;
+  loaded: LoadedWorkflows;
+  concurrency: number | undefined;
+  durability: Durability | undefined;
+  logger: Logger | undefined;
+  onEvent(event: EngineEvent): void;
+  /** Called once the engine runs; stopping does not wait for it. */
+  afterStart?(engine: Engine): void;
+  /** Printed once the engine runs. */
+  banner: string;
+  io: Io;
+}
+
+export async function runEngineProcess(options: EngineProcessOptions): Promise<number> {
+  const { io } = options;
+  const store = await openStore(options.dbPath, { mustExist: false });
+  const stopSignal = listenForStop(io);
+  try {
+    const engine = new Engine({
+      store,
+      workflows: options.loaded.workflows,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+    engine.subscribe((event) => options.onEvent(event));
+    await engine.start();
+    io.out(options.banner);
+    options.afterStart?.(engine);
+    const signal = await stopSignal.requested;
+    io.out(`${signal}: stopping; letting running runs finish (send ${signal} again to exit at once)`);
+    await engine.stop();
+    io.out('stopped');
+    return 0;
+  } finally {
+    stopSignal.dispose();
+    await store.close();
+  }
+}
+
+interface StopListener {
+  requested: Promise<NodeJS.Signals>;
+  dispose(): void;
+}
+
+function listenForStop(io: Io): StopListener {
+  // Signal handlers alone do not keep Node alive, and the engine's own timers are unref'd.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let stopping = false;
+  let resolveRequested: (signal: NodeJS.Signals) => void = () => {};
+  const requested = new Promise<NodeJS.Signals>((resolve) => (resolveRequested = resolve));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      io.err(`${signal} again: exiting at once`);
+      process.exit(128 + (constants.signals[signal] ?? 0));
+    }
+    stopping = true;
+    resolveRequested(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    requested,
+    dispose() {
+      clearInterval(keepAlive);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/** `baton dev`: event lines, the module's demo, graceful stop on SIGINT, and exit at once on a second one. */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliProcess, DatabaseReader, WORKFLOWS, baton, tempDir } from './helpers.js';
+
+const dir = tempDir();
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('baton dev', { timeout: 60_000 }, () => {
+  it('prints a line per engine event, runs the demo and stops gracefully on SIGINT', async () => {
+    const db = join(dir, 'dev.db');
+    const dev = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS, '--demo', '--durability', 'batched', '--concurrency', '4']);
+    try {
+      await dev.waitForOutput('demo finished: {"greeting":"hello DEMO DEMO"}');
+      await dev.waitForOutput('✔ completed');
+      expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}✓ step upper \(\d+ ms\)$/m);
+      expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}▶ started$/m);
+
+      // Runs started by other processes show up too.
+      const id = (await baton(['run', 'approval', '--db', db, '--input', '{"amount":3}'])).stdout.trim();
+      await dev.waitForOutput(`⏸ waiting for signal approve`);
+      expect((await baton(['signal', id, 'approve', '--db', db, '--data', '{"by":"dev"}'])).code).toBe(0);
+      await dev.waitForOutput('✉ signal approve');
+      await dev.waitForOutput(`approval …${id.slice(-8)}  ✔ completed`);
+    } finally {
+      const exit = await dev.stop('SIGINT');
+      expect(exit.code).toBe(0);
+    }
+    expect(dev.stdout).toContain('SIGINT: stopping');
+    expect(dev.stdout.trim().endsWith('stopped')).toBe(true);
+    expect(dev.stderr).toBe('');
+  });
+
+  it('exits at once on a second SIGINT while a step will not end, leaving the run to its lease', async () => {
+    const db = join(dir, 'stuck.db');
+    const dev = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS]);
+    await dev.waitForOutput('baton dev:');
+    const id = (await baton(['run', 'stuck', '--db', db])).stdout.trim();
+    await dev.waitForOutput(`stuck …${id.slice(-8)}  ▶ started`);
+    dev.signal('SIGINT');
+    await dev.waitForOutput('SIGINT: stopping');
+    const started = Date.now();
+    const exit = await dev.stop('SIGINT');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(exit.code).toBe(130);
+    expect(dev.stderr).toContain('exiting at once');
+    const reader = await DatabaseReader.open(db);
+    try {
+      expect((await reader.run(id))?.status).toBe('running');
+    } finally {
+      await reader.close();
+    }
+  });
+});
