@@ -28,8 +28,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*'], message: 'Import a Baton package through its entry point (@baton/<name>), never a deep path.' },
-            { group: ['../../packages/*/src/*', '../packages/*/src/*', '../../../packages/*/src/*'], message: 'Import a Baton package by name, not by path into its sources.' },
+            {
+              group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*'],
+              message: 'Import a Baton package through its entry point (@baton/<name>), never a deep path.',
+            },
+            {
+              group: ['../../packages/*/src/*', '../packages/*/src/*', '../../../packages/*/src/*'],
+              message: 'Import a Baton package by name, not by path into its sources.',
+            },
           ],
         },
       ],
