@@ -1,0 +1,205 @@
+/**
+ * Runs Baton's benchmarks and prints a table of medians (with min and max) per durability mode.
+ *
+ *   npm run bench [-- --only W1,W3] [--runs N] [--json]
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Durability } from '@baton/core';
+import { summarize, type Summary } from './lib/stats.js';
+import { meets, type MetricSpec, type Sample, type Target, type Workload } from './lib/workload.js';
+import { sqliteRaw } from './workloads/sqlite-raw.js';
+import { w1 } from './workloads/w1.js';
+import { w1seq } from './workloads/w1seq.js';
+import { w2 } from './workloads/w2.js';
+import { w3 } from './workloads/w3.js';
+import { w4 } from './workloads/w4.js';
+
+const WORKLOADS: readonly Workload[] = [sqliteRaw, w1, w1seq, w2, w3, w4];
+
+/** 'machine' is the column of workloads that run no engine. */
+type Mode = Durability | 'machine';
+
+interface MetricResult {
+  key: string;
+  label: string;
+  unit: string;
+  target?: Target;
+  results: Partial<Record<Mode, Summary & { met?: boolean }>>;
+}
+
+interface WorkloadResult {
+  id: string;
+  title: string;
+  metrics: MetricResult[];
+  error?: string;
+}
+
+const USAGE = `Usage: npm run bench -- [--only ${WORKLOADS.map((w) => w.id).join(',')}] [--runs N] [--json]`;
+
+function options(): { selected: Workload[]; runs: number; json: boolean } {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not '${values.runs}'.`);
+  let selected = [...WORKLOADS];
+  if (values.only !== undefined) {
+    const wanted = values.only.split(',').map((s) => s.trim().toLowerCase());
+    const unknown = wanted.filter((id) => !WORKLOADS.some((w) => w.id.toLowerCase() === id));
+    if (unknown.length > 0) fail(`Unknown workload ${unknown.join(', ')}. ${USAGE}`);
+    selected = WORKLOADS.filter((w) => wanted.includes(w.id.toLowerCase()));
+  }
+  return { selected, runs, json: values.json };
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+async function runWorkload(workload: Workload, runs: number): Promise<WorkloadResult> {
+  const modes: Mode[] = workload.modes.length === 0 ? ['machine'] : [...workload.modes];
+  const samples = new Map<Mode, Sample[]>();
+  const result: WorkloadResult = { id: workload.id, title: workload.title, metrics: [] };
+  try {
+    if (workload.warmUp) for (const mode of modes) await workload.measure(mode === 'machine' ? undefined : mode);
+    // Modes alternate between measurements, so a slow spell of the machine does not fall on one mode only.
+    for (let i = 0; i < runs; i++) {
+      for (const mode of modes) {
+        const started = performance.now();
+        const sample = await workload.measure(mode === 'machine' ? undefined : mode);
+        process.stderr.write(
+          `  ${workload.id} ${mode} #${i + 1}: ${describe(workload.metrics, sample)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+        );
+        samples.set(mode, [...(samples.get(mode) ?? []), sample]);
+      }
+    }
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`  ${workload.id} failed: ${result.error}\n`);
+    return result;
+  }
+  for (const spec of workload.metrics) {
+    const metric: MetricResult = { key: spec.key, label: spec.label, unit: spec.unit, results: {} };
+    if (spec.target !== undefined) metric.target = spec.target;
+    for (const mode of modes) {
+      const summary: Summary & { met?: boolean } = summarize((samples.get(mode) ?? []).map((s) => s[spec.key]!));
+      if (spec.target !== undefined) summary.met = meets(spec.target, summary.median);
+      metric.results[mode] = summary;
+    }
+    result.metrics.push(metric);
+  }
+  return result;
+}
+
+function describe(specs: readonly MetricSpec[], sample: Sample): string {
+  return specs.map((m) => `${m.label} ${format(sample[m.key]!, m.digits)}${m.unit.startsWith('/') ? m.unit : m.unit === '' ? '' : ` ${m.unit}`}`).join(', ');
+}
+
+function format(value: number, digits: number): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function cell(summary: Summary | undefined, digits: number): string {
+  if (summary === undefined) return '';
+  if (summary.samples.length === 1) return format(summary.median, digits);
+  return `${format(summary.median, digits)} (${format(summary.min, digits)}–${format(summary.max, digits)})`;
+}
+
+function targetText(target: Target | undefined, unit: string): string {
+  if (target === undefined) return '';
+  return `${target.op === '>=' ? '≥' : '≤'} ${format(target.value, target.value < 1 ? 1 : 0)}${unit === '' || unit.startsWith('/') ? unit : ` ${unit}`}`;
+}
+
+function metText(summary: (Summary & { met?: boolean }) | undefined): string {
+  return summary?.met === undefined ? '' : summary.met ? 'yes' : 'NO';
+}
+
+function table(results: WorkloadResult[]): string {
+  const digitsOf = new Map(WORKLOADS.flatMap((w) => w.metrics.map((m) => [`${w.id}.${m.key}`, m.digits] as const)));
+  const header = ['workload', 'metric', 'strict: median (min–max)', 'batched: median (min–max)', 'target', 'met strict', 'met batched'];
+  const rows: string[][] = [];
+  for (const r of results) {
+    if (r.error !== undefined) {
+      rows.push([r.id, `FAILED: ${r.error}`, '', '', '', '', '']);
+      continue;
+    }
+    for (const m of r.metrics) {
+      const digits = digitsOf.get(`${r.id}.${m.key}`) ?? 2;
+      const unit = m.unit === '' ? '' : ` ${m.unit}`;
+      const label = `${m.label}${unit === '' || m.unit.startsWith('/') ? '' : ` (${m.unit})`}`;
+      const machine = m.results.machine;
+      rows.push([
+        r.id,
+        label,
+        machine !== undefined ? `${cell(machine, digits)} (no engine)` : cell(m.results.strict, digits),
+        machine !== undefined ? '' : cell(m.results.batched, digits),
+        targetText(m.target, m.unit),
+        metText(m.results.strict),
+        metText(m.results.batched),
+      ]);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]): string => row.map((c, i) => (i >= 2 && i <= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-')];
+  let previous = '';
+  for (const row of rows) {
+    if (previous !== '' && row[0] !== previous)
+      out.push(
+        widths
+          .map((w) => ' '.repeat(w))
+          .join(' | ')
+          .trimEnd(),
+      );
+    out.push(line(row).trimEnd());
+    previous = row[0]!;
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { selected, runs, json } = options();
+  const environment = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    runs,
+    loadBefore: loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  process.stderr.write(`Baton benchmarks: ${environment.date}, Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${runs} run(s) each\n`);
+  const results: WorkloadResult[] = [];
+  for (const workload of selected) {
+    process.stderr.write(`${workload.id}: ${workload.title}\n`);
+    results.push(await runWorkload(workload, runs));
+  }
+  const loadAfter = loadavg().map((l) => Number(l.toFixed(2)));
+  if (json) {
+    console.log(JSON.stringify({ ...environment, loadAfter, workloads: results }, null, 2));
+  } else {
+    console.log(`\nBaton benchmarks — ${environment.date}`);
+    console.log(
+      `Node ${environment.node}, ${environment.platform}, ${environment.cpus} CPUs (${environment.cpuModel}); SQLite WAL, synchronous=FULL, fresh file per measurement`,
+    );
+    console.log(
+      `${runs} measurement(s) per workload and mode (after one unreported warm-up for in-process workloads); load average before ${environment.loadBefore.join(' ')}, after ${loadAfter.join(' ')}\n`,
+    );
+    console.log(table(results));
+    console.log('');
+  }
+  if (results.some((r) => r.error !== undefined)) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,60 @@
+/**
+ * The machine's own limit: single-row INSERT transactions per second on raw better-sqlite3 with the
+ * engine's settings (WAL, synchronous=FULL), one transaction per insert, i.e. one fsync each.
+ */
+import Database from 'better-sqlite3';
+import { freshDb } from '../lib/fresh-db.js';
+import { percentile } from '../lib/stats.js';
+import { cpuMs, now } from '../lib/timing.js';
+import type { Workload } from '../lib/workload.js';
+
+const MAX_INSERTS = 5000;
+const MAX_MS = 1500;
+
+export const sqliteRaw: Workload = {
+  id: 'SQLite',
+  title: 'raw better-sqlite3: one single-row INSERT per transaction (WAL, synchronous=FULL)',
+  modes: [],
+  // Each measurement warms up itself with 50 inserts before timing.
+  warmUp: false,
+  metrics: [
+    { key: 'txPerSec', label: 'insert transactions/s', unit: '/s', digits: 0 },
+    { key: 'msPerTx', label: 'mean per transaction', unit: 'ms', digits: 3 },
+    { key: 'p50Ms', label: 'p50 transaction', unit: 'ms', digits: 3 },
+    { key: 'p99Ms', label: 'p99 transaction', unit: 'ms', digits: 3 },
+    { key: 'cpuUsPerTx', label: 'CPU per transaction', unit: 'µs', digits: 1 },
+  ],
+  async measure() {
+    const db = freshDb('raw');
+    const sqlite = new Database(db.path);
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+      sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, value TEXT NOT NULL)');
+      const insert = sqlite.prepare('INSERT INTO t (value) VALUES (?)');
+      for (let i = 0; i < 50; i++) insert.run('warm-up');
+      const latencies: number[] = [];
+      const cpu = cpuMs();
+      const start = now();
+      let elapsed = 0;
+      while (latencies.length < MAX_INSERTS && elapsed < MAX_MS) {
+        const before = now();
+        insert.run(`row ${latencies.length}`);
+        const after = now();
+        latencies.push(after - before);
+        elapsed = after - start;
+      }
+      const count = latencies.length;
+      return {
+        txPerSec: count / (elapsed / 1000),
+        msPerTx: elapsed / count,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        cpuUsPerTx: ((cpuMs() - cpu) * 1000) / count,
+      };
+    } finally {
+      sqlite.close();
+      db.remove();
+    }
+  },
+};

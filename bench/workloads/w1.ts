@@ -1,0 +1,42 @@
+/** W1: 200 workflows of 10 sequential trivial steps, all started at once; throughput until all complete. */
+import type { Durability } from '@baton/core';
+import { withEngine } from '../lib/fresh-db.js';
+import { cpuMs, now } from '../lib/timing.js';
+import { BOTH_MODES, type Workload } from '../lib/workload.js';
+import { chain } from '../lib/workflows.js';
+
+const WORKFLOWS = 200;
+const STEPS = 10;
+
+export const w1: Workload = {
+  id: 'W1',
+  title: `${WORKFLOWS} workflows x ${STEPS} sequential steps, started at once`,
+  modes: BOTH_MODES,
+  warmUp: true,
+  metrics: [
+    { key: 'workflowsPerSec', label: 'workflows/s', unit: '/s', digits: 0 },
+    { key: 'stepsPerSec', label: 'steps/s', unit: '/s', digits: 0, target: { op: '>=', value: 20_000 } },
+    { key: 'wallMs', label: 'wall', unit: 'ms', digits: 1 },
+    { key: 'cpuUsPerStep', label: 'CPU per step', unit: 'µs', digits: 1 },
+    { key: 'commitsPerWorkflow', label: 'commits/workflow', unit: '', digits: 2 },
+  ],
+  async measure(durability: Durability | undefined) {
+    return withEngine({ durability: durability ?? 'strict', concurrency: 256, workflows: [chain] }, async (engine) => {
+      const commits = engine.commits;
+      const cpu = cpuMs();
+      const start = now();
+      const handles = await Promise.all(Array.from({ length: WORKFLOWS }, () => engine.client.start(chain, { steps: STEPS })));
+      const results = await Promise.all(handles.map((h) => h.result()));
+      const wallMs = now() - start;
+      const cpuUsed = cpuMs() - cpu;
+      if (results.some((r) => r !== STEPS)) throw new Error('W1: a workflow returned a wrong result');
+      return {
+        workflowsPerSec: WORKFLOWS / (wallMs / 1000),
+        stepsPerSec: (WORKFLOWS * STEPS) / (wallMs / 1000),
+        wallMs,
+        cpuUsPerStep: (cpuUsed * 1000) / (WORKFLOWS * STEPS),
+        commitsPerWorkflow: (engine.commits - commits) / WORKFLOWS,
+      };
+    });
+  },
+};
