@@ -34,8 +34,10 @@ CREATE TABLE runs (
   ended_at         INTEGER
 );
 
-CREATE INDEX runs_claim ON runs (priority DESC, ready_at) WHERE ready_at IS NOT NULL;
-CREATE INDEX runs_ready ON runs (ready_at) WHERE ready_at IS NOT NULL;
+-- Claims read two short ranges: queued runs by priority then age, and due waiting runs or expired
+-- leases by time. Waiting runs (however many) are never scanned to find queued ones.
+CREATE INDEX runs_queued ON runs (priority DESC, ready_at) WHERE status = 'queued';
+CREATE INDEX runs_due ON runs (ready_at) WHERE ready_at IS NOT NULL AND status <> 'queued';
 CREATE INDEX runs_created ON runs (created_at DESC, id DESC);
 CREATE INDEX runs_workflow ON runs (workflow, created_at DESC);
 CREATE INDEX runs_status ON runs (status, created_at DESC);

@@ -181,8 +181,19 @@ export class SqliteStore implements Store {
     const s = this.#st;
     if (request.workflows.length === 0 || request.limit <= 0) return [];
     const { statement, filter } = this.#claimStatement(request.workflows);
+    const due = (): { id: string; workflow: string }[] => {
+      const rows = statement.all({ ...filter.params, now: request.now, limit: request.limit }) as {
+        id: string;
+        workflow: string;
+        priority: number;
+        ready_at: number;
+      }[];
+      return rows.sort((a, b) => b.priority - a.priority || a.ready_at - b.ready_at).slice(0, request.limit);
+    };
+    // Look first without the write lock: an idle poll costs no lock (and no wait on other processes).
+    if (due().length === 0) return [];
     return this.#write(() => {
-      const rows = statement.all(request.now, ...filter.params, request.limit) as { id: string; workflow: string }[];
+      const rows = due();
       const claimed: ClaimedRun[] = [];
       for (const row of rows) {
         const token = crypto.randomUUID();

@@ -189,51 +189,80 @@ export class Client {
    */
   async result<O = unknown>(runId: string, options: ResultOptions = {}): Promise<O> {
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+    const local = this.#store.capabilities.localNotifications;
     let id = runId;
-    let delay = 2;
-    for (;;) {
-      const run = await this.#store.getRun(id);
-      if (run === undefined) throw notFound(id);
-      if (run.status === 'completed' && run.continuedTo !== undefined) {
-        id = run.continuedTo;
-        continue;
+    // Watch before reading, so an end that happens in between is not missed.
+    let watch = this.#watch(id);
+    try {
+      // With local notices the polls are only a backstop (for runs ended by other processes).
+      let delay = local ? 25 : 2;
+      for (;;) {
+        const run = await this.#store.getRun(id);
+        if (run === undefined) throw notFound(id);
+        if (run.status === 'completed' && run.continuedTo !== undefined) {
+          watch.close();
+          id = run.continuedTo;
+          watch = this.#watch(id);
+          continue;
+        }
+        if (isTerminalStatus(run.status)) {
+          if (run.status === 'completed') return this.#codec.decode(run.output) as O;
+          throw this.#runError(run);
+        }
+        if (deadline !== undefined && Date.now() >= deadline) {
+          throw new BatonError(
+            ErrorCode.Timeout,
+            `Run ${id} did not end within ${options.timeoutMs} ms (it is ${run.status}). Wait longer or check its journal.`,
+            { runId: id },
+          );
+        }
+        await watch.wait(deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now())));
+        delay = Math.min(delay * 2, 250);
       }
-      if (isTerminalStatus(run.status)) {
-        if (run.status === 'completed') return this.#codec.decode(run.output) as O;
-        throw this.#runError(run);
-      }
-      if (deadline !== undefined && Date.now() >= deadline) {
-        throw new BatonError(
-          ErrorCode.Timeout,
-          `Run ${id} did not end within ${options.timeoutMs} ms (it is ${run.status}). Wait longer or check its journal.`,
-          { runId: id },
-        );
-      }
-      await this.#waitForChange(id, delay, deadline);
-      delay = Math.min(delay * 2, 250);
+    } finally {
+      watch.close();
     }
   }
 
-  #waitForChange(runId: string, delay: number, deadline: number | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wait = deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now()));
-      const done = (): void => {
-        clearTimeout(timer);
+  /** Watches a run for the store's local "finished" notice; `wait` returns early once it came. */
+  #watch(runId: string): { wait(ms: number): Promise<void>; close(): void } {
+    let fired = false;
+    let wake: (() => void) | undefined;
+    const notify = (): void => {
+      fired = true;
+      wake?.();
+    };
+    if (this.#store.capabilities.localNotifications) {
+      this.#unsubscribe ??= this.#store.subscribe((hint) => {
+        if (hint.type === 'finished') for (const waiter of [...(this.#waiters.get(hint.runId) ?? [])]) waiter();
+      });
+      let set = this.#waiters.get(runId);
+      if (set === undefined) this.#waiters.set(runId, (set = new Set()));
+      set.add(notify);
+    }
+    return {
+      wait: (ms) =>
+        new Promise<void>((resolve) => {
+          if (fired) {
+            fired = false;
+            resolve();
+            return;
+          }
+          const timer = setTimeout(done, ms);
+          function done(): void {
+            clearTimeout(timer);
+            wake = undefined;
+            fired = false;
+            resolve();
+          }
+          wake = done;
+        }),
+      close: () => {
         const set = this.#waiters.get(runId);
-        set?.delete(done);
+        set?.delete(notify);
         if (set?.size === 0) this.#waiters.delete(runId);
-        resolve();
-      };
-      const timer = setTimeout(done, wait);
-      if (this.#store.capabilities.localNotifications) {
-        this.#unsubscribe ??= this.#store.subscribe((hint) => {
-          if (hint.type === 'finished') for (const waiter of [...(this.#waiters.get(hint.runId) ?? [])]) waiter();
-        });
-        let set = this.#waiters.get(runId);
-        if (set === undefined) this.#waiters.set(runId, (set = new Set()));
-        set.add(done);
-      }
-    });
+      },
+    };
   }
 
   #runError(run: RunRecord): Error {

@@ -53,7 +53,7 @@ export class RunExecution {
   cancel(reason?: StoredError): void {
     if (this.#compensating || this.#settled) return;
     if (reason !== undefined) this.#s.cancelReason = reason;
-    this.#s.abortAll(this.#s.cancelledError());
+    this.#s.abortAll(() => this.#s.cancelledError());
     this.#request({ kind: 'cancel' });
   }
 
@@ -61,7 +61,7 @@ export class RunExecution {
   release(): void {
     if (this.#settled) return;
     this.#s.abortAll(
-      new BatonError(ErrorCode.EngineStopped, `The engine stopped while run ${this.runId} was running; the run was released and will resume elsewhere.`),
+      () => new BatonError(ErrorCode.EngineStopped, `The engine stopped while run ${this.runId} was running; the run was released and will resume elsewhere.`),
     );
     this.#request({ kind: 'release' });
   }
@@ -69,7 +69,7 @@ export class RunExecution {
   /** The lease was lost: stop at once and write nothing more. */
   abandon(): void {
     this.#s.lost = true;
-    this.#s.abortAll(new BatonError(ErrorCode.LeaseLost, `Run ${this.runId} lost its lease; another execution owns it now.`));
+    this.#s.abortAll(() => new BatonError(ErrorCode.LeaseLost, `Run ${this.runId} lost its lease; another execution owns it now.`));
     this.#request({ kind: 'lost' });
   }
 
@@ -157,7 +157,7 @@ export class RunExecution {
     });
     s.clearWaitTimers();
     this.#runTimer?.cancel();
-    if (outcome.kind !== 'suspend') s.abortAll(new BatonError(ErrorCode.EngineStopped, `Run ${this.runId} ended while this step was running.`));
+    if (outcome.kind !== 'suspend') s.abortAll(() => new BatonError(ErrorCode.EngineStopped, `Run ${this.runId} ended while this step was running.`));
     switch (outcome.kind) {
       case 'returned':
         return this.#complete(outcome.value);
@@ -275,7 +275,7 @@ export class RunExecution {
         `Run ${this.runId} of '${s.workflow.name}' did not end within its timeout (${String(s.workflow.options.timeout)}). Raise the workflow's timeout or find the slow step in the journal.`,
         { runId: this.runId, retryable: false },
       );
-      s.abortAll(error);
+      s.abortAll(() => error);
       s.settle?.({ kind: 'threw', error });
     };
     const remaining = deadline - s.env.clock.now();

@@ -72,8 +72,11 @@ export class RunState {
   readonly children: ChildRecord[];
   readonly waits = new Map<number, Wait>();
   readonly compensations: Compensation[] = [];
-  /** `ctx.signal`: aborted when the run is cancelled or stops. */
-  readonly runAbort = new AbortController();
+  /** `ctx.signal`'s controller, made only if the workflow reads it. */
+  #abort: AbortController | undefined;
+  /** Set once the run is aborted; the reason itself is built only if something looks at it. */
+  #abortedBy: (() => unknown) | undefined;
+  #reason: { value: unknown } | undefined;
   /** Attempts running now; aborted with the run. */
   readonly attempts = new Set<Attempt>();
   /** live: running the body; collect: replaying only, to learn compensations; stopped: ops never settle. */
@@ -242,11 +245,39 @@ export class RunState {
     for (const w of this.waits.values()) w.timer?.cancel();
   }
 
-  /** Aborts the run's signal and every running attempt. */
-  abortAll(reason: unknown): void {
-    if (!this.runAbort.signal.aborted) this.runAbort.abort(reason);
-    for (const attempt of this.attempts) attempt.abort(reason);
-    this.attempts.clear();
+  /** `ctx.signal`: aborted when the run is cancelled or stops. */
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#abortedBy !== undefined) this.#abort.abort(this.#reasonValue());
+    }
+    return this.#abort.signal;
+  }
+
+  /** Why the run was aborted, if it was. */
+  get abortReason(): { reason: unknown } | undefined {
+    return this.#abortedBy === undefined ? undefined : { reason: this.#reasonValue() };
+  }
+
+  #reasonValue(): unknown {
+    this.#reason ??= { value: this.#abortedBy?.() };
+    return this.#reason.value;
+  }
+
+  /**
+   * Aborts the run's signal and every running attempt. The reason is built only when something can
+   * see it (a running attempt or a signal the workflow holds): most runs end with neither.
+   */
+  abortAll(reason: () => unknown): void {
+    if (this.#abortedBy === undefined) {
+      this.#abortedBy = reason;
+      this.#abort?.abort(this.#reasonValue());
+    }
+    if (this.attempts.size > 0) {
+      const value = this.#reasonValue();
+      for (const attempt of this.attempts) attempt.abort(value);
+      this.attempts.clear();
+    }
   }
 
   /** Runs an operation unless the execution stopped; a non-determinism error stops the run. */

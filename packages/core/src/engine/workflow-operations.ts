@@ -29,7 +29,9 @@ export function createWorkflowContext(state: RunState): WorkflowContext {
     runId: run.id,
     workflow: run.workflow,
     version: run.version,
-    signal: state.runAbort.signal,
+    get signal() {
+      return state.signal;
+    },
     step: (name, fn, options) => ops.step(name, fn, options),
     sleep: (duration: Duration) => {
       const ms = toMillis(duration, 'sleep duration');
@@ -115,7 +117,8 @@ class WorkflowOperations {
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
           ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }),
         });
-        if (s.runAbort.signal.aborted) running.abort(s.runAbort.signal.reason);
+        const aborted = s.abortReason;
+        if (aborted !== undefined) running.abort(aborted.reason);
         s.attempts.add(running);
         const result = await running.result;
         s.attempts.delete(running);

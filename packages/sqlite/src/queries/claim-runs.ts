@@ -1,8 +1,8 @@
-/** The claim query: ready runs of the workflow versions an engine has loaded, by priority then age. */
+/** The claim query: due runs of the workflow versions an engine has loaded, by priority then readiness. */
 import type { WorkflowRef } from '@baton/core';
 
 export interface ClaimFilter {
-  params: string[];
+  params: Record<string, string>;
   /** Current version per workflow name, pinned on runs created without a version. */
   current: Map<string, string>;
 }
@@ -17,14 +17,22 @@ export function claimStatement(refs: WorkflowRef[]): { sql: string; filter: Clai
     if (ref.current === true) current.set(ref.name, ref.version);
   }
   const clauses: string[] = [];
-  const params: string[] = [];
+  const params: Record<string, string> = {};
   for (const [name, versions] of byName) {
+    const n = clauses.length;
     const all = current.has(name) ? [...versions, ''] : versions;
-    clauses.push(`(workflow = ? AND version IN (${all.map(() => '?').join(', ')}))`);
-    params.push(name, ...all);
+    params[`w${n}`] = name;
+    all.forEach((version, i) => (params[`w${n}v${i}`] = version));
+    clauses.push(`(workflow = @w${n} AND version IN (${all.map((_, i) => `@w${n}v${i}`).join(', ')}))`);
   }
-  const sql = `SELECT id, workflow FROM runs INDEXED BY runs_claim
-    WHERE ready_at IS NOT NULL AND ready_at <= ? AND (${clauses.join(' OR ')})
-    ORDER BY priority DESC, ready_at ASC LIMIT ?`;
+  const where = `(${clauses.join(' OR ')})`;
+  // Queued runs are always due; waiting runs and running runs (expired leases) are due by ready_at.
+  const sql = `SELECT id, workflow, priority, ready_at FROM (
+      SELECT id, workflow, priority, ready_at FROM runs INDEXED BY runs_queued
+      WHERE status = 'queued' AND ready_at <= @now AND ${where} ORDER BY priority DESC, ready_at ASC LIMIT @limit)
+    UNION ALL
+    SELECT id, workflow, priority, ready_at FROM (
+      SELECT id, workflow, priority, ready_at FROM runs INDEXED BY runs_due
+      WHERE ready_at IS NOT NULL AND status <> 'queued' AND ready_at <= @now AND ${where} ORDER BY ready_at ASC LIMIT @limit)`;
   return { sql, filter: { params, current } };
 }

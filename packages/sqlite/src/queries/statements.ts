@@ -51,7 +51,7 @@ const SQL = {
   renewLease: `UPDATE runs SET lease_expires_at = @expiresAt, ready_at = @expiresAt
        WHERE id = @id AND lease_token = @token AND status = 'running'
        RETURNING cancel_requested`,
-  nextWakeAt: 'SELECT MIN(ready_at) AS at FROM runs WHERE ready_at IS NOT NULL',
+  nextWakeAt: "SELECT MIN(ready_at) AS at FROM runs INDEXED BY runs_due WHERE ready_at IS NOT NULL AND status <> 'queued'",
   insertSignal: 'INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id',
   cancelQueued: `UPDATE runs SET status = 'cancelled', error = @error, ready_at = NULL, ended_at = @now, updated_at = @now
        WHERE id = @id`,
