@@ -73,6 +73,8 @@ export class Engine {
   #pollTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #claimFailures = 0;
+  /** Ready runs may be waiting for a free slot: a claim filled every slot, or a notice came while full. */
+  #backlog = true;
 
   constructor(options: EngineOptions) {
     if (options?.store === undefined)
@@ -241,6 +243,7 @@ export class Engine {
     this.#ticking = true;
     try {
       const refs = this.workflows.refs();
+      if (this.#executions.size >= this.#concurrency) this.#backlog = true;
       while (this.#running && refs.length > 0 && this.#executions.size < this.#concurrency) {
         const limit = this.#concurrency - this.#executions.size;
         const claimed = await this.store.claimRuns({ owner: this.id, now: this.clock.now(), leaseMs: this.#leaseMs, limit, workflows: refs });
@@ -249,7 +252,8 @@ export class Engine {
           if (workflow === undefined) continue; // cannot happen: claims are filtered by refs
           this.#launch(c, workflow);
         }
-        if (claimed.length < limit) break;
+        this.#backlog = claimed.length >= limit;
+        if (!this.#backlog) break;
       }
       if (this.#running && refs.length > 0) await this.#armWakeTimer(refs);
       this.#claimFailures = 0;
@@ -272,7 +276,8 @@ export class Engine {
     this.#executions.set(claimed.run.id, execution);
     void execution.finished.then(() => {
       if (this.#executions.get(claimed.run.id) === execution) this.#executions.delete(claimed.run.id);
-      this.#requestTick();
+      // A freed slot matters only if ready runs may be waiting for one; new work announces itself.
+      if (this.#backlog) this.#requestTick();
     });
   }
 
