@@ -278,13 +278,19 @@ export class Engine {
       if (this.#executions.get(claimed.run.id) === execution) this.#executions.delete(claimed.run.id);
       // A freed slot matters only if ready runs may be waiting for one; new work announces itself.
       if (this.#backlog) this.#requestTick();
+      if (execution.suspendedUntil !== undefined) this.#wakeAt(execution.suspendedUntil);
     });
   }
 
   /** One timer, on the engine's clock, for the earliest waiting run. */
   async #armWakeTimer(refs: ReturnType<WorkflowRegistry['refs']>): Promise<void> {
     const at = await this.store.nextWakeAt(refs);
-    if (!this.#running || at === undefined) return;
+    if (at !== undefined) this.#wakeAt(at);
+  }
+
+  /** Makes sure a tick happens at `at` (the wake timer keeps the earliest time asked for). */
+  #wakeAt(at: number): void {
+    if (!this.#running) return;
     const now = this.clock.now();
     // A due run that could not be claimed (all slots busy) is picked up when a slot frees.
     if (at <= now) return;

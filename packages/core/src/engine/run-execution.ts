@@ -29,6 +29,8 @@ export class RunExecution {
   readonly leaseToken: string;
   /** Settles when the execution has ended (whatever the outcome). */
   readonly finished: Promise<void>;
+  /** When the run suspended on a timer, the time it is due. */
+  suspendedUntil: number | undefined;
 
   readonly #s: RunState;
   readonly #ctx: WorkflowContext;
@@ -220,7 +222,7 @@ export class RunExecution {
     }
     const deadline = this.#deadline();
     if (deadline !== undefined) wakeAt = wakeAt === undefined ? deadline : Math.min(wakeAt, deadline);
-    await s.write({ transition: wakeAt === undefined ? { kind: 'suspend', waits } : { kind: 'suspend', wakeAt, waits } });
+    if (await s.write({ transition: wakeAt === undefined ? { kind: 'suspend', waits } : { kind: 'suspend', wakeAt, waits } })) this.suspendedUntil = wakeAt;
   }
 
   async #continueAsNew(input: unknown): Promise<void> {

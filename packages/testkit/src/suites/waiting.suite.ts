@@ -32,6 +32,25 @@ export function waitingSuite(factory: StoreFactory): void {
       }
     });
 
+    it('wakes a sleeping run by its own timer, not by polling', async () => {
+      const wf = defineWorkflow({ name: 'short-sleeps' }, async (ctx) => {
+        await ctx.sleep('1s');
+        await ctx.sleep('2s');
+        return 'awake';
+      });
+      const h = await startHarness(factory, [wf], { manualClock: true, pollIntervalMs: 60_000 });
+      try {
+        const run = await h.engine.client.start(wf, undefined);
+        await waitForStatus(h.engine, run.id, 'waiting');
+        await advance(h.manual!, 1000);
+        await waitFor(async () => (await h.engine.client.get(run.id))?.wakeAt?.getTime() === h.clock.now() + 2000, { timeoutMs: 5000 });
+        await advance(h.manual!, 2000);
+        expect(await run.result({ timeoutMs: 5000 })).toBe('awake');
+      } finally {
+        await h.close();
+      }
+    });
+
     it('keeps signals sent before the wait and delivers several in order', async () => {
       const wf = defineWorkflow({ name: 'collector' }, async (ctx) => {
         await ctx.sleep(10);
