@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@baton/testkit';
+import { seededRandom } from '@baton/core';
 import { crashTenSteps, expectedValue, SLEEP_AFTER_STEP, TEN_STEPS, tenStepSeq, type ChainOutput, type StepResult } from './crash-workflows.js';
 import { byStep, readSideEffects } from './side-effect-log.js';
 import { TestDatabase } from './test-database.js';
@@ -28,18 +29,6 @@ interface Kill {
   completedBefore: number;
   /** When the next worker was ready. */
   readyAt: number;
-}
-
-/** mulberry32: a small seeded generator, so a failing kill schedule can be named by its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -65,7 +54,7 @@ describe('crash recovery with real worker processes', () => {
 
   it('completes every run exactly once across repeated SIGKILLs', async () => {
     const seed = Number(process.env.BATON_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 32));
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const started = Date.now();
     for (let i = 0; i < RUNS; i++) await db.client.start(crashTenSteps, { n: i }, { id: `crash-${i}` });
 

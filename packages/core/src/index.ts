@@ -58,4 +58,4 @@ export type {
   WriteResult,
   StoreHint,
 } from './store/store.js';
-export { uuidv7, isValidRunId } from './util/ids.js';
+export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
