@@ -6,7 +6,7 @@
 import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
 import { validate } from '../errors/validation.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
-import { isTerminalStatus, type JournalEntry, type NewRun, type RunFilter, type RunRecord, type RunStatus, type StoredError } from '../store/records.js';
+import { RunStatus, isTerminalStatus, type JournalEntry, type NewRun, type RunFilter, type RunRecord, type StoredError } from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, isValidRunId } from '../util/ids.js';
@@ -291,8 +291,16 @@ export class Client {
 
   async list(options: ListOptions = {}): Promise<{ runs: RunInfo[]; nextCursor?: string }> {
     const filter: RunFilter = { ...options } as RunFilter;
-    if (options.createdAfter !== undefined) filter.createdAfter = toTime(options.createdAfter);
-    if (options.createdBefore !== undefined) filter.createdBefore = toTime(options.createdBefore);
+    if (options.createdAfter !== undefined) filter.createdAfter = toTime(options.createdAfter, 'createdAfter');
+    if (options.createdBefore !== undefined) filter.createdBefore = toTime(options.createdBefore, 'createdBefore');
+    for (const status of options.status === undefined ? [] : Array.isArray(options.status) ? options.status : [options.status]) {
+      if (!(RUN_STATUSES as readonly unknown[]).includes(status)) {
+        throw invalidArgument(`Unknown run status ${JSON.stringify(status)}: use one of ${RUN_STATUSES.join(', ')}.`);
+      }
+    }
+    if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1 && options.limit <= 1000)) {
+      throw invalidArgument(`limit must be a whole number from 1 to 1000, not ${String(options.limit)}.`);
+    }
     const page = await this.#store.listRuns(filter);
     const out: { runs: RunInfo[]; nextCursor?: string } = { runs: page.runs.map((r) => this.#info(r)) };
     if (page.nextCursor !== undefined) out.nextCursor = page.nextCursor;
@@ -323,6 +331,7 @@ export class Client {
 
   /** Sends a signal; it is kept until the run consumes it. */
   async signal(runId: string, name: string, data?: unknown): Promise<void> {
+    if (typeof runId !== 'string' || runId.length === 0) throw invalidArgument('signal() needs the id of a run.');
     if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw invalidArgument('A signal needs a name of 1-200 characters.');
     const payload = this.#codec.encode(data, `signal '${name}' for run ${runId}`);
     await this.#store.sendSignal(runId, name, payload, this.#clock.now());
@@ -405,8 +414,12 @@ function causeChain(error: unknown, depth: number): RunError | undefined {
   return out;
 }
 
-function toTime(value: Date | number): number {
-  return typeof value === 'number' ? value : value.getTime();
+const RUN_STATUSES = Object.values(RunStatus);
+
+function toTime(value: Date | number, what: string): number {
+  const time = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Number.NaN;
+  if (!Number.isFinite(time)) throw invalidArgument(`${what} must be a Date or a time in ms, not ${String(value)}.`);
+  return time;
 }
 
 function invalidArgument(message: string): BatonError {

@@ -8,7 +8,7 @@ import { validate } from '../errors/validation.js';
 import { backoffDelay, resolveRetryPolicy, shouldRetry } from '../retry/retry-policy.js';
 import { isTerminalStatus, type ChildRecord, type JournalEntry, type NewRun, type SignalRecord, type StepRetryRecord } from '../store/records.js';
 import { toMillis, type Duration } from '../time/duration.js';
-import type { Workflow } from '../workflow/workflow.js';
+import { isWorkflow, type Workflow } from '../workflow/workflow.js';
 import {
   TIMED_OUT,
   type ChildOptions,
@@ -32,14 +32,26 @@ export function createWorkflowContext(state: RunState): WorkflowContext {
     get signal() {
       return state.signal;
     },
-    step: (name, fn, options) => ops.step(name, fn, options),
+    step: (name, fn, options) => {
+      if (typeof name !== 'string' || name.length === 0)
+        return Promise.reject(misuse(run.id, `ctx.step needs a name (a non-empty string), not ${String(name)}.`));
+      if (typeof fn !== 'function') return Promise.reject(misuse(run.id, `ctx.step('${name}', fn) needs a function as its second argument.`));
+      return ops.step(name, fn, options);
+    },
     sleep: (duration: Duration) => {
       const ms = toMillis(duration, 'sleep duration');
       return ops.sleepUntil(() => env.clock.now() + ms);
     },
     sleepUntil: (date: Date | number) => ops.sleepUntil(() => (typeof date === 'number' ? date : date.getTime())),
-    waitForSignal: ((name: string, options?: WaitForSignalOptions<unknown>) => ops.waitForSignal(name, options)) as WorkflowContext['waitForSignal'],
-    child: (workflow, input, options) => ops.child(workflow, input, options),
+    waitForSignal: ((name: string, options?: WaitForSignalOptions<unknown>) => {
+      if (typeof name !== 'string' || name.length === 0)
+        return Promise.reject(misuse(run.id, `ctx.waitForSignal needs a signal name (a non-empty string), not ${String(name)}.`));
+      return ops.waitForSignal(name, options);
+    }) as WorkflowContext['waitForSignal'],
+    child: (workflow, input, options) => {
+      if (!isWorkflow(workflow)) return Promise.reject(misuse(run.id, 'ctx.child needs a workflow made by defineWorkflow() as its first argument.'));
+      return ops.child(workflow, input, options);
+    },
     continueAsNew: (input: unknown) => {
       if (state.mode === 'live') state.settle?.({ kind: 'continue', input });
       return never();
@@ -53,6 +65,11 @@ export function createWorkflowContext(state: RunState): WorkflowContext {
     patched: (id: string) => ops.patched(id),
   };
   return Object.freeze(ctx);
+}
+
+/** A workflow called a ctx operation the wrong way: a bug in its code, so the run fails at once. */
+function misuse(runId: string, message: string): BatonError {
+  return new BatonError(ErrorCode.InvalidArgument, `${message} (run ${runId})`, { runId, retryable: false });
 }
 
 class WorkflowOperations {

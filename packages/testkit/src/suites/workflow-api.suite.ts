@@ -312,6 +312,33 @@ export function workflowApiSuite(factory: StoreFactory): void {
       }
     });
 
+    it('rejects bad arguments with BATON_INVALID_ARGUMENT and changes nothing', async () => {
+      let stepAttempts = 0;
+      const misused = defineWorkflow({ name: 'misused' }, async (ctx) => {
+        await ctx.step('fine', () => ++stepAttempts);
+        return ctx.step('no-function', 'not a function' as never);
+      });
+      const h = await startHarness(factory, [misused]);
+      try {
+        const run = await h.engine.client.start(misused, undefined);
+        const error = await rejection(run.result());
+        expect(error.code).toBe(ErrorCode.InvalidArgument);
+        expect(error.message).toContain('needs a function');
+        expect(stepAttempts).toBe(1);
+        const client = h.engine.client;
+        await expect(client.list({ status: 'sleeping' as never })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+        await expect(client.list({ limit: 0 })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+        await expect(client.list({ createdAfter: new Date('not a date') })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+        await expect(client.signal(run.id, '')).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+        await expect(client.signal('no-such-run', 'go')).rejects.toMatchObject({ code: ErrorCode.RunNotFound });
+        await expect(client.start('misused', undefined, { priority: 1.5 })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+        await expect(client.start('misused', () => 1)).rejects.toMatchObject({ code: ErrorCode.PayloadEncoding });
+        expect((await client.list()).runs).toHaveLength(1);
+      } finally {
+        await h.close();
+      }
+    });
+
     it('starts idempotently: an existing id returns the existing run', async () => {
       let runs = 0;
       const wf = defineWorkflow({ name: 'once' }, async (ctx, input: number) => ctx.step('count', () => ++runs + input));
