@@ -2,6 +2,7 @@
  * The engine: claims ready runs from the store, executes them (RunExecution), keeps their leases,
  * wakes waiting runs when they are due, and commits their writes in groups.
  */
+import { hostname } from 'node:os';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { PayloadCodec } from '../payload/payload-codec.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../retry/retry-policy.js';
@@ -87,7 +88,7 @@ export class Engine {
     this.#pollIntervalMs = positive(options.pollIntervalMs ?? 500, 'pollIntervalMs');
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
     this.#logger = options.logger ?? defaultLogger;
-    this.id = options.id ?? `engine-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.id = options.id ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.#batcher = new WriteBatcher(this.store, this.clock);
     const codec = new PayloadCodec(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes });
     const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -181,6 +182,7 @@ export class Engine {
     await this.#batcher.drain();
     this.#leaseTimer?.cancel();
     this.#unsubscribe?.();
+    this.client.close();
   }
 
   /** Cancels a run executing here at once (the store flag reaches other engines through lease renewal). */
