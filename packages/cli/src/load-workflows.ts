@@ -21,22 +21,21 @@ export interface LoadedWorkflows {
   demo: DemoFunction | undefined;
 }
 
-// Loader hooks are process-wide by nature; registering them twice would put tsx in the chain twice.
-let typeScriptRegistered = false;
-
 export async function loadWorkflows(path: string): Promise<LoadedWorkflows> {
   if (!existsSync(path)) throw new CliError(CliErrorCode.WorkflowsLoadFailed, `Workflows module ${path} does not exist. Check --workflows.`);
-  if (!typeScriptRegistered) {
-    // Imported here, not at the top: tsx's loader costs every other command a third of a second.
-    const { register } = await import('tsx/esm/api');
-    register();
-    typeScriptRegistered = true;
-  }
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    // Imported here, not at the top: tsx's loader costs every other command a third of a second.
+    // tsImport scopes its hooks to this import and follows the module's own type (ESM, or CommonJS
+    // in a package without "type": "module"), so TypeScript loads with no build step either way.
+    const { tsImport } = await import('tsx/esm/api');
+    namespace = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     throw new CliError(CliErrorCode.WorkflowsLoadFailed, `Cannot load workflows from ${path}: ${errorMessage(error)}`, { cause: error });
+  }
+  // A CommonJS module's exports may also sit under `default`.
+  if (WorkflowRegistry.collect(namespace).length === 0 && typeof namespace.default === 'object' && namespace.default !== null) {
+    namespace = namespace.default as Record<string, unknown>;
   }
   const workflows = WorkflowRegistry.collect(namespace);
   if (workflows.length === 0) {
