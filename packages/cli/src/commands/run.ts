@@ -49,12 +49,25 @@ Options:
         return 0;
       }
       io.err(handle.created ? `started run ${handle.id}` : `run ${handle.id} already exists; waiting for it`);
-      const output = await waitForOutput(client, handle.id, timeoutMs);
+      // Runs wait in the store until a worker that has their workflow picks them up: say so once.
+      const hint = setTimeout(() => {
+        void client.get(handle.id).then((run) => {
+          if (run?.status === 'queued' && run.claims === 0) {
+            io.err(
+              `run ${handle.id} is still queued: no worker has taken it yet. Is a worker running with workflow '${name}' (baton worker --db ... --workflows ...)?`,
+            );
+          }
+        });
+      }, QUEUED_HINT_MS);
+      hint.unref();
+      const output = await waitForOutput(client, handle.id, timeoutMs).finally(() => clearTimeout(hint));
       io.out(toJson(output, true));
       return 0;
     });
   },
 });
+
+const QUEUED_HINT_MS = 5000;
 
 /** A name the module does not export is a typo far more often than a workflow served elsewhere. */
 function ensureExported(loaded: LoadedWorkflows, name: string): void {
