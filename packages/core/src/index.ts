@@ -59,3 +59,5 @@ export type {
   StoreHint,
 } from './store/store.js';
 export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
+export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, parseError, errorText } from './store/sql-rows.js';
+export type { RunRow, JournalRow } from './store/sql-rows.js';

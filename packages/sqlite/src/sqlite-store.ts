@@ -31,7 +31,7 @@ import { migrate } from './migrate.js';
 import { applyWrite, insertQueuedRun } from './queries/apply-write.js';
 import { claimStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
-import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from './queries/rows.js';
+import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
 import { prepareStatements, type Statements } from './queries/statements.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';

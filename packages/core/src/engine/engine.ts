@@ -74,6 +74,8 @@ export class Engine {
   #pollTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #claimFailures = 0;
+  /** While the store fails, claims pause until this (real) time, whatever asks for a tick. */
+  #claimsPausedUntil = 0;
   /** Ready runs may be waiting for a free slot: a claim filled every slot, or a notice came while full. */
   #backlog = true;
 
@@ -244,6 +246,7 @@ export class Engine {
     }
     this.#ticking = true;
     try {
+      if (Date.now() < this.#claimsPausedUntil) return;
       const refs = this.workflows.refs();
       if (this.#executions.size >= this.#concurrency) this.#backlog = true;
       while (this.#running && refs.length > 0 && this.#executions.size < this.#concurrency) {
@@ -258,11 +261,16 @@ export class Engine {
         if (!this.#backlog) break;
       }
       if (this.#running && refs.length > 0) await this.#armWakeTimer(refs);
+      if (this.#claimFailures > 0) this.#logger.info({ engine: this.id, failures: this.#claimFailures }, 'claiming runs works again');
       this.#claimFailures = 0;
     } catch (error) {
       this.#claimFailures++;
-      this.#logger.error({ engine: this.id, err: error, failures: this.#claimFailures }, 'claiming runs failed; retrying with back-off');
       const delay = Math.min(5000, 50 * 2 ** Math.min(this.#claimFailures, 7));
+      this.#claimsPausedUntil = Date.now() + delay;
+      // The first failure and then every tenth are logged: an outage must not flood the log.
+      if (this.#claimFailures === 1 || this.#claimFailures % 10 === 0) {
+        this.#logger.error({ engine: this.id, err: error, failures: this.#claimFailures, retryInMs: delay }, 'claiming runs failed; retrying with back-off');
+      }
       setTimeout(() => this.#requestTick(), delay).unref();
     } finally {
       this.#ticking = false;

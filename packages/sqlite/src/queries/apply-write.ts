@@ -1,6 +1,6 @@
 /** Applies one fenced WriteOp inside the group-commit transaction. */
 import type { NewRun, StoreHint, WriteOp, WriteResult } from '@baton/core';
-import { errorText } from './rows.js';
+import { errorText } from '@baton/core';
 import type { Statements } from './statements.js';
 
 function queuedRunParams(run: NewRun, now: number) {

@@ -1,5 +1,8 @@
-/** Row shapes of the SQLite schema and their mapping to core records. */
-import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from '@baton/core';
+/**
+ * Row shapes shared by the SQL stores (SQLite and PostgreSQL use the same columns) and their mapping
+ * to the records of the Store interface. Times are epoch ms; JSON values are stored as text.
+ */
+import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
 
 export interface RunRow {
   id: string;

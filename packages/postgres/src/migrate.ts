@@ -1,0 +1,56 @@
+/** Numbered migrations (migrations/NNNN_name.sql), applied in order under an advisory lock per schema. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -4), sql: readFileSync(new URL(file, `file://${dir}`), 'utf8') }));
+}
+
+/**
+ * Creates the schema and applies the missing migrations, each in its own transaction. The advisory
+ * lock (keyed by the schema name) makes concurrent migrators on any host wait their turn.
+ */
+export async function migrate(client: pg.PoolClient, schema: string, now: number, migrations = loadMigrations()): Promise<number[]> {
+  const quoted = quoteIdentifier(schema);
+  const applied: number[] = [];
+  await client.query('SELECT pg_advisory_lock(hashtext($1))', [`baton:migrate:${schema}`]);
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+    await client.query(`SET search_path TO ${quoted}`);
+    await client.query('CREATE TABLE IF NOT EXISTS baton_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM baton_migrations')).rows.map((r) => r.version));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO baton_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      applied.push(m.version);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`baton:migrate:${schema}`]);
+  }
+  return applied;
+}
+
+/** A schema name as a quoted SQL identifier. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

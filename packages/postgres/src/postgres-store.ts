@@ -1,0 +1,470 @@
+/**
+ * The Store on PostgreSQL, for many workers on many hosts. Every state change is one transaction;
+ * claims lock with FOR UPDATE SKIP LOCKED; journal writes are fenced by the run's lease token under
+ * the run's row lock; a deployment lives in its own schema, so several can share one database.
+ */
+import pg from 'pg';
+import {
+  BatonError,
+  ErrorCode,
+  isTerminalStatus,
+  toChild,
+  toJournalEntry,
+  toRunRecord,
+  toSignal,
+  toStepRetry,
+  errorText,
+  type ClaimRequest,
+  type ClaimedRun,
+  type JournalEntry,
+  type JournalRow,
+  type Lease,
+  type LeaseStatus,
+  type NewRun,
+  type RunFilter,
+  type RunPage,
+  type RunRecord,
+  type RunRow,
+  type SignalRecord,
+  type Store,
+  type StoreCapabilities,
+  type StoreHint,
+  type StoredError,
+  type WorkflowRef,
+  type WriteOp,
+  type WriteResult,
+} from '@baton/core';
+import { migrate, quoteIdentifier } from './migrate.js';
+import { applyWrite, insertQueuedRun, wakeParent } from './queries/apply-write.js';
+import { claimQuery } from './queries/claim-runs.js';
+import { encodeCursor, listRunsQuery } from './queries/list-runs.js';
+
+export interface PostgresStoreOptions {
+  /** A connection string (postgres://user@host:5432/db) or node-postgres pool settings. */
+  connectionString?: string;
+  pool?: pg.PoolConfig;
+  /** The schema holding this deployment's tables (created if missing). Default 'baton'. */
+  schema?: string;
+  /** Most connections in the pool. Default 10. */
+  maxConnections?: number;
+  /** How long a query may run before it is cancelled, in ms. Default 30,000. */
+  statementTimeoutMs?: number;
+  /** How long to wait for a connection, in ms. Default 10,000. */
+  connectionTimeoutMs?: number;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** BIGINT columns (times) come back as numbers: they are epoch ms, far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export class PostgresStore implements Store {
+  readonly capabilities: StoreCapabilities = { localNotifications: true, sharedAcrossProcesses: true };
+  readonly schema: string;
+  readonly #pool: pg.Pool;
+  readonly #listeners = new Set<(hint: StoreHint) => void>();
+  #initialized: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    const schema = options.schema ?? 'baton';
+    if (!SCHEMA_NAME.test(schema)) {
+      throw new BatonError(ErrorCode.InvalidArgument, `Invalid schema name '${schema}': use letters, digits and _ (at most 63, not starting with a digit).`, {
+        retryable: false,
+      });
+    }
+    if (options.connectionString === undefined && options.pool === undefined) {
+      throw new BatonError(
+        ErrorCode.InvalidArgument,
+        'new PostgresStore({ connectionString }) needs a connection string such as postgres://postgres@127.0.0.1:5432/baton.',
+        {
+          retryable: false,
+        },
+      );
+    }
+    this.schema = schema;
+    this.#pool = new pg.Pool({
+      ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+      ...options.pool,
+      // Every connection works in the deployment's schema.
+      options: `-c search_path=${schema}`,
+      types,
+    });
+    // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => {});
+  }
+
+  async init(): Promise<void> {
+    this.#initialized ??= (async () => {
+      const client = await this.#connect();
+      try {
+        await migrate(client, this.schema, Date.now());
+      } finally {
+        client.release();
+      }
+    })().catch((error: unknown) => {
+      this.#initialized = undefined;
+      throw storeError('init', error);
+    });
+    return this.#initialized;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  /** Drops this deployment's schema and everything in it (for tests and teardown). */
+  async dropSchema(): Promise<void> {
+    await this.#pool.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(this.schema)} CASCADE`);
+  }
+
+  subscribe(listener: (hint: StoreHint) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  #notify(hints: StoreHint[]): void {
+    if (hints.length === 0 || this.#listeners.size === 0) return;
+    setImmediate(() => {
+      for (const hint of hints) {
+        for (const listener of this.#listeners) {
+          try {
+            listener(hint);
+          } catch {
+            // A listener's failure is its own: the change is committed either way.
+          }
+        }
+      }
+    });
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      throw storeError('connect', error);
+    }
+  }
+
+  async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    if (this.#initialized === undefined) {
+      throw new BatonError(ErrorCode.StoreError, 'The PostgreSQL store is not initialized: call await store.init() first (Engine.start() does it).', {
+        retryable: false,
+      });
+    }
+    try {
+      return await this.#pool.query<R>(sql, params);
+    } catch (error) {
+      throw storeError('query', error);
+    }
+  }
+
+  /** Runs `fn` in one transaction on one connection, then tells listeners what changed. */
+  async #transaction<T>(fn: (db: pg.PoolClient, hints: StoreHint[]) => Promise<T>): Promise<T> {
+    if (this.#initialized === undefined) {
+      throw new BatonError(ErrorCode.StoreError, 'The PostgreSQL store is not initialized: call await store.init() first (Engine.start() does it).', {
+        retryable: false,
+      });
+    }
+    const client = await this.#connect();
+    const hints: StoreHint[] = [];
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client, hints);
+      await client.query('COMMIT');
+      this.#notify(hints);
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection is gone; do not return it to the pool
+      }
+      throw isBatonError(error) ? error : storeError('transaction', error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }> {
+    return this.#transaction(async (db, hints) => {
+      const created = await insertQueuedRun(db, run, now);
+      if (created) hints.push({ type: 'ready', runId: run.id });
+      const row = (await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [run.id])).rows[0]!;
+      return { run: toRunRecord(row), created };
+    });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = (await this.#query<RunRow>('SELECT * FROM runs WHERE id = $1', [id])).rows[0];
+    return row === undefined ? undefined : toRunRecord(row);
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunPage> {
+    const { sql, params, limit } = listRunsQuery(filter);
+    const rows = (await this.#query<RunRow>(sql, params)).rows;
+    const page: RunPage = { runs: rows.slice(0, limit).map(toRunRecord) };
+    if (rows.length > limit) {
+      const last = rows[limit - 1]!;
+      page.nextCursor = encodeCursor(last.created_at, last.id);
+    }
+    return page;
+  }
+
+  async getJournal(runId: string): Promise<JournalEntry[]> {
+    return (await this.#query<JournalRow>('SELECT * FROM journal WHERE run_id = $1 ORDER BY seq', [runId])).rows.map(toJournalEntry);
+  }
+
+  async getSignals(runId: string, options: { includeConsumed?: boolean } = {}): Promise<(SignalRecord & { consumed: boolean })[]> {
+    const rows = (
+      await this.#query<{ id: number; run_id: string; name: string; payload: string; created_at: number; consumed: number }>(
+        'SELECT * FROM signals WHERE run_id = $1 ORDER BY id',
+        [runId],
+      )
+    ).rows;
+    return rows.filter((r) => options.includeConsumed === true || r.consumed === 0).map((r) => ({ ...toSignal(r), consumed: r.consumed === 1 }));
+  }
+
+  async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
+    if (request.workflows.length === 0 || request.limit <= 0) return [];
+    const { sql, params } = claimQuery(request.workflows, request.owner, request.now, request.leaseMs, request.limit);
+    return this.#transaction(async (db) => {
+      const rows = (await db.query<RunRow & { picked_ready_at: number }>(sql, params)).rows;
+      if (rows.length === 0) return [];
+      // RETURNING keeps no order: claims go out by priority, then by how long they have been ready.
+      rows.sort((a, b) => b.priority - a.priority || a.picked_ready_at - b.picked_ready_at || (a.id < b.id ? -1 : 1));
+      const ids = rows.map((r) => r.id);
+      // One connection runs one query at a time: these are read in turn, in the claim's transaction.
+      const journal = await db.query<JournalRow>('SELECT * FROM journal WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq', [ids]);
+      const signals = await db.query<{ id: number; run_id: string; name: string; payload: string; created_at: number }>(
+        'SELECT id, run_id, name, payload, created_at FROM signals WHERE run_id = ANY($1::text[]) AND consumed = 0 ORDER BY id',
+        [ids],
+      );
+      const horizons = await db.query<{ run_id: string; horizon: number }>(
+        'SELECT run_id, MAX(id) AS horizon FROM signals WHERE run_id = ANY($1::text[]) GROUP BY run_id',
+        [ids],
+      );
+      const retries = await db.query<{ run_id: string; seq: number; attempts: number; next_attempt_at: number; error: string | null }>(
+        'SELECT * FROM step_retries WHERE run_id = ANY($1::text[])',
+        [ids],
+      );
+      const children = await db.query<{
+        id: string;
+        parent_id: string;
+        parent_seq: number | null;
+        status: string;
+        output: string | null;
+        error: string | null;
+        continued_to: string | null;
+      }>('SELECT id, parent_id, parent_seq, status, output, error, continued_to FROM runs WHERE parent_id = ANY($1::text[])', [ids]);
+      const by = <T extends { run_id: string }>(list: T[]): Map<string, T[]> => {
+        const map = new Map<string, T[]>();
+        for (const item of list) map.set(item.run_id, [...(map.get(item.run_id) ?? []), item]);
+        return map;
+      };
+      const journalBy = by(journal.rows);
+      const signalsBy = by(signals.rows);
+      const retriesBy = by(retries.rows);
+      const horizonBy = new Map(horizons.rows.map((h) => [h.run_id, Number(h.horizon)]));
+      const childrenBy = new Map<string, typeof children.rows>();
+      for (const c of children.rows) childrenBy.set(c.parent_id, [...(childrenBy.get(c.parent_id) ?? []), c]);
+      return rows.map((row) => ({
+        run: toRunRecord(row),
+        leaseToken: row.lease_token!,
+        journal: (journalBy.get(row.id) ?? []).map(toJournalEntry),
+        signals: (signalsBy.get(row.id) ?? []).map((s) => toSignal({ ...s, id: Number(s.id) })),
+        signalHorizon: horizonBy.get(row.id) ?? 0,
+        stepRetries: (retriesBy.get(row.id) ?? []).map(toStepRetry),
+        children: (childrenBy.get(row.id) ?? []).map(toChild),
+      }));
+    });
+  }
+
+  async renewLeases(_owner: string, leases: Lease[], now: number, leaseMs: number): Promise<LeaseStatus[]> {
+    if (leases.length === 0) return [];
+    const result = await this.#query<{ id: string; cancel_requested: number }>(
+      `UPDATE runs r SET lease_expires_at = $3, ready_at = $3
+       FROM unnest($1::text[], $2::text[]) AS l(id, token)
+       WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
+       RETURNING r.id, r.cancel_requested`,
+      [leases.map((l) => l.runId), leases.map((l) => l.token), now + leaseMs],
+    );
+    const held = new Map(result.rows.map((r) => [r.id, r.cancel_requested === 1]));
+    return leases.map((l) => ({ runId: l.runId, held: held.has(l.runId), cancelRequested: held.get(l.runId) === true }));
+  }
+
+  async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
+    try {
+      // Fast path: the whole batch in one transaction (one WAL flush). Ops refused by fencing change nothing.
+      return await this.#transaction(async (db, hints) => {
+        const results: WriteResult[] = [];
+        for (const op of ops) results.push(await applyWrite(db, op, now, hints));
+        return results;
+      });
+    } catch (error) {
+      if (!isConstraintError(error)) throw error;
+    }
+    // An op broke a constraint (a position written twice): each op gets a savepoint of its own.
+    return this.#transaction(async (db, hints) => {
+      const results: WriteResult[] = [];
+      for (const op of ops) {
+        const opHints: StoreHint[] = [];
+        await db.query('SAVEPOINT op');
+        try {
+          results.push(await applyWrite(db, op, now, opHints));
+          await db.query('RELEASE SAVEPOINT op');
+          hints.push(...opHints);
+        } catch (error) {
+          await db.query('ROLLBACK TO SAVEPOINT op');
+          if (!isConstraintError(error)) throw error;
+          results.push({ ok: false, reason: 'conflict' });
+        }
+      }
+      return results;
+    });
+  }
+
+  async nextWakeAt(_workflows: WorkflowRef[]): Promise<number | undefined> {
+    const row = (await this.#query<{ at: number | null }>("SELECT MIN(ready_at) AS at FROM runs WHERE ready_at IS NOT NULL AND status <> 'queued'")).rows[0];
+    return row?.at ?? undefined;
+  }
+
+  async sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord> {
+    return this.#transaction(async (db, hints) => {
+      // The row lock orders this signal against a suspend of the same run: one of them sees the other.
+      const run = await lockRun(db, runId);
+      if (isTerminalStatus(run.status as RunRecord['status'])) {
+        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${run.status}); it cannot take signal '${name}'.`, {
+          runId,
+          retryable: false,
+        });
+      }
+      const { id } = (
+        await db.query<{ id: string }>('INSERT INTO signals (run_id, name, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [
+          runId,
+          name,
+          payload,
+          now,
+        ])
+      ).rows[0]!;
+      const signal: SignalRecord = { id: Number(id), runId, name, payload, createdAt: now };
+      hints.push({ type: 'signal', runId, signal });
+      const woken = await db.query("UPDATE runs SET ready_at = $2, updated_at = $2 WHERE id = $1 AND status = 'waiting' AND (waits::jsonb -> 'signals') ? $3", [
+        runId,
+        now,
+        name,
+      ]);
+      if ((woken.rowCount ?? 0) > 0) hints.push({ type: 'ready', runId });
+      return signal;
+    });
+  }
+
+  async requestCancel(runId: string, now: number, reason?: StoredError): Promise<RunRecord> {
+    return this.#transaction(async (db, hints) => {
+      const run = await lockRun(db, runId);
+      if (isTerminalStatus(run.status as RunRecord['status'])) {
+        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${run.status}); only running, waiting or queued runs can be cancelled.`, {
+          runId,
+          retryable: false,
+        });
+      }
+      const error = errorText(reason ?? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${runId} was cancelled.` });
+      if (run.status === 'queued' && run.claims === 0) {
+        await db.query("UPDATE runs SET status = 'cancelled', error = $2, ready_at = NULL, ended_at = $3, updated_at = $3 WHERE id = $1", [runId, error, now]);
+        hints.push({ type: 'finished', runId, status: 'cancelled' });
+        if (run.parent_id !== null && (await wakeParent(db, run.parent_id, runId, now))) hints.push({ type: 'ready', runId: run.parent_id });
+      } else if (run.cancel_requested === 0) {
+        await db.query(
+          "UPDATE runs SET cancel_requested = 1, cancel_error = $2, updated_at = $3, ready_at = CASE WHEN status = 'waiting' THEN $3 ELSE ready_at END WHERE id = $1",
+          [runId, error, now],
+        );
+        hints.push({ type: 'cancelRequested', runId, ...(reason === undefined ? {} : { reason }) }, { type: 'ready', runId });
+      }
+      return toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [runId])).rows[0]!);
+    });
+  }
+
+  async requeue(runId: string, mode: 'retry' | 'resume', now: number): Promise<RunRecord> {
+    return this.#transaction(async (db, hints) => {
+      const run = await lockRun(db, runId);
+      if (run.status !== 'failed') {
+        throw new BatonError(ErrorCode.RunNotFailed, `Run ${runId} is ${run.status}; only failed runs can be ${mode === 'retry' ? 'retried' : 'resumed'}.`, {
+          runId,
+          retryable: false,
+        });
+      }
+      if (run.phase === 'compensating') {
+        throw new BatonError(
+          ErrorCode.RetryNotPossible,
+          `Run ${runId} cannot be ${mode === 'retry' ? 'retried' : 'resumed'}: its compensations already ran and undid its steps. Start a new run instead.`,
+          { runId, retryable: false },
+        );
+      }
+      const requeueTree = async (id: string): Promise<void> => {
+        if (mode === 'retry') {
+          const failedChildren = await db.query<{ id: string; phase: string }>(
+            `SELECT c.id, c.phase FROM journal j JOIN runs c ON c.parent_id = j.run_id AND c.parent_seq = j.seq
+             WHERE j.run_id = $1 AND j.status = 'failed' AND j.kind = 'child' AND c.status = 'failed' AND c.continued_to IS NULL`,
+            [id],
+          );
+          for (const child of failedChildren.rows) if (child.phase !== 'compensating') await requeueTree(child.id);
+          await db.query(
+            `INSERT INTO journal_history (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, set_aside_at)
+             SELECT run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, $2
+             FROM journal WHERE run_id = $1 AND status = 'failed' AND kind IN ('step', 'child')`,
+            [id, now],
+          );
+          await db.query("DELETE FROM journal WHERE run_id = $1 AND status = 'failed' AND kind IN ('step', 'child')", [id]);
+          await db.query('DELETE FROM step_retries WHERE run_id = $1', [id]);
+        }
+        await db.query(
+          `UPDATE runs SET status = 'queued', error = NULL, output = NULL, ended_at = NULL, ready_at = $2, wake_at = NULL,
+             phase = 'body', end_status = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = $2 WHERE id = $1`,
+          [id, now],
+        );
+        hints.push({ type: 'ready', runId: id });
+      };
+      await requeueTree(runId);
+      return toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [runId])).rows[0]!);
+    });
+  }
+}
+
+async function lockRun(db: pg.ClientBase, runId: string): Promise<RunRow> {
+  const row = (await db.query<RunRow>('SELECT * FROM runs WHERE id = $1 FOR UPDATE', [runId])).rows[0];
+  if (row === undefined)
+    throw new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
+  return row;
+}
+
+function isBatonError(error: unknown): error is BatonError {
+  return typeof error === 'object' && error !== null && (error as { isBatonError?: unknown }).isBatonError === true;
+}
+
+function isConstraintError(error: unknown): boolean {
+  const cause = isBatonError(error) ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('23');
+}
+
+/** Connection failures, deadlocks and serialization failures are worth another try; the rest are not. */
+function storeError(what: string, cause: unknown): BatonError {
+  const code = (cause as { code?: unknown }).code;
+  const retryable =
+    code === undefined ||
+    (typeof code === 'string' &&
+      (code.startsWith('08') ||
+        code === '40P01' ||
+        code === '40001' ||
+        code === '57P01' ||
+        code === '57P03' ||
+        code === 'ECONNREFUSED' ||
+        code === 'ECONNRESET'));
+  return new BatonError(ErrorCode.StoreError, `PostgreSQL ${what} failed: ${(cause as Error).message}`, { cause, retryable });
+}

@@ -1,0 +1,169 @@
+/** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
+import { errorText, type NewRun, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
+import type pg from 'pg';
+
+const INSERT_QUEUED = `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, ready_at, created_at, updated_at)
+  VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $10, $10) ON CONFLICT (id) DO NOTHING`;
+
+export async function insertQueuedRun(db: pg.ClientBase, run: NewRun, now: number): Promise<boolean> {
+  const result = await db.query(INSERT_QUEUED, [
+    run.id,
+    run.workflow,
+    run.version,
+    run.input,
+    run.queue,
+    run.priority,
+    run.parentId ?? null,
+    run.parentSeq ?? null,
+    run.continuedFrom ?? null,
+    now,
+  ]);
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hints: StoreHint[]): Promise<WriteResult> {
+  if (op.create !== undefined && op.create.leaseOwner === undefined) {
+    if (!(await insertQueuedRun(db, op.create, now))) return { ok: false, reason: 'exists' };
+    hints.push({ type: 'ready', runId: op.create.id });
+    return { ok: true };
+  }
+  if (op.create !== undefined) {
+    const c = op.create;
+    const created = await db.query(
+      `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
+         lease_owner, lease_token, lease_expires_at, ready_at, claims, created_at, updated_at, started_at)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1, $13, $13, $13) ON CONFLICT (id) DO NOTHING`,
+      [
+        c.id,
+        c.workflow,
+        c.version,
+        c.input,
+        c.queue,
+        c.priority,
+        c.parentId ?? null,
+        c.parentSeq ?? null,
+        c.continuedFrom ?? null,
+        c.leaseOwner,
+        op.leaseToken,
+        c.leaseExpiresAt ?? now,
+        now,
+      ],
+    );
+    if ((created.rowCount ?? 0) === 0) return { ok: false, reason: 'exists' };
+  } else {
+    // Fencing: the row lock also orders this op after any concurrent change to the run.
+    const fence = await db.query<{ token: string | null; status: string; cancel_requested: number; parent_id: string | null }>(
+      'SELECT lease_token AS token, status, cancel_requested, parent_id FROM runs WHERE id = $1 FOR UPDATE',
+      [op.runId],
+    );
+    const row = fence.rows[0];
+    if (row === undefined || row.token !== op.leaseToken || row.status !== 'running') return { ok: false, reason: 'leaseLost' };
+  }
+  if (op.journal !== undefined && op.journal.length > 0) {
+    const e = op.journal;
+    await db.query(
+      `INSERT INTO journal (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::int[])`,
+      [
+        op.runId,
+        e.map((x) => x.seq),
+        e.map((x) => x.kind),
+        e.map((x) => x.name),
+        e.map((x) => x.status),
+        e.map((x) => x.output ?? null),
+        e.map((x) => errorText(x.error)),
+        e.map((x) => x.attempts),
+        e.map((x) => x.startedAt),
+        e.map((x) => x.endedAt),
+        e.map((x) => x.compensates ?? null),
+      ],
+    );
+  }
+  if (op.consumeSignals !== undefined && op.consumeSignals.length > 0) {
+    await db.query('UPDATE signals SET consumed = 1 WHERE run_id = $1 AND id = ANY($2::bigint[]) AND consumed = 0', [op.runId, op.consumeSignals]);
+  }
+  for (const r of op.stepRetries ?? []) {
+    await db.query(
+      `INSERT INTO step_retries (run_id, seq, attempts, next_attempt_at, error) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (run_id, seq) DO UPDATE SET attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, error = excluded.error`,
+      [op.runId, r.seq, r.attempts, r.nextAttemptAt, errorText(r.error)],
+    );
+  }
+  for (const run of op.createRuns ?? []) {
+    if (await insertQueuedRun(db, run, now)) hints.push({ type: 'ready', runId: run.id });
+  }
+  if (op.progress !== undefined) await db.query('UPDATE runs SET progress = $1, updated_at = $2 WHERE id = $3', [op.progress, now, op.runId]);
+  if (op.compensate !== undefined) {
+    await db.query("UPDATE runs SET phase = 'compensating', end_status = $1, error = $2, updated_at = $3 WHERE id = $4", [
+      op.compensate.endStatus,
+      errorText(op.compensate.error),
+      now,
+      op.runId,
+    ]);
+  }
+  const t = op.transition;
+  if (t === undefined) return { ok: true };
+  switch (t.kind) {
+    case 'complete':
+    case 'fail':
+    case 'cancel':
+    case 'continue': {
+      const status = t.kind === 'complete' || t.kind === 'continue' ? 'completed' : t.kind === 'fail' ? 'failed' : 'cancelled';
+      const finished = await db.query<{ parent_id: string | null }>(
+        `UPDATE runs SET status = $2, output = $3, error = COALESCE($4, error), continued_to = $5, ready_at = NULL, wake_at = NULL,
+           lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, ended_at = $6, updated_at = $6
+         WHERE id = $1 RETURNING parent_id`,
+        [
+          op.runId,
+          status,
+          t.kind === 'complete' ? t.output : null,
+          t.kind === 'fail' || t.kind === 'cancel' ? errorText(t.error) : null,
+          t.kind === 'continue' ? t.nextRunId : null,
+          now,
+        ],
+      );
+      await db.query('DELETE FROM step_retries WHERE run_id = $1', [op.runId]);
+      hints.push({ type: 'finished', runId: op.runId, status });
+      const parentId = finished.rows[0]?.parent_id ?? null;
+      if (t.kind !== 'continue' && parentId !== null && (await wakeParent(db, parentId, op.runId, now))) hints.push({ type: 'ready', runId: parentId });
+      return { ok: true };
+    }
+    case 'suspend': {
+      const woken = await db.query<{ woken: boolean }>(
+        `SELECT (r.cancel_requested = 1
+            OR EXISTS (SELECT 1 FROM signals s WHERE s.run_id = r.id AND s.consumed = 0 AND s.name = ANY($2::text[]))
+            OR EXISTS (SELECT 1 FROM runs c WHERE c.id = ANY($3::text[]) AND c.status IN ('completed', 'failed', 'cancelled'))
+            OR ($4::bigint IS NOT NULL AND $4::bigint <= $5::bigint)) AS woken
+         FROM runs r WHERE r.id = $1`,
+        [op.runId, t.waits.signals, t.waits.children, t.wakeAt ?? null, now],
+      );
+      const isWoken = woken.rows[0]?.woken === true;
+      await db.query(
+        `UPDATE runs SET status = 'waiting', wake_at = $2, waits = $3, ready_at = $4, lease_owner = NULL, lease_token = NULL,
+           lease_expires_at = NULL, updated_at = $5 WHERE id = $1`,
+        [op.runId, t.wakeAt ?? null, JSON.stringify(t.waits), isWoken ? now : (t.wakeAt ?? null), now],
+      );
+      if (isWoken) hints.push({ type: 'ready', runId: op.runId });
+      return isWoken ? { ok: true, woken: true } : { ok: true };
+    }
+    case 'release':
+      await db.query(
+        "UPDATE runs SET status = 'queued', ready_at = $2, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = $2 WHERE id = $1",
+        [op.runId, now],
+      );
+      hints.push({ type: 'ready', runId: op.runId });
+      return { ok: true };
+  }
+}
+
+/** Wakes a parent waiting for this child; true if it was woken. */
+export async function wakeParent(db: pg.ClientBase, parentId: string, childId: string, now: number): Promise<boolean> {
+  // Lock the parent first: a parent suspending right now either sees this child ended, or is woken here.
+  await db.query('SELECT 1 FROM runs WHERE id = $1 FOR UPDATE', [parentId]);
+  const result = await db.query(
+    `UPDATE runs SET ready_at = $3, updated_at = $3
+     WHERE id = $1 AND status = 'waiting' AND (waits::jsonb -> 'children') ? $2`,
+    [parentId, childId, now],
+  );
+  return (result.rowCount ?? 0) > 0;
+}

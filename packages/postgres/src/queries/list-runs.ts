@@ -1,0 +1,34 @@
+/** The run listing query: filters, newest first, keyset (cursor) pagination. */
+import { BatonError, ErrorCode, type RunFilter } from '@baton/core';
+
+export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown[]; limit: number } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const p = (value: unknown): string => `$${params.push(value)}`;
+  if (filter.workflow !== undefined) where.push(`workflow = ${p(filter.workflow)}`);
+  if (filter.status !== undefined) where.push(`status = ANY(${p(Array.isArray(filter.status) ? filter.status : [filter.status])}::text[])`);
+  if (filter.parentId !== undefined) where.push(`parent_id = ${p(filter.parentId)}`);
+  if (filter.createdAfter !== undefined) where.push(`created_at >= ${p(filter.createdAfter)}`);
+  if (filter.createdBefore !== undefined) where.push(`created_at < ${p(filter.createdBefore)}`);
+  if (filter.cursor !== undefined) {
+    const [createdAt, id] = decodeCursor(filter.cursor);
+    where.push(`(created_at, id) < (${p(createdAt)}, ${p(id)})`);
+  }
+  const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 50)));
+  const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${p(limit + 1)}`;
+  return { sql, params, limit };
+}
+
+export function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
+  } catch {
+    // reported below
+  }
+  throw new BatonError(ErrorCode.InvalidArgument, 'Invalid cursor: pass the nextCursor of the previous page unchanged.', { retryable: false });
+}
