@@ -97,7 +97,24 @@ function parseErrorMessage(error: unknown): string {
 /** The database file: --db, else $BATON_DB, else .baton/baton.db (relative to the working directory). */
 export function databasePath(db: string | undefined, io: Io): string {
   const path = db ?? nonEmpty(io.env.BATON_DB) ?? DEFAULT_DB_PATH;
-  return resolve(io.cwd, path);
+  // A PostgreSQL URL is used as it is; a SQLite file is relative to the working directory.
+  return isPostgresUrl(path) ? path : resolve(io.cwd, path);
+}
+
+/** The database as it may be shown: a URL's password is masked. */
+export function displayDatabase(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  try {
+    const url = new URL(db);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
 }
 
 /** The workflows module: --workflows, else $BATON_WORKFLOWS. */

@@ -1,6 +1,9 @@
-/** Opens the SQLite database a command works on. */
+/** Opens the database a command works on: a SQLite file, or PostgreSQL when --db is a postgres:// URL. */
 import { existsSync } from 'node:fs';
+import { BatonError, ErrorCode, type Store } from '@baton/core';
+import { PostgresStore } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
+import { isPostgresUrl } from './command.js';
 import { CliError, CliErrorCode } from './errors.js';
 
 export interface OpenStoreOptions {
@@ -11,7 +14,8 @@ export interface OpenStoreOptions {
   mustExist: boolean;
 }
 
-export async function openStore(path: string, options: OpenStoreOptions): Promise<SqliteStore> {
+export async function openStore(path: string, options: OpenStoreOptions): Promise<Store> {
+  if (isPostgresUrl(path)) return openPostgres(path);
   if (options.mustExist && !existsSync(path)) {
     throw new CliError(CliErrorCode.DatabaseNotFound, `No Baton database at ${path}. Pass --db FILE or set BATON_DB (baton dev and baton worker create it).`);
   }
@@ -25,8 +29,34 @@ export async function openStore(path: string, options: OpenStoreOptions): Promis
   return store;
 }
 
+/**
+ * PostgreSQL: the URL's `schema` query parameter (or $BATON_SCHEMA, else 'baton') names the
+ * deployment's schema, so several deployments can share one database.
+ */
+async function openPostgres(url: string): Promise<Store> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BatonError(ErrorCode.InvalidArgument, 'The --db URL is not a valid postgres:// URL (postgres://user@host:5432/database?schema=name).', {
+      retryable: false,
+    });
+  }
+  const schema = parsed.searchParams.get('schema') ?? process.env.BATON_SCHEMA;
+  parsed.searchParams.delete('schema');
+  const connectionString = parsed.toString();
+  const store = new PostgresStore({ connectionString, ...(schema === undefined || schema === '' ? {} : { schema }) });
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
 /** Runs `fn` with an open store and always closes it, so the process can exit on its own. */
-export async function withStore<T>(path: string, options: OpenStoreOptions, fn: (store: SqliteStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(path: string, options: OpenStoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(path, options);
   try {
     return await fn(store);

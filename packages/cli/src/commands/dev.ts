@@ -1,6 +1,6 @@
 /** `baton dev`: an engine on the local database that prints one line per engine event. */
 import { errorMessage } from '@baton/core';
-import { commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath } from '../command.js';
+import { commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { clockTime, eventLine, lineLogger } from '../output.js';
@@ -41,7 +41,7 @@ Options:
       durability,
       logger: lineLogger((line) => io.err(line)),
       onEvent: (event) => io.out(eventLine(event, new Date())),
-      banner: `baton dev: ${workflowNames(loaded.workflows).join(', ')} on ${dbPath} (Ctrl-C to stop)`,
+      banner: `baton dev: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)} (Ctrl-C to stop)`,
       afterStart(engine) {
         if (values.demo !== true) return;
         if (loaded.demo === undefined) {

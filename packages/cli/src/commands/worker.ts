@@ -1,5 +1,5 @@
 /** `baton worker`: an engine that executes runs started elsewhere, reporting each run's end. */
-import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWorkflowsPath } from '../command.js';
+import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { eventLine, isRunEnd } from '../output.js';
@@ -37,7 +37,7 @@ Options:
       onEvent: (event) => {
         if (isRunEnd(event)) io.out(eventLine(event, new Date()));
       },
-      banner: `baton worker: ${workflowNames(loaded.workflows).join(', ')} on ${dbPath}`,
+      banner: `baton worker: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)}`,
     });
   },
 });
