@@ -35,6 +35,7 @@ import {
   type WriteResult,
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
+import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyWrite, insertQueuedRun, wakeParent } from './queries/apply-write.js';
 import { claimQuery } from './queries/claim-runs.js';
 import { encodeCursor, listRunsQuery } from './queries/list-runs.js';
@@ -51,6 +52,11 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** How long to wait for a connection, in ms. Default 10,000. */
   connectionTimeoutMs?: number;
+  /**
+   * Listen for other processes' changes (LISTEN/NOTIFY on one extra connection), so their runs wake
+   * this process's engines at once instead of at the next poll. Default true.
+   */
+  listen?: boolean;
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -66,6 +72,8 @@ export class PostgresStore implements Store {
   readonly schema: string;
   readonly #pool: pg.Pool;
   readonly #listeners = new Set<(hint: StoreHint) => void>();
+  readonly #channel: string;
+  readonly #notices: NoticeListener | undefined;
   #initialized: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
@@ -85,6 +93,13 @@ export class PostgresStore implements Store {
       );
     }
     this.schema = schema;
+    this.#channel = channelName(schema);
+    const connection: pg.ClientConfig = {
+      ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      ...options.pool,
+    };
+    this.#notices = options.listen === false ? undefined : new NoticeListener(connection, this.#channel, (hint) => this.#notify([hint]));
     this.#pool = new pg.Pool({
       ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
       max: options.maxConnections ?? 10,
@@ -107,6 +122,7 @@ export class PostgresStore implements Store {
       } finally {
         client.release();
       }
+      await this.#notices?.start();
     })().catch((error: unknown) => {
       this.#initialized = undefined;
       throw storeError('init', error);
@@ -115,6 +131,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#notices?.close();
     await this.#pool.end();
   }
 
@@ -177,6 +194,8 @@ export class PostgresStore implements Store {
     try {
       await client.query('BEGIN');
       const result = await fn(client, hints);
+      // Notices go out at commit, to every process listening (this one included: hints are idempotent).
+      if (this.#notices !== undefined) for (const notice of noticesFor(hints)) await client.query('SELECT pg_notify($1, $2)', [this.#channel, notice]);
       await client.query('COMMIT');
       this.#notify(hints);
       return result;

@@ -234,7 +234,10 @@ export class Client {
     };
     if (this.#store.capabilities.localNotifications) {
       this.#unsubscribe ??= this.#store.subscribe((hint) => {
-        if (hint.type === 'finished') for (const waiter of [...(this.#waiters.get(hint.runId) ?? [])]) waiter();
+        if (hint.type !== 'finished') return;
+        // '*' is a store's "some runs ended, look again" (too many to name one by one).
+        const waiters = hint.runId === '*' ? [...this.#waiters.values()].flatMap((set) => [...set]) : [...(this.#waiters.get(hint.runId) ?? [])];
+        for (const waiter of waiters) waiter();
       });
       let set = this.#waiters.get(runId);
       if (set === undefined) this.#waiters.set(runId, (set = new Set()));

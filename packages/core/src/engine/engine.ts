@@ -288,7 +288,11 @@ export class Engine {
       if (this.#executions.get(claimed.run.id) === execution) this.#executions.delete(claimed.run.id);
       // A freed slot matters only if ready runs may be waiting for one; new work announces itself.
       if (this.#backlog) this.#requestTick();
-      if (execution.suspendedUntil !== undefined) this.#wakeAt(execution.suspendedUntil);
+      if (execution.suspendedUntil !== undefined) {
+        // Already due by the time the suspend committed (a short sleep, a slow commit): claim it now.
+        if (execution.suspendedUntil <= this.clock.now()) this.#requestTick();
+        else this.#wakeAt(execution.suspendedUntil);
+      }
     });
   }
 
