@@ -1,21 +1,24 @@
 /**
  * Runs Baton's benchmarks and prints a table of medians (with min and max) per durability mode.
  *
- *   npm run bench [-- --only W1,W3] [--runs N] [--json]
+ *   npm run bench [-- --store sqlite|postgres] [--pg-url URL] [--only W1,W3] [--runs N] [--json]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Durability } from '@baton/core';
 import { summarize, type Summary } from './lib/stats.js';
-import { meets, type MetricSpec, type Sample, type Target, type Workload } from './lib/workload.js';
+import { STORE_KINDS, postgresUrl, storeFactory, type StoreFactory, type StoreKind } from './lib/stores.js';
+import { meets, targetFor, type MetricSpec, type Sample, type Target, type Workload } from './lib/workload.js';
+import { postgresRaw } from './workloads/postgres-raw.js';
 import { sqliteRaw } from './workloads/sqlite-raw.js';
 import { w1 } from './workloads/w1.js';
+import { w1procs } from './workloads/w1-procs.js';
 import { w1seq } from './workloads/w1seq.js';
 import { w2 } from './workloads/w2.js';
 import { w3 } from './workloads/w3.js';
 import { w4 } from './workloads/w4.js';
 
-const WORKLOADS: readonly Workload[] = [sqliteRaw, w1, w1seq, w2, w3, w4];
+const WORKLOADS: readonly Workload[] = [sqliteRaw, postgresRaw, w1, w1seq, w2, w3, w4, w1procs];
 
 /** 'machine' is the column of workloads that run no engine. */
 type Mode = Durability | 'machine';
@@ -35,11 +38,19 @@ interface WorkloadResult {
   error?: string;
 }
 
-const USAGE = `Usage: npm run bench -- [--only ${WORKLOADS.map((w) => w.id).join(',')}] [--runs N] [--json]`;
+const USAGE = `Usage: npm run bench -- [--store sqlite|postgres] [--pg-url URL] [--only ${WORKLOADS.map((w) => w.id).join(',')}] [--runs N] [--json]
+  --store    the store to measure (default sqlite); postgres uses a fresh schema per measurement, dropped afterwards
+  --pg-url   the PostgreSQL database (default: $BATON_BENCH_POSTGRES, else postgres://postgres@127.0.0.1:5432/test)`;
 
-function options(): { selected: Workload[]; runs: number; json: boolean } {
+function runsOn(workload: Workload, kind: StoreKind): boolean {
+  return workload.stores === undefined || workload.stores.includes(kind);
+}
+
+function options(): { selected: Workload[]; runs: number; json: boolean; stores: StoreFactory } {
   const { values } = parseArgs({
     options: {
+      store: { type: 'string', default: 'sqlite' },
+      'pg-url': { type: 'string' },
       only: { type: 'string' },
       runs: { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
@@ -50,16 +61,20 @@ function options(): { selected: Workload[]; runs: number; json: boolean } {
     console.log(USAGE);
     process.exit(0);
   }
+  const kind = values.store as StoreKind;
+  if (!STORE_KINDS.includes(kind)) fail(`--store must be ${STORE_KINDS.join(' or ')}, not '${values.store}'.`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not '${values.runs}'.`);
-  let selected = [...WORKLOADS];
+  let selected = WORKLOADS.filter((w) => runsOn(w, kind));
   if (values.only !== undefined) {
     const wanted = values.only.split(',').map((s) => s.trim().toLowerCase());
     const unknown = wanted.filter((id) => !WORKLOADS.some((w) => w.id.toLowerCase() === id));
     if (unknown.length > 0) fail(`Unknown workload ${unknown.join(', ')}. ${USAGE}`);
+    const notHere = WORKLOADS.filter((w) => wanted.includes(w.id.toLowerCase()) && !runsOn(w, kind));
+    if (notHere.length > 0) fail(`${notHere.map((w) => w.id).join(', ')} does not run on --store ${kind}.`);
     selected = WORKLOADS.filter((w) => wanted.includes(w.id.toLowerCase()));
   }
-  return { selected, runs, json: values.json };
+  return { selected, runs, json: values.json, stores: storeFactory(kind, postgresUrl(values['pg-url'])) };
 }
 
 function fail(message: string): never {
@@ -67,17 +82,17 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function runWorkload(workload: Workload, runs: number): Promise<WorkloadResult> {
+async function runWorkload(workload: Workload, runs: number, stores: StoreFactory): Promise<WorkloadResult> {
   const modes: Mode[] = workload.modes.length === 0 ? ['machine'] : [...workload.modes];
   const samples = new Map<Mode, Sample[]>();
   const result: WorkloadResult = { id: workload.id, title: workload.title, metrics: [] };
   try {
-    if (workload.warmUp) for (const mode of modes) await workload.measure(mode === 'machine' ? undefined : mode);
+    if (workload.warmUp) for (const mode of modes) await workload.measure(mode === 'machine' ? undefined : mode, stores);
     // Modes alternate between measurements, so a slow spell of the machine does not fall on one mode only.
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < Math.min(runs, workload.maxRuns ?? runs); i++) {
       for (const mode of modes) {
         const started = performance.now();
-        const sample = await workload.measure(mode === 'machine' ? undefined : mode);
+        const sample = await workload.measure(mode === 'machine' ? undefined : mode, stores);
         process.stderr.write(
           `  ${workload.id} ${mode} #${i + 1}: ${describe(workload.metrics, sample)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
         );
@@ -91,10 +106,11 @@ async function runWorkload(workload: Workload, runs: number): Promise<WorkloadRe
   }
   for (const spec of workload.metrics) {
     const metric: MetricResult = { key: spec.key, label: spec.label, unit: spec.unit, results: {} };
-    if (spec.target !== undefined) metric.target = spec.target;
+    const target = targetFor(spec, stores.kind);
+    if (target !== undefined) metric.target = target;
     for (const mode of modes) {
       const summary: Summary & { met?: boolean } = summarize((samples.get(mode) ?? []).map((s) => s[spec.key]!));
-      if (spec.target !== undefined) summary.met = meets(spec.target, summary.median);
+      if (target !== undefined) summary.met = meets(target, summary.median);
       metric.results[mode] = summary;
     }
     result.metrics.push(metric);
@@ -118,7 +134,7 @@ function cell(summary: Summary | undefined, digits: number): string {
 
 function targetText(target: Target | undefined, unit: string): string {
   if (target === undefined) return '';
-  return `${target.op === '>=' ? '≥' : '≤'} ${format(target.value, target.value < 1 ? 1 : 0)}${unit === '' || unit.startsWith('/') ? unit : ` ${unit}`}`;
+  return `${target.op === '>=' ? '≥' : '≤'} ${format(target.value, Number.isInteger(target.value) ? 0 : 1)}${unit === '' || unit.startsWith('/') ? unit : ` ${unit}`}`;
 }
 
 function metText(summary: (Summary & { met?: boolean }) | undefined): string {
@@ -169,9 +185,10 @@ function table(results: WorkloadResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const { selected, runs, json } = options();
+  const { selected, runs, json, stores } = options();
   const environment = {
     date: new Date().toISOString(),
+    store: stores.kind,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpus: cpus().length,
@@ -179,20 +196,20 @@ async function main(): Promise<void> {
     runs,
     loadBefore: loadavg().map((l) => Number(l.toFixed(2))),
   };
-  process.stderr.write(`Baton benchmarks: ${environment.date}, Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${runs} run(s) each\n`);
+  process.stderr.write(
+    `Baton benchmarks: ${environment.date}, Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${stores.description}, ${runs} run(s) each\n`,
+  );
   const results: WorkloadResult[] = [];
   for (const workload of selected) {
     process.stderr.write(`${workload.id}: ${workload.title}\n`);
-    results.push(await runWorkload(workload, runs));
+    results.push(await runWorkload(workload, runs, stores));
   }
   const loadAfter = loadavg().map((l) => Number(l.toFixed(2)));
   if (json) {
     console.log(JSON.stringify({ ...environment, loadAfter, workloads: results }, null, 2));
   } else {
     console.log(`\nBaton benchmarks — ${environment.date}`);
-    console.log(
-      `Node ${environment.node}, ${environment.platform}, ${environment.cpus} CPUs (${environment.cpuModel}); SQLite WAL, synchronous=FULL, fresh file per measurement`,
-    );
+    console.log(`Node ${environment.node}, ${environment.platform}, ${environment.cpus} CPUs (${environment.cpuModel}); ${stores.description}`);
     console.log(
       `${runs} measurement(s) per workload and mode (after one unreported warm-up for in-process workloads); load average before ${environment.loadBefore.join(' ')}, after ${loadAfter.join(' ')}\n`,
     );

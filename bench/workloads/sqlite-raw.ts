@@ -14,6 +14,7 @@ const MAX_MS = 1500;
 export const sqliteRaw: Workload = {
   id: 'SQLite',
   title: 'raw better-sqlite3: one single-row INSERT per transaction (WAL, synchronous=FULL)',
+  stores: ['sqlite'],
   modes: [],
   // Each measurement warms up itself with 50 inserts before timing.
   warmUp: false,

@@ -110,8 +110,11 @@ export class PostgresStore implements Store {
       options: `-c search_path=${schema}`,
       types,
     });
-    // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
+    // A connection that breaks (server restart) must never crash the process. The pool covers idle
+    // connections; a borrowed one has no listener of the pool's, so each gets its own: the query it
+    // was running rejects, the transaction is rolled back or abandoned, and the next query reconnects.
     this.#pool.on('error', () => {});
+    this.#pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   async init(): Promise<void> {
