@@ -1,4 +1,8 @@
-/** Starts crash-test worker processes (worker-process.ts under tsx) and waits on their output and exit. */
+/**
+ * Starts test worker processes (a worker script under tsx: the SQLite crash worker by default) and
+ * waits on their output and exit. It remembers whether the test itself sent the kill, to tell a
+ * SIGKILL from a crash.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +17,17 @@ export interface WorkerExit {
   at: number;
 }
 
+export interface StartOptions {
+  /** The worker script (default: this folder's SQLite worker-process.ts). */
+  script?: string;
+  timeoutMs?: number;
+}
+
 export class WorkerHandle {
   readonly pid: number;
+  readonly startedAt = Date.now();
+  /** The signal the test sent, if it sent one. */
+  killedWith: NodeJS.Signals | undefined;
   readonly exited: Promise<WorkerExit>;
   stdout = '';
   stderr = '';
@@ -36,10 +49,15 @@ export class WorkerHandle {
   }
 
   /** Spawns a worker with `env` added to the environment and waits until it prints `ready`. */
-  static async start(env: Record<string, string>, timeoutMs = 20_000): Promise<WorkerHandle> {
+  static async start(env: Record<string, string>, options: StartOptions = {}): Promise<WorkerHandle> {
+    const timeoutMs = options.timeoutMs ?? 20_000;
     const base = { ...process.env };
     delete base.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], { cwd: ROOT, env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? SCRIPT], {
+      cwd: ROOT,
+      env: { ...base, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const worker = new WorkerHandle(child);
     try {
       await waitFor(() => worker.stdout.includes('ready\n') || worker.#exit !== undefined, { timeoutMs, message: 'the worker process to be ready' });
@@ -66,8 +84,14 @@ export class WorkerHandle {
     }
   }
 
+  get exit(): WorkerExit | undefined {
+    return this.#exit;
+  }
+
   kill(signal: NodeJS.Signals): void {
-    if (this.alive) this.#child.kill(signal);
+    if (!this.alive) return;
+    this.killedWith ??= signal;
+    this.#child.kill(signal);
   }
 
   /** Sends `signal` and waits for the exit; SIGKILLs the process if it has not exited after `timeoutMs`. */

@@ -2,24 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { canConnect } from '@baton/postgres';
 import { CliProcess, WORKFLOWS, baton } from './helpers.js';
 
 const SERVER = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `baton_cli_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
-async function serverAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: SERVER, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await serverAnswers();
+const available = await canConnect(SERVER);
 if (!available && process.env.CI !== 'true') console.warn(`[baton] skipping the CLI PostgreSQL test: no server answers at ${SERVER}.`);
 
 afterAll(async () => {

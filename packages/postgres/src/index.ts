@@ -1,5 +1,5 @@
 /** @baton/postgres: the Store on PostgreSQL, for many workers on many hosts. */
-export { PostgresStore } from './postgres-store.js';
+export { PostgresStore, canConnect } from './postgres-store.js';
 export type { PostgresStoreOptions } from './postgres-store.js';
 export { migrate, loadMigrations } from './migrate.js';
 export type { Migration } from './migrate.js';

@@ -458,6 +458,21 @@ export class PostgresStore implements Store {
   }
 }
 
+/** True when a PostgreSQL server answers at `connectionString` within `timeoutMs` (for tools and tests). */
+export async function canConnect(connectionString: string, timeoutMs = 3000): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function lockRun(db: pg.ClientBase, runId: string): Promise<RunRow> {
   const row = (await db.query<RunRow>('SELECT * FROM runs WHERE id = $1 FOR UPDATE', [runId])).rows[0];
   if (row === undefined)

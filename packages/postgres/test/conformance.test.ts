@@ -6,24 +6,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import { runStoreConformance } from '@baton/testkit';
-import { PostgresStore } from '@baton/postgres';
+import { PostgresStore, canConnect } from '@baton/postgres';
 
 const URL = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function serverAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await serverAnswers();
+const available = await canConnect(URL);
 const schemas: string[] = [];
 
 if (!available) {

@@ -6,24 +6,12 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Engine, defineWorkflow, silentLogger } from '@baton/core';
-import { PostgresStore } from '@baton/postgres';
+import { PostgresStore, canConnect } from '@baton/postgres';
 
 const URL = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `baton_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 
-async function serverAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const available = await serverAnswers();
+const available = await canConnect(URL);
 if (!available && process.env.CI !== 'true') console.warn(`[baton] skipping the PostgreSQL notification test: no server answers at ${URL}.`);
 
 afterAll(async () => {
