@@ -36,6 +36,7 @@ import {
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
+import { applyBatch } from './queries/apply-batch.js';
 import { applyWrite, insertQueuedRun, wakeParent } from './queries/apply-write.js';
 import { claimQuery } from './queries/claim-runs.js';
 import { encodeCursor, listRunsQuery } from './queries/list-runs.js';
@@ -323,12 +324,8 @@ export class PostgresStore implements Store {
 
   async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
     try {
-      // Fast path: the whole batch in one transaction (one WAL flush). Ops refused by fencing change nothing.
-      return await this.#transaction(async (db, hints) => {
-        const results: WriteResult[] = [];
-        for (const op of ops) results.push(await applyWrite(db, op, now, hints));
-        return results;
-      });
+      // Fast path: the whole batch in one transaction of a few set-based statements (one WAL flush).
+      return await this.#transaction((db, hints) => applyBatch(db, ops, now, hints));
     } catch (error) {
       if (!isConstraintError(error)) throw error;
     }
