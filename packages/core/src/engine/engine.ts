@@ -72,6 +72,7 @@ export class Engine {
   #wakeTimer: { at: number; handle: TimerHandle } | undefined;
   #leaseTimer: TimerHandle | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
+  #recheckTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #claimFailures = 0;
   /** While the store fails, claims pause until this (real) time, whatever asks for a tick. */
@@ -174,6 +175,7 @@ export class Engine {
     this.#wakeTimer?.handle.cancel();
     this.#wakeTimer = undefined;
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
+    if (this.#recheckTimer !== undefined) clearTimeout(this.#recheckTimer);
     const timeoutMs = options.timeoutMs ?? this.#shutdownTimeoutMs;
     const all = (): Promise<unknown> => Promise.allSettled([...this.#executions.values()].map((e) => e.finished));
     let timer: NodeJS.Timeout | undefined;
@@ -299,7 +301,23 @@ export class Engine {
   /** One timer, on the engine's clock, for the earliest waiting run. */
   async #armWakeTimer(refs: ReturnType<WorkflowRegistry['refs']>): Promise<void> {
     const at = await this.store.nextWakeAt(refs);
-    if (at !== undefined) this.#wakeAt(at);
+    if (at === undefined) return;
+    // Due already: it became due after the claim looked (a short sleep, a slow store). Look again soon
+    // if a slot is free; not at once, so a due run this engine cannot take never spins the loop.
+    if (at <= this.clock.now()) {
+      if (this.#executions.size < this.#concurrency) this.#recheckSoon();
+      return;
+    }
+    this.#wakeAt(at);
+  }
+
+  #recheckSoon(): void {
+    if (this.#recheckTimer !== undefined || !this.#running) return;
+    this.#recheckTimer = setTimeout(() => {
+      this.#recheckTimer = undefined;
+      this.#requestTick();
+    }, 25);
+    this.#recheckTimer.unref();
   }
 
   /** Makes sure a tick happens at `at` (the wake timer keeps the earliest time asked for). */
