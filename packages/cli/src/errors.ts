@@ -2,7 +2,7 @@
  * How the CLI reports failure: one line on stderr, `baton: error: <message> (<CODE>)`, and an exit
  * code that tells scripts whether the command line was wrong (2) or the operation failed (1).
  */
-import { BatonError, ErrorCode, isBatonError } from '@baton/core';
+import { ErrorCode, isBatonError } from '@baton/core';
 
 export const ExitCode = { Ok: 0, Failure: 1, Usage: 2 } as const;
 
@@ -34,14 +34,6 @@ export class CliError extends Error {
     this.name = 'CliError';
     this.code = code;
   }
-}
-
-/** Worded like core's own not-found error, so users see one message whichever side noticed. */
-export function runNotFound(runId: string): BatonError {
-  return new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, {
-    runId,
-    retryable: false,
-  });
 }
 
 export interface ReportedError {

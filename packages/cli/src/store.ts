@@ -19,14 +19,7 @@ export async function openStore(path: string, options: OpenStoreOptions): Promis
   if (options.mustExist && !existsSync(path)) {
     throw new CliError(CliErrorCode.DatabaseNotFound, `No Baton database at ${path}. Pass --db FILE or set BATON_DB (baton dev and baton worker create it).`);
   }
-  const store = new SqliteStore({ path });
-  try {
-    await store.init();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
+  return initialized(new SqliteStore({ path }));
 }
 
 /**
@@ -45,7 +38,11 @@ async function openPostgres(url: string): Promise<Store> {
   const schema = parsed.searchParams.get('schema') ?? process.env.BATON_SCHEMA;
   parsed.searchParams.delete('schema');
   const connectionString = parsed.toString();
-  const store = new PostgresStore({ connectionString, ...(schema === undefined || schema === '' ? {} : { schema }) });
+  return initialized(new PostgresStore({ connectionString, ...(schema === undefined || schema === '' ? {} : { schema }) }));
+}
+
+/** Migrates the store; one that fails to open is closed, not leaked. */
+async function initialized(store: Store): Promise<Store> {
   try {
     await store.init();
   } catch (error) {

@@ -59,5 +59,7 @@ export type {
   StoreHint,
 } from './store/store.js';
 export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
+export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
+export type { Migration } from './store/store-rules.js';
 export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, parseError, errorText } from './store/sql-rows.js';
 export type { RunRow, JournalRow } from './store/sql-rows.js';

@@ -1,22 +1,9 @@
 /** Numbered migrations (migrations/NNNN_name.sql), applied in order under an advisory lock per schema. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { loadMigrations as readMigrations, type Migration } from '@baton/core';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
-    .sort()
-    .map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -4), sql: readFileSync(new URL(file, `file://${dir}`), 'utf8') }));
-}
 
 /**
  * Creates the schema and applies the missing migrations, each in its own transaction. The advisory
@@ -53,4 +40,9 @@ export async function migrate(client: pg.PoolClient, schema: string, now: number
 /** A schema name as a quoted SQL identifier. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** This store's migrations, in order. */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readMigrations(dir);
 }

@@ -7,7 +7,11 @@ import pg from 'pg';
 import {
   BatonError,
   ErrorCode,
+  assertRequeueable,
+  encodeRunCursor,
   isTerminalStatus,
+  runEnded,
+  runNotFound,
   toChild,
   toJournalEntry,
   toRunRecord,
@@ -39,7 +43,7 @@ import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
 import { applyWrite, insertQueuedRun, wakeParent } from './queries/apply-write.js';
 import { claimQuery } from './queries/claim-runs.js';
-import { encodeCursor, listRunsQuery } from './queries/list-runs.js';
+import { listRunsQuery } from './queries/list-runs.js';
 
 export interface PostgresStoreOptions {
   /** A connection string (postgres://user@host:5432/db) or node-postgres pool settings. */
@@ -235,7 +239,7 @@ export class PostgresStore implements Store {
     const page: RunPage = { runs: rows.slice(0, limit).map(toRunRecord) };
     if (rows.length > limit) {
       const last = rows[limit - 1]!;
-      page.nextCursor = encodeCursor(last.created_at, last.id);
+      page.nextCursor = encodeRunCursor(last.created_at, last.id);
     }
     return page;
   }
@@ -359,10 +363,7 @@ export class PostgresStore implements Store {
       // The row lock orders this signal against a suspend of the same run: one of them sees the other.
       const run = await lockRun(db, runId);
       if (isTerminalStatus(run.status as RunRecord['status'])) {
-        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${run.status}); it cannot take signal '${name}'.`, {
-          runId,
-          retryable: false,
-        });
+        throw runEnded(runId, run.status, { signal: name });
       }
       const { id } = (
         await db.query<{ id: string }>('INSERT INTO signals (run_id, name, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [
@@ -388,10 +389,7 @@ export class PostgresStore implements Store {
     return this.#transaction(async (db, hints) => {
       const run = await lockRun(db, runId);
       if (isTerminalStatus(run.status as RunRecord['status'])) {
-        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${run.status}); only running, waiting or queued runs can be cancelled.`, {
-          runId,
-          retryable: false,
-        });
+        throw runEnded(runId, run.status, 'cancel');
       }
       const error = errorText(reason ?? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${runId} was cancelled.` });
       if (run.status === 'queued' && run.claims === 0) {
@@ -412,19 +410,7 @@ export class PostgresStore implements Store {
   async requeue(runId: string, mode: 'retry' | 'resume', now: number): Promise<RunRecord> {
     return this.#transaction(async (db, hints) => {
       const run = await lockRun(db, runId);
-      if (run.status !== 'failed') {
-        throw new BatonError(ErrorCode.RunNotFailed, `Run ${runId} is ${run.status}; only failed runs can be ${mode === 'retry' ? 'retried' : 'resumed'}.`, {
-          runId,
-          retryable: false,
-        });
-      }
-      if (run.phase === 'compensating') {
-        throw new BatonError(
-          ErrorCode.RetryNotPossible,
-          `Run ${runId} cannot be ${mode === 'retry' ? 'retried' : 'resumed'}: its compensations already ran and undid its steps. Start a new run instead.`,
-          { runId, retryable: false },
-        );
-      }
+      assertRequeueable(runId, run, mode);
       const requeueTree = async (id: string): Promise<void> => {
         if (mode === 'retry') {
           const failedChildren = await db.query<{ id: string; phase: string }>(
@@ -472,8 +458,7 @@ export async function canConnect(connectionString: string, timeoutMs = 3000): Pr
 
 async function lockRun(db: pg.ClientBase, runId: string): Promise<RunRow> {
   const row = (await db.query<RunRow>('SELECT * FROM runs WHERE id = $1 FOR UPDATE', [runId])).rows[0];
-  if (row === undefined)
-    throw new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
+  if (row === undefined) throw runNotFound(runId);
   return row;
 }
 

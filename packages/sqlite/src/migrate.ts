@@ -1,22 +1,9 @@
 /** Numbered migrations (migrations/NNNN_name.sql), applied in order under SQLite's write lock. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { loadMigrations as readMigrations, type Migration } from '@baton/core';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
-    .sort()
-    .map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -4), sql: readFileSync(new URL(file, `file://${dir}`), 'utf8') }));
-}
 
 /** Applies the missing migrations; BEGIN IMMEDIATE makes concurrent migrators (other processes) wait their turn. */
 export function migrate(db: Database.Database, now: number, migrations = loadMigrations()): number[] {
@@ -32,4 +19,9 @@ export function migrate(db: Database.Database, now: number, migrations = loadMig
     }
   }).immediate();
   return applied;
+}
+
+/** This store's migrations, in order. */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readMigrations(dir);
 }

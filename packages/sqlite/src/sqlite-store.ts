@@ -8,7 +8,11 @@ import Database from 'better-sqlite3';
 import {
   BatonError,
   ErrorCode,
+  assertRequeueable,
+  encodeRunCursor,
   isTerminalStatus,
+  runEnded,
+  runNotFound,
   type ClaimRequest,
   type ClaimedRun,
   type JournalEntry,
@@ -163,7 +167,7 @@ export class SqliteStore implements Store {
     const page: RunPage = { runs: rows.slice(0, limit).map(toRunRecord) };
     if (rows.length > limit) {
       const last = rows[limit - 1]!;
-      page.nextCursor = Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url');
+      page.nextCursor = encodeRunCursor(last.created_at, last.id);
     }
     return page;
   }
@@ -280,10 +284,7 @@ export class SqliteStore implements Store {
     return this.#write((hints) => {
       const row = this.#existing(runId);
       if (isTerminalStatus(row.status as RunRecord['status'])) {
-        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); it cannot take signal '${name}'.`, {
-          runId,
-          retryable: false,
-        });
+        throw runEnded(runId, row.status, { signal: name });
       }
       const { id } = s.insertSignal.get(runId, name, payload, now) as { id: number };
       const signal: SignalRecord = { id, runId, name, payload, createdAt: now };
@@ -298,10 +299,7 @@ export class SqliteStore implements Store {
     return this.#write((hints) => {
       const row = this.#existing(runId);
       if (isTerminalStatus(row.status as RunRecord['status'])) {
-        throw new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${row.status}); only running, waiting or queued runs can be cancelled.`, {
-          runId,
-          retryable: false,
-        });
+        throw runEnded(runId, row.status, 'cancel');
       }
       const error = errorText(reason ?? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${runId} was cancelled.` });
       if (row.status === 'queued' && row.claims === 0) {
@@ -321,19 +319,7 @@ export class SqliteStore implements Store {
     const s = this.#st;
     return this.#write((hints) => {
       const row = this.#existing(runId);
-      if (row.status !== 'failed') {
-        throw new BatonError(ErrorCode.RunNotFailed, `Run ${runId} is ${row.status}; only failed runs can be ${mode === 'retry' ? 'retried' : 'resumed'}.`, {
-          runId,
-          retryable: false,
-        });
-      }
-      if (row.phase === 'compensating') {
-        throw new BatonError(
-          ErrorCode.RetryNotPossible,
-          `Run ${runId} cannot be ${mode === 'retry' ? 'retried' : 'resumed'}: its compensations already ran and undid its steps. Start a new run instead.`,
-          { runId, retryable: false },
-        );
-      }
+      assertRequeueable(runId, row, mode);
       const requeueTree = (id: string): void => {
         if (mode === 'retry') {
           for (const { seq } of s.failedChildEntries.all(id) as { seq: number }[]) {
@@ -356,11 +342,7 @@ export class SqliteStore implements Store {
 
   #existing(runId: string): RunRow {
     const row = this.#st.getRun.get(runId) as RunRow | undefined;
-    if (row === undefined)
-      throw new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, {
-        runId,
-        retryable: false,
-      });
+    if (row === undefined) throw runNotFound(runId);
     return row;
   }
 }

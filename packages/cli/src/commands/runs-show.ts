@@ -1,7 +1,6 @@
 /** `baton runs show`: one run and its journal, the first thing to read when a run misbehaves. */
-import { Client, type JournalEntryInfo, type RunInfo } from '@baton/core';
+import { Client, type JournalEntryInfo, type RunInfo, runNotFound } from '@baton/core';
 import { commonOptions, databasePath, defineCommand } from '../command.js';
-import { runNotFound } from '../errors.js';
 import { dateTime, describeError, formatDuration, table, toJson, truncate } from '../output.js';
 import { withStore } from '../store.js';
 

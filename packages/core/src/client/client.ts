@@ -5,6 +5,7 @@
  */
 import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
 import { validate } from '../errors/validation.js';
+import { runNotFound } from '../store/store-rules.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
 import { RunStatus, isTerminalStatus, type JournalEntry, type NewRun, type RunFilter, type RunRecord, type StoredError } from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
@@ -198,7 +199,7 @@ export class Client {
       let delay = local ? 25 : 2;
       for (;;) {
         const run = await this.#store.getRun(id);
-        if (run === undefined) throw notFound(id);
+        if (run === undefined) throw runNotFound(id);
         if (run.status === 'completed' && run.continuedTo !== undefined) {
           watch.close();
           id = run.continuedTo;
@@ -312,7 +313,7 @@ export class Client {
 
   async journal(runId: string): Promise<JournalEntryInfo[]> {
     const run = await this.#store.getRun(runId);
-    if (run === undefined) throw notFound(runId);
+    if (run === undefined) throw runNotFound(runId);
     const entries = await this.#store.getJournal(runId);
     return entries.map((e) => {
       const info: JournalEntryInfo = {
@@ -427,8 +428,4 @@ function toTime(value: Date | number, what: string): number {
 
 function invalidArgument(message: string): BatonError {
   return new BatonError(ErrorCode.InvalidArgument, message, { retryable: false });
-}
-
-export function notFound(runId: string): BatonError {
-  return new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
 }

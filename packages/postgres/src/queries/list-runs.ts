@@ -1,5 +1,5 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { BatonError, ErrorCode, type RunFilter } from '@baton/core';
+import { decodeRunCursor, type RunFilter } from '@baton/core';
 
 export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown[]; limit: number } {
   const where: string[] = [];
@@ -11,24 +11,10 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown
   if (filter.createdAfter !== undefined) where.push(`created_at >= ${p(filter.createdAfter)}`);
   if (filter.createdBefore !== undefined) where.push(`created_at < ${p(filter.createdBefore)}`);
   if (filter.cursor !== undefined) {
-    const [createdAt, id] = decodeCursor(filter.cursor);
+    const [createdAt, id] = decodeRunCursor(filter.cursor);
     where.push(`(created_at, id) < (${p(createdAt)}, ${p(id)})`);
   }
   const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 50)));
   const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${p(limit + 1)}`;
   return { sql, params, limit };
-}
-
-export function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
-  } catch {
-    // reported below
-  }
-  throw new BatonError(ErrorCode.InvalidArgument, 'Invalid cursor: pass the nextCursor of the previous page unchanged.', { retryable: false });
 }

@@ -1,5 +1,5 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { BatonError, ErrorCode, type RunFilter } from '@baton/core';
+import { decodeRunCursor, type RunFilter } from '@baton/core';
 
 export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<string, unknown>; limit: number } {
   const where: string[] = [];
@@ -26,7 +26,7 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<
     params.createdBefore = filter.createdBefore;
   }
   if (filter.cursor !== undefined) {
-    const [createdAt, id] = decodeCursor(filter.cursor);
+    const [createdAt, id] = decodeRunCursor(filter.cursor);
     where.push('(created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId))');
     params.cursorAt = createdAt;
     params.cursorId = id;
@@ -35,14 +35,4 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<
   params.limit = limit + 1;
   const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
   return { sql, params, limit };
-}
-
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
-  } catch {
-    // reported below
-  }
-  throw new BatonError(ErrorCode.InvalidArgument, 'Invalid cursor: pass the nextCursor of the previous page unchanged.', { retryable: false });
 }

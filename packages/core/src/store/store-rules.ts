@@ -1,0 +1,64 @@
+/**
+ * What every store decides the same way: the errors for missing and ended runs, when a run may be
+ * queued again, the run-list cursor, and reading numbered migration files. Stores call these so
+ * that both dialects say and check exactly the same things.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { BatonError, ErrorCode } from '../errors/errors.js';
+
+export function runNotFound(runId: string): BatonError {
+  return new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
+}
+
+/** A signal or a cancel for a run that already ended. */
+export function runEnded(runId: string, status: string, action: { signal: string } | 'cancel'): BatonError {
+  const what = action === 'cancel' ? 'only running, waiting or queued runs can be cancelled' : `it cannot take signal '${action.signal}'`;
+  return new BatonError(ErrorCode.RunFinished, `Run ${runId} already ended (${status}); ${what}.`, { runId, retryable: false });
+}
+
+/** Throws unless a run in this state may be retried or resumed. */
+export function assertRequeueable(runId: string, run: { status: string; phase: string }, mode: 'retry' | 'resume'): void {
+  const verb = mode === 'retry' ? 'retried' : 'resumed';
+  if (run.status !== 'failed') {
+    throw new BatonError(ErrorCode.RunNotFailed, `Run ${runId} is ${run.status}; only failed runs can be ${verb}.`, { runId, retryable: false });
+  }
+  if (run.phase === 'compensating') {
+    throw new BatonError(
+      ErrorCode.RetryNotPossible,
+      `Run ${runId} cannot be ${verb}: its compensations already ran and undid its steps. Start a new run instead.`,
+      {
+        runId,
+        retryable: false,
+      },
+    );
+  }
+}
+
+/** The opaque cursor of a run list page: the last run's creation time and id. */
+export function encodeRunCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+export function decodeRunCursor(cursor: string): [number, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
+  } catch {
+    // reported below
+  }
+  throw new BatonError(ErrorCode.InvalidArgument, 'Invalid cursor: pass the nextCursor of the previous page unchanged.', { retryable: false });
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The numbered migrations (NNNN_name.sql) in `dir`, in order. */
+export function loadMigrations(dir: string): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -4), sql: readFileSync(new URL(file, `file://${dir}`), 'utf8') }));
+}
