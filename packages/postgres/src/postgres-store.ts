@@ -41,7 +41,7 @@ import {
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
-import { applyWrite, insertQueuedRun, wakeParent } from './queries/apply-write.js';
+import { INSERT_QUEUED, applyWrite, queuedRunValues, wakeParent } from './queries/apply-write.js';
 import { claimQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 
@@ -176,12 +176,16 @@ export class PostgresStore implements Store {
     }
   }
 
-  async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  #assertInitialized(): void {
     if (this.#initialized === undefined) {
       throw new BatonError(ErrorCode.StoreError, 'The PostgreSQL store is not initialized: call await store.init() first (Engine.start() does it).', {
         retryable: false,
       });
     }
+  }
+
+  async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    this.#assertInitialized();
     try {
       return await this.#pool.query<R>(sql, params);
     } catch (error) {
@@ -191,11 +195,7 @@ export class PostgresStore implements Store {
 
   /** Runs `fn` in one transaction on one connection, then tells listeners what changed. */
   async #transaction<T>(fn: (db: pg.PoolClient, hints: StoreHint[]) => Promise<T>): Promise<T> {
-    if (this.#initialized === undefined) {
-      throw new BatonError(ErrorCode.StoreError, 'The PostgreSQL store is not initialized: call await store.init() first (Engine.start() does it).', {
-        retryable: false,
-      });
-    }
+    this.#assertInitialized();
     const client = await this.#connect();
     const hints: StoreHint[] = [];
     let broken = false;
@@ -220,12 +220,22 @@ export class PostgresStore implements Store {
   }
 
   async createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }> {
-    return this.#transaction(async (db, hints) => {
-      const created = await insertQueuedRun(db, run, now);
-      if (created) hints.push({ type: 'ready', runId: run.id });
-      const row = (await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [run.id])).rows[0]!;
-      return { run: toRunRecord(row), created };
-    });
+    // One statement: the insert, and the notice that a run is ready (sent at its commit).
+    const created = (
+      await this.#query<RunRow>(
+        `WITH ins AS (${INSERT_QUEUED} RETURNING *)
+         SELECT ins.*, CASE WHEN $11::text IS NOT NULL THEN pg_notify($11, 'ready') END AS notified FROM ins`,
+        [...queuedRunValues(run, now), this.#notices === undefined ? null : this.#channel],
+      )
+    ).rows[0];
+    if (created !== undefined) {
+      this.#notify([{ type: 'ready', runId: run.id }]);
+      return { run: toRunRecord(created), created: true };
+    }
+    const existing = await this.getRun(run.id);
+    // Only a concurrent delete of the run could leave nothing here; its creator will have been told.
+    if (existing === undefined) throw runNotFound(run.id);
+    return { run: existing, created: false };
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -261,55 +271,25 @@ export class PostgresStore implements Store {
   async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
     if (request.workflows.length === 0 || request.limit <= 0) return [];
     const { sql, params } = claimQuery(request.workflows, request.owner, request.now, request.leaseMs, request.limit);
-    return this.#transaction(async (db) => {
-      const rows = (await db.query<RunRow & { picked_ready_at: number }>(sql, params)).rows;
-      if (rows.length === 0) return [];
-      // RETURNING keeps no order: claims go out by priority, then by how long they have been ready.
-      rows.sort((a, b) => b.priority - a.priority || a.picked_ready_at - b.picked_ready_at || (a.id < b.id ? -1 : 1));
-      const ids = rows.map((r) => r.id);
-      // One connection runs one query at a time: these are read in turn, in the claim's transaction.
-      const journal = await db.query<JournalRow>('SELECT * FROM journal WHERE run_id = ANY($1::text[]) ORDER BY run_id, seq', [ids]);
-      const signals = await db.query<{ id: number; run_id: string; name: string; payload: string; created_at: number }>(
-        'SELECT id, run_id, name, payload, created_at FROM signals WHERE run_id = ANY($1::text[]) AND consumed = 0 ORDER BY id',
-        [ids],
-      );
-      const horizons = await db.query<{ run_id: string; horizon: number }>(
-        'SELECT run_id, MAX(id) AS horizon FROM signals WHERE run_id = ANY($1::text[]) GROUP BY run_id',
-        [ids],
-      );
-      const retries = await db.query<{ run_id: string; seq: number; attempts: number; next_attempt_at: number; error: string | null }>(
-        'SELECT * FROM step_retries WHERE run_id = ANY($1::text[])',
-        [ids],
-      );
-      const children = await db.query<{
-        id: string;
-        parent_id: string;
-        parent_seq: number | null;
-        status: string;
-        output: string | null;
-        error: string | null;
-        continued_to: string | null;
-      }>('SELECT id, parent_id, parent_seq, status, output, error, continued_to FROM runs WHERE parent_id = ANY($1::text[])', [ids]);
-      const by = <T extends { run_id: string }>(list: T[]): Map<string, T[]> => {
-        const map = new Map<string, T[]>();
-        for (const item of list) map.set(item.run_id, [...(map.get(item.run_id) ?? []), item]);
-        return map;
-      };
-      const journalBy = by(journal.rows);
-      const signalsBy = by(signals.rows);
-      const retriesBy = by(retries.rows);
-      const horizonBy = new Map(horizons.rows.map((h) => [h.run_id, Number(h.horizon)]));
-      const childrenBy = new Map<string, typeof children.rows>();
-      for (const c of children.rows) childrenBy.set(c.parent_id, [...(childrenBy.get(c.parent_id) ?? []), c]);
-      return rows.map((row) => ({
+    // The claim is one statement and commits alone. What the engine needs to replay the runs is read
+    // after it, in one statement, so in one snapshot: every write of an earlier lease holder is
+    // either committed by then or fenced out by the new tokens.
+    const rows = (await this.#query<RunRow & { picked_ready_at: number }>(sql, params)).rows;
+    if (rows.length === 0) return [];
+    // RETURNING keeps no order: claims go out by priority, then by how long they have been ready.
+    rows.sort((a, b) => b.priority - a.priority || a.picked_ready_at - b.picked_ready_at || (a.id < b.id ? -1 : 1));
+    const state = new Map((await this.#query<ClaimedState>(CLAIMED_STATE, [rows.map((r) => r.id)])).rows.map((r) => [r.id, r]));
+    return rows.map((row) => {
+      const s = state.get(row.id)!;
+      return {
         run: toRunRecord(row),
         leaseToken: row.lease_token!,
-        journal: (journalBy.get(row.id) ?? []).map(toJournalEntry),
-        signals: (signalsBy.get(row.id) ?? []).map((s) => toSignal({ ...s, id: Number(s.id) })),
-        signalHorizon: horizonBy.get(row.id) ?? 0,
-        stepRetries: (retriesBy.get(row.id) ?? []).map(toStepRetry),
-        children: (childrenBy.get(row.id) ?? []).map(toChild),
-      }));
+        journal: s.journal.map(toJournalEntry),
+        signals: s.signals.map(toSignal),
+        signalHorizon: s.horizon,
+        stepRetries: s.retries.map(toStepRetry),
+        children: s.children.map(toChild),
+      };
     });
   }
 
@@ -327,11 +307,15 @@ export class PostgresStore implements Store {
   }
 
   async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
+    // Fast path: the whole batch in one statement, so one round trip and one WAL flush.
+    this.#assertInitialized();
+    const hints: StoreHint[] = [];
     try {
-      // Fast path: the whole batch in one transaction of a few set-based statements (one WAL flush).
-      return await this.#transaction((db, hints) => applyBatch(db, ops, now, hints));
+      const results = await applyBatch(this.#pool, ops, now, this.#notices === undefined ? undefined : this.#channel, hints);
+      this.#notify(hints);
+      return results;
     } catch (error) {
-      if (!isConstraintError(error)) throw error;
+      if (!isConstraintError(error)) throw storeError('commit', error);
     }
     // An op broke a constraint (a position written twice): each op gets a savepoint of its own.
     return this.#transaction(async (db, hints) => {
@@ -439,6 +423,35 @@ export class PostgresStore implements Store {
       return toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [runId])).rows[0]!);
     });
   }
+}
+
+/** A claimed run's journal, pending signals, signal horizon, step retries and children, as JSON per run. */
+const CLAIMED_STATE = `
+  SELECT r.id,
+    (SELECT COALESCE(json_agg(j ORDER BY j.seq), '[]') FROM journal j WHERE j.run_id = r.id) AS journal,
+    (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'run_id', s.run_id, 'name', s.name, 'payload', s.payload, 'created_at', s.created_at)
+       ORDER BY s.id), '[]') FROM signals s WHERE s.run_id = r.id AND s.consumed = 0) AS signals,
+    (SELECT COALESCE(MAX(s.id), 0) FROM signals s WHERE s.run_id = r.id) AS horizon,
+    (SELECT COALESCE(json_agg(t), '[]') FROM step_retries t WHERE t.run_id = r.id) AS retries,
+    (SELECT COALESCE(json_agg(json_build_object('id', c.id, 'parent_id', c.parent_id, 'parent_seq', c.parent_seq, 'status', c.status,
+       'output', c.output, 'error', c.error, 'continued_to', c.continued_to)), '[]') FROM runs c WHERE c.parent_id = r.id) AS children
+  FROM unnest($1::text[]) AS r(id)`;
+
+interface ClaimedState {
+  id: string;
+  journal: JournalRow[];
+  signals: { id: number; run_id: string; name: string; payload: string; created_at: number }[];
+  horizon: number;
+  retries: { run_id: string; seq: number; attempts: number; next_attempt_at: number; error: string | null }[];
+  children: {
+    id: string;
+    parent_id: string;
+    parent_seq: number | null;
+    status: string;
+    output: string | null;
+    error: string | null;
+    continued_to: string | null;
+  }[];
 }
 
 /** True when a PostgreSQL server answers at `connectionString` within `timeoutMs` (for tools and tests). */

@@ -2,22 +2,16 @@
 import { errorText, type NewRun, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
 import type pg from 'pg';
 
-const INSERT_QUEUED = `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, ready_at, created_at, updated_at)
+export const INSERT_QUEUED = `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, ready_at, created_at, updated_at)
   VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $10, $10) ON CONFLICT (id) DO NOTHING`;
 
+/** The parameters of INSERT_QUEUED for `run`. */
+export function queuedRunValues(run: NewRun, now: number): unknown[] {
+  return [run.id, run.workflow, run.version, run.input, run.queue, run.priority, run.parentId ?? null, run.parentSeq ?? null, run.continuedFrom ?? null, now];
+}
+
 export async function insertQueuedRun(db: pg.ClientBase, run: NewRun, now: number): Promise<boolean> {
-  const result = await db.query(INSERT_QUEUED, [
-    run.id,
-    run.workflow,
-    run.version,
-    run.input,
-    run.queue,
-    run.priority,
-    run.parentId ?? null,
-    run.parentSeq ?? null,
-    run.continuedFrom ?? null,
-    now,
-  ]);
+  const result = await db.query(INSERT_QUEUED, queuedRunValues(run, now));
   return (result.rowCount ?? 0) > 0;
 }
 
