@@ -2,27 +2,14 @@
  * LISTEN/NOTIFY: a run started through one store object (another process, in effect) is claimed by an
  * engine on another at once, and a client there hears that it ended, with polling set to a minute.
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, Engine, defineWorkflow, silentLogger } from '@baton/core';
-import { PostgresStore, canConnect } from '@baton/postgres';
+import { PostgresStore } from '@baton/postgres';
+import { POSTGRES_URL as URL, freshSchema, postgresAvailable as available, runPostgresTests } from './test-database.js';
 
-const URL = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `baton_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+const schema = freshSchema();
 
-const available = await canConnect(URL);
-if (!available && process.env.CI !== 'true') console.warn(`[baton] skipping the PostgreSQL notification test: no server answers at ${URL}.`);
-
-afterAll(async () => {
-  if (!available) return;
-  const client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
-
-describe.runIf(available || process.env.CI === 'true')('PostgreSQL notices', () => {
+describe.runIf(runPostgresTests('the PostgreSQL notification test'))('PostgreSQL notices', () => {
   it('wake an engine and a waiting client in other processes without polling', async () => {
     expect(available, `no PostgreSQL server answers at ${URL}`).toBe(true);
     const workflow = defineWorkflow({ name: 'noticed' }, async (ctx, n: number) => {
