@@ -1,7 +1,6 @@
 /**
  * W4: 100,000 runs that sleep for an hour as their first operation; the process RSS before starting
- * them and once all of them are waiting (suspended, out of engine memory). On PostgreSQL the count is
- * scaled down (POSTGRES_RUNS) to keep the run short; the `runs` row of the table says how many.
+ * them and once all of them are waiting (suspended, out of engine memory), on either store.
  *
  * Measured in a child process started with --expose-gc, so the RSS is that of the engine alone and
  * garbage can be collected before each reading: `measure` spawns this file, which, run as the entry
@@ -18,8 +17,6 @@ import { BOTH_MODES, type Sample, type Workload } from '../lib/workload.js';
 import { sleeper } from '../lib/workflows.js';
 
 const RUNS = 100_000;
-/** On PostgreSQL 100,000 runs would take about 6 minutes (about 290 runs/s measured): the count is scaled down. */
-const POSTGRES_RUNS = 3_000;
 const BATCH = 1000;
 const CHILD_TIMEOUT_MS = 240_000;
 
@@ -28,7 +25,7 @@ const repoRoot = resolve(thisFile, '../../..');
 
 export const w4: Workload = {
   id: 'W4',
-  title: `${RUNS.toLocaleString('en-US')} runs (PostgreSQL: ${POSTGRES_RUNS.toLocaleString('en-US')}) sleeping for an hour (started ${BATCH.toLocaleString('en-US')} at a time)`,
+  title: `${RUNS.toLocaleString('en-US')} runs sleeping for an hour (started ${BATCH.toLocaleString('en-US')} at a time)`,
   modes: BOTH_MODES,
   // Each measurement is a fresh child process: nothing to warm up, and 100,000 runs warm up the JIT anyway.
   warmUp: false,
@@ -50,8 +47,7 @@ export const w4: Workload = {
 };
 
 function spawnMeasurement(durability: Durability, stores: StoreFactory): Promise<Sample> {
-  const runs = stores.kind === 'postgres' ? POSTGRES_RUNS : RUNS;
-  const args = [thisFile, '--durability', durability, '--count', String(runs), ...stores.childArgs];
+  const args = [thisFile, '--durability', durability, '--count', String(RUNS), ...stores.childArgs];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', ...args], {
       cwd: repoRoot,
@@ -133,7 +129,7 @@ async function assertAllWaiting(fresh: FreshStore, runs: number): Promise<void> 
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === thisFile) {
-  // --count is for profiling with fewer runs; the benchmark passes RUNS (POSTGRES_RUNS on PostgreSQL).
+  // --count is for profiling with fewer runs; the benchmark passes RUNS.
   const { values } = parseArgs({
     options: {
       durability: { type: 'string', default: 'strict' },
