@@ -4,6 +4,11 @@ export type { Workflow, AnyWorkflow, WorkflowOptions, WorkflowFunction, Workflow
 export { TIMED_OUT } from './workflow/workflow-context.js';
 export type { WorkflowContext, StepInfo, StepOptions, WaitForSignalOptions, ChildOptions, TimedOut } from './workflow/workflow-context.js';
 
+export { defineQueue, isQueueDefinition } from './workflow/flow.js';
+export type { QueueDefinition, QueueOptions, ConcurrencyOption, RateLimitOption } from './workflow/flow.js';
+export { admitRuns, rateDecision, isLimitedQueue, queueSlot, queueRateKey } from './store/flow-control.js';
+export type { RateLimit, RateDecision, FlowCandidate, FlowState, Admission, QueueRecord, QueueLimits } from './store/flow-control.js';
+
 export { Engine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine.js';
 export type { Durability } from './engine/engine-internals.js';
@@ -61,5 +66,5 @@ export type {
 export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
 export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
 export type { Migration } from './store/store-rules.js';
-export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, parseError, errorText } from './store/sql-rows.js';
-export type { RunRow, JournalRow } from './store/sql-rows.js';
+export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, toFlowCandidate, toQueueRecord, parseError, errorText } from './store/sql-rows.js';
+export type { RunRow, JournalRow, FlowCandidateRow, QueueRow } from './store/sql-rows.js';

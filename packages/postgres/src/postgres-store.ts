@@ -37,12 +37,19 @@ import {
   type WorkflowRef,
   type WriteOp,
   type WriteResult,
+  admitRuns,
+  queueRateKey,
+  toFlowCandidate,
+  toQueueRecord,
+  type FlowCandidateRow,
+  type QueueRow,
+  type QueueRecord,
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
 import { INSERT_QUEUED, applyWrite, queuedRunValues, wakeParent } from './queries/apply-write.js';
-import { claimQuery } from './queries/claim-runs.js';
+import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 
 export interface PostgresStoreOptions {
@@ -224,7 +231,7 @@ export class PostgresStore implements Store {
     const created = (
       await this.#query<RunRow>(
         `WITH ins AS (${INSERT_QUEUED} RETURNING *)
-         SELECT ins.*, CASE WHEN $11::text IS NOT NULL THEN pg_notify($11, 'ready') END AS notified FROM ins`,
+         SELECT ins.*, CASE WHEN $15::text IS NOT NULL THEN pg_notify($15, 'ready') END AS notified FROM ins`,
         [...queuedRunValues(run, now), this.#notices === undefined ? null : this.#channel],
       )
     ).rows[0];
@@ -270,14 +277,15 @@ export class PostgresStore implements Store {
 
   async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
     if (request.workflows.length === 0 || request.limit <= 0) return [];
-    const { sql, params } = claimQuery(request.workflows, request.owner, request.now, request.leaseMs, request.limit);
+    const { sql, params } = claimQuery(request.workflows, request.owner, request.now, request.leaseMs, request.limit, request.queues);
     // The claim is one statement and commits alone. What the engine needs to replay the runs is read
     // after it, in one statement, so in one snapshot: every write of an earlier lease holder is
     // either committed by then or fenced out by the new tokens.
     const rows = (await this.#query<RunRow & { picked_ready_at: number }>(sql, params)).rows;
-    if (rows.length === 0) return [];
     // RETURNING keeps no order: claims go out by priority, then by how long they have been ready.
     rows.sort((a, b) => b.priority - a.priority || a.picked_ready_at - b.picked_ready_at || (a.id < b.id ? -1 : 1));
+    if (request.flowControl === true && rows.length < request.limit) rows.push(...(await this.#admit(request, request.limit - rows.length)));
+    if (rows.length === 0) return [];
     const state = new Map((await this.#query<ClaimedState>(CLAIMED_STATE, [rows.map((r) => r.id)])).rows.map((r) => [r.id, r]));
     return rows.map((row) => {
       const s = state.get(row.id)!;
@@ -291,6 +299,92 @@ export class PostgresStore implements Store {
         children: s.children.map(toChild),
       };
     });
+  }
+
+  /**
+   * The flow-control claim: under a transaction-scoped advisory lock (one admission at a time per
+   * deployment, so running counts and limiter states cannot change underneath), reads the limited
+   * candidates, the slots they would take and their limiters, and claims what the limits admit.
+   * Rate-limited runs are held back until they conform.
+   */
+  async #admit(request: ClaimRequest, max: number): Promise<(RunRow & { picked_ready_at: number })[]> {
+    const { sql, params } = limitedCandidatesQuery(request.workflows, request.now, Math.max(100, max * 4), request.queues);
+    // Nothing due under a limit (the usual case): no transaction, no lock.
+    const peek = (await this.#query<FlowCandidateRow>(sql, params)).rows;
+    if (peek.length === 0) return [];
+    return this.#transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`baton:flow:${this.schema}`]);
+      const rows = (await db.query<FlowCandidateRow>(sql, params)).rows;
+      if (rows.length === 0) return [];
+      const queueNames = [...new Set(rows.map((r) => r.queue))];
+      const keys = [...new Set(rows.flatMap((r) => (r.concurrency_key === null ? [] : [r.concurrency_key])))];
+      const limiterKeys = [...new Set([...queueNames.map(queueRateKey), ...rows.flatMap((r) => (r.rate_key === null ? [] : [r.rate_key]))])];
+      const counts = await db.query<{ slot: string; n: number }>(
+        `SELECT 'queue:' || queue AS slot, COUNT(*)::int AS n FROM runs WHERE status = 'running' AND queue = ANY($1::text[]) GROUP BY queue
+         UNION ALL
+         SELECT concurrency_key, COUNT(*)::int FROM runs WHERE status = 'running' AND concurrency_key = ANY($2::text[]) GROUP BY concurrency_key`,
+        [queueNames, keys],
+      );
+      const limiters = await db.query<{ key: string; tat: number }>('SELECT key, tat FROM rate_limiters WHERE key = ANY($1::text[])', [limiterKeys]);
+      const queues = new Map((await this.#queueRecords(db)).map((q) => [q.name, { concurrency: q.concurrency ?? null, rate: q.rateLimit ?? null }]));
+      const admission = admitRuns(
+        rows.map(toFlowCandidate),
+        { running: new Map(counts.rows.map((c) => [c.slot, c.n])), queues, tats: new Map(limiters.rows.map((l) => [l.key, l.tat])) },
+        request.now,
+        max,
+      );
+      if (admission.tats.size > 0) {
+        await db.query(
+          `INSERT INTO rate_limiters (key, tat) SELECT * FROM unnest($1::text[], $2::float8[])
+           ON CONFLICT (key) DO UPDATE SET tat = excluded.tat`,
+          [[...admission.tats.keys()], [...admission.tats.values()]],
+        );
+      }
+      if (admission.delayed.length > 0) {
+        // A held-back run is due again when it conforms: the engines' wake timers find it (nextWakeAt).
+        await db.query(
+          `UPDATE runs r SET ready_at = d.until, updated_at = $3 FROM unnest($1::text[], $2::bigint[]) AS d(id, until)
+           WHERE r.id = d.id AND r.status = 'queued'`,
+          [admission.delayed.map((d) => d.id), admission.delayed.map((d) => d.until), request.now],
+        );
+      }
+      if (admission.admitted.length === 0) return [];
+      const claim = claimByIdQuery(request.workflows, request.owner, request.now, request.leaseMs, admission.admitted);
+      const claimed = (await db.query<RunRow & { picked_ready_at: number }>(claim.sql, claim.params)).rows;
+      const order = new Map(admission.admitted.map((id, i) => [id, i]));
+      return claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    });
+  }
+
+  async #queueRecords(db: pg.Pool | pg.ClientBase): Promise<QueueRecord[]> {
+    return (await db.query<QueueRow>('SELECT name, concurrency, rate_limit FROM queues ORDER BY name')).rows.map(toQueueRecord);
+  }
+
+  async defineQueues(queues: QueueRecord[], now: number): Promise<void> {
+    if (queues.length === 0) return;
+    await this.#transaction(async (db, hints) => {
+      await db.query(
+        `INSERT INTO queues (name, concurrency, rate_limit, updated_at) SELECT n, c, r, $4 FROM unnest($1::text[], $2::int[], $3::text[]) AS q(n, c, r)
+         ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at`,
+        [
+          queues.map((q) => q.name),
+          queues.map((q) => q.concurrency ?? null),
+          queues.map((q) => (q.rateLimit === undefined ? null : JSON.stringify(q.rateLimit))),
+          now,
+        ],
+      );
+      // Limits changed: runs they held back (or now hold back) are looked at again.
+      hints.push({ type: 'ready', runId: '' });
+    });
+  }
+
+  async listQueues(): Promise<QueueRecord[]> {
+    this.#assertInitialized();
+    try {
+      return await this.#queueRecords(this.#pool);
+    } catch (error) {
+      throw storeError('query', error);
+    }
   }
 
   async renewLeases(_owner: string, leases: Lease[], now: number, leaseMs: number): Promise<LeaseStatus[]> {
@@ -337,8 +431,18 @@ export class PostgresStore implements Store {
     });
   }
 
-  async nextWakeAt(_workflows: WorkflowRef[]): Promise<number | undefined> {
-    const row = (await this.#query<{ at: number | null }>("SELECT MIN(ready_at) AS at FROM runs WHERE ready_at IS NOT NULL AND status <> 'queued'")).rows[0];
+  async nextWakeAt(_workflows: WorkflowRef[], now: number): Promise<number | undefined> {
+    // Due runs a limit holds back are left out (a freed slot announces itself); a rate limit's delay counts.
+    const row = (
+      await this.#query<{ at: number | null }>(
+        `SELECT LEAST(
+           (SELECT MIN(ready_at) FROM runs WHERE ready_at IS NOT NULL AND status <> 'queued'
+              AND (ready_at > $1 OR (concurrency_key IS NULL AND rate_key IS NULL AND queue NOT IN (${LIMITED_QUEUES})))),
+           (SELECT MIN(ready_at) FROM runs WHERE ready_at IS NOT NULL AND (concurrency_key IS NOT NULL OR rate_key IS NOT NULL) AND ready_at > $1),
+           (SELECT MIN(ready_at) FROM runs WHERE status = 'queued' AND ready_at > $1 AND queue IN (${LIMITED_QUEUES}))) AS at`,
+        [now],
+      )
+    ).rows[0];
     return row?.at ?? undefined;
   }
 
@@ -424,6 +528,8 @@ export class PostgresStore implements Store {
     });
   }
 }
+
+const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 
 /** A claimed run's journal, pending signals, signal horizon, step retries and children, as JSON per run. */
 const CLAIMED_STATE = `

@@ -19,5 +19,7 @@ if (!runPostgresTests('the PostgreSQL conformance suite')) {
   runStoreConformance({
     name: 'postgres',
     create: async () => new PostgresStore({ connectionString: POSTGRES_URL, schema: freshSchema(), maxConnections: 4 }),
+    // Another pool on the same schema, as a second worker process would open it.
+    reopen: async (store) => new PostgresStore({ connectionString: POSTGRES_URL, schema: (store as PostgresStore).schema, maxConnections: 4 }),
   });
 }

@@ -30,10 +30,18 @@ import {
   type WorkflowRef,
   type WriteOp,
   type WriteResult,
+  admitRuns,
+  queueRateKey,
+  queueSlot,
+  toFlowCandidate,
+  toQueueRecord,
+  type FlowCandidateRow,
+  type QueueRow,
+  type QueueRecord,
 } from '@baton/core';
 import { migrate } from './migrate.js';
 import { applyWrite, insertQueuedRun } from './queries/apply-write.js';
-import { claimStatement, type ClaimFilter } from './queries/claim-runs.js';
+import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
 import { prepareStatements, type Statements } from './queries/statements.js';
@@ -182,9 +190,8 @@ export class SqliteStore implements Store {
   }
 
   async claimRuns(request: ClaimRequest): Promise<ClaimedRun[]> {
-    const s = this.#st;
     if (request.workflows.length === 0 || request.limit <= 0) return [];
-    const { statement, filter } = this.#claimStatement(request.workflows);
+    const { statement, filter } = this.#cachedStatement('claim', request, claimStatement);
     const due = (): { id: string; workflow: string }[] => {
       const rows = statement.all({ ...filter.params, now: request.now, limit: request.limit }) as {
         id: string;
@@ -194,45 +201,93 @@ export class SqliteStore implements Store {
       }[];
       return rows.sort((a, b) => b.priority - a.priority || a.ready_at - b.ready_at).slice(0, request.limit);
     };
+    const limited = request.flowControl === true ? this.#cachedStatement('limited', request, limitedCandidatesStatement) : undefined;
+    const candidates = (): FlowCandidateRow[] =>
+      limited === undefined
+        ? []
+        : (limited.statement.all({ ...limited.filter.params, now: request.now, scan: Math.max(100, request.limit * 4) }) as FlowCandidateRow[]);
     // Look first without the write lock: an idle poll costs no lock (and no wait on other processes).
-    if (due().length === 0) return [];
+    if (due().length === 0 && candidates().length === 0) return [];
     return this.#write(() => {
-      const rows = due();
-      const claimed: ClaimedRun[] = [];
-      for (const row of rows) {
-        const token = crypto.randomUUID();
-        s.claimRun.run({
-          id: row.id,
-          owner: request.owner,
-          token,
-          expiresAt: request.now + request.leaseMs,
-          now: request.now,
-          currentVersion: filter.current.get(row.workflow) ?? '',
-        });
-        claimed.push({
-          run: toRunRecord(s.getRun.get(row.id) as RunRow),
-          leaseToken: token,
-          journal: (s.getJournal.all(row.id) as JournalRow[]).map(toJournalEntry),
-          signals: (s.unconsumedSignals.all(row.id) as Parameters<typeof toSignal>[0][]).map(toSignal),
-          signalHorizon: (s.signalHorizon.get(row.id) as { horizon: number }).horizon,
-          stepRetries: (s.getStepRetries.all(row.id) as Parameters<typeof toStepRetry>[0][]).map(toStepRetry),
-          children: (s.children.all(row.id) as Parameters<typeof toChild>[0][]).map(toChild),
-        });
-      }
-      return claimed;
+      const picked: { id: string; workflow: string }[] = due();
+      if (limited !== undefined && picked.length < request.limit) picked.push(...this.#admit(candidates(), request, request.limit - picked.length));
+      return picked.map((row) => this.#claim(row, request, filter.current));
     });
   }
 
-  #claimStatement(refs: WorkflowRef[]): { statement: Database.Statement; filter: ClaimFilter } {
-    const key = JSON.stringify(refs);
+  /** Admits limited candidates within their limits; holds rate-limited ones back until they conform. */
+  #admit(rows: FlowCandidateRow[], request: ClaimRequest, max: number): { id: string; workflow: string }[] {
+    if (rows.length === 0) return [];
+    const s = this.#st;
+    const queues = new Map(this.#queueRecords().map((q) => [q.name, { concurrency: q.concurrency ?? null, rate: q.rateLimit ?? null }]));
+    const queueNames = [...new Set(rows.map((r) => r.queue))];
+    const keys = [...new Set(rows.flatMap((r) => (r.concurrency_key === null ? [] : [r.concurrency_key])))];
+    const running = new Map<string, number>();
+    for (const r of s.runningByQueue.all(JSON.stringify(queueNames)) as { k: string; n: number }[]) running.set(queueSlot(r.k), r.n);
+    for (const r of s.runningByKey.all(JSON.stringify(keys)) as { k: string; n: number }[]) running.set(r.k, r.n);
+    const limiterKeys = [...new Set([...queueNames.map(queueRateKey), ...rows.flatMap((r) => (r.rate_key === null ? [] : [r.rate_key]))])];
+    const tats = new Map((s.limiters.all(JSON.stringify(limiterKeys)) as { key: string; tat: number }[]).map((r) => [r.key, r.tat]));
+    const admission = admitRuns(rows.map(toFlowCandidate), { running, queues, tats }, request.now, max);
+    for (const [key, tat] of admission.tats) s.setLimiter.run(key, tat);
+    // A held-back run is due again when it conforms: the engine's wake timer finds it (nextWakeAt).
+    for (const { id, until } of admission.delayed) s.holdBack.run({ id, until, now: request.now });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return admission.admitted.map((id) => ({ id, workflow: byId.get(id)!.workflow }));
+  }
+
+  #claim(row: { id: string; workflow: string }, request: ClaimRequest, current: Map<string, string>): ClaimedRun {
+    const s = this.#st;
+    const token = crypto.randomUUID();
+    s.claimRun.run({
+      id: row.id,
+      owner: request.owner,
+      token,
+      expiresAt: request.now + request.leaseMs,
+      now: request.now,
+      currentVersion: current.get(row.workflow) ?? '',
+    });
+    return {
+      run: toRunRecord(s.getRun.get(row.id) as RunRow),
+      leaseToken: token,
+      journal: (s.getJournal.all(row.id) as JournalRow[]).map(toJournalEntry),
+      signals: (s.unconsumedSignals.all(row.id) as Parameters<typeof toSignal>[0][]).map(toSignal),
+      signalHorizon: (s.signalHorizon.get(row.id) as { horizon: number }).horizon,
+      stepRetries: (s.getStepRetries.all(row.id) as Parameters<typeof toStepRetry>[0][]).map(toStepRetry),
+      children: (s.children.all(row.id) as Parameters<typeof toChild>[0][]).map(toChild),
+    };
+  }
+
+  #cachedStatement(
+    kind: string,
+    request: ClaimRequest,
+    build: (refs: WorkflowRef[], queues?: string[]) => { sql: string; filter: ClaimFilter },
+  ): { statement: Database.Statement; filter: ClaimFilter } {
+    const key = `${kind}\u0000${JSON.stringify(request.workflows)}\u0000${JSON.stringify(request.queues ?? null)}`;
     let cached = this.#claimStatements.get(key);
     if (cached === undefined) {
-      const { sql, filter } = claimStatement(refs);
+      const { sql, filter } = build(request.workflows, request.queues);
       cached = { statement: this.#db.prepare(sql), filter };
       if (this.#claimStatements.size > 100) this.#claimStatements.clear();
       this.#claimStatements.set(key, cached);
     }
     return cached;
+  }
+
+  #queueRecords(): QueueRecord[] {
+    return (this.#st.listQueues.all() as QueueRow[]).map(toQueueRecord);
+  }
+
+  async defineQueues(queues: QueueRecord[], now: number): Promise<void> {
+    const s = this.#st;
+    this.#write((hints) => {
+      for (const q of queues) s.upsertQueue.run(q.name, q.concurrency ?? null, q.rateLimit === undefined ? null : JSON.stringify(q.rateLimit), now);
+      // Limits changed: runs they held back (or now hold back) are looked at again.
+      hints.push({ type: 'ready', runId: '' });
+    });
+  }
+
+  async listQueues(): Promise<QueueRecord[]> {
+    return this.#queueRecords();
   }
 
   async renewLeases(_owner: string, leases: Lease[], now: number, leaseMs: number): Promise<LeaseStatus[]> {
@@ -274,8 +329,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  async nextWakeAt(_workflows: WorkflowRef[]): Promise<number | undefined> {
-    const row = this.#st.nextWakeAt.get() as { at: number | null };
+  async nextWakeAt(_workflows: WorkflowRef[], now: number): Promise<number | undefined> {
+    const row = this.#st.nextWakeAt.get({ now }) as { at: number | null };
     return row.at ?? undefined;
   }
 

@@ -14,4 +14,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 runStoreConformance({
   name: 'sqlite',
   create: async () => new SqliteStore({ path: join(dir, `store-${++counter}.db`) }),
+  // Another connection on the same file, as a second process would open it.
+  reopen: async (store) => new SqliteStore({ path: (store as SqliteStore).path }),
 });

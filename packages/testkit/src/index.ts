@@ -1,6 +1,7 @@
 /** @baton/testkit: the Store conformance suite every store must pass, and test helpers. */
 import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
+import { flowControlSuite } from './suites/flow-control.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
@@ -21,5 +22,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     waitingSuite(factory);
     sagaCancelSuite(factory);
     recoverySuite(factory);
+    flowControlSuite(factory);
   });
 }

@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, isValidRunId } from '../util/ids.js';
 import type { AnyWorkflow, Workflow } from '../workflow/workflow.js';
 import { isWorkflow } from '../workflow/workflow.js';
+import { assertQueueName, runLimits } from '../workflow/flow.js';
 import { fromStoredError, toStoredError } from '../engine/stored-errors.js';
 import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry.js';
 import { WriteBatcher } from '../engine/write-batcher.js';
@@ -154,13 +155,16 @@ export class Client {
     const payload = this.#codec.encode(value, `input of workflow '${name}'`);
     const priority = options.priority ?? workflow?.options.priority ?? 0;
     if (!Number.isInteger(priority)) throw invalidArgument(`priority must be an integer, not ${String(priority)}.`);
+    const queue = options.queue ?? workflow?.options.queue ?? 'default';
+    assertQueueName(queue);
     const run: NewRun = {
       id: options.id ?? uuidv7(this.#clock.now()),
       workflow: name,
       version: workflow?.version ?? '',
       input: payload,
-      queue: options.queue ?? workflow?.options.queue ?? 'default',
+      queue,
       priority,
+      ...(workflow === undefined ? {} : runLimits(name, workflow.options, value)),
     };
     if (this.#engine !== undefined && workflow !== undefined) {
       const exists = options.id === undefined ? undefined : await this.#store.getRun(options.id);

@@ -18,6 +18,8 @@ import { defaultLogger, type Logger } from './logger.js';
 import { RunExecution } from './run-execution.js';
 import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
 import { WriteBatcher } from './write-batcher.js';
+import { isLimitedQueue } from '../store/flow-control.js';
+import { assertQueueName, hasRunLimits, isQueueDefinition, type QueueDefinition } from '../workflow/flow.js';
 
 export interface EngineOptions {
   store: Store;
@@ -45,7 +47,15 @@ export interface EngineOptions {
   id?: string;
   /** Seed of the jitter random source (for reproducible tests). */
   seed?: number;
+  /**
+   * The queues this engine serves: names, or `defineQueue(...)` definitions whose limits it stores
+   * for every worker. Default: every queue.
+   */
+  queues?: (string | QueueDefinition)[];
 }
+
+/** How often an engine reads the stored queue limits again (another worker may have changed them). */
+const QUEUE_REFRESH_MS = 10_000;
 
 export class Engine {
   readonly store: Store;
@@ -79,6 +89,13 @@ export class Engine {
   #claimsPausedUntil = 0;
   /** Ready runs may be waiting for a free slot: a claim filled every slot, or a notice came while full. */
   #backlog = true;
+  readonly #served: string[] | undefined;
+  readonly #queueDefinitions: QueueDefinition[];
+  /** Queues with limits, as last read from the store. */
+  #limitedQueues = new Set<string>();
+  #queuesReadAt = -Infinity;
+  /** The next claim also admits limited runs even if nothing here declares limits (runs created under older code may carry some). */
+  #sweepLimited = true;
 
   constructor(options: EngineOptions) {
     if (options?.store === undefined)
@@ -93,6 +110,15 @@ export class Engine {
     this.#logger = options.logger ?? defaultLogger;
     this.id = options.id ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.#batcher = new WriteBatcher(this.store, this.clock);
+    const queues = options.queues ?? undefined;
+    if (queues !== undefined && (!Array.isArray(queues) || queues.length === 0))
+      throw new BatonError(ErrorCode.InvalidArgument, 'queues must be a non-empty list of queue names or defineQueue(...) definitions.', { retryable: false });
+    this.#queueDefinitions = (queues ?? []).filter(isQueueDefinition);
+    this.#served = queues?.map((q) => {
+      const name = isQueueDefinition(q) ? q.name : q;
+      assertQueueName(name);
+      return name;
+    });
     const codec = new PayloadCodec(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes });
     const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
     if (options.retry !== undefined) resolveRetryPolicy(options.retry); // rejects an invalid policy now, not at the first step
@@ -158,6 +184,18 @@ export class Engine {
   async start(): Promise<void> {
     if (this.#running) return;
     await this.store.init();
+    if (this.#queueDefinitions.length > 0) {
+      const now = this.clock.now();
+      await this.store.defineQueues(
+        this.#queueDefinitions.map((q) => ({
+          name: q.name,
+          ...(q.concurrency === undefined ? {} : { concurrency: q.concurrency }),
+          ...(q.rateLimit === undefined ? {} : { rateLimit: q.rateLimit }),
+        })),
+        now,
+      );
+    }
+    await this.#readQueues();
     this.#running = true;
     if (this.store.capabilities.localNotifications) this.#unsubscribe = this.store.subscribe((hint) => this.#onHint(hint));
     this.#armLeaseTimer();
@@ -200,6 +238,8 @@ export class Engine {
    */
   tryEagerStart(run: NewRun, workflow: AnyWorkflow): Promise<WriteResult> | undefined {
     if (!this.#running || this.#executions.size >= this.#concurrency) return undefined;
+    // A limited run waits for the claim that admits it; a queue not served here is for other workers.
+    if (hasRunLimits(run) || this.#limitedQueues.has(run.queue) || (this.#served !== undefined && !this.#served.includes(run.queue))) return undefined;
     if (this.workflows.get(run.workflow, run.version) !== workflow) return undefined;
     const now = this.clock.now();
     const leaseToken = crypto.randomUUID();
@@ -250,10 +290,21 @@ export class Engine {
     try {
       if (Date.now() < this.#claimsPausedUntil) return;
       const refs = this.workflows.refs();
+      if (this.clock.now() - this.#queuesReadAt >= QUEUE_REFRESH_MS) await this.#readQueues();
+      const flowControl = this.#sweepLimited || this.#limitedQueues.size > 0 || this.workflows.hasLimits();
+      this.#sweepLimited = false;
       if (this.#executions.size >= this.#concurrency) this.#backlog = true;
       while (this.#running && refs.length > 0 && this.#executions.size < this.#concurrency) {
         const limit = this.#concurrency - this.#executions.size;
-        const claimed = await this.store.claimRuns({ owner: this.id, now: this.clock.now(), leaseMs: this.#leaseMs, limit, workflows: refs });
+        const claimed = await this.store.claimRuns({
+          owner: this.id,
+          now: this.clock.now(),
+          leaseMs: this.#leaseMs,
+          limit,
+          workflows: refs,
+          flowControl,
+          ...(this.#served === undefined ? {} : { queues: this.#served }),
+        });
         for (const c of claimed) {
           const workflow = this.workflows.get(c.run.workflow, c.run.version);
           if (workflow === undefined) continue; // cannot happen: claims are filtered by refs
@@ -300,7 +351,7 @@ export class Engine {
 
   /** One timer, on the engine's clock, for the earliest waiting run. */
   async #armWakeTimer(refs: ReturnType<WorkflowRegistry['refs']>): Promise<void> {
-    const at = await this.store.nextWakeAt(refs);
+    const at = await this.store.nextWakeAt(refs, this.clock.now());
     if (at === undefined) return;
     // Due already: it became due after the claim looked (a short sleep, a slow store). Look again soon
     // if a slot is free; not at once, so a due run this engine cannot take never spins the loop.
@@ -335,9 +386,16 @@ export class Engine {
     this.#wakeTimer = { at, handle };
   }
 
+  async #readQueues(): Promise<void> {
+    const queues = await this.store.listQueues();
+    this.#limitedQueues = new Set(queues.filter(isLimitedQueue).map((q) => q.name));
+    this.#queuesReadAt = this.clock.now();
+  }
+
   #armPoll(): void {
     this.#pollTimer = setTimeout(() => {
       if (!this.#running) return;
+      this.#sweepLimited = true;
       this.#requestTick();
       this.#armPoll();
     }, this.#pollIntervalMs);

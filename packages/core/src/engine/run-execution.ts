@@ -13,7 +13,16 @@
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { validate } from '../errors/validation.js';
 import { backoffDelay, resolveRetryPolicy, shouldRetry } from '../retry/retry-policy.js';
-import { isTerminalStatus, type JournalEntry, type NewRun, type RunStatus, type RunWaits, type SignalRecord, type StoredError } from '../store/records.js';
+import {
+  isTerminalStatus,
+  type JournalEntry,
+  type NewRun,
+  type RunRecord,
+  type RunStatus,
+  type RunWaits,
+  type SignalRecord,
+  type StoredError,
+} from '../store/records.js';
 import type { ClaimedRun, WriteOp } from '../store/store.js';
 import type { TimerHandle } from '../time/clock.js';
 import { toMillis } from '../time/duration.js';
@@ -242,6 +251,7 @@ export class RunExecution {
       queue: s.run.queue,
       priority: s.run.priority,
       continuedFrom: this.runId,
+      ...continuedLimits(s.run),
     };
     if (s.run.parentId !== undefined) next.parentId = s.run.parentId;
     if (s.run.parentSeq !== undefined) next.parentSeq = s.run.parentSeq;
@@ -363,4 +373,14 @@ export class RunExecution {
       await s.clockSleep(backoffDelay(policy, attempt, s.env.random()));
     }
   }
+}
+
+/** A run continued as new keeps its limits (the key came from the first run's input). */
+function continuedLimits(run: RunRecord): Partial<NewRun> {
+  const limits: Partial<NewRun> = {};
+  if (run.concurrencyKey !== undefined) limits.concurrencyKey = run.concurrencyKey;
+  if (run.concurrencyLimit !== undefined) limits.concurrencyLimit = run.concurrencyLimit;
+  if (run.rateKey !== undefined) limits.rateKey = run.rateKey;
+  if (run.rateLimit !== undefined) limits.rateLimit = run.rateLimit;
+  return limits;
 }

@@ -9,6 +9,7 @@ import { backoffDelay, resolveRetryPolicy, shouldRetry } from '../retry/retry-po
 import { isTerminalStatus, type ChildRecord, type JournalEntry, type NewRun, type SignalRecord, type StepRetryRecord } from '../store/records.js';
 import { toMillis, type Duration } from '../time/duration.js';
 import { isWorkflow, type Workflow } from '../workflow/workflow.js';
+import { runLimits } from '../workflow/flow.js';
 import {
   TIMED_OUT,
   type ChildOptions,
@@ -304,11 +305,13 @@ class WorkflowOperations {
       if (final !== undefined && isTerminalStatus(final.status)) return this.#childEnded(seq, workflow.name, final);
       if (records.length > 0) return s.wait(seq, { kind: 'child', op, childId: (final ?? records[records.length - 1])!.id });
       let payload: string;
+      let limits: ReturnType<typeof runLimits>;
       try {
         let value: unknown = input;
         const schema = workflow.options.input;
         if (schema !== undefined) value = validate(schema, value, s.validation(ErrorCode.InvalidInput, `input of child '${workflow.name}'`));
         payload = s.env.codec.encode(value, `input of child '${workflow.name}'`);
+        limits = runLimits(workflow.name, workflow.options, value as I);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -322,6 +325,7 @@ class WorkflowOperations {
         priority: options.priority ?? workflow.options.priority ?? s.run.priority,
         parentId: s.runId,
         parentSeq: seq,
+        ...limits,
       };
       void s.write({ createRuns: [child] });
       return s.wait(seq, { kind: 'child', op, childId: id });

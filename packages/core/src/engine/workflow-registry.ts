@@ -56,6 +56,14 @@ export class WorkflowRegistry {
     return refs;
   }
 
+  /** Whether any loaded workflow limits its runs (concurrency or rate). */
+  hasLimits(): boolean {
+    for (const entry of this.#byName.values()) {
+      for (const workflow of entry.versions.values()) if (workflow.options.concurrency !== undefined || workflow.options.rateLimit !== undefined) return true;
+    }
+    return false;
+  }
+
   get size(): number {
     return this.#byName.size;
   }

@@ -32,12 +32,26 @@ export function rateDecision(tat: number | undefined, rate: RateLimit, now: numb
 export interface FlowCandidate {
   id: string;
   queue: string;
+  /** 'running' for a run whose lease expired: it still holds its slot, so it is taken over at once. */
+  status: string;
   /** 0 for a run never started: start rate limits apply only then. */
   claims: number;
   concurrencyKey: string | null;
   concurrencyLimit: number | null;
   rateKey: string | null;
   rate: RateLimit | null;
+}
+
+/** What a store keeps of a queue: its limits (none: the queue is unlimited). */
+export interface QueueRecord {
+  name: string;
+  concurrency?: number;
+  rateLimit?: RateLimit;
+}
+
+/** Whether a queue record limits anything. */
+export function isLimitedQueue(queue: QueueRecord): boolean {
+  return queue.concurrency !== undefined || queue.rateLimit !== undefined;
 }
 
 /** A queue's own limits (from `defineQueue`, stored by the engines that serve it). */
@@ -74,6 +88,10 @@ export function admitRuns(candidates: FlowCandidate[], state: FlowState, now: nu
   const delayed: { id: string; until: number }[] = [];
   for (const run of candidates) {
     if (admitted.length >= max) break;
+    if (run.status === 'running') {
+      admitted.push(run.id);
+      continue;
+    }
     const queue = state.queues.get(run.queue);
     const slot = queueSlot(run.queue);
     if (queue?.concurrency != null && (running.get(slot) ?? 0) >= queue.concurrency) continue;

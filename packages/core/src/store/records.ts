@@ -2,6 +2,7 @@
  * The records a Store keeps. Payloads (input, output, results, signal data) are strings produced by
  * the PayloadCodec; stores keep them as they are and never interpret them. Times are epoch ms.
  */
+import type { RateLimit } from './flow-control.js';
 
 export const RunStatus = {
   Queued: 'queued',
@@ -80,6 +81,10 @@ export interface RunRecord {
   leaseExpiresAt?: number;
   /** How many times the run was claimed (1 for a run that never crashed or suspended). */
   claims: number;
+  concurrencyKey?: string;
+  concurrencyLimit?: number;
+  rateKey?: string;
+  rateLimit?: RateLimit;
   createdAt: number;
   updatedAt: number;
   startedAt?: number;
@@ -152,6 +157,12 @@ export interface NewRun {
   parentId?: string;
   parentSeq?: number;
   continuedFrom?: string;
+  /** At most `concurrencyLimit` runs with this key hold a slot (are running) at once. */
+  concurrencyKey?: string;
+  concurrencyLimit?: number;
+  /** The run's start waits for this limiter (runs with the same key share it). */
+  rateKey?: string;
+  rateLimit?: RateLimit;
 }
 
 export interface RunFilter {

@@ -2,6 +2,7 @@
  * Row shapes shared by the SQL stores (SQLite and PostgreSQL use the same columns) and their mapping
  * to the records of the Store interface. Times are epoch ms; JSON values are stored as text.
  */
+import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
 import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
 
 export interface RunRow {
@@ -34,6 +35,11 @@ export interface RunRow {
   updated_at: number;
   started_at: number | null;
   ended_at: number | null;
+  concurrency_key: string | null;
+  concurrency_limit: number | null;
+  rate_key: string | null;
+  /** JSON of the RateLimit. */
+  rate_limit: string | null;
 }
 
 export interface JournalRow {
@@ -90,6 +96,10 @@ export function toRunRecord(row: RunRow): RunRecord {
   if (row.lease_expires_at !== null) run.leaseExpiresAt = row.lease_expires_at;
   if (row.started_at !== null) run.startedAt = row.started_at;
   if (row.ended_at !== null) run.endedAt = row.ended_at;
+  if (row.concurrency_key != null) run.concurrencyKey = row.concurrency_key;
+  if (row.concurrency_limit != null) run.concurrencyLimit = row.concurrency_limit;
+  if (row.rate_key != null) run.rateKey = row.rate_key;
+  if (row.rate_limit != null) run.rateLimit = JSON.parse(row.rate_limit) as RunRecord['rateLimit'] & object;
   return run;
 }
 
@@ -137,4 +147,43 @@ export function toChild(row: {
   if (error !== undefined) c.error = error;
   if (row.continued_to !== null) c.continuedTo = row.continued_to;
   return c;
+}
+
+/** A limited run as the flow-control claim reads it. */
+export interface FlowCandidateRow {
+  id: string;
+  workflow: string;
+  queue: string;
+  status: string;
+  claims: number;
+  concurrency_key: string | null;
+  concurrency_limit: number | null;
+  rate_key: string | null;
+  rate_limit: string | null;
+}
+
+export function toFlowCandidate(row: FlowCandidateRow): FlowCandidate {
+  return {
+    id: row.id,
+    queue: row.queue,
+    status: row.status,
+    claims: row.claims,
+    concurrencyKey: row.concurrency_key,
+    concurrencyLimit: row.concurrency_limit,
+    rateKey: row.rate_key,
+    rate: row.rate_limit === null ? null : (JSON.parse(row.rate_limit) as RateLimit),
+  };
+}
+
+export interface QueueRow {
+  name: string;
+  concurrency: number | null;
+  rate_limit: string | null;
+}
+
+export function toQueueRecord(row: QueueRow): QueueRecord {
+  const queue: QueueRecord = { name: row.name };
+  if (row.concurrency !== null) queue.concurrency = row.concurrency;
+  if (row.rate_limit !== null) queue.rateLimit = JSON.parse(row.rate_limit) as RateLimit;
+  return queue;
 }

@@ -23,6 +23,7 @@ import type {
   StepRetryRecord,
   StoredError,
 } from './records.js';
+import type { QueueRecord } from './flow-control.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -46,6 +47,13 @@ export interface ClaimRequest {
   limit: number;
   /** Only runs of these workflow versions are claimed. */
   workflows: WorkflowRef[];
+  /** Only runs of these queues are claimed (all queues when absent). */
+  queues?: string[];
+  /**
+   * Also claim runs under a limit (queue concurrency or rate, a run's own concurrency key or rate),
+   * admitting only as many as the limits allow. Without it such runs are left to other claims.
+   */
+  flowControl?: boolean;
 }
 
 /** Everything an engine needs to resume a run, read in the claim's transaction. */
@@ -144,8 +152,17 @@ export interface Store {
   renewLeases(owner: string, leases: Lease[], now: number, leaseMs: number): Promise<LeaseStatus[]>;
   /** Applies a batch of fenced writes in one transaction (group commit). Results match `ops` by index. */
   commit(ops: WriteOp[], now: number): Promise<WriteResult[]>;
-  /** The earliest time a waiting run of these workflows is due, if any. */
-  nextWakeAt(workflows: WorkflowRef[]): Promise<number | undefined>;
+  /**
+   * The earliest time a run of these workflows becomes due, if any: a waiting run's wake time, or a
+   * limited run held back by a rate limit. Runs already due that a limit holds back are left out
+   * (a freed slot announces itself with a 'ready' hint).
+   */
+  nextWakeAt(workflows: WorkflowRef[], now: number): Promise<number | undefined>;
+
+  /** Stores queue definitions (their limits; none clears them), replacing earlier ones of the same names. */
+  defineQueues(queues: QueueRecord[], now: number): Promise<void>;
+  /** Every stored queue definition. */
+  listQueues(): Promise<QueueRecord[]>;
 
   /** Stores a signal for a run and wakes it if it waits for that name. Throws RUN_NOT_FOUND / RUN_FINISHED. */
   sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord>;

@@ -4,6 +4,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
 import type { WorkflowContext } from './workflow-context.js';
+import { assertQueueName, validateWorkflowFlow, type ConcurrencyOption, type RateLimitOption } from './flow.js';
 
 export interface WorkflowOptions<I, O> {
   /** Unique name; runs are started by it. Letters, digits and `._:/-`. */
@@ -21,6 +22,10 @@ export interface WorkflowOptions<I, O> {
   /** Queue runs wait in (default 'default') and their priority (higher first, default 0). */
   queue?: string;
   priority?: number;
+  /** Runs of this workflow running at once, in all or per key (e.g. one at a time per customer), across every worker. */
+  concurrency?: ConcurrencyOption<I>;
+  /** Runs of this workflow started per period, in all or per key; later runs wait their turn. */
+  rateLimit?: RateLimitOption<I>;
   description?: string;
 }
 
@@ -57,6 +62,8 @@ export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOption
   if (typeof version !== 'string' || version.length === 0 || version.length > 100) {
     throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}' has an invalid version: use a non-empty string.`, { retryable: false });
   }
+  if (options.queue !== undefined) assertQueueName(options.queue);
+  validateWorkflowFlow(options.name, options);
   return Object.freeze({ kind: 'baton.workflow', name: options.name, version, options, fn });
 }
 

@@ -5,7 +5,7 @@
  * its WAL flush, so in autocommit this is one round trip and one flush. The per-op path
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
  */
-import { errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
+import { errorText, type NewRun, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
 import type pg from 'pg';
 
 /** What `apply_batch` reports: op indexes by outcome, and the runs the commit made ready or ended. */
@@ -16,6 +16,21 @@ interface BatchOutcome {
   woken: number[];
   ready: string[];
   finished: [string, string][];
+}
+
+/** A new run's limits, as `runs` columns. */
+export function limitColumns(run: NewRun): {
+  concurrency_key: string | null;
+  concurrency_limit: number | null;
+  rate_key: string | null;
+  rate_limit: string | null;
+} {
+  return {
+    concurrency_key: run.concurrencyKey ?? null,
+    concurrency_limit: run.concurrencyLimit ?? null,
+    rate_key: run.rateKey ?? null,
+    rate_limit: run.rateLimit === undefined ? null : JSON.stringify(run.rateLimit),
+  };
 }
 
 /** The batch as `apply_batch` takes it: one array of rows per kind of change, each row tagged with its op's index. */
@@ -49,6 +64,7 @@ export function batchPayload(ops: WriteOp[]): string {
         parent_id: c.parentId ?? null,
         parent_seq: c.parentSeq ?? null,
         continued_from: c.continuedFrom ?? null,
+        ...limitColumns(c),
         owner: c.leaseOwner ?? null,
         token: claimed ? op.leaseToken : null,
         expires: claimed ? (c.leaseExpiresAt ?? null) : null,
@@ -98,6 +114,7 @@ export function batchPayload(ops: WriteOp[]): string {
         parent_id: r.parentId ?? null,
         parent_seq: r.parentSeq ?? null,
         continued_from: r.continuedFrom ?? null,
+        ...limitColumns(r),
       });
     }
     if (op.progress !== undefined) rows.progress!.push({ i, n: rows.progress!.length, id, progress: op.progress });

@@ -1,13 +1,31 @@
 /** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
 import { errorText, type NewRun, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
 import type pg from 'pg';
+import { limitColumns } from './apply-batch.js';
 
-export const INSERT_QUEUED = `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, ready_at, created_at, updated_at)
-  VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $10, $10) ON CONFLICT (id) DO NOTHING`;
+export const INSERT_QUEUED = `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
+    concurrency_key, concurrency_limit, rate_key, rate_limit, ready_at, created_at, updated_at)
+  VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $10, $10, $10) ON CONFLICT (id) DO NOTHING`;
 
 /** The parameters of INSERT_QUEUED for `run`. */
 export function queuedRunValues(run: NewRun, now: number): unknown[] {
-  return [run.id, run.workflow, run.version, run.input, run.queue, run.priority, run.parentId ?? null, run.parentSeq ?? null, run.continuedFrom ?? null, now];
+  const limits = limitColumns(run);
+  return [
+    run.id,
+    run.workflow,
+    run.version,
+    run.input,
+    run.queue,
+    run.priority,
+    run.parentId ?? null,
+    run.parentSeq ?? null,
+    run.continuedFrom ?? null,
+    now,
+    limits.concurrency_key,
+    limits.concurrency_limit,
+    limits.rate_key,
+    limits.rate_limit,
+  ];
 }
 
 export async function insertQueuedRun(db: pg.ClientBase, run: NewRun, now: number): Promise<boolean> {
@@ -25,8 +43,9 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
     const c = op.create;
     const created = await db.query(
       `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
-         lease_owner, lease_token, lease_expires_at, ready_at, claims, created_at, updated_at, started_at)
-       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1, $13, $13, $13) ON CONFLICT (id) DO NOTHING`,
+         lease_owner, lease_token, lease_expires_at, ready_at, claims, created_at, updated_at, started_at,
+         concurrency_key, concurrency_limit, rate_key, rate_limit)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1, $13, $13, $13, $14, $15, $16, $17) ON CONFLICT (id) DO NOTHING`,
       [
         c.id,
         c.workflow,
@@ -41,6 +60,7 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
         op.leaseToken,
         c.leaseExpiresAt ?? now,
         now,
+        ...Object.values(limitColumns(c)),
       ],
     );
     if ((created.rowCount ?? 0) === 0) return { ok: false, reason: 'exists' };

@@ -14,6 +14,10 @@ function queuedRunParams(run: NewRun, now: number) {
     parentId: run.parentId ?? null,
     parentSeq: run.parentSeq ?? null,
     continuedFrom: run.continuedFrom ?? null,
+    concurrencyKey: run.concurrencyKey ?? null,
+    concurrencyLimit: run.concurrencyLimit ?? null,
+    rateKey: run.rateKey ?? null,
+    rateLimit: run.rateLimit === undefined ? null : JSON.stringify(run.rateLimit),
     now,
   };
 }
@@ -64,6 +68,8 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
   if (op.compensate !== undefined) s.enterCompensation.run(op.compensate.endStatus, errorText(op.compensate.error), now, op.runId);
   const t = op.transition;
   if (t === undefined) return { ok: true };
+  // A run leaving 'running' frees its concurrency slot: engines waiting for one look again.
+  if (s.holdsSlot.get(op.runId) !== undefined) hints.push({ type: 'ready', runId: op.runId });
   switch (t.kind) {
     case 'complete':
     case 'fail':

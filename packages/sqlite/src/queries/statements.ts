@@ -1,17 +1,21 @@
 /** Every SQL statement of the SQLite store, prepared once per connection. */
 import type Database from 'better-sqlite3';
 
-const RUN_COLUMNS = 'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from';
+const RUN_COLUMNS =
+  'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, concurrency_key, concurrency_limit, rate_key, rate_limit';
+const RUN_VALUES = '@input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @concurrencyKey, @concurrencyLimit, @rateKey, @rateLimit';
+/** Queues whose runs only a flow-control claim may admit. */
+const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 
 const SQL = {
   getRun: 'SELECT * FROM runs WHERE id = ?',
   parentOf: 'SELECT parent_id FROM runs WHERE id = ?',
   cancelFlag: 'SELECT cancel_requested FROM runs WHERE id = ?',
   insertQueuedRun: `INSERT INTO runs (${RUN_COLUMNS}, ready_at, created_at, updated_at)
-       VALUES (@id, @workflow, @version, 'queued', @input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @now, @now, @now)
+       VALUES (@id, @workflow, @version, 'queued', ${RUN_VALUES}, @now, @now, @now)
        ON CONFLICT (id) DO NOTHING`,
   insertClaimedRun: `INSERT INTO runs (${RUN_COLUMNS}, lease_owner, lease_token, lease_expires_at, ready_at, claims, created_at, updated_at, started_at)
-       VALUES (@id, @workflow, @version, 'running', @input, @queue, @priority, @parentId, @parentSeq, @continuedFrom,
+       VALUES (@id, @workflow, @version, 'running', ${RUN_VALUES},
                @leaseOwner, @leaseToken, @leaseExpiresAt, @leaseExpiresAt, 1, @now, @now, @now)
        ON CONFLICT (id) DO NOTHING`,
   fence: 'SELECT lease_token AS token, status FROM runs WHERE id = ?',
@@ -51,7 +55,26 @@ const SQL = {
   renewLease: `UPDATE runs SET lease_expires_at = @expiresAt, ready_at = @expiresAt
        WHERE id = @id AND lease_token = @token AND status = 'running'
        RETURNING cancel_requested`,
-  nextWakeAt: "SELECT MIN(ready_at) AS at FROM runs INDEXED BY runs_due WHERE ready_at IS NOT NULL AND status <> 'queued'",
+  // Due runs a limit holds back are left out (a freed slot announces itself); a rate limit's delay counts.
+  nextWakeAt: `SELECT MIN(at) AS at FROM (
+      SELECT MIN(ready_at) AS at FROM runs INDEXED BY runs_due WHERE ready_at IS NOT NULL AND status <> 'queued'
+        AND (ready_at > @now OR (concurrency_key IS NULL AND rate_key IS NULL AND queue NOT IN (${LIMITED_QUEUES})))
+      UNION ALL
+      SELECT MIN(ready_at) FROM runs INDEXED BY runs_limited WHERE ready_at IS NOT NULL AND (concurrency_key IS NOT NULL OR rate_key IS NOT NULL)
+        AND ready_at > @now
+      UNION ALL
+      SELECT MIN(ready_at) FROM runs WHERE status = 'queued' AND ready_at > @now AND queue IN (${LIMITED_QUEUES}))`,
+  holdsSlot: `SELECT 1 FROM runs WHERE id = ? AND (concurrency_key IS NOT NULL OR queue IN (SELECT name FROM queues WHERE concurrency IS NOT NULL))`,
+  upsertQueue: `INSERT INTO queues (name, concurrency, rate_limit, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at`,
+  listQueues: 'SELECT name, concurrency, rate_limit FROM queues ORDER BY name',
+  runningByQueue:
+    "SELECT queue AS k, COUNT(*) AS n FROM runs INDEXED BY runs_running_queue WHERE status = 'running' AND queue IN (SELECT value FROM json_each(?)) GROUP BY queue",
+  runningByKey:
+    "SELECT concurrency_key AS k, COUNT(*) AS n FROM runs INDEXED BY runs_running_key WHERE status = 'running' AND concurrency_key IS NOT NULL AND concurrency_key IN (SELECT value FROM json_each(?)) GROUP BY concurrency_key",
+  limiters: 'SELECT key, tat FROM rate_limiters WHERE key IN (SELECT value FROM json_each(?))',
+  setLimiter: 'INSERT INTO rate_limiters (key, tat) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat',
+  holdBack: "UPDATE runs SET ready_at = @until, updated_at = @now WHERE id = @id AND status = 'queued'",
   insertSignal: 'INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id',
   cancelQueued: `UPDATE runs SET status = 'cancelled', error = @error, ready_at = NULL, ended_at = @now, updated_at = @now
        WHERE id = @id`,

@@ -120,7 +120,7 @@ export function storeBasicsSuite(factory: StoreFactory): void {
       );
       expect(results).toEqual([{ ok: true }, { ok: true }, { ok: true, woken: true }]);
       expect((await store.getRun('t'))?.status).toBe('waiting');
-      expect(await store.nextWakeAt(REFS)).toBeLessThanOrEqual(T0 + 5000);
+      expect(await store.nextWakeAt(REFS, T0)).toBeLessThanOrEqual(T0 + 5000);
       let ready = await store.claimRuns({ owner: 'a', now: T0 + 2, leaseMs: 100_000, limit: 10, workflows: REFS });
       expect(ready.map((c) => c.run.id)).toEqual(['early']);
       expect(ready[0]!.signals.map((s) => s.name)).toEqual(['go']);

@@ -20,12 +20,14 @@ BEGIN
   IF jsonb_array_length(p -> 'creates') > 0 THEN
     WITH c AS (
       SELECT * FROM jsonb_to_recordset(p -> 'creates') AS c(i int, id text, workflow text, version text, input text, queue text, priority int,
-        parent_id text, parent_seq int, continued_from text, owner text, token text, expires bigint)
+        parent_id text, parent_seq int, continued_from text, concurrency_key text, concurrency_limit int, rate_key text, rate_limit text,
+        owner text, token text, expires bigint)
     ), ins AS (
       INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
+        concurrency_key, concurrency_limit, rate_key, rate_limit,
         lease_owner, lease_token, lease_expires_at, ready_at, claims, created_at, updated_at, started_at)
       SELECT c.id, c.workflow, c.version, CASE WHEN c.owner IS NULL THEN 'queued' ELSE 'running' END, c.input, c.queue, c.priority,
-        c.parent_id, c.parent_seq, c.continued_from, c.owner, c.token, CASE WHEN c.owner IS NULL THEN NULL ELSE COALESCE(c.expires, p_now) END, COALESCE(c.expires, p_now),
+        c.parent_id, c.parent_seq, c.continued_from, c.concurrency_key, c.concurrency_limit, c.rate_key, c.rate_limit, c.owner, c.token, CASE WHEN c.owner IS NULL THEN NULL ELSE COALESCE(c.expires, p_now) END, COALESCE(c.expires, p_now),
         CASE WHEN c.owner IS NULL THEN 0 ELSE 1 END, p_now, p_now, CASE WHEN c.owner IS NULL THEN NULL ELSE p_now END
       FROM c
       ON CONFLICT (id) DO NOTHING RETURNING id
@@ -71,17 +73,27 @@ BEGIN
   END IF;
   IF jsonb_array_length(p -> 'newRuns') > 0 THEN
     WITH ins AS (
-      INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, ready_at, created_at, updated_at)
-      SELECT n.id, n.workflow, n.version, 'queued', n.input, n.queue, n.priority, n.parent_id, n.parent_seq, n.continued_from, p_now, p_now, p_now
+      INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
+        concurrency_key, concurrency_limit, rate_key, rate_limit, ready_at, created_at, updated_at)
+      SELECT n.id, n.workflow, n.version, 'queued', n.input, n.queue, n.priority, n.parent_id, n.parent_seq, n.continued_from,
+        n.concurrency_key, n.concurrency_limit, n.rate_key, n.rate_limit, p_now, p_now, p_now
       FROM jsonb_to_recordset(p -> 'newRuns') AS n(i int, id text, workflow text, version text, input text, queue text, priority int,
-        parent_id text, parent_seq int, continued_from text)
+        parent_id text, parent_seq int, continued_from text, concurrency_key text, concurrency_limit int, rate_key text, rate_limit text)
       WHERE n.i = ANY(v_live)
       ON CONFLICT (id) DO NOTHING RETURNING id
     )
     SELECT v_ready || COALESCE(array_agg(ins.id), '{}') INTO v_ready FROM ins;
   END IF;
 
-  -- 4. Changes to the runs themselves.
+  -- 4. Changes to the runs themselves. A run that leaves 'running' (ends, waits, is released) frees
+  --    its concurrency slot: engines waiting for one are told to look again.
+  SELECT v_ready || COALESCE(array_agg(r.id), '{}') INTO v_ready
+  FROM runs r
+  WHERE r.id IN (SELECT x.id FROM jsonb_to_recordset(p -> 'finishes') AS x(i int, id text) WHERE x.i = ANY(v_live)
+                 UNION ALL SELECT x.id FROM jsonb_to_recordset(p -> 'suspends') AS x(i int, id text) WHERE x.i = ANY(v_live)
+                 UNION ALL SELECT x.id FROM jsonb_to_recordset(p -> 'releases') AS x(i int, id text) WHERE x.i = ANY(v_live))
+    AND (r.concurrency_key IS NOT NULL OR r.queue IN (SELECT q.name FROM queues q WHERE q.concurrency IS NOT NULL));
+
   IF jsonb_array_length(p -> 'progress') > 0 THEN
     UPDATE runs r SET progress = g.progress, updated_at = p_now
     FROM (SELECT DISTINCT ON (g.id) g.id, g.progress

@@ -1,0 +1,139 @@
+/**
+ * Flow-control declarations: queues with their own limits (`defineQueue`), and a workflow's
+ * per-key concurrency and start rate limit, turned into the fields a new run carries.
+ */
+import { BatonError, ErrorCode } from '../errors/errors.js';
+import type { RateLimit } from '../store/flow-control.js';
+import type { NewRun } from '../store/records.js';
+import { toMillis, type Duration } from '../time/duration.js';
+
+/** At most `limit` per `period`, spread evenly; `burst` lets that many go at once after an idle spell (default 1). */
+export interface RateLimitOption<I = unknown> {
+  limit: number;
+  period: Duration;
+  burst?: number;
+  /** One limiter per value (e.g. per customer); without it one limiter for the whole workflow. */
+  key?: (input: I) => string | number;
+}
+
+export interface ConcurrencyOption<I = unknown> {
+  /** Runs holding a slot at once (running, not waiting: a sleeping run frees its slot). */
+  limit: number;
+  /** One limit per value computed from the input (e.g. per customer id); without it one for the whole workflow. */
+  key?: (input: I) => string | number;
+}
+
+export interface QueueOptions {
+  name: string;
+  /** Runs of this queue running at once, across every worker. */
+  concurrency?: number;
+  /** Runs of this queue started per period, across every worker (later runs wait their turn). */
+  rateLimit?: { limit: number; period: Duration; burst?: number };
+}
+
+export interface QueueDefinition {
+  readonly kind: 'baton.queue';
+  readonly name: string;
+  readonly concurrency?: number;
+  readonly rateLimit?: RateLimit;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+const MAX_KEY_LENGTH = 500;
+
+function invalid(message: string): BatonError {
+  return new BatonError(ErrorCode.InvalidArgument, message, { retryable: false });
+}
+
+export function assertQueueName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw invalid(`Invalid queue name ${JSON.stringify(name)}: use 1-200 letters, digits and . _ : / - (starting with a letter or digit).`);
+  }
+}
+
+function positiveInteger(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw invalid(`${what} must be a whole number of at least 1, not ${String(value)}.`);
+  return value;
+}
+
+/** Validates a rate limit option and turns its period into milliseconds. */
+export function resolveRateLimit(option: { limit: number; period: Duration; burst?: number }, what: string): RateLimit {
+  const limit = positiveInteger(option?.limit, `${what}: limit`);
+  const periodMs = toMillis(option.period, `${what}: period`);
+  if (!(periodMs > 0)) throw invalid(`${what}: period must be longer than 0.`);
+  const burst = option.burst === undefined ? 1 : positiveInteger(option.burst, `${what}: burst`);
+  return burst === 1 ? { limit, periodMs } : { limit, periodMs, burst };
+}
+
+export function defineQueue(options: QueueOptions): QueueDefinition {
+  assertQueueName(options?.name);
+  const queue: { kind: 'baton.queue'; name: string; concurrency?: number; rateLimit?: RateLimit } = { kind: 'baton.queue', name: options.name };
+  if (options.concurrency !== undefined) queue.concurrency = positiveInteger(options.concurrency, `queue '${options.name}': concurrency`);
+  if (options.rateLimit !== undefined) queue.rateLimit = resolveRateLimit(options.rateLimit, `queue '${options.name}': rateLimit`);
+  return Object.freeze(queue);
+}
+
+export function isQueueDefinition(value: unknown): value is QueueDefinition {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'baton.queue';
+}
+
+/** The options of a workflow that limit its runs (checked when it is defined). */
+export interface WorkflowFlow<I> {
+  concurrency?: ConcurrencyOption<I>;
+  rateLimit?: RateLimitOption<I>;
+}
+
+export function validateWorkflowFlow<I>(name: string, flow: WorkflowFlow<I>): void {
+  if (flow.concurrency !== undefined) {
+    positiveInteger(flow.concurrency.limit, `workflow '${name}': concurrency.limit`);
+    if (flow.concurrency.key !== undefined && typeof flow.concurrency.key !== 'function')
+      throw invalid(`workflow '${name}': concurrency.key must be a function of the input.`);
+  }
+  if (flow.rateLimit !== undefined) {
+    resolveRateLimit(flow.rateLimit, `workflow '${name}': rateLimit`);
+    if (flow.rateLimit.key !== undefined && typeof flow.rateLimit.key !== 'function')
+      throw invalid(`workflow '${name}': rateLimit.key must be a function of the input.`);
+  }
+}
+
+function keyOf<I>(fn: ((input: I) => string | number) | undefined, input: I, what: string): string {
+  if (fn === undefined) return '';
+  let value: unknown;
+  try {
+    value = fn(input);
+  } catch (error) {
+    throw new BatonError(ErrorCode.InvalidInput, `${what} threw: ${(error as Error)?.message ?? String(error)}. No run was created.`, {
+      retryable: false,
+      cause: error,
+    });
+  }
+  if ((typeof value !== 'string' && typeof value !== 'number') || String(value).length > MAX_KEY_LENGTH) {
+    throw new BatonError(
+      ErrorCode.InvalidInput,
+      `${what} must return a string or number of at most ${MAX_KEY_LENGTH} characters, not ${JSON.stringify(value)}. No run was created.`,
+      {
+        retryable: false,
+      },
+    );
+  }
+  return `:${String(value)}`;
+}
+
+/** The limit fields of a new run of `workflow` with `input` (none when the workflow has no limits). */
+export function runLimits<I>(name: string, flow: WorkflowFlow<I>, input: I): Pick<NewRun, 'concurrencyKey' | 'concurrencyLimit' | 'rateKey' | 'rateLimit'> {
+  const fields: Pick<NewRun, 'concurrencyKey' | 'concurrencyLimit' | 'rateKey' | 'rateLimit'> = {};
+  if (flow.concurrency !== undefined) {
+    fields.concurrencyKey = `workflow:${name}${keyOf(flow.concurrency.key, input, `concurrency key of workflow '${name}'`)}`;
+    fields.concurrencyLimit = flow.concurrency.limit;
+  }
+  if (flow.rateLimit !== undefined) {
+    fields.rateKey = `workflow:${name}${keyOf(flow.rateLimit.key, input, `rate limit key of workflow '${name}'`)}`;
+    fields.rateLimit = resolveRateLimit(flow.rateLimit, `workflow '${name}': rateLimit`);
+  }
+  return fields;
+}
+
+/** Whether a new run is admitted by the flow-control claim (it carries limits of its own). */
+export function hasRunLimits(run: NewRun): boolean {
+  return run.concurrencyKey !== undefined || run.rateKey !== undefined;
+}

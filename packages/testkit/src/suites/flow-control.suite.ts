@@ -1,0 +1,210 @@
+/** Flow control through engines: queue and per-key concurrency, start rate limits, priorities, queue selection. */
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { Client, Engine, ManualClock, defineQueue, defineWorkflow, silentLogger, type AnyWorkflow, type EngineOptions, type Store } from '@baton/core';
+import { advance, waitFor, type StoreFactory } from '../harness.js';
+
+/** Engines on one database, each on its own store handle where the store can open another. */
+async function engines(factory: StoreFactory, count: number, workflows: AnyWorkflow[], options: Partial<EngineOptions> = {}) {
+  const first = await factory.create();
+  const stores: Store[] = [first];
+  for (let i = 1; i < count; i++) stores.push(factory.reopen === undefined ? first : await factory.reopen(first));
+  const list = stores.map((store) => new Engine({ store, workflows, logger: silentLogger, pollIntervalMs: 50, ...options }));
+  for (const engine of list) await engine.start();
+  return {
+    engines: list,
+    client: new Client({ store: first, workflows }),
+    async close() {
+      await Promise.all(list.map((e) => e.stop({ timeoutMs: 2000 })));
+      for (const store of new Set(stores)) await store.close();
+    },
+  };
+}
+
+/** Counts what is executing at once, overall and per key. */
+function gauge() {
+  const active = new Map<string, number>();
+  const peak = new Map<string, number>();
+  return {
+    async hold(key: string, ms: number) {
+      for (const k of [key, '*']) {
+        active.set(k, (active.get(k) ?? 0) + 1);
+        peak.set(k, Math.max(peak.get(k) ?? 0, active.get(k)!));
+      }
+      await delay(ms);
+      for (const k of [key, '*']) active.set(k, active.get(k)! - 1);
+    },
+    peak: (key: string) => peak.get(key) ?? 0,
+    keys: () => [...peak.keys()].filter((k) => k !== '*'),
+  };
+}
+
+export function flowControlSuite(factory: StoreFactory): void {
+  describe('flow control', () => {
+    it("caps a queue's concurrency across engines", async () => {
+      const g = gauge();
+      const queue = defineQueue({ name: 'capped', concurrency: 2 });
+      const wf = defineWorkflow({ name: 'in-capped', queue: 'capped' }, async (ctx, n: number) => {
+        await ctx.step('work', () => g.hold('all', 40));
+        return n;
+      });
+      const t = await engines(factory, 2, [wf], { queues: [queue], concurrency: 10 });
+      try {
+        const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => t.client.start(wf, i)));
+        expect(await Promise.all(runs.map((r) => r.result({ timeoutMs: 20_000 })))).toEqual(Array.from({ length: 10 }, (_, i) => i));
+        expect(g.peak('*')).toBe(2);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('runs one at a time per key, and different keys in parallel', async () => {
+      const g = gauge();
+      const wf = defineWorkflow(
+        { name: 'per-customer', concurrency: { limit: 1, key: (input: { customer: string }) => input.customer } },
+        async (ctx, input: { customer: string; n: number }) => {
+          await ctx.step('work', () => g.hold(input.customer, 25));
+          return input.n;
+        },
+      );
+      const t = await engines(factory, 2, [wf], { concurrency: 10 });
+      try {
+        const inputs = Array.from({ length: 12 }, (_, n) => ({ customer: `c${n % 3}`, n }));
+        const runs = await Promise.all(inputs.map((input) => t.client.start(wf, input)));
+        expect(await Promise.all(runs.map((r) => r.result({ timeoutMs: 20_000 })))).toEqual(inputs.map((i) => i.n));
+        expect(g.keys().sort()).toEqual(['c0', 'c1', 'c2']);
+        for (const key of g.keys()) expect(g.peak(key), `runs of ${key} at once`).toBe(1);
+        expect(g.peak('*')).toBeGreaterThan(1);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('frees the slot while a run sleeps, and takes one again to resume', async () => {
+      const order: string[] = [];
+      const wf = defineWorkflow({ name: 'sleepy-slot', concurrency: { limit: 1 } }, async (ctx, name: string) => {
+        await ctx.step('begin', () => void order.push(`${name}:begin`));
+        if (name === 'first') await ctx.sleep(300);
+        await ctx.step('end', () => void order.push(`${name}:end`));
+        return name;
+      });
+      const t = await engines(factory, 1, [wf], { concurrency: 10 });
+      try {
+        const first = await t.client.start(wf, 'first');
+        await waitFor(() => order.includes('first:begin'));
+        const second = await t.client.start(wf, 'second');
+        expect(await second.result({ timeoutMs: 10_000 })).toBe('second');
+        expect(await first.result({ timeoutMs: 10_000 })).toBe('first');
+        expect(order).toEqual(['first:begin', 'second:begin', 'second:end', 'first:end']);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('starts at most N runs per period across engines, the rest in turn when they conform', async () => {
+      const clock = new ManualClock();
+      const started: number[] = [];
+      const wf = defineWorkflow({ name: 'rate-limited', rateLimit: { limit: 2, period: '10s' } }, async (ctx, n: number) => {
+        await ctx.step('start', () => void started.push(clock.now()));
+        return n;
+      });
+      const t = await engines(factory, 2, [wf], { clock, concurrency: 10 });
+      try {
+        const t0 = clock.now();
+        const runs = await Promise.all(Array.from({ length: 4 }, (_, i) => t.client.start(wf, i)));
+        await waitFor(() => started.length === 1);
+        await delay(100);
+        expect(started).toHaveLength(1);
+        await advance(clock, 4_999);
+        await delay(100);
+        expect(started).toHaveLength(1);
+        await advance(clock, 1);
+        await waitFor(() => started.length === 2);
+        await advance(clock, 5_000);
+        await waitFor(() => started.length === 3);
+        await advance(clock, 5_000);
+        await waitFor(() => started.length === 4);
+        expect(started.map((at) => at - t0)).toEqual([0, 5_000, 10_000, 15_000]);
+        expect(await Promise.all(runs.map((r) => r.result({ timeoutMs: 10_000 })))).toEqual([0, 1, 2, 3]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it("limits a queue's start rate and lets a burst go at once", async () => {
+      const clock = new ManualClock();
+      const started: number[] = [];
+      const queue = defineQueue({ name: 'bursty', rateLimit: { limit: 3, period: '3s', burst: 2 } });
+      const wf = defineWorkflow({ name: 'in-bursty', queue: 'bursty' }, async (ctx) => {
+        await ctx.step('start', () => void started.push(clock.now()));
+      });
+      const t = await engines(factory, 1, [wf], { clock, queues: [queue] });
+      try {
+        const t0 = clock.now();
+        for (let i = 0; i < 4; i++) await t.client.start(wf, undefined);
+        await waitFor(() => started.length === 2);
+        await advance(clock, 1_000);
+        await waitFor(() => started.length === 3);
+        await advance(clock, 1_000);
+        await waitFor(() => started.length === 4);
+        expect(started.map((at) => at - t0)).toEqual([0, 0, 1_000, 2_000]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('claims higher priorities first, first come first served within a priority', async () => {
+      const order: string[] = [];
+      const wf = defineWorkflow({ name: 'prioritised' }, async (ctx, name: string) => {
+        await ctx.step('run', () => void order.push(name));
+      });
+      const store = await factory.create();
+      await store.init();
+      const client = new Client({ store, workflows: [wf] });
+      const engine = new Engine({ store, workflows: [wf], logger: silentLogger, concurrency: 1, pollIntervalMs: 50 });
+      try {
+        for (const [name, priority] of [
+          ['low-1', 0],
+          ['high-1', 5],
+          ['low-2', 0],
+          ['urgent', 9],
+          ['high-2', 5],
+        ] as const) {
+          await client.start(wf, name, { priority });
+          await delay(2);
+        }
+        await engine.start();
+        await waitFor(() => order.length === 5);
+        expect(order).toEqual(['urgent', 'high-1', 'high-2', 'low-1', 'low-2']);
+      } finally {
+        await engine.stop();
+        await store.close();
+      }
+    });
+
+    it('lets each worker serve only the queues it names', async () => {
+      const ranOn = new Map<string, string>();
+      const make = (engineName: string) =>
+        defineWorkflow({ name: 'routed' }, async (ctx, queue: string) => {
+          await ctx.step('where', () => void ranOn.set(queue + ctx.runId, engineName));
+          return engineName;
+        });
+      const store = await factory.create();
+      const other = factory.reopen === undefined ? store : await factory.reopen(store);
+      const a = new Engine({ store, workflows: [make('a')], logger: silentLogger, queues: ['alpha'], pollIntervalMs: 50 });
+      const b = new Engine({ store: other, workflows: [make('b')], logger: silentLogger, queues: ['beta', 'gamma'], pollIntervalMs: 50 });
+      await a.start();
+      await b.start();
+      try {
+        const client = new Client({ store });
+        const runs = await Promise.all(['alpha', 'beta', 'gamma', 'alpha', 'beta'].map((queue) => client.start('routed', queue, { queue })));
+        expect(await Promise.all(runs.map((r) => r.result({ timeoutMs: 10_000 })))).toEqual(['a', 'b', 'b', 'a', 'b']);
+      } finally {
+        await a.stop();
+        await b.stop();
+        await store.close();
+        if (other !== store) await other.close();
+      }
+    });
+  });
+}
