@@ -5,9 +5,9 @@ export { TIMED_OUT } from './workflow/workflow-context.js';
 export type { WorkflowContext, StepInfo, StepOptions, WaitForSignalOptions, ChildOptions, TimedOut } from './workflow/workflow-context.js';
 
 export { defineQueue, isQueueDefinition } from './workflow/flow.js';
-export type { QueueDefinition, QueueOptions, ConcurrencyOption, RateLimitOption } from './workflow/flow.js';
+export type { QueueDefinition, QueueOptions, ConcurrencyOption, RateLimitOption, DebounceOption, ThrottleOption } from './workflow/flow.js';
 export { admitRuns, rateDecision, isLimitedQueue, queueSlot, queueRateKey } from './store/flow-control.js';
-export type { RateLimit, RateDecision, FlowCandidate, FlowState, Admission, QueueRecord, QueueLimits } from './store/flow-control.js';
+export type { RateLimit, RateDecision, FlowCandidate, FlowState, Admission, QueueRecord, QueueLimits, StartControl } from './store/flow-control.js';
 
 export { Engine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine.js';

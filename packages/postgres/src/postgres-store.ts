@@ -43,12 +43,13 @@ import {
   toQueueRecord,
   type FlowCandidateRow,
   type QueueRow,
+  type StartControl,
   type QueueRecord,
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
-import { INSERT_QUEUED, applyWrite, queuedRunValues, wakeParent } from './queries/apply-write.js';
+import { INSERT_QUEUED, applyWrite, insertQueuedRun, queuedRunValues, wakeParent } from './queries/apply-write.js';
 import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 
@@ -226,7 +227,8 @@ export class PostgresStore implements Store {
     }
   }
 
-  async createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }> {
+  async createRun(run: NewRun, now: number, control?: StartControl): Promise<{ run: RunRecord; created: boolean }> {
+    if (control !== undefined) return this.#createCoalesced(run, now, control);
     // One statement: the insert, and the notice that a run is ready (sent at its commit).
     const created = (
       await this.#query<RunRow>(
@@ -243,6 +245,46 @@ export class PostgresStore implements Store {
     // Only a concurrent delete of the run could leave nothing here; its creator will have been told.
     if (existing === undefined) throw runNotFound(run.id);
     return { run: existing, created: false };
+  }
+
+  /** A debounced or throttled start: coalesced into the pending or current run of its key, or a new run. */
+  async #createCoalesced(run: NewRun, now: number, control: StartControl): Promise<{ run: RunRecord; created: boolean }> {
+    return this.#transaction(async (db, hints) => {
+      if (control.debounce !== undefined) {
+        const { key, delayMs, maxWaitMs } = control.debounce;
+        const row = (
+          await db.query<RunRow>(
+            `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
+               concurrency_key, concurrency_limit, rate_key, rate_limit, ready_at, created_at, updated_at, debounce_key)
+             VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $15, $10, $10, $16)
+             ON CONFLICT (debounce_key) WHERE debounce_key IS NOT NULL AND status = 'queued' AND claims = 0 DO UPDATE SET
+               input = excluded.input, concurrency_key = excluded.concurrency_key, concurrency_limit = excluded.concurrency_limit,
+               rate_key = excluded.rate_key, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at,
+               ready_at = LEAST(excluded.ready_at, runs.created_at + $17::bigint)
+             RETURNING *`,
+            [...queuedRunValues(run, now), now + delayMs, key, maxWaitMs ?? null],
+          )
+        ).rows[0]!;
+        hints.push({ type: 'ready', runId: row.id });
+        return { run: toRunRecord(row), created: row.id === run.id };
+      }
+      if (control.throttle !== undefined) {
+        const { key, periodMs } = control.throttle;
+        const taken = await db.query(
+          `INSERT INTO throttles (key, run_id, until) VALUES ($1, $2, $3)
+           ON CONFLICT (key) DO UPDATE SET run_id = excluded.run_id, until = excluded.until WHERE throttles.until <= $4`,
+          [key, run.id, now + periodMs, now],
+        );
+        if ((taken.rowCount ?? 0) === 0) {
+          // Another run holds this period: the start returns it.
+          const existing = (await db.query<RunRow>('SELECT r.* FROM throttles t JOIN runs r ON r.id = t.run_id WHERE t.key = $1', [key])).rows[0];
+          if (existing !== undefined) return { run: toRunRecord(existing), created: false };
+        }
+      }
+      const created = await insertQueuedRun(db, run, now);
+      if (created) hints.push({ type: 'ready', runId: run.id });
+      return { run: toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [run.id])).rows[0]!), created };
+    });
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -432,14 +474,13 @@ export class PostgresStore implements Store {
   }
 
   async nextWakeAt(_workflows: WorkflowRef[], now: number): Promise<number | undefined> {
-    // Due runs a limit holds back are left out (a freed slot announces itself); a rate limit's delay counts.
+    // Due runs a limit holds back are left out (a freed slot announces itself); queued runs due later count.
     const row = (
       await this.#query<{ at: number | null }>(
         `SELECT LEAST(
            (SELECT MIN(ready_at) FROM runs WHERE ready_at IS NOT NULL AND status <> 'queued'
               AND (ready_at > $1 OR (concurrency_key IS NULL AND rate_key IS NULL AND queue NOT IN (${LIMITED_QUEUES})))),
-           (SELECT MIN(ready_at) FROM runs WHERE ready_at IS NOT NULL AND (concurrency_key IS NOT NULL OR rate_key IS NOT NULL) AND ready_at > $1),
-           (SELECT MIN(ready_at) FROM runs WHERE status = 'queued' AND ready_at > $1 AND queue IN (${LIMITED_QUEUES}))) AS at`,
+           (SELECT MIN(ready_at) FROM runs WHERE status = 'queued' AND ready_at > $1)) AS at`,
         [now],
       )
     ).rows[0];

@@ -37,10 +37,11 @@ import {
   toQueueRecord,
   type FlowCandidateRow,
   type QueueRow,
+  type StartControl,
   type QueueRecord,
 } from '@baton/core';
 import { migrate } from './migrate.js';
-import { applyWrite, insertQueuedRun } from './queries/apply-write.js';
+import { applyWrite, insertQueuedRun, runParams } from './queries/apply-write.js';
 import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
@@ -154,9 +155,25 @@ export class SqliteStore implements Store {
     }
   }
 
-  async createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }> {
+  async createRun(run: NewRun, now: number, control?: StartControl): Promise<{ run: RunRecord; created: boolean }> {
     const s = this.#st;
     return this.#write((hints) => {
+      if (control?.debounce !== undefined) {
+        const { key, delayMs, maxWaitMs } = control.debounce;
+        s.debounceRun.run({ ...runParams(run, now), debounceKey: key, readyAt: now + delayMs, maxWaitMs: maxWaitMs ?? null });
+        const pending = s.pendingDebounced.get(key) as RunRow;
+        hints.push({ type: 'ready', runId: pending.id });
+        return { run: toRunRecord(pending), created: pending.id === run.id };
+      }
+      if (control?.throttle !== undefined) {
+        const { key, periodMs } = control.throttle;
+        if (s.takeThrottle.get({ key, id: run.id, until: now + periodMs, now }) === undefined) {
+          // Another run holds this period: the start returns it.
+          const { run_id } = s.throttleRun.get(key) as { run_id: string };
+          const existing = s.getRun.get(run_id) as RunRow | undefined;
+          if (existing !== undefined) return { run: toRunRecord(existing), created: false };
+        }
+      }
       const created = insertQueuedRun(s, run, now);
       if (created) hints.push({ type: 'ready', runId: run.id });
       return { run: toRunRecord(s.getRun.get(run.id) as RunRow), created };

@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, isValidRunId } from '../util/ids.js';
 import type { AnyWorkflow, Workflow } from '../workflow/workflow.js';
 import { isWorkflow } from '../workflow/workflow.js';
-import { assertQueueName, runLimits } from '../workflow/flow.js';
+import { assertQueueName, runLimits, startControl } from '../workflow/flow.js';
 import { fromStoredError, toStoredError } from '../engine/stored-errors.js';
 import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry.js';
 import { WriteBatcher } from '../engine/write-batcher.js';
@@ -166,6 +166,12 @@ export class Client {
       priority,
       ...(workflow === undefined ? {} : runLimits(name, workflow.options, value)),
     };
+    const control = workflow === undefined ? undefined : startControl(name, workflow.options, value);
+    if (control !== undefined) {
+      if (options.id !== undefined) throw invalidArgument(`Workflow '${name}' coalesces its starts (debounce or throttle): start it without an id.`);
+      const { run: stored, created } = await this.#store.createRun(run, this.#clock.now(), control);
+      return this.#handle(stored.id, created);
+    }
     if (this.#engine !== undefined && workflow !== undefined) {
       const exists = options.id === undefined ? undefined : await this.#store.getRun(options.id);
       if (exists === undefined) {

@@ -42,6 +42,17 @@ export interface FlowCandidate {
   rate: RateLimit | null;
 }
 
+/**
+ * How a start coalesces with others of the same key. Debounce: the run waits `delayMs`; a later start
+ * with the key, while the run has not started, replaces its input and pushes its start back (never
+ * past `maxWaitMs` after its creation). Throttle: one run per key per `periodMs`; a start inside the
+ * period creates nothing and returns the period's run.
+ */
+export interface StartControl {
+  debounce?: { key: string; delayMs: number; maxWaitMs?: number };
+  throttle?: { key: string; periodMs: number };
+}
+
 /** What a store keeps of a queue: its limits (none: the queue is unlimited). */
 export interface QueueRecord {
   name: string;

@@ -23,7 +23,7 @@ import type {
   StepRetryRecord,
   StoredError,
 } from './records.js';
-import type { QueueRecord } from './flow-control.js';
+import type { QueueRecord, StartControl } from './flow-control.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -135,8 +135,12 @@ export interface Store {
   init(): Promise<void>;
   close(): Promise<void>;
 
-  /** Creates a queued run; if the id exists, returns the existing run with `created: false`. */
-  createRun(run: NewRun, now: number): Promise<{ run: RunRecord; created: boolean }>;
+  /**
+   * Creates a queued run; if the id exists, returns the existing run with `created: false`. With
+   * `control`, the start may instead coalesce into a pending debounced run or the throttle period's
+   * run, which is returned (with `created: false`), in the same transaction.
+   */
+  createRun(run: NewRun, now: number, control?: StartControl): Promise<{ run: RunRecord; created: boolean }>;
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Newest first; `nextCursor` pages on. */
   listRuns(filter: RunFilter): Promise<RunPage>;

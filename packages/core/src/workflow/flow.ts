@@ -3,7 +3,7 @@
  * per-key concurrency and start rate limit, turned into the fields a new run carries.
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
-import type { RateLimit } from '../store/flow-control.js';
+import type { RateLimit, StartControl } from '../store/flow-control.js';
 import type { NewRun } from '../store/records.js';
 import { toMillis, type Duration } from '../time/duration.js';
 
@@ -77,10 +77,27 @@ export function isQueueDefinition(value: unknown): value is QueueDefinition {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'baton.queue';
 }
 
+export interface DebounceOption<I = unknown> {
+  /** A start waits this long; another start with the same key in that time replaces its input and waits again. */
+  period: Duration;
+  /** One debounced run per value (e.g. per document id); without it one for the whole workflow. */
+  key?: (input: I) => string | number;
+  /** The run starts at the latest this long after the first start it coalesced, however many follow. */
+  maxWait?: Duration;
+}
+
+export interface ThrottleOption<I = unknown> {
+  /** At most one run per key starts in any such period; starts in between return that run. */
+  period: Duration;
+  key?: (input: I) => string | number;
+}
+
 /** The options of a workflow that limit its runs (checked when it is defined). */
 export interface WorkflowFlow<I> {
   concurrency?: ConcurrencyOption<I>;
   rateLimit?: RateLimitOption<I>;
+  debounce?: DebounceOption<I>;
+  throttle?: ThrottleOption<I>;
 }
 
 export function validateWorkflowFlow<I>(name: string, flow: WorkflowFlow<I>): void {
@@ -94,6 +111,39 @@ export function validateWorkflowFlow<I>(name: string, flow: WorkflowFlow<I>): vo
     if (flow.rateLimit.key !== undefined && typeof flow.rateLimit.key !== 'function')
       throw invalid(`workflow '${name}': rateLimit.key must be a function of the input.`);
   }
+  if (flow.debounce !== undefined && flow.throttle !== undefined) throw invalid(`workflow '${name}': use debounce or throttle, not both.`);
+  for (const [what, option] of [
+    ['debounce', flow.debounce],
+    ['throttle', flow.throttle],
+  ] as const) {
+    if (option === undefined) continue;
+    if (!(toMillis(option.period, `workflow '${name}': ${what}.period`) > 0)) throw invalid(`workflow '${name}': ${what}.period must be longer than 0.`);
+    if (option.key !== undefined && typeof option.key !== 'function') throw invalid(`workflow '${name}': ${what}.key must be a function of the input.`);
+  }
+  if (flow.debounce?.maxWait !== undefined && !(toMillis(flow.debounce.maxWait, `workflow '${name}': debounce.maxWait`) > 0)) {
+    throw invalid(`workflow '${name}': debounce.maxWait must be longer than 0.`);
+  }
+}
+
+/** How a start is coalesced with others of the same key (see StartControl). */
+export function startControl<I>(name: string, flow: WorkflowFlow<I>, input: I): StartControl | undefined {
+  if (flow.debounce !== undefined) {
+    const debounce: NonNullable<StartControl['debounce']> = {
+      key: `workflow:${name}${keyOf(flow.debounce.key, input, `debounce key of workflow '${name}'`)}`,
+      delayMs: toMillis(flow.debounce.period, 'debounce period'),
+    };
+    if (flow.debounce.maxWait !== undefined) debounce.maxWaitMs = toMillis(flow.debounce.maxWait, 'debounce maxWait');
+    return { debounce };
+  }
+  if (flow.throttle !== undefined) {
+    return {
+      throttle: {
+        key: `workflow:${name}${keyOf(flow.throttle.key, input, `throttle key of workflow '${name}'`)}`,
+        periodMs: toMillis(flow.throttle.period, 'throttle period'),
+      },
+    };
+  }
+  return undefined;
 }
 
 function keyOf<I>(fn: ((input: I) => string | number) | undefined, input: I, what: string): string {

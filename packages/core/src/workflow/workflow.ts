@@ -4,7 +4,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
 import type { WorkflowContext } from './workflow-context.js';
-import { assertQueueName, validateWorkflowFlow, type ConcurrencyOption, type RateLimitOption } from './flow.js';
+import { assertQueueName, validateWorkflowFlow, type ConcurrencyOption, type DebounceOption, type RateLimitOption, type ThrottleOption } from './flow.js';
 
 export interface WorkflowOptions<I, O> {
   /** Unique name; runs are started by it. Letters, digits and `._:/-`. */
@@ -26,6 +26,10 @@ export interface WorkflowOptions<I, O> {
   concurrency?: ConcurrencyOption<I>;
   /** Runs of this workflow started per period, in all or per key; later runs wait their turn. */
   rateLimit?: RateLimitOption<I>;
+  /** Coalesce bursts of starts (per key) into one run with the latest input, once they stop. */
+  debounce?: DebounceOption<I>;
+  /** At most one run per key per period; starts in between return that run instead of creating one. */
+  throttle?: ThrottleOption<I>;
   description?: string;
 }
 

@@ -3,7 +3,8 @@ import type { NewRun, StoreHint, WriteOp, WriteResult } from '@baton/core';
 import { errorText } from '@baton/core';
 import type { Statements } from './statements.js';
 
-function queuedRunParams(run: NewRun, now: number) {
+/** The parameters of a run's insert. */
+export function runParams(run: NewRun, now: number) {
   return {
     id: run.id,
     workflow: run.workflow,
@@ -23,7 +24,7 @@ function queuedRunParams(run: NewRun, now: number) {
 }
 
 export function insertQueuedRun(s: Statements, run: NewRun, now: number): boolean {
-  return s.insertQueuedRun.run(queuedRunParams(run, now)).changes > 0;
+  return s.insertQueuedRun.run(runParams(run, now)).changes > 0;
 }
 
 export function applyWrite(s: Statements, op: WriteOp, now: number, hints: StoreHint[]): WriteResult {
@@ -34,7 +35,7 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
   }
   if (op.create !== undefined) {
     const created = s.insertClaimedRun.run({
-      ...queuedRunParams(op.create, now),
+      ...runParams(op.create, now),
       leaseOwner: op.create.leaseOwner,
       leaseToken: op.leaseToken,
       leaseExpiresAt: op.create.leaseExpiresAt ?? now,

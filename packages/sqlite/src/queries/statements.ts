@@ -55,15 +55,23 @@ const SQL = {
   renewLease: `UPDATE runs SET lease_expires_at = @expiresAt, ready_at = @expiresAt
        WHERE id = @id AND lease_token = @token AND status = 'running'
        RETURNING cancel_requested`,
-  // Due runs a limit holds back are left out (a freed slot announces itself); a rate limit's delay counts.
+  // Due runs a limit holds back are left out (a freed slot announces itself); queued runs due later count.
   nextWakeAt: `SELECT MIN(at) AS at FROM (
       SELECT MIN(ready_at) AS at FROM runs INDEXED BY runs_due WHERE ready_at IS NOT NULL AND status <> 'queued'
         AND (ready_at > @now OR (concurrency_key IS NULL AND rate_key IS NULL AND queue NOT IN (${LIMITED_QUEUES})))
       UNION ALL
-      SELECT MIN(ready_at) FROM runs INDEXED BY runs_limited WHERE ready_at IS NOT NULL AND (concurrency_key IS NOT NULL OR rate_key IS NOT NULL)
-        AND ready_at > @now
-      UNION ALL
-      SELECT MIN(ready_at) FROM runs WHERE status = 'queued' AND ready_at > @now AND queue IN (${LIMITED_QUEUES}))`,
+      SELECT MIN(ready_at) FROM runs INDEXED BY runs_queued_at WHERE status = 'queued' AND ready_at > @now)`,
+  debounceRun: `INSERT INTO runs (${RUN_COLUMNS}, debounce_key, ready_at, created_at, updated_at)
+       VALUES (@id, @workflow, @version, 'queued', ${RUN_VALUES}, @debounceKey, @readyAt, @now, @now)
+       ON CONFLICT (debounce_key) WHERE debounce_key IS NOT NULL AND status = 'queued' AND claims = 0 DO UPDATE SET
+         input = excluded.input, concurrency_key = excluded.concurrency_key, concurrency_limit = excluded.concurrency_limit,
+         rate_key = excluded.rate_key, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at,
+         ready_at = MIN(excluded.ready_at, COALESCE(runs.created_at + @maxWaitMs, excluded.ready_at))`,
+  pendingDebounced: "SELECT * FROM runs WHERE debounce_key = ? AND status = 'queued' AND claims = 0",
+  takeThrottle: `INSERT INTO throttles (key, run_id, until) VALUES (@key, @id, @until)
+       ON CONFLICT (key) DO UPDATE SET run_id = excluded.run_id, until = excluded.until WHERE throttles.until <= @now
+       RETURNING run_id`,
+  throttleRun: 'SELECT run_id FROM throttles WHERE key = ?',
   holdsSlot: `SELECT 1 FROM runs WHERE id = ? AND (concurrency_key IS NOT NULL OR queue IN (SELECT name FROM queues WHERE concurrency IS NOT NULL))`,
   upsertQueue: `INSERT INTO queues (name, concurrency, rate_limit, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at`,

@@ -13,7 +13,7 @@ async function engines(factory: StoreFactory, count: number, workflows: AnyWorkf
   for (const engine of list) await engine.start();
   return {
     engines: list,
-    client: new Client({ store: first, workflows }),
+    client: new Client({ store: first, workflows, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
     async close() {
       await Promise.all(list.map((e) => e.stop({ timeoutMs: 2000 })));
       for (const store of new Set(stores)) await store.close();
@@ -148,6 +148,94 @@ export function flowControlSuite(factory: StoreFactory): void {
         await advance(clock, 1_000);
         await waitFor(() => started.length === 4);
         expect(started.map((at) => at - t0)).toEqual([0, 0, 1_000, 2_000]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('debounces starts per key: one run, with the latest input, once the starts stop (and no later than maxWait)', async () => {
+      const clock = new ManualClock();
+      const ran: { doc: string; rev: number; at: number }[] = [];
+      const wf = defineWorkflow(
+        { name: 'reindex', debounce: { period: '5s', key: (input: { doc: string }) => input.doc, maxWait: '12s' } },
+        async (ctx, input: { doc: string; rev: number }) => {
+          await ctx.step('index', () => void ran.push({ ...input, at: clock.now() }));
+          return input.rev;
+        },
+      );
+      const t = await engines(factory, 2, [wf], { clock });
+      try {
+        const t0 = clock.now();
+        const first = await t.client.start(wf, { doc: 'a', rev: 1 });
+        expect(first.created).toBe(true);
+        const other = await t.client.start(wf, { doc: 'b', rev: 1 });
+        await advance(clock, 3_000);
+        const second = await t.client.start(wf, { doc: 'a', rev: 2 });
+        expect(second).toMatchObject({ id: first.id, created: false });
+        await advance(clock, 2_000);
+        // 'b' was left alone for 5 s; 'a' was pushed back by its second start.
+        await waitFor(() => ran.length === 1);
+        expect(ran).toEqual([{ doc: 'b', rev: 1, at: t0 + 5_000 }]);
+        await advance(clock, 1_000);
+        const third = await t.client.start(wf, { doc: 'a', rev: 3 });
+        expect(third.id).toBe(first.id);
+        await advance(clock, 4_999);
+        await delay(100);
+        expect(ran).toHaveLength(1);
+        await advance(clock, 1);
+        await waitFor(() => ran.length === 2);
+        expect(ran[1]).toEqual({ doc: 'a', rev: 3, at: t0 + 11_000 });
+        expect(await first.result({ timeoutMs: 10_000 })).toBe(3);
+        expect(await other.result({ timeoutMs: 10_000 })).toBe(1);
+
+        // A steady stream of starts runs no later than maxWait after the first of them.
+        const start = clock.now();
+        const stream = await t.client.start(wf, { doc: 'c', rev: 0 });
+        for (let rev = 1; rev <= 3; rev++) {
+          await advance(clock, 3_000);
+          expect((await t.client.start(wf, { doc: 'c', rev })).id).toBe(stream.id);
+        }
+        // The last start asked for S + 14 s; maxWait caps it at S + 12 s.
+        await advance(clock, 2_999);
+        await delay(100);
+        expect(ran.some((r) => r.doc === 'c')).toBe(false);
+        await advance(clock, 1);
+        await waitFor(() => ran.some((r) => r.doc === 'c'));
+        expect(ran.find((r) => r.doc === 'c')).toEqual({ doc: 'c', rev: 3, at: start + 12_000 });
+        // Once it started, the next start begins a new debounced run.
+        const next = await t.client.start(wf, { doc: 'c', rev: 9 });
+        expect(next.created).toBe(true);
+        expect(next.id).not.toBe(stream.id);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('throttles starts per key: one run per period, starts in between return it', async () => {
+      const clock = new ManualClock();
+      const ran: string[] = [];
+      const wf = defineWorkflow(
+        { name: 'sync-account', throttle: { period: '10s', key: (input: { account: string }) => input.account } },
+        async (ctx, input: { account: string; n: number }) => {
+          await ctx.step('sync', () => void ran.push(`${input.account}:${input.n}`));
+        },
+      );
+      const t = await engines(factory, 2, [wf], { clock });
+      try {
+        const first = await t.client.start(wf, { account: 'x', n: 1 });
+        expect(first.created).toBe(true);
+        await waitFor(() => ran.length === 1);
+        await advance(clock, 4_000);
+        const inside = await Promise.all([t.client.start(wf, { account: 'x', n: 2 }), t.client.start(wf, { account: 'x', n: 3 })]);
+        for (const handle of inside) expect(handle).toMatchObject({ id: first.id, created: false });
+        const y = await t.client.start(wf, { account: 'y', n: 1 });
+        expect(y.created).toBe(true);
+        await waitFor(() => ran.length === 2);
+        await advance(clock, 6_000);
+        const later = await t.client.start(wf, { account: 'x', n: 4 });
+        expect(later.created).toBe(true);
+        await waitFor(() => ran.length === 3);
+        expect(ran).toEqual(['x:1', 'y:1', 'x:4']);
       } finally {
         await t.close();
       }

@@ -233,7 +233,8 @@ export function recoverySuite(factory: StoreFactory): void {
         const isNew = patchedCode ? ctx.patched('extra-step') : false;
         seen.push(isNew);
         if (isNew) await ctx.step('extra', () => 'x');
-        await ctx.sleep(10);
+        // Long enough for the test to see the run waiting (and change the code) before it goes on.
+        await ctx.sleep(400);
         await ctx.step('b', () => 'b');
         return isNew;
       });
