@@ -44,6 +44,10 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type RateDecision,
+  type RateLimit,
+  rateParameters,
+  conformsAt,
   type QueueRecord,
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
@@ -418,6 +422,21 @@ export class PostgresStore implements Store {
       // Limits changed: runs they held back (or now hold back) are looked at again.
       hints.push({ type: 'ready', runId: '' });
     });
+  }
+
+  async acquireRate(key: string, rate: RateLimit, now: number): Promise<RateDecision> {
+    const { interval, tolerance } = rateParameters(rate);
+    // The generic cell rate algorithm in one statement: takes an event if the limiter conforms now.
+    const taken = await this.#query<{ tat: number }>(
+      `INSERT INTO rate_limiters AS l (key, tat) VALUES ($1, $2::float8 + $3::float8)
+       ON CONFLICT (key) DO UPDATE SET tat = GREATEST(l.tat, $2::float8) + $3::float8
+       WHERE GREATEST(l.tat, $2::float8) - $4::float8 <= $2::float8
+       RETURNING tat`,
+      [key, now, interval, tolerance],
+    );
+    if (taken.rows[0] !== undefined) return { allowed: true, tat: taken.rows[0].tat };
+    const row = (await this.#query<{ tat: number }>('SELECT tat FROM rate_limiters WHERE key = $1', [key])).rows[0];
+    return { allowed: false, retryAt: conformsAt(row?.tat ?? now, rate, now) };
   }
 
   async listQueues(): Promise<QueueRecord[]> {

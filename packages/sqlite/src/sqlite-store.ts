@@ -38,6 +38,10 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type RateDecision,
+  type RateLimit,
+  rateParameters,
+  conformsAt,
   type QueueRecord,
 } from '@baton/core';
 import { migrate } from './migrate.js';
@@ -300,6 +304,16 @@ export class SqliteStore implements Store {
       for (const q of queues) s.upsertQueue.run(q.name, q.concurrency ?? null, q.rateLimit === undefined ? null : JSON.stringify(q.rateLimit), now);
       // Limits changed: runs they held back (or now hold back) are looked at again.
       hints.push({ type: 'ready', runId: '' });
+    });
+  }
+
+  async acquireRate(key: string, rate: RateLimit, now: number): Promise<RateDecision> {
+    const s = this.#st;
+    const { interval, tolerance } = rateParameters(rate);
+    return this.#write(() => {
+      const taken = s.takeRate.get({ key, now, interval, tolerance }) as { tat: number } | undefined;
+      if (taken !== undefined) return { allowed: true, tat: taken.tat };
+      return { allowed: false, retryAt: conformsAt((s.limiter.get(key) as { tat: number }).tat, rate, now) };
     });
   }
 

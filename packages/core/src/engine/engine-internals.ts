@@ -1,4 +1,5 @@
 /** What a run execution needs from its engine: the seams between executor and engine loop. */
+import type { RateDecision, RateLimit } from '../store/flow-control.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { WriteOp, WriteResult } from '../store/store.js';
@@ -33,4 +34,6 @@ export interface ExecutionEnvironment {
   hasListeners(): boolean;
   /** Asks the store to cancel a run (used to cancel children of a cancelled run). */
   requestCancel(runId: string): Promise<void>;
+  /** Takes one event from a step's rate limiter (see Store.acquireRate). */
+  acquireRate(key: string, rate: RateLimit, now: number): Promise<RateDecision>;
 }

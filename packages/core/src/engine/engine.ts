@@ -140,6 +140,7 @@ export class Engine {
       requestCancel: async (runId) => {
         await this.store.requestCancel(runId, this.clock.now());
       },
+      acquireRate: (key, rate, now) => this.store.acquireRate(key, rate, now),
     };
     this.client = new Client({ store: this.store, clock: this.clock, codec, workflows: this.workflows, engine: this, batcher: this.#batcher });
   }

@@ -9,7 +9,7 @@ import { backoffDelay, resolveRetryPolicy, shouldRetry } from '../retry/retry-po
 import { isTerminalStatus, type ChildRecord, type JournalEntry, type NewRun, type SignalRecord, type StepRetryRecord } from '../store/records.js';
 import { toMillis, type Duration } from '../time/duration.js';
 import { isWorkflow, type Workflow } from '../workflow/workflow.js';
-import { runLimits } from '../workflow/flow.js';
+import { runLimits, stepLimiter } from '../workflow/flow.js';
 import {
   TIMED_OUT,
   type ChildOptions,
@@ -116,6 +116,7 @@ class WorkflowOperations {
     const policy = resolveRetryPolicy(env.defaultRetry, s.workflow.options.retry, options.retry);
     const timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, `timeout of step '${name}'`);
     const heartbeatTimeoutMs = options.heartbeatTimeout === undefined ? undefined : toMillis(options.heartbeatTimeout, `heartbeatTimeout of step '${name}'`);
+    const limiter = options.rateLimit === undefined ? undefined : stepLimiter(options.rateLimit, name);
     const prior = s.retries.get(seq);
     let attempt = (prior?.attempts ?? 0) + 1;
     const startedAt = env.clock.now();
@@ -126,6 +127,16 @@ class WorkflowOperations {
         // Strict durability: this side effect starts only once everything before it is committed.
         await s.barrier();
         if (s.mode !== 'live') return await never<T>();
+        if (limiter !== undefined) {
+          const decision = await env.acquireRate(limiter.key, limiter.rate, env.clock.now());
+          if (!decision.allowed) {
+            // Not this attempt's turn yet: wait for it (suspending the run if it is far off), then ask again.
+            const wait = decision.retryAt - env.clock.now();
+            if (wait <= env.inMemoryBackoffMs) await s.clockSleep(Math.max(0, wait));
+            else await this.#retryWait(seq, name, decision.retryAt);
+            continue;
+          }
+        }
         const running = startAttempt(fn, {
           clock: env.clock,
           runId: s.runId,

@@ -20,12 +20,22 @@ export type RateDecision = { allowed: true; tat: number } | { allowed: false; re
  * for a limiter never used). One event is allowed when it conforms; the new `tat` must then be stored.
  */
 export function rateDecision(tat: number | undefined, rate: RateLimit, now: number): RateDecision {
-  const interval = rate.periodMs / rate.limit;
-  const tolerance = interval * (Math.max(1, rate.burst ?? 1) - 1);
+  const { interval, tolerance } = rateParameters(rate);
   const base = Math.max(tat ?? now, now);
   const conformsAt = base - tolerance;
   if (conformsAt > now) return { allowed: false, retryAt: Math.ceil(conformsAt) };
   return { allowed: true, tat: base + interval };
+}
+
+/** The limiter's emission interval and burst tolerance, in ms (what a store needs to decide in SQL). */
+export function rateParameters(rate: RateLimit): { interval: number; tolerance: number } {
+  const interval = rate.periodMs / rate.limit;
+  return { interval, tolerance: interval * (Math.max(1, rate.burst ?? 1) - 1) };
+}
+
+/** When a limiter whose stored state is `tat` next conforms (for a held-back event). */
+export function conformsAt(tat: number, rate: RateLimit, now: number): number {
+  return Math.ceil(Math.max(tat, now) - rateParameters(rate).tolerance);
 }
 
 /** A ready run subject to a limit, as the claim sees it, in claim order (priority, then readiness). */

@@ -23,7 +23,7 @@ import type {
   StepRetryRecord,
   StoredError,
 } from './records.js';
-import type { QueueRecord, StartControl } from './flow-control.js';
+import type { QueueRecord, RateDecision, RateLimit, StartControl } from './flow-control.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -167,6 +167,8 @@ export interface Store {
   defineQueues(queues: QueueRecord[], now: number): Promise<void>;
   /** Every stored queue definition. */
   listQueues(): Promise<QueueRecord[]>;
+  /** Takes one event from the rate limiter `key` (created on first use), or says when it next conforms. */
+  acquireRate(key: string, rate: RateLimit, now: number): Promise<RateDecision>;
 
   /** Stores a signal for a run and wakes it if it waits for that name. Throws RUN_NOT_FOUND / RUN_FINISHED. */
   sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord>;

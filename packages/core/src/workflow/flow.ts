@@ -65,6 +65,43 @@ export function resolveRateLimit(option: { limit: number; period: Duration; burs
   return burst === 1 ? { limit, periodMs } : { limit, periodMs, burst };
 }
 
+export interface RateLimiterOptions {
+  /** Names the resource (an API, a model); every step that uses the limiter shares it. */
+  name: string;
+  limit: number;
+  period: Duration;
+  burst?: number;
+}
+
+/** A named rate limiter for step executions (`ctx.step(name, fn, { rateLimit })`), shared by every worker. */
+export interface RateLimiter {
+  readonly kind: 'baton.rateLimiter';
+  readonly name: string;
+  readonly rate: RateLimit;
+}
+
+export function defineRateLimit(options: RateLimiterOptions): RateLimiter {
+  if (typeof options?.name !== 'string' || !NAME.test(options.name)) {
+    throw invalid(`Invalid rate limiter name ${JSON.stringify(options?.name)}: use 1-200 letters, digits and . _ : / - (starting with a letter or digit).`);
+  }
+  return Object.freeze({ kind: 'baton.rateLimiter', name: options.name, rate: resolveRateLimit(options, `rate limiter '${options.name}'`) });
+}
+
+/** What a step's `rateLimit` option names: a limiter, or a limiter and a key (one limit per key). */
+export type StepRateLimit = RateLimiter | { limiter: RateLimiter; key: string | number };
+
+/** The stored key and rate of a step's limiter. */
+export function stepLimiter(option: StepRateLimit, step: string): { key: string; rate: RateLimit } {
+  const limiter = 'limiter' in option ? option.limiter : option;
+  if (limiter?.kind !== 'baton.rateLimiter') throw invalid(`step '${step}': rateLimit must be defineRateLimit(...) or { limiter, key }.`);
+  if (!('limiter' in option)) return { key: `limiter:${limiter.name}`, rate: limiter.rate };
+  const key = String(option.key);
+  if ((typeof option.key !== 'string' && typeof option.key !== 'number') || key.length > MAX_KEY_LENGTH) {
+    throw invalid(`step '${step}': the rate limit key must be a string or number of at most ${MAX_KEY_LENGTH} characters.`);
+  }
+  return { key: `limiter:${limiter.name}:${key}`, rate: limiter.rate };
+}
+
 export function defineQueue(options: QueueOptions): QueueDefinition {
   assertQueueName(options?.name);
   const queue: { kind: 'baton.queue'; name: string; concurrency?: number; rateLimit?: RateLimit } = { kind: 'baton.queue', name: options.name };

@@ -1,4 +1,5 @@
 /** The `ctx` a workflow function receives: every operation on it is journaled and replayed. */
+import type { StepRateLimit } from './flow.js';
 import type { ZodType } from 'zod';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
@@ -34,6 +35,11 @@ export interface StepOptions<T> {
   compensate?: (result: T, info: StepInfo) => unknown;
   /** Retry policy of the compensation (default: the step's). */
   compensateRetry?: RetryPolicy;
+  /**
+   * Every attempt waits for this limiter (shared by every worker): `defineRateLimit(...)`, or
+   * `{ limiter, key }` for one limit per key. A long wait suspends the run.
+   */
+  rateLimit?: StepRateLimit;
 }
 
 export interface WaitForSignalOptions<T> {

@@ -82,6 +82,12 @@ const SQL = {
     "SELECT concurrency_key AS k, COUNT(*) AS n FROM runs INDEXED BY runs_running_key WHERE status = 'running' AND concurrency_key IS NOT NULL AND concurrency_key IN (SELECT value FROM json_each(?)) GROUP BY concurrency_key",
   limiters: 'SELECT key, tat FROM rate_limiters WHERE key IN (SELECT value FROM json_each(?))',
   setLimiter: 'INSERT INTO rate_limiters (key, tat) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat',
+  // The generic cell rate algorithm in one statement: takes an event if the limiter conforms now.
+  takeRate: `INSERT INTO rate_limiters (key, tat) VALUES (@key, @now + @interval)
+       ON CONFLICT (key) DO UPDATE SET tat = MAX(rate_limiters.tat, @now) + @interval
+       WHERE MAX(rate_limiters.tat, @now) - @tolerance <= @now
+       RETURNING tat`,
+  limiter: 'SELECT tat FROM rate_limiters WHERE key = ?',
   holdBack: "UPDATE runs SET ready_at = @until, updated_at = @now WHERE id = @id AND status = 'queued'",
   insertSignal: 'INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id',
   cancelQueued: `UPDATE runs SET status = 'cancelled', error = @error, ready_at = NULL, ended_at = @now, updated_at = @now

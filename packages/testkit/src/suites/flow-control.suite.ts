@@ -1,7 +1,18 @@
 /** Flow control through engines: queue and per-key concurrency, start rate limits, priorities, queue selection. */
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Client, Engine, ManualClock, defineQueue, defineWorkflow, silentLogger, type AnyWorkflow, type EngineOptions, type Store } from '@baton/core';
+import {
+  Client,
+  Engine,
+  ManualClock,
+  defineQueue,
+  defineRateLimit,
+  defineWorkflow,
+  silentLogger,
+  type AnyWorkflow,
+  type EngineOptions,
+  type Store,
+} from '@baton/core';
 import { advance, waitFor, type StoreFactory } from '../harness.js';
 
 /** Engines on one database, each on its own store handle where the store can open another. */
@@ -236,6 +247,62 @@ export function flowControlSuite(factory: StoreFactory): void {
         expect(later.created).toBe(true);
         await waitFor(() => ran.length === 3);
         expect(ran).toEqual(['x:1', 'y:1', 'x:4']);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('rate-limits the steps that share a named limiter across engines, per key where asked', async () => {
+      const clock = new ManualClock();
+      const calls: { key: string; at: number }[] = [];
+      const api = defineRateLimit({ name: 'partner-api', limit: 2, period: '2s' });
+      const wf = defineWorkflow({ name: 'calls-api' }, async (ctx, tenant: string) => {
+        for (let i = 0; i < 2; i++) {
+          await ctx.step(`call-${i}`, () => void calls.push({ key: 'global', at: clock.now() }), { rateLimit: api });
+          await ctx.step(`tenant-call-${i}`, () => void calls.push({ key: tenant, at: clock.now() }), { rateLimit: { limiter: api, key: tenant } });
+        }
+        return tenant;
+      });
+      const t = await engines(factory, 2, [wf], { clock });
+      try {
+        const t0 = clock.now();
+        const runs = await Promise.all(['t1', 't2'].map((tenant) => t.client.start(wf, tenant)));
+        for (let i = 0; i < 8 && calls.length < 8; i++) {
+          await delay(50);
+          await advance(clock, 1_000);
+        }
+        await waitFor(() => calls.length === 8);
+        expect(await Promise.all(runs.map((r) => r.result({ timeoutMs: 10_000 })))).toEqual(['t1', 't2']);
+        for (const key of ['global', 't1', 't2']) {
+          const times = calls.filter((c) => c.key === key).map((c) => c.at - t0);
+          expect(times, `calls under ${key}`).toHaveLength(key === 'global' ? 4 : 2);
+          // One call a second at most (2 per 2 s, spread evenly).
+          for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `calls under ${key}: ${times.join(', ')}`).toBeGreaterThanOrEqual(1_000);
+        }
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('suspends a run whose next rate-limited step is far off, and resumes it when the limiter allows', async () => {
+      const clock = new ManualClock();
+      const hourly = defineRateLimit({ name: 'hourly-report', limit: 1, period: '1 hour' });
+      const ran: number[] = [];
+      const wf = defineWorkflow({ name: 'reports' }, async (ctx) => {
+        await ctx.step('first', () => void ran.push(clock.now()), { rateLimit: hourly });
+        await ctx.step('second', () => void ran.push(clock.now()), { rateLimit: hourly });
+        return ran.length;
+      });
+      const t = await engines(factory, 1, [wf], { clock });
+      try {
+        const t0 = clock.now();
+        const run = await t.client.start(wf, undefined);
+        await waitFor(async () => (await t.client.get(run.id))?.status === 'waiting');
+        expect(t.engines[0]!.activeRuns).toBe(0);
+        expect((await t.client.get(run.id))?.wakeAt?.getTime()).toBe(t0 + 3_600_000);
+        await advance(clock, 3_600_000);
+        expect(await run.result({ timeoutMs: 10_000 })).toBe(2);
+        expect(ran.map((at) => at - t0)).toEqual([0, 3_600_000]);
       } finally {
         await t.close();
       }
