@@ -5,7 +5,17 @@ export { TIMED_OUT } from './workflow/workflow-context.js';
 export type { WorkflowContext, StepInfo, StepOptions, WaitForSignalOptions, ChildOptions, TimedOut } from './workflow/workflow-context.js';
 
 export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow.js';
-export type { QueueDefinition, QueueOptions, ConcurrencyOption, RateLimitOption, DebounceOption, ThrottleOption, RateLimiter, RateLimiterOptions, StepRateLimit } from './workflow/flow.js';
+export type {
+  QueueDefinition,
+  QueueOptions,
+  ConcurrencyOption,
+  RateLimitOption,
+  DebounceOption,
+  ThrottleOption,
+  RateLimiter,
+  RateLimiterOptions,
+  StepRateLimit,
+} from './workflow/flow.js';
 export { admitRuns, rateDecision, rateParameters, conformsAt, isLimitedQueue, queueSlot, queueRateKey } from './store/flow-control.js';
 export type { RateLimit, RateDecision, FlowCandidate, FlowState, Admission, QueueRecord, QueueLimits, StartControl } from './store/flow-control.js';
 
