@@ -5,6 +5,7 @@ export { TIMED_OUT } from './workflow/workflow-context.js';
 export type { WorkflowContext, StepInfo, StepOptions, WaitForSignalOptions, ChildOptions, TimedOut } from './workflow/workflow-context.js';
 
 export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow.js';
+export type { ScheduleFire } from './store/store.js';
 export type {
   QueueDefinition,
   QueueOptions,
@@ -30,6 +31,8 @@ export type { Logger } from './engine/logger.js';
 export { WriteBatcher } from './engine/write-batcher.js';
 
 export { Client } from './client/client.js';
+export { Schedules } from './client/schedules.js';
+export type { CreateScheduleOptions, ScheduleInfo } from './client/schedules.js';
 export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
 
 export { BatonError, TerminalError, ErrorCode, isBatonError, hasErrorCode, isTerminalError, errorMessage } from './errors/errors.js';
@@ -77,4 +80,7 @@ export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
 export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
 export type { Migration } from './store/store-rules.js';
 export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, toFlowCandidate, toQueueRecord, parseError, errorText } from './store/sql-rows.js';
-export type { RunRow, JournalRow, FlowCandidateRow, QueueRow } from './store/sql-rows.js';
+export type { RunRow, JournalRow, FlowCandidateRow, QueueRow, ScheduleRow } from './store/sql-rows.js';
+export { toScheduleRecord, scheduleValues, scheduleExists, scheduleNotFound, SCHEDULE_COLUMNS, SCHEDULE_UPSERT } from './store/sql-rows.js';
+export { planTicks, nextTick, tickRunId, resolveSchedule, ON_TIME_MS } from './schedule/schedule.js';
+export type { ScheduleOptions, ScheduleRecord, OverlapPolicy, CatchupPolicy } from './schedule/schedule.js';

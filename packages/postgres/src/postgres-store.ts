@@ -44,6 +44,15 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type ScheduleFire,
+  type ScheduleRecord,
+  type ScheduleRow,
+  toScheduleRecord,
+  scheduleValues,
+  scheduleExists,
+  scheduleNotFound,
+  SCHEDULE_COLUMNS,
+  SCHEDULE_UPSERT,
   type RateDecision,
   type RateLimit,
   rateParameters,
@@ -439,6 +448,81 @@ export class PostgresStore implements Store {
     return { allowed: false, retryAt: conformsAt(row?.tat ?? now, rate, now) };
   }
 
+  async saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert'): Promise<ScheduleRecord> {
+    const values = scheduleValues(schedule);
+    const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
+    const conflict = mode === 'create' ? 'DO NOTHING' : `DO UPDATE SET ${SCHEDULE_UPSERT}`;
+    const row = (
+      await this.#query<ScheduleRow>(`INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) ${conflict} RETURNING *`, values)
+    ).rows[0];
+    if (row === undefined) throw scheduleExists(schedule.id);
+    this.#notify([{ type: 'ready', runId: '' }]);
+    return toScheduleRecord(row);
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    const row = (await this.#query<ScheduleRow>('SELECT * FROM schedules WHERE id = $1', [id])).rows[0];
+    return row === undefined ? undefined : toScheduleRecord(row);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return (await this.#query<ScheduleRow>('SELECT * FROM schedules ORDER BY id')).rows.map(toScheduleRecord);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return ((await this.#query('DELETE FROM schedules WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void> {
+    await this.#query("DELETE FROM schedules WHERE source = 'code' AND workflow = ANY($1::text[]) AND NOT (id = ANY($2::text[]))", [workflows, keep]);
+  }
+
+  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number): Promise<ScheduleRecord> {
+    const row = (
+      await this.#query<ScheduleRow>('UPDATE schedules SET paused = $2, next_at = $3, updated_at = $4 WHERE id = $1 RETURNING *', [
+        id,
+        paused ? 1 : 0,
+        paused ? null : (nextAt ?? null),
+        now,
+      ])
+    ).rows[0];
+    if (row === undefined) throw scheduleNotFound(id);
+    this.#notify([{ type: 'ready', runId: '' }]);
+    return toScheduleRecord(row);
+  }
+
+  async nextScheduleAt(): Promise<number | undefined> {
+    const row = (await this.#query<{ at: number | null }>('SELECT MIN(next_at) AS at FROM schedules WHERE next_at IS NOT NULL')).rows[0];
+    return row?.at ?? undefined;
+  }
+
+  async dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]> {
+    return (
+      await this.#query<ScheduleRow>('SELECT * FROM schedules WHERE next_at IS NOT NULL AND next_at <= $1 ORDER BY next_at LIMIT $2', [now, limit])
+    ).rows.map(toScheduleRecord);
+  }
+
+  async fireSchedule(fire: ScheduleFire, now: number): Promise<boolean> {
+    return this.#transaction(async (db, hints) => {
+      const moved = await db.query(
+        'UPDATE schedules SET next_at = $1, last_tick_at = $2, last_run_id = COALESCE($3, last_run_id), updated_at = $4 WHERE id = $5 AND next_at = $6 AND paused = 0',
+        [fire.nextAt ?? null, fire.lastTickAt, fire.lastRunId ?? null, now, fire.id, fire.expectedNextAt],
+      );
+      if ((moved.rowCount ?? 0) === 0) return false;
+      for (const run of fire.runs) if (await insertQueuedRun(db, run, now)) hints.push({ type: 'ready', runId: run.id });
+      const holds = fire.holds ?? [];
+      if (holds.length > 0) {
+        await db.query(
+          `UPDATE runs r SET after_run = h.after, ready_at = CASE
+             WHEN EXISTS (SELECT 1 FROM runs p WHERE p.id = h.after AND p.status NOT IN ('completed', 'failed', 'cancelled')) THEN NULL ELSE r.ready_at END
+           FROM unnest($1::text[], $2::text[]) AS h(id, after) WHERE r.id = h.id AND r.status = 'queued' AND r.claims = 0`,
+          [holds.map((h) => h.runId), holds.map((h) => h.after)],
+        );
+      }
+      return true;
+    });
+  }
+
   async listQueues(): Promise<QueueRecord[]> {
     this.#assertInitialized();
     try {
@@ -543,6 +627,11 @@ export class PostgresStore implements Store {
       if (run.status === 'queued' && run.claims === 0) {
         await db.query("UPDATE runs SET status = 'cancelled', error = $2, ready_at = NULL, ended_at = $3, updated_at = $3 WHERE id = $1", [runId, error, now]);
         hints.push({ type: 'finished', runId, status: 'cancelled' });
+        const released = await db.query<{ id: string }>(
+          "UPDATE runs SET ready_at = $2, updated_at = $2 WHERE after_run = $1 AND status = 'queued' AND ready_at IS NULL RETURNING id",
+          [runId, now],
+        );
+        for (const { id } of released.rows) hints.push({ type: 'ready', runId: id });
         if (run.parent_id !== null && (await wakeParent(db, run.parent_id, runId, now))) hints.push({ type: 'ready', runId: run.parent_id });
       } else if (run.cancel_requested === 0) {
         await db.query(

@@ -38,6 +38,15 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type ScheduleFire,
+  type ScheduleRecord,
+  type ScheduleRow,
+  toScheduleRecord,
+  scheduleValues,
+  scheduleExists,
+  scheduleNotFound,
+  SCHEDULE_COLUMNS,
+  SCHEDULE_UPSERT,
   type RateDecision,
   type RateLimit,
   rateParameters,
@@ -317,6 +326,81 @@ export class SqliteStore implements Store {
     });
   }
 
+  async saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert'): Promise<ScheduleRecord> {
+    const values = scheduleValues(schedule);
+    return this.#write((hints) => {
+      const placeholders = values.map(() => '?').join(', ');
+      if (mode === 'create') {
+        const inserted = this.#db.prepare(`INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) DO NOTHING`).run(...values);
+        if (inserted.changes === 0) throw scheduleExists(schedule.id);
+      } else {
+        this.#db
+          .prepare(`INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) DO UPDATE SET ${SCHEDULE_UPSERT}`)
+          .run(...values);
+      }
+      hints.push({ type: 'ready', runId: '' });
+      return toScheduleRecord(this.#db.prepare('SELECT * FROM schedules WHERE id = ?').get(schedule.id) as ScheduleRow);
+    });
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
+    return row === undefined ? undefined : toScheduleRecord(row);
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return (this.#db.prepare('SELECT * FROM schedules ORDER BY id').all() as ScheduleRow[]).map(toScheduleRecord);
+  }
+
+  async deleteSchedule(id: string): Promise<boolean> {
+    return this.#write(() => this.#db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0);
+  }
+
+  async pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void> {
+    this.#write(() => {
+      this.#db
+        .prepare("DELETE FROM schedules WHERE source = 'code' AND workflow IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))")
+        .run(JSON.stringify(workflows), JSON.stringify(keep));
+    });
+  }
+
+  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number): Promise<ScheduleRecord> {
+    return this.#write((hints) => {
+      const changed = this.#db
+        .prepare('UPDATE schedules SET paused = ?, next_at = ?, updated_at = ? WHERE id = ?')
+        .run(paused ? 1 : 0, paused ? null : (nextAt ?? null), now, id).changes;
+      if (changed === 0) throw scheduleNotFound(id);
+      hints.push({ type: 'ready', runId: '' });
+      return toScheduleRecord(this.#db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow);
+    });
+  }
+
+  async nextScheduleAt(): Promise<number | undefined> {
+    const row = this.#db.prepare('SELECT MIN(next_at) AS at FROM schedules WHERE next_at IS NOT NULL').get() as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  async dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]> {
+    return (
+      this.#db.prepare('SELECT * FROM schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?').all(now, limit) as ScheduleRow[]
+    ).map(toScheduleRecord);
+  }
+
+  async fireSchedule(fire: ScheduleFire, now: number): Promise<boolean> {
+    const s = this.#st;
+    return this.#write((hints) => {
+      const moved = this.#db
+        .prepare(
+          'UPDATE schedules SET next_at = ?, last_tick_at = ?, last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE id = ? AND next_at = ? AND paused = 0',
+        )
+        .run(fire.nextAt ?? null, fire.lastTickAt, fire.lastRunId ?? null, now, fire.id, fire.expectedNextAt).changes;
+      if (moved === 0) return false;
+      for (const run of fire.runs) if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
+      for (const hold of fire.holds ?? []) s.holdRun.run({ id: hold.runId, after: hold.after });
+      return true;
+    });
+  }
+
   async listQueues(): Promise<QueueRecord[]> {
     return this.#queueRecords();
   }
@@ -390,6 +474,7 @@ export class SqliteStore implements Store {
       const error = errorText(reason ?? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${runId} was cancelled.` });
       if (row.status === 'queued' && row.claims === 0) {
         s.cancelQueued.run({ id: runId, error, now });
+        for (const { id } of s.releaseHeld.all({ id: runId, now }) as { id: string }[]) hints.push({ type: 'ready', runId: id });
         hints.push({ type: 'finished', runId, status: 'cancelled' });
         if (row.parent_id !== null && s.wakeParent.run({ parentId: row.parent_id, childId: runId, now }).changes > 0)
           hints.push({ type: 'ready', runId: row.parent_id });

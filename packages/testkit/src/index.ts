@@ -3,6 +3,7 @@ import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
+import { schedulesSuite } from './suites/schedules.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
@@ -23,5 +24,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     sagaCancelSuite(factory);
     recoverySuite(factory);
     flowControlSuite(factory);
+    schedulesSuite(factory);
   });
 }

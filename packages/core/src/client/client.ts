@@ -17,6 +17,7 @@ import { assertQueueName, runLimits, startControl } from '../workflow/flow.js';
 import { fromStoredError, toStoredError } from '../engine/stored-errors.js';
 import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry.js';
 import { WriteBatcher } from '../engine/write-batcher.js';
+import { Schedules } from './schedules.js';
 
 /** What the client needs of a local engine for eager starts. */
 interface EagerEngine {
@@ -110,6 +111,8 @@ export interface ListOptions extends Omit<RunFilter, 'createdAfter' | 'createdBe
 }
 
 export class Client {
+  /** Cron schedules: create, list, get, pause, resume, delete. */
+  readonly schedules: Schedules;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
@@ -127,6 +130,7 @@ export class Client {
     this.#workflows = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
     this.#engine = options.engine;
     this.#batcher = options.batcher ?? new WriteBatcher(this.#store, this.#clock);
+    this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows);
   }
 
   /**

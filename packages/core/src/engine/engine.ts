@@ -18,6 +18,7 @@ import { defaultLogger, type Logger } from './logger.js';
 import { RunExecution } from './run-execution.js';
 import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
 import { WriteBatcher } from './write-batcher.js';
+import { Scheduler } from './scheduler.js';
 import { isLimitedQueue } from '../store/flow-control.js';
 import { assertQueueName, hasRunLimits, isQueueDefinition, type QueueDefinition } from '../workflow/flow.js';
 
@@ -52,6 +53,11 @@ export interface EngineOptions {
    * for every worker. Default: every queue.
    */
   queues?: (string | QueueDefinition)[];
+  /**
+   * Fire due schedule ticks (any number of engines may; each tick starts one run). Default true. The
+   * schedules this engine's workflows declare are stored at start either way.
+   */
+  schedules?: boolean;
 }
 
 /** How often an engine reads the stored queue limits again (another worker may have changed them). */
@@ -94,6 +100,8 @@ export class Engine {
   /** Queues with limits, as last read from the store. */
   #limitedQueues = new Set<string>();
   #queuesReadAt = -Infinity;
+  readonly #scheduler: Scheduler;
+  readonly #fireSchedules: boolean;
   /** The next claim also admits limited runs even if nothing here declares limits (runs created under older code may carry some). */
   #sweepLimited = true;
 
@@ -142,6 +150,8 @@ export class Engine {
       },
       acquireRate: (key, rate, now) => this.store.acquireRate(key, rate, now),
     };
+    this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger);
+    this.#fireSchedules = options.schedules ?? true;
     this.client = new Client({ store: this.store, clock: this.clock, codec, workflows: this.workflows, engine: this, batcher: this.#batcher });
   }
 
@@ -197,7 +207,9 @@ export class Engine {
       );
     }
     await this.#readQueues();
+    await this.#scheduler.syncCodeSchedules();
     this.#running = true;
+    if (this.#fireSchedules) this.#scheduler.start();
     if (this.store.capabilities.localNotifications) this.#unsubscribe = this.store.subscribe((hint) => this.#onHint(hint));
     this.#armLeaseTimer();
     this.#armPoll();
@@ -211,6 +223,7 @@ export class Engine {
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    this.#scheduler.stop();
     this.#wakeTimer?.handle.cancel();
     this.#wakeTimer = undefined;
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
@@ -398,6 +411,7 @@ export class Engine {
       if (!this.#running) return;
       this.#sweepLimited = true;
       this.#requestTick();
+      this.#scheduler.poke();
       this.#armPoll();
     }, this.#pollIntervalMs);
     this.#pollTimer.unref();

@@ -44,6 +44,11 @@ export class WorkflowRegistry {
     return version === undefined || version === '' ? entry.current : entry.versions.get(version);
   }
 
+  /** The current version of each workflow. */
+  current(): AnyWorkflow[] {
+    return [...this.#byName.values()].map((e) => e.current);
+  }
+
   list(): AnyWorkflow[] {
     return [...this.#byName.values()].flatMap((e) => [...e.versions.values()]);
   }

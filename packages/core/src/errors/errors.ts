@@ -18,6 +18,8 @@ export const ErrorCode = {
   RunNotFailed: 'BATON_RUN_NOT_FAILED',
   RetryNotPossible: 'BATON_RETRY_NOT_POSSIBLE',
   WorkflowNotFound: 'BATON_WORKFLOW_NOT_FOUND',
+  ScheduleNotFound: 'BATON_SCHEDULE_NOT_FOUND',
+  ScheduleExists: 'BATON_SCHEDULE_EXISTS',
   StepFailed: 'BATON_STEP_FAILED',
   StepTimeout: 'BATON_STEP_TIMEOUT',
   RunTimeout: 'BATON_RUN_TIMEOUT',

@@ -2,6 +2,8 @@
  * Row shapes shared by the SQL stores (SQLite and PostgreSQL use the same columns) and their mapping
  * to the records of the Store interface. Times are epoch ms; JSON values are stored as text.
  */
+import type { ScheduleRecord } from '../schedule/schedule.js';
+import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
 import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
 
@@ -186,4 +188,90 @@ export function toQueueRecord(row: QueueRow): QueueRecord {
   if (row.concurrency !== null) queue.concurrency = row.concurrency;
   if (row.rate_limit !== null) queue.rateLimit = JSON.parse(row.rate_limit) as RateLimit;
   return queue;
+}
+
+export interface ScheduleRow {
+  id: string;
+  workflow: string;
+  cron: string;
+  timezone: string;
+  input: string;
+  overlap: string;
+  catchup: string;
+  catchup_limit: number;
+  queue: string;
+  priority: number;
+  paused: number;
+  source: string;
+  next_at: number | null;
+  last_tick_at: number | null;
+  last_run_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export function toScheduleRecord(row: ScheduleRow): ScheduleRecord {
+  const schedule: ScheduleRecord = {
+    id: row.id,
+    workflow: row.workflow,
+    cron: row.cron,
+    timezone: row.timezone,
+    input: row.input,
+    overlap: row.overlap as ScheduleRecord['overlap'],
+    catchup: row.catchup as ScheduleRecord['catchup'],
+    catchupLimit: row.catchup_limit,
+    queue: row.queue,
+    priority: row.priority,
+    paused: row.paused === 1,
+    source: row.source === 'code' ? 'code' : 'api',
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.next_at !== null) schedule.nextAt = row.next_at;
+  if (row.last_tick_at !== null) schedule.lastTickAt = row.last_tick_at;
+  if (row.last_run_id !== null) schedule.lastRunId = row.last_run_id;
+  return schedule;
+}
+
+/** A schedule's columns, in the order of SCHEDULE_COLUMNS. */
+export const SCHEDULE_COLUMNS =
+  'id, workflow, cron, timezone, input, overlap, catchup, catchup_limit, queue, priority, paused, source, next_at, last_tick_at, last_run_id, created_at, updated_at';
+
+export function scheduleValues(s: ScheduleRecord): unknown[] {
+  return [
+    s.id,
+    s.workflow,
+    s.cron,
+    s.timezone,
+    s.input,
+    s.overlap,
+    s.catchup,
+    s.catchupLimit,
+    s.queue,
+    s.priority,
+    s.paused ? 1 : 0,
+    s.source,
+    s.nextAt ?? null,
+    s.lastTickAt ?? null,
+    s.lastRunId ?? null,
+    s.createdAt,
+    s.updatedAt,
+  ];
+}
+
+/** The update part of a schedule upsert: a replaced schedule keeps its state unless its pattern or zone changed. */
+export const SCHEDULE_UPSERT = `workflow = excluded.workflow, input = excluded.input, overlap = excluded.overlap, catchup = excluded.catchup,
+  catchup_limit = excluded.catchup_limit, queue = excluded.queue, priority = excluded.priority, source = excluded.source,
+  updated_at = excluded.updated_at,
+  next_at = CASE WHEN schedules.paused = 1 THEN NULL
+                 WHEN schedules.cron = excluded.cron AND schedules.timezone = excluded.timezone THEN schedules.next_at
+                 ELSE excluded.next_at END,
+  cron = excluded.cron, timezone = excluded.timezone`;
+
+export function scheduleExists(id: string): BatonError {
+  return new BatonError(ErrorCode.ScheduleExists, `A schedule with id '${id}' exists already: delete it first, or use another id.`, { retryable: false });
+}
+
+export function scheduleNotFound(id: string): BatonError {
+  return new BatonError(ErrorCode.ScheduleNotFound, `No schedule has id '${id}'.`, { retryable: false });
 }

@@ -24,6 +24,20 @@ import type {
   StoredError,
 } from './records.js';
 import type { QueueRecord, RateDecision, RateLimit, StartControl } from './flow-control.js';
+import type { ScheduleRecord } from '../schedule/schedule.js';
+
+/** One firing of a schedule (see Store.fireSchedule). */
+export interface ScheduleFire {
+  id: string;
+  expectedNextAt: number;
+  nextAt: number | undefined;
+  lastTickAt: number;
+  /** The run the schedule last started, when this firing started one. */
+  lastRunId?: string;
+  runs: NewRun[];
+  /** Runs held until another ends (`after`): they stay queued, not ready, until it has (at once if it already has). */
+  holds?: { runId: string; after: string }[];
+}
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -169,6 +183,30 @@ export interface Store {
   listQueues(): Promise<QueueRecord[]>;
   /** Takes one event from the rate limiter `key` (created on first use), or says when it next conforms. */
   acquireRate(key: string, rate: RateLimit, now: number): Promise<RateDecision>;
+
+  /**
+   * Stores a schedule. 'create' throws BATON_SCHEDULE_EXISTS when the id is taken; 'upsert' replaces
+   * it, keeping its pause state, last tick and next tick unless its pattern or time zone changed.
+   */
+  saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert'): Promise<ScheduleRecord>;
+  getSchedule(id: string): Promise<ScheduleRecord | undefined>;
+  listSchedules(): Promise<ScheduleRecord[]>;
+  /** False when there was no such schedule. */
+  deleteSchedule(id: string): Promise<boolean>;
+  /** Deletes the code-declared schedules of these workflows whose ids are not in `keep`. */
+  pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void>;
+  /** Pauses a schedule (no next tick) or resumes it at `nextAt`. Throws BATON_SCHEDULE_NOT_FOUND. */
+  setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number): Promise<ScheduleRecord>;
+  /** The earliest next tick of any schedule not paused. */
+  nextScheduleAt(): Promise<number | undefined>;
+  /** Schedules whose next tick is at or before `now`, earliest first. */
+  dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]>;
+  /**
+   * Fires due ticks in one transaction: moves the schedule on from `expectedNextAt` and creates
+   * `runs` (ids that exist are left alone). False, and nothing written, when the schedule is no
+   * longer at `expectedNextAt` (another engine fired it) or was paused.
+   */
+  fireSchedule(fire: ScheduleFire, now: number): Promise<boolean>;
 
   /** Stores a signal for a run and wakes it if it waits for that name. Throws RUN_NOT_FOUND / RUN_FINISHED. */
   sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord>;

@@ -4,6 +4,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
 import type { WorkflowContext } from './workflow-context.js';
+import { assertScheduleId, resolveSchedule, type ScheduleOptions } from '../schedule/schedule.js';
 import { assertQueueName, validateWorkflowFlow, type ConcurrencyOption, type DebounceOption, type RateLimitOption, type ThrottleOption } from './flow.js';
 
 export interface WorkflowOptions<I, O> {
@@ -30,8 +31,15 @@ export interface WorkflowOptions<I, O> {
   debounce?: DebounceOption<I>;
   /** At most one run per key per period; starts in between return that run instead of creating one. */
   throttle?: ThrottleOption<I>;
+  /**
+   * Starts runs on a cron schedule (or several). Engines store it when they start and keep it in line
+   * with the code; `id` defaults to the workflow name (name.N for the N-th of several).
+   */
+  schedule?: WorkflowSchedule<I> | WorkflowSchedule<I>[];
   description?: string;
 }
+
+export type WorkflowSchedule<I> = ScheduleOptions<I> & { id?: string };
 
 export type WorkflowFunction<I, O> = (ctx: WorkflowContext, input: I) => Promise<O>;
 
@@ -68,9 +76,21 @@ export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOption
   }
   if (options.queue !== undefined) assertQueueName(options.queue);
   validateWorkflowFlow(options.name, options);
+  for (const { id, schedule } of workflowSchedules(options)) {
+    assertScheduleId(id);
+    resolveSchedule(schedule, `schedule '${id}' of workflow '${options.name}'`);
+  }
   return Object.freeze({ kind: 'baton.workflow', name: options.name, version, options, fn });
 }
 
 export function isWorkflow(value: unknown): value is AnyWorkflow {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'baton.workflow';
+}
+
+/** A workflow's declared schedules with their ids. */
+export function workflowSchedules<I>(options: Pick<WorkflowOptions<I, unknown>, 'name' | 'schedule'>): { id: string; schedule: WorkflowSchedule<I> }[] {
+  const declared = options.schedule;
+  if (declared === undefined) return [];
+  const list = Array.isArray(declared) ? declared : [declared];
+  return list.map((schedule, i) => ({ id: schedule.id ?? (Array.isArray(declared) ? `${options.name}.${i + 1}` : options.name), schedule }));
 }

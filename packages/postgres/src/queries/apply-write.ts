@@ -138,6 +138,12 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
       );
       await db.query('DELETE FROM step_retries WHERE run_id = $1', [op.runId]);
       hints.push({ type: 'finished', runId: op.runId, status });
+      // Runs held until this one ended are ready now.
+      const released = await db.query<{ id: string }>(
+        "UPDATE runs SET ready_at = $2, updated_at = $2 WHERE after_run = $1 AND status = 'queued' AND ready_at IS NULL RETURNING id",
+        [op.runId, now],
+      );
+      for (const { id } of released.rows) hints.push({ type: 'ready', runId: id });
       const parentId = finished.rows[0]?.parent_id ?? null;
       if (t.kind !== 'continue' && parentId !== null && (await wakeParent(db, parentId, op.runId, now))) hints.push({ type: 'ready', runId: parentId });
       return { ok: true };

@@ -87,6 +87,8 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
       });
       s.deleteStepRetries.run(op.runId);
       hints.push({ type: 'finished', runId: op.runId, status });
+      // Runs held until this one ended are ready now.
+      for (const { id } of s.releaseHeld.all({ id: op.runId, now }) as { id: string }[]) hints.push({ type: 'ready', runId: id });
       if (t.kind !== 'continue') {
         const row = s.parentOf.get(op.runId) as { parent_id: string | null } | undefined;
         if (row?.parent_id != null && s.wakeParent.run({ parentId: row.parent_id, childId: op.runId, now }).changes > 0) {

@@ -90,6 +90,10 @@ const SQL = {
   limiter: 'SELECT tat FROM rate_limiters WHERE key = ?',
   holdBack: "UPDATE runs SET ready_at = @until, updated_at = @now WHERE id = @id AND status = 'queued'",
   insertSignal: 'INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+  holdRun: `UPDATE runs SET after_run = @after, ready_at = CASE
+         WHEN EXISTS (SELECT 1 FROM runs p WHERE p.id = @after AND p.status NOT IN ('completed', 'failed', 'cancelled')) THEN NULL ELSE ready_at END
+       WHERE id = @id AND status = 'queued' AND claims = 0`,
+  releaseHeld: "UPDATE runs SET ready_at = @now, updated_at = @now WHERE after_run = @id AND status = 'queued' AND ready_at IS NULL RETURNING id",
   cancelQueued: `UPDATE runs SET status = 'cancelled', error = @error, ready_at = NULL, ended_at = @now, updated_at = @now
        WHERE id = @id`,
   flagCancel: `UPDATE runs SET cancel_requested = 1, cancel_error = @error, updated_at = @now,

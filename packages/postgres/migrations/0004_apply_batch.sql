@@ -123,6 +123,13 @@ BEGIN
              COALESCE(jsonb_agg(jsonb_build_array(parent_id, id)) FILTER (WHERE wakes_parent AND parent_id IS NOT NULL), '[]')
         INTO v_finished, v_parents FROM ended;
       DELETE FROM step_retries WHERE run_id IN (SELECT e ->> 0 FROM jsonb_array_elements(v_finished) e);
+      -- Runs held until one of these ended (a schedule's next run) are ready now.
+      WITH released AS (
+        UPDATE runs r SET ready_at = p_now, updated_at = p_now
+        WHERE r.after_run IN (SELECT e ->> 0 FROM jsonb_array_elements(v_finished) e) AND r.status = 'queued' AND r.ready_at IS NULL
+        RETURNING r.id
+      )
+      SELECT v_ready || COALESCE(array_agg(released.id), '{}') INTO v_ready FROM released;
       IF jsonb_array_length(v_parents) > 0 THEN
         -- Lock the parents first: a parent suspending right now either sees its child ended, or is woken here.
         PERFORM 1 FROM runs WHERE id IN (SELECT e ->> 0 FROM jsonb_array_elements(v_parents) e) ORDER BY id FOR UPDATE;
