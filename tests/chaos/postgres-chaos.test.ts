@@ -50,7 +50,7 @@ interface Kill {
   at: number;
   /** Runs the killed worker held a lease on: they wait for its lease to expire. */
   orphans: string[];
-  /** Runs queued at the kill: a recovered run is claimed in turn with them (priority, then readiness). */
+  /** Runs ready at the kill (queued, due, or with an expired lease): a recovered run is claimed in turn with them. */
   backlog: number;
 }
 
@@ -210,7 +210,7 @@ describe.runIf(installed)('chaos with real worker processes on a throwaway Postg
         const at = Date.now();
         victim.kill('SIGKILL');
         slots[slot] = undefined;
-        const kill: Kill = { pid: victim.pid, at, orphans: [], backlog: await count("runs WHERE status = 'queued'").catch(() => NaN) };
+        const kill: Kill = { pid: victim.pid, at, orphans: [], backlog: await count('runs WHERE ready_at <= $1', [at]).catch(() => NaN) };
         kills.push(kill);
         pending.push(
           (async () => {
@@ -317,7 +317,7 @@ describe.runIf(installed)('chaos with real worker processes on a throwaway Postg
           `kill to the first completed step of a held run p50 ${percentile(killRecoveries, 50)} ms, max ${Math.max(...killRecoveries)} ms;`,
           `kill to every held run recovered p50 ${percentile(lastRecovery, 50)} ms, max ${Math.max(...lastRecovery)} ms;`,
           `per orphaned run p50 ${percentile(orphanRecoveries, 50)} ms, p95 ${percentile(orphanRecoveries, 95)} ms, max ${Math.max(...orphanRecoveries)} ms`,
-          `(recovered runs are claimed in turn with the queued ones: p50 ${percentile(kills.map((k) => k.backlog).filter(Number.isFinite), 50)} runs queued at a kill);`,
+          `(recovered runs are claimed in turn with the queued ones: p50 ${percentile(kills.map((k) => k.backlog).filter(Number.isFinite), 50)} runs ready at a kill);`,
           dbRestart === undefined
             ? 'database NOT restarted;'
             : `database restart after kill ${RESTART_DB_AFTER_KILLS}: down ${dbRestart.startedAt - dbRestart.stoppedAt} ms (stop requested ${dbRestart.stoppedAt - dbRestart.requestedAt} ms before it was down), first completed step ${afterDb === undefined ? 'none' : `${afterDb.at - dbRestart.startedAt} ms`} after it was up;`,
