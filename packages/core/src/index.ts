@@ -2,7 +2,16 @@
 export { defineWorkflow, isWorkflow } from './workflow/workflow.js';
 export type { Workflow, AnyWorkflow, WorkflowOptions, WorkflowFunction, WorkflowInput, WorkflowOutput } from './workflow/workflow.js';
 export { TIMED_OUT } from './workflow/workflow-context.js';
-export type { WorkflowContext, StepInfo, StepOptions, WaitForSignalOptions, ChildOptions, TimedOut } from './workflow/workflow-context.js';
+export type {
+  WorkflowContext,
+  StepInfo,
+  StepOptions,
+  WaitForSignalOptions,
+  WaitForEventOptions,
+  ReceivedEvent,
+  ChildOptions,
+  TimedOut,
+} from './workflow/workflow-context.js';
 
 export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow.js';
 export type { ScheduleFire } from './store/store.js';
@@ -32,6 +41,8 @@ export { WriteBatcher } from './engine/write-batcher.js';
 
 export { Client } from './client/client.js';
 export { Schedules } from './client/schedules.js';
+export { Events } from './client/events.js';
+export type { EmitOptions, EventInfo } from './client/events.js';
 export type { CreateScheduleOptions, ScheduleInfo } from './client/schedules.js';
 export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
 
@@ -81,6 +92,10 @@ export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCur
 export type { Migration } from './store/store-rules.js';
 export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, toFlowCandidate, toQueueRecord, parseError, errorText } from './store/sql-rows.js';
 export type { RunRow, JournalRow, FlowCandidateRow, QueueRow, ScheduleRow } from './store/sql-rows.js';
+export { toEventRecord, toEventTrigger, toEventWait } from './store/sql-rows.js';
+export type { EventRow, EventTriggerRow, EventWaitRow } from './store/sql-rows.js';
 export { toScheduleRecord, scheduleValues, scheduleExists, scheduleNotFound, SCHEDULE_COLUMNS, SCHEDULE_UPSERT } from './store/sql-rows.js';
+export { planEmit, eventMatches, encodedEvent, eventSignalName, assertEventType } from './events/events.js';
+export type { EventRecord, NewEvent, EventMatch, EventTriggerRecord, EventWaitRecord, EmitPlan } from './events/events.js';
 export { planTicks, nextTick, tickRunId, resolveSchedule, ON_TIME_MS } from './schedule/schedule.js';
 export type { ScheduleOptions, ScheduleRecord, OverlapPolicy, CatchupPolicy } from './schedule/schedule.js';

@@ -44,6 +44,17 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type EventRecord,
+  type EventRow,
+  type EventTriggerRecord,
+  type EventTriggerRow,
+  type EventWaitRecord,
+  type EventWaitRow,
+  type NewEvent,
+  planEmit,
+  toEventRecord,
+  toEventTrigger,
+  toEventWait,
   type ScheduleFire,
   type ScheduleRecord,
   type ScheduleRow,
@@ -520,6 +531,102 @@ export class PostgresStore implements Store {
         );
       }
       return true;
+    });
+  }
+
+  async emitEvent(event: NewEvent, now: number): Promise<{ event: EventRecord; created: boolean }> {
+    return this.#transaction(async (db, hints) => {
+      // One emit at a time per deployment: the log's order is its commit order, and a wait registered
+      // before this emit is seen by it (registrations take the same lock).
+      await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`baton:events:${this.schema}`]);
+      const inserted = (
+        await db.query<EventRow>(
+          `INSERT INTO events (id, type, source, subject, time, data, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (source, id) DO NOTHING RETURNING *`,
+          [event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now],
+        )
+      ).rows[0];
+      if (inserted === undefined) {
+        const existing = (await db.query<EventRow>('SELECT * FROM events WHERE source = $1 AND id = $2', [event.source, event.id])).rows[0]!;
+        return { event: toEventRecord(existing), created: false };
+      }
+      const triggers = (await db.query<EventTriggerRow>('SELECT * FROM event_triggers WHERE type = $1 ORDER BY workflow, n', [event.type])).rows.map(
+        toEventTrigger,
+      );
+      const waits = (
+        await db.query<EventWaitRow>(
+          "SELECT w.* FROM event_waits w JOIN runs r ON r.id = w.run_id WHERE w.type = $1 AND r.status NOT IN ('completed', 'failed', 'cancelled') ORDER BY w.run_id, w.seq",
+          [event.type],
+        )
+      ).rows.map(toEventWait);
+      const plan = planEmit(event, Number(inserted.seq), triggers, waits);
+      for (const run of plan.runs) if (await insertQueuedRun(db, run, now)) hints.push({ type: 'ready', runId: run.id });
+      for (const d of plan.deliveries) {
+        const { id } = (
+          await db.query<{ id: string }>('INSERT INTO signals (run_id, name, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [
+            d.runId,
+            d.signal,
+            d.payload,
+            now,
+          ])
+        ).rows[0]!;
+        hints.push({ type: 'signal', runId: d.runId, signal: { id: Number(id), runId: d.runId, name: d.signal, payload: d.payload, createdAt: now } });
+        const woken = await db.query(
+          "UPDATE runs SET ready_at = $2, updated_at = $2 WHERE id = $1 AND status = 'waiting' AND (waits::jsonb -> 'signals') ? $3",
+          [d.runId, now, d.signal],
+        );
+        if ((woken.rowCount ?? 0) > 0) hints.push({ type: 'ready', runId: d.runId });
+        await db.query('DELETE FROM event_waits WHERE run_id = $1 AND seq = $2', [d.runId, d.seq]);
+      }
+      // Waits of runs that ended are of no use any more.
+      await db.query("DELETE FROM event_waits WHERE type = $1 AND run_id IN (SELECT id FROM runs WHERE status IN ('completed', 'failed', 'cancelled'))", [
+        event.type,
+      ]);
+      return { event: toEventRecord(inserted), created: true };
+    });
+  }
+
+  async listEvents(filter: { type?: string; after?: number; limit: number }): Promise<EventRecord[]> {
+    const rows = (
+      await this.#query<EventRow>('SELECT * FROM events WHERE seq > $1 AND ($2::text IS NULL OR type = $2) ORDER BY seq LIMIT $3', [
+        filter.after ?? 0,
+        filter.type ?? null,
+        filter.limit,
+      ])
+    ).rows;
+    return rows.map(toEventRecord);
+  }
+
+  async saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {
+    await this.#transaction(async (db) => {
+      await db.query('DELETE FROM event_triggers WHERE workflow = ANY($1::text[])', [workflows]);
+      if (triggers.length === 0) return;
+      await db.query(
+        `INSERT INTO event_triggers (workflow, n, type, match, input, queue, priority)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])`,
+        [
+          triggers.map((t) => t.workflow),
+          triggers.map((_, n) => n),
+          triggers.map((t) => t.type),
+          triggers.map((t) => (t.match === undefined ? null : JSON.stringify(t.match))),
+          triggers.map((t) => t.input),
+          triggers.map((t) => t.queue),
+          triggers.map((t) => t.priority),
+        ],
+      );
+    });
+  }
+
+  async registerEventWait(wait: EventWaitRecord, now: number): Promise<void> {
+    await this.#transaction(async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`baton:events:${this.schema}`]);
+      await db.query('INSERT INTO event_waits (run_id, seq, type, match, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (run_id, seq) DO NOTHING', [
+        wait.runId,
+        wait.seq,
+        wait.type,
+        wait.match === undefined ? null : JSON.stringify(wait.match),
+        now,
+      ]);
     });
   }
 

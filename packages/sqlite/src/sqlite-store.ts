@@ -38,6 +38,17 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type EventRecord,
+  type EventRow,
+  type EventTriggerRecord,
+  type EventTriggerRow,
+  type EventWaitRecord,
+  type EventWaitRow,
+  type NewEvent,
+  planEmit,
+  toEventRecord,
+  toEventTrigger,
+  toEventWait,
   type ScheduleFire,
   type ScheduleRecord,
   type ScheduleRow,
@@ -398,6 +409,69 @@ export class SqliteStore implements Store {
       for (const run of fire.runs) if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
       for (const hold of fire.holds ?? []) s.holdRun.run({ id: hold.runId, after: hold.after });
       return true;
+    });
+  }
+
+  async emitEvent(event: NewEvent, now: number): Promise<{ event: EventRecord; created: boolean }> {
+    const s = this.#st;
+    const db = this.#db;
+    return this.#write((hints) => {
+      const inserted = db
+        .prepare(
+          'INSERT INTO events (id, type, source, subject, time, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, id) DO NOTHING RETURNING *',
+        )
+        .get(event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now) as EventRow | undefined;
+      if (inserted === undefined) {
+        const existing = db.prepare('SELECT * FROM events WHERE source = ? AND id = ?').get(event.source, event.id) as EventRow;
+        return { event: toEventRecord(existing), created: false };
+      }
+      const triggers = (db.prepare('SELECT * FROM event_triggers WHERE type = ? ORDER BY workflow, n').all(event.type) as EventTriggerRow[]).map(
+        toEventTrigger,
+      );
+      const waits = (
+        db
+          .prepare(
+            "SELECT w.* FROM event_waits w JOIN runs r ON r.id = w.run_id WHERE w.type = ? AND r.status NOT IN ('completed', 'failed', 'cancelled') ORDER BY w.run_id, w.seq",
+          )
+          .all(event.type) as EventWaitRow[]
+      ).map(toEventWait);
+      const plan = planEmit(event, inserted.seq, triggers, waits);
+      for (const run of plan.runs) if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
+      for (const d of plan.deliveries) {
+        const { id } = s.insertSignal.get(d.runId, d.signal, d.payload, now) as { id: number };
+        hints.push({ type: 'signal', runId: d.runId, signal: { id, runId: d.runId, name: d.signal, payload: d.payload, createdAt: now } });
+        if (s.wakeForSignal.run({ id: d.runId, name: d.signal, now }).changes > 0) hints.push({ type: 'ready', runId: d.runId });
+        db.prepare('DELETE FROM event_waits WHERE run_id = ? AND seq = ?').run(d.runId, d.seq);
+      }
+      // Waits of runs that ended are of no use any more.
+      db.prepare("DELETE FROM event_waits WHERE type = ? AND run_id IN (SELECT id FROM runs WHERE status IN ('completed', 'failed', 'cancelled'))").run(
+        event.type,
+      );
+      return { event: toEventRecord(inserted), created: true };
+    });
+  }
+
+  async listEvents(filter: { type?: string; after?: number; limit: number }): Promise<EventRecord[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM events WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?')
+      .all(filter.after ?? 0, filter.type ?? null, filter.type ?? null, filter.limit) as EventRow[];
+    return rows.map(toEventRecord);
+  }
+
+  async saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {
+    const db = this.#db;
+    this.#write(() => {
+      db.prepare('DELETE FROM event_triggers WHERE workflow IN (SELECT value FROM json_each(?))').run(JSON.stringify(workflows));
+      const insert = db.prepare('INSERT INTO event_triggers (workflow, n, type, match, input, queue, priority) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      triggers.forEach((t, n) => insert.run(t.workflow, n, t.type, t.match === undefined ? null : JSON.stringify(t.match), t.input, t.queue, t.priority));
+    });
+  }
+
+  async registerEventWait(wait: EventWaitRecord, now: number): Promise<void> {
+    this.#write(() => {
+      this.#db
+        .prepare('INSERT INTO event_waits (run_id, seq, type, match, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING')
+        .run(wait.runId, wait.seq, wait.type, wait.match === undefined ? null : JSON.stringify(wait.match), now);
     });
   }
 

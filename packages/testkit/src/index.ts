@@ -2,6 +2,7 @@
 import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
+import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
 import { schedulesSuite } from './suites/schedules.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
@@ -25,5 +26,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     recoverySuite(factory);
     flowControlSuite(factory);
     schedulesSuite(factory);
+    eventsSuite(factory);
   });
 }

@@ -18,6 +18,7 @@ import { fromStoredError, toStoredError } from '../engine/stored-errors.js';
 import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry.js';
 import { WriteBatcher } from '../engine/write-batcher.js';
 import { Schedules } from './schedules.js';
+import { Events, type EmitOptions, type EventInfo } from './events.js';
 
 /** What the client needs of a local engine for eager starts. */
 interface EagerEngine {
@@ -113,6 +114,8 @@ export interface ListOptions extends Omit<RunFilter, 'createdAfter' | 'createdBe
 export class Client {
   /** Cron schedules: create, list, get, pause, resume, delete. */
   readonly schedules: Schedules;
+  /** The event log: emit (plain or CloudEvents) and list. */
+  readonly events: Events;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
@@ -131,6 +134,7 @@ export class Client {
     this.#engine = options.engine;
     this.#batcher = options.batcher ?? new WriteBatcher(this.#store, this.#clock);
     this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows);
+    this.events = new Events(this.#store, this.#clock, this.#codec);
   }
 
   /**
@@ -351,8 +355,14 @@ export class Client {
   async signal(runId: string, name: string, data?: unknown): Promise<void> {
     if (typeof runId !== 'string' || runId.length === 0) throw invalidArgument('signal() needs the id of a run.');
     if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw invalidArgument('A signal needs a name of 1-200 characters.');
+    if (name.startsWith('$')) throw invalidArgument(`Signal names starting with '$' are Baton's own (events arrive as them): '${name}' cannot be sent.`);
     const payload = this.#codec.encode(data, `signal '${name}' for run ${runId}`);
     await this.#store.sendSignal(runId, name, payload, this.#clock.now());
+  }
+
+  /** Stores an event (see `events.emit`): matching triggers start runs, matching waiting runs receive it. */
+  emit(type: string, data?: unknown, options?: EmitOptions): Promise<EventInfo & { created: boolean }> {
+    return this.events.emit(type, data, options);
   }
 
   /** Cancels a run: its running step is aborted, its waits end, its compensations run. */

@@ -1,5 +1,6 @@
 /** What a run execution needs from its engine: the seams between executor and engine loop. */
 import type { RateDecision, RateLimit } from '../store/flow-control.js';
+import type { EventWaitRecord } from '../events/events.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { WriteOp, WriteResult } from '../store/store.js';
@@ -36,4 +37,6 @@ export interface ExecutionEnvironment {
   requestCancel(runId: string): Promise<void>;
   /** Takes one event from a step's rate limiter (see Store.acquireRate). */
   acquireRate(key: string, rate: RateLimit, now: number): Promise<RateDecision>;
+  /** Registers a wait for an event (see Store.registerEventWait). */
+  registerEventWait(wait: EventWaitRecord): Promise<void>;
 }

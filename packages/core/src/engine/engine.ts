@@ -149,6 +149,7 @@ export class Engine {
         await this.store.requestCancel(runId, this.clock.now());
       },
       acquireRate: (key, rate, now) => this.store.acquireRate(key, rate, now),
+      registerEventWait: (wait) => this.store.registerEventWait(wait, this.clock.now()),
     };
     this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger);
     this.#fireSchedules = options.schedules ?? true;
@@ -208,6 +209,7 @@ export class Engine {
     }
     await this.#readQueues();
     await this.#scheduler.syncCodeSchedules();
+    await this.#scheduler.syncTriggers();
     this.#running = true;
     if (this.#fireSchedules) this.#scheduler.start();
     if (this.store.capabilities.localNotifications) this.#unsubscribe = this.store.subscribe((hint) => this.#onHint(hint));

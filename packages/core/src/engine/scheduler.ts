@@ -10,7 +10,8 @@ import { isTerminalStatus, type NewRun } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { runLimits } from '../workflow/flow.js';
-import { workflowSchedules } from '../workflow/workflow.js';
+import { workflowSchedules, workflowTriggers } from '../workflow/workflow.js';
+import type { EventTriggerRecord } from '../events/events.js';
 import type { Logger } from './logger.js';
 import type { WorkflowRegistry } from './workflow-registry.js';
 
@@ -68,6 +69,26 @@ export class Scheduler {
       }
     }
     if (names.length > 0) await this.#store.pruneCodeSchedules(names, keep);
+  }
+
+  /** Stores the event triggers the loaded workflows declare (replacing those they declared before). */
+  async syncTriggers(): Promise<void> {
+    const workflows = this.#workflows.current();
+    if (workflows.length === 0) return;
+    const triggers: EventTriggerRecord[] = workflows.flatMap((workflow) =>
+      workflowTriggers(workflow.options).map((t) => ({
+        workflow: workflow.name,
+        type: t.event,
+        ...(t.match === undefined ? {} : { match: t.match }),
+        input: t.input ?? 'event',
+        queue: workflow.options.queue ?? 'default',
+        priority: workflow.options.priority ?? 0,
+      })),
+    );
+    await this.#store.saveTriggers(
+      workflows.map((w) => w.name),
+      triggers,
+    );
   }
 
   start(): void {

@@ -10,11 +10,13 @@ import { isTerminalStatus, type ChildRecord, type JournalEntry, type NewRun, typ
 import { toMillis, type Duration } from '../time/duration.js';
 import { isWorkflow, type Workflow } from '../workflow/workflow.js';
 import { runLimits, stepLimiter } from '../workflow/flow.js';
+import { assertEventMatch, assertEventType, eventSignalName } from '../events/events.js';
 import {
   TIMED_OUT,
   type ChildOptions,
   type StepInfo,
   type StepOptions,
+  type WaitForEventOptions,
   type WaitForSignalOptions,
   type WorkflowContext,
 } from '../workflow/workflow-context.js';
@@ -49,6 +51,15 @@ export function createWorkflowContext(state: RunState): WorkflowContext {
         return Promise.reject(misuse(run.id, `ctx.waitForSignal needs a signal name (a non-empty string), not ${String(name)}.`));
       return ops.waitForSignal(name, options);
     }) as WorkflowContext['waitForSignal'],
+    waitForEvent: ((type: string, options?: WaitForEventOptions) => {
+      try {
+        assertEventType(type);
+        assertEventMatch(options?.match, `ctx.waitForEvent('${type}')`);
+      } catch (error) {
+        return Promise.reject(misuse(run.id, (error as Error).message));
+      }
+      return ops.waitForEvent(type, options);
+    }) as WorkflowContext['waitForEvent'],
     child: (workflow, input, options) => {
       if (!isWorkflow(workflow)) return Promise.reject(misuse(run.id, 'ctx.child needs a workflow made by defineWorkflow() as its first argument.'));
       return ops.child(workflow, input, options);
@@ -299,6 +310,63 @@ class WorkflowOperations {
     const error = new BatonError(ErrorCode.Timeout, `No signal '${name}' arrived in time.`, { runId: s.runId });
     await s.recordFailure(seq, 'signal', name, error, 1, s.env.clock.now());
     return TIMED_OUT;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * An event wait is a signal wait for the name the emit delivers it under (`$event:type#seq`),
+   * registered with the store first: every event stored after the registration is considered.
+   */
+  waitForEvent(type: string, options: WaitForEventOptions = {}): Promise<unknown> {
+    const s = this.#s;
+    return s.guard(() => {
+      const { seq, entry } = s.cursor.take('event', type);
+      if (entry !== undefined) {
+        if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
+        return Promise.resolve().then(() => s.replay(entry));
+      }
+      if (s.mode !== 'live') return never();
+      const name = eventSignalName(type, seq);
+      const record = (signal: SignalRecord): unknown => {
+        const now = s.env.clock.now();
+        void s.write({
+          journal: [{ runId: s.runId, seq, kind: 'event', name: type, status: 'completed', output: signal.payload, attempts: 1, startedAt: now, endedAt: now }],
+          consumeSignals: [signal.id],
+        });
+        s.emitAfterWrite({ type: 'signal.received', runId: s.runId, workflow: s.run.workflow, signal: name, seq });
+        return s.env.codec.decode(signal.payload);
+      };
+      const timedOut = async (): Promise<typeof TIMED_OUT> => {
+        await s.recordFailure(
+          seq,
+          'event',
+          type,
+          new BatonError(ErrorCode.Timeout, `No event '${type}' arrived in time.`, { runId: s.runId }),
+          1,
+          s.env.clock.now(),
+        );
+        return TIMED_OUT;
+      };
+      const index = s.signals.findIndex((signal) => signal.name === name);
+      const found = index >= 0 ? s.signals.splice(index, 1)[0] : undefined;
+      if (found !== undefined) return Promise.resolve(record(found));
+      let until: number | undefined;
+      if (options.timeout !== undefined) {
+        until = s.cursor.timer(seq) ?? s.env.clock.now() + toMillis(options.timeout, `timeout of event '${type}'`);
+        if (until <= s.env.clock.now()) return timedOut();
+      }
+      const op = { kind: 'event' as const, name: type };
+      const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };
+      return s.env.registerEventWait({ runId: s.runId, seq, type, ...(options.match === undefined ? {} : { match: options.match }) }).then(() =>
+        s.wait<unknown>(
+          seq,
+          wait,
+          () => timedOut(),
+          (signal) => record(signal),
+        ),
+      );
+    });
   }
 
   // ---------------------------------------------------------------- child runs

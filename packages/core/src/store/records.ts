@@ -96,6 +96,7 @@ export const EntryKind = {
   Step: 'step',
   Sleep: 'sleep',
   Signal: 'signal',
+  Event: 'event',
   Child: 'child',
   Now: 'now',
   Random: 'random',

@@ -3,6 +3,7 @@
  * to the records of the Store interface. Times are epoch ms; JSON values are stored as text.
  */
 import type { ScheduleRecord } from '../schedule/schedule.js';
+import type { EventMatch, EventRecord, EventTriggerRecord, EventWaitRecord } from '../events/events.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
 import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
@@ -274,4 +275,63 @@ export function scheduleExists(id: string): BatonError {
 
 export function scheduleNotFound(id: string): BatonError {
   return new BatonError(ErrorCode.ScheduleNotFound, `No schedule has id '${id}'.`, { retryable: false });
+}
+
+export interface EventRow {
+  seq: number;
+  id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: number;
+  data: string;
+  received_at: number;
+}
+
+export function toEventRecord(row: EventRow): EventRecord {
+  const event: EventRecord = {
+    seq: Number(row.seq),
+    id: row.id,
+    type: row.type,
+    source: row.source,
+    time: row.time,
+    data: row.data,
+    receivedAt: row.received_at,
+  };
+  if (row.subject !== null) event.subject = row.subject;
+  return event;
+}
+
+export interface EventTriggerRow {
+  workflow: string;
+  type: string;
+  match: string | null;
+  input: string;
+  queue: string;
+  priority: number;
+}
+
+export function toEventTrigger(row: EventTriggerRow): EventTriggerRecord {
+  const trigger: EventTriggerRecord = {
+    workflow: row.workflow,
+    type: row.type,
+    input: row.input === 'data' ? 'data' : 'event',
+    queue: row.queue,
+    priority: row.priority,
+  };
+  if (row.match !== null) trigger.match = JSON.parse(row.match) as EventMatch;
+  return trigger;
+}
+
+export interface EventWaitRow {
+  run_id: string;
+  seq: number;
+  type: string;
+  match: string | null;
+}
+
+export function toEventWait(row: EventWaitRow): EventWaitRecord {
+  const wait: EventWaitRecord = { runId: row.run_id, seq: row.seq, type: row.type };
+  if (row.match !== null) wait.match = JSON.parse(row.match) as EventMatch;
+  return wait;
 }

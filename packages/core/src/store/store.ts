@@ -25,6 +25,7 @@ import type {
 } from './records.js';
 import type { QueueRecord, RateDecision, RateLimit, StartControl } from './flow-control.js';
 import type { ScheduleRecord } from '../schedule/schedule.js';
+import type { EventRecord, EventTriggerRecord, EventWaitRecord, NewEvent } from '../events/events.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
 export interface ScheduleFire {
@@ -207,6 +208,22 @@ export interface Store {
    * longer at `expectedNextAt` (another engine fired it) or was paused.
    */
   fireSchedule(fire: ScheduleFire, now: number): Promise<boolean>;
+
+  /**
+   * Stores an event, deduplicated by (source, id): a second emit returns the first with `created:
+   * false` and does nothing else. In the same transaction, taken one emit at a time, it starts the
+   * runs of the matching triggers and hands the event to matching waiting runs (see planEmit).
+   */
+  emitEvent(event: NewEvent, now: number): Promise<{ event: EventRecord; created: boolean }>;
+  /** Events in log order after `after` (a seq), optionally of one type. */
+  listEvents(filter: { type?: string; after?: number; limit: number }): Promise<EventRecord[]>;
+  /** Replaces the stored triggers of these workflows with `triggers`. */
+  saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void>;
+  /**
+   * Registers a run's wait for an event at a journal position (idempotent), one emit at a time: every
+   * event stored after it returns is considered for this wait, none before.
+   */
+  registerEventWait(wait: EventWaitRecord, now: number): Promise<void>;
 
   /** Stores a signal for a run and wakes it if it waits for that name. Throws RUN_NOT_FOUND / RUN_FINISHED. */
   sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord>;

@@ -1,5 +1,6 @@
 /** The `ctx` a workflow function receives: every operation on it is journaled and replayed. */
 import type { StepRateLimit } from './flow.js';
+import type { EventMatch } from '../events/events.js';
 import type { ZodType } from 'zod';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
@@ -49,6 +50,26 @@ export interface WaitForSignalOptions<T> {
   timeout?: Duration;
 }
 
+export interface WaitForEventOptions {
+  /**
+   * Field equality by dotted path from the event's top, e.g. `{ 'data.orderId': input.orderId }`:
+   * only a matching event ends the wait. Values are strings, numbers, booleans or null.
+   */
+  match?: EventMatch;
+  /** Stop waiting after this long and return TIMED_OUT. */
+  timeout?: Duration;
+}
+
+/** An event as a run receives it (waitForEvent's result, or a triggered run's input). */
+export interface ReceivedEvent<T = unknown> {
+  id: string;
+  type: string;
+  source: string;
+  subject?: string;
+  time: Date;
+  data: T;
+}
+
 export interface ChildOptions {
   /** The child's run id (default: derived from this run and position, so it is stable on replay). */
   id?: string;
@@ -71,6 +92,12 @@ export interface WorkflowContext {
   /** Waits for a signal sent to this run; signals sent earlier are kept and queue in order. */
   waitForSignal<T = unknown>(name: string, options: WaitForSignalOptions<T> & { timeout: Duration }): Promise<T | TimedOut>;
   waitForSignal<T = unknown>(name: string, options?: WaitForSignalOptions<T>): Promise<T>;
+  /**
+   * Waits for the first event of this type (that satisfies `match`) stored after the wait began;
+   * events stored earlier do not count. The run suspends meanwhile.
+   */
+  waitForEvent<T = unknown>(type: string, options: WaitForEventOptions & { timeout: Duration }): Promise<ReceivedEvent<T> | TimedOut>;
+  waitForEvent<T = unknown>(type: string, options?: WaitForEventOptions): Promise<ReceivedEvent<T>>;
   /** Starts a child run and waits for its output (throws BATON_CHILD_FAILED if it fails). */
   child<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<O>;
   /** Ends this run and continues as a fresh run (new journal) with `input`, linked to this one. */

@@ -4,6 +4,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
 import type { WorkflowContext } from './workflow-context.js';
+import { assertEventMatch, assertEventType, type EventMatch } from '../events/events.js';
 import { assertScheduleId, resolveSchedule, type ScheduleOptions } from '../schedule/schedule.js';
 import { assertQueueName, validateWorkflowFlow, type ConcurrencyOption, type DebounceOption, type RateLimitOption, type ThrottleOption } from './flow.js';
 
@@ -36,7 +37,18 @@ export interface WorkflowOptions<I, O> {
    * with the code; `id` defaults to the workflow name (name.N for the N-th of several).
    */
   schedule?: WorkflowSchedule<I> | WorkflowSchedule<I>[];
+  /**
+   * Starts a run for each stored event of this type that satisfies `match`; the run's input is the
+   * event (`input: 'event'`, default: `{ id, type, source, subject?, time, data }`) or its data.
+   */
+  on?: EventTrigger | EventTrigger[];
   description?: string;
+}
+
+export interface EventTrigger {
+  event: string;
+  match?: EventMatch;
+  input?: 'event' | 'data';
 }
 
 export type WorkflowSchedule<I> = ScheduleOptions<I> & { id?: string };
@@ -76,6 +88,13 @@ export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOption
   }
   if (options.queue !== undefined) assertQueueName(options.queue);
   validateWorkflowFlow(options.name, options);
+  for (const trigger of workflowTriggers(options)) {
+    assertEventType(trigger.event);
+    assertEventMatch(trigger.match, `trigger of workflow '${options.name}'`);
+    if (trigger.input !== undefined && trigger.input !== 'event' && trigger.input !== 'data') {
+      throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}': a trigger's input is 'event' or 'data'.`, { retryable: false });
+    }
+  }
   for (const { id, schedule } of workflowSchedules(options)) {
     assertScheduleId(id);
     resolveSchedule(schedule, `schedule '${id}' of workflow '${options.name}'`);
@@ -93,4 +112,10 @@ export function workflowSchedules<I>(options: Pick<WorkflowOptions<I, unknown>, 
   if (declared === undefined) return [];
   const list = Array.isArray(declared) ? declared : [declared];
   return list.map((schedule, i) => ({ id: schedule.id ?? (Array.isArray(declared) ? `${options.name}.${i + 1}` : options.name), schedule }));
+}
+
+/** A workflow's declared event triggers. */
+export function workflowTriggers(options: Pick<WorkflowOptions<unknown, unknown>, 'on'>): EventTrigger[] {
+  const on = options.on;
+  return on === undefined ? [] : Array.isArray(on) ? on : [on];
 }
