@@ -4,5 +4,7 @@
  */
 export { invoiceApproval } from './invoice-approval/workflow.js';
 export { customerOnboarding } from './customer-onboarding/workflow.js';
+export { orderFulfilment } from './order-fulfilment/workflow.js';
+export { dailyDigest } from './daily-digest/workflow.js';
 export { demo } from './demo.js';
 export type { DemoOptions } from './demo.js';
