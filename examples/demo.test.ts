@@ -25,7 +25,7 @@ it('runs both workflows, approves the invoice as dana and reports the results', 
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  expect(engine.workflows.list().map((w) => w.name)).toEqual(['invoice-approval', 'customer-onboarding']);
+  expect(engine.workflows.list().map((w) => w.name)).toEqual(['invoice-approval', 'customer-onboarding', 'order-fulfilment', 'daily-digest']);
 
   const lines: string[] = [];
   await examples.demo({ client: engine.client, engine, followProgress: true, log: (line) => lines.push(line), approvalDelayMs: 10, timeoutMs: 20_000 });
