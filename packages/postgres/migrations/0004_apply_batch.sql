@@ -169,8 +169,15 @@ BEGIN
   END IF;
   IF jsonb_array_length(p -> 'releases') > 0 THEN
     WITH rel AS (
-      UPDATE runs r SET status = 'queued', ready_at = p_now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = p_now
-      FROM jsonb_to_recordset(p -> 'releases') AS l(i int, id text)
+      -- With new limits (`relimit`) the run also counts as never started, so the next claim admits it within them.
+      UPDATE runs r SET status = 'queued', ready_at = p_now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = p_now,
+        concurrency_key = CASE WHEN l.relimit THEN l.concurrency_key ELSE r.concurrency_key END,
+        concurrency_limit = CASE WHEN l.relimit THEN l.concurrency_limit ELSE r.concurrency_limit END,
+        rate_key = CASE WHEN l.relimit THEN l.rate_key ELSE r.rate_key END,
+        rate_limit = CASE WHEN l.relimit THEN l.rate_limit ELSE r.rate_limit END,
+        claims = CASE WHEN l.relimit THEN 0 ELSE r.claims END,
+        started_at = CASE WHEN l.relimit THEN NULL ELSE r.started_at END
+      FROM jsonb_to_recordset(p -> 'releases') AS l(i int, id text, relimit boolean, concurrency_key text, concurrency_limit int, rate_key text, rate_limit text)
       WHERE l.i = ANY(v_live) AND r.id = l.id
       RETURNING r.id
     )

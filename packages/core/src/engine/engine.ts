@@ -20,7 +20,7 @@ import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
 import { WriteBatcher } from './write-batcher.js';
 import { Scheduler } from './scheduler.js';
 import { isLimitedQueue } from '../store/flow-control.js';
-import { assertQueueName, hasRunLimits, isQueueDefinition, type QueueDefinition } from '../workflow/flow.js';
+import { assertQueueName, hasRunLimits, isQueueDefinition, runLimits, type QueueDefinition } from '../workflow/flow.js';
 
 export interface EngineOptions {
   store: Store;
@@ -324,6 +324,14 @@ export class Engine {
         for (const c of claimed) {
           const workflow = this.workflows.get(c.run.workflow, c.run.version);
           if (workflow === undefined) continue; // cannot happen: claims are filtered by refs
+          const limits = this.#missingLimits(c, workflow);
+          if (limits !== undefined) {
+            // Created without its workflow's limits (by an event trigger): back to the queue with them, not started.
+            void this.#batcher.submit({ runId: c.run.id, leaseToken: c.leaseToken, transition: { kind: 'release', limits } }).catch((error: unknown) => {
+              this.#logger.warn({ runId: c.run.id, err: error }, 'giving a run its limits failed; its lease will expire and it is claimed again');
+            });
+            continue;
+          }
           this.#launch(c, workflow);
         }
         this.#backlog = claimed.length >= limit;
@@ -347,6 +355,20 @@ export class Engine {
         this.#tickAgain = false;
         this.#requestTick();
       }
+    }
+  }
+
+  /** The limits a first-claimed run should carry but does not (it was created without its workflow's code). */
+  #missingLimits(claimed: ClaimedRun, workflow: AnyWorkflow): ReturnType<typeof runLimits> | undefined {
+    const { run } = claimed;
+    if (workflow.options.concurrency === undefined && workflow.options.rateLimit === undefined) return undefined;
+    if (run.claims !== 1 || claimed.journal.length > 0 || run.concurrencyKey !== undefined || run.rateKey !== undefined) return undefined;
+    try {
+      const limits = runLimits(workflow.name, workflow.options, this.#env.codec.decode(run.input));
+      return Object.keys(limits).length === 0 ? undefined : limits;
+    } catch (error) {
+      this.#logger.warn({ runId: run.id, err: error }, "the run's input gives no limit key; it runs without its workflow's limits");
+      return undefined;
     }
   }
 

@@ -106,8 +106,12 @@ export type RunTransition =
   | { kind: 'cancel'; error?: StoredError }
   /** Waits: the store sets wakeAt, and wakes the run at once if a signal or child it waits for is already there. */
   | { kind: 'suspend'; wakeAt?: number; waits: RunWaits }
-  /** Gives the run back (graceful shutdown): queued again, journal kept. */
-  | { kind: 'release' }
+  /**
+   * Gives the run back (graceful shutdown): queued again, journal kept. With `limits` the run also
+   * takes these limits and counts as never started (a run created without its workflow's limits,
+   * such as an event-triggered one, before it begins), so the next claim admits it within them.
+   */
+  | { kind: 'release'; limits?: Pick<NewRun, 'concurrencyKey' | 'concurrencyLimit' | 'rateKey' | 'rateLimit'> }
   /** Ends this run as completed and creates `next` (in `createRuns`) continuing it. */
   | { kind: 'continue'; nextRunId: string };
 

@@ -122,7 +122,7 @@ export function batchPayload(ops: WriteOp[]): string {
     const t = op.transition;
     if (t === undefined) return;
     if (t.kind === 'suspend') rows.suspends!.push({ i, id, waits: JSON.stringify(t.waits), wake_at: t.wakeAt ?? null });
-    else if (t.kind === 'release') rows.releases!.push({ i, id });
+    else if (t.kind === 'release') rows.releases!.push({ i, id, relimit: t.limits !== undefined, ...limitColumns({ ...t.limits } as NewRun) });
     else {
       rows.finishes!.push({
         i,

@@ -167,6 +167,13 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
       return isWoken ? { ok: true, woken: true } : { ok: true };
     }
     case 'release':
+      if (t.limits !== undefined) {
+        const l = limitColumns({ ...t.limits } as NewRun);
+        await db.query(
+          'UPDATE runs SET concurrency_key = $2, concurrency_limit = $3, rate_key = $4, rate_limit = $5, claims = 0, started_at = NULL WHERE id = $1',
+          [op.runId, l.concurrency_key, l.concurrency_limit, l.rate_key, l.rate_limit],
+        );
+      }
       await db.query(
         "UPDATE runs SET status = 'queued', ready_at = $2, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = $2 WHERE id = $1",
         [op.runId, now],

@@ -111,6 +111,10 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
       return woken ? { ok: true, woken: true } : { ok: true };
     }
     case 'release':
+      if (t.limits !== undefined) {
+        const { concurrencyKey, concurrencyLimit, rateKey, rateLimit } = runParams({ ...t.limits, id: op.runId } as NewRun, now);
+        s.restartWithLimits.run({ id: op.runId, concurrencyKey, concurrencyLimit, rateKey, rateLimit });
+      }
       s.release.run({ id: op.runId, now });
       hints.push({ type: 'ready', runId: op.runId });
       return { ok: true };

@@ -36,6 +36,8 @@ const SQL = {
   suspend: `UPDATE runs SET status = 'waiting', wake_at = @wakeAt, waits = @waits, ready_at = @readyAt,
          lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
        WHERE id = @id`,
+  restartWithLimits: `UPDATE runs SET concurrency_key = @concurrencyKey, concurrency_limit = @concurrencyLimit, rate_key = @rateKey,
+         rate_limit = @rateLimit, claims = 0, started_at = NULL WHERE id = @id`,
   release: `UPDATE runs SET status = 'queued', ready_at = @now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
        WHERE id = @id`,
   pendingSignalFor: 'SELECT 1 FROM signals WHERE run_id = ? AND consumed = 0 AND name IN (SELECT value FROM json_each(?)) LIMIT 1',

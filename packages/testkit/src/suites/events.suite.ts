@@ -107,6 +107,37 @@ export function eventsSuite(factory: StoreFactory): void {
       }
     });
 
+    it("holds event-triggered runs to their workflow's per-key concurrency", async () => {
+      let active = 0;
+      let peak = 0;
+      const wf = defineWorkflow(
+        {
+          name: 'one-per-account',
+          on: { event: 'account.changed' },
+          concurrency: { limit: 1, key: (event: ReceivedEvent<{ account: string }>) => event.data.account },
+        },
+        async (ctx, event: ReceivedEvent<{ account: string; n: number }>) => {
+          await ctx.step('sync', async () => {
+            active++;
+            peak = Math.max(peak, active);
+            await delay(30);
+            active--;
+          });
+          return event.data.n;
+        },
+      );
+      const t = await setup(factory, [wf], 2);
+      try {
+        for (let n = 0; n < 4; n++) await t.client.emit('account.changed', { account: 'acct-1', n });
+        await waitFor(async () => (await t.client.list({ workflow: wf.name, status: 'completed' })).runs.length === 4, { timeoutMs: 15_000 });
+        expect(peak).toBe(1);
+        const runs = (await t.client.list({ workflow: wf.name })).runs;
+        expect(runs.map((r) => r.output).sort()).toEqual([0, 1, 2, 3]);
+      } finally {
+        await t.close();
+      }
+    });
+
     it('waits for the first matching event after the wait began, matched on fields against the run data', async () => {
       const wf = defineWorkflow({ name: 'await-payment' }, async (ctx, orderId: string) => {
         const paid = await ctx.waitForEvent<{ orderId: string; amount: number }>('payment.received', { match: { 'data.orderId': orderId }, timeout: '1h' });
