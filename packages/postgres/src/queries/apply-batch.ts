@@ -18,6 +18,22 @@ interface BatchOutcome {
   finished: [string, string][];
 }
 
+/** A new run as `runs` columns. */
+function runColumns(run: NewRun): Record<string, unknown> {
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    input: run.input,
+    queue: run.queue,
+    priority: run.priority,
+    parent_id: run.parentId ?? null,
+    parent_seq: run.parentSeq ?? null,
+    continued_from: run.continuedFrom ?? null,
+    ...limitColumns(run),
+  };
+}
+
 /** A new run's limits, as `runs` columns. */
 export function limitColumns(run: NewRun): {
   concurrency_key: string | null;
@@ -55,16 +71,7 @@ export function batchPayload(ops: WriteOp[]): string {
       const claimed = c.leaseOwner !== undefined;
       rows.creates!.push({
         i,
-        id: c.id,
-        workflow: c.workflow,
-        version: c.version,
-        input: c.input,
-        queue: c.queue,
-        priority: c.priority,
-        parent_id: c.parentId ?? null,
-        parent_seq: c.parentSeq ?? null,
-        continued_from: c.continuedFrom ?? null,
-        ...limitColumns(c),
+        ...runColumns(c),
         owner: c.leaseOwner ?? null,
         token: claimed ? op.leaseToken : null,
         expires: claimed ? (c.leaseExpiresAt ?? null) : null,
@@ -103,19 +110,7 @@ export function batchPayload(ops: WriteOp[]): string {
       });
     }
     for (const r of op.createRuns ?? []) {
-      rows.newRuns!.push({
-        i,
-        id: r.id,
-        workflow: r.workflow,
-        version: r.version,
-        input: r.input,
-        queue: r.queue,
-        priority: r.priority,
-        parent_id: r.parentId ?? null,
-        parent_seq: r.parentSeq ?? null,
-        continued_from: r.continuedFrom ?? null,
-        ...limitColumns(r),
-      });
+      rows.newRuns!.push({ i, ...runColumns(r) });
     }
     if (op.progress !== undefined) rows.progress!.push({ i, n: rows.progress!.length, id, progress: op.progress });
     if (op.compensate !== undefined) rows.compensate!.push({ i, id, end_status: op.compensate.endStatus, error: errorText(op.compensate.error) });
