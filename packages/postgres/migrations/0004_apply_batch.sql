@@ -87,12 +87,14 @@ BEGIN
 
   -- 4. Changes to the runs themselves. A run that leaves 'running' (ends, waits, is released) frees
   --    its concurrency slot: engines waiting for one are told to look again.
-  SELECT v_ready || COALESCE(array_agg(r.id), '{}') INTO v_ready
-  FROM runs r
-  WHERE r.id IN (SELECT x.id FROM jsonb_to_recordset(p -> 'finishes') AS x(i int, id text) WHERE x.i = ANY(v_live)
-                 UNION ALL SELECT x.id FROM jsonb_to_recordset(p -> 'suspends') AS x(i int, id text) WHERE x.i = ANY(v_live)
-                 UNION ALL SELECT x.id FROM jsonb_to_recordset(p -> 'releases') AS x(i int, id text) WHERE x.i = ANY(v_live))
-    AND (r.concurrency_key IS NOT NULL OR r.queue IN (SELECT q.name FROM queues q WHERE q.concurrency IS NOT NULL));
+  IF jsonb_array_length(p -> 'finishes') + jsonb_array_length(p -> 'suspends') + jsonb_array_length(p -> 'releases') > 0 THEN
+    SELECT v_ready || COALESCE(array_agg(r.id), '{}') INTO v_ready
+    FROM runs r
+    WHERE r.id IN (SELECT x.id FROM jsonb_to_recordset(p -> 'finishes') AS x(i int, id text) WHERE x.i = ANY(v_live)
+                   UNION ALL SELECT x.id FROM jsonb_to_recordset(p -> 'suspends') AS x(i int, id text) WHERE x.i = ANY(v_live)
+                   UNION ALL SELECT x.id FROM jsonb_to_recordset(p -> 'releases') AS x(i int, id text) WHERE x.i = ANY(v_live))
+      AND (r.concurrency_key IS NOT NULL OR r.queue IN (SELECT q.name FROM queues q WHERE q.concurrency IS NOT NULL));
+  END IF;
 
   IF jsonb_array_length(p -> 'progress') > 0 THEN
     UPDATE runs r SET progress = g.progress, updated_at = p_now

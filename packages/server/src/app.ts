@@ -1,0 +1,532 @@
+/**
+ * The HTTP API as a Hono app: every route is declared with zod schemas, which validate requests and
+ * generate the OpenAPI 3.1 document at /api/openapi.json. Payload values (inputs, outputs, signal and
+ * event data) travel as Baton's typed JSON: plain JSON, with Dates, BigInts, Maps and the like as
+ * `{ "$baton": tag, "v": value }`.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import {
+  defaultPayloadCodec,
+  isWorkflow,
+  runNotFound,
+  scheduleNotFound,
+  type Client,
+  type EventInfo,
+  type JournalEntryInfo,
+  type RunInfo,
+  type ScheduleInfo,
+  type WorkflowRegistry,
+} from '@baton/core';
+import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
+
+export interface AppOptions {
+  client: Client;
+  /** The workflows this server knows (their input schemas are published). */
+  workflows?: WorkflowRegistry;
+  /** Largest request body, in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Told of unexpected failures (the client only gets BATON_INTERNAL). */
+  onError?: (error: unknown) => void;
+}
+
+/** A decoded payload value as typed JSON. */
+function typed(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(defaultPayloadCodec.encode(value));
+}
+
+const RUN_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+const Name = z.string().min(1).max(200);
+
+const RunSchema = z
+  .object({
+    id: z.string(),
+    workflow: z.string(),
+    version: z.string(),
+    status: z.enum(RUN_STATUSES),
+    input: z.unknown(),
+    output: z.unknown().optional(),
+    error: z.unknown().optional(),
+    progress: z.unknown().optional(),
+    queue: z.string(),
+    priority: z.number().int(),
+    parentId: z.string().optional(),
+    continuedFrom: z.string().optional(),
+    continuedTo: z.string().optional(),
+    cancelRequested: z.boolean(),
+    compensating: z.boolean(),
+    wakeAt: z.string().optional(),
+    waitingFor: z.object({ signals: z.array(z.string()), children: z.array(z.string()) }).optional(),
+    claims: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    startedAt: z.string().optional(),
+    endedAt: z.string().optional(),
+  })
+  .openapi('Run');
+
+const JournalEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    kind: z.string(),
+    name: z.string(),
+    status: z.enum(['completed', 'failed']),
+    output: z.unknown().optional(),
+    error: z.unknown().optional(),
+    attempts: z.number().int(),
+    startedAt: z.string(),
+    endedAt: z.string(),
+    durationMs: z.number(),
+    compensates: z.number().int().optional(),
+  })
+  .openapi('JournalEntry');
+
+const EventSchema = z
+  .object({
+    seq: z.number().int(),
+    id: z.string(),
+    type: z.string(),
+    source: z.string(),
+    subject: z.string().optional(),
+    time: z.string(),
+    data: z.unknown(),
+    receivedAt: z.string(),
+  })
+  .openapi('Event');
+
+const ScheduleSchema = z
+  .object({
+    id: z.string(),
+    workflow: z.string(),
+    cron: z.string(),
+    timezone: z.string(),
+    input: z.unknown(),
+    overlap: z.enum(['skip', 'buffer', 'allow']),
+    catchup: z.enum(['none', 'latest', 'all']),
+    catchupLimit: z.number().int(),
+    paused: z.boolean(),
+    source: z.enum(['code', 'api']),
+    nextAt: z.string().optional(),
+    lastTickAt: z.string().optional(),
+    lastRunId: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Schedule');
+
+function iso(date: Date | undefined): string | undefined {
+  return date?.toISOString();
+}
+
+function runJson(run: RunInfo): z.infer<typeof RunSchema> {
+  const out: Record<string, unknown> = {
+    ...run,
+    input: typed(run.input),
+    createdAt: run.createdAt.toISOString(),
+    updatedAt: run.updatedAt.toISOString(),
+  };
+  if (run.output !== undefined) out.output = typed(run.output);
+  if (run.progress !== undefined) out.progress = typed(run.progress);
+  for (const key of ['wakeAt', 'startedAt', 'endedAt'] as const) if (run[key] !== undefined) out[key] = iso(run[key]);
+  return out as z.infer<typeof RunSchema>;
+}
+
+function entryJson(entry: JournalEntryInfo): z.infer<typeof JournalEntrySchema> {
+  const out: Record<string, unknown> = { ...entry, startedAt: entry.startedAt.toISOString(), endedAt: entry.endedAt.toISOString() };
+  if (entry.output !== undefined) out.output = typed(entry.output);
+  return out as z.infer<typeof JournalEntrySchema>;
+}
+
+function eventJson(event: EventInfo): z.infer<typeof EventSchema> {
+  return { ...event, time: event.time.toISOString(), receivedAt: event.receivedAt.toISOString(), data: typed(event.data) };
+}
+
+function scheduleJson(s: ScheduleInfo): z.infer<typeof ScheduleSchema> {
+  const out: Record<string, unknown> = { ...s, input: typed(s.input), createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() };
+  for (const key of ['nextAt', 'lastTickAt'] as const) if (s[key] !== undefined) out[key] = iso(s[key]);
+  return out as z.infer<typeof ScheduleSchema>;
+}
+
+const errors = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
+  409: { description: 'Conflicts with the current state', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+const RunIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const ScheduleIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+export function createApp(options: AppOptions): OpenAPIHono {
+  const { client } = options;
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(validationError(result.error.issues, `${result.target}`), 400);
+      return undefined;
+    },
+  });
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 1024 * 1024,
+      onError: (c) => c.json(apiError(ApiErrorCode.BodyTooLarge, `The request body is over ${options.maxBodyBytes ?? 1024 * 1024} bytes.`), 413),
+    }),
+  );
+
+  app.onError((error, c) => {
+    // A body that is not JSON reaches here from the validator, as a 400 HTTPException.
+    if (error instanceof HTTPException && error.status < 500) {
+      if (error.status === 400) return c.json(apiError(ApiErrorCode.InvalidJson, 'The request body is not valid JSON.'), 400);
+      return c.json(apiError('BATON_INVALID_ARGUMENT', error.message.slice(0, 200)), error.status);
+    }
+    const { status, body: payload } = toApiError(error);
+    if (status >= 500) options.onError?.(error);
+    return c.json(payload, status);
+  });
+  app.notFound((c) => c.json(apiError(ApiErrorCode.NotFound, `No route ${c.req.method} ${c.req.path}.`), statusOf(ApiErrorCode.NotFound)));
+
+  // ------------------------------------------------------------------ health
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/health', tags: ['health'], responses: { 200: json(z.object({ status: z.literal('ok') }), 'The process is up') } }),
+    (c) => c.json({ status: 'ok' as const }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/ready',
+      tags: ['health'],
+      responses: { 200: json(z.object({ status: z.literal('ready') }), 'The store answers'), 503: json(ErrorSchema, 'The store does not answer') },
+    }),
+    async (c) => {
+      await client.get('readiness-probe');
+      return c.json({ status: 'ready' as const }, 200);
+    },
+  );
+
+  // ------------------------------------------------------------------ workflows
+
+  const WorkflowSchema = z
+    .object({ name: z.string(), version: z.string(), description: z.string().optional(), queue: z.string(), inputSchema: z.unknown().optional() })
+    .openapi('Workflow');
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workflows',
+      tags: ['workflows'],
+      responses: { 200: json(z.object({ workflows: z.array(WorkflowSchema) }), 'Known workflows') },
+    }),
+    (c) => {
+      const workflows = (options.workflows?.current() ?? []).filter(isWorkflow).map((w) => {
+        const out: z.infer<typeof WorkflowSchema> = { name: w.name, version: w.version, queue: w.options.queue ?? 'default' };
+        if (w.options.description !== undefined) out.description = w.options.description;
+        if (w.options.input !== undefined) {
+          try {
+            out.inputSchema = z.toJSONSchema(w.options.input as z.ZodType, { io: 'input', unrepresentable: 'any' });
+          } catch {
+            // A schema JSON Schema cannot express (a transform): published without it.
+          }
+        }
+        return out;
+      });
+      return c.json({ workflows }, 200);
+    },
+  );
+
+  // ------------------------------------------------------------------ runs
+
+  const StartRun = z
+    .object({
+      workflow: Name,
+      input: z.unknown().optional(),
+      id: z.string().min(1).max(200).optional(),
+      queue: Name.optional(),
+      priority: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+    })
+    .openapi('StartRun');
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/runs',
+      tags: ['runs'],
+      request: { body: body(StartRun) },
+      responses: {
+        201: json(z.object({ run: RunSchema, created: z.literal(true) }), 'Started'),
+        200: json(z.object({ run: RunSchema, created: z.literal(false) }), 'A run with this id existed (idempotent start)'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const req = c.req.valid('json');
+      const handle = await client.start(req.workflow, req.input, {
+        ...(req.id === undefined ? {} : { id: req.id }),
+        ...(req.queue === undefined ? {} : { queue: req.queue }),
+        ...(req.priority === undefined ? {} : { priority: req.priority }),
+      });
+      const run = (await client.get(handle.id))!;
+      return handle.created ? c.json({ run: runJson(run), created: true as const }, 201) : c.json({ run: runJson(run), created: false as const }, 200);
+    },
+  );
+
+  const ListRuns = z.object({
+    workflow: Name.optional(),
+    status: z.enum(RUN_STATUSES).optional(),
+    createdAfter: z.iso.datetime({ offset: true }).optional(),
+    createdBefore: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    cursor: z.string().max(500).optional(),
+  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/runs',
+      tags: ['runs'],
+      request: { query: ListRuns },
+      responses: { 200: json(z.object({ runs: z.array(RunSchema), nextCursor: z.string().optional() }), 'Runs, newest first'), ...errors },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await client.list({
+        ...(q.workflow === undefined ? {} : { workflow: q.workflow }),
+        ...(q.status === undefined ? {} : { status: q.status }),
+        ...(q.createdAfter === undefined ? {} : { createdAfter: new Date(q.createdAfter) }),
+        ...(q.createdBefore === undefined ? {} : { createdBefore: new Date(q.createdBefore) }),
+        ...(q.limit === undefined ? {} : { limit: q.limit }),
+        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+      });
+      return c.json({ runs: page.runs.map(runJson), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/runs/{id}',
+      tags: ['runs'],
+      request: { params: RunIdParam },
+      responses: { 200: json(z.object({ run: RunSchema, journal: z.array(JournalEntrySchema) }), 'The run and its journal'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const run = await client.get(id);
+      if (run === undefined) throw runNotFound(id);
+      return c.json({ run: runJson(run), journal: (await client.journal(id)).map(entryJson) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/runs/{id}/signal',
+      tags: ['runs'],
+      request: { params: RunIdParam, body: body(z.object({ name: Name, data: z.unknown().optional() }).openapi('Signal')) },
+      responses: { 202: json(z.object({ accepted: z.literal(true) }), 'Stored for the run'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { name, data } = c.req.valid('json');
+      await client.signal(id, name, data);
+      return c.json({ accepted: true as const }, 202);
+    },
+  );
+
+  for (const action of ['cancel', 'retry', 'resume'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/api/runs/{id}/${action}`,
+        tags: ['runs'],
+        request: {
+          params: RunIdParam,
+          ...(action === 'cancel'
+            ? { body: { required: false, content: { 'application/json': { schema: z.object({ reason: z.string().max(1000).optional() }) } } } }
+            : {}),
+        },
+        responses: { 200: json(z.object({ run: RunSchema }), `The run after ${action}`), ...errors },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const run =
+          action === 'cancel'
+            ? await client.cancel(id, ((await c.req.json().catch(() => ({}))) as { reason?: string }).reason)
+            : action === 'retry'
+              ? await client.retry(id)
+              : await client.resume(id);
+        return c.json({ run: runJson(run) }, 200);
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ events
+
+  const EmitEvent = z
+    .union([
+      z.object({ specversion: z.literal('1.0'), id: z.string(), source: z.string(), type: z.string() }).loose(),
+      z.object({
+        type: Name,
+        data: z.unknown().optional(),
+        id: z.string().min(1).max(500).optional(),
+        source: z.string().min(1).max(500).optional(),
+        subject: z.string().min(1).max(500).optional(),
+        time: z.iso.datetime({ offset: true }).optional(),
+      }),
+    ])
+    .openapi('EmitEvent', { description: 'A CloudEvents 1.0 event in structured JSON, or { type, data, id?, source?, subject?, time? }' });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/events',
+      tags: ['events'],
+      request: { body: body(EmitEvent) },
+      responses: {
+        201: json(z.object({ event: EventSchema, created: z.literal(true) }), 'Stored'),
+        200: json(z.object({ event: EventSchema, created: z.literal(false) }), 'Already stored (same source and id)'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const req = c.req.valid('json') as Record<string, unknown>;
+      const stored =
+        req.specversion !== undefined
+          ? await client.events.emitCloudEvent(req)
+          : await client.events.emit(req.type as string, req.data, {
+              ...(req.id === undefined ? {} : { id: req.id as string }),
+              ...(req.source === undefined ? {} : { source: req.source as string }),
+              ...(req.subject === undefined ? {} : { subject: req.subject as string }),
+              ...(req.time === undefined ? {} : { time: new Date(req.time as string) }),
+            });
+      const { created, ...event } = stored;
+      return created ? c.json({ event: eventJson(event), created: true as const }, 201) : c.json({ event: eventJson(event), created: false as const }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/events',
+      tags: ['events'],
+      request: {
+        query: z.object({
+          type: Name.optional(),
+          after: z.coerce.number().int().min(0).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).optional(),
+        }),
+      },
+      responses: { 200: json(z.object({ events: z.array(EventSchema) }), 'The event log, in order'), ...errors },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const events = await client.events.list({
+        ...(q.type === undefined ? {} : { type: q.type }),
+        ...(q.after === undefined ? {} : { after: q.after }),
+        ...(q.limit === undefined ? {} : { limit: q.limit }),
+      });
+      return c.json({ events: events.map(eventJson) }, 200);
+    },
+  );
+
+  // ------------------------------------------------------------------ schedules
+
+  const CreateSchedule = z
+    .object({
+      id: Name,
+      workflow: Name,
+      cron: z.string().min(1).max(200),
+      timezone: z.string().min(1).max(100).optional(),
+      input: z.unknown().optional(),
+      overlap: z.enum(['skip', 'buffer', 'allow']).optional(),
+      catchup: z.enum(['none', 'latest', 'all']).optional(),
+      catchupLimit: z.number().int().min(1).max(10_000).optional(),
+      paused: z.boolean().optional(),
+    })
+    .openapi('CreateSchedule');
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/schedules',
+      tags: ['schedules'],
+      responses: { 200: json(z.object({ schedules: z.array(ScheduleSchema) }), 'Schedules') },
+    }),
+    async (c) => c.json({ schedules: (await client.schedules.list()).map(scheduleJson) }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/schedules',
+      tags: ['schedules'],
+      request: { body: body(CreateSchedule) },
+      responses: { 201: json(z.object({ schedule: ScheduleSchema }), 'Created'), ...errors },
+    }),
+    async (c) => {
+      const req = c.req.valid('json');
+      const workflow = options.workflows?.get(req.workflow) ?? req.workflow;
+      const schedule = await client.schedules.create({ ...req, workflow } as Parameters<Client['schedules']['create']>[0]);
+      return c.json({ schedule: scheduleJson(schedule) }, 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/schedules/{id}',
+      tags: ['schedules'],
+      request: { params: ScheduleIdParam },
+      responses: { 200: json(z.object({ schedule: ScheduleSchema }), 'The schedule'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const schedule = await client.schedules.get(id);
+      if (schedule === undefined) throw scheduleNotFound(id);
+      return c.json({ schedule: scheduleJson(schedule) }, 200);
+    },
+  );
+  for (const action of ['pause', 'resume'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/api/schedules/{id}/${action}`,
+        tags: ['schedules'],
+        request: { params: ScheduleIdParam },
+        responses: { 200: json(z.object({ schedule: ScheduleSchema }), `The schedule after ${action}`), ...errors },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const schedule = action === 'pause' ? await client.schedules.pause(id) : await client.schedules.resume(id);
+        return c.json({ schedule: scheduleJson(schedule) }, 200);
+      },
+    );
+  }
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/schedules/{id}',
+      tags: ['schedules'],
+      request: { params: ScheduleIdParam },
+      responses: { 200: json(z.object({ deleted: z.literal(true) }), 'Deleted'), ...errors },
+    }),
+    async (c) => {
+      await client.schedules.delete(c.req.valid('param').id);
+      return c.json({ deleted: true as const }, 200);
+    },
+  );
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events and schedules.' },
+  });
+  return app;
+}

@@ -1,0 +1,71 @@
+/**
+ * One error shape for every failure: `{ error: { code, message, details? } }`, with a stable code and
+ * an HTTP status derived from it. Nothing else reaches a client: no stack, no driver message.
+ */
+import { ErrorCode, isBatonError } from '@baton/core';
+import { z } from '@hono/zod-openapi';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export const ApiErrorCode = {
+  NotFound: 'BATON_NOT_FOUND',
+  BodyTooLarge: 'BATON_BODY_TOO_LARGE',
+  InvalidJson: 'BATON_INVALID_JSON',
+  Internal: 'BATON_INTERNAL',
+} as const;
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'BATON_RUN_NOT_FOUND' }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export type ApiError = z.infer<typeof ErrorSchema>;
+
+const STATUS: Record<string, ContentfulStatusCode> = {
+  [ErrorCode.InvalidArgument]: 400,
+  [ErrorCode.InvalidInput]: 400,
+  [ErrorCode.InvalidSignal]: 400,
+  [ErrorCode.PayloadEncoding]: 400,
+  [ApiErrorCode.InvalidJson]: 400,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ApiErrorCode.BodyTooLarge]: 413,
+  [ErrorCode.RunNotFound]: 404,
+  [ErrorCode.WorkflowNotFound]: 404,
+  [ErrorCode.ScheduleNotFound]: 404,
+  [ApiErrorCode.NotFound]: 404,
+  [ErrorCode.RunFinished]: 409,
+  [ErrorCode.RunNotFailed]: 409,
+  [ErrorCode.RetryNotPossible]: 409,
+  [ErrorCode.ScheduleExists]: 409,
+  [ErrorCode.StoreError]: 503,
+};
+
+export function apiError(code: string, message: string, details?: Record<string, unknown>): ApiError {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+export function statusOf(code: string): ContentfulStatusCode {
+  return STATUS[code] ?? 500;
+}
+
+/** Any thrown value as the error shape and its status. Unknown errors say nothing about themselves. */
+export function toApiError(error: unknown): { status: ContentfulStatusCode; body: ApiError } {
+  if (isBatonError(error)) {
+    const status = statusOf(error.code);
+    if (status < 500 || error.code === ErrorCode.StoreError) {
+      const message = error.code === ErrorCode.StoreError ? 'The store is unavailable; try again shortly.' : error.message;
+      return { status, body: apiError(error.code, message, error.details) };
+    }
+  }
+  return { status: 500, body: apiError(ApiErrorCode.Internal, 'The server failed to handle this request; it was logged.') };
+}
+
+/** Field-level messages from a zod validation failure. */
+export function validationError(issues: readonly { path: readonly PropertyKey[]; message: string }[], where: string): ApiError {
+  const fields = issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+  return apiError(ErrorCode.InvalidArgument, `Invalid ${where}: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+}

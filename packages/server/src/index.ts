@@ -1,0 +1,5 @@
+/** @baton/server: Baton's HTTP API. */
+export { createApp } from './app.js';
+export type { AppOptions } from './app.js';
+export { ApiErrorCode, ErrorSchema, apiError, toApiError } from './errors.js';
+export type { ApiError } from './errors.js';
