@@ -4,7 +4,8 @@
  * second signal exits at once, for when a step will not end.
  */
 import { constants } from 'node:os';
-import { Engine, type Durability, type EngineEvent, type Logger } from '@baton/core';
+import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
+import { startApiServer, type ApiServer } from '@baton/server';
 import type { Io } from './command.js';
 import type { LoadedWorkflows } from './load-workflows.js';
 import { openStore } from './store.js';
@@ -20,6 +21,8 @@ export interface EngineProcessOptions {
   afterStart?(engine: Engine): void;
   /** Printed once the engine runs. */
   banner: string;
+  /** Serve the HTTP API from this process (`baton dev`). */
+  api?: { port: number; host: string };
   io: Io;
 }
 
@@ -38,9 +41,20 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     engine.subscribe((event) => options.onEvent(event));
     await engine.start();
     io.out(options.banner);
+    let api: ApiServer | undefined;
+    if (options.api !== undefined) {
+      try {
+        api = await startApiServer({ client: engine.client, workflows: engine.workflows, ...options.api });
+        io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json)`);
+      } catch (error) {
+        // The engine is what dev is for: it goes on without the API.
+        io.err(`The API did not start on ${options.api.host}:${options.api.port}: ${errorMessage(error)} (use --port to pick another port).`);
+      }
+    }
     options.afterStart?.(engine);
     const signal = await stopSignal.requested;
     io.out(`${signal}: stopping; letting running runs finish (send ${signal} again to exit at once)`);
+    await api?.close();
     await engine.stop();
     io.out('stopped');
     return 0;

@@ -11,9 +11,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('baton dev', { timeout: 60_000 }, () => {
   it('prints a line per engine event, runs the demo and stops gracefully on SIGINT', async () => {
     const db = join(dir, 'dev.db');
-    const dev = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS, '--demo', '--durability', 'batched', '--concurrency', '4']);
+    const dev = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS, '--demo', '--durability', 'batched', '--concurrency', '4', '--port', '0']);
     try {
       await dev.waitForOutput('demo finished: {"greeting":"hello DEMO DEMO"}');
+      // The HTTP API is served from the same process, on loopback.
+      const base = /API on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(dev.stdout)?.[1];
+      expect(base, dev.stdout).toBeDefined();
+      expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ status: 'ok' });
+      const runs = (await (await fetch(`${base}/api/runs?workflow=greet`)).json()) as { runs: { workflow: string }[] };
+      expect(runs.runs.length).toBeGreaterThan(0);
       await dev.waitForOutput('✔ completed');
       expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}✓ step upper \(\d+ ms\)$/m);
       expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}▶ started$/m);
@@ -35,7 +41,7 @@ describe('baton dev', { timeout: 60_000 }, () => {
 
   it('exits at once on a second SIGINT while a step will not end, leaving the run to its lease', async () => {
     const db = join(dir, 'stuck.db');
-    const dev = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS]);
+    const dev = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS, '--port', '0']);
     await dev.waitForOutput('baton dev:');
     const id = (await baton(['run', 'stuck', '--db', db])).stdout.trim();
     await dev.waitForOutput(`stuck …${id.slice(-8)}  ▶ started`);

@@ -3,3 +3,5 @@ export { createApp } from './app.js';
 export type { AppOptions } from './app.js';
 export { ApiErrorCode, ErrorSchema, apiError, toApiError } from './errors.js';
 export type { ApiError } from './errors.js';
+export { startApiServer } from './listen.js';
+export type { ApiServer, ApiServerOptions } from './listen.js';

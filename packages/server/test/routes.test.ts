@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine, defineWorkflow, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
-import { createApp } from '@baton/server';
+import { createApp, startApiServer } from '@baton/server';
 
 const greet = defineWorkflow({ name: 'greet', description: 'Says hello', input: z.object({ name: z.string().min(1) }) }, async (ctx, input: { name: string }) =>
   ctx.step('hello', () => ({ greeting: `hello ${input.name}`, at: new Date(Date.UTC(2030, 0, 1)) })),
@@ -150,5 +150,20 @@ describe('HTTP API routes', () => {
       expect(Object.keys(body.paths)).toContain(path);
     }
     expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['Run', 'JournalEntry', 'Event', 'Schedule', 'Error']));
+  });
+});
+
+describe('the API on a real socket', () => {
+  it('listens on loopback by default, answers, and closes', async () => {
+    const server = await startApiServer({ client: engine.client, workflows: engine.workflows });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(`${server.url}/api/runs/greet-ada`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('application/json');
+    } finally {
+      await server.close();
+    }
+    await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
   });
 });

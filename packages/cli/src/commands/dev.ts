@@ -1,6 +1,7 @@
 /** `baton dev`: an engine on the local database that prints one line per engine event. */
 import { errorMessage } from '@baton/core';
 import { commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
+import { UsageError } from '../errors.js';
 import { runEngineProcess } from '../engine-process.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { clockTime, eventLine, lineLogger } from '../output.js';
@@ -8,16 +9,19 @@ import { clockTime, eventLine, lineLogger } from '../output.js';
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'run an engine locally and print what every run does',
-  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--durability strict|batched] [--demo]
+  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--durability strict|batched] [--port N] [--host H] [--demo]
 
 Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
-build) and prints one line per engine event. Stops gracefully on Ctrl-C (press it twice to exit at once).
+build), serves the HTTP API, and prints one line per engine event. Stops gracefully on Ctrl-C (press
+it twice to exit at once).
 
 Options:
   --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
   --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS)
   --concurrency N       runs executed at once (default 100)
   --durability MODE     strict (each step committed before the next) or batched (default strict)
+  --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
+  --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
   --demo                call the module's exported demo({ client, engine, log }) once the engine runs
   -h, --help            show this help`,
   options: {
@@ -26,12 +30,18 @@ Options:
     concurrency: { type: 'string' },
     durability: { type: 'string' },
     demo: { type: 'boolean' },
+    port: { type: 'string' },
+    host: { type: 'string' },
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'dev');
     const durability = oneOf(values.durability, ['strict', 'batched'], '--durability', 'dev');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'));
     const dbPath = databasePath(values.db, io);
+    const portText = values.port ?? io.env.BATON_PORT ?? '7070';
+    const port = portText === '0' ? 0 : positiveInteger(portText, '--port', 'dev');
+    if (port === undefined || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535, not '${portText}'`, 'dev');
+    const host = values.host ?? io.env.BATON_HOST ?? '127.0.0.1';
     const log = (line: string): void => io.out(`${clockTime(new Date())} ${line}`);
     return runEngineProcess({
       io,
@@ -41,6 +51,7 @@ Options:
       durability,
       logger: lineLogger((line) => io.err(line)),
       onEvent: (event) => io.out(eventLine(event, new Date())),
+      api: { port, host },
       banner: `baton dev: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)} (Ctrl-C to stop)`,
       afterStart(engine) {
         if (values.demo !== true) return;
