@@ -4,7 +4,7 @@
  * second signal exits at once, for when a step will not end.
  */
 import { constants } from 'node:os';
-import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
+import { Engine, errorMessage, newApiKey, type Durability, type EngineEvent, type Logger } from '@baton/core';
 import { startApiServer, type ApiServer } from '@baton/server';
 import type { Io } from './command.js';
 import type { LoadedWorkflows } from './load-workflows.js';
@@ -44,8 +44,16 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     let api: ApiServer | undefined;
     if (options.api !== undefined) {
       try {
-        api = await startApiServer({ client: engine.client, workflows: engine.workflows, ...options.api });
+        api = await startApiServer({ client: engine.client, store, workflows: engine.workflows, ...options.api });
         io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json)`);
+        if ((await store.listApiKeys()).length === 0) {
+          // First start: an admin key, shown this once (only its hash is stored).
+          const { token, record } = newApiKey({ name: 'dev admin', role: 'admin' }, Date.now());
+          await store.createApiKey(record);
+          io.out(`Created an admin API key; it is shown only now: ${token}`);
+          io.out(`  export BATON_KEY=${token}`);
+          io.out(`  curl -H "Authorization: Bearer $BATON_KEY" ${api.url}/api/runs`);
+        }
       } catch (error) {
         // The engine is what dev is for: it goes on without the API.
         io.err(`The API did not start on ${options.api.host}:${options.api.port}: ${errorMessage(error)} (use --port to pick another port).`);

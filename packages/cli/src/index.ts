@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command, Io } from './command.js';
 import { cancelCommand } from './commands/cancel.js';
 import { devCommand } from './commands/dev.js';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
 import { runCommand } from './commands/run.js';
 import { runsListCommand } from './commands/runs-list.js';
@@ -31,6 +32,9 @@ export const commands: readonly Command[] = [
   cancelCommand,
   retryCommand,
   resumeCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
 ];
 
 /** Runs the CLI with `argv` (the arguments after `baton`) and resolves to the exit code. */
@@ -57,11 +61,26 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   if (first === 'help') return rest.length === 0 ? dispatch(['--help'], io) : dispatch([...rest, '--help'], io);
   if (first === 'runs') return dispatchRuns(rest, io);
+  if (first === 'keys') return dispatchKeys(rest, io);
   const command = commands.find((c) => c.name === first);
   if (command === undefined) {
     throw new UsageError(first.startsWith('-') ? `unknown option ${first}` : `unknown command '${first}'`);
   }
   return command.execute(rest, io);
+}
+
+/** `baton keys create|list|revoke`. */
+async function dispatchKeys(argv: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = argv;
+  const command = [keysCreateCommand, keysListCommand, keysRevokeCommand].find((c) => c.name === `keys ${sub}`);
+  if (command !== undefined) return command.execute(rest, io);
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.out(
+      `Usage: baton keys create|list|revoke ...\n\n  keys create   ${keysCreateCommand.summary}\n  keys list     ${keysListCommand.summary}\n  keys revoke ID  ${keysRevokeCommand.summary}`,
+    );
+    return 0;
+  }
+  throw new UsageError(`unknown command 'keys ${sub}' (use keys create, keys list or keys revoke ID)`, 'keys');
 }
 
 /** `baton runs` alone (or with list's flags) lists runs. */

@@ -18,7 +18,11 @@ describe('baton dev', { timeout: 60_000 }, () => {
       const base = /API on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(dev.stdout)?.[1];
       expect(base, dev.stdout).toBeDefined();
       expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ status: 'ok' });
-      const runs = (await (await fetch(`${base}/api/runs?workflow=greet`)).json()) as { runs: { workflow: string }[] };
+      // Every other route needs a key: the first start made an admin key and showed it once.
+      expect((await fetch(`${base}/api/runs`)).status).toBe(401);
+      const key = /admin API key; it is shown only now: (bk_\S+)/.exec(dev.stdout)?.[1];
+      expect(key, dev.stdout).toBeDefined();
+      const runs = (await (await fetch(`${base}/api/runs?workflow=greet`, { headers: { authorization: `Bearer ${key}` } })).json()) as { runs: unknown[] };
       expect(runs.runs.length).toBeGreaterThan(0);
       await dev.waitForOutput('✔ completed');
       expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}✓ step upper \(\d+ ms\)$/m);

@@ -92,7 +92,10 @@ export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCur
 export type { Migration } from './store/store-rules.js';
 export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, toFlowCandidate, toQueueRecord, parseError, errorText } from './store/sql-rows.js';
 export type { RunRow, JournalRow, FlowCandidateRow, QueueRow, ScheduleRow } from './store/sql-rows.js';
-export { toEventRecord, toEventTrigger, toEventWait } from './store/sql-rows.js';
+export { toEventRecord, toEventTrigger, toEventWait, toApiKeyRecord } from './store/sql-rows.js';
+export type { ApiKeyRow } from './store/sql-rows.js';
+export { ROLES, newApiKey, parseApiKey, verifyApiKey, roleAllows } from './auth/api-keys.js';
+export type { Role, ApiKeyRecord } from './auth/api-keys.js';
 export type { EventRow, EventTriggerRow, EventWaitRow } from './store/sql-rows.js';
 export { toScheduleRecord, scheduleValues, scheduleExists, scheduleNotFound, SCHEDULE_COLUMNS, SCHEDULE_UPSERT } from './store/sql-rows.js';
 export { planEmit, eventMatches, encodedEvent, eventSignalName, assertEventType } from './events/events.js';

@@ -44,6 +44,9 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type ApiKeyRecord,
+  type ApiKeyRow,
+  toApiKeyRecord,
   type EventRecord,
   type EventRow,
   type EventTriggerRecord,
@@ -628,6 +631,30 @@ export class PostgresStore implements Store {
         now,
       ]);
     });
+  }
+
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.#query('INSERT INTO api_keys (id, name, role, namespace, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)', [
+      key.id,
+      key.name,
+      key.role,
+      key.namespace,
+      key.hash,
+      key.createdAt,
+    ]);
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const row = (await this.#query<ApiKeyRow>('SELECT * FROM api_keys WHERE id = $1', [id])).rows[0];
+    return row === undefined ? undefined : toApiKeyRecord(row);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (await this.#query<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(toApiKeyRecord);
+  }
+
+  async revokeApiKey(id: string, now: number): Promise<boolean> {
+    return ((await this.#query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, now])).rowCount ?? 0) > 0;
   }
 
   async listQueues(): Promise<QueueRecord[]> {

@@ -17,12 +17,21 @@ import {
   type JournalEntryInfo,
   type RunInfo,
   type ScheduleInfo,
+  type Store,
   type WorkflowRegistry,
 } from '@baton/core';
+import { authenticate } from './auth.js';
 import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
 
 export interface AppOptions {
   client: Client;
+  /** Where API keys are looked up (the client's store). */
+  store: Store;
+  /**
+   * Require an API key (`Authorization: Bearer <key>` or `X-API-Key`) on every route but
+   * /api/health. Default true; false only for a server no one else can reach (tests, embedding).
+   */
+  auth?: boolean;
   /** The workflows this server knows (their input schemas are published). */
   workflows?: WorkflowRegistry;
   /** Largest request body, in bytes. Default 1 MiB. */
@@ -188,6 +197,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
       onError: (c) => c.json(apiError(ApiErrorCode.BodyTooLarge, `The request body is over ${options.maxBodyBytes ?? 1024 * 1024} bytes.`), 413),
     }),
   );
+
+  if (options.auth !== false) app.use('/api/*', authenticate(options.store));
 
   app.onError((error, c) => {
     // A body that is not JSON reaches here from the validator, as a 400 HTTPException.

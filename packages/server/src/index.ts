@@ -5,3 +5,4 @@ export { ApiErrorCode, ErrorSchema, apiError, toApiError } from './errors.js';
 export type { ApiError } from './errors.js';
 export { startApiServer } from './listen.js';
 export type { ApiServer, ApiServerOptions } from './listen.js';
+export { AuthErrorCode, requiredRole } from './auth.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Engine, defineWorkflow, silentLogger } from '@baton/core';
+import { Engine, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { createApp, startApiServer } from '@baton/server';
 
@@ -26,13 +26,17 @@ let dir: string;
 let store: SqliteStore;
 let engine: Engine;
 let app: ReturnType<typeof createApp>;
+let adminKey: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baton-server-'));
   store = new SqliteStore({ path: join(dir, 'baton.db') });
   engine = new Engine({ store, workflows: [greet, approval, fails], logger: silentLogger, pollIntervalMs: 20 });
   await engine.start();
-  app = createApp({ client: engine.client, workflows: engine.workflows });
+  const admin = newApiKey({ name: 'tests', role: 'admin' }, Date.now());
+  await store.createApiKey(admin.record);
+  adminKey = admin.token;
+  app = createApp({ client: engine.client, store, workflows: engine.workflows });
 });
 
 afterAll(async () => {
@@ -44,7 +48,8 @@ afterAll(async () => {
 const call = async (method: string, path: string, body?: unknown, raw?: string) => {
   const res = await app.request(path, {
     method,
-    ...(body === undefined && raw === undefined ? {} : { body: raw ?? JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined && raw === undefined ? {} : { body: raw ?? JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
@@ -155,10 +160,10 @@ describe('HTTP API routes', () => {
 
 describe('the API on a real socket', () => {
   it('listens on loopback by default, answers, and closes', async () => {
-    const server = await startApiServer({ client: engine.client, workflows: engine.workflows });
+    const server = await startApiServer({ client: engine.client, store, workflows: engine.workflows });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const res = await fetch(`${server.url}/api/runs/greet-ada`);
+      const res = await fetch(`${server.url}/api/runs/greet-ada`, { headers: { 'x-api-key': adminKey } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('application/json');
     } finally {

@@ -38,6 +38,9 @@ import {
   type FlowCandidateRow,
   type QueueRow,
   type StartControl,
+  type ApiKeyRecord,
+  type ApiKeyRow,
+  toApiKeyRecord,
   type EventRecord,
   type EventRow,
   type EventTriggerRecord,
@@ -473,6 +476,27 @@ export class SqliteStore implements Store {
         .prepare('INSERT INTO event_waits (run_id, seq, type, match, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING')
         .run(wait.runId, wait.seq, wait.type, wait.match === undefined ? null : JSON.stringify(wait.match), now);
     });
+  }
+
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    this.#write(() => {
+      this.#db
+        .prepare('INSERT INTO api_keys (id, name, role, namespace, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
+        .run(key.id, key.name, key.role, key.namespace, key.hash, key.createdAt);
+    });
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as ApiKeyRow | undefined;
+    return row === undefined ? undefined : toApiKeyRecord(row);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (this.#db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as ApiKeyRow[]).map(toApiKeyRecord);
+  }
+
+  async revokeApiKey(id: string, now: number): Promise<boolean> {
+    return this.#write(() => this.#db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0);
   }
 
   async listQueues(): Promise<QueueRecord[]> {

@@ -3,6 +3,7 @@
  * to the records of the Store interface. Times are epoch ms; JSON values are stored as text.
  */
 import type { ScheduleRecord } from '../schedule/schedule.js';
+import type { ApiKeyRecord } from '../auth/api-keys.js';
 import type { EventMatch, EventRecord, EventTriggerRecord, EventWaitRecord } from '../events/events.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
@@ -334,4 +335,27 @@ export function toEventWait(row: EventWaitRow): EventWaitRecord {
   const wait: EventWaitRecord = { runId: row.run_id, seq: row.seq, type: row.type };
   if (row.match !== null) wait.match = JSON.parse(row.match) as EventMatch;
   return wait;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  role: string;
+  namespace: string;
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export function toApiKeyRecord(row: ApiKeyRow): ApiKeyRecord {
+  const key: ApiKeyRecord = {
+    id: row.id,
+    name: row.name,
+    role: row.role as ApiKeyRecord['role'],
+    namespace: row.namespace,
+    hash: row.hash,
+    createdAt: row.created_at,
+  };
+  if (row.revoked_at !== null) key.revokedAt = row.revoked_at;
+  return key;
 }

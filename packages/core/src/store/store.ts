@@ -25,6 +25,7 @@ import type {
 } from './records.js';
 import type { QueueRecord, RateDecision, RateLimit, StartControl } from './flow-control.js';
 import type { ScheduleRecord } from '../schedule/schedule.js';
+import type { ApiKeyRecord } from '../auth/api-keys.js';
 import type { EventRecord, EventTriggerRecord, EventWaitRecord, NewEvent } from '../events/events.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
@@ -228,6 +229,14 @@ export interface Store {
    * event stored after it returns is considered for this wait, none before.
    */
   registerEventWait(wait: EventWaitRecord, now: number): Promise<void>;
+
+  /** Stores a new API key (its id is new). */
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Every key, revoked ones included, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** False when there is no such key or it was revoked already. */
+  revokeApiKey(id: string, now: number): Promise<boolean>;
 
   /** Stores a signal for a run and wakes it if it waits for that name. Throws RUN_NOT_FOUND / RUN_FINISHED. */
   sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord>;

@@ -1,0 +1,40 @@
+/** `baton keys`: a key is printed once, listed without its secret, and refused once revoked. */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Client, parseApiKey, verifyApiKey } from '@baton/core';
+import { SqliteStore } from '@baton/sqlite';
+import { baton, tempDir } from './helpers.js';
+
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('baton keys', { timeout: 60_000 }, () => {
+  it('creates, lists and revokes API keys', async () => {
+    const db = join(dir, 'keys.db');
+    const created = await baton(['keys', 'create', '--name', 'ci deploys', '--role', 'operator', '--db', db]);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    const parsed = parseApiKey(token);
+    expect(parsed).toBeDefined();
+    expect(created.stderr).toContain('shown only now');
+
+    const listed = await baton(['keys', 'list', '--json', '--db', db]);
+    const keys = JSON.parse(listed.stdout) as { id: string; name: string; role: string; revokedAt?: number }[];
+    expect(keys).toEqual([expect.objectContaining({ id: parsed!.id, name: 'ci deploys', role: 'operator', namespace: 'default' })]);
+    expect(listed.stdout).not.toContain(parsed!.secret);
+
+    const store = new SqliteStore({ path: db });
+    await store.init();
+    try {
+      expect(verifyApiKey((await store.getApiKey(parsed!.id))!, parsed!.secret)).toBe(true);
+      expect((await baton(['keys', 'revoke', parsed!.id, '--db', db])).stdout).toContain('revoked');
+      expect(verifyApiKey((await store.getApiKey(parsed!.id))!, parsed!.secret)).toBe(false);
+      expect(await new Client({ store }).list()).toEqual({ runs: [] });
+    } finally {
+      await store.close();
+    }
+    expect((await baton(['keys', 'revoke', parsed!.id, '--db', db])).code).toBe(1);
+    expect((await baton(['keys', 'create', '--name', 'x', '--role', 'root', '--db', db])).code).not.toBe(0);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * API keys and roles. Every route but /api/health needs a key; what a key may do follows from its
+ * role: a viewer reads, an operator also starts, signals, cancels, retries, resumes and emits
+ * events, an admin also manages schedules (and keys).
+ */
+import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
+import type { MiddlewareHandler } from 'hono';
+import { apiError } from './errors.js';
+
+export const AuthErrorCode = {
+  Unauthorized: 'BATON_UNAUTHORIZED',
+  Forbidden: 'BATON_FORBIDDEN',
+} as const;
+
+/** The role a request needs, by method and path (undefined: none). */
+export function requiredRole(method: string, path: string): Role | undefined {
+  if (path === '/api/health') return undefined;
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
+  if (path.startsWith('/api/schedules') || path.startsWith('/api/keys')) return 'admin';
+  return 'operator';
+}
+
+function tokenOf(authorization: string | undefined, apiKey: string | undefined): string | undefined {
+  if (apiKey !== undefined && apiKey.length > 0) return apiKey.trim();
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+export function authenticate(store: Store): MiddlewareHandler {
+  return async (c, next) => {
+    const needed = requiredRole(c.req.method, c.req.path);
+    if (needed === undefined) return next();
+    const token = tokenOf(c.req.header('authorization'), c.req.header('x-api-key'));
+    const parsed = token === undefined ? undefined : parseApiKey(token);
+    const key = parsed === undefined ? undefined : await store.getApiKey(parsed.id);
+    if (parsed === undefined || key === undefined || !verifyApiKey(key, parsed.secret)) {
+      c.header('WWW-Authenticate', 'Bearer realm="baton"');
+      return c.json(
+        apiError(
+          AuthErrorCode.Unauthorized,
+          token === undefined
+            ? 'This route needs an API key: send Authorization: Bearer <key> (baton keys create makes one).'
+            : 'The API key is not valid (unknown, mistyped or revoked).',
+        ),
+        401,
+      );
+    }
+    if (!roleAllows(key.role, needed)) {
+      return c.json(apiError(AuthErrorCode.Forbidden, `This needs the ${needed} role; the key '${key.name}' is ${key.role}.`), 403);
+    }
+    c.set('apiKey' as never, key as never);
+    return next();
+  };
+}
