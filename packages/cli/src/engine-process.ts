@@ -72,12 +72,12 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
   }
 }
 
-interface StopListener {
+export interface StopListener {
   requested: Promise<NodeJS.Signals>;
   dispose(): void;
 }
 
-function listenForStop(io: Io): StopListener {
+export function listenForStop(io: Io): StopListener {
   // Signal handlers alone do not keep Node alive, and the engine's own timers are unref'd.
   const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command, Io } from './command.js';
 import { cancelCommand } from './commands/cancel.js';
 import { devCommand } from './commands/dev.js';
+import { startCommand } from './commands/start.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
 import { runCommand } from './commands/run.js';
@@ -24,6 +25,7 @@ export { eventLine, lineLogger, toJson } from './output.js';
 
 export const commands: readonly Command[] = [
   devCommand,
+  startCommand,
   workerCommand,
   runCommand,
   runsListCommand,

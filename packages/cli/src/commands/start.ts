@@ -1,0 +1,51 @@
+/** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
+import { Client, WorkflowRegistry } from '@baton/core';
+import { startApiServer } from '@baton/server';
+import { commonOptions, databasePath, defineCommand, displayDatabase, positiveInteger } from '../command.js';
+import { listenForStop } from '../engine-process.js';
+import { UsageError } from '../errors.js';
+import { loadWorkflows } from '../load-workflows.js';
+import { openStore } from '../store.js';
+
+export const startCommand = defineCommand({
+  name: 'start',
+  summary: 'serve the HTTP API (no engine: workers run the runs)',
+  help: `Usage: baton start [--db FILE|URL] [--port N] [--host H] [--workflows PATH]
+
+Serves the HTTP API on the database, without running any workflow: start 'baton worker' processes
+for that. Several servers can serve one PostgreSQL database behind a load balancer. Every route but
+/api/health needs an API key (baton keys create). Stops on Ctrl-C or SIGTERM.
+
+Options:
+  --db FILE|URL         database file or postgres:// URL (default: $BATON_DB, else .baton/baton.db)
+  --port N              port (default: $BATON_PORT, else 7070; 0 picks a free one)
+  --host H              address to listen on (default: $BATON_HOST, else 127.0.0.1: this machine only)
+  --workflows PATH      module exporting the workflows: their input schemas are published and starts are checked against them
+  -h, --help            show this help`,
+  options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' } },
+  async run({ values }, io) {
+    const portText = values.port ?? io.env.BATON_PORT ?? '7070';
+    const port = portText === '0' ? 0 : positiveInteger(portText, '--port', 'start');
+    if (port === undefined || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535, not '${portText}'`, 'start');
+    const host = values.host ?? io.env.BATON_HOST ?? '127.0.0.1';
+    const workflows = new WorkflowRegistry(values.workflows === undefined ? [] : (await loadWorkflows(values.workflows)).workflows);
+    const dbPath = databasePath(values.db, io);
+    const store = await openStore(dbPath, { mustExist: false });
+    const stop = listenForStop(io);
+    try {
+      const client = new Client({ store, workflows });
+      const api = await startApiServer({ client, store, workflows, port, host });
+      io.out(`baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json)`);
+      if ((await store.listApiKeys()).length === 0) io.out('No API key exists yet: make one with baton keys create --name NAME --role admin.');
+      const signal = await stop.requested;
+      io.out(`${signal}: stopping`);
+      await api.close();
+      client.close();
+      io.out('stopped');
+      return 0;
+    } finally {
+      stop.dispose();
+      await store.close();
+    }
+  },
+});

@@ -1,0 +1,34 @@
+/** `baton start`: the API alone on a database, keys required, runs started by name for workers to take. */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliProcess, baton, tempDir } from './helpers.js';
+
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('baton start', { timeout: 60_000 }, () => {
+  it('serves the API without an engine, behind API keys, and stops on SIGTERM', async () => {
+    const db = join(dir, 'start.db');
+    const key = (await baton(['keys', 'create', '--name', 'ops', '--role', 'operator', '--db', db])).stdout.trim();
+    const server = new CliProcess(['start', '--db', db, '--port', '0']);
+    try {
+      await server.waitForOutput('API on');
+      const base = /API on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(server.stdout)?.[1];
+      expect(base, server.stdout).toBeDefined();
+      expect((await fetch(`${base}/api/runs`)).status).toBe(401);
+      const started = await fetch(`${base}/api/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow: 'greet', input: { name: 'remote' }, id: 'from-api' }),
+      });
+      expect(started.status).toBe(201);
+      // No engine here: the run waits for a worker.
+      const run = (await (await fetch(`${base}/api/runs/from-api`, { headers: { authorization: `Bearer ${key}` } })).json()) as { run: { status: string } };
+      expect(run.run.status).toBe('queued');
+    } finally {
+      expect((await server.stop('SIGTERM')).code).toBe(0);
+    }
+    expect(server.stdout.trim().endsWith('stopped')).toBe(true);
+  });
+});
