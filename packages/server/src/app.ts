@@ -8,6 +8,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import {
+  BatonError,
   defaultPayloadCodec,
   isWorkflow,
   runNotFound,
@@ -20,7 +21,8 @@ import {
   type Store,
   type WorkflowRegistry,
 } from '@baton/core';
-import { authenticate } from './auth.js';
+import { authenticate, authorize } from './auth.js';
+import { checkSignature, type WebhookDefinition } from './webhooks.js';
 import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
 
 export interface AppOptions {
@@ -34,6 +36,8 @@ export interface AppOptions {
   auth?: boolean;
   /** The workflows this server knows (their input schemas are published). */
   workflows?: WorkflowRegistry;
+  /** Webhooks served at POST /hooks/:name (see defineWebhook). */
+  webhooks?: WebhookDefinition[];
   /** Largest request body, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Told of unexpected failures (the client only gets BATON_INTERNAL). */
@@ -191,7 +195,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   });
 
   app.use(
-    '/api/*',
+    '*',
     bodyLimit({
       maxSize: options.maxBodyBytes ?? 1024 * 1024,
       onError: (c) => c.json(apiError(ApiErrorCode.BodyTooLarge, `The request body is over ${options.maxBodyBytes ?? 1024 * 1024} bytes.`), 413),
@@ -532,6 +536,56 @@ export function createApp(options: AppOptions): OpenAPIHono {
     async (c) => {
       await client.schedules.delete(c.req.valid('param').id);
       return c.json({ deleted: true as const }, 200);
+    },
+  );
+
+  // ------------------------------------------------------------------ webhooks
+
+  const hooks = new Map((options.webhooks ?? []).map((hook) => [hook.name, hook]));
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/hooks/{name}',
+      tags: ['webhooks'],
+      description:
+        'Starts the workflow bound to the hook with the JSON body as input. A hook with a secret needs X-Baton-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">; one without needs an operator key.',
+      request: {
+        params: z.object({
+          name: z
+            .string()
+            .min(1)
+            .max(100)
+            .openapi({ param: { name: 'name', in: 'path' } }),
+        }),
+      },
+      responses: {
+        202: json(z.object({ runId: z.string(), created: z.boolean() }), 'Started (or, for a repeated delivery, already started)'),
+        401: json(ErrorSchema, 'Bad or missing signature or key'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const hook = hooks.get(name);
+      if (hook === undefined) throw new BatonError(ApiErrorCode.NotFound, `No webhook '${name}'.`, { retryable: false });
+      const raw = await c.req.text();
+      let id: string | undefined;
+      if (hook.secret === undefined) {
+        const refused = options.auth === false ? undefined : await authorize(options.store, c, 'operator');
+        if (refused !== undefined) return refused as never;
+      } else {
+        const check = checkSignature(hook, c.req.header('x-baton-signature'), raw, Date.now());
+        if (!check.ok) throw new BatonError(ApiErrorCode.WebhookSignature, check.reason, { retryable: false });
+        id = `hook-${hook.name}-${check.deliveryId}`;
+      }
+      let input: unknown;
+      try {
+        input = raw.length === 0 ? undefined : (JSON.parse(raw) as unknown);
+      } catch {
+        throw new BatonError(ApiErrorCode.InvalidJson, 'The request body is not valid JSON.', { retryable: false });
+      }
+      const handle = await client.start(hook.workflow, input, id === undefined ? {} : { id });
+      return c.json({ runId: handle.id, created: handle.created }, 202);
     },
   );
 

@@ -4,7 +4,7 @@
  * events, an admin also manages schedules (and keys).
  */
 import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { apiError } from './errors.js';
 
 export const AuthErrorCode = {
@@ -30,6 +30,14 @@ export function authenticate(store: Store): MiddlewareHandler {
   return async (c, next) => {
     const needed = requiredRole(c.req.method, c.req.path);
     if (needed === undefined) return next();
+    const refused = await authorize(store, c, needed);
+    return refused ?? next();
+  };
+}
+
+/** Checks the request's API key for `needed`; a refusal response (401 or 403), or undefined when allowed. */
+export async function authorize(store: Store, c: Context, needed: Role): Promise<Response | undefined> {
+  {
     const token = tokenOf(c.req.header('authorization'), c.req.header('x-api-key'));
     const parsed = token === undefined ? undefined : parseApiKey(token);
     const key = parsed === undefined ? undefined : await store.getApiKey(parsed.id);
@@ -49,6 +57,6 @@ export function authenticate(store: Store): MiddlewareHandler {
       return c.json(apiError(AuthErrorCode.Forbidden, `This needs the ${needed} role; the key '${key.name}' is ${key.role}.`), 403);
     }
     c.set('apiKey' as never, key as never);
-    return next();
-  };
+    return undefined;
+  }
 }

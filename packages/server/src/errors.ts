@@ -11,6 +11,8 @@ export const ApiErrorCode = {
   BodyTooLarge: 'BATON_BODY_TOO_LARGE',
   InvalidJson: 'BATON_INVALID_JSON',
   Internal: 'BATON_INTERNAL',
+  /** A webhook delivery whose signature is missing, wrong or outside the replay window. */
+  WebhookSignature: 'BATON_WEBHOOK_SIGNATURE',
 } as const;
 
 export const ErrorSchema = z
@@ -31,6 +33,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ErrorCode.InvalidSignal]: 400,
   [ErrorCode.PayloadEncoding]: 400,
   [ApiErrorCode.InvalidJson]: 400,
+  [ApiErrorCode.WebhookSignature]: 401,
   [ErrorCode.PayloadTooLarge]: 413,
   [ApiErrorCode.BodyTooLarge]: 413,
   [ErrorCode.RunNotFound]: 404,

@@ -6,3 +6,5 @@ export type { ApiError } from './errors.js';
 export { startApiServer } from './listen.js';
 export type { ApiServer, ApiServerOptions } from './listen.js';
 export { AuthErrorCode, requiredRole } from './auth.js';
+export { defineWebhook, signWebhook } from './webhooks.js';
+export type { WebhookDefinition, WebhookOptions } from './webhooks.js';

@@ -1,7 +1,7 @@
 /**
  * Hostile input: at least 10,000 malformed or hostile requests (broken JSON, wrong types, huge and
  * deeply nested bodies, unicode edge cases, path traversal, SQL metacharacters, bad keys) against
- * every route. None may get a 5xx or a stack trace, the server must still answer, and the data must
+ * every route, and bad HMACs on webhooks. None may get a 5xx or a stack trace, the server must still answer, and the data must
  * be unchanged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine, defineWorkflow, newApiKey, seededRandom, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
-import { createApp } from '@baton/server';
+import { createApp, defineWebhook } from '@baton/server';
 
 const REQUESTS = Number(process.env.BATON_FUZZ_REQUESTS ?? 10_000);
 
@@ -35,7 +35,13 @@ beforeAll(async () => {
   await store.createApiKey(viewer.record);
   await store.createApiKey(admin.record);
   keys = { viewer: viewer.token, admin: admin.token };
-  app = createApp({ client: engine.client, store, workflows: engine.workflows, maxBodyBytes: 64 * 1024 });
+  app = createApp({
+    client: engine.client,
+    store,
+    workflows: engine.workflows,
+    maxBodyBytes: 64 * 1024,
+    webhooks: [defineWebhook({ name: 'fuzzhook', workflow: 'fuzzed', secret: 'fuzz-secret-0123456789' })],
+  });
 });
 
 afterAll(async () => {
@@ -134,6 +140,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/workflows'],
   ['PUT', '/api/runs'],
   ['GET', '/api/../../etc/passwd'],
+  ['POST', '/hooks/fuzzhook'],
+  ['POST', '/hooks/{id}'],
 ];
 
 describe('hostile input', () => {
@@ -184,6 +192,16 @@ describe('hostile input', () => {
         headers.authorization = `Bearer ${keys.viewer}`;
       }
       if (body !== undefined) headers['content-type'] = random() < 0.9 ? 'application/json' : 'text/plain';
+      // Bad HMACs: random, malformed, stale or for another body.
+      if (template.startsWith('/hooks/')) {
+        const t = Math.floor(Date.now() / 1000) + Math.floor((random() - 0.5) * 2000);
+        headers['x-baton-signature'] = [
+          `t=${t},v1=${'ab'.repeat(32)}`,
+          `t=${t}`,
+          'v1=zz',
+          wellFormed(STRINGS[Math.floor(random() * STRINGS.length)]!).replace(/[^\x20-\x7e]/g, ''),
+        ][Math.floor(random() * 4)]!;
+      }
       const res = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const text = await res.text();
