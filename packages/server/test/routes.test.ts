@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Engine, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { createApp, startApiServer } from '@baton/server';
+import { Validator } from '@seriousme/openapi-schema-validator';
 
 const greet = defineWorkflow({ name: 'greet', description: 'Says hello', input: z.object({ name: z.string().min(1) }) }, async (ctx, input: { name: string }) =>
   ctx.step('hello', () => ({ greeting: `hello ${input.name}`, at: new Date(Date.UTC(2030, 0, 1)) })),
@@ -155,6 +156,10 @@ describe('HTTP API routes', () => {
       expect(Object.keys(body.paths)).toContain(path);
     }
     expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['Run', 'JournalEntry', 'Event', 'Schedule', 'Error']));
+    // Valid against the OpenAPI 3.1 schema itself.
+    const result = await new Validator().validate(body);
+    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 });
 
