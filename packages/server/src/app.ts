@@ -23,6 +23,7 @@ import {
 } from '@baton/core';
 import { authenticate, authorize } from './auth.js';
 import { checkSignature, type WebhookDefinition } from './webhooks.js';
+import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunSchema, ScheduleSchema } from './schemas.js';
 import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
 
 export interface AppOptions {
@@ -49,84 +50,15 @@ function typed(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(defaultPayloadCodec.encode(value));
 }
 
-const RUN_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
-const Name = z.string().min(1).max(200);
-
-const RunSchema = z
-  .object({
-    id: z.string(),
-    workflow: z.string(),
-    version: z.string(),
-    status: z.enum(RUN_STATUSES),
-    input: z.unknown(),
-    output: z.unknown().optional(),
-    error: z.unknown().optional(),
-    progress: z.unknown().optional(),
-    queue: z.string(),
-    priority: z.number().int(),
-    parentId: z.string().optional(),
-    continuedFrom: z.string().optional(),
-    continuedTo: z.string().optional(),
-    cancelRequested: z.boolean(),
-    compensating: z.boolean(),
-    wakeAt: z.string().optional(),
-    waitingFor: z.object({ signals: z.array(z.string()), children: z.array(z.string()) }).optional(),
-    claims: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    startedAt: z.string().optional(),
-    endedAt: z.string().optional(),
-  })
-  .openapi('Run');
-
-const JournalEntrySchema = z
-  .object({
-    seq: z.number().int(),
-    kind: z.string(),
-    name: z.string(),
-    status: z.enum(['completed', 'failed']),
-    output: z.unknown().optional(),
-    error: z.unknown().optional(),
-    attempts: z.number().int(),
-    startedAt: z.string(),
-    endedAt: z.string(),
-    durationMs: z.number(),
-    compensates: z.number().int().optional(),
-  })
-  .openapi('JournalEntry');
-
-const EventSchema = z
-  .object({
-    seq: z.number().int(),
-    id: z.string(),
-    type: z.string(),
-    source: z.string(),
-    subject: z.string().optional(),
-    time: z.string(),
-    data: z.unknown(),
-    receivedAt: z.string(),
-  })
-  .openapi('Event');
-
-const ScheduleSchema = z
-  .object({
-    id: z.string(),
-    workflow: z.string(),
-    cron: z.string(),
-    timezone: z.string(),
-    input: z.unknown(),
-    overlap: z.enum(['skip', 'buffer', 'allow']),
-    catchup: z.enum(['none', 'latest', 'all']),
-    catchupLimit: z.number().int(),
-    paused: z.boolean(),
-    source: z.enum(['code', 'api']),
-    nextAt: z.string().optional(),
-    lastTickAt: z.string().optional(),
-    lastRunId: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Schedule');
+/** A typed-JSON value from a request as the value it stands for (dates, big integers… restored). */
+function fromWire(value: unknown, what: string): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return defaultPayloadCodec.decode(JSON.stringify(value));
+  } catch (error) {
+    throw new BatonError('BATON_INVALID_ARGUMENT', `The ${what} is not valid typed JSON: ${(error as Error).message}`, { retryable: false });
+  }
+}
 
 function iso(date: Date | undefined): string | undefined {
   return date?.toISOString();
@@ -289,7 +221,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
     async (c) => {
       const req = c.req.valid('json');
-      const handle = await client.start(req.workflow, req.input, {
+      const handle = await client.start(req.workflow, fromWire(req.input, 'input'), {
         ...(req.id === undefined ? {} : { id: req.id }),
         ...(req.queue === undefined ? {} : { queue: req.queue }),
         ...(req.priority === undefined ? {} : { priority: req.priority }),
@@ -356,7 +288,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     async (c) => {
       const { id } = c.req.valid('param');
       const { name, data } = c.req.valid('json');
-      await client.signal(id, name, data);
+      await client.signal(id, name, fromWire(data, 'data'));
       return c.json({ accepted: true as const }, 202);
     },
   );
@@ -420,7 +352,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       const stored =
         req.specversion !== undefined
           ? await client.events.emitCloudEvent(req)
-          : await client.events.emit(req.type as string, req.data, {
+          : await client.events.emit(req.type as string, fromWire(req.data, 'data'), {
               ...(req.id === undefined ? {} : { id: req.id as string }),
               ...(req.source === undefined ? {} : { source: req.source as string }),
               ...(req.subject === undefined ? {} : { subject: req.subject as string }),
@@ -490,7 +422,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     async (c) => {
       const req = c.req.valid('json');
       const workflow = options.workflows?.get(req.workflow) ?? req.workflow;
-      const schedule = await client.schedules.create({ ...req, workflow } as Parameters<Client['schedules']['create']>[0]);
+      const schedule = await client.schedules.create({ ...req, input: fromWire(req.input, 'input'), workflow } as Parameters<Client['schedules']['create']>[0]);
       return c.json({ schedule: scheduleJson(schedule) }, 201);
     },
   );

@@ -87,7 +87,14 @@ function randomValue(random: () => number, depth = 0): unknown {
     case 4:
       return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
     case 5:
-      return { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } };
+      // Prototype pollution, and typed-JSON tags that lie about their value.
+      return [
+        { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } },
+        { $baton: 'date', v: 'not a date' },
+        { $baton: 'bigint', v: '12x' },
+        { $baton: 'no-such-tag', v: 1 },
+        { $baton: 'map', v: 'not entries' },
+      ][Math.floor(random() * 5)];
     default: {
       const out: Record<string, unknown> = {};
       for (const key of [
