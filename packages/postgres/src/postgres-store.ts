@@ -76,7 +76,7 @@ import {
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
-import { INSERT_QUEUED, applyWrite, insertQueuedRun, queuedRunValues, wakeParent } from './queries/apply-write.js';
+import { INSERT_QUEUED, applyWrite, insertQueuedRun, queuedRunValues, releaseHeld, storeSignal, wakeParent } from './queries/apply-write.js';
 import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 
@@ -565,20 +565,7 @@ export class PostgresStore implements Store {
       const plan = planEmit(event, Number(inserted.seq), triggers, waits);
       for (const run of plan.runs) if (await insertQueuedRun(db, run, now)) hints.push({ type: 'ready', runId: run.id });
       for (const d of plan.deliveries) {
-        const { id } = (
-          await db.query<{ id: string }>('INSERT INTO signals (run_id, name, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [
-            d.runId,
-            d.signal,
-            d.payload,
-            now,
-          ])
-        ).rows[0]!;
-        hints.push({ type: 'signal', runId: d.runId, signal: { id: Number(id), runId: d.runId, name: d.signal, payload: d.payload, createdAt: now } });
-        const woken = await db.query(
-          "UPDATE runs SET ready_at = $2, updated_at = $2 WHERE id = $1 AND status = 'waiting' AND (waits::jsonb -> 'signals') ? $3",
-          [d.runId, now, d.signal],
-        );
-        if ((woken.rowCount ?? 0) > 0) hints.push({ type: 'ready', runId: d.runId });
+        await storeSignal(db, d.runId, d.signal, d.payload, now, hints);
         await db.query('DELETE FROM event_waits WHERE run_id = $1 AND seq = $2', [d.runId, d.seq]);
       }
       // Waits of runs that ended are of no use any more.
@@ -731,23 +718,7 @@ export class PostgresStore implements Store {
       if (isTerminalStatus(run.status as RunRecord['status'])) {
         throw runEnded(runId, run.status, { signal: name });
       }
-      const { id } = (
-        await db.query<{ id: string }>('INSERT INTO signals (run_id, name, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [
-          runId,
-          name,
-          payload,
-          now,
-        ])
-      ).rows[0]!;
-      const signal: SignalRecord = { id: Number(id), runId, name, payload, createdAt: now };
-      hints.push({ type: 'signal', runId, signal });
-      const woken = await db.query("UPDATE runs SET ready_at = $2, updated_at = $2 WHERE id = $1 AND status = 'waiting' AND (waits::jsonb -> 'signals') ? $3", [
-        runId,
-        now,
-        name,
-      ]);
-      if ((woken.rowCount ?? 0) > 0) hints.push({ type: 'ready', runId });
-      return signal;
+      return storeSignal(db, runId, name, payload, now, hints);
     });
   }
 
@@ -761,11 +732,7 @@ export class PostgresStore implements Store {
       if (run.status === 'queued' && run.claims === 0) {
         await db.query("UPDATE runs SET status = 'cancelled', error = $2, ready_at = NULL, ended_at = $3, updated_at = $3 WHERE id = $1", [runId, error, now]);
         hints.push({ type: 'finished', runId, status: 'cancelled' });
-        const released = await db.query<{ id: string }>(
-          "UPDATE runs SET ready_at = $2, updated_at = $2 WHERE after_run = $1 AND status = 'queued' AND ready_at IS NULL RETURNING id",
-          [runId, now],
-        );
-        for (const { id } of released.rows) hints.push({ type: 'ready', runId: id });
+        await releaseHeld(db, runId, now, hints);
         if (run.parent_id !== null && (await wakeParent(db, run.parent_id, runId, now))) hints.push({ type: 'ready', runId: run.parent_id });
       } else if (run.cancel_requested === 0) {
         await db.query(

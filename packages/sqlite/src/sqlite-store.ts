@@ -68,7 +68,7 @@ import {
   type QueueRecord,
 } from '@baton/core';
 import { migrate } from './migrate.js';
-import { applyWrite, insertQueuedRun, runParams } from './queries/apply-write.js';
+import { applyWrite, insertQueuedRun, releaseHeld, runParams, storeSignal } from './queries/apply-write.js';
 import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
@@ -441,9 +441,7 @@ export class SqliteStore implements Store {
       const plan = planEmit(event, inserted.seq, triggers, waits);
       for (const run of plan.runs) if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
       for (const d of plan.deliveries) {
-        const { id } = s.insertSignal.get(d.runId, d.signal, d.payload, now) as { id: number };
-        hints.push({ type: 'signal', runId: d.runId, signal: { id, runId: d.runId, name: d.signal, payload: d.payload, createdAt: now } });
-        if (s.wakeForSignal.run({ id: d.runId, name: d.signal, now }).changes > 0) hints.push({ type: 'ready', runId: d.runId });
+        storeSignal(s, d.runId, d.signal, d.payload, now, hints);
         db.prepare('DELETE FROM event_waits WHERE run_id = ? AND seq = ?').run(d.runId, d.seq);
       }
       // Waits of runs that ended are of no use any more.
@@ -554,11 +552,7 @@ export class SqliteStore implements Store {
       if (isTerminalStatus(row.status as RunRecord['status'])) {
         throw runEnded(runId, row.status, { signal: name });
       }
-      const { id } = s.insertSignal.get(runId, name, payload, now) as { id: number };
-      const signal: SignalRecord = { id, runId, name, payload, createdAt: now };
-      hints.push({ type: 'signal', runId, signal });
-      if (s.wakeForSignal.run({ id: runId, name, now }).changes > 0) hints.push({ type: 'ready', runId });
-      return signal;
+      return storeSignal(s, runId, name, payload, now, hints);
     });
   }
 
@@ -572,7 +566,7 @@ export class SqliteStore implements Store {
       const error = errorText(reason ?? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${runId} was cancelled.` });
       if (row.status === 'queued' && row.claims === 0) {
         s.cancelQueued.run({ id: runId, error, now });
-        for (const { id } of s.releaseHeld.all({ id: runId, now }) as { id: string }[]) hints.push({ type: 'ready', runId: id });
+        releaseHeld(s, runId, now, hints);
         hints.push({ type: 'finished', runId, status: 'cancelled' });
         if (row.parent_id !== null && s.wakeParent.run({ parentId: row.parent_id, childId: runId, now }).changes > 0)
           hints.push({ type: 'ready', runId: row.parent_id });

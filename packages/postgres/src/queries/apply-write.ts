@@ -1,5 +1,5 @@
 /** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
-import { errorText, type NewRun, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
+import { errorText, type NewRun, type SignalRecord, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
 import type pg from 'pg';
 import { limitColumns } from './apply-batch.js';
 
@@ -138,12 +138,7 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
       );
       await db.query('DELETE FROM step_retries WHERE run_id = $1', [op.runId]);
       hints.push({ type: 'finished', runId: op.runId, status });
-      // Runs held until this one ended are ready now.
-      const released = await db.query<{ id: string }>(
-        "UPDATE runs SET ready_at = $2, updated_at = $2 WHERE after_run = $1 AND status = 'queued' AND ready_at IS NULL RETURNING id",
-        [op.runId, now],
-      );
-      for (const { id } of released.rows) hints.push({ type: 'ready', runId: id });
+      await releaseHeld(db, op.runId, now, hints);
       const parentId = finished.rows[0]?.parent_id ?? null;
       if (t.kind !== 'continue' && parentId !== null && (await wakeParent(db, parentId, op.runId, now))) hints.push({ type: 'ready', runId: parentId });
       return { ok: true };
@@ -193,4 +188,29 @@ export async function wakeParent(db: pg.ClientBase, parentId: string, childId: s
     [parentId, childId, now],
   );
   return (result.rowCount ?? 0) > 0;
+}
+
+/** Stores a signal for a run and wakes the run if it waits for that name. */
+export async function storeSignal(db: pg.ClientBase, runId: string, name: string, payload: string, now: number, hints: StoreHint[]): Promise<SignalRecord> {
+  const { id } = (
+    await db.query<{ id: string }>('INSERT INTO signals (run_id, name, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [runId, name, payload, now])
+  ).rows[0]!;
+  const signal: SignalRecord = { id: Number(id), runId, name, payload, createdAt: now };
+  hints.push({ type: 'signal', runId, signal });
+  const woken = await db.query("UPDATE runs SET ready_at = $2, updated_at = $2 WHERE id = $1 AND status = 'waiting' AND (waits::jsonb -> 'signals') ? $3", [
+    runId,
+    now,
+    name,
+  ]);
+  if ((woken.rowCount ?? 0) > 0) hints.push({ type: 'ready', runId });
+  return signal;
+}
+
+/** Runs held until `runId` ended (a schedule's next run) are ready now. */
+export async function releaseHeld(db: pg.ClientBase, runId: string, now: number, hints: StoreHint[]): Promise<void> {
+  const released = await db.query<{ id: string }>(
+    "UPDATE runs SET ready_at = $2, updated_at = $2 WHERE after_run = $1 AND status = 'queued' AND ready_at IS NULL RETURNING id",
+    [runId, now],
+  );
+  for (const { id } of released.rows) hints.push({ type: 'ready', runId: id });
 }

@@ -1,5 +1,5 @@
 /** Applies one fenced WriteOp inside the group-commit transaction. */
-import type { NewRun, StoreHint, WriteOp, WriteResult } from '@baton/core';
+import type { NewRun, SignalRecord, StoreHint, WriteOp, WriteResult } from '@baton/core';
 import { errorText } from '@baton/core';
 import type { Statements } from './statements.js';
 
@@ -87,8 +87,7 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
       });
       s.deleteStepRetries.run(op.runId);
       hints.push({ type: 'finished', runId: op.runId, status });
-      // Runs held until this one ended are ready now.
-      for (const { id } of s.releaseHeld.all({ id: op.runId, now }) as { id: string }[]) hints.push({ type: 'ready', runId: id });
+      releaseHeld(s, op.runId, now, hints);
       if (t.kind !== 'continue') {
         const row = s.parentOf.get(op.runId) as { parent_id: string | null } | undefined;
         if (row?.parent_id != null && s.wakeParent.run({ parentId: row.parent_id, childId: op.runId, now }).changes > 0) {
@@ -119,4 +118,18 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
       hints.push({ type: 'ready', runId: op.runId });
       return { ok: true };
   }
+}
+
+/** Stores a signal for a run and wakes the run if it waits for that name. */
+export function storeSignal(s: Statements, runId: string, name: string, payload: string, now: number, hints: StoreHint[]): SignalRecord {
+  const { id } = s.insertSignal.get(runId, name, payload, now) as { id: number };
+  const signal: SignalRecord = { id, runId, name, payload, createdAt: now };
+  hints.push({ type: 'signal', runId, signal });
+  if (s.wakeForSignal.run({ id: runId, name, now }).changes > 0) hints.push({ type: 'ready', runId });
+  return signal;
+}
+
+/** Runs held until `runId` ended (a schedule's next run) are ready now. */
+export function releaseHeld(s: Statements, runId: string, now: number, hints: StoreHint[]): void {
+  for (const { id } of s.releaseHeld.all({ id: runId, now }) as { id: string }[]) hints.push({ type: 'ready', runId: id });
 }
