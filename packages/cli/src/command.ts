@@ -166,3 +166,11 @@ export function oneOf<const T extends string>(text: string | undefined, allowed:
   if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not '${text}'`, command);
   return text as T;
 }
+
+/** Where the HTTP API listens: --port/$BATON_PORT (default 7070; 0 picks a free port) and --host/$BATON_HOST (default loopback). */
+export function apiAddress(values: { port?: string | undefined; host?: string | undefined }, io: Io, command: string): { port: number; host: string } {
+  const portText = values.port ?? io.env.BATON_PORT ?? '7070';
+  const port = portText === '0' ? 0 : positiveInteger(portText, '--port', command);
+  if (port === undefined || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535, not '${portText}'`, command);
+  return { port, host: values.host ?? io.env.BATON_HOST ?? '127.0.0.1' };
+}

@@ -1,7 +1,6 @@
 /** `baton dev`: an engine on the local database that prints one line per engine event. */
 import { errorMessage } from '@baton/core';
-import { commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
-import { UsageError } from '../errors.js';
+import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { clockTime, eventLine, lineLogger } from '../output.js';
@@ -38,10 +37,7 @@ Options:
     const durability = oneOf(values.durability, ['strict', 'batched'], '--durability', 'dev');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'));
     const dbPath = databasePath(values.db, io);
-    const portText = values.port ?? io.env.BATON_PORT ?? '7070';
-    const port = portText === '0' ? 0 : positiveInteger(portText, '--port', 'dev');
-    if (port === undefined || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535, not '${portText}'`, 'dev');
-    const host = values.host ?? io.env.BATON_HOST ?? '127.0.0.1';
+    const { port, host } = apiAddress(values, io, 'dev');
     const log = (line: string): void => io.out(`${clockTime(new Date())} ${line}`);
     return runEngineProcess({
       io,

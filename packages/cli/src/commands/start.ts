@@ -1,9 +1,8 @@
 /** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
 import { Client, WorkflowRegistry } from '@baton/core';
 import { startApiServer } from '@baton/server';
-import { commonOptions, databasePath, defineCommand, displayDatabase, positiveInteger } from '../command.js';
+import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase } from '../command.js';
 import { listenForStop } from '../engine-process.js';
-import { UsageError } from '../errors.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { openStore } from '../store.js';
 
@@ -24,10 +23,7 @@ Options:
   -h, --help            show this help`,
   options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' } },
   async run({ values }, io) {
-    const portText = values.port ?? io.env.BATON_PORT ?? '7070';
-    const port = portText === '0' ? 0 : positiveInteger(portText, '--port', 'start');
-    if (port === undefined || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535, not '${portText}'`, 'start');
-    const host = values.host ?? io.env.BATON_HOST ?? '127.0.0.1';
+    const { port, host } = apiAddress(values, io, 'start');
     const workflows = new WorkflowRegistry(values.workflows === undefined ? [] : (await loadWorkflows(values.workflows)).workflows);
     const dbPath = databasePath(values.db, io);
     const store = await openStore(dbPath, { mustExist: false });
