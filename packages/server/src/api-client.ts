@@ -3,7 +3,8 @@
  * as the in-process Client, for programs, the CLI and the dashboard on another host. Errors come
  * back as BatonErrors with the server's stable code.
  */
-import { BatonError, defaultPayloadCodec } from '@baton/core';
+import { BatonError } from '@baton/core';
+import { fromTypedJson, toTypedJson } from './typed-json.js';
 import type { z } from '@hono/zod-openapi';
 import type { EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
 
@@ -23,11 +24,6 @@ export interface ApiClientOptions {
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
-
-/** A typed-JSON value from the API as a JavaScript value (Dates, BigInts, Maps… restored). */
-export function fromTypedJson<T = unknown>(value: unknown): T {
-  return defaultPayloadCodec.decode(JSON.stringify(value ?? null)) as T;
-}
 
 export class ApiClient {
   readonly #base: string;
@@ -87,7 +83,7 @@ export class ApiClient {
 
   /** Starts a run; `created` is false when a run with this id existed. */
   async start(workflow: string, input?: unknown, options: { id?: string; queue?: string; priority?: number } = {}): Promise<{ run: ApiRun; created: boolean }> {
-    return this.#call('POST', '/api/runs', { workflow, ...(input === undefined ? {} : { input: typedJson(input) }), ...options });
+    return this.#call('POST', '/api/runs', { workflow, ...(input === undefined ? {} : { input: toTypedJson(input) }), ...options });
   }
 
   async get(id: string): Promise<{ run: ApiRun; journal: ApiJournalEntry[] } | undefined> {
@@ -108,7 +104,7 @@ export class ApiClient {
   }
 
   async signal(id: string, name: string, data?: unknown): Promise<void> {
-    await this.#call('POST', `/api/runs/${encodeURIComponent(id)}/signal`, { name, ...(data === undefined ? {} : { data: typedJson(data) }) });
+    await this.#call('POST', `/api/runs/${encodeURIComponent(id)}/signal`, { name, ...(data === undefined ? {} : { data: toTypedJson(data) }) });
   }
 
   async cancel(id: string, reason?: string): Promise<ApiRun> {
@@ -148,7 +144,7 @@ export class ApiClient {
   ): Promise<{ event: ApiEvent; created: boolean }> {
     return this.#call('POST', '/api/events', {
       type,
-      ...(data === undefined ? {} : { data: typedJson(data) }),
+      ...(data === undefined ? {} : { data: toTypedJson(data) }),
       ...options,
       ...(options.time === undefined ? {} : { time: options.time.toISOString() }),
     });
@@ -157,9 +153,4 @@ export class ApiClient {
   async schedules(): Promise<ApiSchedule[]> {
     return (await this.#call<{ schedules: ApiSchedule[] }>('GET', '/api/schedules')).schedules;
   }
-}
-
-/** A JavaScript value as typed JSON for the API. */
-function typedJson(value: unknown): unknown {
-  return JSON.parse(defaultPayloadCodec.encode(value));
 }

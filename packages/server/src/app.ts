@@ -9,7 +9,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import {
   BatonError,
-  defaultPayloadCodec,
   isWorkflow,
   runNotFound,
   scheduleNotFound,
@@ -22,6 +21,7 @@ import {
   type WorkflowRegistry,
 } from '@baton/core';
 import { authenticate, authorize } from './auth.js';
+import { fromTypedJson, toTypedJson } from './typed-json.js';
 import { checkSignature, type WebhookDefinition } from './webhooks.js';
 import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunSchema, ScheduleSchema } from './schemas.js';
 import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
@@ -45,16 +45,11 @@ export interface AppOptions {
   onError?: (error: unknown) => void;
 }
 
-/** A decoded payload value as typed JSON. */
-function typed(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(defaultPayloadCodec.encode(value));
-}
-
-/** A typed-JSON value from a request as the value it stands for (dates, big integers… restored). */
+/** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
 function fromWire(value: unknown, what: string): unknown {
   if (value === undefined) return undefined;
   try {
-    return defaultPayloadCodec.decode(JSON.stringify(value));
+    return fromTypedJson(value);
   } catch (error) {
     throw new BatonError('BATON_INVALID_ARGUMENT', `The ${what} is not valid typed JSON: ${(error as Error).message}`, { retryable: false });
   }
@@ -67,28 +62,28 @@ function iso(date: Date | undefined): string | undefined {
 function runJson(run: RunInfo): z.infer<typeof RunSchema> {
   const out: Record<string, unknown> = {
     ...run,
-    input: typed(run.input),
+    input: toTypedJson(run.input),
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
   };
-  if (run.output !== undefined) out.output = typed(run.output);
-  if (run.progress !== undefined) out.progress = typed(run.progress);
+  if (run.output !== undefined) out.output = toTypedJson(run.output);
+  if (run.progress !== undefined) out.progress = toTypedJson(run.progress);
   for (const key of ['wakeAt', 'startedAt', 'endedAt'] as const) if (run[key] !== undefined) out[key] = iso(run[key]);
   return out as z.infer<typeof RunSchema>;
 }
 
 function entryJson(entry: JournalEntryInfo): z.infer<typeof JournalEntrySchema> {
   const out: Record<string, unknown> = { ...entry, startedAt: entry.startedAt.toISOString(), endedAt: entry.endedAt.toISOString() };
-  if (entry.output !== undefined) out.output = typed(entry.output);
+  if (entry.output !== undefined) out.output = toTypedJson(entry.output);
   return out as z.infer<typeof JournalEntrySchema>;
 }
 
 function eventJson(event: EventInfo): z.infer<typeof EventSchema> {
-  return { ...event, time: event.time.toISOString(), receivedAt: event.receivedAt.toISOString(), data: typed(event.data) };
+  return { ...event, time: event.time.toISOString(), receivedAt: event.receivedAt.toISOString(), data: toTypedJson(event.data) };
 }
 
 function scheduleJson(s: ScheduleInfo): z.infer<typeof ScheduleSchema> {
-  const out: Record<string, unknown> = { ...s, input: typed(s.input), createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() };
+  const out: Record<string, unknown> = { ...s, input: toTypedJson(s.input), createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() };
   for (const key of ['nextAt', 'lastTickAt'] as const) if (s[key] !== undefined) out[key] = iso(s[key]);
   return out as z.infer<typeof ScheduleSchema>;
 }

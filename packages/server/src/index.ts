@@ -8,5 +8,6 @@ export type { ApiServer, ApiServerOptions } from './listen.js';
 export { AuthErrorCode, requiredRole } from './auth.js';
 export { defineWebhook, signWebhook } from './webhooks.js';
 export type { WebhookDefinition, WebhookOptions } from './webhooks.js';
-export { ApiClient, fromTypedJson } from './api-client.js';
+export { ApiClient } from './api-client.js';
+export { fromTypedJson, toTypedJson } from './typed-json.js';
 export type { ApiClientOptions, ApiRun, ApiJournalEntry, ApiEvent, ApiSchedule } from './api-client.js';
