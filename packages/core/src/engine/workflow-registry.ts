@@ -7,6 +7,7 @@ export type WorkflowList = readonly AnyWorkflow[] | Readonly<Record<string, unkn
 
 export class WorkflowRegistry {
   readonly #byName = new Map<string, { current: AnyWorkflow; versions: Map<string, AnyWorkflow> }>();
+  #limited = false;
 
   constructor(workflows?: WorkflowList) {
     if (workflows !== undefined) for (const wf of WorkflowRegistry.collect(workflows)) this.add(wf);
@@ -24,6 +25,7 @@ export class WorkflowRegistry {
     const entry = this.#byName.get(workflow.name);
     if (entry === undefined) {
       this.#byName.set(workflow.name, { current: workflow, versions: new Map([[workflow.version, workflow]]) });
+      this.#noteLimits(workflow);
       return;
     }
     const existing = entry.versions.get(workflow.version);
@@ -36,6 +38,11 @@ export class WorkflowRegistry {
     }
     entry.versions.set(workflow.version, workflow);
     entry.current = workflow;
+    this.#noteLimits(workflow);
+  }
+
+  #noteLimits(workflow: AnyWorkflow): void {
+    if (workflow.options.concurrency !== undefined || workflow.options.rateLimit !== undefined) this.#limited = true;
   }
 
   get(name: string, version?: string): AnyWorkflow | undefined {
@@ -63,10 +70,8 @@ export class WorkflowRegistry {
 
   /** Whether any loaded workflow limits its runs (concurrency or rate). */
   hasLimits(): boolean {
-    for (const entry of this.#byName.values()) {
-      for (const workflow of entry.versions.values()) if (workflow.options.concurrency !== undefined || workflow.options.rateLimit !== undefined) return true;
-    }
-    return false;
+    // Versions are only ever added, so this is known as they arrive (it is asked at every claim).
+    return this.#limited;
   }
 
   get size(): number {
