@@ -390,14 +390,12 @@ export class SqliteStore implements Store {
   }
 
   async nextScheduleAt(): Promise<number | undefined> {
-    const row = this.#db.prepare('SELECT MIN(next_at) AS at FROM schedules WHERE next_at IS NOT NULL').get() as { at: number | null };
+    const row = this.#st.nextScheduleAt.get() as { at: number | null };
     return row.at ?? undefined;
   }
 
   async dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]> {
-    return (
-      this.#db.prepare('SELECT * FROM schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?').all(now, limit) as ScheduleRow[]
-    ).map(toScheduleRecord);
+    return (this.#st.dueSchedules.all(now, limit) as ScheduleRow[]).map(toScheduleRecord);
   }
 
   async fireSchedule(fire: ScheduleFire, now: number): Promise<boolean> {
@@ -417,37 +415,22 @@ export class SqliteStore implements Store {
 
   async emitEvent(event: NewEvent, now: number): Promise<{ event: EventRecord; created: boolean }> {
     const s = this.#st;
-    const db = this.#db;
     return this.#write((hints) => {
-      const inserted = db
-        .prepare(
-          'INSERT INTO events (id, type, source, subject, time, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, id) DO NOTHING RETURNING *',
-        )
-        .get(event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now) as EventRow | undefined;
+      const inserted = s.insertEvent.get(event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now) as EventRow | undefined;
       if (inserted === undefined) {
-        const existing = db.prepare('SELECT * FROM events WHERE source = ? AND id = ?').get(event.source, event.id) as EventRow;
+        const existing = s.eventBySourceAndId.get(event.source, event.id) as EventRow;
         return { event: toEventRecord(existing), created: false };
       }
-      const triggers = (db.prepare('SELECT * FROM event_triggers WHERE type = ? ORDER BY workflow, n').all(event.type) as EventTriggerRow[]).map(
-        toEventTrigger,
-      );
-      const waits = (
-        db
-          .prepare(
-            "SELECT w.* FROM event_waits w JOIN runs r ON r.id = w.run_id WHERE w.type = ? AND r.status NOT IN ('completed', 'failed', 'cancelled') ORDER BY w.run_id, w.seq",
-          )
-          .all(event.type) as EventWaitRow[]
-      ).map(toEventWait);
+      const triggers = (s.triggersOfType.all(event.type) as EventTriggerRow[]).map(toEventTrigger);
+      const waits = (s.liveWaitsOfType.all(event.type) as EventWaitRow[]).map(toEventWait);
       const plan = planEmit(event, inserted.seq, triggers, waits);
       for (const run of plan.runs) if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
       for (const d of plan.deliveries) {
         storeSignal(s, d.runId, d.signal, d.payload, now, hints);
-        db.prepare('DELETE FROM event_waits WHERE run_id = ? AND seq = ?').run(d.runId, d.seq);
+        s.deleteEventWait.run(d.runId, d.seq);
       }
       // Waits of runs that ended are of no use any more.
-      db.prepare("DELETE FROM event_waits WHERE type = ? AND run_id IN (SELECT id FROM runs WHERE status IN ('completed', 'failed', 'cancelled'))").run(
-        event.type,
-      );
+      s.deleteEndedWaits.run(event.type);
       return { event: toEventRecord(inserted), created: true };
     });
   }
@@ -470,9 +453,7 @@ export class SqliteStore implements Store {
 
   async registerEventWait(wait: EventWaitRecord, now: number): Promise<void> {
     this.#write(() => {
-      this.#db
-        .prepare('INSERT INTO event_waits (run_id, seq, type, match, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING')
-        .run(wait.runId, wait.seq, wait.type, wait.match === undefined ? null : JSON.stringify(wait.match), now);
+      this.#st.registerEventWait.run(wait.runId, wait.seq, wait.type, wait.match === undefined ? null : JSON.stringify(wait.match), now);
     });
   }
 
@@ -485,7 +466,7 @@ export class SqliteStore implements Store {
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.#db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as ApiKeyRow | undefined;
+    const row = this.#st.apiKey.get(id) as ApiKeyRow | undefined;
     return row === undefined ? undefined : toApiKeyRecord(row);
   }
 

@@ -90,6 +90,19 @@ const SQL = {
        WHERE MAX(rate_limiters.tat, @now) - @tolerance <= @now
        RETURNING tat`,
   limiter: 'SELECT tat FROM rate_limiters WHERE key = ?',
+  // Polled by every engine's scheduler, or run on every emit, wait and API request: prepared once.
+  nextScheduleAt: 'SELECT MIN(next_at) AS at FROM schedules WHERE next_at IS NOT NULL',
+  dueSchedules: 'SELECT * FROM schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?',
+  insertEvent:
+    'INSERT INTO events (id, type, source, subject, time, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, id) DO NOTHING RETURNING *',
+  eventBySourceAndId: 'SELECT * FROM events WHERE source = ? AND id = ?',
+  triggersOfType: 'SELECT * FROM event_triggers WHERE type = ? ORDER BY workflow, n',
+  liveWaitsOfType: `SELECT w.* FROM event_waits w JOIN runs r ON r.id = w.run_id
+       WHERE w.type = ? AND r.status NOT IN ('completed', 'failed', 'cancelled') ORDER BY w.run_id, w.seq`,
+  deleteEventWait: 'DELETE FROM event_waits WHERE run_id = ? AND seq = ?',
+  deleteEndedWaits: "DELETE FROM event_waits WHERE type = ? AND run_id IN (SELECT id FROM runs WHERE status IN ('completed', 'failed', 'cancelled'))",
+  registerEventWait: 'INSERT INTO event_waits (run_id, seq, type, match, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING',
+  apiKey: 'SELECT * FROM api_keys WHERE id = ?',
   holdBack: "UPDATE runs SET ready_at = @until, updated_at = @now WHERE id = @id AND status = 'queued'",
   insertSignal: 'INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id',
   holdRun: `UPDATE runs SET after_run = @after, ready_at = CASE
