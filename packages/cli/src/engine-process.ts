@@ -5,16 +5,19 @@
  */
 import { constants } from 'node:os';
 import { Engine, errorMessage, newApiKey, type Durability, type EngineEvent, type Logger } from '@baton/core';
-import { startApiServer, type ApiServer } from '@baton/server';
+import { startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import type { LoadedWorkflows } from './load-workflows.js';
+import { jsonLogger } from './logging.js';
 import { openStore } from './store.js';
+import { startTracing } from './tracing.js';
 
 export interface EngineProcessOptions {
   dbPath: string;
   loaded: LoadedWorkflows;
   concurrency: number | undefined;
   durability: Durability | undefined;
+  /** Default: JSON lines on stderr at BATON_LOG_LEVEL (see logging.ts). */
   logger: Logger | undefined;
   onEvent(event: EngineEvent): void;
   /** Called once the engine runs; stopping does not wait for it. */
@@ -28,6 +31,8 @@ export interface EngineProcessOptions {
 
 export async function runEngineProcess(options: EngineProcessOptions): Promise<number> {
   const { io } = options;
+  const logger = options.logger ?? jsonLogger(io.env);
+  const tracing = startTracing(io.env);
   const store = await openStore(options.dbPath, { mustExist: false });
   const stopSignal = listenForStop(io);
   try {
@@ -36,7 +41,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       workflows: options.loaded.workflows,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.durability === undefined ? {} : { durability: options.durability }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      logger,
     });
     engine.subscribe((event) => options.onEvent(event));
     await engine.start();
@@ -44,8 +49,16 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     let api: ApiServer | undefined;
     if (options.api !== undefined) {
       try {
-        api = await startApiServer({ client: engine.client, store, workflows: engine.workflows, ...options.api });
-        io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json)`);
+        api = await startApiServer({
+          client: engine.client,
+          store,
+          workflows: engine.workflows,
+          webhooks: options.loaded.webhooks,
+          metrics: { engine },
+          ...options.api,
+        });
+        io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`);
+        for (const line of webhookLines(options.loaded.webhooks, api.url)) io.out(line);
         if ((await store.listApiKeys()).length === 0) {
           // First start: an admin key, shown this once (only its hash is stored).
           const { token, record } = newApiKey({ name: 'dev admin', role: 'admin' }, Date.now());
@@ -69,7 +82,16 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
   } finally {
     stopSignal.dispose();
     await store.close();
+    await tracing?.shutdown();
   }
+}
+
+/** One line per webhook served, saying how deliveries are authenticated. */
+export function webhookLines(webhooks: readonly WebhookDefinition[], url: string): string[] {
+  return webhooks.map(
+    (hook) =>
+      `Webhook POST ${url}/hooks/${hook.name} starts ${hook.workflow} (${hook.secret === undefined ? 'unsigned: needs an operator API key' : 'HMAC-signed deliveries'})`,
+  );
 }
 
 export interface StopListener {

@@ -1,10 +1,13 @@
 /**
  * Loads a workflows module (.ts or .js) with no build step: TypeScript goes through tsx's loader
- * hooks. Every exported workflow is taken; a `demo` export is kept for `baton dev --demo`.
+ * hooks. Every exported workflow is taken, and every exported webhook (defineWebhook from
+ * @baton/server: `baton dev` and `baton start` serve it at POST /hooks/:name); a `demo` export is
+ * kept for `baton dev --demo`.
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { WorkflowRegistry, errorMessage, type AnyWorkflow, type Client, type Engine } from '@baton/core';
+import { isWebhook, type WebhookDefinition } from '@baton/server';
 import { CliError, CliErrorCode } from './errors.js';
 
 /** What `baton dev --demo` calls once the engine runs. */
@@ -18,6 +21,8 @@ export type DemoFunction = (ctx: DemoContext) => Promise<void>;
 export interface LoadedWorkflows {
   path: string;
   workflows: AnyWorkflow[];
+  /** The webhooks the module exports, each bound to one of its workflows. */
+  webhooks: WebhookDefinition[];
   demo: DemoFunction | undefined;
 }
 
@@ -45,7 +50,25 @@ export async function loadWorkflows(path: string): Promise<LoadedWorkflows> {
     );
   }
   const demo = typeof namespace.demo === 'function' ? (namespace.demo as DemoFunction) : undefined;
-  return { path, workflows, demo };
+  return { path, workflows, webhooks: collectWebhooks(path, namespace, workflows), demo };
+}
+
+/** The exported webhooks; one bound to a workflow the module does not export is a mistake, caught now rather than at the first delivery. */
+function collectWebhooks(path: string, namespace: Record<string, unknown>, workflows: readonly AnyWorkflow[]): WebhookDefinition[] {
+  const webhooks = [...new Set(Object.values(namespace).filter(isWebhook))];
+  const names = new Set<string>();
+  for (const hook of webhooks) {
+    if (names.has(hook.name))
+      throw new CliError(CliErrorCode.WorkflowsLoadFailed, `${path} exports two webhooks named '${hook.name}'; each needs its own name.`);
+    names.add(hook.name);
+    if (!workflows.some((w) => w.name === hook.workflow)) {
+      throw new CliError(
+        CliErrorCode.WorkflowsLoadFailed,
+        `${path} exports webhook '${hook.name}' for workflow '${hook.workflow}', which it does not export (it exports ${workflowNames(workflows).join(', ')}).`,
+      );
+    }
+  }
+  return webhooks;
 }
 
 export function workflowNames(workflows: readonly AnyWorkflow[]): string[] {

@@ -30,7 +30,7 @@ export function tempDir(): string {
 /** The test runner's environment without anything that would change what the CLI does. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of ['BATON_DB', 'BATON_WORKFLOWS', 'BATON_DEBUG', 'NODE_OPTIONS']) delete env[key];
+  for (const key of ['BATON_DB', 'BATON_WORKFLOWS', 'BATON_DEBUG', 'BATON_URL', 'BATON_KEY', 'BATON_HOOK_SECRET', 'NODE_OPTIONS']) delete env[key];
   return { ...env, ...extra };
 }
 

@@ -15,6 +15,9 @@ export type {
 
 export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow.js';
 export type { ScheduleFire } from './store/store.js';
+export type { StoreStats, QueueStats } from './store/store-stats.js';
+export { AUDIT_OK } from './store/activity.js';
+export type { AuditEntry, AuditRecord, AuditFilter, ChangeRecord, ChangeFilter, ChangePage } from './store/activity.js';
 export type {
   QueueDefinition,
   QueueOptions,
@@ -40,6 +43,7 @@ export type { Logger } from './engine/logger.js';
 export { WriteBatcher } from './engine/write-batcher.js';
 
 export { Client } from './client/client.js';
+export type { Actor } from './client/auditor.js';
 export { Schedules } from './client/schedules.js';
 export { Events } from './client/events.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
@@ -93,7 +97,8 @@ export type { Migration } from './store/store-rules.js';
 export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, toFlowCandidate, toQueueRecord, parseError, errorText } from './store/sql-rows.js';
 export type { RunRow, JournalRow, FlowCandidateRow, QueueRow, ScheduleRow } from './store/sql-rows.js';
 export { toEventRecord, toEventTrigger, toEventWait, toApiKeyRecord } from './store/sql-rows.js';
-export type { ApiKeyRow } from './store/sql-rows.js';
+export type { ApiKeyRow, AuditRow, ChangeRow } from './store/sql-rows.js';
+export { toAuditRecord, auditValues, AUDIT_COLUMNS, toChangeRecord, likeEscaped } from './store/sql-rows.js';
 export { ROLES, newApiKey, parseApiKey, verifyApiKey, roleAllows } from './auth/api-keys.js';
 export type { Role, ApiKeyRecord } from './auth/api-keys.js';
 export type { EventRow, EventTriggerRow, EventWaitRow } from './store/sql-rows.js';

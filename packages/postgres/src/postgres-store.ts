@@ -72,11 +72,34 @@ import {
   rateParameters,
   conformsAt,
   type QueueRecord,
+  type QueueStats,
+  type StoreStats,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditRecord,
+  type AuditRow,
+  type ChangeFilter,
+  type ChangePage,
+  type ChangeRow,
+  AUDIT_COLUMNS,
+  auditValues,
+  toAuditRecord,
+  toChangeRecord,
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
-import { INSERT_QUEUED, applyWrite, insertQueuedRun, queuedRunValues, releaseHeld, storeSignal, wakeParent } from './queries/apply-write.js';
+import { INSERT_QUEUED, applyWrite, insertQueuedRun, queuedRunValues, releaseHeld, storeSignal, wakeParent, writeAudit } from './queries/apply-write.js';
+import {
+  PRUNE_CHANGES,
+  auditIfAny,
+  listAuditQuery,
+  listChangesQuery,
+  parsePosition,
+  positionBefore,
+  positionText,
+  type ChangePosition,
+} from './queries/activity.js';
 import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 
@@ -254,14 +277,14 @@ export class PostgresStore implements Store {
     }
   }
 
-  async createRun(run: NewRun, now: number, control?: StartControl): Promise<{ run: RunRecord; created: boolean }> {
-    if (control !== undefined) return this.#createCoalesced(run, now, control);
-    // One statement: the insert, and the notice that a run is ready (sent at its commit).
+  async createRun(run: NewRun, now: number, control?: StartControl, audit?: AuditEntry): Promise<{ run: RunRecord; created: boolean }> {
+    if (control !== undefined) return this.#createCoalesced(run, now, control, audit);
+    // One statement: the insert, its audit entry, and the notice that a run is ready (sent at its commit).
     const created = (
       await this.#query<RunRow>(
-        `WITH ins AS (${INSERT_QUEUED} RETURNING *)
-         SELECT ins.*, CASE WHEN $15::text IS NOT NULL THEN pg_notify($15, 'ready') END AS notified FROM ins`,
-        [...queuedRunValues(run, now), this.#notices === undefined ? null : this.#channel],
+        `WITH ins AS (${INSERT_QUEUED} RETURNING *)${audit === undefined ? '' : `, audited AS (${auditIfAny('ins', 18)})`}
+         SELECT ins.*, CASE WHEN $17::text IS NOT NULL THEN pg_notify($17, 'ready') END AS notified FROM ins`,
+        [...queuedRunValues(run, now), this.#notices === undefined ? null : this.#channel, ...(audit === undefined ? [] : auditValues(audit))],
       )
     ).rows[0];
     if (created !== undefined) {
@@ -275,43 +298,49 @@ export class PostgresStore implements Store {
   }
 
   /** A debounced or throttled start: coalesced into the pending or current run of its key, or a new run. */
-  async #createCoalesced(run: NewRun, now: number, control: StartControl): Promise<{ run: RunRecord; created: boolean }> {
+  async #createCoalesced(run: NewRun, now: number, control: StartControl, audit: AuditEntry | undefined): Promise<{ run: RunRecord; created: boolean }> {
     return this.#transaction(async (db, hints) => {
-      if (control.debounce !== undefined) {
-        const { key, delayMs, maxWaitMs } = control.debounce;
-        const row = (
-          await db.query<RunRow>(
-            `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
-               concurrency_key, concurrency_limit, rate_key, rate_limit, ready_at, created_at, updated_at, debounce_key)
-             VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $15, $10, $10, $16)
-             ON CONFLICT (debounce_key) WHERE debounce_key IS NOT NULL AND status = 'queued' AND claims = 0 DO UPDATE SET
-               input = excluded.input, concurrency_key = excluded.concurrency_key, concurrency_limit = excluded.concurrency_limit,
-               rate_key = excluded.rate_key, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at,
-               ready_at = LEAST(excluded.ready_at, runs.created_at + $17::bigint)
-             RETURNING *`,
-            [...queuedRunValues(run, now), now + delayMs, key, maxWaitMs ?? null],
-          )
-        ).rows[0]!;
-        hints.push({ type: 'ready', runId: row.id });
-        return { run: toRunRecord(row), created: row.id === run.id };
-      }
-      if (control.throttle !== undefined) {
-        const { key, periodMs } = control.throttle;
-        const taken = await db.query(
-          `INSERT INTO throttles (key, run_id, until) VALUES ($1, $2, $3)
-           ON CONFLICT (key) DO UPDATE SET run_id = excluded.run_id, until = excluded.until WHERE throttles.until <= $4`,
-          [key, run.id, now + periodMs, now],
-        );
-        if ((taken.rowCount ?? 0) === 0) {
-          // Another run holds this period: the start returns it.
-          const existing = (await db.query<RunRow>('SELECT r.* FROM throttles t JOIN runs r ON r.id = t.run_id WHERE t.key = $1', [key])).rows[0];
-          if (existing !== undefined) return { run: toRunRecord(existing), created: false };
-        }
-      }
-      const created = await insertQueuedRun(db, run, now);
-      if (created) hints.push({ type: 'ready', runId: run.id });
-      return { run: toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [run.id])).rows[0]!), created };
+      const result = await this.#coalesce(db, hints, run, now, control);
+      if (result.created) await writeAudit(db, audit);
+      return result;
     });
+  }
+
+  async #coalesce(db: pg.ClientBase, hints: StoreHint[], run: NewRun, now: number, control: StartControl): Promise<{ run: RunRecord; created: boolean }> {
+    if (control.debounce !== undefined) {
+      const { key, delayMs, maxWaitMs } = control.debounce;
+      const row = (
+        await db.query<RunRow>(
+          `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
+             concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags, ready_at, created_at, updated_at, debounce_key)
+           VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $15, $16, $17, $10, $10, $18)
+           ON CONFLICT (debounce_key) WHERE debounce_key IS NOT NULL AND status = 'queued' AND claims = 0 DO UPDATE SET
+             input = excluded.input, concurrency_key = excluded.concurrency_key, concurrency_limit = excluded.concurrency_limit,
+             rate_key = excluded.rate_key, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at,
+             ready_at = LEAST(excluded.ready_at, runs.created_at + $19::bigint)
+           RETURNING *`,
+          [...queuedRunValues(run, now), now + delayMs, key, maxWaitMs ?? null],
+        )
+      ).rows[0]!;
+      hints.push({ type: 'ready', runId: row.id });
+      return { run: toRunRecord(row), created: row.id === run.id };
+    }
+    if (control.throttle !== undefined) {
+      const { key, periodMs } = control.throttle;
+      const taken = await db.query(
+        `INSERT INTO throttles (key, run_id, until) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET run_id = excluded.run_id, until = excluded.until WHERE throttles.until <= $4`,
+        [key, run.id, now + periodMs, now],
+      );
+      if ((taken.rowCount ?? 0) === 0) {
+        // Another run holds this period: the start returns it.
+        const existing = (await db.query<RunRow>('SELECT r.* FROM throttles t JOIN runs r ON r.id = t.run_id WHERE t.key = $1', [key])).rows[0];
+        if (existing !== undefined) return { run: toRunRecord(existing), created: false };
+      }
+    }
+    const created = await insertQueuedRun(db, run, now);
+    if (created) hints.push({ type: 'ready', runId: run.id });
+    return { run: toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [run.id])).rows[0]!), created };
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -462,12 +491,16 @@ export class PostgresStore implements Store {
     return { allowed: false, retryAt: conformsAt(row?.tat ?? now, rate, now) };
   }
 
-  async saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert'): Promise<ScheduleRecord> {
+  async saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert', audit?: AuditEntry): Promise<ScheduleRecord> {
     const values = scheduleValues(schedule);
     const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
     const conflict = mode === 'create' ? 'DO NOTHING' : `DO UPDATE SET ${SCHEDULE_UPSERT}`;
     const row = (
-      await this.#query<ScheduleRow>(`INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) ${conflict} RETURNING *`, values)
+      await this.#audited<ScheduleRow>(
+        `INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) ${conflict} RETURNING *`,
+        values,
+        audit,
+      )
     ).rows[0];
     if (row === undefined) throw scheduleExists(schedule.id);
     this.#notify([{ type: 'ready', runId: '' }]);
@@ -483,22 +516,33 @@ export class PostgresStore implements Store {
     return (await this.#query<ScheduleRow>('SELECT * FROM schedules ORDER BY id')).rows.map(toScheduleRecord);
   }
 
-  async deleteSchedule(id: string): Promise<boolean> {
-    return ((await this.#query('DELETE FROM schedules WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  async deleteSchedule(id: string, audit?: AuditEntry): Promise<boolean> {
+    return (await this.#audited('DELETE FROM schedules WHERE id = $1 RETURNING id', [id], audit)).rows.length > 0;
+  }
+
+  /**
+   * One statement that makes a change (`sql`, with RETURNING) and, if it changed a row, writes
+   * `audit` with it; the statement's rows are returned.
+   */
+  async #audited<R extends pg.QueryResultRow>(sql: string, values: unknown[], audit: AuditEntry | undefined): Promise<pg.QueryResult<R>> {
+    if (audit === undefined) return this.#query<R>(sql, values);
+    return this.#query<R>(`WITH changed AS (${sql}), audited AS (${auditIfAny('changed', values.length + 1)}) SELECT * FROM changed`, [
+      ...values,
+      ...auditValues(audit),
+    ]);
   }
 
   async pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void> {
     await this.#query("DELETE FROM schedules WHERE source = 'code' AND workflow = ANY($1::text[]) AND NOT (id = ANY($2::text[]))", [workflows, keep]);
   }
 
-  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number): Promise<ScheduleRecord> {
+  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number, audit?: AuditEntry): Promise<ScheduleRecord> {
     const row = (
-      await this.#query<ScheduleRow>('UPDATE schedules SET paused = $2, next_at = $3, updated_at = $4 WHERE id = $1 RETURNING *', [
-        id,
-        paused ? 1 : 0,
-        paused ? null : (nextAt ?? null),
-        now,
-      ])
+      await this.#audited<ScheduleRow>(
+        'UPDATE schedules SET paused = $2, next_at = $3, updated_at = $4 WHERE id = $1 RETURNING *',
+        [id, paused ? 1 : 0, paused ? null : (nextAt ?? null), now],
+        audit,
+      )
     ).rows[0];
     if (row === undefined) throw scheduleNotFound(id);
     this.#notify([{ type: 'ready', runId: '' }]);
@@ -537,7 +581,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async emitEvent(event: NewEvent, now: number): Promise<{ event: EventRecord; created: boolean }> {
+  async emitEvent(event: NewEvent, now: number, audit?: AuditEntry): Promise<{ event: EventRecord; created: boolean }> {
     return this.#transaction(async (db, hints) => {
       // One emit at a time per deployment: the log's order is its commit order, and a wait registered
       // before this emit is seen by it (registrations take the same lock).
@@ -572,6 +616,7 @@ export class PostgresStore implements Store {
       await db.query("DELETE FROM event_waits WHERE type = $1 AND run_id IN (SELECT id FROM runs WHERE status IN ('completed', 'failed', 'cancelled'))", [
         event.type,
       ]);
+      await writeAudit(db, audit);
       return { event: toEventRecord(inserted), created: true };
     });
   }
@@ -620,15 +665,12 @@ export class PostgresStore implements Store {
     });
   }
 
-  async createApiKey(key: ApiKeyRecord): Promise<void> {
-    await this.#query('INSERT INTO api_keys (id, name, role, namespace, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)', [
-      key.id,
-      key.name,
-      key.role,
-      key.namespace,
-      key.hash,
-      key.createdAt,
-    ]);
+  async createApiKey(key: ApiKeyRecord, audit?: AuditEntry): Promise<void> {
+    await this.#audited(
+      'INSERT INTO api_keys (id, name, role, namespace, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL) RETURNING id',
+      [key.id, key.name, key.role, key.namespace, key.hash, key.createdAt],
+      audit,
+    );
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
@@ -640,8 +682,8 @@ export class PostgresStore implements Store {
     return (await this.#query<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(toApiKeyRecord);
   }
 
-  async revokeApiKey(id: string, now: number): Promise<boolean> {
-    return ((await this.#query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, now])).rowCount ?? 0) > 0;
+  async revokeApiKey(id: string, now: number, audit?: AuditEntry): Promise<boolean> {
+    return (await this.#audited('UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id, now], audit)).rows.length > 0;
   }
 
   async listQueues(): Promise<QueueRecord[]> {
@@ -684,7 +726,9 @@ export class PostgresStore implements Store {
         const opHints: StoreHint[] = [];
         await db.query('SAVEPOINT op');
         try {
-          results.push(await applyWrite(db, op, now, opHints));
+          const result = await applyWrite(db, op, now, opHints);
+          if (result.ok) await writeAudit(db, op.audit);
+          results.push(result);
           await db.query('RELEASE SAVEPOINT op');
           hints.push(...opHints);
         } catch (error) {
@@ -711,18 +755,19 @@ export class PostgresStore implements Store {
     return row?.at ?? undefined;
   }
 
-  async sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord> {
+  async sendSignal(runId: string, name: string, payload: string, now: number, audit?: AuditEntry): Promise<SignalRecord> {
     return this.#transaction(async (db, hints) => {
       // The row lock orders this signal against a suspend of the same run: one of them sees the other.
       const run = await lockRun(db, runId);
       if (isTerminalStatus(run.status as RunRecord['status'])) {
         throw runEnded(runId, run.status, { signal: name });
       }
+      await writeAudit(db, audit);
       return storeSignal(db, runId, name, payload, now, hints);
     });
   }
 
-  async requestCancel(runId: string, now: number, reason?: StoredError): Promise<RunRecord> {
+  async requestCancel(runId: string, now: number, reason?: StoredError, audit?: AuditEntry): Promise<RunRecord> {
     return this.#transaction(async (db, hints) => {
       const run = await lockRun(db, runId);
       if (isTerminalStatus(run.status as RunRecord['status'])) {
@@ -741,11 +786,12 @@ export class PostgresStore implements Store {
         );
         hints.push({ type: 'cancelRequested', runId, ...(reason === undefined ? {} : { reason }) }, { type: 'ready', runId });
       }
+      await writeAudit(db, audit);
       return toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [runId])).rows[0]!);
     });
   }
 
-  async requeue(runId: string, mode: 'retry' | 'resume', now: number): Promise<RunRecord> {
+  async requeue(runId: string, mode: 'retry' | 'resume', now: number, audit?: AuditEntry): Promise<RunRecord> {
     return this.#transaction(async (db, hints) => {
       const run = await lockRun(db, runId);
       assertRequeueable(runId, run, mode);
@@ -774,10 +820,105 @@ export class PostgresStore implements Store {
         hints.push({ type: 'ready', runId: id });
       };
       await requeueTree(runId);
+      await writeAudit(db, audit);
       return toRunRecord((await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [runId])).rows[0]!);
     });
   }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.#query(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, auditValues(entry));
+  }
+
+  async listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    const { sql, params } = listAuditQuery(filter);
+    return (await this.#query<AuditRow>(sql, params)).rows.map(toAuditRecord);
+  }
+
+  async listChanges(filter: ChangeFilter): Promise<ChangePage> {
+    const after: ChangePosition = filter.after === undefined ? [0n, 0n] : parsePosition(filter.after);
+    const { sql, params } = listChangesQuery(filter, after);
+    type Row = ChangeRow & { id: string | null; position_xid: string | null; horizon: string; pruned_xid: string | null; pruned_id: string | null };
+    const rows = (await this.#query<Row>(sql, params)).rows;
+    const first = rows[0]!;
+    const found = rows.filter((row) => row.id !== null);
+    const last = found[found.length - 1];
+    const horizon: ChangePosition = [BigInt(first.horizon), 0n];
+    let cursor: ChangePosition = after;
+    if (found.length === filter.limit && last !== undefined) cursor = [BigInt(last.position_xid!), BigInt(last.id!)];
+    else if (positionBefore(after, horizon)) cursor = horizon;
+    const pruned: ChangePosition | undefined = first.pruned_xid === null ? undefined : [BigInt(first.pruned_xid), BigInt(first.pruned_id!)];
+    return {
+      changes: found.map((row) => toChangeRecord(row, positionText([BigInt(row.position_xid!), BigInt(row.id!)]))),
+      cursor: positionText(cursor),
+      gap: filter.after !== undefined && pruned !== undefined && positionBefore(after, pruned),
+    };
+  }
+
+  async changeCursor(): Promise<string> {
+    const row = (await this.#query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin')).rows[0]!;
+    return positionText([BigInt(row.xmin), 0n]);
+  }
+
+  async pruneChanges(before: number): Promise<number> {
+    let deleted = 0;
+    // In chunks, each its own transaction, so no writer waits for a long delete.
+    for (;;) {
+      const n = (await this.#query<{ n: number }>(PRUNE_CHANGES, [before])).rows[0]!.n;
+      deleted += n;
+      if (n < 5000) return deleted;
+    }
+  }
+
+  async stats(now: number): Promise<StoreStats> {
+    const [queued, defined, counts] = await Promise.all([
+      this.#query<StatsQueueRow>(STATS_QUEUED, [now]),
+      this.#query<{ name: string }>('SELECT name FROM queues'),
+      this.#query<StatsCountRow>(STATS_COUNTS, [now]),
+    ]);
+    const queues = new Map<string, QueueStats>(defined.rows.map((q) => [q.name, { queue: q.name, queued: 0 }]));
+    for (const row of queued.rows) {
+      const stats: QueueStats = { queue: row.queue, queued: row.queued, oldestCreatedAt: row.oldest_created_at };
+      if (row.oldest_ready_at !== null) stats.oldestReadyAt = row.oldest_ready_at;
+      queues.set(row.queue, stats);
+    }
+    const c = counts.rows[0]!;
+    return {
+      queues: [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)),
+      running: c.running,
+      waiting: c.waiting,
+      waitingForSignal: c.waiting_for_signal,
+      expiredLeases: c.expired,
+    };
+  }
 }
+
+interface StatsQueueRow {
+  queue: string;
+  queued: number;
+  oldest_created_at: number;
+  oldest_ready_at: number | null;
+}
+
+interface StatsCountRow {
+  running: number;
+  expired: number;
+  waiting: number;
+  waiting_for_signal: number;
+}
+
+const STATS_QUEUED = `SELECT queue, COUNT(*) AS queued, MIN(created_at) AS oldest_created_at,
+    MIN(ready_at) FILTER (WHERE ready_at <= $1) AS oldest_ready_at
+  FROM runs WHERE status = 'queued' GROUP BY queue`;
+
+// Event waits are signal waits under a '$event:' name; only waits for real signals count here.
+const STATS_COUNTS = `SELECT
+    COUNT(*) FILTER (WHERE status = 'running') AS running,
+    COUNT(*) FILTER (WHERE status = 'running' AND lease_expires_at <= $1) AS expired,
+    COUNT(*) FILTER (WHERE status = 'waiting') AS waiting,
+    COUNT(*) FILTER (WHERE status = 'waiting' AND EXISTS (
+      SELECT 1 FROM jsonb_array_elements_text(waits::jsonb -> 'signals') AS s(name) WHERE s.name NOT LIKE '$event:%'
+    )) AS waiting_for_signal
+  FROM runs WHERE status IN ('running', 'waiting')`;
 
 const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 

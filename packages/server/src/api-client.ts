@@ -3,15 +3,17 @@
  * as the in-process Client, for programs, the CLI and the dashboard on another host. Errors come
  * back as BatonErrors with the server's stable code.
  */
-import { BatonError } from '@baton/core';
+import { BatonError, type Role } from '@baton/core';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import type { z } from '@hono/zod-openapi';
-import type { EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
+import type { ApiKeySchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
 export type ApiEvent = z.infer<typeof EventSchema>;
 export type ApiSchedule = z.infer<typeof ScheduleSchema>;
+/** An API key as the API lists it: never its secret. */
+export type ApiKeyInfo = z.infer<typeof ApiKeySchema>;
 
 export interface ApiClientOptions {
   /** The server, e.g. http://127.0.0.1:7070. */
@@ -43,6 +45,15 @@ export class ApiClient {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#fetch = options.fetch ?? fetch;
   }
+
+  /** API keys (an admin key's business): `create` returns the token, shown only this once. */
+  readonly keys = {
+    list: async (): Promise<ApiKeyInfo[]> => (await this.#call<{ keys: ApiKeyInfo[] }>('GET', '/api/keys')).keys,
+    create: (options: { name: string; role: Role; namespace?: string }): Promise<{ key: ApiKeyInfo; token: string }> =>
+      this.#call('POST', '/api/keys', options),
+    /** Throws BATON_KEY_NOT_FOUND when no active key has this id. */
+    revoke: async (id: string): Promise<ApiKeyInfo> => (await this.#call<{ key: ApiKeyInfo }>('DELETE', `/api/keys/${encodeURIComponent(id)}`)).key,
+  };
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};

@@ -20,11 +20,18 @@ import {
   type Store,
   type WorkflowRegistry,
 } from '@baton/core';
+import type { Context } from 'hono';
 import { authenticate, authorize } from './auth.js';
+import { actingClient } from './acting.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import { checkSignature, type WebhookDefinition } from './webhooks.js';
 import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunSchema, ScheduleSchema } from './schemas.js';
 import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
+import { serveMetrics, type MetricsOptions } from './metrics.js';
+import { registerDocsRoute } from './routes/docs.js';
+import { registerKeyRoutes } from './routes/keys.js';
+import { registerAuditRoute } from './routes/audit.js';
+import { registerStreamRoute, type StreamOptions } from './routes/stream.js';
 
 export interface AppOptions {
   client: Client;
@@ -43,6 +50,13 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Told of unexpected failures (the client only gets BATON_INTERNAL). */
   onError?: (error: unknown) => void;
+  /**
+   * Serve Prometheus metrics at GET /metrics (a viewer key when auth is on): `true` for the gauges
+   * read from the store, `{ engine }` to also count the runs of an engine in this process.
+   */
+  metrics?: boolean | MetricsOptions;
+  /** Live updates at GET /api/stream (how often the feed is read, heartbeats). */
+  stream?: StreamOptions;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -114,6 +128,7 @@ const ScheduleIdParam = z.object({
 
 export function createApp(options: AppOptions): OpenAPIHono {
   const { client } = options;
+  const acting = (c: Context): Client => actingClient(c, client);
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(validationError(result.error.issues, `${result.target}`), 400);
@@ -130,6 +145,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
   );
 
   if (options.auth !== false) app.use('/api/*', authenticate(options.store));
+  if (options.metrics !== undefined && options.metrics !== false)
+    serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
 
   app.onError((error, c) => {
     // A body that is not JSON reaches here from the validator, as a 400 HTTPException.
@@ -200,6 +217,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       id: z.string().min(1).max(200).optional(),
       queue: Name.optional(),
       priority: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+      tags: z.array(z.string().min(1).max(100)).max(20).optional().openapi({ description: 'Labels to find the run by; child runs inherit them.' }),
     })
     .openapi('StartRun');
   app.openapi(
@@ -216,12 +234,14 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
     async (c) => {
       const req = c.req.valid('json');
-      const handle = await client.start(req.workflow, fromWire(req.input, 'input'), {
+      const runs = acting(c);
+      const handle = await runs.start(req.workflow, fromWire(req.input, 'input'), {
         ...(req.id === undefined ? {} : { id: req.id }),
         ...(req.queue === undefined ? {} : { queue: req.queue }),
         ...(req.priority === undefined ? {} : { priority: req.priority }),
+        ...(req.tags === undefined ? {} : { tags: req.tags }),
       });
-      const run = (await client.get(handle.id))!;
+      const run = (await runs.get(handle.id))!;
       return handle.created ? c.json({ run: runJson(run), created: true as const }, 201) : c.json({ run: runJson(run), created: false as const }, 200);
     },
   );
@@ -231,6 +251,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
     status: z.enum(RUN_STATUSES).optional(),
     createdAfter: z.iso.datetime({ offset: true }).optional(),
     createdBefore: z.iso.datetime({ offset: true }).optional(),
+    tag: z.string().min(1).max(100).optional().openapi({ description: 'Only runs with this tag' }),
+    search: z.string().min(1).max(200).optional().openapi({ description: 'Only runs whose id or input contains this text (case-insensitive)' }),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
     cursor: z.string().max(500).optional(),
   });
@@ -244,11 +266,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await client.list({
+      const page = await acting(c).list({
         ...(q.workflow === undefined ? {} : { workflow: q.workflow }),
         ...(q.status === undefined ? {} : { status: q.status }),
         ...(q.createdAfter === undefined ? {} : { createdAfter: new Date(q.createdAfter) }),
         ...(q.createdBefore === undefined ? {} : { createdBefore: new Date(q.createdBefore) }),
+        ...(q.tag === undefined ? {} : { tag: q.tag }),
+        ...(q.search === undefined ? {} : { search: q.search }),
         ...(q.limit === undefined ? {} : { limit: q.limit }),
         ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
       });
@@ -266,9 +290,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const run = await client.get(id);
+      const runs = acting(c);
+      const run = await runs.get(id);
       if (run === undefined) throw runNotFound(id);
-      return c.json({ run: runJson(run), journal: (await client.journal(id)).map(entryJson) }, 200);
+      return c.json({ run: runJson(run), journal: (await runs.journal(id)).map(entryJson) }, 200);
     },
   );
 
@@ -283,7 +308,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     async (c) => {
       const { id } = c.req.valid('param');
       const { name, data } = c.req.valid('json');
-      await client.signal(id, name, fromWire(data, 'data'));
+      await acting(c).signal(id, name, fromWire(data, 'data'));
       return c.json({ accepted: true as const }, 202);
     },
   );
@@ -306,10 +331,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
         const { id } = c.req.valid('param');
         const run =
           action === 'cancel'
-            ? await client.cancel(id, ((await c.req.json().catch(() => ({}))) as { reason?: string }).reason)
+            ? await acting(c).cancel(id, ((await c.req.json().catch(() => ({}))) as { reason?: string }).reason)
             : action === 'retry'
-              ? await client.retry(id)
-              : await client.resume(id);
+              ? await acting(c).retry(id)
+              : await acting(c).resume(id);
         return c.json({ run: runJson(run) }, 200);
       },
     );
@@ -346,8 +371,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
       const req = c.req.valid('json') as Record<string, unknown>;
       const stored =
         req.specversion !== undefined
-          ? await client.events.emitCloudEvent(req)
-          : await client.events.emit(req.type as string, fromWire(req.data, 'data'), {
+          ? await acting(c).events.emitCloudEvent(req)
+          : await acting(c).events.emit(req.type as string, fromWire(req.data, 'data'), {
               ...(req.id === undefined ? {} : { id: req.id as string }),
               ...(req.source === undefined ? {} : { source: req.source as string }),
               ...(req.subject === undefined ? {} : { subject: req.subject as string }),
@@ -417,7 +442,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
     async (c) => {
       const req = c.req.valid('json');
       const workflow = options.workflows?.get(req.workflow) ?? req.workflow;
-      const schedule = await client.schedules.create({ ...req, input: fromWire(req.input, 'input'), workflow } as Parameters<Client['schedules']['create']>[0]);
+      const schedule = await acting(c).schedules.create({ ...req, input: fromWire(req.input, 'input'), workflow } as Parameters<
+        Client['schedules']['create']
+      >[0]);
       return c.json({ schedule: scheduleJson(schedule) }, 201);
     },
   );
@@ -447,7 +474,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const schedule = action === 'pause' ? await client.schedules.pause(id) : await client.schedules.resume(id);
+        const schedule = action === 'pause' ? await acting(c).schedules.pause(id) : await acting(c).schedules.resume(id);
         return c.json({ schedule: scheduleJson(schedule) }, 200);
       },
     );
@@ -461,7 +488,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       responses: { 200: json(z.object({ deleted: z.literal(true) }), 'Deleted'), ...errors },
     }),
     async (c) => {
-      await client.schedules.delete(c.req.valid('param').id);
+      await acting(c).schedules.delete(c.req.valid('param').id);
       return c.json({ deleted: true as const }, 200);
     },
   );
@@ -497,9 +524,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
       if (hook === undefined) throw new BatonError(ApiErrorCode.NotFound, `No webhook '${name}'.`, { retryable: false });
       const raw = await c.req.text();
       let id: string | undefined;
+      let starter = client.as({ id: `hook:${hook.name}` });
       if (hook.secret === undefined) {
         const refused = options.auth === false ? undefined : await authorize(options.store, c, 'operator');
         if (refused !== undefined) return refused as never;
+        starter = acting(c);
       } else {
         const check = checkSignature(hook, c.req.header('x-baton-signature'), raw, Date.now());
         if (!check.ok) throw new BatonError(ApiErrorCode.WebhookSignature, check.reason, { retryable: false });
@@ -511,10 +540,15 @@ export function createApp(options: AppOptions): OpenAPIHono {
       } catch {
         throw new BatonError(ApiErrorCode.InvalidJson, 'The request body is not valid JSON.', { retryable: false });
       }
-      const handle = await client.start(hook.workflow, input, id === undefined ? {} : { id });
+      const handle = await starter.start(hook.workflow, input, id === undefined ? {} : { id });
       return c.json({ runId: handle.id, created: handle.created }, 202);
     },
   );
+
+  registerKeyRoutes(app, options.store);
+  registerAuditRoute(app, options.store);
+  registerStreamRoute(app, options.store, options.stream);
+  registerDocsRoute(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,7 +1,7 @@
 /**
- * API keys and roles. Every route but /api/health needs a key; what a key may do follows from its
- * role: a viewer reads, an operator also starts, signals, cancels, retries, resumes and emits
- * events, an admin also manages schedules (and keys).
+ * API keys and roles. Every route but /api/health, /api/openapi.json and /api/docs needs a key; what
+ * a key may do follows from its role: a viewer reads, an operator also starts, signals, cancels,
+ * retries, resumes and emits events, an admin also manages schedules and keys (and lists keys).
  */
 import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -12,11 +12,18 @@ export const AuthErrorCode = {
   Forbidden: 'BATON_FORBIDDEN',
 } as const;
 
+/** Routes anyone may read: the health check, and the API's description (not a secret). */
+const PUBLIC_PATHS = new Set(['/api/health', '/api/openapi.json', '/api/docs']);
+
 /** The role a request needs, by method and path (undefined: none). */
 export function requiredRole(method: string, path: string): Role | undefined {
-  if (path === '/api/health') return undefined;
+  if (PUBLIC_PATHS.has(path)) return undefined;
+  // Keys are an admin's, to read as much as to change: a key list tells who may do what.
+  if (path === '/api/keys' || path.startsWith('/api/keys/')) return 'admin';
+  // The audit log tells who did what: an admin's to read.
+  if (path === '/api/audit') return 'admin';
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
-  if (path.startsWith('/api/schedules') || path.startsWith('/api/keys')) return 'admin';
+  if (path.startsWith('/api/schedules')) return 'admin';
   return 'operator';
 }
 

@@ -13,6 +13,8 @@ export const ApiErrorCode = {
   Internal: 'BATON_INTERNAL',
   /** A webhook delivery whose signature is missing, wrong or outside the replay window. */
   WebhookSignature: 'BATON_WEBHOOK_SIGNATURE',
+  /** No active API key has this id (never made, or revoked already). */
+  KeyNotFound: 'BATON_KEY_NOT_FOUND',
 } as const;
 
 export const ErrorSchema = z
@@ -40,10 +42,12 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ErrorCode.WorkflowNotFound]: 404,
   [ErrorCode.ScheduleNotFound]: 404,
   [ApiErrorCode.NotFound]: 404,
+  [ApiErrorCode.KeyNotFound]: 404,
   [ErrorCode.RunFinished]: 409,
   [ErrorCode.RunNotFailed]: 409,
   [ErrorCode.RetryNotPossible]: 409,
   [ErrorCode.ScheduleExists]: 409,
+  [ErrorCode.RunIdTaken]: 409,
   [ErrorCode.StoreError]: 503,
 };
 

@@ -1,4 +1,5 @@
 /** The API's response shapes (zod): they validate, document (OpenAPI) and type the client. */
+import { ROLES } from '@baton/core';
 import { z } from '@hono/zod-openapi';
 
 export const RUN_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
@@ -24,12 +25,41 @@ export const RunSchema = z
     wakeAt: z.string().optional(),
     waitingFor: z.object({ signals: z.array(z.string()), children: z.array(z.string()) }).optional(),
     claims: z.number().int(),
+    namespace: z.string(),
+    tags: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: z.string().optional(),
     endedAt: z.string().optional(),
   })
   .openapi('Run');
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    actor: z.string().openapi({ description: "The API key id that acted ('local' without auth, 'hook:<name>' for a signed webhook)" }),
+    namespace: z.string(),
+    action: z.string().openapi({ example: 'run.cancel' }),
+    target: z.string().openapi({ description: 'The run, schedule, event or key acted on' }),
+    result: z.string().openapi({ description: "'ok', 'existing' (a repeated start), or the error code the call failed with" }),
+    detail: z.unknown().optional(),
+    at: z.string(),
+  })
+  .openapi('AuditEntry');
+
+export const ChangeSchema = z
+  .object({
+    runId: z.string(),
+    workflow: z.string(),
+    namespace: z.string(),
+    kind: z.enum(['run', 'entry']),
+    status: z.string().openapi({ description: "The run's new status, or the journal entry's ('completed' or 'failed')" }),
+    seq: z.number().int().optional(),
+    name: z.string().optional(),
+    entryKind: z.string().optional(),
+    at: z.string(),
+  })
+  .openapi('Change');
 
 export const JournalEntrySchema = z
   .object({
@@ -79,3 +109,14 @@ export const ScheduleSchema = z
     updatedAt: z.string(),
   })
   .openapi('Schedule');
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    namespace: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  })
+  .openapi('ApiKey', { description: 'An API key as listed: never its secret nor its hash.' });

@@ -19,7 +19,14 @@ export interface WebhookOptions {
 }
 
 export interface WebhookDefinition extends Required<Omit<WebhookOptions, 'secret'>> {
+  /** Marks a definition, so a module's exports can be told apart (see isWebhook). */
+  readonly kind: 'baton.webhook';
   readonly secret: string | undefined;
+}
+
+/** Whether a value is a webhook made by defineWebhook (checked by shape, so any copy of this package's work). */
+export function isWebhook(value: unknown): value is WebhookDefinition {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'baton.webhook';
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -32,7 +39,13 @@ export function defineWebhook(options: WebhookOptions): WebhookDefinition {
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret.length < 16)) {
     throw new TypeError(`Webhook '${options.name}': a secret must be at least 16 characters.`);
   }
-  return Object.freeze({ name: options.name, workflow: options.workflow, secret: options.secret, toleranceSeconds: options.toleranceSeconds ?? 300 });
+  return Object.freeze({
+    kind: 'baton.webhook',
+    name: options.name,
+    workflow: options.workflow,
+    secret: options.secret,
+    toleranceSeconds: options.toleranceSeconds ?? 300,
+  });
 }
 
 /** The header value a sender puts on a delivery (for senders and tests). */

@@ -66,9 +66,21 @@ import {
   rateParameters,
   conformsAt,
   type QueueRecord,
+  type QueueStats,
+  type StoreStats,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditRecord,
+  type AuditRow,
+  type ChangeFilter,
+  type ChangePage,
+  type ChangeRow,
+  toAuditRecord,
+  toChangeRecord,
 } from '@baton/core';
 import { migrate } from './migrate.js';
-import { applyWrite, insertQueuedRun, releaseHeld, runParams, storeSignal } from './queries/apply-write.js';
+import { applyAudited, insertQueuedRun, releaseHeld, runParams, storeSignal, writeAudit } from './queries/apply-write.js';
+import { CHANGE_WINDOW, listAuditQuery, listChangesQuery } from './queries/activity.js';
 import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
@@ -97,6 +109,8 @@ export class SqliteStore implements Store {
   readonly #immediate: (fn: () => unknown) => unknown;
   /** A nested transaction (a savepoint) for applying one op alone. */
   readonly #savepoint: (fn: () => unknown) => unknown;
+  /** A read transaction: every statement in it sees the same snapshot. */
+  readonly #snapshot: (fn: () => unknown) => unknown;
 
   constructor(options: SqliteStoreOptions) {
     if (typeof options?.path !== 'string' || options.path.length === 0) {
@@ -126,6 +140,7 @@ export class SqliteStore implements Store {
     const run = this.#db.transaction((fn: () => unknown) => fn());
     this.#immediate = (fn) => run.immediate(fn);
     this.#savepoint = (fn) => run(fn);
+    this.#snapshot = (fn) => run.deferred(fn);
   }
 
   /** The `synchronous` level in force on this connection (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
@@ -182,29 +197,35 @@ export class SqliteStore implements Store {
     }
   }
 
-  async createRun(run: NewRun, now: number, control?: StartControl): Promise<{ run: RunRecord; created: boolean }> {
+  async createRun(run: NewRun, now: number, control?: StartControl, audit?: AuditEntry): Promise<{ run: RunRecord; created: boolean }> {
     const s = this.#st;
     return this.#write((hints) => {
-      if (control?.debounce !== undefined) {
-        const { key, delayMs, maxWaitMs } = control.debounce;
-        s.debounceRun.run({ ...runParams(run, now), debounceKey: key, readyAt: now + delayMs, maxWaitMs: maxWaitMs ?? null });
-        const pending = s.pendingDebounced.get(key) as RunRow;
-        hints.push({ type: 'ready', runId: pending.id });
-        return { run: toRunRecord(pending), created: pending.id === run.id };
-      }
-      if (control?.throttle !== undefined) {
-        const { key, periodMs } = control.throttle;
-        if (s.takeThrottle.get({ key, id: run.id, until: now + periodMs, now }) === undefined) {
-          // Another run holds this period: the start returns it.
-          const { run_id } = s.throttleRun.get(key) as { run_id: string };
-          const existing = s.getRun.get(run_id) as RunRow | undefined;
-          if (existing !== undefined) return { run: toRunRecord(existing), created: false };
-        }
-      }
-      const created = insertQueuedRun(s, run, now);
-      if (created) hints.push({ type: 'ready', runId: run.id });
-      return { run: toRunRecord(s.getRun.get(run.id) as RunRow), created };
+      const result = this.#createRun(s, run, now, control, hints);
+      if (result.created) writeAudit(s, audit);
+      return result;
     });
+  }
+
+  #createRun(s: Statements, run: NewRun, now: number, control: StartControl | undefined, hints: StoreHint[]): { run: RunRecord; created: boolean } {
+    if (control?.debounce !== undefined) {
+      const { key, delayMs, maxWaitMs } = control.debounce;
+      s.debounceRun.run({ ...runParams(run, now), debounceKey: key, readyAt: now + delayMs, maxWaitMs: maxWaitMs ?? null });
+      const pending = s.pendingDebounced.get(key) as RunRow;
+      hints.push({ type: 'ready', runId: pending.id });
+      return { run: toRunRecord(pending), created: pending.id === run.id };
+    }
+    if (control?.throttle !== undefined) {
+      const { key, periodMs } = control.throttle;
+      if (s.takeThrottle.get({ key, id: run.id, until: now + periodMs, now }) === undefined) {
+        // Another run holds this period: the start returns it.
+        const { run_id } = s.throttleRun.get(key) as { run_id: string };
+        const existing = s.getRun.get(run_id) as RunRow | undefined;
+        if (existing !== undefined) return { run: toRunRecord(existing), created: false };
+      }
+    }
+    const created = insertQueuedRun(s, run, now);
+    if (created) hints.push({ type: 'ready', runId: run.id });
+    return { run: toRunRecord(s.getRun.get(run.id) as RunRow), created };
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -340,7 +361,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert'): Promise<ScheduleRecord> {
+  async saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert', audit?: AuditEntry): Promise<ScheduleRecord> {
     const values = scheduleValues(schedule);
     return this.#write((hints) => {
       const placeholders = values.map(() => '?').join(', ');
@@ -352,6 +373,7 @@ export class SqliteStore implements Store {
           .prepare(`INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) DO UPDATE SET ${SCHEDULE_UPSERT}`)
           .run(...values);
       }
+      writeAudit(this.#st, audit);
       hints.push({ type: 'ready', runId: '' });
       return toScheduleRecord(this.#db.prepare('SELECT * FROM schedules WHERE id = ?').get(schedule.id) as ScheduleRow);
     });
@@ -366,8 +388,14 @@ export class SqliteStore implements Store {
     return (this.#db.prepare('SELECT * FROM schedules ORDER BY id').all() as ScheduleRow[]).map(toScheduleRecord);
   }
 
-  async deleteSchedule(id: string): Promise<boolean> {
-    return this.#write(() => this.#db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0);
+  async deleteSchedule(id: string, audit?: AuditEntry): Promise<boolean> {
+    return this.#write(() => this.#audited(this.#db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0, audit));
+  }
+
+  /** Writes `audit` when `changed`; returns `changed`. */
+  #audited(changed: boolean, audit: AuditEntry | undefined): boolean {
+    if (changed) writeAudit(this.#st, audit);
+    return changed;
   }
 
   async pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void> {
@@ -378,12 +406,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number): Promise<ScheduleRecord> {
+  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number, audit?: AuditEntry): Promise<ScheduleRecord> {
     return this.#write((hints) => {
       const changed = this.#db
         .prepare('UPDATE schedules SET paused = ?, next_at = ?, updated_at = ? WHERE id = ?')
         .run(paused ? 1 : 0, paused ? null : (nextAt ?? null), now, id).changes;
       if (changed === 0) throw scheduleNotFound(id);
+      writeAudit(this.#st, audit);
       hints.push({ type: 'ready', runId: '' });
       return toScheduleRecord(this.#db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow);
     });
@@ -413,7 +442,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async emitEvent(event: NewEvent, now: number): Promise<{ event: EventRecord; created: boolean }> {
+  async emitEvent(event: NewEvent, now: number, audit?: AuditEntry): Promise<{ event: EventRecord; created: boolean }> {
     const s = this.#st;
     return this.#write((hints) => {
       const inserted = s.insertEvent.get(event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now) as EventRow | undefined;
@@ -431,6 +460,7 @@ export class SqliteStore implements Store {
       }
       // Waits of runs that ended are of no use any more.
       s.deleteEndedWaits.run(event.type);
+      writeAudit(s, audit);
       return { event: toEventRecord(inserted), created: true };
     });
   }
@@ -457,11 +487,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  async createApiKey(key: ApiKeyRecord): Promise<void> {
+  async createApiKey(key: ApiKeyRecord, audit?: AuditEntry): Promise<void> {
     this.#write(() => {
       this.#db
         .prepare('INSERT INTO api_keys (id, name, role, namespace, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
         .run(key.id, key.name, key.role, key.namespace, key.hash, key.createdAt);
+      writeAudit(this.#st, audit);
     });
   }
 
@@ -474,8 +505,10 @@ export class SqliteStore implements Store {
     return (this.#db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as ApiKeyRow[]).map(toApiKeyRecord);
   }
 
-  async revokeApiKey(id: string, now: number): Promise<boolean> {
-    return this.#write(() => this.#db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0);
+  async revokeApiKey(id: string, now: number, audit?: AuditEntry): Promise<boolean> {
+    return this.#write(() =>
+      this.#audited(this.#db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes > 0, audit),
+    );
   }
 
   async listQueues(): Promise<QueueRecord[]> {
@@ -496,7 +529,7 @@ export class SqliteStore implements Store {
     const s = this.#st;
     try {
       // Fast path: the whole batch in one transaction. Ops refused by fencing change nothing.
-      return this.#write((hints) => ops.map((op) => applyWrite(s, op, now, hints)));
+      return this.#write((hints) => ops.map((op) => applyAudited(s, op, now, hints)));
     } catch (error) {
       if (!isConstraintError(error)) throw storeError('commit', error);
     }
@@ -507,7 +540,7 @@ export class SqliteStore implements Store {
         ops.map((op) => {
           const opHints: StoreHint[] = [];
           try {
-            const result = this.#savepoint(() => applyWrite(s, op, now, opHints)) as WriteResult;
+            const result = this.#savepoint(() => applyAudited(s, op, now, opHints)) as WriteResult;
             hints.push(...opHints);
             return result;
           } catch (error) {
@@ -526,18 +559,19 @@ export class SqliteStore implements Store {
     return row.at ?? undefined;
   }
 
-  async sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord> {
+  async sendSignal(runId: string, name: string, payload: string, now: number, audit?: AuditEntry): Promise<SignalRecord> {
     const s = this.#st;
     return this.#write((hints) => {
       const row = this.#existing(runId);
       if (isTerminalStatus(row.status as RunRecord['status'])) {
         throw runEnded(runId, row.status, { signal: name });
       }
+      writeAudit(s, audit);
       return storeSignal(s, runId, name, payload, now, hints);
     });
   }
 
-  async requestCancel(runId: string, now: number, reason?: StoredError): Promise<RunRecord> {
+  async requestCancel(runId: string, now: number, reason?: StoredError, audit?: AuditEntry): Promise<RunRecord> {
     const s = this.#st;
     return this.#write((hints) => {
       const row = this.#existing(runId);
@@ -555,11 +589,12 @@ export class SqliteStore implements Store {
         s.flagCancel.run({ id: runId, error, now });
         hints.push({ type: 'cancelRequested', runId, ...(reason === undefined ? {} : { reason }) }, { type: 'ready', runId });
       }
+      writeAudit(s, audit);
       return toRunRecord(s.getRun.get(runId) as RunRow);
     });
   }
 
-  async requeue(runId: string, mode: 'retry' | 'resume', now: number): Promise<RunRecord> {
+  async requeue(runId: string, mode: 'retry' | 'resume', now: number, audit?: AuditEntry): Promise<RunRecord> {
     const s = this.#st;
     return this.#write((hints) => {
       const row = this.#existing(runId);
@@ -580,8 +615,54 @@ export class SqliteStore implements Store {
         hints.push({ type: 'ready', runId: id });
       };
       requeueTree(runId);
+      writeAudit(s, audit);
       return toRunRecord(s.getRun.get(runId) as RunRow);
     });
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.#write(() => writeAudit(this.#st, entry));
+  }
+
+  async listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    this.#ensureInitialized();
+    const { sql, params } = listAuditQuery(filter);
+    return (this.#db.prepare(sql).all(params) as AuditRow[]).map(toAuditRecord);
+  }
+
+  async listChanges(filter: ChangeFilter): Promise<ChangePage> {
+    const s = this.#st;
+    const after = filter.after === undefined ? 0 : changeId(filter.after);
+    // One read transaction: the head and the rows come from the same snapshot.
+    return this.#snapshot(() => {
+      const { head, oldest } = s.changeHead.get() as { head: number; oldest: number | null };
+      const { sql, params } = listChangesQuery(filter, after);
+      const rows = this.#db.prepare(sql).all(params) as (ChangeRow & { id: number })[];
+      const end = rows.length === filter.limit ? rows[rows.length - 1]!.id : Math.max(after, Math.min(head, after + CHANGE_WINDOW));
+      return {
+        changes: rows.map((row) => toChangeRecord(row, String(row.id))),
+        cursor: String(end),
+        gap: after < head && after + 1 < (oldest ?? head + 1),
+      };
+    }) as ChangePage;
+  }
+
+  async changeCursor(): Promise<string> {
+    return String((this.#st.changeHead.get() as { head: number }).head);
+  }
+
+  async pruneChanges(before: number): Promise<number> {
+    this.#ensureInitialized();
+    const boundary = this.#db.prepare('SELECT id FROM changes WHERE at >= ? ORDER BY id LIMIT 1').get(before) as { id: number } | undefined;
+    // The newest change is always kept: the next id is one past it, so no id is given out twice.
+    const upTo = boundary?.id ?? (this.#st.changeHead.get() as { head: number }).head;
+    let deleted = 0;
+    // In chunks, so writers wait for no long transaction.
+    for (;;) {
+      const n = this.#write(() => this.#db.prepare('DELETE FROM changes WHERE id < MIN(?, (SELECT MIN(id) FROM changes) + 5000)').run(upTo).changes);
+      deleted += n;
+      if (n === 0) return deleted;
+    }
   }
 
   #existing(runId: string): RunRow {
@@ -589,6 +670,57 @@ export class SqliteStore implements Store {
     if (row === undefined) throw runNotFound(runId);
     return row;
   }
+
+  async stats(now: number): Promise<StoreStats> {
+    this.#ensureInitialized();
+    // Read at scrape pace, so prepared at each call rather than kept with the hot statements.
+    const queued = this.#db.prepare(STATS_QUEUED).all({ now }) as StatsQueueRow[];
+    const defined = this.#db.prepare('SELECT name FROM queues').all() as { name: string }[];
+    const counts = this.#db.prepare(STATS_COUNTS).get({ now }) as StatsCountRow;
+    return statsFrom(queued, defined, counts);
+  }
+}
+
+interface StatsQueueRow {
+  queue: string;
+  queued: number;
+  oldest_created_at: number;
+  oldest_ready_at: number | null;
+}
+
+interface StatsCountRow {
+  running: number;
+  expired: number;
+  waiting: number;
+  waiting_for_signal: number;
+}
+
+const STATS_QUEUED = `SELECT queue, COUNT(*) AS queued, MIN(created_at) AS oldest_created_at,
+    MIN(CASE WHEN ready_at <= @now THEN ready_at END) AS oldest_ready_at
+  FROM runs WHERE status = 'queued' GROUP BY queue`;
+
+// Event waits are signal waits under a '$event:' name; only waits for real signals count here.
+const STATS_COUNTS = `SELECT
+    (SELECT COUNT(*) FROM runs WHERE status = 'running') AS running,
+    (SELECT COUNT(*) FROM runs WHERE status = 'running' AND lease_expires_at <= @now) AS expired,
+    (SELECT COUNT(*) FROM runs WHERE status = 'waiting') AS waiting,
+    (SELECT COUNT(*) FROM runs WHERE status = 'waiting'
+      AND EXISTS (SELECT 1 FROM json_each(waits, '$.signals') WHERE value NOT LIKE '$event:%')) AS waiting_for_signal`;
+
+function statsFrom(queued: StatsQueueRow[], defined: { name: string }[], counts: StatsCountRow): StoreStats {
+  const queues = new Map<string, QueueStats>(defined.map((q) => [q.name, { queue: q.name, queued: 0 }]));
+  for (const row of queued) {
+    const stats: QueueStats = { queue: row.queue, queued: row.queued, oldestCreatedAt: row.oldest_created_at };
+    if (row.oldest_ready_at !== null) stats.oldestReadyAt = row.oldest_ready_at;
+    queues.set(row.queue, stats);
+  }
+  return {
+    queues: [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)),
+    running: counts.running,
+    waiting: counts.waiting,
+    waitingForSignal: counts.waiting_for_signal,
+    expiredLeases: counts.expired,
+  };
 }
 
 function isConstraintError(error: unknown): boolean {
@@ -600,4 +732,12 @@ function storeError(what: string, cause: unknown): BatonError {
   const code = (cause as { code?: unknown }).code;
   const retryable = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR';
   return new BatonError(ErrorCode.StoreError, `SQLite ${what} failed: ${(cause as Error).message}`, { cause, retryable });
+}
+
+/** A change cursor as the SQLite feed's position (a change id). */
+function changeId(cursor: string): number {
+  const id = /^\d{1,15}$/.test(cursor) ? Number(cursor) : Number.NaN;
+  if (!Number.isSafeInteger(id))
+    throw new BatonError(ErrorCode.InvalidArgument, `Not a change cursor of this store: ${JSON.stringify(cursor.slice(0, 50))}.`, { retryable: false });
+  return id;
 }

@@ -1,10 +1,12 @@
 /** @baton/testkit: the Store conformance suite every store must pass, and test helpers. */
 import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
+import { activitySuite } from './suites/activity.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
 import { schedulesSuite } from './suites/schedules.suite.js';
+import { statsSuite } from './suites/stats.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
@@ -27,5 +29,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     flowControlSuite(factory);
     schedulesSuite(factory);
     eventsSuite(factory);
+    statsSuite(factory);
+    activitySuite(factory);
   });
 }

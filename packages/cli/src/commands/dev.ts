@@ -3,7 +3,7 @@ import { errorMessage } from '@baton/core';
 import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
-import { clockTime, eventLine, lineLogger } from '../output.js';
+import { clockTime, eventLine } from '../output.js';
 
 export const devCommand = defineCommand({
   name: 'dev',
@@ -11,7 +11,8 @@ export const devCommand = defineCommand({
   help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--durability strict|batched] [--port N] [--host H] [--demo]
 
 Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
-build), serves the HTTP API, and prints one line per engine event. Stops gracefully on Ctrl-C (press
+build), serves the HTTP API (with the webhooks PATH exports at POST /hooks/NAME), and prints one line
+per engine event. Stops gracefully on Ctrl-C (press
 it twice to exit at once).
 
 Options:
@@ -45,7 +46,7 @@ Options:
       loaded,
       concurrency,
       durability,
-      logger: lineLogger((line) => io.err(line)),
+      logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),
       api: { port, host },
       banner: `baton dev: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)} (Ctrl-C to stop)`,

@@ -1,14 +1,17 @@
 /** `baton keys create|list|revoke`: the API keys of the HTTP API (a key is shown once, when made). */
-import { ROLES, newApiKey, type Role } from '@baton/core';
-import { commonOptions, databasePath, defineCommand } from '../command.js';
+import { ROLES, type Role } from '@baton/core';
+import { defineCommand } from '../command.js';
+import { CONNECTION_HELP, connectionOptions, withBackend } from '../backend/backend.js';
 import { UsageError } from '../errors.js';
 import { dateTime, table, toJson } from '../output.js';
-import { withStore } from '../store.js';
+
+const CONNECTION = `${CONNECTION_HELP}
+                        (over --url: an admin key, which manages the keys of its own namespace)`;
 
 export const keysCreateCommand = defineCommand({
   name: 'keys create',
   summary: 'make an API key (shown once)',
-  help: `Usage: baton keys create --name NAME --role viewer|operator|admin [--namespace NS] [--db FILE]
+  help: `Usage: baton keys create --name NAME --role viewer|operator|admin [--namespace NS] [--db FILE | --url URL --key KEY]
 
 Makes an API key for the HTTP API and prints it. Only a hash is stored: the key cannot be shown again.
 Roles: viewer reads; operator also starts, signals, cancels, retries, resumes and emits events;
@@ -17,21 +20,22 @@ admin also manages schedules and keys.
 Options:
   --name NAME           what the key is for (shown in lists and audit entries)
   --role ROLE           ${ROLES.join(', ')}
-  --namespace NS        the key's namespace (default 'default')
-  --db FILE             database file or postgres:// URL (default: $BATON_DB, else .baton/baton.db)
+  --namespace NS        the key's namespace (default 'default'; over --url, the calling key's)
+${CONNECTION}
   -h, --help            show this help`,
-  options: { ...commonOptions, name: { type: 'string' }, role: { type: 'string' }, namespace: { type: 'string' } },
+  options: { ...connectionOptions, name: { type: 'string' }, role: { type: 'string' }, namespace: { type: 'string' } },
   async run({ values }, io) {
-    if (values.name === undefined) throw new UsageError('--name is required', 'keys create');
+    const name = values.name;
+    if (name === undefined) throw new UsageError('--name is required', 'keys create');
     if (!(ROLES as readonly string[]).includes(values.role ?? '')) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`, 'keys create');
-    return withStore(databasePath(values.db, io), { mustExist: false }, async (store) => {
-      const { token, record } = newApiKey(
-        { name: values.name!, role: values.role as Role, ...(values.namespace === undefined ? {} : { namespace: values.namespace }) },
-        Date.now(),
-      );
-      await store.createApiKey(record);
+    return withBackend(values, io, 'keys create', { mustExist: false }, async (backend) => {
+      const { token, key } = await backend.createKey({
+        name,
+        role: values.role as Role,
+        ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+      });
       io.out(token);
-      io.err(`key ${record.id} (${record.role}) made; it is shown only now`);
+      io.err(`key ${key.id} (${key.role}) made; it is shown only now`);
       return 0;
     });
   },
@@ -40,13 +44,18 @@ Options:
 export const keysListCommand = defineCommand({
   name: 'keys list',
   summary: 'list API keys (never their secrets)',
-  help: `Usage: baton keys list [--json] [--db FILE]
+  help: `Usage: baton keys list [--json] [--db FILE | --url URL --key KEY]
 
-Lists the API keys: id, name, role, namespace, when made and when revoked.`,
-  options: { ...commonOptions, json: { type: 'boolean' } },
+Lists the API keys: id, name, role, namespace, when made and when revoked.
+
+Options:
+  --json                print a JSON array of keys instead of a table
+${CONNECTION}
+  -h, --help            show this help`,
+  options: { ...connectionOptions, json: { type: 'boolean' } },
   async run({ values }, io) {
-    return withStore(databasePath(values.db, io), { mustExist: true }, async (store) => {
-      const keys = (await store.listApiKeys()).map(({ hash: _hash, ...key }) => key);
+    return withBackend(values, io, 'keys list', { mustExist: true }, async (backend) => {
+      const keys = await backend.listKeys();
       if (values.json === true) {
         io.out(toJson(keys));
         return 0;
@@ -72,18 +81,20 @@ Lists the API keys: id, name, role, namespace, when made and when revoked.`,
 export const keysRevokeCommand = defineCommand({
   name: 'keys revoke',
   summary: 'revoke an API key',
-  help: `Usage: baton keys revoke ID [--db FILE]
+  help: `Usage: baton keys revoke ID [--db FILE | --url URL --key KEY]
 
-Revokes the key with this id: requests with it are refused from now on.`,
+Revokes the key with this id: requests with it are refused from now on. A key may revoke itself.
+An id that no active key has fails with BATON_KEY_NOT_FOUND.
+
+Options:
+${CONNECTION}
+  -h, --help            show this help`,
   args: ['ID'],
-  options: { ...commonOptions },
+  options: { ...connectionOptions },
   async run({ values, positionals }, io) {
     const id = positionals[0] ?? '';
-    return withStore(databasePath(values.db, io), { mustExist: true }, async (store) => {
-      if (!(await store.revokeApiKey(id, Date.now()))) {
-        io.err(`no active key has id '${id}'`);
-        return 1;
-      }
+    return withBackend(values, io, 'keys revoke', { mustExist: true }, async (backend) => {
+      await backend.revokeKey(id);
       io.out(`key ${id} revoked`);
       return 0;
     });

@@ -1,26 +1,24 @@
 /** `baton retry` and `baton resume`: queue a failed run again, with or without its failed steps set aside. */
-import { Client } from '@baton/core';
-import { commonOptions, databasePath, defineCommand } from '../command.js';
-import { withStore } from '../store.js';
+import { defineCommand } from '../command.js';
+import { CONNECTION_HELP, connectionOptions, withBackend } from '../backend/backend.js';
 
 function requeueCommand(mode: 'retry' | 'resume', summary: string, description: string) {
   return defineCommand({
     name: mode,
     summary,
-    help: `Usage: baton ${mode} ID [--db FILE]
+    help: `Usage: baton ${mode} ID [--db FILE | --url URL --key KEY]
 
 ${description}
 
 Options:
-  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+${CONNECTION_HELP}
   -h, --help            show this help`,
     args: ['ID'],
-    options: { ...commonOptions },
+    options: { ...connectionOptions },
     async run({ values, positionals }, io) {
       const id = positionals[0] ?? '';
-      return withStore(databasePath(values.db, io), { mustExist: true }, async (store) => {
-        const client = new Client({ store });
-        await (mode === 'retry' ? client.retry(id) : client.resume(id));
+      return withBackend(values, io, mode, { mustExist: true }, async (backend) => {
+        await (mode === 'retry' ? backend.retry(id) : backend.resume(id));
         io.out(`run ${id} queued again; a worker will pick it up`);
         return 0;
       });

@@ -1,15 +1,16 @@
 /** `baton run`: starts a run by workflow name (workers elsewhere execute it), optionally waiting for it. */
-import { BatonError, Client, ErrorCode, errorMessage, isBatonError } from '@baton/core';
-import { commonOptions, databasePath, defineCommand, jsonArgument, positiveInteger, workflowsPath } from '../command.js';
+import { BatonError, ErrorCode, errorMessage, isBatonError } from '@baton/core';
+import { defineCommand, jsonArgument, positiveInteger, workflowsPath } from '../command.js';
+import { CONNECTION_HELP, connectionOptions, withBackend, type Backend } from '../backend/backend.js';
 import { CliError, CliErrorCode, UsageError } from '../errors.js';
 import { loadWorkflows, workflowNames, type LoadedWorkflows } from '../load-workflows.js';
 import { toJson } from '../output.js';
-import { withStore } from '../store.js';
 
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'start a run of a workflow',
-  help: `Usage: baton run WORKFLOW [--input JSON] [--id ID] [--wait [--timeout MS]] [--workflows PATH] [--db FILE]
+  help: `Usage: baton run WORKFLOW [--input JSON] [--id ID] [--wait [--timeout MS]] [--workflows PATH]
+       [--db FILE | --url URL --key KEY]
 
 Starts a run of WORKFLOW and prints its id. Workers (baton worker, baton dev) execute it.
 
@@ -21,11 +22,11 @@ Options:
   --timeout MS          with --wait, give up waiting after MS milliseconds
   --workflows PATH      module exporting the workflows: the input is validated before the run is created
                         (default: $BATON_WORKFLOWS; without it the worker validates the input)
-  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+${CONNECTION_HELP}
   -h, --help            show this help`,
   args: ['WORKFLOW'],
   options: {
-    ...commonOptions,
+    ...connectionOptions,
     input: { type: 'string' },
     id: { type: 'string' },
     wait: { type: 'boolean' },
@@ -40,9 +41,9 @@ Options:
     const modulePath = workflowsPath(values.workflows, io);
     const loaded = modulePath === undefined ? undefined : await loadWorkflows(modulePath);
     if (loaded !== undefined) ensureExported(loaded, name);
-    return withStore(databasePath(values.db, io), { mustExist: false }, async (store) => {
-      const client = new Client({ store, ...(loaded === undefined ? {} : { workflows: loaded.workflows }) });
-      const handle = await client.start(name, input, values.id === undefined ? {} : { id: values.id });
+    const options = { mustExist: false, ...(loaded === undefined ? {} : { workflows: loaded.workflows }) };
+    return withBackend(values, io, 'run', options, async (backend) => {
+      const handle = await backend.start(name, input, values.id === undefined ? {} : { id: values.id });
       if (values.wait !== true) {
         io.out(handle.id);
         if (!handle.created) io.err(`run ${handle.id} already exists; it was not started again`);
@@ -51,16 +52,20 @@ Options:
       io.err(handle.created ? `started run ${handle.id}` : `run ${handle.id} already exists; waiting for it`);
       // Runs wait in the store until a worker that has their workflow picks them up: say so once.
       const hint = setTimeout(() => {
-        void client.get(handle.id).then((run) => {
-          if (run?.status === 'queued' && run.claims === 0) {
-            io.err(
-              `run ${handle.id} is still queued: no worker has taken it yet. Is a worker running with workflow '${name}' (baton worker --db ... --workflows ...)?`,
-            );
-          }
-        });
+        void backend
+          .get(handle.id)
+          .then((run) => {
+            if (run?.status === 'queued' && run.claims === 0) {
+              io.err(
+                `run ${handle.id} is still queued: no worker has taken it yet. Is a worker running with workflow '${name}' (baton worker --db ... --workflows ...)?`,
+              );
+            }
+          })
+          // Only a hint: a look that fails (a server gone away) shows up in the wait itself.
+          .catch(() => {});
       }, QUEUED_HINT_MS);
       hint.unref();
-      const output = await waitForOutput(client, handle.id, timeoutMs).finally(() => clearTimeout(hint));
+      const output = await waitForOutput(backend, handle.id, timeoutMs).finally(() => clearTimeout(hint));
       io.out(toJson(output, true));
       return 0;
     });
@@ -79,12 +84,12 @@ function ensureExported(loaded: LoadedWorkflows, name: string): void {
   );
 }
 
-async function waitForOutput(client: Client, runId: string, timeoutMs: number | undefined): Promise<unknown> {
+async function waitForOutput(backend: Backend, runId: string, timeoutMs: number | undefined): Promise<unknown> {
   try {
-    return await client.result(runId, timeoutMs === undefined ? {} : { timeoutMs });
+    return await backend.result(runId, timeoutMs);
   } catch (error) {
     if (isBatonError(error) && error.code === ErrorCode.Timeout) throw error;
-    const run = await client.get(runId);
+    const run = await backend.get(runId);
     const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : CliErrorCode.Unexpected;
     const message = errorMessage(error);
     throw new CliError(code, message.includes(runId) ? message : `run ${runId} ${run?.status ?? 'failed'}: ${message}`);

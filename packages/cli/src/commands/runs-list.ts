@@ -1,16 +1,16 @@
 /** `baton runs list`: recent runs, newest first, as a table or JSON. */
-import { Client, RunStatus } from '@baton/core';
-import { commonOptions, databasePath, defineCommand, positiveInteger } from '../command.js';
+import { RunStatus } from '@baton/core';
+import { defineCommand, positiveInteger } from '../command.js';
+import { CONNECTION_HELP, connectionOptions, withBackend } from '../backend/backend.js';
 import { UsageError } from '../errors.js';
 import { dateTime, table, toJson } from '../output.js';
-import { withStore } from '../store.js';
 
 const STATUSES: readonly RunStatus[] = Object.values(RunStatus);
 
 export const runsListCommand = defineCommand({
   name: 'runs list',
   summary: 'list recent runs',
-  help: `Usage: baton runs list [--workflow W] [--status S] [--limit N] [--json] [--db FILE]
+  help: `Usage: baton runs list [--workflow W] [--status S] [--limit N] [--json] [--db FILE | --url URL --key KEY]
 
 Lists runs, newest first.
 
@@ -19,10 +19,10 @@ Options:
   --status S            only runs with this status (${STATUSES.join(', ')}); several: --status failed,cancelled
   --limit N             at most N runs (default 50, at most 1000)
   --json                print a JSON array of runs instead of a table
-  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+${CONNECTION_HELP}
   -h, --help            show this help`,
   options: {
-    ...commonOptions,
+    ...connectionOptions,
     workflow: { type: 'string' },
     status: { type: 'string' },
     limit: { type: 'string' },
@@ -32,8 +32,8 @@ Options:
     const limit = positiveInteger(values.limit, '--limit', 'runs list');
     if (limit !== undefined && limit > 1000) throw new UsageError(`--limit must be at most 1000, not ${limit}`, 'runs list');
     const status = values.status === undefined ? undefined : parseStatuses(values.status);
-    return withStore(databasePath(values.db, io), { mustExist: true }, async (store) => {
-      const page = await new Client({ store }).list({
+    return withBackend(values, io, 'runs list', { mustExist: true }, async (backend) => {
+      const page = await backend.list({
         ...(values.workflow === undefined ? {} : { workflow: values.workflow }),
         ...(status === undefined ? {} : { status }),
         ...(limit === undefined ? {} : { limit }),
@@ -48,7 +48,7 @@ Options:
       }
       const rows = page.runs.map((r) => [r.id, r.workflow, r.status, dateTime(r.createdAt), dateTime(r.updatedAt)]);
       io.out(table(['ID', 'WORKFLOW', 'STATUS', 'CREATED', 'UPDATED'], rows));
-      if (page.nextCursor !== undefined) io.err(`showing the newest ${page.runs.length} runs; raise --limit to see more`);
+      if (page.more) io.err(`showing the newest ${page.runs.length} runs; raise --limit to see more`);
       return 0;
     });
   },

@@ -1,30 +1,29 @@
 /** `baton runs show`: one run and its journal, the first thing to read when a run misbehaves. */
-import { Client, type JournalEntryInfo, type RunInfo, runNotFound } from '@baton/core';
-import { commonOptions, databasePath, defineCommand } from '../command.js';
+import { type JournalEntryInfo, type RunInfo, runNotFound } from '@baton/core';
+import { defineCommand } from '../command.js';
+import { CONNECTION_HELP, connectionOptions, withBackend } from '../backend/backend.js';
 import { dateTime, describeError, formatDuration, table, toJson, truncate } from '../output.js';
-import { withStore } from '../store.js';
 
 export const runsShowCommand = defineCommand({
   name: 'runs show',
   summary: 'show a run and its journal',
-  help: `Usage: baton runs show ID [--json] [--db FILE]
+  help: `Usage: baton runs show ID [--json] [--db FILE | --url URL --key KEY]
 
 Shows the run ID (status, input, output or error, what it waits for) and its journal: every step,
 sleep, signal and child in order, with attempts, duration and result.
 
 Options:
   --json                print { run, journal } as JSON
-  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+${CONNECTION_HELP}
   -h, --help            show this help`,
   args: ['ID'],
-  options: { ...commonOptions, json: { type: 'boolean' } },
+  options: { ...connectionOptions, json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const id = positionals[0] ?? '';
-    return withStore(databasePath(values.db, io), { mustExist: true }, async (store) => {
-      const client = new Client({ store });
-      const run = await client.get(id);
-      if (run === undefined) throw runNotFound(id);
-      const journal = await client.journal(id);
+    return withBackend(values, io, 'runs show', { mustExist: true }, async (backend) => {
+      const found = await backend.show(id);
+      if (found === undefined) throw runNotFound(id);
+      const { run, journal } = found;
       if (values.json === true) {
         io.out(toJson({ run, journal }, true));
         return 0;

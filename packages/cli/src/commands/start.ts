@@ -1,10 +1,11 @@
 /** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
 import { Client, WorkflowRegistry } from '@baton/core';
 import { startApiServer } from '@baton/server';
-import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase } from '../command.js';
-import { listenForStop } from '../engine-process.js';
+import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
+import { listenForStop, webhookLines } from '../engine-process.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { openStore } from '../store.js';
+import { startTracing } from '../tracing.js';
 
 export const startCommand = defineCommand({
   name: 'start',
@@ -13,25 +14,32 @@ export const startCommand = defineCommand({
 
 Serves the HTTP API on the database, without running any workflow: start 'baton worker' processes
 for that. Several servers can serve one PostgreSQL database behind a load balancer. Every route but
-/api/health needs an API key (baton keys create). Stops on Ctrl-C or SIGTERM.
+/api/health, /api/openapi.json and /api/docs needs an API key (baton keys create). Stops on Ctrl-C or SIGTERM.
 
 Options:
   --db FILE|URL         database file or postgres:// URL (default: $BATON_DB, else .baton/baton.db)
   --port N              port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address to listen on (default: $BATON_HOST, else 127.0.0.1: this machine only)
-  --workflows PATH      module exporting the workflows: their input schemas are published and starts are checked against them
+  --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS): their input schemas are published,
+                        starts are checked against them, and the webhooks it exports are served at POST /hooks/NAME
   -h, --help            show this help`,
   options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' } },
   async run({ values }, io) {
     const { port, host } = apiAddress(values, io, 'start');
-    const workflows = new WorkflowRegistry(values.workflows === undefined ? [] : (await loadWorkflows(values.workflows)).workflows);
+    const modulePath = workflowsPath(values.workflows, io);
+    const loaded = modulePath === undefined ? undefined : await loadWorkflows(modulePath);
+    const workflows = new WorkflowRegistry(loaded?.workflows ?? []);
     const dbPath = databasePath(values.db, io);
+    const tracing = startTracing(io.env);
     const store = await openStore(dbPath, { mustExist: false });
     const stop = listenForStop(io);
     try {
       const client = new Client({ store, workflows });
-      const api = await startApiServer({ client, store, workflows, port, host });
-      io.out(`baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json)`);
+      const api = await startApiServer({ client, store, workflows, webhooks: loaded?.webhooks ?? [], metrics: true, port, host });
+      io.out(
+        `baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`,
+      );
+      for (const line of webhookLines(loaded?.webhooks ?? [], api.url)) io.out(line);
       if ((await store.listApiKeys()).length === 0) io.out('No API key exists yet: make one with baton keys create --name NAME --role admin.');
       const signal = await stop.requested;
       io.out(`${signal}: stopping`);
@@ -42,6 +50,7 @@ Options:
     } finally {
       stop.dispose();
       await store.close();
+      await tracing?.shutdown();
     }
   },
 });

@@ -19,10 +19,12 @@ import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry
 import { WriteBatcher } from '../engine/write-batcher.js';
 import { Schedules } from './schedules.js';
 import { Events, type EmitOptions, type EventInfo } from './events.js';
+import { Auditor, type Actor } from './auditor.js';
+import type { AuditEntry } from '../store/activity.js';
 
 /** What the client needs of a local engine for eager starts. */
 interface EagerEngine {
-  tryEagerStart(run: NewRun, workflow: AnyWorkflow): Promise<WriteResult> | undefined;
+  tryEagerStart(run: NewRun, workflow: AnyWorkflow, audit?: AuditEntry): Promise<WriteResult> | undefined;
   notifyCancel(runId: string, reason?: StoredError): void;
 }
 
@@ -36,6 +38,8 @@ export interface ClientOptions {
   engine?: EagerEngine;
   /** @internal the engine's group commit, shared so starts and run writes commit together. */
   batcher?: WriteBatcher;
+  /** Who this client acts for (see `as`). */
+  actor?: Actor;
 }
 
 export interface StartOptions {
@@ -43,6 +47,8 @@ export interface StartOptions {
   id?: string;
   priority?: number;
   queue?: string;
+  /** Labels to find the run by (at most 20, each 1-100 characters). Child runs inherit them. */
+  tags?: string[];
 }
 
 export interface RunHandle<O = unknown> {
@@ -86,6 +92,8 @@ export interface RunInfo {
   wakeAt?: Date;
   waitingFor?: { signals: string[]; children: string[] };
   claims: number;
+  namespace: string;
+  tags: string[];
   createdAt: Date;
   updatedAt: Date;
   startedAt?: Date;
@@ -106,7 +114,7 @@ export interface JournalEntryInfo {
   compensates?: number;
 }
 
-export interface ListOptions extends Omit<RunFilter, 'createdAfter' | 'createdBefore'> {
+export interface ListOptions extends Omit<RunFilter, 'createdAfter' | 'createdBefore' | 'namespace'> {
   createdAfter?: Date | number;
   createdBefore?: Date | number;
 }
@@ -122,6 +130,8 @@ export class Client {
   readonly #workflows: WorkflowRegistry;
   readonly #engine: EagerEngine | undefined;
   readonly #batcher: WriteBatcher;
+  readonly #options: ClientOptions;
+  readonly #auditor: Auditor;
   /** Callers of result() waiting for a run to end, woken by the store's local hints. */
   readonly #waiters = new Map<string, Set<() => void>>();
   #unsubscribe: (() => void) | undefined;
@@ -133,8 +143,31 @@ export class Client {
     this.#workflows = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
     this.#engine = options.engine;
     this.#batcher = options.batcher ?? new WriteBatcher(this.#store, this.#clock);
-    this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows);
-    this.events = new Events(this.#store, this.#clock, this.#codec);
+    this.#options = { ...options, workflows: this.#workflows, batcher: this.#batcher };
+    this.#auditor = new Auditor(this.#store, this.#clock, options.actor);
+    this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor);
+    this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
+  }
+
+  /**
+   * A client acting for `actor`: every change it makes (start, signal, cancel, retry, resume, emit,
+   * schedule changes) is written to the audit log in the change's transaction, and with a namespace
+   * it sees and starts only that namespace's runs. It shares this client's store and engine.
+   */
+  as(actor: Actor): Client {
+    return new Client({ ...this.#options, actor });
+  }
+
+  /** The run, if it is in this client's namespace (a client without one sees every run). */
+  async #visible(runId: string): Promise<RunRecord | undefined> {
+    const run = await this.#store.getRun(runId);
+    const namespace = this.#auditor.actor?.namespace;
+    return run === undefined || (namespace !== undefined && run.namespace !== namespace) ? undefined : run;
+  }
+
+  /** Throws RUN_NOT_FOUND unless the run is visible to this client. */
+  async #mustSee(runId: string): Promise<void> {
+    if (this.#auditor.actor?.namespace !== undefined && (await this.#visible(runId)) === undefined) throw runNotFound(runId);
   }
 
   /**
@@ -174,28 +207,50 @@ export class Client {
       priority,
       ...(workflow === undefined ? {} : runLimits(name, workflow.options, value)),
     };
+    const namespace = this.#auditor.actor?.namespace;
+    if (namespace !== undefined) run.namespace = namespace;
+    if (options.tags !== undefined) run.tags = checkTags(options.tags);
     const control = workflow === undefined ? undefined : startControl(name, workflow.options, value);
+    if (control !== undefined && options.id !== undefined) {
+      throw invalidArgument(`Workflow '${name}' coalesces its starts (debounce or throttle): start it without an id.`);
+    }
+    const audit = this.#auditor;
+    const handle = await audit.run('run.start', run.id, (entry) => this.#create(run, workflow, control, options.id !== undefined, entry), { workflow: name });
+    if (!handle.created) await audit.record('run.start', handle.id, 'existing', { workflow: name });
+    return handle;
+  }
+
+  async #create(
+    run: NewRun,
+    workflow: AnyWorkflow | undefined,
+    control: ReturnType<typeof startControl>,
+    byId: boolean,
+    audit: AuditEntry | undefined,
+  ): Promise<RunHandle<unknown>> {
     if (control !== undefined) {
-      if (options.id !== undefined) throw invalidArgument(`Workflow '${name}' coalesces its starts (debounce or throttle): start it without an id.`);
-      const { run: stored, created } = await this.#store.createRun(run, this.#clock.now(), control);
+      const { run: stored, created } = await this.#store.createRun(run, this.#clock.now(), control, audit);
       return this.#handle(stored.id, created);
     }
-    if (this.#engine !== undefined && workflow !== undefined) {
-      const exists = options.id === undefined ? undefined : await this.#store.getRun(options.id);
-      if (exists === undefined) {
-        const eager = this.#engine.tryEagerStart(run, workflow);
-        if (eager !== undefined) {
-          const result = await eager;
-          if (result.ok) return this.#handle(run.id, true);
-          return this.#handle(run.id, false);
-        }
-      } else {
-        return this.#handle(exists.id, false);
-      }
-    }
+    const engine = workflow === undefined ? undefined : this.#engine;
+    // An eager start runs at once: a run with this id must not exist.
+    const exists = engine !== undefined && byId ? await this.#store.getRun(run.id) : undefined;
+    if (exists !== undefined) return this.#existing(exists);
+    const eager = workflow === undefined ? undefined : engine?.tryEagerStart(run, workflow, audit);
     // Starts arriving together are created in one transaction.
-    const result = await this.#batcher.submit({ runId: run.id, leaseToken: '', create: run });
-    return this.#handle(run.id, result.ok);
+    const result = await (eager ?? this.#batcher.submit({ runId: run.id, leaseToken: '', create: run, ...(audit === undefined ? {} : { audit }) }));
+    if (result.ok || !byId) return this.#handle(run.id, result.ok);
+    return this.#existing((await this.#store.getRun(run.id)) ?? run);
+  }
+
+  /** A start found its id taken: the run it names, unless that run is another namespace's. */
+  #existing(run: Pick<RunRecord, 'id'> & { namespace?: string }): RunHandle<unknown> {
+    const namespace = this.#auditor.actor?.namespace;
+    if (namespace !== undefined && (run.namespace ?? 'default') !== namespace) {
+      throw new BatonError(ErrorCode.RunIdTaken, `The run id '${run.id}' is taken by a run of another namespace: start with another id.`, {
+        retryable: false,
+      });
+    }
+    return this.#handle(run.id, false);
   }
 
   #handle(id: string, created: boolean): RunHandle<unknown> {
@@ -307,12 +362,20 @@ export class Client {
   }
 
   async get(runId: string): Promise<RunInfo | undefined> {
-    const run = await this.#store.getRun(runId);
+    const run = await this.#visible(runId);
     return run === undefined ? undefined : this.#info(run);
   }
 
   async list(options: ListOptions = {}): Promise<{ runs: RunInfo[]; nextCursor?: string }> {
     const filter: RunFilter = { ...options } as RunFilter;
+    const namespace = this.#auditor.actor?.namespace;
+    if (namespace !== undefined) filter.namespace = namespace;
+    if (options.tag !== undefined && (typeof options.tag !== 'string' || options.tag.length === 0 || options.tag.length > 100)) {
+      throw invalidArgument('tag must be 1-100 characters.');
+    }
+    if (options.search !== undefined && (typeof options.search !== 'string' || options.search.length === 0 || options.search.length > 200)) {
+      throw invalidArgument('search must be 1-200 characters.');
+    }
     if (options.createdAfter !== undefined) filter.createdAfter = toTime(options.createdAfter, 'createdAfter');
     if (options.createdBefore !== undefined) filter.createdBefore = toTime(options.createdBefore, 'createdBefore');
     for (const status of options.status === undefined ? [] : Array.isArray(options.status) ? options.status : [options.status]) {
@@ -330,7 +393,7 @@ export class Client {
   }
 
   async journal(runId: string): Promise<JournalEntryInfo[]> {
-    const run = await this.#store.getRun(runId);
+    const run = await this.#visible(runId);
     if (run === undefined) throw runNotFound(runId);
     const entries = await this.#store.getJournal(runId);
     return entries.map((e) => {
@@ -357,7 +420,15 @@ export class Client {
     if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw invalidArgument('A signal needs a name of 1-200 characters.');
     if (name.startsWith('$')) throw invalidArgument(`Signal names starting with '$' are Baton's own (events arrive as them): '${name}' cannot be sent.`);
     const payload = this.#codec.encode(data, `signal '${name}' for run ${runId}`);
-    await this.#store.sendSignal(runId, name, payload, this.#clock.now());
+    await this.#auditor.run(
+      'run.signal',
+      runId,
+      async (audit) => {
+        await this.#mustSee(runId);
+        await this.#store.sendSignal(runId, name, payload, this.#clock.now(), audit);
+      },
+      { signal: name },
+    );
   }
 
   /** Stores an event (see `events.emit`): matching triggers start runs, matching waiting runs receive it. */
@@ -372,19 +443,35 @@ export class Client {
       retryable: false,
     });
     const reasonError = toStoredError(this.#codec, error);
-    const run = await this.#store.requestCancel(runId, this.#clock.now(), reasonError);
+    const run = await this.#auditor.run(
+      'run.cancel',
+      runId,
+      async (audit) => {
+        await this.#mustSee(runId);
+        return this.#store.requestCancel(runId, this.#clock.now(), reasonError, audit);
+      },
+      reason === undefined ? undefined : { reason },
+    );
     this.#engine?.notifyCancel(runId, run.cancelReason ?? reasonError);
     return this.#info(run);
   }
 
   /** Runs a failed run again from its failed step; completed steps are not run again. */
   async retry(runId: string): Promise<RunInfo> {
-    return this.#info(await this.#store.requeue(runId, 'retry', this.#clock.now()));
+    return this.#requeue(runId, 'retry');
   }
 
   /** Continues a failed run with its journal as it is (after fixing a non-determinism, say). */
   async resume(runId: string): Promise<RunInfo> {
-    return this.#info(await this.#store.requeue(runId, 'resume', this.#clock.now()));
+    return this.#requeue(runId, 'resume');
+  }
+
+  async #requeue(runId: string, mode: 'retry' | 'resume'): Promise<RunInfo> {
+    const run = await this.#auditor.run(`run.${mode}`, runId, async (audit) => {
+      await this.#mustSee(runId);
+      return this.#store.requeue(runId, mode, this.#clock.now(), audit);
+    });
+    return this.#info(run);
   }
 
   #safeDecode(text: string | undefined): unknown {
@@ -407,6 +494,8 @@ export class Client {
       cancelRequested: run.cancelRequested,
       compensating: run.phase === 'compensating',
       claims: run.claims,
+      namespace: run.namespace,
+      tags: run.tags,
       createdAt: new Date(run.createdAt),
       updatedAt: new Date(run.updatedAt),
     };
@@ -448,6 +537,14 @@ function toTime(value: Date | number, what: string): number {
   const time = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Number.NaN;
   if (!Number.isFinite(time)) throw invalidArgument(`${what} must be a Date or a time in ms, not ${String(value)}.`);
   return time;
+}
+
+/** Tags as given, once checked: at most 20, each 1-100 characters, no repeats. */
+function checkTags(tags: unknown): string[] {
+  if (!Array.isArray(tags) || tags.length > 20 || !tags.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 100)) {
+    throw invalidArgument('tags must be a list of at most 20 strings of 1-100 characters.');
+  }
+  return [...new Set(tags as string[])];
 }
 
 function invalidArgument(message: string): BatonError {

@@ -1,4 +1,5 @@
 /** Events through the client: emit (also as a CloudEvents 1.0 structured JSON object) and list the event log. */
+import type { Auditor } from './auditor.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { assertEventType, type EventRecord, type NewEvent } from '../events/events.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
@@ -46,11 +47,13 @@ export class Events {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
+  readonly #auditor: Auditor;
 
-  constructor(store: Store, clock: Clock, codec: PayloadCodec) {
+  constructor(store: Store, clock: Clock, codec: PayloadCodec, auditor: Auditor) {
     this.#store = store;
     this.#clock = clock;
     this.#codec = codec;
+    this.#auditor = auditor;
   }
 
   /** Stores an event; matching triggers start runs and matching waiting runs receive it. */
@@ -68,7 +71,10 @@ export class Events {
     };
     const subject = attribute(options.subject, 'subject', false);
     if (subject !== undefined) event.subject = subject;
-    const { event: stored, created } = await this.#store.emitEvent(event, now);
+    const { event: stored, created } = await this.#auditor.run('event.emit', event.id, (audit) => this.#store.emitEvent(event, now, audit), {
+      type,
+      source: event.source,
+    });
     return { ...this.#info(stored), created };
   }
 

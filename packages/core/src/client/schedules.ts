@@ -1,4 +1,5 @@
 /** Schedules through the client: create, list, get, pause, resume, delete. */
+import type { Auditor } from './auditor.js';
 import { validate } from '../errors/validation.js';
 import { ErrorCode } from '../errors/errors.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
@@ -41,12 +42,14 @@ export class Schedules {
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
   readonly #workflows: WorkflowRegistry;
+  readonly #auditor: Auditor;
 
-  constructor(store: Store, clock: Clock, codec: PayloadCodec, workflows: WorkflowRegistry) {
+  constructor(store: Store, clock: Clock, codec: PayloadCodec, workflows: WorkflowRegistry, auditor: Auditor) {
     this.#store = store;
     this.#clock = clock;
     this.#codec = codec;
     this.#workflows = workflows;
+    this.#auditor = auditor;
   }
 
   /** Creates a schedule; BATON_SCHEDULE_EXISTS when the id is taken. Its first tick is the first after now. */
@@ -79,7 +82,7 @@ export class Schedules {
     };
     const next = record.paused ? undefined : nextTick(record.cron, record.timezone, now);
     if (next !== undefined) record.nextAt = next;
-    return this.#info(await this.#store.saveSchedule(record, 'create'));
+    return this.#info(await this.#auditor.run('schedule.create', record.id, (audit) => this.#store.saveSchedule(record, 'create', audit), { workflow: name }));
   }
 
   async get(id: string): Promise<ScheduleInfo | undefined> {
@@ -93,20 +96,25 @@ export class Schedules {
 
   /** Stops the ticks until `resume`; a tick's run already started goes on. */
   async pause(id: string): Promise<ScheduleInfo> {
-    return this.#info(await this.#store.setSchedulePaused(id, true, undefined, this.#clock.now()));
+    return this.#info(await this.#auditor.run('schedule.pause', id, (audit) => this.#store.setSchedulePaused(id, true, undefined, this.#clock.now(), audit)));
   }
 
   /** Ticks again from the first after now (ticks that fell while paused do not fire). */
   async resume(id: string): Promise<ScheduleInfo> {
-    const schedule = await this.#store.getSchedule(id);
-    if (schedule === undefined) throw scheduleNotFound(id);
-    const now = this.#clock.now();
-    return this.#info(await this.#store.setSchedulePaused(id, false, nextTick(schedule.cron, schedule.timezone, now), now));
+    const resumed = await this.#auditor.run('schedule.resume', id, async (audit) => {
+      const schedule = await this.#store.getSchedule(id);
+      if (schedule === undefined) throw scheduleNotFound(id);
+      const now = this.#clock.now();
+      return this.#store.setSchedulePaused(id, false, nextTick(schedule.cron, schedule.timezone, now), now, audit);
+    });
+    return this.#info(resumed);
   }
 
   /** Deletes a schedule (its runs are kept); BATON_SCHEDULE_NOT_FOUND when there is none. */
   async delete(id: string): Promise<void> {
-    if (!(await this.#store.deleteSchedule(id))) throw scheduleNotFound(id);
+    await this.#auditor.run('schedule.delete', id, async (audit) => {
+      if (!(await this.#store.deleteSchedule(id, audit))) throw scheduleNotFound(id);
+    });
   }
 
   #info(s: ScheduleRecord): ScheduleInfo {

@@ -17,10 +17,11 @@ export type EngineEvent =
   | { type: 'run.suspended'; runId: string; workflow: string; wakeAt?: number; signals: string[]; children: string[] }
   | { type: 'run.compensating'; runId: string; workflow: string; steps: string[] }
   | { type: 'compensation.completed'; runId: string; workflow: string; step: string; seq: number; ok: boolean }
-  | { type: 'run.completed'; runId: string; workflow: string }
-  | { type: 'run.failed'; runId: string; workflow: string; error: EventError }
-  | { type: 'run.cancelled'; runId: string; workflow: string }
-  | { type: 'run.continued'; runId: string; workflow: string; nextRunId: string }
+  // `durationMs` of a run's end: from its first start to its end, on the engine's clock.
+  | { type: 'run.completed'; runId: string; workflow: string; durationMs: number }
+  | { type: 'run.failed'; runId: string; workflow: string; error: EventError; durationMs: number }
+  | { type: 'run.cancelled'; runId: string; workflow: string; durationMs: number }
+  | { type: 'run.continued'; runId: string; workflow: string; nextRunId: string; durationMs: number }
   | { type: 'run.released'; runId: string; workflow: string };
 
 export type EngineEventListener = (event: EngineEvent) => void;

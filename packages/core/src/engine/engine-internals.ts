@@ -7,6 +7,7 @@ import type { WriteOp, WriteResult } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import type { EngineEvent } from './engine-events.js';
 import type { Logger } from './logger.js';
+import type { Tracer } from '@opentelemetry/api';
 
 /**
  * `strict`: no step starts its side effect before everything the run journaled so far is committed,
@@ -21,6 +22,8 @@ export interface ExecutionEnvironment {
   readonly clock: Clock;
   readonly codec: PayloadCodec;
   readonly logger: Logger;
+  /** Spans of executions and step attempts (see tracing.ts). */
+  readonly tracer: Tracer;
   readonly durability: Durability;
   readonly defaultRetry: RetryPolicy | undefined;
   /** Retry back-offs up to this long wait in memory; longer ones suspend the run. */

@@ -3,10 +3,12 @@
  * wakes waiting runs when they are due, and commits their writes in groups.
  */
 import { hostname } from 'node:os';
+import type { TracerProvider } from '@opentelemetry/api';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { PayloadCodec } from '../payload/payload-codec.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../retry/retry-policy.js';
 import type { NewRun, RunRecord, StoredError } from '../store/records.js';
+import type { AuditEntry } from '../store/activity.js';
 import type { ClaimedRun, Store, StoreHint, WriteResult } from '../store/store.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { uuidv7, seededRandom } from '../util/ids.js';
@@ -16,6 +18,7 @@ import type { Durability, ExecutionEnvironment } from './engine-internals.js';
 import type { EngineEvent, EngineEventListener } from './engine-events.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { RunExecution } from './run-execution.js';
+import { engineTracer } from './tracing.js';
 import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
 import { WriteBatcher } from './write-batcher.js';
 import { Scheduler } from './scheduler.js';
@@ -44,6 +47,11 @@ export interface EngineOptions {
   /** How long `stop()` lets running runs finish before releasing them. Default 10 s. */
   shutdownTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * Where the spans of run executions and step attempts go. Default: the globally registered
+   * OpenTelemetry provider (none registered: no spans, at no cost).
+   */
+  tracerProvider?: TracerProvider;
   /** Names this engine in leases. Default: host, pid and a random suffix. */
   id?: string;
   /** Seed of the jitter random source (for reproducible tests). */
@@ -58,6 +66,11 @@ export interface EngineOptions {
    * schedules this engine's workflows declare are stored at start either way.
    */
   schedules?: boolean;
+  /**
+   * How long the change feed (live updates) keeps changes; older ones are pruned by every engine
+   * about every minute. A live-update reader that falls further behind is told to reload. Default 15 min.
+   */
+  changeRetentionMs?: number;
 }
 
 /** How often an engine reads the stored queue limits again (another worker may have changed them). */
@@ -102,6 +115,8 @@ export class Engine {
   #queuesReadAt = -Infinity;
   readonly #scheduler: Scheduler;
   readonly #fireSchedules: boolean;
+  readonly #changeRetentionMs: number;
+  #pruneTimer: NodeJS.Timeout | undefined;
   /** The next claim also admits limited runs even if nothing here declares limits (runs created under older code may carry some). */
   #sweepLimited = true;
 
@@ -137,6 +152,7 @@ export class Engine {
       clock: this.clock,
       codec,
       logger: this.#logger,
+      tracer: engineTracer(options.tracerProvider),
       durability,
       defaultRetry: options.retry,
       inMemoryBackoffMs: options.inMemoryBackoffMs ?? 5000,
@@ -153,6 +169,7 @@ export class Engine {
     };
     this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger);
     this.#fireSchedules = options.schedules ?? true;
+    this.#changeRetentionMs = options.changeRetentionMs ?? 15 * 60_000;
     this.client = new Client({ store: this.store, clock: this.clock, codec, workflows: this.workflows, engine: this, batcher: this.#batcher });
   }
 
@@ -216,6 +233,22 @@ export class Engine {
     this.#armLeaseTimer();
     this.#armPoll();
     this.#requestTick();
+    this.#armPrune();
+  }
+
+  /** Prunes the change feed about every minute (sooner for a short retention). */
+  #armPrune(): void {
+    const every = Math.max(1000, Math.min(60_000, Math.floor(this.#changeRetentionMs / 4)));
+    this.#pruneTimer = setTimeout(() => {
+      this.store.pruneChanges(this.clock.now() - this.#changeRetentionMs).then(
+        () => this.#running && this.#armPrune(),
+        (error: unknown) => {
+          this.#logger.warn({ err: error }, 'pruning the change feed failed; trying again later');
+          if (this.#running) this.#armPrune();
+        },
+      );
+    }, every);
+    this.#pruneTimer.unref();
   }
 
   /**
@@ -226,6 +259,7 @@ export class Engine {
     if (!this.#running) return;
     this.#running = false;
     this.#scheduler.stop();
+    clearTimeout(this.#pruneTimer);
     this.#wakeTimer?.handle.cancel();
     this.#wakeTimer = undefined;
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
@@ -252,7 +286,7 @@ export class Engine {
    * Eager start (used by `engine.client.start`): the run is created already claimed by this engine and
    * starts executing at once; its creation is committed with its first writes.
    */
-  tryEagerStart(run: NewRun, workflow: AnyWorkflow): Promise<WriteResult> | undefined {
+  tryEagerStart(run: NewRun, workflow: AnyWorkflow, audit?: AuditEntry): Promise<WriteResult> | undefined {
     if (!this.#running || this.#executions.size >= this.#concurrency) return undefined;
     // A limited run waits for the claim that admits it; a queue not served here is for other workers.
     if (hasRunLimits(run) || this.#limitedQueues.has(run.queue) || (this.#served !== undefined && !this.#served.includes(run.queue))) return undefined;
@@ -260,12 +294,19 @@ export class Engine {
     const now = this.clock.now();
     const leaseToken = crypto.randomUUID();
     const leaseExpiresAt = now + this.#leaseMs;
-    const created = this.#batcher.submit({ runId: run.id, leaseToken, create: { ...run, leaseOwner: this.id, leaseExpiresAt } });
+    const created = this.#batcher.submit({
+      runId: run.id,
+      leaseToken,
+      create: { ...run, leaseOwner: this.id, leaseExpiresAt },
+      ...(audit === undefined ? {} : { audit }),
+    });
     this.#uncreated.add(run.id);
     const settled = (): void => void this.#uncreated.delete(run.id);
     created.then(settled, settled);
     const record: RunRecord = {
       ...run,
+      namespace: run.namespace ?? 'default',
+      tags: run.tags ?? [],
       status: 'running',
       cancelRequested: false,
       phase: 'body',

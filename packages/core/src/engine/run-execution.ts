@@ -56,7 +56,10 @@ export class RunExecution {
     this.leaseToken = claimed.leaseToken;
     this.#ctx = createWorkflowContext(this.#s);
     this.finished = this.#execute().catch((error: unknown) => {
-      env.logger.error({ runId: this.runId, err: error }, 'run execution crashed; its lease will expire and another execution will take it over');
+      env.logger.error(
+        { runId: this.runId, workflow: claimed.run.workflow, err: error },
+        'run execution crashed; its lease will expire and another execution will take it over',
+      );
     });
   }
 
@@ -79,6 +82,10 @@ export class RunExecution {
 
   /** The lease was lost: stop at once and write nothing more. */
   abandon(): void {
+    if (!this.#s.lost) {
+      this.#s.env.logger.warn({ runId: this.runId, workflow: this.#s.run.workflow }, 'lease lost: another execution owns the run now; this one stops');
+      this.#s.trace.outcome('lease-lost', new BatonError(ErrorCode.LeaseLost, `Run ${this.runId} lost its lease.`));
+    }
     this.#s.lost = true;
     this.#s.abortAll(() => new BatonError(ErrorCode.LeaseLost, `Run ${this.runId} lost its lease; another execution owns it now.`));
     this.#request({ kind: 'lost' });
@@ -136,10 +143,14 @@ export class RunExecution {
       } else {
         await this.#runBody(input);
       }
+    } catch (error) {
+      s.trace.outcome('crashed', error);
+      throw error;
     } finally {
       s.mode = 'stopped';
       s.clearWaitTimers();
       this.#runTimer?.cancel();
+      s.trace.end();
     }
   }
 
@@ -177,7 +188,7 @@ export class RunExecution {
       case 'suspend':
         return this.#suspend();
       case 'nondeterminism':
-        s.env.logger.warn({ runId: this.runId, err: outcome.error }, 'non-determinism: run stopped');
+        s.env.logger.warn({ runId: this.runId, workflow: s.run.workflow, err: outcome.error }, 'non-determinism: run stopped');
         await s.write({ transition: { kind: 'fail', error: s.stored(outcome.error) } });
         return;
       case 'cancel':
@@ -251,6 +262,8 @@ export class RunExecution {
       queue: s.run.queue,
       priority: s.run.priority,
       continuedFrom: this.runId,
+      namespace: s.run.namespace,
+      tags: s.run.tags,
       ...continuedLimits(s.run),
     };
     if (s.run.parentId !== undefined) next.parentId = s.run.parentId;
@@ -349,8 +362,12 @@ export class RunExecution {
     const startedAt = s.env.clock.now();
     for (let attempt = 1; ; attempt++) {
       const attemptOptions = { clock: s.env.clock, runId: this.runId, step: name, attempt, idempotencyKey: `${this.runId}:${seq}` };
-      const result = await startAttempt((info) => c.fn(c.output, info), attemptOptions).result;
+      const span = s.trace.startStep(name, seq, attempt);
+      const result = await s.trace.runIn(span, () => startAttempt((info) => c.fn(c.output, info), attemptOptions)).result;
+      s.trace.endStep(span, result.ok, result.ok ? undefined : result.error);
       if (s.lost) return false;
+      if (!result.ok)
+        s.env.logger.info({ runId: this.runId, workflow: s.run.workflow, step: name, seq, attempt, err: result.error }, 'compensation attempt failed');
       if (result.ok || !shouldRetry(policy, attempt, result.error)) {
         const entry: JournalEntry = {
           runId: this.runId,

@@ -16,6 +16,7 @@ import type { ExecutionEnvironment } from './engine-internals.js';
 import { JournalCursor } from './journal-cursor.js';
 import type { Attempt } from './step-attempt.js';
 import { fromStoredError, toStoredError } from './stored-errors.js';
+import { RunTrace } from './tracing.js';
 
 /** How the body of a run ended this execution. */
 export type Outcome =
@@ -72,6 +73,8 @@ export class RunState {
   readonly children: ChildRecord[];
   readonly waits = new Map<number, Wait>();
   readonly compensations: Compensation[] = [];
+  /** The span of this execution (a no-op without an OpenTelemetry SDK). */
+  readonly trace: RunTrace;
   /** `ctx.signal`'s controller, made only if the workflow reads it. */
   #abort: AbortController | undefined;
   /** Set once the run is aborted; the reason itself is built only if something looks at it. */
@@ -106,6 +109,7 @@ export class RunState {
     for (const r of claimed.stepRetries) this.retries.set(r.seq, r);
     this.children = claimed.children;
     this.cancelReason = claimed.run.cancelReason;
+    this.trace = new RunTrace(env.tracer, claimed.run);
     this.#lastWrite = (initialWrite ?? Promise.resolve()).then(
       () => true,
       () => false,
@@ -131,14 +135,29 @@ export class RunState {
         return result.ok;
       },
       (error: unknown) => {
-        this.env.logger.error({ runId: this.runId, err: error }, 'journal write failed; the run is left to lease recovery');
+        this.env.logger.error({ runId: this.runId, workflow: this.run.workflow, err: error }, 'journal write failed; the run is left to lease recovery');
         this.onLost();
         return false;
       },
     );
     this.#lastWrite = promise;
-    if (part.transition !== undefined) this.emitAfterWrite(transitionEvent(part.transition, { runId: this.runId, workflow: this.run.workflow }));
+    const t = part.transition;
+    if (t !== undefined) {
+      this.trace.outcome(OUTCOMES[t.kind], t.kind === 'fail' ? t.error : undefined);
+      if (this.env.hasListeners()) {
+        const durationMs = this.env.clock.now() - (this.run.startedAt ?? this.run.createdAt);
+        this.emitAfterWrite(transitionEvent(t, { runId: this.runId, workflow: this.run.workflow }, durationMs));
+      }
+      if (t.kind === 'fail' || t.kind === 'cancel') void promise.then((ok) => ok && this.#logEnd(t));
+    }
     return promise;
+  }
+
+  #logEnd(t: RunTransition & { kind: 'fail' | 'cancel' }): void {
+    const fields: Record<string, unknown> = { runId: this.runId, workflow: this.run.workflow };
+    if (t.error !== undefined) fields.error = { name: t.error.name, message: t.error.message, ...(t.error.code === undefined ? {} : { code: t.error.code }) };
+    if (t.kind === 'fail') this.env.logger.warn(fields, 'run failed');
+    else this.env.logger.info(fields, 'run cancelled');
   }
 
   /** Sets the run's progress; while replaying only the latest value is kept, written when new work starts. */
@@ -325,22 +344,33 @@ export class RunState {
   }
 }
 
-function transitionEvent(t: RunTransition, base: { runId: string; workflow: string }): EngineEvent {
+/** The span outcome of each way an execution ends. */
+const OUTCOMES: Record<RunTransition['kind'], string> = {
+  complete: 'completed',
+  fail: 'failed',
+  cancel: 'cancelled',
+  suspend: 'suspended',
+  release: 'released',
+  continue: 'continued',
+};
+
+function transitionEvent(t: RunTransition, base: { runId: string; workflow: string }, durationMs: number): EngineEvent {
   switch (t.kind) {
     case 'complete':
-      return { type: 'run.completed', ...base };
+      return { type: 'run.completed', ...base, durationMs };
     case 'fail':
       return {
         type: 'run.failed',
         ...base,
         error: { name: t.error.name, message: t.error.message, ...(t.error.code === undefined ? {} : { code: t.error.code }) },
+        durationMs,
       };
     case 'cancel':
-      return { type: 'run.cancelled', ...base };
+      return { type: 'run.cancelled', ...base, durationMs };
     case 'suspend':
       return { type: 'run.suspended', ...base, signals: t.waits.signals, children: t.waits.children, ...(t.wakeAt === undefined ? {} : { wakeAt: t.wakeAt }) };
     case 'continue':
-      return { type: 'run.continued', ...base, nextRunId: t.nextRunId };
+      return { type: 'run.continued', ...base, nextRunId: t.nextRunId, durationMs };
     case 'release':
       return { type: 'run.released', ...base };
   }

@@ -148,20 +148,25 @@ class WorkflowOperations {
             continue;
           }
         }
-        const running = startAttempt(fn, {
-          clock: env.clock,
-          runId: s.runId,
-          step: name,
-          attempt,
-          idempotencyKey: `${s.runId}:${seq}`,
-          ...(timeoutMs === undefined ? {} : { timeoutMs }),
-          ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }),
-        });
+        const span = s.trace.startStep(name, seq, attempt);
+        // The step function runs with its span active: spans it makes (its HTTP calls) are its children.
+        const running = s.trace.runIn(span, () =>
+          startAttempt(fn, {
+            clock: env.clock,
+            runId: s.runId,
+            step: name,
+            attempt,
+            idempotencyKey: `${s.runId}:${seq}`,
+            ...(timeoutMs === undefined ? {} : { timeoutMs }),
+            ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }),
+          }),
+        );
         const aborted = s.abortReason;
         if (aborted !== undefined) running.abort(aborted.reason);
         s.attempts.add(running);
         const result = await running.result;
         s.attempts.delete(running);
+        s.trace.endStep(span, result.ok, result.ok ? undefined : result.error);
         if (s.mode !== 'live') return await never<T>();
         let error: unknown;
         if (result.ok) {
@@ -196,6 +201,7 @@ class WorkflowOperations {
           );
           void s.recordFailure(seq, 'step', name, failure, attempt, startedAt);
           s.emitAfterWrite({ type: 'step.failed', runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt, error: s.eventError(error) });
+          env.logger.info({ runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt, err: error }, 'step failed');
           throw failure;
         }
         const delay = backoffDelay(policy, attempt, env.random());
@@ -214,7 +220,7 @@ class WorkflowOperations {
           error: s.eventError(error),
           retryInMs: delay,
         });
-        env.logger.debug({ runId: s.runId, step: name, attempt, delay, err: error }, 'step attempt failed; retrying');
+        env.logger.info({ runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt, retryInMs: delay, err: error }, 'step attempt failed; retrying');
         if (delay <= env.inMemoryBackoffMs) await s.clockSleep(delay);
         else await this.#retryWait(seq, name, nextAttemptAt);
         attempt++;
@@ -404,6 +410,8 @@ class WorkflowOperations {
         priority: options.priority ?? workflow.options.priority ?? s.run.priority,
         parentId: s.runId,
         parentSeq: seq,
+        namespace: s.run.namespace,
+        tags: s.run.tags,
         ...limits,
       };
       void s.write({ createRuns: [child] });

@@ -14,6 +14,7 @@ export const ErrorCode = {
   PayloadTooLarge: 'BATON_PAYLOAD_TOO_LARGE',
   PayloadEncoding: 'BATON_PAYLOAD_ENCODING',
   RunNotFound: 'BATON_RUN_NOT_FOUND',
+  RunIdTaken: 'BATON_RUN_ID_TAKEN',
   RunFinished: 'BATON_RUN_FINISHED',
   RunNotFailed: 'BATON_RUN_NOT_FAILED',
   RetryNotPossible: 'BATON_RETRY_NOT_POSSIBLE',

@@ -85,6 +85,10 @@ export interface RunRecord {
   concurrencyLimit?: number;
   rateKey?: string;
   rateLimit?: RateLimit;
+  /** The namespace the run belongs to (API keys see only their namespace's runs). */
+  namespace: string;
+  /** Labels to find the run by (run lists filter on them). */
+  tags: string[];
   createdAt: number;
   updatedAt: number;
   startedAt?: number;
@@ -164,10 +168,18 @@ export interface NewRun {
   /** The run's start waits for this limiter (runs with the same key share it). */
   rateKey?: string;
   rateLimit?: RateLimit;
+  /** Default 'default'; child and continued runs take their parent's. */
+  namespace?: string;
+  tags?: string[];
 }
 
 export interface RunFilter {
   workflow?: string;
+  namespace?: string;
+  /** Only runs carrying this tag. */
+  tag?: string;
+  /** Only runs whose id or encoded input contains this text (case-insensitive for ASCII). */
+  search?: string;
   status?: RunStatus | RunStatus[];
   parentId?: string;
   /** Only runs created at or after / before this time. */

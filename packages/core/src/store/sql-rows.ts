@@ -7,6 +7,7 @@ import type { ApiKeyRecord } from '../auth/api-keys.js';
 import type { EventMatch, EventRecord, EventTriggerRecord, EventWaitRecord } from '../events/events.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
+import type { AuditEntry, AuditRecord, ChangeRecord } from './activity.js';
 import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
 
 export interface RunRow {
@@ -44,6 +45,9 @@ export interface RunRow {
   rate_key: string | null;
   /** JSON of the RateLimit. */
   rate_limit: string | null;
+  namespace: string;
+  /** JSON array of strings, NULL for none. */
+  tags: string | null;
 }
 
 export interface JournalRow {
@@ -80,6 +84,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     cancelRequested: row.cancel_requested === 1,
     phase: row.phase === 'compensating' ? 'compensating' : 'body',
     claims: row.claims,
+    namespace: row.namespace,
+    tags: row.tags == null ? [] : (JSON.parse(row.tags) as string[]),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -358,4 +364,68 @@ export function toApiKeyRecord(row: ApiKeyRow): ApiKeyRecord {
   };
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at;
   return key;
+}
+
+export interface AuditRow {
+  id: number | string;
+  actor: string;
+  namespace: string;
+  action: string;
+  target: string;
+  result: string;
+  detail: string | null;
+  at: number | string;
+}
+
+export function toAuditRecord(row: AuditRow): AuditRecord {
+  const record: AuditRecord = {
+    id: Number(row.id),
+    actor: row.actor,
+    namespace: row.namespace,
+    action: row.action,
+    target: row.target,
+    result: row.result,
+    at: Number(row.at),
+  };
+  if (row.detail !== null) record.detail = row.detail;
+  return record;
+}
+
+/** An audit entry as the column values of its insert, in AUDIT_COLUMNS order. */
+export function auditValues(entry: AuditEntry): unknown[] {
+  return [entry.actor, entry.namespace, entry.action, entry.target, entry.result, entry.detail ?? null, entry.at];
+}
+export const AUDIT_COLUMNS = 'actor, namespace, action, target, result, detail, at';
+
+export interface ChangeRow {
+  run_id: string;
+  workflow: string;
+  namespace: string;
+  kind: string;
+  status: string;
+  seq: number | null;
+  name: string | null;
+  entry_kind: string | null;
+  at: number | string;
+}
+
+export function toChangeRecord(row: ChangeRow, cursor: string): ChangeRecord {
+  const change: ChangeRecord = {
+    cursor,
+    runId: row.run_id,
+    workflow: row.workflow,
+    namespace: row.namespace,
+    kind: row.kind === 'entry' ? 'entry' : 'run',
+    status: row.status,
+    at: Number(row.at),
+  };
+  if (row.seq !== null) change.seq = row.seq;
+  if (row.name !== null) change.name = row.name;
+  if (row.entry_kind !== null) change.entryKind = row.entry_kind;
+  return change;
+}
+
+/** `text` as a LIKE pattern that matches it literally (backslash escapes). */
+export function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

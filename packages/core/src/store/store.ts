@@ -8,6 +8,8 @@
  *   op changes nothing and reports `leaseLost`, without affecting the other ops of the batch.
  * - A journal position (runId, seq) is written at most once; a second write is refused.
  * - Times come from the caller (`now`), never from the store's own clock, so tests can drive them.
+ * - A method given an `audit` entry writes it in the transaction of the change it makes.
+ * - Every run status change and journal entry is added to the change feed in its transaction.
  */
 import type {
   ChildRecord,
@@ -27,6 +29,8 @@ import type { QueueRecord, RateDecision, RateLimit, StartControl } from './flow-
 import type { ScheduleRecord } from '../schedule/schedule.js';
 import type { ApiKeyRecord } from '../auth/api-keys.js';
 import type { EventRecord, EventTriggerRecord, EventWaitRecord, NewEvent } from '../events/events.js';
+import type { StoreStats } from './store-stats.js';
+import type { AuditEntry, AuditFilter, AuditRecord, ChangeFilter, ChangePage } from './activity.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
 export interface ScheduleFire {
@@ -136,6 +140,8 @@ export interface WriteOp {
   /** Enter compensation: the run ends with `endStatus` and `error` once its compensations ran. */
   compensate?: { endStatus: RunStatus; error?: StoredError };
   transition?: RunTransition;
+  /** Written with the op when it applies (an audited start). */
+  audit?: AuditEntry;
 }
 
 export type WriteResult =
@@ -160,7 +166,7 @@ export interface Store {
    * `control`, the start may instead coalesce into a pending debounced run or the throttle period's
    * run, which is returned (with `created: false`), in the same transaction.
    */
-  createRun(run: NewRun, now: number, control?: StartControl): Promise<{ run: RunRecord; created: boolean }>;
+  createRun(run: NewRun, now: number, control?: StartControl, audit?: AuditEntry): Promise<{ run: RunRecord; created: boolean }>;
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Newest first; `nextCursor` pages on. */
   listRuns(filter: RunFilter): Promise<RunPage>;
@@ -194,15 +200,15 @@ export interface Store {
    * Stores a schedule. 'create' throws BATON_SCHEDULE_EXISTS when the id is taken; 'upsert' replaces
    * it, keeping its pause state, last tick and next tick unless its pattern or time zone changed.
    */
-  saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert'): Promise<ScheduleRecord>;
+  saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert', audit?: AuditEntry): Promise<ScheduleRecord>;
   getSchedule(id: string): Promise<ScheduleRecord | undefined>;
   listSchedules(): Promise<ScheduleRecord[]>;
   /** False when there was no such schedule. */
-  deleteSchedule(id: string): Promise<boolean>;
+  deleteSchedule(id: string, audit?: AuditEntry): Promise<boolean>;
   /** Deletes the code-declared schedules of these workflows whose ids are not in `keep`. */
   pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void>;
   /** Pauses a schedule (no next tick) or resumes it at `nextAt`. Throws BATON_SCHEDULE_NOT_FOUND. */
-  setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number): Promise<ScheduleRecord>;
+  setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number, audit?: AuditEntry): Promise<ScheduleRecord>;
   /** The earliest next tick of any schedule not paused. */
   nextScheduleAt(): Promise<number | undefined>;
   /** Schedules whose next tick is at or before `now`, earliest first. */
@@ -219,7 +225,7 @@ export interface Store {
    * false` and does nothing else. In the same transaction, taken one emit at a time, it starts the
    * runs of the matching triggers and hands the event to matching waiting runs (see planEmit).
    */
-  emitEvent(event: NewEvent, now: number): Promise<{ event: EventRecord; created: boolean }>;
+  emitEvent(event: NewEvent, now: number, audit?: AuditEntry): Promise<{ event: EventRecord; created: boolean }>;
   /** Events in log order after `after` (a seq), optionally of one type. */
   listEvents(filter: { type?: string; after?: number; limit: number }): Promise<EventRecord[]>;
   /** Replaces the stored triggers of these workflows with `triggers`. */
@@ -231,29 +237,51 @@ export interface Store {
   registerEventWait(wait: EventWaitRecord, now: number): Promise<void>;
 
   /** Stores a new API key (its id is new). */
-  createApiKey(key: ApiKeyRecord): Promise<void>;
+  createApiKey(key: ApiKeyRecord, audit?: AuditEntry): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** Every key, revoked ones included, oldest first. */
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** False when there is no such key or it was revoked already. */
-  revokeApiKey(id: string, now: number): Promise<boolean>;
+  revokeApiKey(id: string, now: number, audit?: AuditEntry): Promise<boolean>;
 
   /** Stores a signal for a run and wakes it if it waits for that name. Throws RUN_NOT_FOUND / RUN_FINISHED. */
-  sendSignal(runId: string, name: string, payload: string, now: number): Promise<SignalRecord>;
+  sendSignal(runId: string, name: string, payload: string, now: number, audit?: AuditEntry): Promise<SignalRecord>;
   /**
    * Requests cancellation. A queued run that never started is cancelled at once; a running or waiting
    * run is flagged and woken so its engine compensates and ends it. Throws RUN_NOT_FOUND / RUN_FINISHED.
    */
-  requestCancel(runId: string, now: number, reason?: StoredError): Promise<RunRecord>;
+  requestCancel(runId: string, now: number, reason?: StoredError, audit?: AuditEntry): Promise<RunRecord>;
   /**
    * Puts a failed run back in the queue. `retry` first sets aside the failed entries (failed steps
    * and children) so they run again; `resume` keeps the journal as it is. Throws RUN_NOT_FOUND /
    * RUN_NOT_FAILED / RETRY_NOT_POSSIBLE.
    */
-  requeue(runId: string, mode: 'retry' | 'resume', now: number): Promise<RunRecord>;
+  requeue(runId: string, mode: 'retry' | 'resume', now: number, audit?: AuditEntry): Promise<RunRecord>;
+
+  /** Writes an audit entry on its own (a call that changed nothing: refused, failed, or a repeat). */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Audit entries, newest first. */
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
+
+  /**
+   * Changes after `filter.after`, oldest first, only those whose transactions have committed and
+   * in an order no later commit can come before.
+   */
+  listChanges(filter: ChangeFilter): Promise<ChangePage>;
+  /** The cursor of the feed's end: reading from it gives only changes still to come. */
+  changeCursor(): Promise<string>;
+  /** Deletes changes older than `before` (a time); returns how many. */
+  pruneChanges(before: number): Promise<number>;
 
   /** Local change hints (only when `capabilities.localNotifications`). Returns an unsubscribe function. */
   subscribe(listener: (hint: StoreHint) => void): () => void;
+
+  /**
+   * Counts of runs by what they wait for, read at `now` (for metrics): queued runs per queue with the
+   * oldest ones' times, running, waiting, waiting for a signal, and running with an expired lease.
+   * Read-only; it may scan the queued and waiting runs, so call it at scrape pace, not per run.
+   */
+  stats(now: number): Promise<StoreStats>;
 }
 
 export type { RunPhase };

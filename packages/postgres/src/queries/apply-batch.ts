@@ -1,6 +1,6 @@
 /**
  * Applies a whole group commit in one statement, whatever its size: the batch goes to the server as
- * JSON, split by table, and `apply_batch` (migrations/0004_apply_batch.sql) fences and applies it
+ * JSON, split by table, and `apply_batch` (migrations/0007_activity.sql) fences and applies it
  * set-based and sends the commit's notices. Round trips are what a commit costs on PostgreSQL beyond
  * its WAL flush, so in autocommit this is one round trip and one flush. The per-op path
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
@@ -31,7 +31,14 @@ function runColumns(run: NewRun): Record<string, unknown> {
     parent_seq: run.parentSeq ?? null,
     continued_from: run.continuedFrom ?? null,
     ...limitColumns(run),
+    namespace: run.namespace ?? 'default',
+    tags: tagsText(run.tags),
   };
+}
+
+/** A run's tags as stored: a JSON array, or NULL for none. */
+export function tagsText(tags: string[] | undefined): string | null {
+  return tags === undefined || tags.length === 0 ? null : JSON.stringify(tags);
 }
 
 /** A new run's limits, as `runs` columns. */
@@ -63,9 +70,11 @@ export function batchPayload(ops: WriteOp[]): string {
     finishes: [],
     suspends: [],
     releases: [],
+    audit: [],
   };
   ops.forEach((op, i) => {
     const id = op.runId;
+    if (op.audit !== undefined) rows.audit!.push({ i, ...op.audit, detail: op.audit.detail ?? null });
     const c = op.create;
     if (c !== undefined) {
       const claimed = c.leaseOwner !== undefined;

@@ -1,11 +1,26 @@
 /** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
-import { errorText, type NewRun, type SignalRecord, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
+import {
+  AUDIT_COLUMNS,
+  auditValues,
+  errorText,
+  type AuditEntry,
+  type NewRun,
+  type SignalRecord,
+  type StoreHint,
+  type WriteOp,
+  type WriteResult,
+} from '@baton/core';
 import type pg from 'pg';
-import { limitColumns } from './apply-batch.js';
+import { limitColumns, tagsText } from './apply-batch.js';
 
 export const INSERT_QUEUED = `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
-    concurrency_key, concurrency_limit, rate_key, rate_limit, ready_at, created_at, updated_at)
-  VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $10, $10, $10) ON CONFLICT (id) DO NOTHING`;
+    concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags, ready_at, created_at, updated_at)
+  VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $15, $16, $10, $10, $10) ON CONFLICT (id) DO NOTHING`;
+
+/** Writes an audit entry (given with a change) in the change's transaction. */
+export async function writeAudit(db: pg.ClientBase, audit: AuditEntry | undefined): Promise<void> {
+  if (audit !== undefined) await db.query(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, auditValues(audit));
+}
 
 /** The parameters of INSERT_QUEUED for `run`. */
 export function queuedRunValues(run: NewRun, now: number): unknown[] {
@@ -25,6 +40,8 @@ export function queuedRunValues(run: NewRun, now: number): unknown[] {
     limits.concurrency_limit,
     limits.rate_key,
     limits.rate_limit,
+    run.namespace ?? 'default',
+    tagsText(run.tags),
   ];
 }
 
@@ -44,8 +61,8 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
     const created = await db.query(
       `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
          lease_owner, lease_token, lease_expires_at, ready_at, claims, created_at, updated_at, started_at,
-         concurrency_key, concurrency_limit, rate_key, rate_limit)
-       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1, $13, $13, $13, $14, $15, $16, $17) ON CONFLICT (id) DO NOTHING`,
+         concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1, $13, $13, $13, $14, $15, $16, $17, $18, $19) ON CONFLICT (id) DO NOTHING`,
       [
         c.id,
         c.workflow,
@@ -61,6 +78,8 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
         c.leaseExpiresAt ?? now,
         now,
         ...Object.values(limitColumns(c)),
+        c.namespace ?? 'default',
+        tagsText(c.tags),
       ],
     );
     if ((created.rowCount ?? 0) === 0) return { ok: false, reason: 'exists' };

@@ -1,5 +1,5 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { decodeRunCursor, type RunFilter } from '@baton/core';
+import { decodeRunCursor, likeEscaped, type RunFilter } from '@baton/core';
 
 export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown[]; limit: number } {
   const where: string[] = [];
@@ -7,6 +7,12 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown
   const p = (value: unknown): string => `$${params.push(value)}`;
   if (filter.workflow !== undefined) where.push(`workflow = ${p(filter.workflow)}`);
   if (filter.status !== undefined) where.push(`status = ANY(${p(Array.isArray(filter.status) ? filter.status : [filter.status])}::text[])`);
+  if (filter.namespace !== undefined) where.push(`namespace = ${p(filter.namespace)}`);
+  if (filter.tag !== undefined) where.push(`tags IS NOT NULL AND tags::jsonb ? ${p(filter.tag)}`);
+  if (filter.search !== undefined) {
+    const pattern = p(`%${likeEscaped(filter.search)}%`);
+    where.push(`(id ILIKE ${pattern} OR input ILIKE ${pattern})`);
+  }
   if (filter.parentId !== undefined) where.push(`parent_id = ${p(filter.parentId)}`);
   if (filter.createdAfter !== undefined) where.push(`created_at >= ${p(filter.createdAfter)}`);
   if (filter.createdBefore !== undefined) where.push(`created_at < ${p(filter.createdBefore)}`);

@@ -1,6 +1,6 @@
 /** Applies one fenced WriteOp inside the group-commit transaction. */
-import type { NewRun, SignalRecord, StoreHint, WriteOp, WriteResult } from '@baton/core';
-import { errorText } from '@baton/core';
+import type { AuditEntry, NewRun, SignalRecord, StoreHint, WriteOp, WriteResult } from '@baton/core';
+import { auditValues, errorText } from '@baton/core';
 import type { Statements } from './statements.js';
 
 /** The parameters of a run's insert. */
@@ -19,12 +19,31 @@ export function runParams(run: NewRun, now: number) {
     concurrencyLimit: run.concurrencyLimit ?? null,
     rateKey: run.rateKey ?? null,
     rateLimit: run.rateLimit === undefined ? null : JSON.stringify(run.rateLimit),
+    namespace: run.namespace ?? 'default',
+    tags: tagsText(run.tags),
     now,
   };
 }
 
+/** A run's tags as stored: a JSON array, or NULL for none. */
+export function tagsText(tags: string[] | undefined): string | null {
+  return tags === undefined || tags.length === 0 ? null : JSON.stringify(tags);
+}
+
 export function insertQueuedRun(s: Statements, run: NewRun, now: number): boolean {
   return s.insertQueuedRun.run(runParams(run, now)).changes > 0;
+}
+
+/** Writes an audit entry (given with a change) in the change's transaction. */
+export function writeAudit(s: Statements, audit: AuditEntry | undefined): void {
+  if (audit !== undefined) s.insertAudit.run(...auditValues(audit));
+}
+
+/** Applies an op and, when it applied, writes its audit entry. */
+export function applyAudited(s: Statements, op: WriteOp, now: number, hints: StoreHint[]): WriteResult {
+  const result = applyWrite(s, op, now, hints);
+  if (result.ok) writeAudit(s, op.audit);
+  return result;
 }
 
 export function applyWrite(s: Statements, op: WriteOp, now: number, hints: StoreHint[]): WriteResult {

@@ -1,5 +1,5 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { decodeRunCursor, type RunFilter } from '@baton/core';
+import { decodeRunCursor, likeEscaped, type RunFilter } from '@baton/core';
 
 export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<string, unknown>; limit: number } {
   const where: string[] = [];
@@ -12,6 +12,18 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<
     const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
     where.push(`status IN (${statuses.map((_, i) => `@status${i}`).join(', ') || "''"})`);
     statuses.forEach((s, i) => (params[`status${i}`] = s));
+  }
+  if (filter.namespace !== undefined) {
+    where.push('namespace = @namespace');
+    params.namespace = filter.namespace;
+  }
+  if (filter.tag !== undefined) {
+    where.push('tags IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = @tag)');
+    params.tag = filter.tag;
+  }
+  if (filter.search !== undefined) {
+    where.push("(id LIKE @search ESCAPE '\\' OR input LIKE @search ESCAPE '\\')");
+    params.search = `%${likeEscaped(filter.search)}%`;
   }
   if (filter.parentId !== undefined) {
     where.push('parent_id = @parentId');

@@ -1,14 +1,19 @@
 /** Every SQL statement of the SQLite store, prepared once per connection. */
 import type Database from 'better-sqlite3';
+import { AUDIT_COLUMNS } from '@baton/core';
 
 const RUN_COLUMNS =
-  'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, concurrency_key, concurrency_limit, rate_key, rate_limit';
-const RUN_VALUES = '@input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @concurrencyKey, @concurrencyLimit, @rateKey, @rateLimit';
+  'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags';
+const RUN_VALUES =
+  '@input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @concurrencyKey, @concurrencyLimit, @rateKey, @rateLimit, @namespace, @tags';
 /** Queues whose runs only a flow-control claim may admit. */
 const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 
 const SQL = {
   getRun: 'SELECT * FROM runs WHERE id = ?',
+  insertAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  // Two subqueries: SQLite reads MIN or MAX alone from the index end, both at once by a scan.
+  changeHead: 'SELECT COALESCE((SELECT MAX(id) FROM changes), 0) AS head, (SELECT MIN(id) FROM changes) AS oldest',
   parentOf: 'SELECT parent_id FROM runs WHERE id = ?',
   cancelFlag: 'SELECT cancel_requested FROM runs WHERE id = ?',
   insertQueuedRun: `INSERT INTO runs (${RUN_COLUMNS}, ready_at, created_at, updated_at)

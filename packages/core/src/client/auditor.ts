@@ -1,0 +1,61 @@
+/**
+ * Audit entries of a client that acts for someone (`client.as(actor)`): a change is recorded in the
+ * transaction that makes it; a refused or failed call, which changes nothing, is recorded on its own.
+ * A client without an actor (workflow code, the engine) records nothing.
+ */
+import { ErrorCode, isBatonError } from '../errors/errors.js';
+import { AUDIT_OK, type AuditEntry } from '../store/activity.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../time/clock.js';
+
+/** Who a client acts for. */
+export interface Actor {
+  /** Recorded as the actor of audit entries: an API key id, or a name such as 'cli'. */
+  id: string;
+  /**
+   * The namespace the actor works in: its runs start there, and runs of other namespaces are not
+   * found. Without it the client sees every namespace and starts runs in 'default'.
+   */
+  namespace?: string;
+}
+
+export class Auditor {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly actor: Actor | undefined;
+
+  constructor(store: Store, clock: Clock, actor: Actor | undefined) {
+    this.#store = store;
+    this.#clock = clock;
+    this.actor = actor;
+  }
+
+  /** The entry a successful call writes with its change (undefined without an actor). */
+  entry(action: string, target: string, detail?: Record<string, unknown>, result = AUDIT_OK): AuditEntry | undefined {
+    if (this.actor === undefined) return undefined;
+    const entry: AuditEntry = { actor: this.actor.id, namespace: this.actor.namespace ?? 'default', action, target, result, at: this.#clock.now() };
+    if (detail !== undefined) entry.detail = JSON.stringify(detail);
+    return entry;
+  }
+
+  /** Runs `call` with its audit entry; a call that throws is recorded with its error code, then rethrown. */
+  async run<T>(action: string, target: string, call: (audit: AuditEntry | undefined) => Promise<T>, detail?: Record<string, unknown>): Promise<T> {
+    try {
+      return await call(this.entry(action, target, detail));
+    } catch (error) {
+      await this.record(action, target, isBatonError(error) ? error.code : ErrorCode.StoreError, detail);
+      throw error;
+    }
+  }
+
+  /** Writes an entry on its own (a call that changed nothing). A failure to write it is not the caller's. */
+  async record(action: string, target: string, result: string, detail?: Record<string, unknown>): Promise<void> {
+    const entry = this.entry(action, target, detail, result);
+    if (entry === undefined) return;
+    try {
+      await this.#store.appendAudit(entry);
+    } catch {
+      // The store failing here failed the call too; the call's own error is the one to report.
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * API keys over HTTP, for admins: list (never a secret or a hash), create (the token is in the 201
+ * response and nowhere else, ever), revoke. An admin key manages the keys of its own namespace only,
+ * as it sees only that namespace's runs and audit log: a key of another namespace is not listed, is
+ * not found to revoke, and cannot be made (403) — that takes an admin key of that namespace, or
+ * `baton keys create --db` on the server's host. A key may revoke itself: giving up a key that leaked
+ * is the first thing its holder should be able to do, and one locked out this way makes a new admin
+ * key on the server's host. Creations and revocations are audited, refused ones too.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { AUDIT_OK, BatonError, ROLES, isBatonError, newApiKey, type ApiKeyRecord, type AuditEntry, type Store } from '@baton/core';
+import { apiKeyOf } from '../acting.js';
+import { AuthErrorCode } from '../auth.js';
+import { ApiErrorCode, ErrorSchema, apiError } from '../errors.js';
+import { ApiKeySchema } from '../schemas.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  400: json(ErrorSchema, 'Invalid request'),
+  404: json(ErrorSchema, "No active key of the caller's namespace has this id"),
+} as const;
+
+const CreateKey = z
+  .object({
+    name: z.string().min(1).max(100).openapi({ description: 'What the key is for; 1-100 letters, digits, spaces and . _ : / @ -' }),
+    role: z.enum(ROLES),
+    namespace: z.string().min(1).max(100).optional().openapi({ description: "The key's namespace (default 'default')" }),
+  })
+  .openapi('CreateApiKey');
+
+const KeyIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+export function keyJson(key: ApiKeyRecord): z.infer<typeof ApiKeySchema> {
+  return {
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    namespace: key.namespace,
+    createdAt: new Date(key.createdAt).toISOString(),
+    ...(key.revokedAt === undefined ? {} : { revokedAt: new Date(key.revokedAt).toISOString() }),
+  };
+}
+
+/** The error for revoking a key that is not there or not active (the HTTP API and the CLI's `--db` alike). */
+export function keyNotFound(id: string): BatonError {
+  return new BatonError(ApiErrorCode.KeyNotFound, `No active API key has id '${id}' (never made, or revoked already); keys list shows the keys.`, {
+    retryable: false,
+  });
+}
+
+/** The audit entry of a key change made for the request's key ('local' on a server without auth, as in acting.ts). */
+function auditEntry(c: Context, action: string, target: string, result: string, detail: Record<string, unknown>): AuditEntry {
+  const caller = apiKeyOf(c);
+  return { actor: caller?.id ?? 'local', namespace: caller?.namespace ?? 'default', action, target, result, at: Date.now(), detail: JSON.stringify(detail) };
+}
+
+/** Records a call that changed nothing; failing to record it is not the caller's failure. */
+async function recordRefusal(store: Store, entry: AuditEntry): Promise<void> {
+  try {
+    await store.appendAudit(entry);
+  } catch {
+    // The call's own answer is what the client needs.
+  }
+}
+
+/** Registers GET/POST /api/keys and DELETE /api/keys/{id} (their role, admin, is enforced by auth.ts). */
+export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/keys',
+      tags: ['keys'],
+      summary: 'List API keys',
+      description: "Every key of the calling key's namespace, revoked ones included, oldest first. Needs an admin key.",
+      responses: { 200: json(z.object({ keys: z.array(ApiKeySchema) }), 'The keys, without secrets') },
+    }),
+    async (c) => {
+      const namespace = apiKeyOf(c)?.namespace;
+      const keys = (await store.listApiKeys()).filter((key) => namespace === undefined || key.namespace === namespace);
+      return c.json({ keys: keys.map(keyJson) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/keys',
+      tags: ['keys'],
+      summary: 'Create an API key',
+      description:
+        "Makes a key and returns its token once: only a hash is stored, so it cannot be shown again. The namespace defaults to the calling key's, and may not be another. Needs an admin key.",
+      request: { body: { required: true, content: { 'application/json': { schema: CreateKey } } } },
+      responses: {
+        201: json(z.object({ key: ApiKeySchema, token: z.string().openapi({ description: 'bk_<id>_<secret>: shown only in this response' }) }), 'Created'),
+        403: json(ErrorSchema, "A namespace other than the calling key's"),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const req = c.req.valid('json');
+      const caller = apiKeyOf(c);
+      const namespace = req.namespace ?? caller?.namespace;
+      const detail = { name: req.name, role: req.role, namespace: namespace ?? 'default' };
+      if (caller !== undefined && namespace !== caller.namespace) {
+        await recordRefusal(store, auditEntry(c, 'key.create', req.name, AuthErrorCode.Forbidden, detail));
+        const message = `The key '${caller.name}' manages the keys of namespace '${caller.namespace}' only: a key of '${namespace}' is made with an admin key of that namespace, or with baton keys create --db on the server's host.`;
+        return c.json(apiError(AuthErrorCode.Forbidden, message), 403);
+      }
+      let made: { token: string; record: ApiKeyRecord };
+      try {
+        made = newApiKey({ name: req.name, role: req.role, ...(namespace === undefined ? {} : { namespace }) }, Date.now());
+      } catch (error) {
+        await recordRefusal(store, auditEntry(c, 'key.create', req.name, isBatonError(error) ? error.code : ApiErrorCode.Internal, detail));
+        throw error;
+      }
+      await store.createApiKey(made.record, auditEntry(c, 'key.create', made.record.id, AUDIT_OK, detail));
+      return c.json({ key: keyJson(made.record), token: made.token }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/keys/{id}',
+      tags: ['keys'],
+      summary: 'Revoke an API key',
+      description:
+        'Requests with the key are refused from now on. A key may revoke itself (this response is then the last it gets). Unknown, already revoked or of another namespace: 404 BATON_KEY_NOT_FOUND. Needs an admin key.',
+      request: { params: KeyIdParam },
+      responses: { 200: json(z.object({ key: ApiKeySchema }), 'The key, revoked'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const namespace = apiKeyOf(c)?.namespace;
+      const found = await store.getApiKey(id);
+      const key = found !== undefined && (namespace === undefined || found.namespace === namespace) ? found : undefined;
+      const now = Date.now();
+      const detail = key === undefined ? {} : { name: key.name, role: key.role };
+      if (key === undefined || key.revokedAt !== undefined || !(await store.revokeApiKey(id, now, auditEntry(c, 'key.revoke', id, AUDIT_OK, detail)))) {
+        await recordRefusal(store, auditEntry(c, 'key.revoke', id, ApiErrorCode.KeyNotFound, detail));
+        throw keyNotFound(id);
+      }
+      return c.json({ key: keyJson({ ...key, revokedAt: now }) }, 200);
+    },
+  );
+}
