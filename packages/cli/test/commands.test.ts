@@ -56,7 +56,7 @@ describe('baton runs list', () => {
   beforeAll(async () => {
     for (const [key, args] of [
       ['g1', ['greet', '--input', '{"name":"a","times":1}']],
-      ['g2', ['greet', '--input', '{"name":"b","times":1}']],
+      ['g2', ['greet', '--input', '{"name":"Bertha","times":1}', '--tag', 'vip', '--tag', 'eu']],
       ['a1', ['approval', '--input', '{"amount":1}']],
     ] as const) {
       const result = await baton(['run', ...args, '--db', db, '--id', `list-${key}`]);
@@ -80,6 +80,14 @@ describe('baton runs list', () => {
     expect(queued.map((r) => r.id)).toEqual(expect.arrayContaining([ids.g1, ids.g2]));
     expect(queued.every((r) => r.workflow === 'greet')).toBe(true);
     expect(await list('--limit', '1')).toHaveLength(1);
+  });
+
+  it('filters by tag and by text in the id or input', async () => {
+    expect((await list('--tag', 'vip')).map((r) => r.id)).toEqual([ids.g2]);
+    expect((await list('--tag', 'eu', '--workflow', 'greet')).map((r) => r.id)).toEqual([ids.g2]);
+    expect(await list('--tag', 'nope')).toEqual([]);
+    expect((await list('--search', 'BERTHA')).map((r) => r.id)).toEqual([ids.g2]);
+    expect((await list('--search', 'list-a1')).map((r) => r.id)).toEqual([ids.a1]);
   });
 
   it('prints a table by default, and `baton runs` alone lists too', async () => {

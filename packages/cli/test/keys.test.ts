@@ -36,5 +36,20 @@ describe('baton keys', { timeout: 60_000 }, () => {
     }
     expect((await baton(['keys', 'revoke', parsed!.id, '--db', db])).code).toBe(1);
     expect((await baton(['keys', 'create', '--name', 'x', '--role', 'root', '--db', db])).code).not.toBe(0);
+
+    // Changes made on the database are audited like the API's, under the operating-system user.
+    const audited = new SqliteStore({ path: db });
+    await audited.init();
+    try {
+      const entries = await audited.listAudit({ limit: 10 });
+      expect(entries.map((e) => `${e.action} ${e.target} ${e.result}`)).toEqual([
+        `key.revoke ${parsed!.id} BATON_KEY_NOT_FOUND`,
+        `key.revoke ${parsed!.id} ok`,
+        `key.create ${parsed!.id} ok`,
+      ]);
+      expect(entries.every((e) => e.actor.startsWith('cli:'))).toBe(true);
+    } finally {
+      await audited.close();
+    }
   });
 });

@@ -47,7 +47,7 @@ export type { Actor } from './client/auditor.js';
 export { Schedules } from './client/schedules.js';
 export { Events } from './client/events.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
-export type { CreateScheduleOptions, ScheduleInfo } from './client/schedules.js';
+export type { CreateScheduleOptions, UpdateScheduleOptions, ScheduleInfo } from './client/schedules.js';
 export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
 
 export { BatonError, TerminalError, ErrorCode, isBatonError, hasErrorCode, isTerminalError, errorMessage } from './errors/errors.js';

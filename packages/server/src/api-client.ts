@@ -6,7 +6,7 @@
 import { BatonError, type Role } from '@baton/core';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import type { z } from '@hono/zod-openapi';
-import type { ApiKeySchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
+import type { ApiKeySchema, AuditEntrySchema, ChangeSchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -14,6 +14,18 @@ export type ApiEvent = z.infer<typeof EventSchema>;
 export type ApiSchedule = z.infer<typeof ScheduleSchema>;
 /** An API key as the API lists it: never its secret. */
 export type ApiKeyInfo = z.infer<typeof ApiKeySchema>;
+export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
+/** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
+export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
+
+export interface ApiScheduleOptions {
+  cron?: string;
+  timezone?: string;
+  input?: unknown;
+  overlap?: 'skip' | 'buffer' | 'allow';
+  catchup?: 'none' | 'latest' | 'all';
+  catchupLimit?: number;
+}
 
 export interface ApiClientOptions {
   /** The server, e.g. http://127.0.0.1:7070. */
@@ -73,27 +85,38 @@ export class ApiClient {
         cause: error,
       });
     }
+    if (!res.ok) return this.#failed(res);
     const text = await res.text();
-    let parsed: unknown;
     try {
-      parsed = text.length === 0 ? undefined : JSON.parse(text);
+      return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+    } catch {
+      throw new BatonError('BATON_UNAVAILABLE', `The server at ${this.#base} answered ${res.status} with something that is not JSON.`, { retryable: false });
+    }
+  }
+
+  /** Throws the error a refused request got, with the server's stable code. */
+  async #failed(res: Response): Promise<never> {
+    const text = await res.text();
+    let error: { code?: string; message?: string; details?: Record<string, unknown> } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: typeof error } | undefined)?.error;
     } catch {
       throw new BatonError('BATON_UNAVAILABLE', `The server at ${this.#base} answered ${res.status} with something that is not JSON.`, {
         retryable: res.status >= 500,
       });
     }
-    if (!res.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
-      throw new BatonError(error?.code ?? `HTTP_${res.status}`, error?.message ?? `HTTP ${res.status}`, {
-        retryable: res.status >= 500 || res.status === 429,
-        ...(error?.details === undefined ? {} : { details: error.details }),
-      });
-    }
-    return parsed as T;
+    throw new BatonError(error?.code ?? `HTTP_${res.status}`, error?.message ?? `HTTP ${res.status}`, {
+      retryable: res.status >= 500 || res.status === 429,
+      ...(error?.details === undefined ? {} : { details: error.details }),
+    });
   }
 
   /** Starts a run; `created` is false when a run with this id existed. */
-  async start(workflow: string, input?: unknown, options: { id?: string; queue?: string; priority?: number } = {}): Promise<{ run: ApiRun; created: boolean }> {
+  async start(
+    workflow: string,
+    input?: unknown,
+    options: { id?: string; queue?: string; priority?: number; tags?: string[] } = {},
+  ): Promise<{ run: ApiRun; created: boolean }> {
     return this.#call('POST', '/api/runs', { workflow, ...(input === undefined ? {} : { input: toTypedJson(input) }), ...options });
   }
 
@@ -107,12 +130,86 @@ export class ApiClient {
   }
 
   async list(
-    filter: { workflow?: string; status?: string; limit?: number; cursor?: string; createdAfter?: Date; createdBefore?: Date } = {},
+    filter: {
+      workflow?: string;
+      status?: string;
+      tag?: string;
+      search?: string;
+      limit?: number;
+      cursor?: string;
+      createdAfter?: Date;
+      createdBefore?: Date;
+    } = {},
   ): Promise<{ runs: ApiRun[]; nextCursor?: string }> {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, value instanceof Date ? value.toISOString() : String(value));
-    return this.#call('GET', `/api/runs${query.size === 0 ? '' : `?${query}`}`);
+    return this.#call('GET', `/api/runs${queryString(filter)}`);
   }
+
+  /** The audit log of the key's namespace, newest first (an admin key); `before: nextBefore` pages on. */
+  async audit(
+    filter: { actor?: string; action?: string; target?: string; result?: string; since?: Date; until?: Date; before?: number; limit?: number } = {},
+  ): Promise<{ entries: ApiAuditEntry[]; nextBefore?: number }> {
+    return this.#call('GET', `/api/audit${queryString(filter)}`);
+  }
+
+  /**
+   * Live run and step changes (GET /api/stream), as they commit, until `signal` aborts. After a
+   * dropped connection it reconnects from the last change it gave (nothing missed, nothing twice);
+   * `onReset` is told when the server pruned changes the stream had not read yet.
+   */
+  async *changes(
+    options: { runId?: string; workflow?: string; after?: string; signal?: AbortSignal; onReset?: () => void; reconnectMs?: number } = {},
+  ): AsyncGenerator<ApiChange> {
+    let after = options.after;
+    const aborted = (): boolean => options.signal?.aborted === true;
+    const pause = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, options.reconnectMs ?? 1000));
+    while (!aborted()) {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (this.#key !== undefined) headers.authorization = `Bearer ${this.#key}`;
+      if (after !== undefined) headers['last-event-id'] = after;
+      let res: Response | undefined;
+      try {
+        res = await this.#fetch(`${this.#base}/api/stream${queryString({ runId: options.runId, workflow: options.workflow })}`, {
+          headers,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+      } catch {
+        // Not answering (restarting, say): try again shortly, from the last change given.
+        if (aborted()) return;
+        await pause();
+        continue;
+      }
+      if (!res.ok) await this.#failed(res);
+      try {
+        for await (const event of sseEvents(res.body!)) {
+          if (event.event === 'reset') options.onReset?.();
+          if ((event.event === 'run' || event.event === 'step') && event.id !== undefined) {
+            after = event.id;
+            yield { ...(JSON.parse(event.data) as z.infer<typeof ChangeSchema>), id: event.id };
+          }
+        }
+      } catch {
+        // The connection dropped: reconnect from the last change given.
+        if (aborted()) return;
+      }
+      await pause();
+    }
+  }
+
+  /** Schedules (changing them needs an admin key). */
+  readonly schedule = {
+    create: async (options: ApiScheduleOptions & { id: string; workflow: string; cron: string; paused?: boolean }): Promise<ApiSchedule> =>
+      (await this.#call<{ schedule: ApiSchedule }>('POST', '/api/schedules', withTypedInput(options))).schedule,
+    get: async (id: string): Promise<ApiSchedule> => (await this.#call<{ schedule: ApiSchedule }>('GET', `/api/schedules/${encodeURIComponent(id)}`)).schedule,
+    update: async (id: string, changes: ApiScheduleOptions): Promise<ApiSchedule> =>
+      (await this.#call<{ schedule: ApiSchedule }>('PATCH', `/api/schedules/${encodeURIComponent(id)}`, withTypedInput(changes))).schedule,
+    pause: async (id: string): Promise<ApiSchedule> =>
+      (await this.#call<{ schedule: ApiSchedule }>('POST', `/api/schedules/${encodeURIComponent(id)}/pause`)).schedule,
+    resume: async (id: string): Promise<ApiSchedule> =>
+      (await this.#call<{ schedule: ApiSchedule }>('POST', `/api/schedules/${encodeURIComponent(id)}/resume`)).schedule,
+    delete: async (id: string): Promise<void> => {
+      await this.#call('DELETE', `/api/schedules/${encodeURIComponent(id)}`);
+    },
+  };
 
   async signal(id: string, name: string, data?: unknown): Promise<void> {
     await this.#call('POST', `/api/runs/${encodeURIComponent(id)}/signal`, { name, ...(data === undefined ? {} : { data: toTypedJson(data) }) });
@@ -163,5 +260,49 @@ export class ApiClient {
 
   async schedules(): Promise<ApiSchedule[]> {
     return (await this.#call<{ schedules: ApiSchedule[] }>('GET', '/api/schedules')).schedules;
+  }
+}
+
+/** `?key=value&…` of the values that are set (Dates as ISO times), or '' for none. */
+function queryString(values: Record<string, string | number | Date | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) query.set(key, value instanceof Date ? value.toISOString() : String(value));
+  return query.size === 0 ? '' : `?${query}`;
+}
+
+function withTypedInput<T extends { input?: unknown }>(options: T): T {
+  return options.input === undefined ? options : { ...options, input: toTypedJson(options.input) };
+}
+
+/** The events of a Server-Sent Events body, as they arrive. */
+async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ id?: string; event: string; data: string }> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += value.replace(/\r\n?/g, '\n');
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const frame = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const event: { id?: string; event: string; data: string } = { event: 'message', data: '' };
+        let fields = 0;
+        for (const line of frame.split('\n')) {
+          const colon = line.indexOf(':');
+          if (colon === 0) continue; // a comment (heartbeat)
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          fields++;
+          if (field === 'id') event.id = value;
+          else if (field === 'event') event.event = value;
+          else if (field === 'data') event.data = event.data.length === 0 ? value : `${event.data}\n${value}`;
+        }
+        if (fields > 0) yield event;
+      }
+    }
+  } finally {
+    reader.releaseLock();
   }
 }

@@ -463,6 +463,35 @@ export function createApp(options: AppOptions): OpenAPIHono {
       return c.json({ schedule: scheduleJson(schedule) }, 200);
     },
   );
+  const UpdateSchedule = z
+    .object({
+      cron: z.string().min(1).max(200).optional(),
+      timezone: z.string().min(1).max(100).optional(),
+      input: z.unknown().optional(),
+      overlap: z.enum(['skip', 'buffer', 'allow']).optional(),
+      catchup: z.enum(['none', 'latest', 'all']).optional(),
+      catchupLimit: z.number().int().min(1).max(10_000).optional(),
+    })
+    .openapi('UpdateSchedule', { description: 'The fields to change; those left out stay as they are.' });
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/schedules/{id}',
+      tags: ['schedules'],
+      description:
+        'Changes a schedule made through the API. It stays paused or running and keeps its last tick; a new cron or time zone ticks next at its first tick after now. A schedule declared in workflow code is changed in the code (400).',
+      request: { params: ScheduleIdParam, body: body(UpdateSchedule) },
+      responses: { 200: json(z.object({ schedule: ScheduleSchema }), 'The schedule after the change'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const req = c.req.valid('json');
+      const changes: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(req)) if (value !== undefined) changes[key] = key === 'input' ? fromWire(value, 'input') : value;
+      const schedule = await acting(c).schedules.update(id, changes);
+      return c.json({ schedule: scheduleJson(schedule) }, 200);
+    },
+  );
   for (const action of ['pause', 'resume'] as const) {
     app.openapi(
       createRoute({

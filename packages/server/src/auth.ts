@@ -12,12 +12,12 @@ export const AuthErrorCode = {
   Forbidden: 'BATON_FORBIDDEN',
 } as const;
 
-/** Routes anyone may read: the health check, and the API's description (not a secret). */
-const PUBLIC_PATHS = new Set(['/api/health', '/api/openapi.json', '/api/docs']);
+/** Pages a browser opens by address: it cannot send a bearer token, so they ask for the key as a password. */
+const BROWSER_PAGES = new Set(['/api/docs', '/api/openapi.json']);
 
-/** The role a request needs, by method and path (undefined: none). */
+/** The role a request needs, by method and path (undefined: none, for the health check alone). */
 export function requiredRole(method: string, path: string): Role | undefined {
-  if (PUBLIC_PATHS.has(path)) return undefined;
+  if (path === '/api/health') return undefined;
   // Keys are an admin's, to read as much as to change: a key list tells who may do what.
   if (path === '/api/keys' || path.startsWith('/api/keys/')) return 'admin';
   // The audit log tells who did what: an admin's to read.
@@ -27,10 +27,20 @@ export function requiredRole(method: string, path: string): Role | undefined {
   return 'operator';
 }
 
+/**
+ * The key a request carries: `X-API-Key`, `Authorization: Bearer <key>`, or (from a browser's
+ * password prompt) `Authorization: Basic` with the key as the password or the user name.
+ */
 function tokenOf(authorization: string | undefined, apiKey: string | undefined): string | undefined {
   if (apiKey !== undefined && apiKey.length > 0) return apiKey.trim();
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (bearer !== null) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]{1,1000})\s*$/i.exec(authorization ?? '');
+  if (basic === null) return undefined;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const [user, password] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+  return [password, user].find((part) => part.startsWith('bk_')) ?? (password || user || undefined);
 }
 
 export function authenticate(store: Store): MiddlewareHandler {
@@ -49,7 +59,10 @@ export async function authorize(store: Store, c: Context, needed: Role): Promise
     const parsed = token === undefined ? undefined : parseApiKey(token);
     const key = parsed === undefined ? undefined : await store.getApiKey(parsed.id);
     if (parsed === undefined || key === undefined || !verifyApiKey(key, parsed.secret)) {
-      c.header('WWW-Authenticate', 'Bearer realm="baton"');
+      c.header(
+        'WWW-Authenticate',
+        BROWSER_PAGES.has(c.req.path) ? 'Basic realm="Baton API: paste an API key as the password", charset="UTF-8"' : 'Bearer realm="baton"',
+      );
       return c.json(
         apiError(
           AuthErrorCode.Unauthorized,

@@ -13,4 +13,14 @@ export type { WebhookDefinition, WebhookOptions } from './webhooks.js';
 export { ApiClient } from './api-client.js';
 export { keyNotFound } from './routes/keys.js';
 export { fromTypedJson, toTypedJson } from './typed-json.js';
-export type { ApiClientOptions, ApiRun, ApiJournalEntry, ApiEvent, ApiSchedule, ApiKeyInfo } from './api-client.js';
+export type {
+  ApiClientOptions,
+  ApiRun,
+  ApiJournalEntry,
+  ApiEvent,
+  ApiSchedule,
+  ApiAuditEntry,
+  ApiChange,
+  ApiScheduleOptions,
+  ApiKeyInfo,
+} from './api-client.js';

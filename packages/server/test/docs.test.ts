@@ -1,9 +1,9 @@
-/** The API reference page and the OpenAPI document: readable without a key, self-contained, and the document still valid. */
+/** The API reference page and the OpenAPI document: behind a viewer key (a browser's password prompt), self-contained, and the document still valid. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@baton/core';
+import { Client, newApiKey } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { createApp } from '@baton/server';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -11,13 +11,20 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 let dir: string;
 let store: SqliteStore;
 let app: ReturnType<typeof createApp>;
+let viewer: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baton-docs-'));
   store = new SqliteStore({ path: join(dir, 'baton.db') });
   await store.init();
+  const key = newApiKey({ name: 'reader', role: 'viewer' }, Date.now());
+  await store.createApiKey(key.record);
+  viewer = key.token;
   app = createApp({ client: new Client({ store }), store });
 });
+
+/** What a browser sends once its user typed the key into the password prompt. */
+const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 afterAll(async () => {
   await store.close();
@@ -25,8 +32,22 @@ afterAll(async () => {
 });
 
 describe('the API reference', () => {
-  it('serves /api/docs without a key: an HTML page with everything inline, nothing fetched from elsewhere', async () => {
-    const res = await app.request('/api/docs');
+  it('asks a browser for a key with its password prompt, and takes the key as the password (or user name)', async () => {
+    for (const path of ['/api/docs', '/api/openapi.json']) {
+      const refused = await app.request(path);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm="/);
+      expect((await app.request(path, { headers: basic('me', viewer) })).status).toBe(200);
+      expect((await app.request(path, { headers: basic(viewer, '') })).status).toBe(200);
+      expect((await app.request(path, { headers: basic('me', `${viewer.slice(0, -2)}xx`) })).status).toBe(401);
+    }
+    // An API route answers a missing key with a bearer challenge: no password prompt for programs.
+    expect((await app.request('/api/runs')).headers.get('www-authenticate')).toMatch(/^Bearer /);
+    expect((await app.request('/api/runs', { headers: basic('', viewer) })).status).toBe(200);
+  });
+
+  it('serves /api/docs: an HTML page with everything inline, nothing fetched from elsewhere', async () => {
+    const res = await app.request('/api/docs', { headers: { authorization: `Bearer ${viewer}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
@@ -43,8 +64,8 @@ describe('the API reference', () => {
     expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
   });
 
-  it('publishes the OpenAPI document without a key, with the key routes and the page, and it still validates', async () => {
-    const res = await app.request('/api/openapi.json');
+  it('publishes the OpenAPI document with the key routes and the page, and it still validates', async () => {
+    const res = await app.request('/api/openapi.json', { headers: { 'x-api-key': viewer } });
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, Record<string, { summary?: string }>>; components: { schemas: Record<string, unknown> } };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/keys', '/api/keys/{id}', '/api/docs']));

@@ -46,8 +46,8 @@ export class ApiBackend implements Backend {
     this.#api = api;
   }
 
-  async start(workflow: string, input: unknown, options: { id?: string }): Promise<{ id: string; created: boolean }> {
-    const { run, created } = await this.#api.start(workflow, input, options.id === undefined ? {} : { id: options.id });
+  async start(workflow: string, input: unknown, options: { id?: string; tags?: string[] }): Promise<{ id: string; created: boolean }> {
+    const { run, created } = await this.#api.start(workflow, input, options);
     return { id: run.id, created };
   }
 
@@ -68,6 +68,8 @@ export class ApiBackend implements Backend {
   async list(filter: RunListFilter): Promise<{ runs: RunInfo[]; more: boolean }> {
     const base = {
       ...(filter.workflow === undefined ? {} : { workflow: filter.workflow }),
+      ...(filter.tag === undefined ? {} : { tag: filter.tag }),
+      ...(filter.search === undefined ? {} : { search: filter.search }),
       ...(filter.limit === undefined ? {} : { limit: filter.limit }),
     };
     const statuses = filter.status ?? [undefined];

@@ -19,11 +19,13 @@ export type KeyInfo = Omit<ApiKeyRecord, 'hash'>;
 export interface RunListFilter {
   workflow?: string;
   status?: RunStatus[];
+  tag?: string;
+  search?: string;
   limit?: number;
 }
 
 export interface Backend {
-  start(workflow: string, input: unknown, options: { id?: string }): Promise<{ id: string; created: boolean }>;
+  start(workflow: string, input: unknown, options: { id?: string; tags?: string[] }): Promise<{ id: string; created: boolean }>;
   get(id: string): Promise<RunInfo | undefined>;
   /** The run and its journal, or undefined when there is no such run. */
   show(id: string): Promise<{ run: RunInfo; journal: JournalEntryInfo[] } | undefined>;

@@ -1,5 +1,9 @@
-/** The database backend: core's Client and the store's key table, in this process. */
-import { Client, newApiKey, type AnyWorkflow, type ApiKeyRecord, type Store } from '@baton/core';
+/**
+ * The database backend: core's Client and the store's key table, in this process. Its changes are
+ * audited like the API's, under the actor `cli:<user>` (the operating-system user), in every namespace.
+ */
+import { userInfo } from 'node:os';
+import { AUDIT_OK, Client, newApiKey, type AnyWorkflow, type ApiKeyRecord, type AuditEntry, type Store } from '@baton/core';
 import { keyNotFound } from '@baton/server';
 import type { Backend, KeyInfo, RunListFilter } from './backend.js';
 
@@ -18,14 +22,27 @@ export function keyInfo(key: Omit<ApiKeyRecord, 'hash'>): KeyInfo {
 export class StoreBackend implements Backend {
   readonly #store: Store;
   readonly #client: Client;
+  readonly #actor = `cli:${cliUser()}`;
 
   constructor(store: Store, workflows?: readonly AnyWorkflow[]) {
     this.#store = store;
-    this.#client = new Client({ store, ...(workflows === undefined ? {} : { workflows: [...workflows] }) });
+    this.#client = new Client({ store, actor: { id: this.#actor }, ...(workflows === undefined ? {} : { workflows: [...workflows] }) });
   }
 
-  async start(workflow: string, input: unknown, options: { id?: string }): Promise<{ id: string; created: boolean }> {
-    const handle = await this.#client.start(workflow, input, options.id === undefined ? {} : { id: options.id });
+  #audit(action: string, target: string, detail: Record<string, unknown>, result = AUDIT_OK): AuditEntry {
+    return {
+      actor: this.#actor,
+      namespace: typeof detail.namespace === 'string' ? detail.namespace : 'default',
+      action,
+      target,
+      result,
+      detail: JSON.stringify(detail),
+      at: Date.now(),
+    };
+  }
+
+  async start(workflow: string, input: unknown, options: { id?: string; tags?: string[] }): Promise<{ id: string; created: boolean }> {
+    const handle = await this.#client.start(workflow, input, options);
     return { id: handle.id, created: handle.created };
   }
 
@@ -42,6 +59,8 @@ export class StoreBackend implements Backend {
     const page = await this.#client.list({
       ...(filter.workflow === undefined ? {} : { workflow: filter.workflow }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.tag === undefined ? {} : { tag: filter.tag }),
+      ...(filter.search === undefined ? {} : { search: filter.search }),
       ...(filter.limit === undefined ? {} : { limit: filter.limit }),
     });
     return { runs: page.runs, more: page.nextCursor !== undefined };
@@ -69,7 +88,7 @@ export class StoreBackend implements Backend {
 
   async createKey(options: { name: string; role: ApiKeyRecord['role']; namespace?: string }): Promise<{ token: string; key: KeyInfo }> {
     const { token, record } = newApiKey(options, Date.now());
-    await this.#store.createApiKey(record);
+    await this.#store.createApiKey(record, this.#audit('key.create', record.id, { name: record.name, role: record.role, namespace: record.namespace }));
     return { token, key: keyInfo(record) };
   }
 
@@ -80,11 +99,25 @@ export class StoreBackend implements Backend {
   async revokeKey(id: string): Promise<KeyInfo> {
     const key = await this.#store.getApiKey(id);
     const now = Date.now();
-    if (key === undefined || key.revokedAt !== undefined || !(await this.#store.revokeApiKey(id, now))) throw keyNotFound(id);
+    const audit = this.#audit('key.revoke', id, key === undefined ? {} : { name: key.name, role: key.role, namespace: key.namespace });
+    if (key === undefined || key.revokedAt !== undefined || !(await this.#store.revokeApiKey(id, now, audit))) {
+      const missing = keyNotFound(id);
+      await this.#store.appendAudit({ ...audit, result: missing.code });
+      throw missing;
+    }
     return keyInfo({ ...key, revokedAt: now });
   }
 
   close(): void {
     this.#client.close();
+  }
+}
+
+/** The operating-system user running the CLI (some containers have none by name). */
+function cliUser(): string {
+  try {
+    return userInfo().username || String(process.getuid?.() ?? 'unknown');
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
   }
 }

@@ -9,7 +9,7 @@ import { toJson } from '../output.js';
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'start a run of a workflow',
-  help: `Usage: baton run WORKFLOW [--input JSON] [--id ID] [--wait [--timeout MS]] [--workflows PATH]
+  help: `Usage: baton run WORKFLOW [--input JSON] [--id ID] [--tag T]... [--wait [--timeout MS]] [--workflows PATH]
        [--db FILE | --url URL --key KEY]
 
 Starts a run of WORKFLOW and prints its id. Workers (baton worker, baton dev) execute it.
@@ -17,6 +17,7 @@ Starts a run of WORKFLOW and prints its id. Workers (baton worker, baton dev) ex
 Options:
   --input JSON          the run's input (@file.json reads it from a file)
   --id ID               the run's id; starting again with the same id returns the existing run
+  --tag T               a tag to find the run by (baton runs list --tag T); repeat for several
   --wait                wait for the run to end and print its output as JSON (the id goes to stderr);
                         exits with 1 if the run failed or was cancelled
   --timeout MS          with --wait, give up waiting after MS milliseconds
@@ -29,6 +30,7 @@ ${CONNECTION_HELP}
     ...connectionOptions,
     input: { type: 'string' },
     id: { type: 'string' },
+    tag: { type: 'string', multiple: true },
     wait: { type: 'boolean' },
     timeout: { type: 'string' },
     workflows: { type: 'string' },
@@ -43,7 +45,10 @@ ${CONNECTION_HELP}
     if (loaded !== undefined) ensureExported(loaded, name);
     const options = { mustExist: false, ...(loaded === undefined ? {} : { workflows: loaded.workflows }) };
     return withBackend(values, io, 'run', options, async (backend) => {
-      const handle = await backend.start(name, input, values.id === undefined ? {} : { id: values.id });
+      const handle = await backend.start(name, input, {
+        ...(values.id === undefined ? {} : { id: values.id }),
+        ...(values.tag === undefined ? {} : { tags: values.tag }),
+      });
       if (values.wait !== true) {
         io.out(handle.id);
         if (!handle.created) io.err(`run ${handle.id} already exists; it was not started again`);

@@ -10,13 +10,15 @@ const STATUSES: readonly RunStatus[] = Object.values(RunStatus);
 export const runsListCommand = defineCommand({
   name: 'runs list',
   summary: 'list recent runs',
-  help: `Usage: baton runs list [--workflow W] [--status S] [--limit N] [--json] [--db FILE | --url URL --key KEY]
+  help: `Usage: baton runs list [--workflow W] [--status S] [--tag T] [--search TEXT] [--limit N] [--json] [--db FILE | --url URL --key KEY]
 
 Lists runs, newest first.
 
 Options:
   --workflow W          only runs of workflow W
   --status S            only runs with this status (${STATUSES.join(', ')}); several: --status failed,cancelled
+  --tag T               only runs tagged T
+  --search TEXT         only runs whose id or input contains TEXT (case-insensitive)
   --limit N             at most N runs (default 50, at most 1000)
   --json                print a JSON array of runs instead of a table
 ${CONNECTION_HELP}
@@ -25,6 +27,8 @@ ${CONNECTION_HELP}
     ...connectionOptions,
     workflow: { type: 'string' },
     status: { type: 'string' },
+    tag: { type: 'string' },
+    search: { type: 'string' },
     limit: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -36,6 +40,8 @@ ${CONNECTION_HELP}
       const page = await backend.list({
         ...(values.workflow === undefined ? {} : { workflow: values.workflow }),
         ...(status === undefined ? {} : { status }),
+        ...(values.tag === undefined ? {} : { tag: values.tag }),
+        ...(values.search === undefined ? {} : { search: values.search }),
         ...(limit === undefined ? {} : { limit }),
       });
       if (values.json === true) {

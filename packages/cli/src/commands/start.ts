@@ -14,7 +14,7 @@ export const startCommand = defineCommand({
 
 Serves the HTTP API on the database, without running any workflow: start 'baton worker' processes
 for that. Several servers can serve one PostgreSQL database behind a load balancer. Every route but
-/api/health, /api/openapi.json and /api/docs needs an API key (baton keys create). Stops on Ctrl-C or SIGTERM.
+/api/health needs an API key (baton keys create). Stops on Ctrl-C or SIGTERM.
 
 Options:
   --db FILE|URL         database file or postgres:// URL (default: $BATON_DB, else .baton/baton.db)

@@ -1,7 +1,7 @@
-/** Schedules through the client: create, list, get, pause, resume, delete. */
+/** Schedules through the client: create, list, get, update, pause, resume, delete. */
 import type { Auditor } from './auditor.js';
 import { validate } from '../errors/validation.js';
-import { ErrorCode } from '../errors/errors.js';
+import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import { assertScheduleId, nextTick, resolveSchedule, type ScheduleOptions, type ScheduleRecord } from '../schedule/schedule.js';
 import { scheduleNotFound } from '../store/sql-rows.js';
@@ -17,6 +17,9 @@ export interface CreateScheduleOptions<I = unknown> extends ScheduleOptions<I> {
   /** Create it paused (no ticks until `resume`). */
   paused?: boolean;
 }
+
+/** What `update` may change; what it leaves out stays as it is. */
+export type UpdateScheduleOptions<I = unknown> = Partial<ScheduleOptions<I>>;
 
 /** A schedule as clients see it: input decoded, times as Dates. */
 export interface ScheduleInfo {
@@ -83,6 +86,66 @@ export class Schedules {
     const next = record.paused ? undefined : nextTick(record.cron, record.timezone, now);
     if (next !== undefined) record.nextAt = next;
     return this.#info(await this.#auditor.run('schedule.create', record.id, (audit) => this.#store.saveSchedule(record, 'create', audit), { workflow: name }));
+  }
+
+  /**
+   * Changes a schedule made through a client (pattern, time zone, input, overlap and catch-up
+   * policies). It stays paused or running as it was and keeps its last tick; with a new pattern or
+   * time zone it next ticks at the first tick after now. A schedule declared in workflow code is
+   * changed in the code (a deploy would undo a change made here): BATON_INVALID_ARGUMENT.
+   */
+  async update<I>(id: string, changes: UpdateScheduleOptions<I>): Promise<ScheduleInfo> {
+    if (typeof changes !== 'object' || changes === null)
+      throw new BatonError(ErrorCode.InvalidArgument, 'update() needs the changes to make.', { retryable: false });
+    const updated = await this.#auditor.run(
+      'schedule.update',
+      id,
+      async (audit) => {
+        const current = await this.#store.getSchedule(id);
+        if (current === undefined) throw scheduleNotFound(id);
+        if (current.source === 'code') {
+          throw new BatonError(
+            ErrorCode.InvalidArgument,
+            `Schedule '${id}' is declared in the code of workflow '${current.workflow}': change it there (a deploy would undo a change made here).`,
+            { retryable: false },
+          );
+        }
+        const resolved = resolveSchedule(
+          {
+            cron: changes.cron ?? current.cron,
+            timezone: changes.timezone ?? current.timezone,
+            overlap: changes.overlap ?? current.overlap,
+            catchup: changes.catchup ?? current.catchup,
+            catchupLimit: changes.catchupLimit ?? current.catchupLimit,
+            input: 'input' in changes ? changes.input : (this.#codec.decode(current.input) as I),
+          },
+          `schedule '${id}'`,
+        );
+        let input: unknown = resolved.input;
+        const schema = this.#workflows.get(current.workflow)?.options.input;
+        if (schema !== undefined && 'input' in changes) {
+          input = validate(schema, input, { code: ErrorCode.InvalidInput, what: `input of schedule '${id}'`, advice: 'The schedule was not changed.' });
+        }
+        const now = this.#clock.now();
+        const record: ScheduleRecord = {
+          ...current,
+          cron: resolved.cron,
+          timezone: resolved.timezone,
+          input: 'input' in changes ? this.#codec.encode(input, `input of schedule '${id}'`) : current.input,
+          overlap: resolved.overlap,
+          catchup: resolved.catchup,
+          catchupLimit: resolved.catchupLimit,
+          updatedAt: now,
+        };
+        delete record.nextAt;
+        // The store keeps the next tick unless the pattern or time zone changed; then it takes this one.
+        const next = nextTick(record.cron, record.timezone, now);
+        if (next !== undefined) record.nextAt = next;
+        return this.#store.saveSchedule(record, 'upsert', audit);
+      },
+      { changed: Object.keys(changes).sort() },
+    );
+    return this.#info(updated);
   }
 
   async get(id: string): Promise<ScheduleInfo | undefined> {

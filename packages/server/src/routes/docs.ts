@@ -1,4 +1,7 @@
-/** GET /api/docs: the API reference page, readable without a key like the OpenAPI document it renders. */
+/**
+ * GET /api/docs: the API reference page. Like every route but the health check it needs a (viewer)
+ * key; a browser asks for it with its password prompt, and sends it again for the document it renders.
+ */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { API_REFERENCE_CSP, API_REFERENCE_HTML } from './api-reference-page.js';
 
@@ -9,7 +12,8 @@ export function registerDocsRoute(app: OpenAPIHono): void {
       path: '/api/docs',
       tags: ['reference'],
       summary: 'API reference page',
-      description: 'A self-contained HTML page that renders /api/openapi.json: every operation, its parameters and its schemas. Needs no key.',
+      description:
+        'A self-contained HTML page that renders /api/openapi.json: every operation, its parameters and its schemas. Needs a viewer key; a browser asks for it (paste the key as the password).',
       responses: { 200: { description: 'The page', content: { 'text/html': { schema: z.string() } } } },
     }),
     (c) => {
