@@ -290,10 +290,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const runs = acting(c);
-      const run = await runs.get(id);
-      if (run === undefined) throw runNotFound(id);
-      return c.json({ run: runJson(run), journal: (await runs.journal(id)).map(entryJson) }, 200);
+      const found = await acting(c).inspect(id);
+      if (found === undefined) throw runNotFound(id);
+      return c.json({ run: runJson(found.run), journal: found.journal.map(entryJson) }, 200);
     },
   );
 

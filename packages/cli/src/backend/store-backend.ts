@@ -50,9 +50,8 @@ export class StoreBackend implements Backend {
     return this.#client.get(id);
   }
 
-  async show(id: string) {
-    const run = await this.#client.get(id);
-    return run === undefined ? undefined : { run, journal: await this.#client.journal(id) };
+  show(id: string) {
+    return this.#client.inspect(id);
   }
 
   async list(filter: RunListFilter) {

@@ -393,25 +393,34 @@ export class Client {
   }
 
   async journal(runId: string): Promise<JournalEntryInfo[]> {
+    const found = await this.inspect(runId);
+    if (found === undefined) throw runNotFound(runId);
+    return found.journal;
+  }
+
+  /** The run and its journal (one read of each), or undefined when there is no such run. */
+  async inspect(runId: string): Promise<{ run: RunInfo; journal: JournalEntryInfo[] } | undefined> {
     const run = await this.#visible(runId);
-    if (run === undefined) throw runNotFound(runId);
+    if (run === undefined) return undefined;
     const entries = await this.#store.getJournal(runId);
-    return entries.map((e) => {
-      const info: JournalEntryInfo = {
-        seq: e.seq,
-        kind: e.kind,
-        name: e.name,
-        status: e.status,
-        attempts: e.attempts,
-        startedAt: new Date(e.startedAt),
-        endedAt: new Date(e.endedAt),
-        durationMs: e.endedAt - e.startedAt,
-      };
-      if (e.output !== undefined) info.output = this.#safeDecode(e.output);
-      if (e.error !== undefined) info.error = plainError(e.error, this.#codec);
-      if (e.compensates !== undefined) info.compensates = e.compensates;
-      return info;
-    });
+    return { run: this.#info(run), journal: entries.map((e) => this.#entryInfo(e)) };
+  }
+
+  #entryInfo(e: JournalEntry): JournalEntryInfo {
+    const info: JournalEntryInfo = {
+      seq: e.seq,
+      kind: e.kind,
+      name: e.name,
+      status: e.status,
+      attempts: e.attempts,
+      startedAt: new Date(e.startedAt),
+      endedAt: new Date(e.endedAt),
+      durationMs: e.endedAt - e.startedAt,
+    };
+    if (e.output !== undefined) info.output = this.#safeDecode(e.output);
+    if (e.error !== undefined) info.error = plainError(e.error, this.#codec);
+    if (e.compensates !== undefined) info.compensates = e.compensates;
+    return info;
   }
 
   /** Sends a signal; it is kept until the run consumes it. */
