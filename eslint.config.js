@@ -27,8 +27,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*'],
-              message: 'Import a Baton package through its entry point (@baton/<name>), never a deep path.',
+              group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*', '!@baton/*/testing'],
+              message: 'Import a Baton package through its entry points (@baton/<name>, or @baton/<name>/testing), never a deep path.',
             },
             {
               group: ['../../packages/*/src/*', '../packages/*/src/*', '../../../packages/*/src/*'],

@@ -2,6 +2,8 @@
 export { defineWorkflow, isWorkflow } from './workflow/workflow.js';
 export type { Workflow, AnyWorkflow, WorkflowOptions, WorkflowFunction, WorkflowInput, WorkflowOutput } from './workflow/workflow.js';
 export { TIMED_OUT } from './workflow/workflow-context.js';
+export { registerContextExtension } from './workflow/context-extensions.js';
+export type { ContextExtension, ExtensionServices } from './workflow/context-extensions.js';
 export type {
   WorkflowContext,
   StepInfo,
@@ -16,6 +18,7 @@ export type {
 export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow.js';
 export type { ScheduleFire } from './store/store.js';
 export type { StoreStats, QueueStats } from './store/store-stats.js';
+export type { CacheEntry } from './store/cache.js';
 export { AUDIT_OK } from './store/activity.js';
 export type { AuditEntry, AuditRecord, AuditFilter, ChangeRecord, ChangeFilter, ChangePage } from './store/activity.js';
 export type {

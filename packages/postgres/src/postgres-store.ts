@@ -85,6 +85,7 @@ import {
   auditValues,
   toAuditRecord,
   toChangeRecord,
+  type CacheEntry,
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
@@ -100,6 +101,7 @@ import {
   positionText,
   type ChangePosition,
 } from './queries/activity.js';
+import { GET_CACHED, PRUNE_CACHED, PRUNE_CACHED_CHUNK, PUT_CACHED } from './queries/cache.js';
 import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 
@@ -889,6 +891,24 @@ export class PostgresStore implements Store {
       waitingForSignal: c.waiting_for_signal,
       expiredLeases: c.expired,
     };
+  }
+
+  async getCached(key: string, now: number): Promise<CacheEntry | undefined> {
+    return (await this.#query<CacheEntry>(GET_CACHED, [key, now])).rows[0];
+  }
+
+  async putCached(entry: CacheEntry): Promise<void> {
+    await this.#query(PUT_CACHED, [entry.key, entry.value, entry.createdAt, entry.expiresAt, entry.hits ?? 0]);
+  }
+
+  async pruneCached(now: number): Promise<number> {
+    let deleted = 0;
+    // In chunks, each its own transaction, so no writer waits for a long delete.
+    for (;;) {
+      const n = (await this.#query<{ n: number }>(PRUNE_CACHED, [now])).rows[0]!.n;
+      deleted += n;
+      if (n < PRUNE_CACHED_CHUNK) return deleted;
+    }
   }
 }
 

@@ -77,6 +77,7 @@ import {
   type ChangeRow,
   toAuditRecord,
   toChangeRecord,
+  type CacheEntry,
 } from '@baton/core';
 import { migrate } from './migrate.js';
 import { applyAudited, insertQueuedRun, releaseHeld, runParams, storeSignal, writeAudit } from './queries/apply-write.js';
@@ -84,7 +85,7 @@ import { CHANGE_WINDOW, listAuditQuery, listChangesQuery } from './queries/activ
 import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
-import { prepareStatements, type Statements } from './queries/statements.js';
+import { PRUNE_CACHED_CHUNK, prepareStatements, type Statements } from './queries/statements.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -678,6 +679,27 @@ export class SqliteStore implements Store {
     const defined = this.#db.prepare('SELECT name FROM queues').all() as { name: string }[];
     const counts = this.#db.prepare(STATS_COUNTS).get({ now }) as StatsCountRow;
     return statsFrom(queued, defined, counts);
+  }
+
+  async getCached(key: string, now: number): Promise<CacheEntry | undefined> {
+    const s = this.#st;
+    return this.#write(() => s.getCached.get(key, now) as CacheEntry | undefined);
+  }
+
+  async putCached(entry: CacheEntry): Promise<void> {
+    const s = this.#st;
+    this.#write(() => s.putCached.run(entry.key, entry.value, entry.createdAt, entry.expiresAt, entry.hits ?? 0));
+  }
+
+  async pruneCached(now: number): Promise<number> {
+    const s = this.#st;
+    let deleted = 0;
+    // In chunks, so writers wait for no long transaction.
+    for (;;) {
+      const n = this.#write(() => s.pruneCached.run(now).changes);
+      deleted += n;
+      if (n < PRUNE_CACHED_CHUNK) return deleted;
+    }
   }
 }
 

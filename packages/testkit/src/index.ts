@@ -2,6 +2,7 @@
 import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
 import { activitySuite } from './suites/activity.suite.js';
+import { cacheSuite } from './suites/cache.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
@@ -31,5 +32,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     eventsSuite(factory);
     statsSuite(factory);
     activitySuite(factory);
+    cacheSuite(factory);
   });
 }

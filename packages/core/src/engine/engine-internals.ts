@@ -3,7 +3,7 @@ import type { RateDecision, RateLimit } from '../store/flow-control.js';
 import type { EventWaitRecord } from '../events/events.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
-import type { WriteOp, WriteResult } from '../store/store.js';
+import type { Store, WriteOp, WriteResult } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import type { EngineEvent } from './engine-events.js';
 import type { Logger } from './logger.js';
@@ -19,6 +19,8 @@ import type { Tracer } from '@opentelemetry/api';
 export type Durability = 'strict' | 'batched';
 
 export interface ExecutionEnvironment {
+  /** For context extensions (caches shared across runs); the executor itself writes through `submit`. */
+  readonly store: Store;
   readonly clock: Clock;
   readonly codec: PayloadCodec;
   readonly logger: Logger;

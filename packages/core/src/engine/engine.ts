@@ -149,6 +149,7 @@ export class Engine {
     if (durability !== 'strict' && durability !== 'batched')
       throw new BatonError(ErrorCode.InvalidArgument, `durability must be 'strict' or 'batched', not '${String(durability)}'.`, { retryable: false });
     this.#env = {
+      store: this.store,
       clock: this.clock,
       codec,
       logger: this.#logger,
@@ -240,10 +241,10 @@ export class Engine {
   #armPrune(): void {
     const every = Math.max(1000, Math.min(60_000, Math.floor(this.#changeRetentionMs / 4)));
     this.#pruneTimer = setTimeout(() => {
-      this.store.pruneChanges(this.clock.now() - this.#changeRetentionMs).then(
+      Promise.all([this.store.pruneChanges(this.clock.now() - this.#changeRetentionMs), this.store.pruneCached(this.clock.now())]).then(
         () => this.#running && this.#armPrune(),
         (error: unknown) => {
-          this.#logger.warn({ err: error }, 'pruning the change feed failed; trying again later');
+          this.#logger.warn({ err: error }, 'pruning the change feed or the cache failed; trying again later');
           if (this.#running) this.#armPrune();
         },
       );

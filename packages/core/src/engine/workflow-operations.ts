@@ -22,6 +22,7 @@ import {
 } from '../workflow/workflow-context.js';
 import { never, type RunState, type Wait } from './run-state.js';
 import { startAttempt } from './step-attempt.js';
+import { applyContextExtensions } from '../workflow/context-extensions.js';
 import { fromStoredError } from './stored-errors.js';
 
 /** Builds the `ctx` object a workflow function receives for this execution. */
@@ -76,6 +77,7 @@ export function createWorkflowContext(state: RunState): WorkflowContext {
     },
     patched: (id: string) => ops.patched(id),
   };
+  applyContextExtensions(ctx, { store: env.store, clock: env.clock });
   return Object.freeze(ctx);
 }
 

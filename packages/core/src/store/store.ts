@@ -31,6 +31,7 @@ import type { ApiKeyRecord } from '../auth/api-keys.js';
 import type { EventRecord, EventTriggerRecord, EventWaitRecord, NewEvent } from '../events/events.js';
 import type { StoreStats } from './store-stats.js';
 import type { AuditEntry, AuditFilter, AuditRecord, ChangeFilter, ChangePage } from './activity.js';
+import type { CacheEntry } from './cache.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
 export interface ScheduleFire {
@@ -272,6 +273,16 @@ export interface Store {
   changeCursor(): Promise<string>;
   /** Deletes changes older than `before` (a time); returns how many. */
   pruneChanges(before: number): Promise<number>;
+
+  /**
+   * A cached value that has not expired at `now` (`now < expiresAt`), or undefined. Also counts the
+   * hit, in the same statement: the entry comes back with its `hits` after the increment.
+   */
+  getCached(key: string, now: number): Promise<CacheEntry | undefined>;
+  /** Stores a value until `expiresAt` (replacing one with the same key, its hits with `entry.hits ?? 0`). */
+  putCached(entry: CacheEntry): Promise<void>;
+  /** Deletes entries that expired before `now` (`expiresAt <= now`); returns how many. */
+  pruneCached(now: number): Promise<number>;
 
   /** Local change hints (only when `capabilities.localNotifications`). Returns an unsubscribe function. */
   subscribe(listener: (hint: StoreHint) => void): () => void;

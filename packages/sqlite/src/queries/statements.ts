@@ -8,6 +8,8 @@ const RUN_VALUES =
   '@input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @concurrencyKey, @concurrencyLimit, @rateKey, @rateLimit, @namespace, @tags';
 /** Queues whose runs only a flow-control claim may admit. */
 const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
+/** Most expired cache entries one `pruneCached` deletes: values may be large, so each transaction stays short. */
+export const PRUNE_CACHED_CHUNK = 1000;
 
 const SQL = {
   getRun: 'SELECT * FROM runs WHERE id = ?',
@@ -128,6 +130,12 @@ const SQL = {
          phase = 'body', end_status = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = @now
        WHERE id = @id`,
   failedChildren: "SELECT id FROM runs WHERE parent_id = ? AND parent_seq = ? AND status = 'failed' AND continued_to IS NULL",
+  // The cache: a read counts its hit in the same statement; pruning deletes in chunks (values may be large).
+  getCached: `UPDATE cache SET hits = hits + 1 WHERE key = ? AND expires_at > ?
+       RETURNING key, value, created_at AS createdAt, expires_at AS expiresAt, hits`,
+  putCached: `INSERT INTO cache (key, value, created_at, expires_at, hits) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at, expires_at = excluded.expires_at, hits = excluded.hits`,
+  pruneCached: `DELETE FROM cache WHERE key IN (SELECT key FROM cache WHERE expires_at <= ? LIMIT ${PRUNE_CACHED_CHUNK})`,
 } as const;
 
 export type Statements = Record<keyof typeof SQL, Database.Statement>;

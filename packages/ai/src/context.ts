@@ -1,0 +1,260 @@
+/**
+ * `ctx.llm` and `ctx.agent`, added to every workflow's ctx when @baton/ai is imported. A model call
+ * is one journaled step; an agent is a loop whose every model turn and every tool call is a journaled
+ * step (or child run, or wait), so nothing completed is ever called — or paid for — again.
+ */
+import { tool as sdkTool, type ModelMessage, type ToolSet } from 'ai';
+import type { ZodType } from 'zod';
+import { BatonError, ErrorCode, errorMessage, isBatonError, type ExtensionServices, type WorkflowContext } from '@baton/core';
+import { aiConfig } from './config.js';
+import { AiErrorCode } from './errors.js';
+import { ensureBudget, recordSpend } from './budget.js';
+import { callModels, type CallRequest, type LlmResult, type TokenUsage } from './model-call.js';
+import { callCost } from './prices.js';
+import { ApprovalDecision, type AgentTool } from './tools.js';
+
+export interface LlmOptions<T = unknown> {
+  /** Names the step (`llm:<name>`); default `llm`. */
+  name?: string;
+  /** `provider:model`; default the configured default model. */
+  model?: string;
+  /** Models to try in order when the model fails for good (after its retries). */
+  fallback?: string[];
+  system?: string;
+  prompt?: string;
+  messages?: ModelMessage[];
+  /** The answer must be JSON matching this schema: parsed, validated, re-asked with the error when it is not. */
+  schema?: ZodType<T>;
+  /** Re-asks after an answer that fails the schema. Default 2. */
+  maxRepairs?: number;
+  temperature?: number;
+  maxTokens?: number;
+  timeoutMs?: number;
+  /** Serve and store the answer in the cross-run cache (default: as configureAI says). */
+  cache?: boolean | { ttlMs?: number };
+}
+
+export interface AgentOptions<T = unknown> {
+  /** Names the agent's steps (`agent:<name>:turn-N`, `agent:<name>:tool:<tool>`); default `agent`. */
+  name?: string;
+  model?: string;
+  fallback?: string[];
+  /** The system prompt: who the agent is and how it works. */
+  instructions: string;
+  prompt?: string;
+  messages?: ModelMessage[];
+  tools: Record<string, AgentTool>;
+  /** Model turns before giving up with BATON_AGENT_MAX_TURNS. Default 10. */
+  maxTurns?: number;
+  /** The final answer must be JSON matching this schema. */
+  schema?: ZodType<T>;
+  temperature?: number;
+  maxTokens?: number;
+  timeoutMs?: number;
+  /** A tool that fails for good: tell the model ('report', default) or fail the agent ('throw'). */
+  onToolError?: 'report' | 'throw';
+}
+
+export interface AgentResult<T = unknown> {
+  text: string;
+  object?: T;
+  turns: number;
+  toolCalls: { name: string; input: unknown; output: unknown }[];
+  usage: TokenUsage;
+  costUsd: number;
+  messages: ModelMessage[];
+}
+
+declare module '@baton/core' {
+  interface WorkflowContext {
+    /** One model call, journaled as one step: never paid for twice. */
+    llm<T = unknown>(options: LlmOptions<T>): Promise<LlmResult<T>>;
+    /** A tool-using agent: every model turn and every tool call is journaled on its own. */
+    agent<T = unknown>(options: AgentOptions<T>): Promise<AgentResult<T>>;
+  }
+}
+
+const STEP_FAILED = 'BATON_STEP_FAILED';
+
+/** A step's failure as the error inside it, when that error is one of ours (a budget, an invalid answer). */
+function unwrap(error: unknown): unknown {
+  if (isBatonError(error) && error.code === STEP_FAILED && isBatonError(error.cause) && Object.values(AiErrorCode).includes(error.cause.code as AiErrorCode)) {
+    return error.cause;
+  }
+  return error;
+}
+
+function messagesOf(options: { prompt?: string; messages?: ModelMessage[] }, runId: string): ModelMessage[] {
+  if (options.messages !== undefined && options.prompt !== undefined) {
+    throw new BatonError(ErrorCode.InvalidArgument, 'Give a model call prompt or messages, not both.', { retryable: false, runId });
+  }
+  if (options.messages !== undefined) return [...options.messages];
+  if (typeof options.prompt === 'string') return [{ role: 'user', content: options.prompt }];
+  throw new BatonError(ErrorCode.InvalidArgument, 'A model call needs a prompt or messages.', { retryable: false, runId });
+}
+
+function modelsOf(options: { model?: string; fallback?: string[] }): string[] {
+  const first = options.model ?? aiConfig().defaultModel;
+  const chain = [...(first === undefined ? [] : [first]), ...(options.fallback ?? [])];
+  if (chain.length === 0) {
+    throw new BatonError(AiErrorCode.ModelNotConfigured, 'No model named and no default: pass model: "provider:model", or set BATON_AI_MODEL.', {
+      retryable: false,
+    });
+  }
+  return chain;
+}
+
+/** About what the next call costs at most: its prompt (about 4 characters a token) and its maxTokens. */
+function estimate(models: string[], system: string | undefined, messages: ModelMessage[], maxTokens: number | undefined): { costUsd: number; tokens: number } {
+  const input = Math.ceil(((system?.length ?? 0) + JSON.stringify(messages).length) / 4);
+  const output = maxTokens ?? 0;
+  return { tokens: input + output, costUsd: callCost(aiConfig().prices, models[0]!, input, output) ?? 0 };
+}
+
+async function modelStep(ctx: WorkflowContext, services: ExtensionServices, stepName: string, request: CallRequest): Promise<LlmResult> {
+  await ensureBudget(ctx, estimate(request.models, request.system, request.messages, request.maxTokens));
+  let result: LlmResult;
+  try {
+    // Retries and fallbacks happen inside the step; the step itself is tried once.
+    result = await ctx.step(stepName, (info) => callModels(request, info.signal, services.store, () => services.clock.now()), { retry: { maxAttempts: 1 } });
+  } catch (error) {
+    throw unwrap(error);
+  }
+  recordSpend(ctx, result);
+  return result;
+}
+
+function llm(ctx: WorkflowContext, services: ExtensionServices) {
+  return async <T>(options: LlmOptions<T>): Promise<LlmResult<T>> => {
+    const request: CallRequest = {
+      models: modelsOf(options),
+      messages: messagesOf(options, ctx.runId),
+      ...(options.system === undefined ? {} : { system: options.system }),
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(options.maxRepairs === undefined ? {} : { maxRepairs: options.maxRepairs }),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.cache === undefined ? {} : { cache: options.cache }),
+    };
+    return (await modelStep(ctx, services, options.name === undefined ? 'llm' : `llm:${options.name}`, request)) as LlmResult<T>;
+  };
+}
+
+function toolSet(tools: Record<string, AgentTool>): ToolSet {
+  const set: ToolSet = {};
+  for (const [name, definition] of Object.entries(tools)) set[name] = sdkTool({ description: definition.description, inputSchema: definition.input });
+  return set;
+}
+
+function agent(ctx: WorkflowContext, services: ExtensionServices) {
+  return async <T>(options: AgentOptions<T>): Promise<AgentResult<T>> => {
+    const base = `agent:${options.name ?? 'agent'}`;
+    const models = modelsOf(options);
+    const messages = messagesOf(options, ctx.runId);
+    const tools = toolSet(options.tools);
+    const maxTurns = options.maxTurns ?? 10;
+    const calls: AgentResult['toolCalls'] = [];
+    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    let costUsd = 0;
+    for (let turn = 1; turn <= maxTurns; turn++) {
+      const reply = await modelStep(ctx, services, `${base}:turn-${turn}`, {
+        models,
+        system: options.instructions,
+        messages,
+        tools,
+        ...(options.schema === undefined ? {} : { schema: options.schema }),
+        ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+        ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      });
+      usage = {
+        inputTokens: usage.inputTokens + reply.usage.inputTokens,
+        outputTokens: usage.outputTokens + reply.usage.outputTokens,
+        totalTokens: usage.totalTokens + reply.usage.totalTokens,
+      };
+      costUsd += reply.costUsd;
+      const requested = reply.toolCalls ?? [];
+      if (requested.length === 0) {
+        messages.push({ role: 'assistant', content: reply.text });
+        const result: AgentResult<T> = { text: reply.text, turns: turn, toolCalls: calls, usage, costUsd, messages };
+        if (reply.object !== undefined) result.object = reply.object as T;
+        return result;
+      }
+      messages.push({
+        role: 'assistant',
+        content: [
+          ...(reply.text.length > 0 ? [{ type: 'text' as const, text: reply.text }] : []),
+          ...requested.map((call) => ({ type: 'tool-call' as const, toolCallId: call.id, toolName: call.name, input: call.input })),
+        ],
+      });
+      // One tool call at a time, in the order the model asked: each is journaled at its own position.
+      for (const call of requested) {
+        const output = await runTool(ctx, base, options, call);
+        calls.push({ name: call.name, input: call.input, output });
+        messages.push({
+          role: 'tool',
+          content: [{ type: 'tool-result', toolCallId: call.id, toolName: call.name, output: { type: 'json', value: toJsonValue(output) } }],
+        });
+      }
+    }
+    throw new BatonError(
+      AiErrorCode.AgentMaxTurns,
+      `The agent '${options.name ?? 'agent'}' of run ${ctx.runId} used its ${maxTurns} turns without a final answer.`,
+      {
+        retryable: false,
+        runId: ctx.runId,
+        details: { toolCalls: calls.length },
+      },
+    );
+  };
+}
+
+/** A value as the model sees a tool's result (plain JSON: undefined becomes null). */
+function toJsonValue(value: unknown): never {
+  return (value === undefined ? null : JSON.parse(JSON.stringify(value))) as never;
+}
+
+async function runTool(
+  ctx: WorkflowContext,
+  base: string,
+  options: AgentOptions<unknown>,
+  call: { id: string; name: string; input: unknown },
+): Promise<unknown> {
+  const definition = options.tools[call.name];
+  if (definition === undefined) return { error: `There is no tool '${call.name}'. The tools are: ${Object.keys(options.tools).join(', ')}.` };
+  const parsed = definition.input.safeParse(call.input);
+  if (!parsed.success)
+    return {
+      error: `The input does not match the tool's schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    };
+  const input = parsed.data;
+  try {
+    switch (definition.kind) {
+      case 'function':
+        return await ctx.step(
+          `${base}:tool:${call.name}`,
+          (info) => definition.execute(input, info),
+          definition.retry === undefined ? {} : { retry: definition.retry },
+        );
+      case 'workflow':
+        return await ctx.child(definition.workflow, input);
+      case 'approval': {
+        const signal = definition.signal ?? call.name;
+        ctx.setProgress({ waitingFor: 'approval', signal, tool: call.name, request: input });
+        const decision = await ctx.waitForSignal(signal, { schema: ApprovalDecision });
+        ctx.setProgress({ approval: { signal, ...decision } });
+        return decision;
+      }
+    }
+  } catch (error) {
+    if (options.onToolError === 'throw') throw error;
+    const inner = isBatonError(error) && error.cause !== undefined ? error.cause : error;
+    return { error: errorMessage(inner) };
+  }
+}
+
+/** Registers ctx.llm and ctx.agent (done when the package is imported). */
+export function aiContext(ctx: WorkflowContext, services: ExtensionServices): Record<string, unknown> {
+  return { llm: llm(ctx, services), agent: agent(ctx, services) };
+}
