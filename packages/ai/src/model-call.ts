@@ -108,7 +108,8 @@ function retryDelay(error: unknown, attempt: number): number | undefined {
   if (isBatonError(error) && !error.retryable) return undefined;
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
-    if (status !== undefined && status < 500 && status !== 408 && status !== 409 && status !== 429) return undefined;
+    // A client error stays one; a 2xx whose body did not parse (truncated, malformed) is worth another try.
+    if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 429) return undefined;
     const headers = error.responseHeaders ?? {};
     const afterMs = Number(headers['retry-after-ms']);
     if (Number.isFinite(afterMs) && afterMs >= 0) return afterMs;

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine, defineWorkflow, silentLogger, type AnyWorkflow } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
-import { AiErrorCode, BUDGET_SIGNAL, agentTool, configureAI, humanApproval, runUsage, workflowTool } from '@baton/ai';
+import { AiErrorCode, BUDGET_SIGNAL, agentTool, configureAI, humanApproval, runUsage, workflowTool, workflowUsage } from '@baton/ai';
 import { startScriptedModelServer, type ScriptedModelServer, type ScriptedModelRequest } from '@baton/ai/testing';
 
 let server: ScriptedModelServer;
@@ -111,6 +111,20 @@ describe('ctx.llm', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it('tries again after a timeout and after a truncated or malformed response', async () => {
+    configure({ timeoutMs: 300, retries: 4 });
+    server.enqueue(
+      { delayMs: 2000, text: 'too late' },
+      { raw: '{"id":"chatcmpl-1","choi' },
+      { raw: 'not json at all' },
+      { text: '{"topic":"billing","urgent":false}' },
+    );
+    const { engine } = await engineFor([classify]);
+    const out = await (await engine.client.start(classify, { text: 'slow' })).result();
+    expect(out).toMatchObject({ object: { topic: 'billing', urgent: false }, failures: 3 });
+    expect(server.modelCalls).toHaveLength(4);
+  });
+
   it('falls back to the next model when one keeps failing, and the journal says which answered', async () => {
     configure({ retries: 2 });
     server.respondWith((request: ScriptedModelRequest) =>
@@ -166,6 +180,12 @@ describe('cost and budgets', () => {
     expect(usage).toMatchObject({ calls: 2, inputTokens: 3000, outputTokens: 400, unpricedCalls: 0 });
     expect(usage.costUsd).toBeCloseTo((3000 * 1 + 400 * 2) / 1e6, 12);
     expect(Object.keys(usage.byModel)).toEqual(['openai:gpt-4o-mini']);
+
+    server.enqueue({ text: 'three', usage: { input: 10, output: 10 } }, { text: 'four', usage: { input: 10, output: 10 } });
+    await (await engine.client.start(twoCalls, undefined)).result();
+    const all = await workflowUsage(engine.client, 'two-calls');
+    expect(all).toMatchObject({ runs: 2, calls: 4, inputTokens: 3020, outputTokens: 420 });
+    expect(all.byModel['openai:gpt-4o-mini']).toMatchObject({ calls: 4, inputTokens: 3020 });
   });
 
   it('fails the run with BATON_BUDGET_EXCEEDED before a call that would go over', async () => {
@@ -362,5 +382,39 @@ describe('ctx.agent', () => {
     // The first turn was not asked again: only the failed tool ran again, then the next turn.
     expect(server.modelCalls).toHaveLength(2);
     expect(attempts).toHaveLength(2);
+  });
+
+  it('runs the same tool loop on the Anthropic Messages protocol', async () => {
+    configure({ defaultModel: 'anthropic:claude-sonnet-4-5' });
+    lookups.length = 0;
+    const lookupAgent = defineWorkflow({ name: 'lookup-agent' }, async (ctx) => {
+      const result = await ctx.agent({
+        instructions: 'Look the order up, then answer.',
+        prompt: 'Where is A-9?',
+        schema: z.object({ status: z.string() }),
+        tools: {
+          lookupOrder: agentTool({
+            description: 'Finds an order by id',
+            input: z.object({ orderId: z.string() }),
+            execute: ({ orderId }) => {
+              lookups.push(orderId);
+              return { orderId, status: 'delivered' };
+            },
+          }),
+        },
+      });
+      return result.object;
+    });
+    server.respondWith((request) =>
+      request.messages.some((m) => m.role === 'tool')
+        ? { text: '{"status":"delivered"}' }
+        : { toolCalls: [{ name: 'lookupOrder', arguments: { orderId: 'A-9' } }] },
+    );
+    const { engine } = await engineFor([lookupAgent]);
+    expect(await (await engine.client.start(lookupAgent, undefined)).result()).toEqual({ status: 'delivered' });
+    expect(lookups).toEqual(['A-9']);
+    expect(server.modelCalls.map((c) => c.protocol)).toEqual(['anthropic', 'anthropic']);
+    // The tool result went back as an Anthropic tool_result for the model's tool_use.
+    expect(server.modelCalls[1]!.messages.find((m) => m.role === 'tool')?.toolResult?.content).toContain('delivered');
   });
 });
