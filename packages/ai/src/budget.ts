@@ -3,7 +3,9 @@
  * as the run executes or replays, so it is the same after a crash. Before each call the budget is
  * checked against what was spent plus an estimate of the call (its prompt, at about 4 characters a
  * token, and its maxTokens): over it, the call fails with BATON_BUDGET_EXCEEDED, or waits for the
- * signal `baton.budget` that raises it (`onExceeded: 'wait'`).
+ * signal `baton.budget` that raises it (`onExceeded: 'wait'`). The budget a run starts with is read
+ * from the configuration at its first model call and journaled (a step `ai:budget`), so a replay after
+ * the configuration changed makes the same decisions as the run did.
  */
 import { z } from 'zod';
 import { BatonError, type WorkflowContext } from '@baton/core';
@@ -21,16 +23,27 @@ export interface RunSpend {
   tokens: number;
   calls: number;
   budget: BudgetOptions | undefined;
+  /** Settles once the run's budget is known (journaled at its first model call). */
+  ready: Promise<void>;
 }
 
 const spends = new WeakMap<WorkflowContext, RunSpend>();
 
 /** What this execution of the run has spent so far (replayed calls included). */
-export function runSpend(ctx: WorkflowContext): RunSpend {
+function runSpend(ctx: WorkflowContext): RunSpend {
   let spend = spends.get(ctx);
   if (spend === undefined) {
-    const budgets = aiConfig().budgets;
-    spend = { costUsd: 0, tokens: 0, calls: 0, budget: budgets[ctx.workflow] ?? budgets['*'] };
+    const created: RunSpend = { costUsd: 0, tokens: 0, calls: 0, budget: undefined, ready: Promise.resolve() };
+    // Taken at once (not after an await), so calls started together journal it at one position.
+    created.ready = ctx
+      .step('ai:budget', () => {
+        const budgets = aiConfig().budgets;
+        return budgets[ctx.workflow] ?? budgets['*'] ?? null;
+      })
+      .then((budget) => {
+        created.budget = budget ?? undefined;
+      });
+    spend = created;
     spends.set(ctx, spend);
   }
   return spend;
@@ -46,6 +59,7 @@ export function recordSpend(ctx: WorkflowContext, result: LlmResult): void {
 /** Waits (or throws) until the next call, estimated at `estimate`, fits the run's budget. */
 export async function ensureBudget(ctx: WorkflowContext, estimate: { costUsd: number; tokens: number }): Promise<void> {
   const spend = runSpend(ctx);
+  await spend.ready;
   for (;;) {
     const budget = spend.budget;
     if (budget === undefined) return;

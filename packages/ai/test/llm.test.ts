@@ -287,6 +287,8 @@ describe('ctx.agent', () => {
     expect(refunds).toHaveLength(1);
     const names = (await engine.client.journal(run.id)).map((e) => `${e.kind}:${e.name}`);
     expect(names).toEqual([
+      // The run's budget (none here), read at its first model call and kept for replays.
+      'step:ai:budget',
       'step:agent:agent:turn-1',
       'step:agent:agent:tool:lookupOrder',
       'step:agent:agent:turn-2',
@@ -315,6 +317,8 @@ describe('ctx.agent', () => {
     const callsBefore = server.modelCalls.length;
     expect(callsBefore).toBe(2);
     await first.engine.stop();
+    // The configuration changes meanwhile: the run keeps the budget it started with (none).
+    configure({ budgets: { 'support-agent': { maxTokens: 1, onExceeded: 'wait' } } });
     // A new engine on the same file: the run is replayed from its journal up to the approval.
     const store = new SqliteStore({ path: first.path });
     const engine = new Engine({ store, workflows: [support, notify], logger: silentLogger, pollIntervalMs: 20 });
