@@ -72,7 +72,9 @@ import {
   rateParameters,
   conformsAt,
   type QueueRecord,
-  type QueueStats,
+  type StatsQueueRow,
+  type StatsCountRow,
+  toStoreStats,
   type StoreStats,
   type AuditEntry,
   type AuditFilter,
@@ -877,20 +879,7 @@ export class PostgresStore implements Store {
       this.#query<{ name: string }>('SELECT name FROM queues'),
       this.#query<StatsCountRow>(STATS_COUNTS, [now]),
     ]);
-    const queues = new Map<string, QueueStats>(defined.rows.map((q) => [q.name, { queue: q.name, queued: 0 }]));
-    for (const row of queued.rows) {
-      const stats: QueueStats = { queue: row.queue, queued: row.queued, oldestCreatedAt: row.oldest_created_at };
-      if (row.oldest_ready_at !== null) stats.oldestReadyAt = row.oldest_ready_at;
-      queues.set(row.queue, stats);
-    }
-    const c = counts.rows[0]!;
-    return {
-      queues: [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)),
-      running: c.running,
-      waiting: c.waiting,
-      waitingForSignal: c.waiting_for_signal,
-      expiredLeases: c.expired,
-    };
+    return toStoreStats(queued.rows, defined.rows, counts.rows[0]!);
   }
 
   async getCached(key: string, now: number): Promise<CacheEntry | undefined> {
@@ -910,20 +899,6 @@ export class PostgresStore implements Store {
       if (n < PRUNE_CACHED_CHUNK) return deleted;
     }
   }
-}
-
-interface StatsQueueRow {
-  queue: string;
-  queued: number;
-  oldest_created_at: number;
-  oldest_ready_at: number | null;
-}
-
-interface StatsCountRow {
-  running: number;
-  expired: number;
-  waiting: number;
-  waiting_for_signal: number;
 }
 
 const STATS_QUEUED = `SELECT queue, COUNT(*) AS queued, MIN(created_at) AS oldest_created_at,

@@ -66,7 +66,9 @@ import {
   rateParameters,
   conformsAt,
   type QueueRecord,
-  type QueueStats,
+  type StatsQueueRow,
+  type StatsCountRow,
+  toStoreStats,
   type StoreStats,
   type AuditEntry,
   type AuditFilter,
@@ -678,7 +680,7 @@ export class SqliteStore implements Store {
     const queued = this.#db.prepare(STATS_QUEUED).all({ now }) as StatsQueueRow[];
     const defined = this.#db.prepare('SELECT name FROM queues').all() as { name: string }[];
     const counts = this.#db.prepare(STATS_COUNTS).get({ now }) as StatsCountRow;
-    return statsFrom(queued, defined, counts);
+    return toStoreStats(queued, defined, counts);
   }
 
   async getCached(key: string, now: number): Promise<CacheEntry | undefined> {
@@ -703,20 +705,6 @@ export class SqliteStore implements Store {
   }
 }
 
-interface StatsQueueRow {
-  queue: string;
-  queued: number;
-  oldest_created_at: number;
-  oldest_ready_at: number | null;
-}
-
-interface StatsCountRow {
-  running: number;
-  expired: number;
-  waiting: number;
-  waiting_for_signal: number;
-}
-
 const STATS_QUEUED = `SELECT queue, COUNT(*) AS queued, MIN(created_at) AS oldest_created_at,
     MIN(CASE WHEN ready_at <= @now THEN ready_at END) AS oldest_ready_at
   FROM runs WHERE status = 'queued' GROUP BY queue`;
@@ -728,22 +716,6 @@ const STATS_COUNTS = `SELECT
     (SELECT COUNT(*) FROM runs WHERE status = 'waiting') AS waiting,
     (SELECT COUNT(*) FROM runs WHERE status = 'waiting'
       AND EXISTS (SELECT 1 FROM json_each(waits, '$.signals') WHERE value NOT LIKE '$event:%')) AS waiting_for_signal`;
-
-function statsFrom(queued: StatsQueueRow[], defined: { name: string }[], counts: StatsCountRow): StoreStats {
-  const queues = new Map<string, QueueStats>(defined.map((q) => [q.name, { queue: q.name, queued: 0 }]));
-  for (const row of queued) {
-    const stats: QueueStats = { queue: row.queue, queued: row.queued, oldestCreatedAt: row.oldest_created_at };
-    if (row.oldest_ready_at !== null) stats.oldestReadyAt = row.oldest_ready_at;
-    queues.set(row.queue, stats);
-  }
-  return {
-    queues: [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)),
-    running: counts.running,
-    waiting: counts.waiting,
-    waitingForSignal: counts.waiting_for_signal,
-    expiredLeases: counts.expired,
-  };
-}
 
 function isConstraintError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;

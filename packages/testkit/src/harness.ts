@@ -100,3 +100,14 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { co
   }
   throw new Error('expected the promise to reject, but it resolved');
 }
+
+/** Runs `test` on a fresh, initialised store of `factory`, closing it afterwards. */
+export async function withStore(factory: StoreFactory, test: (store: Store) => Promise<void>): Promise<void> {
+  const store = await factory.create();
+  await store.init();
+  try {
+    await test(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -13,7 +13,7 @@ import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
 import { workflowApiSuite } from './suites/workflow-api.suite.js';
 
-export { startHarness, waitFor, waitForStatus, advance, deferred } from './harness.js';
+export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
 
 /**

@@ -8,6 +8,7 @@ import type { EventMatch, EventRecord, EventTriggerRecord, EventWaitRecord } fro
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
 import type { AuditEntry, AuditRecord, ChangeRecord } from './activity.js';
+import type { QueueStats, StoreStats } from './store-stats.js';
 import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
 
 export interface RunRow {
@@ -428,4 +429,36 @@ export function toChangeRecord(row: ChangeRow, cursor: string): ChangeRecord {
 /** `text` as a LIKE pattern that matches it literally (backslash escapes). */
 export function likeEscaped(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Queued runs of one queue, as the stats query counts them. */
+export interface StatsQueueRow {
+  queue: string;
+  queued: number;
+  oldest_created_at: number;
+  oldest_ready_at: number | null;
+}
+
+export interface StatsCountRow {
+  running: number;
+  expired: number;
+  waiting: number;
+  waiting_for_signal: number;
+}
+
+/** The store's stats from its count queries: every defined queue listed, queues in name order. */
+export function toStoreStats(queued: StatsQueueRow[], defined: { name: string }[], counts: StatsCountRow): StoreStats {
+  const queues = new Map<string, QueueStats>(defined.map((q) => [q.name, { queue: q.name, queued: 0 }]));
+  for (const row of queued) {
+    const stats: QueueStats = { queue: row.queue, queued: Number(row.queued), oldestCreatedAt: Number(row.oldest_created_at) };
+    if (row.oldest_ready_at !== null) stats.oldestReadyAt = Number(row.oldest_ready_at);
+    queues.set(row.queue, stats);
+  }
+  return {
+    queues: [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)),
+    running: Number(counts.running),
+    waiting: Number(counts.waiting),
+    waitingForSignal: Number(counts.waiting_for_signal),
+    expiredLeases: Number(counts.expired),
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow, isBatonError, type AuditEntry, type ChangeRecord, type NewRun, type Store } from '@baton/core';
-import { startHarness, waitForStatus, type StoreFactory } from '../harness.js';
+import { startHarness, waitForStatus, withStore, type StoreFactory } from '../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 
@@ -14,16 +14,6 @@ function newRun(id: string, extra: Partial<NewRun> = {}): NewRun {
 
 function audit(action: string, target: string, at = T0): AuditEntry {
   return { actor: 'key-1', namespace: 'default', action, target, result: 'ok', at };
-}
-
-async function withStore(factory: StoreFactory, test: (store: Store) => Promise<void>): Promise<void> {
-  const store = await factory.create();
-  await store.init();
-  try {
-    await test(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** Every change after `after`, read page by page. */

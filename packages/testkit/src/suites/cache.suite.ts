@@ -4,24 +4,14 @@
  * expired ones, and large values and odd keys come back byte for byte.
  */
 import { describe, expect, it } from 'vitest';
-import type { CacheEntry, Store } from '@baton/core';
-import { startHarness, waitFor, type StoreFactory } from '../harness.js';
+import type { CacheEntry } from '@baton/core';
+import { startHarness, waitFor, withStore, type StoreFactory } from '../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const HOUR = 3_600_000;
 
 function entry(key: string, value: string, expiresAt = T0 + HOUR, createdAt = T0): CacheEntry {
   return { key, value, createdAt, expiresAt };
-}
-
-async function withStore(factory: StoreFactory, test: (store: Store) => Promise<void>): Promise<void> {
-  const store = await factory.create();
-  await store.init();
-  try {
-    await test(store);
-  } finally {
-    await store.close();
-  }
 }
 
 export function cacheSuite(factory: StoreFactory): void {
