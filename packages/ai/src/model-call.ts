@@ -262,8 +262,9 @@ export async function callModels(request: CallRequest, signal: AbortSignal, stor
     failures.length > 0 &&
     failures.every((f) => f.code === AiErrorCode.LlmInvalidOutput || f.code === AiErrorCode.ModelNotConfigured) &&
     failures.some((f) => f.code === AiErrorCode.LlmInvalidOutput);
+  const noneConfigured = failures.length > 0 && failures.every((f) => f.code === AiErrorCode.ModelNotConfigured);
   throw new BatonError(
-    allInvalid ? AiErrorCode.LlmInvalidOutput : AiErrorCode.LlmFailed,
+    noneConfigured ? AiErrorCode.ModelNotConfigured : allInvalid ? AiErrorCode.LlmInvalidOutput : AiErrorCode.LlmFailed,
     `No model answered (${request.models.join(' → ')}): ${last?.message ?? 'no model to try'}`,
     { retryable: false, details: { failures } },
   );

@@ -111,6 +111,35 @@ describe('ctx.llm', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it('reaches any OpenAI-compatible server (Ollama, vLLM, LM Studio) by environment, with the call parameters on the wire', async () => {
+    configureAI({ env: { OPENAI_COMPATIBLE_BASE_URL: server.openaiBaseUrl, OLLAMA_BASE_URL: server.openaiBaseUrl, BATON_AI_MODEL: 'compatible:qwen2.5-7b' } });
+    server.enqueue({ text: 'from vllm' }, { text: 'from ollama' });
+    const calls = defineWorkflow({ name: 'compatible-calls' }, async (ctx) => {
+      const a = await ctx.llm({ prompt: 'hello', temperature: 0.2, maxTokens: 64 });
+      const b = await ctx.llm({ model: 'ollama:llama3.2', prompt: 'hello' });
+      return [a.text, a.model, b.text, b.model, a.priced];
+    });
+    const { engine } = await engineFor([calls]);
+    expect(await (await engine.client.start(calls, undefined)).result()).toEqual([
+      'from vllm',
+      'compatible:qwen2.5-7b',
+      'from ollama',
+      'ollama:llama3.2',
+      false,
+    ]);
+    expect(server.modelCalls.map((c) => c.model)).toEqual(['qwen2.5-7b', 'llama3.2']);
+    expect(server.modelCalls[0]).toMatchObject({ temperature: 0.2, maxTokens: 64 });
+  });
+
+  it('refuses a model of a provider that is not configured, with a code that says so', async () => {
+    configureAI({ env: {} });
+    const { engine } = await engineFor([classify]);
+    const run = await engine.client.start(classify, { text: 'x', model: 'openai:gpt-4o-mini' });
+    await expect(run.result()).rejects.toMatchObject({ code: AiErrorCode.ModelNotConfigured });
+    expect((await engine.client.get(run.id))?.error?.message).toContain('names no configured provider');
+    expect(server.modelCalls).toHaveLength(0);
+  });
+
   it('tries again after a timeout and after a truncated or malformed response', async () => {
     configure({ timeoutMs: 300, retries: 4 });
     server.enqueue(
