@@ -1,13 +1,23 @@
-/** The demo `npm start` runs, end to end on a real engine and SQLite file (the approver answers at once). */
+/**
+ * The demo `npm start` runs, end to end on a real engine and SQLite file (the people answer at once),
+ * with the AI runs answered by Baton's local scripted model server, as when no model is configured.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import * as examples from './index.js';
 import { invoiceServices } from './invoice-approval/workflow.js';
 import { onboardingServices } from './customer-onboarding/workflow.js';
+import { supportServices } from './support-triage/workflow.js';
+import { contentServices } from './content-pipeline/workflow.js';
+
+// Before the examples are imported: whatever this shell's BATON_AI_MODEL, the demo runs on the local scripted model.
+vi.hoisted(() => {
+  delete process.env.BATON_AI_MODEL;
+});
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -15,7 +25,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-it('runs both workflows, approves the invoice as dana and reports the results', async () => {
+afterAll(() => examples.exampleModel.close());
+
+it('runs the four workflows, answers their people steps and reports the results', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-demo-'));
   const store = new SqliteStore({ path: join(dir, 'baton.db'), synchronous: 'NORMAL' });
   const engine = new Engine({ store, workflows: examples, logger: silentLogger });
@@ -25,7 +37,14 @@ it('runs both workflows, approves the invoice as dana and reports the results', 
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  expect(engine.workflows.list().map((w) => w.name)).toEqual(['invoice-approval', 'customer-onboarding', 'order-fulfilment', 'daily-digest']);
+  expect(engine.workflows.list().map((w) => w.name)).toEqual([
+    'invoice-approval',
+    'customer-onboarding',
+    'order-fulfilment',
+    'daily-digest',
+    'support-triage',
+    'content-pipeline',
+  ]);
 
   const lines: string[] = [];
   await examples.demo({ client: engine.client, engine, followProgress: true, log: (line) => lines.push(line), approvalDelayMs: 10, timeoutMs: 20_000 });
@@ -37,4 +56,21 @@ it('runs both workflows, approves the invoice as dana and reports the results', 
   expect(output).toContain('invoice    · awaiting-approval: waiting up to 3 days for dana');
   expect(invoiceServices.payments.payments).toHaveLength(1);
   expect(onboardingServices.mailer.sent).toHaveLength(1);
+
+  expect(examples.exampleModel).toMatchObject({ model: 'demo:scripted', scripted: true });
+  expect(output).toContain("demo: the AI runs below call demo:scripted, Baton's local scripted model server (BATON_AI_MODEL is unset)");
+  expect(output).toMatch(
+    /demo: ticket \S+ → TKT-5001 read as neutral, normal, refund → refund: refund RF-0001 of 249\.00 EUR issued \(approved by dana\); reply by ai sent to grace@example\.com/,
+  );
+  expect(output).toContain(
+    "ticket     · awaiting-refund-approval: waiting for dana to approve refunding 249.00 EUR for order ORD-7002 (signal 'refund-approval')",
+  );
+  expect(output).toContain("demo: editor 'morgan' sends the article back for a revision");
+  expect(output).toMatch(
+    /demo: article \S+ → ".+" published as POST-0001 at https:\/\/blog\.example\.com\/\S+ after 1 revision \(approved by morgan; SEO score \d+\)/,
+  );
+  expect(supportServices.orders.refunds).toMatchObject([{ orderId: 'ORD-7002', amount: 249, currency: 'EUR' }]);
+  expect(supportServices.mailer.sent).toMatchObject([{ to: 'grace@example.com', subject: 'Re: Refund for my espresso machine [TKT-5001]' }]);
+  expect(contentServices.cms.published).toHaveLength(1);
+  expect(contentServices.inbox.requests.map((r) => r.revision)).toEqual([0, 1]);
 });

@@ -1,12 +1,16 @@
 /**
  * Test support for the examples: a real Engine on a real SQLite file in a fresh temp dir, on a
- * ManualClock, and condition waits that can drive that clock (never fixed sleeps).
+ * ManualClock; a scripted model server on loopback for the AI steps; and condition waits that can
+ * drive that clock (never fixed sleeps).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, ManualClock, isTerminalStatus, silentLogger, type AnyWorkflow, type Client, type RunInfo } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
+import { configureAI } from '@baton/ai';
+import { startScriptedModelServer, type ScriptedModelServer, type ScriptedModelServerOptions } from '@baton/ai/testing';
+import { scriptedModelProvider } from './ai-model.js';
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
@@ -55,6 +59,20 @@ async function open(workflows: AnyWorkflow[], dir: string, clock: ManualClock): 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The model AI steps call in the examples' tests. */
+export const TEST_MODEL = 'scripted:test';
+
+/**
+ * Starts a scripted model server on loopback and makes it this process's default model
+ * (`scripted:test`, over the OpenAI protocol). A failed model call is not retried, so a test whose
+ * script runs out fails at once.
+ */
+export async function startTestModel(options: ScriptedModelServerOptions = {}): Promise<ScriptedModelServer> {
+  const server = await startScriptedModelServer(options);
+  configureAI({ env: {}, defaultModel: TEST_MODEL, providers: { scripted: scriptedModelProvider(server.openaiBaseUrl) }, retries: 1 });
+  return server;
 }
 
 export interface WaitOptions {
