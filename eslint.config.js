@@ -9,10 +9,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.ts', '*.js'] },
+        projectService: { allowDefaultProject: ['*.ts', '*.js', 'packages/dashboard/vite.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -27,8 +27,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*', '!@baton/*/testing'],
-              message: 'Import a Baton package through its entry points (@baton/<name>, or @baton/<name>/testing), never a deep path.',
+              group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*', '!@baton/*/testing', '!@baton/core/browser', '!@baton/server/client'],
+              message:
+                'Import a Baton package through its entry points (@baton/<name>, @baton/<name>/testing, @baton/core/browser, @baton/server/client), never a deep path.',
             },
             {
               group: ['../../packages/*/src/*', '../packages/*/src/*', '../../../packages/*/src/*'],

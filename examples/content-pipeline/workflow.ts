@@ -119,6 +119,7 @@ export function createContentPipelineWorkflow(services: ContentServices, policy:
       output: ContentOutcome,
       description:
         "Research, outline and draft an article with a model, check SEO and brief the image in parallel, get an editor's approval (one revision allowed), publish.",
+      signals: { 'editor-approval': EditorDecision },
     },
     async (ctx, brief) => {
       const progress = (stage: ContentStage, detail: string): void => ctx.setProgress({ stage, detail } satisfies ContentProgress);

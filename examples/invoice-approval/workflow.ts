@@ -99,6 +99,7 @@ export function createInvoiceWorkflow(services: InvoiceServices, policy: Partial
       input: InvoiceInput,
       output: InvoiceOutcome,
       description: 'Extract, validate against the PO, approve (with escalation), pay and book an invoice; reverses the payment if booking fails.',
+      signals: { approval: ApprovalDecision },
     },
     async (ctx, input) => {
       const progress = (stage: InvoiceStage, detail: string): void => ctx.setProgress({ stage, detail } satisfies InvoiceProgress);

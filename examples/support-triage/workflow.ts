@@ -134,6 +134,7 @@ export function createSupportTriageWorkflow(services: SupportServices, policy: P
       input: Ticket,
       output: TriageOutcome,
       description: 'Classify a support ticket with a model, route it (person, tool-using agent, refund with approval, or auto-reply) and send the reply once.',
+      signals: { 'agent-reply': AgentReply, 'refund-approval': ApprovalDecision },
     },
     async (ctx, ticket) => {
       const progress: Progress = (stage, detail) => ctx.setProgress({ stage, detail } satisfies TriageProgress);

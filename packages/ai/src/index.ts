@@ -14,7 +14,8 @@ export type { AIOptions, BudgetOptions, CacheOptions, ModelFactory } from './con
 export { AiErrorCode } from './errors.js';
 export { DEFAULT_PRICES, callCost } from './prices.js';
 export type { ModelPrice } from './prices.js';
-export type { LlmResult, TokenUsage, ToolCallRequest } from './model-call.js';
+export type { LlmResult, LlmRequestRecord, TokenUsage, ToolCallRequest } from './model-call.js';
+export { MAX_PROMPT_TEXT } from './model-call.js';
 export type { LlmOptions, AgentOptions, AgentResult } from './context.js';
 export { agentTool, workflowTool, humanApproval, ApprovalDecision } from './tools.js';
 export type { AgentTool, FunctionTool, WorkflowTool, ApprovalTool } from './tools.js';

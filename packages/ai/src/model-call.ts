@@ -44,6 +44,54 @@ export interface LlmResult<T = unknown> {
   /** Failed tries before the answer, oldest first: which model, what went wrong. */
   failures: { model: string; code?: string; status?: number; message: string }[];
   finishReason: string;
+  /** What was sent to the model that answered (its last round), each text cut at MAX_PROMPT_TEXT characters: the run's detail shows it. */
+  request: LlmRequestRecord;
+}
+
+/** The prompt of a model call as journaled: the system text and the messages, texts cut short. */
+export interface LlmRequestRecord {
+  system?: string;
+  messages: ModelMessage[];
+}
+
+/** The longest text of a prompt that is journaled (system, each message's text, each tool input or result). */
+export const MAX_PROMPT_TEXT = 20_000;
+
+function cut(text: string): string {
+  return text.length <= MAX_PROMPT_TEXT ? text : `${text.slice(0, MAX_PROMPT_TEXT - 1)}…`;
+}
+
+/** A value as it is journaled: JSON too long to keep becomes its cut text. */
+function cutValue(value: unknown): unknown {
+  const text = JSON.stringify(value) ?? '';
+  return text.length <= MAX_PROMPT_TEXT ? value : cut(text);
+}
+
+/** One part of a message with its texts cut, and binary data (images, files) left out. */
+function cutPart(part: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...part };
+  if (typeof out.text === 'string') out.text = cut(out.text);
+  for (const key of ['image', 'data'] as const) {
+    if (!(key in out)) continue;
+    const value = out[key];
+    out[key] = typeof value === 'string' ? cut(value) : value instanceof URL ? value.toString() : '[binary data, not journaled]';
+  }
+  if ('input' in out) out.input = cutValue(out.input);
+  const output = out.output as { type?: unknown; value?: unknown } | undefined;
+  if (typeof output === 'object' && output !== null && 'value' in output) {
+    out.output = typeof output.value === 'string' ? { ...output, value: cut(output.value) } : { ...output, value: cutValue(output.value) };
+  }
+  return out;
+}
+
+/** What a round sent, as journaled (see LlmResult.request). */
+export function requestRecord(system: string | undefined, messages: ModelMessage[]): LlmRequestRecord {
+  const cutMessages = messages.map((message) =>
+    typeof message.content === 'string'
+      ? { ...message, content: cut(message.content) }
+      : { ...message, content: (message.content as Record<string, unknown>[]).map(cutPart) },
+  ) as ModelMessage[];
+  return { ...(system === undefined ? {} : { system: cut(system) }), messages: cutMessages };
 }
 
 export interface CallRequest {
@@ -170,7 +218,14 @@ async function askModel(
     const output = result.usage.outputTokens ?? 0;
     usage = add(usage, { inputTokens: input, outputTokens: output, totalTokens: result.usage.totalTokens ?? input + output });
     const toolCalls = result.toolCalls.map((call) => ({ id: call.toolCallId, name: call.toolName, input: call.input }));
-    const answer = { text: result.text, model: modelName, usage, finishReason: result.finishReason, ...(toolCalls.length > 0 ? { toolCalls } : {}) };
+    const answer = {
+      text: result.text,
+      model: modelName,
+      usage,
+      finishReason: result.finishReason,
+      request: requestRecord(system, messages),
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    };
     if (request.schema === undefined || toolCalls.length > 0) return answer;
     let problem: string;
     try {

@@ -10,7 +10,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine, defineWorkflow, silentLogger, type AnyWorkflow } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
-import { AiErrorCode, BUDGET_SIGNAL, agentTool, configureAI, humanApproval, runUsage, workflowTool, workflowUsage } from '@baton/ai';
+import {
+  AiErrorCode,
+  BUDGET_SIGNAL,
+  MAX_PROMPT_TEXT,
+  agentTool,
+  configureAI,
+  humanApproval,
+  runUsage,
+  workflowTool,
+  workflowUsage,
+  type LlmResult,
+} from '@baton/ai';
 import { startScriptedModelServer, type ScriptedModelServer, type ScriptedModelRequest } from '@baton/ai/testing';
 
 let server: ScriptedModelServer;
@@ -86,6 +97,24 @@ describe('ctx.llm', () => {
     // The re-ask carries the model's answer and what was wrong with it.
     expect(second!.messages.at(-2)).toMatchObject({ role: 'assistant', content: '{"topic":"shipping","urgent":"yes"}' });
     expect(second!.messages.at(-1)!.content).toMatch(/topic/);
+  });
+
+  it('journals the prompt it sent (system and messages of the answering round), each text cut at 20,000 characters', async () => {
+    configure();
+    server.enqueue({ text: '{"topic":"technical","urgent":false}' });
+    const { engine } = await engineFor([classify]);
+    const long = `My screen is blank. ${'x'.repeat(30_000)}`;
+    const run = await engine.client.start(classify, { text: long });
+    await run.result();
+    const entries = await engine.client.journal(run.id);
+    const result = entries.map((e) => e.output as LlmResult).find((output) => output?.kind === 'baton.llm')!;
+    expect(result.request.system).toMatch(/^You classify support tickets\.\n\n.*JSON Schema/s);
+    expect(result.request.messages).toHaveLength(1);
+    const sent = result.request.messages[0]!;
+    expect(sent.role).toBe('user');
+    expect(sent.content).toHaveLength(MAX_PROMPT_TEXT);
+    expect(String(sent.content).startsWith('My screen is blank. xxx')).toBe(true);
+    expect(String(sent.content).endsWith('…')).toBe(true);
   });
 
   it('fails with BATON_LLM_INVALID_OUTPUT when the answer never matches', async () => {

@@ -7,6 +7,7 @@ import { constants } from 'node:os';
 import { Engine, errorMessage, newApiKey, type Durability, type EngineEvent, type Logger } from '@baton/core';
 import { startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
+import { dashboardOption } from './dashboard.js';
 import type { LoadedWorkflows } from './load-workflows.js';
 import { jsonLogger } from './logging.js';
 import { openStore } from './store.js';
@@ -48,6 +49,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     io.out(options.banner);
     let api: ApiServer | undefined;
     if (options.api !== undefined) {
+      const dashboard = dashboardOption();
       try {
         api = await startApiServer({
           client: engine.client,
@@ -55,9 +57,11 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
           workflows: engine.workflows,
           webhooks: options.loaded.webhooks,
           metrics: { engine },
+          ...dashboard,
           ...options.api,
         });
         io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`);
+        if (dashboard.dashboard !== undefined) io.out(`Dashboard: ${api.url}/ (sign in with an API key)`);
         for (const line of webhookLines(options.loaded.webhooks, api.url)) io.out(line);
         if ((await store.listApiKeys()).length === 0) {
           // First start: an admin key, shown this once (only its hash is stored).

@@ -26,6 +26,12 @@ describe('baton start', { timeout: 60_000 }, () => {
       // No engine here: the run waits for a worker.
       const run = (await (await fetch(`${base}/api/runs/from-api`, { headers: { authorization: `Bearer ${key}` } })).json()) as { run: { status: string } };
       expect(run.run.status).toBe('queued');
+      // The dashboard's shell, at the address it prints, needs no key (its data does).
+      await server.waitForOutput('Dashboard:');
+      expect(server.stdout).toContain(`Dashboard: ${base}/`);
+      const shell = await fetch(`${base}/runs/from-api`);
+      expect(shell.status).toBe(200);
+      expect(shell.headers.get('content-type')).toBe('text/html; charset=utf-8');
     } finally {
       expect((await server.stop('SIGTERM')).code).toBe(0);
     }

@@ -19,6 +19,10 @@ export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow
 export type { ScheduleFire } from './store/store.js';
 export type { StoreStats, QueueStats } from './store/store-stats.js';
 export type { CacheEntry } from './store/cache.js';
+export { toOverview, assertOverviewFilter, OVERVIEW_MAX_BUCKETS } from './store/overview.js';
+export type { Overview, OverviewFilter, OverviewBucket, OverviewRows, WorkflowOverview, LlmUsageTotals } from './store/overview.js';
+export { humanSignals, assertWaitingForPerson, toInboxPage } from './store/inbox.js';
+export type { InboxClaim, InboxFilter, InboxItem, InboxPage, InboxRow } from './store/inbox.js';
 export { AUDIT_OK } from './store/activity.js';
 export type { AuditEntry, AuditRecord, AuditFilter, ChangeRecord, ChangeFilter, ChangePage } from './store/activity.js';
 export type {
@@ -49,6 +53,8 @@ export { Client } from './client/client.js';
 export type { Actor } from './client/auditor.js';
 export { Schedules } from './client/schedules.js';
 export { Events } from './client/events.js';
+export { Inbox } from './client/inbox.js';
+export type { InboxEntry, InboxClaimInfo, InboxList } from './client/inbox.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
 export type { CreateScheduleOptions, UpdateScheduleOptions, ScheduleInfo } from './client/schedules.js';
 export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
@@ -101,7 +107,7 @@ export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, toFlowCand
 export type { RunRow, JournalRow, FlowCandidateRow, QueueRow, ScheduleRow } from './store/sql-rows.js';
 export { toEventRecord, toEventTrigger, toEventWait, toApiKeyRecord } from './store/sql-rows.js';
 export type { ApiKeyRow, AuditRow, ChangeRow, StatsQueueRow, StatsCountRow } from './store/sql-rows.js';
-export { toStoreStats } from './store/sql-rows.js';
+export { toStoreStats, toQueueStats } from './store/sql-rows.js';
 export { toAuditRecord, auditValues, AUDIT_COLUMNS, toChangeRecord, likeEscaped } from './store/sql-rows.js';
 export { ROLES, newApiKey, parseApiKey, verifyApiKey, roleAllows } from './auth/api-keys.js';
 export type { Role, ApiKeyRecord } from './auth/api-keys.js';

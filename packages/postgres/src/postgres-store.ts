@@ -88,6 +88,17 @@ import {
   toAuditRecord,
   toChangeRecord,
   type CacheEntry,
+  assertOverviewFilter,
+  assertWaitingForPerson,
+  toInboxPage,
+  toOverview,
+  type InboxClaim,
+  type InboxFilter,
+  type InboxPage,
+  type InboxRow,
+  type Overview,
+  type OverviewFilter,
+  type OverviewRows,
 } from '@baton/core';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
@@ -106,6 +117,8 @@ import {
 import { GET_CACHED, PRUNE_CACHED, PRUNE_CACHED_CHUNK, PUT_CACHED } from './queries/cache.js';
 import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
+import { overviewQueries } from './queries/overview.js';
+import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
 
 export interface PostgresStoreOptions {
   /** A connection string (postgres://user@host:5432/db) or node-postgres pool settings. */
@@ -880,6 +893,45 @@ export class PostgresStore implements Store {
       this.#query<StatsCountRow>(STATS_COUNTS, [now]),
     ]);
     return toStoreStats(queued.rows, defined.rows, counts.rows[0]!);
+  }
+
+  async overview(filter: OverviewFilter): Promise<Overview> {
+    assertOverviewFilter(filter);
+    const q = overviewQueries(filter);
+    // One REPEATABLE READ transaction: every aggregate sees the same snapshot.
+    const rows = await this.#transaction(async (db) => {
+      await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const read = async (query: { sql: string; params: unknown[] }) => (await db.query(query.sql, query.params)).rows;
+      return {
+        created: await read(q.created),
+        ended: await read(q.ended),
+        durations: await read(q.durations),
+        queued: await read(q.queued),
+        definedQueues: await read({ sql: 'SELECT name FROM queues', params: [] }),
+        waitingForHumans: ((await read(q.waitingForHumans))[0] as { n: number }).n,
+        llm: (await read(q.llm))[0],
+      } as OverviewRows;
+    });
+    return toOverview(filter, rows);
+  }
+
+  async listInbox(filter: InboxFilter): Promise<InboxPage> {
+    const { sql, params } = listInboxQuery(filter);
+    return toInboxPage((await this.#query<InboxRow>(sql, params)).rows, filter.limit);
+  }
+
+  async claimInboxRun(claim: InboxClaim, audit?: AuditEntry): Promise<InboxClaim> {
+    return this.#transaction(async (db) => {
+      // The row lock orders the claim against the run's own changes: it sees the wait as it is.
+      assertWaitingForPerson(toRunRecord(await lockRun(db, claim.runId)));
+      await db.query(UPSERT_CLAIM, [claim.runId, claim.assignee, claim.claimedBy, claim.claimedAt]);
+      await writeAudit(db, audit);
+      return claim;
+    });
+  }
+
+  async releaseInboxRun(runId: string, audit?: AuditEntry): Promise<boolean> {
+    return (await this.#audited('DELETE FROM inbox_claims WHERE run_id = $1 RETURNING run_id', [runId], audit)).rows.length > 0;
   }
 
   async getCached(key: string, now: number): Promise<CacheEntry | undefined> {

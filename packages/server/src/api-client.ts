@@ -3,10 +3,12 @@
  * as the in-process Client, for programs, the CLI and the dashboard on another host. Errors come
  * back as BatonErrors with the server's stable code.
  */
-import { BatonError, type Role } from '@baton/core';
+import { BatonError, type Role } from '@baton/core/browser';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import type { z } from '@hono/zod-openapi';
 import type { ApiKeySchema, AuditEntrySchema, ChangeSchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
+import type { OverviewSchema } from './routes/overview.js';
+import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -15,8 +17,23 @@ export type ApiSchedule = z.infer<typeof ScheduleSchema>;
 /** An API key as the API lists it: never its secret. */
 export type ApiKeyInfo = z.infer<typeof ApiKeySchema>;
 export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
+/** Runs started and ended per bucket, per workflow, queues, waits for people and LLM cost over a window. */
+export type ApiOverview = z.infer<typeof OverviewSchema>;
+/** A run waiting for a person's signal, with the signals' JSON Schemas and its claim. */
+export type ApiInboxEntry = z.infer<typeof InboxEntrySchema>;
+export type ApiInboxClaim = z.infer<typeof InboxClaimSchema>;
 /** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
 export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
+
+/** The key a client acts with, as GET /api/me describes it. */
+export interface ApiIdentity {
+  /** The key's id ('local' on a server without auth). */
+  id: string;
+  name?: string;
+  role: Role;
+  /** The key's namespace; null on a server without auth (it sees every namespace). */
+  namespace: string | null;
+}
 
 export interface ApiScheduleOptions {
   cron?: string;
@@ -55,7 +72,13 @@ export class ApiClient {
     this.#base = url.toString().replace(/\/$/, '');
     this.#key = options.key;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#fetch = options.fetch ?? fetch;
+    // Called unbound: a browser's fetch refuses to run as a method of another object.
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** Who this key is (GET /api/me): its id, name, role and namespace. */
+  async me(): Promise<ApiIdentity> {
+    return this.#call('GET', '/api/me');
   }
 
   /** API keys (an admin key's business): `create` returns the token, shown only this once. */
@@ -66,6 +89,26 @@ export class ApiClient {
     /** Throws BATON_KEY_NOT_FOUND when no active key has this id. */
     revoke: async (id: string): Promise<ApiKeyInfo> => (await this.#call<{ key: ApiKeyInfo }>('DELETE', `/api/keys/${encodeURIComponent(id)}`)).key,
   };
+
+  /**
+   * The approval inbox: runs waiting for a person's signal, oldest wait first, and who handles each.
+   * Approve or reject one with `signal(runId, name, data)`.
+   */
+  readonly inbox = {
+    list: (options: { limit?: number; cursor?: string } = {}): Promise<{ entries: ApiInboxEntry[]; nextCursor?: string }> =>
+      this.#call('GET', `/api/inbox${queryString(options)}`),
+    /** Assigns the run to `assignee` (default: the key's name). Throws BATON_RUN_NOT_WAITING for a run waiting for no person. */
+    claim: async (runId: string, assignee?: string): Promise<ApiInboxClaim> =>
+      (await this.#call<{ claim: ApiInboxClaim }>('POST', `/api/inbox/${encodeURIComponent(runId)}/claim`, assignee === undefined ? {} : { assignee })).claim,
+    /** False when the run was not claimed. */
+    release: async (runId: string): Promise<boolean> =>
+      (await this.#call<{ released: boolean }>('POST', `/api/inbox/${encodeURIComponent(runId)}/release`)).released,
+  };
+
+  /** The overview of the key's namespace: by default the last 24 hours in 1-hour buckets. */
+  async overview(options: { since?: Date; until?: Date; bucketMinutes?: number } = {}): Promise<ApiOverview> {
+    return this.#call('GET', `/api/stats/overview${queryString({ since: options.since, until: options.until, bucket: options.bucketMinutes })}`);
+  }
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
@@ -135,6 +178,8 @@ export class ApiClient {
       status?: string;
       tag?: string;
       search?: string;
+      /** Only the child runs of this run. */
+      parentId?: string;
       limit?: number;
       cursor?: string;
       createdAfter?: Date;

@@ -32,6 +32,11 @@ import { registerDocsRoute } from './routes/docs.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerAuditRoute } from './routes/audit.js';
 import { registerStreamRoute, type StreamOptions } from './routes/stream.js';
+import { registerMeRoute } from './routes/me.js';
+import { registerOverviewRoute } from './routes/overview.js';
+import { registerInboxRoutes } from './routes/inbox.js';
+import { signalSchemas } from './json-schema.js';
+import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
 
 export interface AppOptions {
   client: Client;
@@ -57,6 +62,8 @@ export interface AppOptions {
   metrics?: boolean | MetricsOptions;
   /** Live updates at GET /api/stream (how often the feed is read, heartbeats). */
   stream?: StreamOptions;
+  /** Serve the built dashboard at / (any other non-API GET gets its index.html). */
+  dashboard?: DashboardOptions;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -147,6 +154,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   if (options.auth !== false) app.use('/api/*', authenticate(options.store));
   if (options.metrics !== undefined && options.metrics !== false)
     serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
+  if (options.dashboard !== undefined) registerDashboardRoute(app, options.dashboard);
 
   app.onError((error, c) => {
     // A body that is not JSON reaches here from the validator, as a 400 HTTPException.
@@ -182,7 +190,14 @@ export function createApp(options: AppOptions): OpenAPIHono {
   // ------------------------------------------------------------------ workflows
 
   const WorkflowSchema = z
-    .object({ name: z.string(), version: z.string(), description: z.string().optional(), queue: z.string(), inputSchema: z.unknown().optional() })
+    .object({
+      name: z.string(),
+      version: z.string(),
+      description: z.string().optional(),
+      queue: z.string(),
+      inputSchema: z.unknown().optional(),
+      signals: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The signals its runs wait for, each with its data as JSON Schema' }),
+    })
     .openapi('Workflow');
   app.openapi(
     createRoute({
@@ -202,6 +217,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
             // A schema JSON Schema cannot express (a transform): published without it.
           }
         }
+        if (w.options.signals !== undefined) out.signals = signalSchemas(w);
         return out;
       });
       return c.json({ workflows }, 200);
@@ -253,6 +269,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     createdBefore: z.iso.datetime({ offset: true }).optional(),
     tag: z.string().min(1).max(100).optional().openapi({ description: 'Only runs with this tag' }),
     search: z.string().min(1).max(200).optional().openapi({ description: 'Only runs whose id or input contains this text (case-insensitive)' }),
+    parentId: z.string().min(1).max(200).optional().openapi({ description: 'Only the child runs of this run' }),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
     cursor: z.string().max(500).optional(),
   });
@@ -273,6 +290,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
         ...(q.createdBefore === undefined ? {} : { createdBefore: new Date(q.createdBefore) }),
         ...(q.tag === undefined ? {} : { tag: q.tag }),
         ...(q.search === undefined ? {} : { search: q.search }),
+        ...(q.parentId === undefined ? {} : { parentId: q.parentId }),
         ...(q.limit === undefined ? {} : { limit: q.limit }),
         ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
       });
@@ -576,6 +594,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerKeyRoutes(app, options.store);
   registerAuditRoute(app, options.store);
   registerStreamRoute(app, options.store, options.stream);
+  registerMeRoute(app);
+  registerOverviewRoute(app, options.store);
+  registerInboxRoutes(app, client, options.workflows);
   registerDocsRoute(app);
 
   app.doc31('/api/openapi.json', {

@@ -45,6 +45,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ApiErrorCode.KeyNotFound]: 404,
   [ErrorCode.RunFinished]: 409,
   [ErrorCode.RunNotFailed]: 409,
+  [ErrorCode.RunNotWaiting]: 409,
   [ErrorCode.RetryNotPossible]: 409,
   [ErrorCode.ScheduleExists]: 409,
   [ErrorCode.RunIdTaken]: 409,

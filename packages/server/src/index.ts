@@ -1,6 +1,7 @@
 /** @baton/server: Baton's HTTP API. */
 export { createApp } from './app.js';
 export type { AppOptions } from './app.js';
+export type { DashboardOptions } from './routes/dashboard.js';
 export { ApiErrorCode, ErrorSchema, apiError, toApiError } from './errors.js';
 export type { ApiError } from './errors.js';
 export { startApiServer } from './listen.js';
@@ -23,4 +24,8 @@ export type {
   ApiChange,
   ApiScheduleOptions,
   ApiKeyInfo,
+  ApiIdentity,
+  ApiOverview,
+  ApiInboxEntry,
+  ApiInboxClaim,
 } from './api-client.js';

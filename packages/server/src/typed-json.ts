@@ -2,7 +2,7 @@
  * Baton's typed JSON on the wire: plain JSON, with values JSON cannot hold (Dates, BigInts, Maps…)
  * as `{ "$baton": tag, "v": value }`. The server and the client convert with these two.
  */
-import { defaultPayloadCodec } from '@baton/core';
+import { defaultPayloadCodec } from '@baton/core/browser';
 
 /** A JavaScript value as typed JSON (undefined as null). */
 export function toTypedJson(value: unknown): unknown {

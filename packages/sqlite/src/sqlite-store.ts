@@ -80,12 +80,25 @@ import {
   toAuditRecord,
   toChangeRecord,
   type CacheEntry,
+  assertOverviewFilter,
+  assertWaitingForPerson,
+  toInboxPage,
+  toOverview,
+  type InboxClaim,
+  type InboxFilter,
+  type InboxPage,
+  type InboxRow,
+  type Overview,
+  type OverviewFilter,
+  type OverviewRows,
 } from '@baton/core';
 import { migrate } from './migrate.js';
 import { applyAudited, insertQueuedRun, releaseHeld, runParams, storeSignal, writeAudit } from './queries/apply-write.js';
 import { CHANGE_WINDOW, listAuditQuery, listChangesQuery } from './queries/activity.js';
 import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
+import { overviewQueries } from './queries/overview.js';
+import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
 import { PRUNE_CACHED_CHUNK, prepareStatements, type Statements } from './queries/statements.js';
 
@@ -681,6 +694,52 @@ export class SqliteStore implements Store {
     const defined = this.#db.prepare('SELECT name FROM queues').all() as { name: string }[];
     const counts = this.#db.prepare(STATS_COUNTS).get({ now }) as StatsCountRow;
     return toStoreStats(queued, defined, counts);
+  }
+
+  async overview(filter: OverviewFilter): Promise<Overview> {
+    this.#ensureInitialized();
+    assertOverviewFilter(filter);
+    const q = overviewQueries(filter.namespace !== undefined);
+    const params: Record<string, unknown> = { ...filter };
+    // Each statement is given the parameters it names (the driver refuses others).
+    const read = (sql: string) => {
+      const statement = this.#db.prepare(sql);
+      const bound = Object.fromEntries(Object.entries(params).filter(([key]) => sql.includes(`@${key}`)));
+      const args = Object.keys(bound).length === 0 ? [] : [bound];
+      return { all: () => statement.all(...args), get: () => statement.get(...args) };
+    };
+    // One read transaction: every aggregate sees the same snapshot.
+    const rows = this.#snapshot(() => ({
+      created: read(q.created).all(),
+      ended: read(q.ended).all(),
+      durations: read(q.durations).all(),
+      queued: read(q.queued).all(),
+      definedQueues: read('SELECT name FROM queues').all(),
+      waitingForHumans: (read(q.waitingForHumans).get() as { n: number }).n,
+      llm: read(q.llm).get(),
+    })) as OverviewRows;
+    return toOverview(filter, rows);
+  }
+
+  async listInbox(filter: InboxFilter): Promise<InboxPage> {
+    this.#ensureInitialized();
+    const { sql, params } = listInboxQuery(filter);
+    return toInboxPage(this.#db.prepare(sql).all(params) as InboxRow[], filter.limit);
+  }
+
+  async claimInboxRun(claim: InboxClaim, audit?: AuditEntry): Promise<InboxClaim> {
+    const s = this.#st;
+    return this.#write(() => {
+      assertWaitingForPerson(toRunRecord(this.#existing(claim.runId)));
+      this.#db.prepare(UPSERT_CLAIM).run(claim.runId, claim.assignee, claim.claimedBy, claim.claimedAt);
+      writeAudit(s, audit);
+      return claim;
+    });
+  }
+
+  async releaseInboxRun(runId: string, audit?: AuditEntry): Promise<boolean> {
+    this.#ensureInitialized();
+    return this.#write(() => this.#audited(this.#db.prepare('DELETE FROM inbox_claims WHERE run_id = ?').run(runId).changes > 0, audit));
   }
 
   async getCached(key: string, now: number): Promise<CacheEntry | undefined> {

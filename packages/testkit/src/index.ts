@@ -3,6 +3,8 @@ import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
 import { activitySuite } from './suites/activity.suite.js';
 import { cacheSuite } from './suites/cache.suite.js';
+import { inboxSuite } from './suites/inbox.suite.js';
+import { overviewSuite } from './suites/overview.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
@@ -13,6 +15,7 @@ import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
 import { workflowApiSuite } from './suites/workflow-api.suite.js';
 
+export { writeBulkRuns } from './bulk-runs.js';
 export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
 
@@ -33,5 +36,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     statsSuite(factory);
     activitySuite(factory);
     cacheSuite(factory);
+    overviewSuite(factory);
+    inboxSuite(factory);
   });
 }

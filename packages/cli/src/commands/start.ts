@@ -3,6 +3,7 @@ import { Client, WorkflowRegistry } from '@baton/core';
 import { startApiServer } from '@baton/server';
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { listenForStop, webhookLines } from '../engine-process.js';
+import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { openStore } from '../store.js';
 import { startTracing } from '../tracing.js';
@@ -35,10 +36,12 @@ Options:
     const stop = listenForStop(io);
     try {
       const client = new Client({ store, workflows });
-      const api = await startApiServer({ client, store, workflows, webhooks: loaded?.webhooks ?? [], metrics: true, port, host });
+      const dashboard = dashboardOption();
+      const api = await startApiServer({ client, store, workflows, webhooks: loaded?.webhooks ?? [], metrics: true, port, host, ...dashboard });
       io.out(
         `baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`,
       );
+      if (dashboard.dashboard !== undefined) io.out(`Dashboard: ${api.url}/ (sign in with an API key)`);
       for (const line of webhookLines(loaded?.webhooks ?? [], api.url)) io.out(line);
       if ((await store.listApiKeys()).length === 0) io.out('No API key exists yet: make one with baton keys create --name NAME --role admin.');
       const signal = await stop.requested;

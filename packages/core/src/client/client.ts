@@ -20,6 +20,7 @@ import { WriteBatcher } from '../engine/write-batcher.js';
 import { Schedules } from './schedules.js';
 import { Events, type EmitOptions, type EventInfo } from './events.js';
 import { Auditor, type Actor } from './auditor.js';
+import { Inbox } from './inbox.js';
 import type { AuditEntry } from '../store/activity.js';
 
 /** What the client needs of a local engine for eager starts. */
@@ -124,6 +125,8 @@ export class Client {
   readonly schedules: Schedules;
   /** The event log: emit (plain or CloudEvents) and list. */
   readonly events: Events;
+  /** Runs waiting for a person's signal, and who handles each (claim, release). */
+  readonly inbox: Inbox;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
@@ -147,6 +150,7 @@ export class Client {
     this.#auditor = new Auditor(this.#store, this.#clock, options.actor);
     this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor);
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
+    this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
   }
 
   /**

@@ -299,9 +299,11 @@ class WorkflowOperations {
     let data = s.env.codec.decode(signal.payload);
     const now = s.env.clock.now();
     const entry: JournalEntry = { runId: s.runId, seq, kind: 'signal', name: signal.name, status: 'completed', attempts: 1, startedAt: now, endedAt: now };
-    if (options.schema !== undefined) {
+    // The call's own schema, else the one the workflow declares for this signal.
+    const schema = options.schema ?? s.workflow.options.signals?.[signal.name];
+    if (schema !== undefined) {
       try {
-        data = validate(options.schema, data, s.validation(ErrorCode.InvalidSignal, `signal '${signal.name}'`));
+        data = validate(schema, data, s.validation(ErrorCode.InvalidSignal, `signal '${signal.name}'`));
       } catch (error) {
         await s.write({ journal: [{ ...entry, status: 'failed', error: s.stored(error) }], consumeSignals: [signal.id] });
         throw error;

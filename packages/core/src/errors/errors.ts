@@ -17,6 +17,8 @@ export const ErrorCode = {
   RunIdTaken: 'BATON_RUN_ID_TAKEN',
   RunFinished: 'BATON_RUN_FINISHED',
   RunNotFailed: 'BATON_RUN_NOT_FAILED',
+  /** An inbox claim on a run that waits for no person's signal now. */
+  RunNotWaiting: 'BATON_RUN_NOT_WAITING',
   RetryNotPossible: 'BATON_RETRY_NOT_POSSIBLE',
   WorkflowNotFound: 'BATON_WORKFLOW_NOT_FOUND',
   ScheduleNotFound: 'BATON_SCHEDULE_NOT_FOUND',

@@ -7,6 +7,7 @@
  * are plain strings: stores keep them without interpreting them.
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
+import { base64ToBytes, bytesToBase64, utf8ByteLength } from './bytes.js';
 
 const TAG = '$baton';
 
@@ -38,7 +39,7 @@ export class PayloadCodec {
     }
     // A JS string's length is at most its UTF-8 size; only measure precisely when it could matter.
     if (text.length * 3 > this.maxPayloadBytes) {
-      const bytes = Buffer.byteLength(text, 'utf8');
+      const bytes = utf8ByteLength(text);
       if (bytes > this.maxPayloadBytes) {
         throw new BatonError(
           ErrorCode.PayloadTooLarge,
@@ -85,7 +86,7 @@ function toJson(value: unknown, seen: Set<object>): unknown {
     if (obj instanceof Date) return { [TAG]: 'date', v: Number.isNaN(obj.getTime()) ? null : obj.toISOString() };
     if (obj instanceof Map) return { [TAG]: 'map', v: [...obj].map(([k, v]) => [toJson(k, seen), toJson(v, seen)]) };
     if (obj instanceof Set) return { [TAG]: 'set', v: [...obj].map((v) => toJson(v, seen)) };
-    if (obj instanceof Uint8Array) return { [TAG]: 'bytes', v: Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength).toString('base64') };
+    if (obj instanceof Uint8Array) return { [TAG]: 'bytes', v: bytesToBase64(obj) };
     if (obj instanceof Error) return { [TAG]: 'error', v: errorToJson(obj, seen) };
     if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) throw new TypeError('typed arrays other than Uint8Array are not payload values');
     const out: Record<string, unknown> = {};
@@ -131,7 +132,7 @@ function fromJson(value: unknown): unknown {
       case 'set':
         return new Set((v as unknown[]).map(fromJson));
       case 'bytes':
-        return new Uint8Array(Buffer.from(v as string, 'base64'));
+        return base64ToBytes(v as string);
       case 'error':
         return errorFromJson(v as Record<string, unknown>);
       case 'object': {

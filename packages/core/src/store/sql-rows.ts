@@ -447,15 +447,20 @@ export interface StatsCountRow {
 }
 
 /** The store's stats from its count queries: every defined queue listed, queues in name order. */
-export function toStoreStats(queued: StatsQueueRow[], defined: { name: string }[], counts: StatsCountRow): StoreStats {
+/** Queued runs per queue, with defined queues at zero, by name. */
+export function toQueueStats(queued: StatsQueueRow[], defined: { name: string }[]): QueueStats[] {
   const queues = new Map<string, QueueStats>(defined.map((q) => [q.name, { queue: q.name, queued: 0 }]));
   for (const row of queued) {
     const stats: QueueStats = { queue: row.queue, queued: Number(row.queued), oldestCreatedAt: Number(row.oldest_created_at) };
     if (row.oldest_ready_at !== null) stats.oldestReadyAt = Number(row.oldest_ready_at);
     queues.set(row.queue, stats);
   }
+  return [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
+}
+
+export function toStoreStats(queued: StatsQueueRow[], defined: { name: string }[], counts: StatsCountRow): StoreStats {
   return {
-    queues: [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)),
+    queues: toQueueStats(queued, defined),
     running: Number(counts.running),
     waiting: Number(counts.waiting),
     waitingForSignal: Number(counts.waiting_for_signal),

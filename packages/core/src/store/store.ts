@@ -32,6 +32,8 @@ import type { EventRecord, EventTriggerRecord, EventWaitRecord, NewEvent } from 
 import type { StoreStats } from './store-stats.js';
 import type { AuditEntry, AuditFilter, AuditRecord, ChangeFilter, ChangePage } from './activity.js';
 import type { CacheEntry } from './cache.js';
+import type { Overview, OverviewFilter } from './overview.js';
+import type { InboxClaim, InboxFilter, InboxPage } from './inbox.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
 export interface ScheduleFire {
@@ -283,6 +285,24 @@ export interface Store {
   putCached(entry: CacheEntry): Promise<void>;
   /** Deletes entries that expired before `now` (`expiresAt <= now`); returns how many. */
   pruneCached(now: number): Promise<number>;
+
+  /**
+   * The overview of a window (see overview.ts): runs started and ended per time bucket, per-workflow
+   * counts and duration percentiles, queued runs per queue, runs waiting for people, and LLM cost and
+   * tokens. Computed with aggregates in the database; read-only. Throws BATON_INVALID_ARGUMENT for a
+   * window of no bucket or of more than OVERVIEW_MAX_BUCKETS.
+   */
+  overview(filter: OverviewFilter): Promise<Overview>;
+
+  /** Runs waiting for a signal a person sends (see inbox.ts), oldest wait first, with their claims. */
+  listInbox(filter: InboxFilter): Promise<InboxPage>;
+  /**
+   * Claims a run waiting for a person's signal for `claim.assignee`, replacing an earlier claim.
+   * Throws RUN_NOT_FOUND, or RUN_NOT_WAITING when the run waits for no person's signal now.
+   */
+  claimInboxRun(claim: InboxClaim, audit?: AuditEntry): Promise<InboxClaim>;
+  /** Drops a run's claim; false (and no audit entry written) when it had none. */
+  releaseInboxRun(runId: string, audit?: AuditEntry): Promise<boolean>;
 
   /** Local change hints (only when `capabilities.localNotifications`). Returns an unsubscribe function. */
   subscribe(listener: (hint: StoreHint) => void): () => void;

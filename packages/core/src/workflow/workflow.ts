@@ -42,6 +42,12 @@ export interface WorkflowOptions<I, O> {
    * event (`input: 'event'`, default: `{ id, type, source, subject?, time, data }`) or its data.
    */
   on?: EventTrigger | EventTrigger[];
+  /**
+   * The signals runs of this workflow wait for, with the schema of each one's data: published by the
+   * HTTP API (as JSON Schema, for forms that send them), and used by `ctx.waitForSignal(name)` when
+   * the call gives no schema of its own.
+   */
+  signals?: Record<string, ZodType>;
   description?: string;
 }
 
@@ -93,6 +99,15 @@ export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOption
     assertEventMatch(trigger.match, `trigger of workflow '${options.name}'`);
     if (trigger.input !== undefined && trigger.input !== 'event' && trigger.input !== 'data') {
       throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}': a trigger's input is 'event' or 'data'.`, { retryable: false });
+    }
+  }
+  for (const [signal, schema] of Object.entries(options.signals ?? {})) {
+    if (signal.length === 0 || signal.length > 200 || signal.startsWith('$') || typeof (schema as { safeParse?: unknown })?.safeParse !== 'function') {
+      throw new BatonError(
+        ErrorCode.InvalidArgument,
+        `Workflow '${options.name}': signals maps signal names (1-200 characters, not starting with '$') to zod schemas; '${signal}' does not.`,
+        { retryable: false },
+      );
     }
   }
   for (const { id, schedule } of workflowSchedules(options)) {

@@ -95,6 +95,30 @@ export function waitingSuite(factory: StoreFactory): void {
       }
     });
 
+    it("validates a signal with the schema its workflow declares when the wait gives none, and the wait's own schema first", async () => {
+      const declared = z.object({ approved: z.boolean() });
+      const wf = defineWorkflow({ name: 'declared-signals', signals: { decision: declared, note: z.string() } }, async (ctx) => {
+        const first = await ctx.waitForSignal('decision').catch((e: { code?: string }) => e.code);
+        const second = await ctx.waitForSignal('decision');
+        // The call's own schema wins over the declared one.
+        const third = await ctx.waitForSignal('note', { schema: z.number() });
+        return { first, second, third };
+      });
+      const h = await startHarness(factory, [wf]);
+      try {
+        const run = await h.engine.client.start(wf, undefined);
+        await waitForStatus(h.engine, run.id, 'waiting');
+        await h.engine.client.signal(run.id, 'decision', { approved: 'yes' });
+        await waitFor(async () => (await h.engine.client.journal(run.id)).length === 1);
+        await h.engine.client.signal(run.id, 'decision', { approved: true });
+        await h.engine.client.signal(run.id, 'note', 42);
+        expect(await run.result()).toEqual({ first: ErrorCode.InvalidSignal, second: { approved: true }, third: 42 });
+      } finally {
+        await h.close();
+      }
+      expect(() => defineWorkflow({ name: 'bad-signals', signals: { $own: declared } }, async () => undefined)).toThrow(/signals/);
+    });
+
     it('returns TIMED_OUT when no signal comes before the timeout', async () => {
       const wf = defineWorkflow({ name: 'timeout' }, async (ctx) => {
         const first = await ctx.waitForSignal('approve', { timeout: '3 days' });

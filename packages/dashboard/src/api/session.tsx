@@ -1,0 +1,113 @@
+/**
+ * The signed-in key: kept in sessionStorage (gone when the tab closes), with the API client made
+ * from it and who the server says it is. The role decides which actions the views offer; the server
+ * checks every call anyway.
+ */
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { ApiClient, type ApiIdentity, type Role } from '@baton/server/client';
+
+const STORAGE_KEY = 'baton.apiKey';
+const IDENTITY_KEY = 'baton.identity';
+
+export interface Identity {
+  id: string;
+  name: string;
+  role: Role;
+  /** The key's namespace ('every namespace' on a server without auth). */
+  namespace: string;
+  /** False when the server could not say the role (no /api/me): it is then the least the key can do. */
+  known: boolean;
+}
+
+export interface Session {
+  client: ApiClient;
+  identity: Identity;
+}
+
+interface SessionState {
+  session: Session | undefined;
+  signIn(key: string): Promise<void>;
+  signOut(): void;
+}
+
+const SessionContext = createContext<SessionState | undefined>(undefined);
+
+export function clientFor(key: string): ApiClient {
+  return new ApiClient({ url: window.location.origin, key });
+}
+
+function codeOf(error: unknown): string | undefined {
+  return (error as { code?: string } | undefined)?.code;
+}
+
+/** Asks the server who the key is; refuses a key the server does not accept. */
+export async function identify(client: ApiClient, key: string): Promise<Identity> {
+  try {
+    const me: ApiIdentity = await client.me();
+    return { id: me.id, name: me.name ?? me.id, role: me.role, namespace: me.namespace ?? 'every namespace', known: true };
+  } catch (error) {
+    if (codeOf(error) !== 'BATON_NOT_FOUND' && codeOf(error) !== 'HTTP_404') throw error;
+  }
+  // A server without /api/me: any read checks the key; only an admin may list keys.
+  await client.list({ limit: 1 });
+  const id = /^bk_([^_]+)_/.exec(key)?.[1] ?? 'key';
+  try {
+    const keys = await client.keys.list();
+    const mine = keys.find((k) => k.id === id);
+    return { id, name: mine?.name ?? id, role: 'admin', namespace: mine?.namespace ?? 'default', known: true };
+  } catch {
+    return { id, name: id, role: 'viewer', namespace: 'default', known: false };
+  }
+}
+
+function restore(): Session | undefined {
+  try {
+    const key = sessionStorage.getItem(STORAGE_KEY);
+    const identity = sessionStorage.getItem(IDENTITY_KEY);
+    if (key === null || identity === null) return undefined;
+    return { client: clientFor(key), identity: JSON.parse(identity) as Identity };
+  } catch {
+    return undefined;
+  }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | undefined>(restore);
+
+  const signIn = useCallback(async (key: string) => {
+    const client = clientFor(key);
+    const identity = await identify(client, key);
+    sessionStorage.setItem(STORAGE_KEY, key);
+    sessionStorage.setItem(IDENTITY_KEY, JSON.stringify(identity));
+    setSession({ client, identity });
+  }, []);
+
+  const signOut = useCallback(() => {
+    sessionStorage.removeItem(STORAGE_KEY);
+    sessionStorage.removeItem(IDENTITY_KEY);
+    setSession(undefined);
+  }, []);
+
+  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSessionState(): SessionState {
+  const state = useContext(SessionContext);
+  if (state === undefined) throw new Error('useSessionState needs a SessionProvider');
+  return state;
+}
+
+/** The session of a signed-in view (the app routes to the login page without one). */
+export function useSession(): Session {
+  const { session } = useSessionState();
+  if (session === undefined) throw new Error('useSession needs a signed-in key');
+  return session;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Whether the signed-in key's role allows what `needed` may do. */
+export function useCan(needed: Role): boolean {
+  return RANK[useSession().identity.role] >= RANK[needed];
+}

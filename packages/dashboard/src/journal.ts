@@ -1,0 +1,121 @@
+/**
+ * Reading a run's journal for the views: which entries are operations worth drawing, how they group
+ * into stages (entries whose times overlap ran in parallel: `Promise.all` over steps), the time span
+ * a timeline covers, and the LLM calls among step outputs.
+ */
+import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
+
+/** Journaled values (`ctx.now()`, `ctx.random()`, `ctx.uuid()`, patches): listed, not drawn. */
+export const VALUE_KINDS: ReadonlySet<string> = new Set(['now', 'random', 'uuid', 'patch']);
+
+export function drawnEntries(journal: readonly ApiJournalEntry[]): ApiJournalEntry[] {
+  return journal.filter((entry) => !VALUE_KINDS.has(entry.kind)).sort((a, b) => a.seq - b.seq);
+}
+
+export interface Stage {
+  /** One entry, or several that ran at the same time (parallel branches). */
+  entries: ApiJournalEntry[];
+}
+
+/** Consecutive entries (by position) that overlap in time share a stage. */
+export function stagesOf(entries: readonly ApiJournalEntry[]): Stage[] {
+  const stages: Stage[] = [];
+  let current: { stage: Stage; start: number; end: number } | undefined;
+  for (const entry of entries) {
+    const start = Date.parse(entry.startedAt);
+    const end = Date.parse(entry.endedAt);
+    // Steps started in the same millisecond were started together (Promise.all), even if one took none.
+    // Child, signal and event entries are stamped when they are answered: only a true overlap counts.
+    const together = start === current?.start && entry.kind === 'step' && current.stage.entries.every((e) => e.kind === 'step');
+    if (current !== undefined && (start < current.end || together) && entry.kind !== 'compensation') {
+      current.stage.entries.push(entry);
+      current.end = Math.max(current.end, end);
+    } else {
+      current = { stage: { entries: [entry] }, start, end };
+      stages.push(current.stage);
+    }
+  }
+  return stages;
+}
+
+/**
+ * When an entry ran, for the timeline: a child run's entry is written when the child ends, so the
+ * child's own start and end stand for it when the child is known.
+ */
+export function entryTimes(entry: ApiJournalEntry, child: ApiRun | undefined): { start: number; end: number } {
+  if (child !== undefined && child.endedAt !== undefined) return { start: Date.parse(child.startedAt ?? child.createdAt), end: Date.parse(child.endedAt) };
+  return { start: Date.parse(entry.startedAt), end: Date.parse(entry.endedAt) };
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** From the run's start to its end (or now, while it goes on), covering every entry. */
+export function timeSpan(run: ApiRun, entries: readonly ApiJournalEntry[], now: number): Span {
+  let start = Date.parse(run.startedAt ?? run.createdAt);
+  let end = run.endedAt === undefined ? now : Date.parse(run.endedAt);
+  for (const entry of entries) {
+    start = Math.min(start, Date.parse(entry.startedAt));
+    end = Math.max(end, Date.parse(entry.endedAt));
+  }
+  return { start, end: Math.max(end, start + 1) };
+}
+
+/** A model call's result as journaled by `ctx.llm` / `ctx.agent` (`kind: 'baton.llm'`). */
+export interface LlmOutput {
+  kind: 'baton.llm';
+  text?: string;
+  object?: unknown;
+  toolCalls?: { id: string; name: string; input: unknown }[];
+  model?: string;
+  usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
+  costUsd?: number;
+  priced?: boolean;
+  cached?: boolean;
+  failures?: { model: string; code?: string; status?: number; message: string }[];
+  finishReason?: string;
+  prompt?: unknown;
+  system?: unknown;
+  messages?: unknown;
+}
+
+export function llmOutputOf(entry: ApiJournalEntry): LlmOutput | undefined {
+  const output = entry.output as { kind?: unknown } | null | undefined;
+  return output !== null && typeof output === 'object' && output.kind === 'baton.llm' ? (output as LlmOutput) : undefined;
+}
+
+/** What every model call of the journal cost, with their tokens. */
+export function llmTotals(journal: readonly ApiJournalEntry[]): { calls: number; costUsd: number; tokens: number } | undefined {
+  let calls = 0;
+  let costUsd = 0;
+  let tokens = 0;
+  for (const entry of journal) {
+    const llm = llmOutputOf(entry);
+    if (llm === undefined) continue;
+    calls++;
+    costUsd += llm.costUsd ?? 0;
+    tokens += llm.usage?.totalTokens ?? 0;
+  }
+  return calls === 0 ? undefined : { calls, costUsd, tokens };
+}
+
+/** The child run an entry of kind `child` answered (a child's id is `<parent>-<seq>` unless it was given one). */
+export function childOf(entry: ApiJournalEntry, run: ApiRun, children: readonly ApiRun[]): ApiRun | undefined {
+  if (entry.kind !== 'child') return undefined;
+  return children.find((child) => child.id === `${run.id}-${entry.seq}`) ?? children.find((child) => child.workflow === entry.name);
+}
+
+export const KIND_LABELS: Record<string, string> = {
+  step: 'step',
+  sleep: 'sleep',
+  signal: 'signal',
+  event: 'event',
+  child: 'child run',
+  compensation: 'compensation',
+  now: 'now()',
+  random: 'random()',
+  uuid: 'uuid()',
+  patch: 'patch',
+};

@@ -1,0 +1,297 @@
+/**
+ * The runs: filtered by workflow, status, creation time and tag, searched by id or input, newest
+ * first, a page at a time. The address holds the filters (a filtered list can be shared). Rows
+ * follow the live stream: a status change updates its row in place, a new run appears on the
+ * first page.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import type { ApiChange, ApiRun } from '@baton/server/client';
+import { useSession } from '../api/session';
+import { useChanges, useDebounced } from '../api/use-changes';
+import { useLoad } from '../api/use-load';
+import { EmptyState, ErrorState, Loading } from '../components/states';
+import { StatusBadge } from '../components/status-badge';
+import { formatDuration, formatTime, runDuration, shortId, toJsonText } from '../format';
+
+const STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+const PAGE_SIZE = 50;
+const FILTER_FIELDS = ['workflow', 'status', 'tag', 'search', 'after', 'before'] as const;
+type FilterField = (typeof FILTER_FIELDS)[number];
+type Filters = Partial<Record<FilterField, string>>;
+
+function filtersOf(params: URLSearchParams): Filters {
+  const out: Filters = {};
+  for (const field of FILTER_FIELDS) {
+    const value = params.get(field);
+    if (value !== null && value !== '') out[field] = value;
+  }
+  return out;
+}
+
+/** A datetime-local value (local time) as a Date, or undefined when empty or malformed. */
+function localTime(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export function RunsPage() {
+  const { client } = useSession();
+  const [params, setParams] = useSearchParams();
+  const filters = filtersOf(params);
+  const cursor = params.get('cursor') ?? undefined;
+  const key = JSON.stringify([filters, cursor]);
+
+  const fetchPage = () => {
+    const after = localTime(filters.after);
+    const before = localTime(filters.before);
+    return client.list({
+      limit: PAGE_SIZE,
+      ...(filters.workflow === undefined ? {} : { workflow: filters.workflow }),
+      ...(filters.status === undefined ? {} : { status: filters.status }),
+      ...(filters.tag === undefined ? {} : { tag: filters.tag }),
+      ...(filters.search === undefined ? {} : { search: filters.search }),
+      ...(after === undefined ? {} : { createdAfter: after }),
+      ...(before === undefined ? {} : { createdBefore: before }),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+  };
+
+  const page = useLoad(fetchPage, [client, key]);
+  const [rows, setRows] = useState<ApiRun[] | undefined>(undefined);
+  const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => setRows(page.value?.runs), [page.value]);
+
+  // Live: patch the status at once, then reload what changed (the first page whole, so new runs appear).
+  const changed = useRef(new Set<string>());
+  const refresh = useDebounced(() => {
+    const ids = [...changed.current];
+    changed.current.clear();
+    if (cursor === undefined) {
+      page.reload();
+      return;
+    }
+    void Promise.all(ids.map((id) => client.get(id).catch(() => undefined))).then((found) => {
+      const fresh = new Map(found.flatMap((f) => (f === undefined ? [] : [[f.run.id, f.run] as const])));
+      setRows((current) => current?.map((run) => fresh.get(run.id) ?? run));
+    });
+  }, 300);
+  const onChange = (change: ApiChange): void => {
+    if (change.kind !== 'run') return;
+    setRows((current) => current?.map((run) => (run.id === change.runId ? { ...run, status: change.status as ApiRun['status'], updatedAt: change.at } : run)));
+    setFlashing((current) => new Set(current).add(change.runId));
+    window.setTimeout(
+      () =>
+        setFlashing((current) => {
+          const next = new Set(current);
+          next.delete(change.runId);
+          return next;
+        }),
+      1500,
+    );
+    changed.current.add(change.runId);
+    refresh();
+  };
+  useChanges(filters.workflow === undefined ? {} : { workflow: filters.workflow }, onChange, () => page.reload());
+
+  const apply = (next: Filters): void => {
+    const query = new URLSearchParams();
+    for (const field of FILTER_FIELDS) {
+      const value = next[field]?.trim();
+      if (value !== undefined && value !== '') query.set(field, value);
+    }
+    setParams(query);
+  };
+
+  const workflowsSeen = [...new Set((rows ?? []).map((run) => run.workflow))].sort();
+
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>Runs</h1>
+        <span className="live-dot" title="Updates live">
+          live
+        </span>
+      </div>
+      <RunFilters key={JSON.stringify(filters)} filters={filters} workflows={workflowsSeen} onApply={apply} />
+      {page.error !== undefined && rows === undefined ? (
+        <ErrorState error={page.error} title="The runs could not be loaded" onRetry={page.reload} />
+      ) : rows === undefined ? (
+        <Loading what="runs" />
+      ) : rows.length === 0 ? (
+        <EmptyState title={Object.keys(filters).length === 0 ? 'No runs yet' : 'No runs match these filters'}>
+          {Object.keys(filters).length === 0 ? (
+            <>
+              Start one with <code>baton run WORKFLOW</code> or <code>POST /api/runs</code>; it shows up here at once.
+            </>
+          ) : (
+            <button type="button" className="button" onClick={() => apply({})}>
+              Clear the filters
+            </button>
+          )}
+        </EmptyState>
+      ) : (
+        <>
+          {page.error === undefined ? null : <ErrorState error={page.error} title="The list could not be refreshed" onRetry={page.reload} />}
+          <RunTable runs={rows} flashing={flashing} />
+          <div className="pager">
+            {cursor === undefined ? null : (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  const query = new URLSearchParams(params);
+                  query.delete('cursor');
+                  setParams(query);
+                }}
+              >
+                ← First page
+              </button>
+            )}
+            <span className="pager-count">
+              {rows.length} run{rows.length === 1 ? '' : 's'} on this page
+            </span>
+            {page.value?.nextCursor === undefined ? null : (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  const query = new URLSearchParams(params);
+                  query.set('cursor', page.value!.nextCursor!);
+                  setParams(query);
+                }}
+              >
+                Next page →
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function RunFilters({ filters, workflows, onApply }: { filters: Filters; workflows: string[]; onApply(filters: Filters): void }) {
+  const [draft, setDraft] = useState<Filters>(filters);
+  const set = (field: FilterField, value: string): Filters => {
+    const next = { ...draft, [field]: value };
+    setDraft(next);
+    return next;
+  };
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    onApply(draft);
+  };
+  return (
+    <form className="filters" onSubmit={submit} role="search" aria-label="Filter runs">
+      <label className="field field-wide">
+        <span>Search</span>
+        <input
+          type="search"
+          name="search"
+          placeholder="run id or text in the input"
+          value={draft.search ?? ''}
+          onChange={(e) => set('search', e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>Workflow</span>
+        <input name="workflow" list="workflow-names" placeholder="any" value={draft.workflow ?? ''} onChange={(e) => set('workflow', e.target.value)} />
+        <datalist id="workflow-names">
+          {workflows.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+      </label>
+      <label className="field">
+        <span>Status</span>
+        <select name="status" value={draft.status ?? ''} onChange={(e) => onApply(set('status', e.target.value))}>
+          <option value="">any</option>
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {status}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Tag</span>
+        <input name="tag" placeholder="any" value={draft.tag ?? ''} onChange={(e) => set('tag', e.target.value)} />
+      </label>
+      <label className="field">
+        <span>Created after</span>
+        <input type="datetime-local" name="after" value={draft.after ?? ''} onChange={(e) => set('after', e.target.value)} />
+      </label>
+      <label className="field">
+        <span>Created before</span>
+        <input type="datetime-local" name="before" value={draft.before ?? ''} onChange={(e) => set('before', e.target.value)} />
+      </label>
+      <div className="filter-actions">
+        <button type="submit" className="button button-primary">
+          Apply
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setDraft({});
+            onApply({});
+          }}
+        >
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RunTable({ runs, flashing }: { runs: ApiRun[]; flashing: ReadonlySet<string> }) {
+  return (
+    <div className="table-wrap">
+      <table className="table runs-table">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Workflow</th>
+            <th>Status</th>
+            <th>Tags</th>
+            <th>Input</th>
+            <th>Created</th>
+            <th className="num">Duration</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.id} data-run-id={run.id} className={flashing.has(run.id) ? 'flash' : undefined}>
+              <td>
+                <Link to={`/runs/${encodeURIComponent(run.id)}`} className="mono" title={run.id}>
+                  {shortId(run.id)}
+                </Link>
+                {run.parentId === undefined ? null : <span className="muted small"> child</span>}
+              </td>
+              <td>
+                {run.workflow} <span className="muted small">v{run.version}</span>
+              </td>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
+              <td>
+                {run.tags.map((tag) => (
+                  <span key={tag} className="tag">
+                    {tag}
+                  </span>
+                ))}
+              </td>
+              <td className="input-cell mono" title={toJsonText(run.input)}>
+                {toJsonText(run.input).replace(/\s+/g, ' ').slice(0, 80)}
+              </td>
+              <td title={run.createdAt}>{formatTime(run.createdAt)}</td>
+              <td className="num">{run.status === 'queued' ? '—' : formatDuration(runDuration(run))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,337 @@
+/**
+ * The dashboard in a real browser: Chromium (headless, through playwright-core) against a real
+ * server (SQLite file, an engine running the workflows below, the built dashboard). Skipped with a
+ * notice where Chromium is not installed, except under CI=true, where that is a failure.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine, TerminalError, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
+import { SqliteStore } from '@baton/sqlite';
+import { startApiServer, type ApiServer } from '@baton/server';
+
+const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  if (process.env.CI === 'true') throw new Error(`No Chromium at ${CHROMIUM}: CI runs the dashboard's browser tests (apt-get install chromium).`);
+  console.warn(`Skipping the dashboard's browser tests: no Chromium at ${CHROMIUM} (set BATON_CHROMIUM to another path).`);
+}
+
+const PACKAGE = resolve(import.meta.dirname, '..');
+const DIST = join(PACKAGE, 'dist');
+const IMAGES = resolve(PACKAGE, '../../docs/images');
+
+const delay = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+// ------------------------------------------------------------------ the workflows the runs come from
+
+/** Flipped by the test: the charge fails (for good) until then. */
+const bank = { accepts: false };
+let authorizeTries = 0;
+
+const approval = defineWorkflow({ name: 'expense-approval' }, async (ctx, input: { customer: string; amount: number }) => {
+  await ctx.step('check-policy', async () => ({ withinPolicy: input.amount < 1000 }));
+  const decision = await ctx.waitForSignal<{ approved: boolean }>('approval');
+  await ctx.step('record-decision', async () => decision);
+  return decision;
+});
+
+const payment = defineWorkflow({ name: 'payment' }, async (ctx, input: { customer: string; amount: number }) => {
+  await ctx.step('reserve-funds', async () => ({ reservation: `R-${input.customer}` }));
+  const charge = await ctx.step(
+    'charge-card',
+    async () => {
+      if (!bank.accepts) throw new TerminalError('The card was declined by the bank', { cause: new Error('issuer answered: insufficient funds') });
+      return { chargeId: 'ch_1001' };
+    },
+    { retry: { maxAttempts: 1 } },
+  );
+  await ctx.step('send-receipt', async () => ({ sent: true }));
+  return charge;
+});
+
+const pack = defineWorkflow({ name: 'pack-parcel' }, async (ctx, input: { items: number }) => {
+  await ctx.step('pick-items', async () => {
+    await delay(40);
+    return input.items;
+  });
+  return ctx.step('seal-box', async () => ({ boxes: Math.ceil(input.items / 2) }));
+});
+
+const fulfil = defineWorkflow({ name: 'fulfil-order' }, async (ctx, input: { orderId: string; items: number }) => {
+  await ctx.step('validate-order', async () => {
+    await delay(30);
+    return { valid: true };
+  });
+  await Promise.all([
+    ctx.step('reserve-stock', async () => {
+      await delay(120);
+      return { reserved: input.items };
+    }),
+    ctx.step(
+      'authorize-payment',
+      async () => {
+        await delay(40);
+        if (++authorizeTries === 1) throw new Error('payment provider timed out');
+        return { authorized: true };
+      },
+      { retry: { maxAttempts: 3, initialInterval: 10 } },
+    ),
+  ]);
+  const parcel = await ctx.child(pack, { items: input.items });
+  await ctx.step('ship', async () => {
+    await delay(50);
+    return { tracking: `TRK-${input.orderId}`, parcel };
+  });
+  return { shipped: true };
+});
+
+// ------------------------------------------------------------------ the server, the browser
+
+let dir: string;
+let store: SqliteStore;
+let engine: Engine;
+let server: ApiServer;
+let context: BrowserContext;
+let page: Page;
+let adminKey: string;
+let viewerKey: string;
+
+async function waitForStatus(id: string, status: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await engine.client.get(id))?.status !== status) {
+    if (Date.now() > deadline) throw new Error(`Run ${id} did not become ${status}.`);
+    await delay(20);
+  }
+}
+
+/** Waits for a condition of the page (the dashboard's CSP forbids evaluated strings, so it is checked from here). */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await delay(25);
+  }
+}
+
+async function signIn(key: string): Promise<void> {
+  await page.goto(`${server.url}/runs`);
+  await page.waitForURL(/\/login/);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Runs' }).waitFor();
+}
+
+/** The status badge of a run's row in the runs list. */
+const rowStatus = (id: string) => page.locator(`tr[data-run-id="${id}"] .status`);
+
+describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, 'index.html'))) {
+      // Not built yet (a test run without `npm run build`): build it now.
+      const { build } = await import('vite');
+      await build({ configFile: join(PACKAGE, 'vite.config.ts'), logLevel: 'warn' });
+    }
+    dir = mkdtempSync(join(tmpdir(), 'baton-dashboard-'));
+    store = new SqliteStore({ path: join(dir, 'baton.db') });
+    engine = new Engine({ store, workflows: [approval, payment, pack, fulfil], logger: silentLogger, pollIntervalMs: 20 });
+    await engine.start();
+    const admin = newApiKey({ name: 'dana', role: 'admin' }, Date.now());
+    await store.createApiKey(admin.record);
+    adminKey = admin.token;
+    const viewer = newApiKey({ name: 'vic', role: 'viewer' }, Date.now());
+    await store.createApiKey(viewer.record);
+    viewerKey = viewer.token;
+    server = await startApiServer({
+      client: engine.client,
+      store,
+      workflows: engine.workflows,
+      stream: { pollMs: 50, heartbeatMs: 1000 },
+      dashboard: { dir: DIST },
+    });
+
+    await engine.client.start(fulfil, { orderId: 'A-1001', items: 3 }, { id: 'order-A-1001', tags: ['shop', 'vip'] });
+    await engine.client.start(payment, { customer: 'initech', amount: 120 }, { id: 'payment-initech', tags: ['billing'] });
+    await engine.client.start(approval, { customer: 'acme-corp', amount: 420 }, { id: 'approval-acme', tags: ['finance'] });
+    await engine.client.start(approval, { customer: 'globex', amount: 2600 }, { id: 'approval-globex', tags: ['finance'] });
+    await waitForStatus('order-A-1001', 'completed');
+    await waitForStatus('payment-initech', 'failed');
+    await waitForStatus('approval-acme', 'waiting');
+    await waitForStatus('approval-globex', 'waiting');
+
+    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1360, height: 860 },
+      timezoneId: 'UTC',
+      locale: 'en-GB',
+    });
+    context.setDefaultTimeout(10_000);
+    page = context.pages()[0] ?? (await context.newPage());
+    mkdirSync(IMAGES, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await engine?.stop();
+    await store?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in with an API key and says who it is', async () => {
+    await page.goto(`${server.url}/runs`);
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByLabel('API key').fill('bk_nope_wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'BATON_UNAUTHORIZED' }).waitFor();
+
+    await page.getByLabel('API key').fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/runs`);
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    expect(await page.locator('.who-name').textContent()).toBe('dana');
+    expect(await page.locator('.who-role').textContent()).toBe('admin');
+    // A reload keeps the session (the key is in sessionStorage).
+    await page.reload();
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+  });
+
+  it('lists the runs, and updates them live as they change', async () => {
+    await page.goto(`${server.url}/runs`);
+    await rowStatus('order-A-1001').filter({ hasText: 'completed' }).waitFor();
+    await rowStatus('payment-initech').filter({ hasText: 'failed' }).waitFor();
+    await rowStatus('approval-acme').filter({ hasText: 'waiting' }).waitFor();
+    await page.locator('tr[data-run-id^="order-A-1001-"]').first().waitFor(); // the child run
+
+    // A run that completes, and a new one, without reloading the page.
+    const reloads: string[] = [];
+    page.on('framenavigated', (frame) => reloads.push(frame.url()));
+    await engine.client.signal('approval-acme', 'approval', { approved: true });
+    await rowStatus('approval-acme').filter({ hasText: 'completed' }).waitFor();
+    await engine.client.start(fulfil, { orderId: 'A-1002', items: 5 }, { id: 'order-A-1002', tags: ['shop'] });
+    await rowStatus('order-A-1002').filter({ hasText: 'completed' }).waitFor();
+    expect(reloads).toEqual([]);
+    await page.waitForTimeout(1600); // let the changed rows' highlight fade before the picture
+    await page.screenshot({ path: join(IMAGES, 'dashboard-runs.png') });
+  });
+
+  it('narrows the list by search and by status, in the address too', async () => {
+    await page.goto(`${server.url}/runs`);
+    await page.getByRole('searchbox').fill('globex');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/search=globex/);
+    await until(async () => (await page.locator('tbody tr').count()) === 1, 'one row');
+    expect(await page.locator('tbody tr').getAttribute('data-run-id')).toBe('approval-globex');
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Status').selectOption('failed');
+    await page.waitForURL(/status=failed/);
+    await until(async () => (await page.locator('tbody tr').count()) === 1, 'one row');
+    expect(await page.locator('tbody tr').getAttribute('data-run-id')).toBe('payment-initech');
+
+    // The filtered address opens the same list.
+    await page.goto(`${server.url}/runs?status=completed&tag=vip`);
+    await until(async () => (await page.locator('tbody tr').count()) > 0, 'rows');
+    const ids = await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-run-id')));
+    expect(ids).toContain('order-A-1001');
+    expect(ids).not.toContain('order-A-1002');
+  });
+
+  it("shows a failed run's failing step and error, and retries it from that step", async () => {
+    await page.goto(`${server.url}/runs/payment-initech`);
+    await page.locator('.run-head .status').filter({ hasText: 'failed' }).waitFor();
+    const details = page.locator('.step-details');
+    await details.getByRole('heading', { name: /charge-card/ }).waitFor();
+    await details.getByText('The card was declined by the bank', { exact: true }).waitFor();
+    await details.getByText('issuer answered: insufficient funds').waitFor();
+    await details.getByText('payment-initech:2').waitFor(); // the step's idempotency key
+
+    bank.accepts = true;
+    await page.getByRole('toolbar', { name: 'Run actions' }).getByRole('button', { name: 'Retry' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('from its failed step (#2 charge-card)').waitFor();
+    await dialog.getByRole('button', { name: 'Retry' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The page follows the run's stream to its end.
+    await page.locator('.run-head .status').filter({ hasText: 'completed' }).waitFor();
+    await page.locator('.timeline-row', { hasText: 'send-receipt' }).waitFor();
+    expect((await engine.client.get('payment-initech'))?.status).toBe('completed');
+  });
+
+  it('shows a run as a timeline and a graph, with its child run', async () => {
+    await page.goto(`${server.url}/runs/order-A-1001`);
+    const timeline = page.getByRole('table', { name: 'Timeline' });
+    for (const step of ['validate-order', 'reserve-stock', 'authorize-payment', 'ship']) await timeline.getByText(step).waitFor();
+    expect(await timeline.locator('.timeline-attempts').allTextContents()).toEqual(['×2']); // authorize-payment's retry
+    // reserve-stock and authorize-payment ran side by side.
+    const parallel = page.locator('.graph-parallel');
+    await parallel.getByText('reserve-stock').waitFor();
+    await parallel.getByText('authorize-payment').waitFor();
+
+    const childLink = page.locator('.graph-node-link').first();
+    const childId = (await childLink.textContent())!.replace('→', '').trim();
+    expect(childId).toMatch(/^order-A-1001-\d+$/);
+    await page.getByRole('heading', { name: 'Child runs' }).waitFor();
+    await page.locator('.timeline-row', { hasText: 'authorize-payment' }).click();
+    await page.locator('.step-details').getByText('Output').waitFor();
+    await page.screenshot({ path: join(IMAGES, 'dashboard-run.png'), fullPage: true });
+
+    await childLink.click();
+    await page.waitForURL(`${server.url}/runs/${childId}`);
+    await page.getByRole('heading', { name: /pack-parcel/ }).waitFor();
+    await page.getByRole('link', { name: 'order-A-1001', exact: true }).waitFor(); // the parent
+  });
+
+  it('sends a signal and cancels a run through their dialogs', async () => {
+    await engine.client.start(approval, { customer: 'umbrella', amount: 80 }, { id: 'approval-umbrella' });
+    await waitForStatus('approval-umbrella', 'waiting');
+    await page.goto(`${server.url}/runs/approval-umbrella`);
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page
+      .getByRole('dialog')
+      .getByLabel(/Reason/)
+      .fill('customer withdrew the claim');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel run' }).click();
+    await page.locator('.run-head .status').filter({ hasText: 'cancelled' }).waitFor();
+
+    await page.goto(`${server.url}/runs/approval-globex`);
+    await page.getByRole('button', { name: 'Send signal' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByLabel('Name').inputValue()).toBe('approval');
+    await dialog.getByLabel(/Payload/).fill('{ "approved": ');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByText('BATON_INVALID_ARGUMENT').waitFor(); // not JSON: said in the dialog, nothing sent
+    await dialog.getByLabel(/Payload/).fill('{ "approved": false }');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.run-head .status').filter({ hasText: 'completed' }).waitFor();
+    expect((await engine.client.get('approval-globex'))?.output).toEqual({ approved: false });
+  });
+
+  it('shows a viewer no action buttons', async () => {
+    await engine.client.start(approval, { customer: 'hooli', amount: 10 }, { id: 'approval-hooli' });
+    await waitForStatus('approval-hooli', 'waiting');
+    await page.goto(`${server.url}/runs/approval-hooli`);
+    await page.getByRole('button', { name: 'Cancel run' }).waitFor(); // the admin has them
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(viewerKey);
+    expect(await page.locator('.who-role').textContent()).toBe('viewer');
+    await page.goto(`${server.url}/runs/approval-hooli`);
+    await page.locator('.run-head .status').filter({ hasText: 'waiting' }).waitFor();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    expect(await page.getByRole('toolbar', { name: 'Run actions' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Cancel run|Send signal|Retry|Resume/ }).count()).toBe(0);
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * @baton/server/client: the typed HTTP API client alone, for browsers (the dashboard) as much as for
+ * Node. Its module graph reaches only @baton/core/browser: no server code and no node: modules.
+ */
+export { ApiClient } from './api-client.js';
+export { fromTypedJson, toTypedJson } from './typed-json.js';
+export type {
+  ApiClientOptions,
+  ApiRun,
+  ApiJournalEntry,
+  ApiEvent,
+  ApiSchedule,
+  ApiAuditEntry,
+  ApiChange,
+  ApiScheduleOptions,
+  ApiKeyInfo,
+  ApiIdentity,
+} from './api-client.js';
+export type { Role } from '@baton/core/browser';
