@@ -4,7 +4,10 @@ import { SessionProvider, useSessionState } from './api/session';
 import { LoginPage } from './views/login-page';
 import { RunsPage } from './views/runs-page';
 import { RunPage } from './views/run-page';
-import { PlaceholderPage } from './views/placeholder-page';
+import { OverviewPage } from './views/overview-page';
+import { InboxPage } from './views/inbox-page';
+import { WorkflowPage, WorkflowsPage } from './views/workflows-page';
+import { SchedulesPage } from './views/schedules-page';
 import { EmptyState } from './components/states';
 
 const NAVIGATION = [
@@ -62,38 +65,11 @@ export function App() {
             <Route index element={<Navigate to="/runs" replace />} />
             <Route path="/runs" element={<RunsPage />} />
             <Route path="/runs/:id" element={<RunPage />} />
-            <Route
-              path="/overview"
-              element={
-                <PlaceholderPage title="Overview">
-                  Runs started, completed and failed over time, the queues and their backlog, the busiest workflows and what AI steps cost, at a glance.
-                </PlaceholderPage>
-              }
-            />
-            <Route
-              path="/inbox"
-              element={
-                <PlaceholderPage title="Inbox">
-                  The runs waiting for a person — approvals, forms, editors’ decisions — with who has claimed each, and a way to answer them here.
-                </PlaceholderPage>
-              }
-            />
-            <Route
-              path="/workflows"
-              element={
-                <PlaceholderPage title="Workflows">
-                  Every workflow the server knows, its versions, input schema and recent runs, and a form to start a run.
-                </PlaceholderPage>
-              }
-            />
-            <Route
-              path="/schedules"
-              element={
-                <PlaceholderPage title="Schedules">
-                  The cron schedules — next and last tick, overlap and catch-up policies — with pause, resume and edit.
-                </PlaceholderPage>
-              }
-            />
+            <Route path="/overview" element={<OverviewPage />} />
+            <Route path="/inbox" element={<InboxPage />} />
+            <Route path="/workflows" element={<WorkflowsPage />} />
+            <Route path="/workflows/:name" element={<WorkflowPage />} />
+            <Route path="/schedules" element={<SchedulesPage />} />
             <Route
               path="*"
               element={

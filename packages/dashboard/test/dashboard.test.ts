@@ -208,6 +208,34 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Runs' }).waitFor();
   });
 
+  it('charts the overview, with the window in the address', async () => {
+    // Now: order-A-1001 and its child completed, payment-initech failed, two approvals wait for a person.
+    await page.goto(`${server.url}/overview`);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const stat = (label: string) => page.locator('.overview-stat', { hasText: label }).locator('.overview-stat-value');
+    await stat('Completed').filter({ hasText: /^2$/ }).waitFor();
+    expect(await stat('Started').textContent()).toBe('5');
+    expect(await stat('Failed').textContent()).toBe('1');
+    expect(await stat('Failure rate').textContent()).toBe('33.3%');
+    expect(await stat('Waiting for people').textContent()).toBe('2');
+    expect(await page.getByRole('link', { name: /Waiting for people/ }).getAttribute('href')).toBe('/inbox');
+    // The charts are drawn: runs over time, failure rate and durations, as SVG with bars and a line.
+    for (const chart of ['Runs over time', 'Failure rate', 'Duration per workflow']) {
+      await page.getByRole('region', { name: chart }).locator('svg.recharts-surface').first().waitFor();
+    }
+    await page.getByRole('region', { name: 'Runs over time' }).locator('.recharts-bar-rectangle path').first().waitFor();
+    await page.getByRole('region', { name: 'Duration per workflow' }).getByText('fulfil-order').waitFor();
+    await page.screenshot({ path: join(IMAGES, 'dashboard-overview.png'), fullPage: true });
+
+    await page.getByRole('group', { name: 'Time window' }).getByRole('button', { name: '7 days' }).click();
+    await page.waitForURL(/\/overview\?window=7d$/);
+    await stat('Completed').filter({ hasText: /^2$/ }).waitFor();
+    expect(await page.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed')).toBe('true');
+    await page.goto(`${server.url}/overview?window=1h`);
+    expect(await page.getByRole('button', { name: 'Last hour' }).getAttribute('aria-pressed')).toBe('true');
+    await stat('Failed').filter({ hasText: /^1$/ }).waitFor();
+  });
+
   it('lists the runs, and updates them live as they change', async () => {
     await page.goto(`${server.url}/runs`);
     await rowStatus('order-A-1001').filter({ hasText: 'completed' }).waitFor();

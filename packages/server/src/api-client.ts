@@ -35,6 +35,16 @@ export interface ApiIdentity {
   namespace: string | null;
 }
 
+/** A workflow the server knows (GET /api/workflows): its input and signals as JSON Schema, when declared. */
+export interface ApiWorkflow {
+  name: string;
+  version: string;
+  description?: string;
+  queue: string;
+  inputSchema?: unknown;
+  signals?: Record<string, unknown>;
+}
+
 export interface ApiScheduleOptions {
   cron?: string;
   timezone?: string;
@@ -301,6 +311,11 @@ export class ApiClient {
       ...options,
       ...(options.time === undefined ? {} : { time: options.time.toISOString() }),
     });
+  }
+
+  /** The workflows the server knows, with their input and signal schemas. */
+  async workflows(): Promise<ApiWorkflow[]> {
+    return (await this.#call<{ workflows: ApiWorkflow[] }>('GET', '/api/workflows')).workflows;
   }
 
   async schedules(): Promise<ApiSchedule[]> {
