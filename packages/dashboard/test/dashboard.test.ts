@@ -3,27 +3,18 @@
  * server (SQLite file, an engine running the workflows below, the built dashboard). Skipped with a
  * notice where Chromium is not installed, except under CI=true, where that is a failure.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, TerminalError, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { startApiServer, type ApiServer } from '@baton/server';
 
-const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  if (process.env.CI === 'true') throw new Error(`No Chromium at ${CHROMIUM}: CI runs the dashboard's browser tests (apt-get install chromium).`);
-  console.warn(`Skipping the dashboard's browser tests: no Chromium at ${CHROMIUM} (set BATON_CHROMIUM to another path).`);
-}
+import { CHROMIUM, DIST, HAVE_CHROMIUM, IMAGES, delay, ensureBuilt, launchBrowser, until } from './browser.js';
 
-const PACKAGE = resolve(import.meta.dirname, '..');
-const DIST = join(PACKAGE, 'dist');
-const IMAGES = resolve(PACKAGE, '../../docs/images');
-
-const delay = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+if (!HAVE_CHROMIUM) console.warn(`Skipping the dashboard's browser tests: no Chromium at ${CHROMIUM} (set BATON_CHROMIUM to another path).`);
 
 // ------------------------------------------------------------------ the workflows the runs come from
 
@@ -107,15 +98,6 @@ async function waitForStatus(id: string, status: string): Promise<void> {
   }
 }
 
-/** Waits for a condition of the page (the dashboard's CSP forbids evaluated strings, so it is checked from here). */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await delay(25);
-  }
-}
-
 async function signIn(key: string): Promise<void> {
   await page.goto(`${server.url}/runs`);
   await page.waitForURL(/\/login/);
@@ -129,11 +111,7 @@ const rowStatus = (id: string) => page.locator(`tr[data-run-id="${id}"] .status`
 
 describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'index.html'))) {
-      // Not built yet (a test run without `npm run build`): build it now.
-      const { build } = await import('vite');
-      await build({ configFile: join(PACKAGE, 'vite.config.ts'), logLevel: 'warn' });
-    }
+    await ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'baton-dashboard-'));
     store = new SqliteStore({ path: join(dir, 'baton.db') });
     engine = new Engine({ store, workflows: [approval, payment, pack, fulfil], logger: silentLogger, pollIntervalMs: 20 });
@@ -161,25 +139,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await waitForStatus('approval-acme', 'waiting');
     await waitForStatus('approval-globex', 'waiting');
 
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1360, height: 860 },
-      timezoneId: 'UTC',
-      locale: 'en-GB',
-    });
-    context.setDefaultTimeout(10_000);
+    context = await launchBrowser(join(dir, 'chromium-profile'));
     page = context.pages()[0] ?? (await context.newPage());
-    mkdirSync(IMAGES, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
