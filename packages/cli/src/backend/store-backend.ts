@@ -3,7 +3,7 @@
  * audited like the API's, under the actor `cli:<user>` (the operating-system user), in every namespace.
  */
 import { userInfo } from 'node:os';
-import { AUDIT_OK, Client, newApiKey, type AnyWorkflow, type ApiKeyRecord, type AuditEntry, type Store } from '@baton/core';
+import { Auditor, Client, newApiKey, systemClock, type AnyWorkflow, type ApiKeyRecord, type Store } from '@baton/core';
 import { keyNotFound } from '@baton/server';
 import type { Backend, KeyInfo, RunListFilter } from './backend.js';
 
@@ -29,16 +29,9 @@ export class StoreBackend implements Backend {
     this.#client = new Client({ store, actor: { id: this.#actor }, ...(workflows === undefined ? {} : { workflows: [...workflows] }) });
   }
 
-  #audit(action: string, target: string, detail: Record<string, unknown>, result = AUDIT_OK): AuditEntry {
-    return {
-      actor: this.#actor,
-      namespace: typeof detail.namespace === 'string' ? detail.namespace : 'default',
-      action,
-      target,
-      result,
-      detail: JSON.stringify(detail),
-      at: Date.now(),
-    };
+  /** The audit log of this CLI user, in the namespace of the key it changes. */
+  #auditor(namespace: string | undefined): Auditor {
+    return new Auditor(this.#store, systemClock, { id: this.#actor, ...(namespace === undefined ? {} : { namespace }) });
   }
 
   async start(workflow: string, input: unknown, options: { id?: string; tags?: string[] }): Promise<{ id: string; created: boolean }> {
@@ -87,7 +80,8 @@ export class StoreBackend implements Backend {
 
   async createKey(options: { name: string; role: ApiKeyRecord['role']; namespace?: string }): Promise<{ token: string; key: KeyInfo }> {
     const { token, record } = newApiKey(options, Date.now());
-    await this.#store.createApiKey(record, this.#audit('key.create', record.id, { name: record.name, role: record.role, namespace: record.namespace }));
+    const audit = this.#auditor(record.namespace).entry('key.create', record.id, { name: record.name, role: record.role, namespace: record.namespace });
+    await this.#store.createApiKey(record, audit);
     return { token, key: keyInfo(record) };
   }
 
@@ -98,10 +92,11 @@ export class StoreBackend implements Backend {
   async revokeKey(id: string): Promise<KeyInfo> {
     const key = await this.#store.getApiKey(id);
     const now = Date.now();
-    const audit = this.#audit('key.revoke', id, key === undefined ? {} : { name: key.name, role: key.role, namespace: key.namespace });
-    if (key === undefined || key.revokedAt !== undefined || !(await this.#store.revokeApiKey(id, now, audit))) {
+    const auditor = this.#auditor(key?.namespace);
+    const detail = key === undefined ? {} : { name: key.name, role: key.role, namespace: key.namespace };
+    if (key === undefined || key.revokedAt !== undefined || !(await this.#store.revokeApiKey(id, now, auditor.entry('key.revoke', id, detail)))) {
       const missing = keyNotFound(id);
-      await this.#store.appendAudit({ ...audit, result: missing.code });
+      await auditor.record('key.revoke', id, missing.code, detail);
       throw missing;
     }
     return keyInfo({ ...key, revokedAt: now });

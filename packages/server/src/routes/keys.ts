@@ -9,7 +9,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { AUDIT_OK, BatonError, ROLES, isBatonError, newApiKey, type ApiKeyRecord, type AuditEntry, type Store } from '@baton/core';
+import { Auditor, BatonError, ROLES, isBatonError, newApiKey, systemClock, type ApiKeyRecord, type Store } from '@baton/core';
 import { apiKeyOf } from '../acting.js';
 import { AuthErrorCode } from '../auth.js';
 import { ApiErrorCode, ErrorSchema, apiError } from '../errors.js';
@@ -55,19 +55,10 @@ export function keyNotFound(id: string): BatonError {
   });
 }
 
-/** The audit entry of a key change made for the request's key ('local' on a server without auth, as in acting.ts). */
-function auditEntry(c: Context, action: string, target: string, result: string, detail: Record<string, unknown>): AuditEntry {
+/** The audit log of the request's key ('local' on a server without auth, as in acting.ts). */
+function auditorFor(c: Context, store: Store): Auditor {
   const caller = apiKeyOf(c);
-  return { actor: caller?.id ?? 'local', namespace: caller?.namespace ?? 'default', action, target, result, at: Date.now(), detail: JSON.stringify(detail) };
-}
-
-/** Records a call that changed nothing; failing to record it is not the caller's failure. */
-async function recordRefusal(store: Store, entry: AuditEntry): Promise<void> {
-  try {
-    await store.appendAudit(entry);
-  } catch {
-    // The call's own answer is what the client needs.
-  }
+  return new Auditor(store, systemClock, caller === undefined ? { id: 'local' } : { id: caller.id, namespace: caller.namespace });
 }
 
 /** Registers GET/POST /api/keys and DELETE /api/keys/{id} (their role, admin, is enforced by auth.ts). */
@@ -108,8 +99,9 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       const caller = apiKeyOf(c);
       const namespace = req.namespace ?? caller?.namespace;
       const detail = { name: req.name, role: req.role, namespace: namespace ?? 'default' };
+      const auditor = auditorFor(c, store);
       if (caller !== undefined && namespace !== caller.namespace) {
-        await recordRefusal(store, auditEntry(c, 'key.create', req.name, AuthErrorCode.Forbidden, detail));
+        await auditor.record('key.create', req.name, AuthErrorCode.Forbidden, detail);
         const message = `The key '${caller.name}' manages the keys of namespace '${caller.namespace}' only: a key of '${namespace}' is made with an admin key of that namespace, or with baton keys create --db on the server's host.`;
         return c.json(apiError(AuthErrorCode.Forbidden, message), 403);
       }
@@ -117,10 +109,10 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       try {
         made = newApiKey({ name: req.name, role: req.role, ...(namespace === undefined ? {} : { namespace }) }, Date.now());
       } catch (error) {
-        await recordRefusal(store, auditEntry(c, 'key.create', req.name, isBatonError(error) ? error.code : ApiErrorCode.Internal, detail));
+        await auditor.record('key.create', req.name, isBatonError(error) ? error.code : ApiErrorCode.Internal, detail);
         throw error;
       }
-      await store.createApiKey(made.record, auditEntry(c, 'key.create', made.record.id, AUDIT_OK, detail));
+      await store.createApiKey(made.record, auditor.entry('key.create', made.record.id, detail));
       return c.json({ key: keyJson(made.record), token: made.token }, 201);
     },
   );
@@ -143,8 +135,9 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       const key = found !== undefined && (namespace === undefined || found.namespace === namespace) ? found : undefined;
       const now = Date.now();
       const detail = key === undefined ? {} : { name: key.name, role: key.role };
-      if (key === undefined || key.revokedAt !== undefined || !(await store.revokeApiKey(id, now, auditEntry(c, 'key.revoke', id, AUDIT_OK, detail)))) {
-        await recordRefusal(store, auditEntry(c, 'key.revoke', id, ApiErrorCode.KeyNotFound, detail));
+      const auditor = auditorFor(c, store);
+      if (key === undefined || key.revokedAt !== undefined || !(await store.revokeApiKey(id, now, auditor.entry('key.revoke', id, detail)))) {
+        await auditor.record('key.revoke', id, ApiErrorCode.KeyNotFound, detail);
         throw keyNotFound(id);
       }
       return c.json({ key: keyJson({ ...key, revokedAt: now }) }, 200);
