@@ -110,64 +110,57 @@ export function createInvoiceWorkflow(services: InvoiceServices, policy: Partial
       const fields = { invoiceId: invoice.invoiceId, vendor: invoice.vendor, amount: invoice.amount, currency: invoice.currency };
 
       progress(InvoiceStage.Validating, `checking ${summary} against purchase order ${invoice.poNumber}`);
-      await ctx.step('validate-po', async () => {
-        const po = await services.erp.getPurchaseOrder(invoice.poNumber);
-        const problems = po === undefined ? [`purchase order ${invoice.poNumber} does not exist`] : purchaseOrderMismatches(invoice, po);
-        if (problems.length > 0) {
-          throw new TerminalError(
-            `Invoice ${invoice.invoiceId} does not match purchase order ${invoice.poNumber}: ${problems.join('; ')}. Correct the invoice or the purchase order, then submit the invoice again.`,
-            { code: 'INVOICE_PO_MISMATCH', details: { problems } },
-          );
-        }
-        return { poNumber: invoice.poNumber, matched: true };
-      });
+      await ctx.step(
+        'validate-po',
+        async () => {
+          const po = await services.erp.getPurchaseOrder(invoice.poNumber);
+          const problems = po === undefined ? [`purchase order ${invoice.poNumber} does not exist`] : purchaseOrderMismatches(invoice, po);
+          if (problems.length > 0) {
+            throw new TerminalError(
+              `Invoice ${invoice.invoiceId} does not match purchase order ${invoice.poNumber}: ${problems.join('; ')}. Correct the invoice or the purchase order, then submit the invoice again.`,
+              { code: 'INVOICE_PO_MISMATCH', details: { problems } },
+            );
+          }
+          return { poNumber: invoice.poNumber, matched: true };
+        },
+        // What is checked against the purchase order: a mismatch's page shows it next to the error.
+        { input: { ...fields, poNumber: invoice.poNumber, lines: invoice.lines } },
+      );
 
       const decision = await decide(ctx, services, rules, invoice, summary, progress);
 
       if (!decision.approved) {
         progress(InvoiceStage.Rejected, `${summary} rejected: ${decision.reason}`);
-        await ctx.step('record-rejection', (info) =>
-          services.erp.recordRejection({ idempotencyKey: info.idempotencyKey, invoiceId: invoice.invoiceId, reason: decision.reason }),
-        );
+        const rejection = { invoiceId: invoice.invoiceId, reason: decision.reason };
+        await ctx.step('record-rejection', (info) => services.erp.recordRejection({ idempotencyKey: info.idempotencyKey, ...rejection }), { input: rejection });
         return { status: 'rejected', ...fields, reason: decision.reason, ...(decision.approver === undefined ? {} : { rejectedBy: decision.approver }) };
       }
 
       progress(InvoiceStage.Paying, `paying ${summary}, approved by ${decision.approver}`);
-      const payment = await ctx.step(
-        'pay',
-        (info) =>
-          services.payments.pay({
+      const order = { payee: invoice.vendor, amount: invoice.amount, currency: invoice.currency, reference: invoice.invoiceId };
+      const payment = await ctx.step('pay', (info) => services.payments.pay({ idempotencyKey: info.idempotencyKey, ...order }), {
+        input: order,
+        // Saga: runs only if the run fails for good after this step completed.
+        compensate: (paid, info) =>
+          services.payments.reverse({
+            paymentId: paid.paymentId,
             idempotencyKey: info.idempotencyKey,
-            payee: invoice.vendor,
-            amount: invoice.amount,
-            currency: invoice.currency,
-            reference: invoice.invoiceId,
+            reason: `invoice ${invoice.invoiceId} could not be booked in the ERP`,
           }),
-        {
-          // Saga: runs only if the run fails for good after this step completed.
-          compensate: (paid, info) =>
-            services.payments.reverse({
-              paymentId: paid.paymentId,
-              idempotencyKey: info.idempotencyKey,
-              reason: `invoice ${invoice.invoiceId} could not be booked in the ERP`,
-            }),
-        },
-      );
+      });
 
       progress(InvoiceStage.Booking, `booking ${invoice.invoiceId} and payment ${payment.paymentId} in the ERP`);
-      const posting = await ctx.step(
-        'update-erp',
-        (info) =>
-          services.erp.postInvoice({
-            idempotencyKey: info.idempotencyKey,
-            invoiceId: invoice.invoiceId,
-            poNumber: invoice.poNumber,
-            paymentId: payment.paymentId,
-            amount: invoice.amount,
-            currency: invoice.currency,
-          }),
-        { retry: rules.erpRetry },
-      );
+      const booking = {
+        invoiceId: invoice.invoiceId,
+        poNumber: invoice.poNumber,
+        paymentId: payment.paymentId,
+        amount: invoice.amount,
+        currency: invoice.currency,
+      };
+      const posting = await ctx.step('update-erp', (info) => services.erp.postInvoice({ idempotencyKey: info.idempotencyKey, ...booking }), {
+        input: booking,
+        retry: rules.erpRetry,
+      });
 
       progress(InvoiceStage.Paid, `paid ${summary}: payment ${payment.paymentId}, ERP document ${posting.document}`);
       return {
@@ -195,16 +188,14 @@ async function decide(
     return { approved: true, approver: 'auto', auto: true, comment: `under the ${formatMoney(rules.autoApproveBelow, invoice.currency)} limit` };
   }
 
-  await ctx.step('request-approval', (info) =>
-    services.inbox.notify({ idempotencyKey: info.idempotencyKey, to: rules.approver, invoiceId: invoice.invoiceId, summary, escalation: false }),
-  );
+  const request = { to: rules.approver, invoiceId: invoice.invoiceId, summary, escalation: false };
+  await ctx.step('request-approval', (info) => services.inbox.notify({ idempotencyKey: info.idempotencyKey, ...request }), { input: request });
   progress(InvoiceStage.AwaitingApproval, `waiting up to ${String(rules.approvalTimeout)} for ${rules.approver} to approve ${summary}`);
   let answer = await waitForApproval(ctx, rules.approvalTimeout, [rules.approver]);
 
   if (answer === TIMED_OUT) {
-    await ctx.step('escalate', (info) =>
-      services.inbox.notify({ idempotencyKey: info.idempotencyKey, to: rules.escalateTo, invoiceId: invoice.invoiceId, summary, escalation: true }),
-    );
+    const escalation = { to: rules.escalateTo, invoiceId: invoice.invoiceId, summary, escalation: true };
+    await ctx.step('escalate', (info) => services.inbox.notify({ idempotencyKey: info.idempotencyKey, ...escalation }), { input: escalation });
     progress(
       InvoiceStage.Escalated,
       `${rules.approver} did not answer within ${String(rules.approvalTimeout)}; waiting up to ${String(rules.escalationTimeout)} for ${rules.escalateTo}`,

@@ -39,14 +39,15 @@ export function createOrderFulfilment(services: FulfilmentServices) {
     async (ctx, event: ReceivedEvent<OrderCreated>): Promise<FulfilmentOutcome> => {
       const { orderId, items } = event.data;
       const reservation = await ctx.step('reserve-stock', () => services.reserveStock(orderId, items), {
+        input: { orderId, items },
         compensate: (id) => services.releaseStock(id),
       });
       const payment = await ctx.waitForEvent<PaymentReceived>('payment.received', { match: { 'data.orderId': orderId }, timeout: '24h' });
       if (payment === TIMED_OUT) {
-        await ctx.step('release-stock', () => services.releaseStock(reservation));
+        await ctx.step('release-stock', () => services.releaseStock(reservation), { input: { reservation } });
         return { status: 'unpaid', orderId };
       }
-      const trackingNumber = await ctx.step('book-shipment', () => services.bookShipment(orderId), { rateLimit: carrierApi });
+      const trackingNumber = await ctx.step('book-shipment', () => services.bookShipment(orderId), { input: { orderId }, rateLimit: carrierApi });
       return { status: 'shipped', orderId, trackingNumber };
     },
   );

@@ -9,7 +9,7 @@ import { BatonError, ErrorCode, errorMessage, isBatonError, type ExtensionServic
 import { aiConfig } from './config.js';
 import { AiErrorCode } from './errors.js';
 import { ensureBudget, recordSpend } from './budget.js';
-import { callModels, type CallRequest, type LlmResult, type TokenUsage } from './model-call.js';
+import { callModels, requestRecord, type CallRequest, type LlmResult, type TokenUsage } from './model-call.js';
 import { callCost } from './prices.js';
 import { ApprovalDecision, type AgentTool } from './tools.js';
 
@@ -115,8 +115,12 @@ async function modelStep(ctx: WorkflowContext, services: ExtensionServices, step
   await ensureBudget(ctx, estimate(request.models, request.system, request.messages, request.maxTokens));
   let result: LlmResult;
   try {
-    // Retries and fallbacks happen inside the step; the step itself is tried once.
-    result = await ctx.step(stepName, (info) => callModels(request, info.signal, services.store, () => services.clock.now()), { retry: { maxAttempts: 1 } });
+    // Retries and fallbacks happen inside the step; the step itself is tried once. Its input is the
+    // prompt as journaled in results (texts cut, binary data left out), so a failed call shows it too.
+    result = await ctx.step(stepName, (info) => callModels(request, info.signal, services.store, () => services.clock.now()), {
+      retry: { maxAttempts: 1 },
+      input: { models: request.models, ...requestRecord(request.system, request.messages) },
+    });
   } catch (error) {
     throw unwrap(error);
   }
@@ -232,11 +236,10 @@ async function runTool(
   try {
     switch (definition.kind) {
       case 'function':
-        return await ctx.step(
-          `${base}:tool:${call.name}`,
-          (info) => definition.execute(input, info),
-          definition.retry === undefined ? {} : { retry: definition.retry },
-        );
+        return await ctx.step(`${base}:tool:${call.name}`, (info) => definition.execute(input, info), {
+          input,
+          ...(definition.retry === undefined ? {} : { retry: definition.retry }),
+        });
       case 'workflow':
         return await ctx.child(definition.workflow, input);
       case 'approval': {

@@ -203,6 +203,15 @@ describe('ctx.llm', () => {
     const run = await engine.client.start(classify, { text: 'x', fallback: ['anthropic:claude-3-5-haiku-latest', 'nowhere:model'] });
     await expect(run.result()).rejects.toMatchObject({ code: AiErrorCode.LlmFailed });
     expect(server.modelCalls).toHaveLength(2);
+    // The failed call's entry keeps what was asked, as its input.
+    expect((await engine.client.journal(run.id)).find((e) => e.name === 'llm:classify')).toMatchObject({
+      status: 'failed',
+      input: {
+        models: ['openai:gpt-4o-mini', 'anthropic:claude-3-5-haiku-latest', 'nowhere:model'],
+        system: 'You classify support tickets.',
+        messages: [{ role: 'user', content: 'x' }],
+      },
+    });
   });
 
   it('serves a repeated call from the cross-run cache, marked in the journal, at no cost', async () => {
@@ -357,6 +366,7 @@ describe('ctx.agent', () => {
       'child:notify-customer',
       'step:agent:agent:turn-5',
     ]);
+    expect((await engine.client.journal(run.id)).find((e) => e.name === 'agent:agent:tool:lookupOrder')?.input).toEqual({ orderId: 'A-1' });
     // The model saw the operator's decision as the tool's result.
     expect(server.modelCalls[3]!.messages.find((m) => m.toolResult?.content.includes('dana'))).toBeDefined();
     expect(server.modelCalls).toHaveLength(5);

@@ -19,8 +19,8 @@ export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow
 export type { ScheduleFire } from './store/store.js';
 export type { StoreStats, QueueStats } from './store/store-stats.js';
 export type { CacheEntry } from './store/cache.js';
-export { toOverview, assertOverviewFilter, OVERVIEW_MAX_BUCKETS } from './store/overview.js';
-export type { Overview, OverviewFilter, OverviewBucket, OverviewRows, WorkflowOverview, LlmUsageTotals } from './store/overview.js';
+export { toOverview, assertOverviewFilter, overviewPlan, binnedPercentile, OVERVIEW_MAX_BUCKETS, STATS_HOUR_MS, DURATION_BIN_BASE } from './store/overview.js';
+export type { Overview, OverviewFilter, OverviewBucket, OverviewPlan, OverviewRows, WorkflowOverview, LlmUsageTotals } from './store/overview.js';
 export { humanSignals, assertWaitingForPerson, toInboxPage } from './store/inbox.js';
 export type { InboxClaim, InboxFilter, InboxItem, InboxPage, InboxRow } from './store/inbox.js';
 export { AUDIT_OK } from './store/activity.js';
@@ -74,7 +74,7 @@ export type { Duration } from './time/duration.js';
 export { resolveRetryPolicy, shouldRetry, backoffDelay, DEFAULT_RETRY_POLICY } from './retry/retry-policy.js';
 export type { RetryPolicy, ResolvedRetryPolicy } from './retry/retry-policy.js';
 
-export { RunStatus, RunPhase, EntryKind, TERMINAL_STATUSES, isTerminalStatus } from './store/records.js';
+export { RunStatus, RunPhase, EntryKind, TERMINAL_STATUSES, isTerminalStatus, SEARCHED_INPUT_CHARS } from './store/records.js';
 export type {
   RunRecord,
   JournalEntry,

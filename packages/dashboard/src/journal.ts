@@ -1,7 +1,8 @@
 /**
  * Reading a run's journal for the views: which entries are operations worth drawing, how they group
  * into stages (entries whose times overlap ran in parallel: `Promise.all` over steps), the time span
- * a timeline covers, and the LLM calls among step outputs.
+ * a timeline covers, the LLM calls among step outputs, the compensations (saga) and the steps they
+ * undo, and the child run each child entry answered.
  */
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 
@@ -76,14 +77,21 @@ export interface LlmOutput {
   cached?: boolean;
   failures?: { model: string; code?: string; status?: number; message: string }[];
   finishReason?: string;
-  prompt?: unknown;
-  system?: unknown;
-  messages?: unknown;
+  /** What was sent to the model that answered (its last round): the system text and the messages. */
+  request?: { system?: string; messages?: LlmMessage[] };
 }
 
+/** A message of a model call's prompt (the AI SDK's shape): a text, or parts (text, tool calls, tool results). */
+export interface LlmMessage {
+  role: string;
+  content: string | readonly Record<string, unknown>[];
+}
+
+/** The model call an entry journaled, if it is one (`ctx.llm` journals its prompt under `request`). */
 export function llmOutputOf(entry: ApiJournalEntry): LlmOutput | undefined {
   const output = entry.output as { kind?: unknown } | null | undefined;
-  return output !== null && typeof output === 'object' && output.kind === 'baton.llm' ? (output as LlmOutput) : undefined;
+  if (output === null || typeof output !== 'object' || output.kind !== 'baton.llm') return undefined;
+  return output as LlmOutput;
 }
 
 /** What every model call of the journal cost, with their tokens. */
@@ -101,10 +109,49 @@ export function llmTotals(journal: readonly ApiJournalEntry[]): { calls: number;
   return calls === 0 ? undefined : { calls, costUsd, tokens };
 }
 
-/** The child run an entry of kind `child` answered (a child's id is `<parent>-<seq>` unless it was given one). */
-export function childOf(entry: ApiJournalEntry, run: ApiRun, children: readonly ApiRun[]): ApiRun | undefined {
-  if (entry.kind !== 'child') return undefined;
-  return children.find((child) => child.id === `${run.id}-${entry.seq}`) ?? children.find((child) => child.workflow === entry.name);
+/**
+ * The child run each `child` entry started, by the entry's position: the child run records it
+ * (`parentSeq`). A child that continued as new is followed to the last run of its chain, whose end
+ * the entry records.
+ */
+export function childRunsOf(run: ApiRun, children: readonly ApiRun[]): Map<number, ApiRun> {
+  const byId = new Map(children.map((child) => [child.id, child]));
+  const linked = new Map<number, ApiRun>();
+  for (const child of children) {
+    if (child.parentId !== run.id || child.parentSeq === undefined || (child.continuedFrom !== undefined && byId.has(child.continuedFrom))) continue;
+    let last = child;
+    for (let hops = 0; last.continuedTo !== undefined && byId.has(last.continuedTo) && hops < 1000; hops++) last = byId.get(last.continuedTo)!;
+    linked.set(child.parentSeq, last);
+  }
+  return linked;
+}
+
+/** A compensation (saga) entry and the step it undid. */
+export interface Compensation {
+  entry: ApiJournalEntry;
+  /** The step's entry (absent only from a journal cut short). */
+  step: ApiJournalEntry | undefined;
+}
+
+/** The compensations the run has journaled, in the order they ran (the undone steps', latest first). */
+export function compensationsOf(journal: readonly ApiJournalEntry[]): Compensation[] {
+  const bySeq = new Map(journal.map((entry) => [entry.seq, entry]));
+  return journal
+    .filter((entry) => entry.kind === 'compensation')
+    .sort((a, b) => a.seq - b.seq)
+    .map((entry) => ({ entry, step: entry.compensates === undefined ? undefined : bySeq.get(entry.compensates) }));
+}
+
+/** Each undone step's position, with the compensation that undid it (or failed to). */
+export function undoneSteps(journal: readonly ApiJournalEntry[]): Map<number, ApiJournalEntry> {
+  const undone = new Map<number, ApiJournalEntry>();
+  for (const entry of journal) if (entry.kind === 'compensation' && entry.compensates !== undefined) undone.set(entry.compensates, entry);
+  return undone;
+}
+
+/** The name a compensation undoes: its entry is named `compensate:<step>`. */
+export function compensatedName(entry: ApiJournalEntry): string {
+  return entry.name.startsWith('compensate:') ? entry.name.slice('compensate:'.length) : entry.name;
 }
 
 export const KIND_LABELS: Record<string, string> = {

@@ -3,17 +3,14 @@
  * SQLite file): answering a waiting run through the form generated from its signal's schema,
  * starting a run from a workflow's input schema, pausing a schedule, and what a viewer does not see.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Engine, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
-import { SqliteStore } from '@baton/sqlite';
-import { startApiServer, type ApiServer } from '@baton/server';
+import { defineWorkflow, type Engine } from '@baton/core';
+import type { ApiServer } from '@baton/server';
 import { ApiClient } from '@baton/server/client';
-import { DIST, HAVE_CHROMIUM, IMAGES, delay, ensureBuilt, launchBrowser, until } from './browser.js';
+import { HAVE_CHROMIUM, IMAGES, delay, startDashboard, type DashboardHarness } from './browser.js';
 
 const expenseClaim = defineWorkflow(
   {
@@ -50,49 +47,21 @@ const sendInvoice = defineWorkflow(
   async (ctx, input) => ctx.step('send', async () => ({ sent: true, to: input.customer })),
 );
 
-let dir: string;
-let store: SqliteStore;
+let h: DashboardHarness;
 let engine: Engine;
 let server: ApiServer;
-let context: BrowserContext;
 let page: Page;
 let adminKey: string;
 let viewerKey: string;
-
-async function waitForStatus(id: string, status: string): Promise<void> {
-  await until(async () => (await engine.client.get(id))?.status === status, `run ${id} to be ${status}`, 15_000);
-}
-
-async function signIn(key: string): Promise<void> {
-  await page.goto(`${server.url}/runs`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Runs' }).waitFor();
-}
+const waitForStatus = (id: string, status: string) => h.waitForStatus(id, status);
+const signIn = (key: string) => h.signIn(key);
 
 const card = (runId: string) => page.locator(`.inbox-entry[data-run-id="${runId}"]`);
 
 describe.skipIf(!HAVE_CHROMIUM)('the inbox, workflows and schedules in Chromium', () => {
   beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'baton-dashboard-approvals-'));
-    store = new SqliteStore({ path: join(dir, 'baton.db') });
-    engine = new Engine({ store, workflows: [expenseClaim, contractReview, sendInvoice], logger: silentLogger, pollIntervalMs: 20 });
-    await engine.start();
-    const admin = newApiKey({ name: 'dana', role: 'admin' }, Date.now());
-    await store.createApiKey(admin.record);
-    adminKey = admin.token;
-    const viewer = newApiKey({ name: 'vic', role: 'viewer' }, Date.now());
-    await store.createApiKey(viewer.record);
-    viewerKey = viewer.token;
-    server = await startApiServer({
-      client: engine.client,
-      store,
-      workflows: engine.workflows,
-      stream: { pollMs: 50, heartbeatMs: 1000 },
-      dashboard: { dir: DIST },
-    });
+    h = await startDashboard('approvals', { workflows: [expenseClaim, contractReview, sendInvoice] });
+    ({ engine, server, page, adminKey, viewerKey } = h);
     await new ApiClient({ url: server.url, key: adminKey }).schedule.create({
       id: 'nightly-invoices',
       workflow: 'send-invoice',
@@ -106,18 +75,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox, workflows and schedules in Chromium'
     await engine.client.start(contractReview, {}, { id: 'contract-supplier' });
     await waitForStatus('claim-kim', 'waiting');
     await waitForStatus('contract-supplier', 'waiting');
-
-    context = await launchBrowser(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
     await signIn(adminKey);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    await engine?.stop();
-    await store?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await h?.close();
   });
 
   it('lists the waiting runs, claims one and approves it through its generated form', async () => {
@@ -214,11 +176,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox, workflows and schedules in Chromium'
     await row.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
     await row.locator('.schedule-state').filter({ hasText: 'paused' }).waitFor();
-    expect((await store.getSchedule('nightly-invoices'))?.paused).toBe(true);
+    expect((await h.store.getSchedule('nightly-invoices'))?.paused).toBe(true);
     await row.getByRole('button', { name: 'Resume' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
     await row.locator('.schedule-state').filter({ hasText: 'active' }).waitFor();
-    expect((await store.getSchedule('nightly-invoices'))?.paused).toBe(false);
+    expect((await h.store.getSchedule('nightly-invoices'))?.paused).toBe(false);
   });
 
   it('shows a viewer no claim, answer, start or pause buttons', async () => {

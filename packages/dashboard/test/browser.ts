@@ -1,11 +1,15 @@
 /**
  * What the dashboard's browser tests share: Chromium (headless, through playwright-core) on a fresh
- * profile, the built dashboard, and waiting on conditions checked from the test (the dashboard's CSP
- * forbids evaluated strings).
+ * profile, the built dashboard, a server with an engine on a temporary SQLite file, and waiting on
+ * conditions checked from the test (the dashboard's CSP forbids evaluated strings).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { Engine, newApiKey, silentLogger, type EngineOptions } from '@baton/core';
+import { SqliteStore } from '@baton/sqlite';
+import { startApiServer, type ApiServer } from '@baton/server';
 
 export const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -54,4 +58,76 @@ export async function until(check: () => Promise<boolean>, what: string, ms = 10
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
     await delay(25);
   }
+}
+
+/** A dashboard served by an API server with an engine on a fresh SQLite file, and a browser tab. */
+export interface DashboardHarness {
+  readonly dir: string;
+  readonly store: SqliteStore;
+  readonly engine: Engine;
+  readonly server: ApiServer;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Tokens of an admin key ('dana') and a viewer key ('vic'). */
+  readonly adminKey: string;
+  readonly viewerKey: string;
+  /** A new key in the store: its id (to revoke it) and its token. */
+  makeKey(name: string, role: 'viewer' | 'operator' | 'admin'): Promise<{ id: string; token: string }>;
+  waitForStatus(runId: string, status: string): Promise<void>;
+  /** Signs the tab in with `key` from the login page, and waits for the runs list. */
+  signIn(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts an engine with `options` (its store and logger given here), a server and Chromium. */
+export async function startDashboard(name: string, options: Omit<EngineOptions, 'store' | 'logger'>): Promise<DashboardHarness> {
+  await ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), `baton-dashboard-${name}-`));
+  const store = new SqliteStore({ path: join(dir, 'baton.db') });
+  const engine = new Engine({ pollIntervalMs: 20, ...options, store, logger: silentLogger });
+  await engine.start();
+  const makeKey = async (keyName: string, role: 'viewer' | 'operator' | 'admin') => {
+    const key = newApiKey({ name: keyName, role }, Date.now());
+    await store.createApiKey(key.record);
+    return { id: key.record.id, token: key.token };
+  };
+  const adminKey = (await makeKey('dana', 'admin')).token;
+  const viewerKey = (await makeKey('vic', 'viewer')).token;
+  const server = await startApiServer({
+    client: engine.client,
+    store,
+    workflows: engine.workflows,
+    stream: { pollMs: 50, heartbeatMs: 1000 },
+    dashboard: { dir: DIST },
+  });
+  const context = await launchBrowser(join(dir, 'chromium-profile'));
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    dir,
+    store,
+    engine,
+    server,
+    context,
+    page,
+    adminKey,
+    viewerKey,
+    makeKey,
+    async waitForStatus(runId, status) {
+      await until(async () => (await engine.client.get(runId))?.status === status, `run ${runId} to be ${status}`, 15_000);
+    },
+    async signIn(key) {
+      await page.goto(`${server.url}/runs`);
+      await page.waitForURL(/\/login/);
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    },
+    async close() {
+      await context.close();
+      await server.close();
+      await engine.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

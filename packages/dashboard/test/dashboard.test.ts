@@ -3,16 +3,13 @@
  * server (SQLite file, an engine running the workflows below, the built dashboard). Skipped with a
  * notice where Chromium is not installed, except under CI=true, where that is a failure.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, TerminalError, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
-import { SqliteStore } from '@baton/sqlite';
-import { startApiServer, type ApiServer } from '@baton/server';
+import { TerminalError, defineWorkflow, type Engine } from '@baton/core';
+import type { ApiServer } from '@baton/server';
 
-import { CHROMIUM, DIST, HAVE_CHROMIUM, IMAGES, delay, ensureBuilt, launchBrowser, until } from './browser.js';
+import { CHROMIUM, HAVE_CHROMIUM, IMAGES, delay, startDashboard, until, type DashboardHarness } from './browser.js';
 
 if (!HAVE_CHROMIUM) console.warn(`Skipping the dashboard's browser tests: no Chromium at ${CHROMIUM} (set BATON_CHROMIUM to another path).`);
 
@@ -37,7 +34,7 @@ const payment = defineWorkflow({ name: 'payment' }, async (ctx, input: { custome
       if (!bank.accepts) throw new TerminalError('The card was declined by the bank', { cause: new Error('issuer answered: insufficient funds') });
       return { chargeId: 'ch_1001' };
     },
-    { retry: { maxAttempts: 1 } },
+    { input: { customer: input.customer, amount: input.amount, currency: 'EUR' }, retry: { maxAttempts: 1 } },
   );
   await ctx.step('send-receipt', async () => ({ sent: true }));
   return charge;
@@ -81,54 +78,22 @@ const fulfil = defineWorkflow({ name: 'fulfil-order' }, async (ctx, input: { ord
 
 // ------------------------------------------------------------------ the server, the browser
 
-let dir: string;
-let store: SqliteStore;
+let h: DashboardHarness;
 let engine: Engine;
 let server: ApiServer;
-let context: BrowserContext;
 let page: Page;
 let adminKey: string;
 let viewerKey: string;
-
-async function waitForStatus(id: string, status: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await engine.client.get(id))?.status !== status) {
-    if (Date.now() > deadline) throw new Error(`Run ${id} did not become ${status}.`);
-    await delay(20);
-  }
-}
-
-async function signIn(key: string): Promise<void> {
-  await page.goto(`${server.url}/runs`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Runs' }).waitFor();
-}
+const waitForStatus = (id: string, status: string) => h.waitForStatus(id, status);
+const signIn = (key: string) => h.signIn(key);
 
 /** The status badge of a run's row in the runs list. */
 const rowStatus = (id: string) => page.locator(`tr[data-run-id="${id}"] .status`);
 
 describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
   beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'baton-dashboard-'));
-    store = new SqliteStore({ path: join(dir, 'baton.db') });
-    engine = new Engine({ store, workflows: [approval, payment, pack, fulfil], logger: silentLogger, pollIntervalMs: 20 });
-    await engine.start();
-    const admin = newApiKey({ name: 'dana', role: 'admin' }, Date.now());
-    await store.createApiKey(admin.record);
-    adminKey = admin.token;
-    const viewer = newApiKey({ name: 'vic', role: 'viewer' }, Date.now());
-    await store.createApiKey(viewer.record);
-    viewerKey = viewer.token;
-    server = await startApiServer({
-      client: engine.client,
-      store,
-      workflows: engine.workflows,
-      stream: { pollMs: 50, heartbeatMs: 1000 },
-      dashboard: { dir: DIST },
-    });
+    h = await startDashboard('runs', { workflows: [approval, payment, pack, fulfil] });
+    ({ engine, server, page, adminKey, viewerKey } = h);
 
     await engine.client.start(fulfil, { orderId: 'A-1001', items: 3 }, { id: 'order-A-1001', tags: ['shop', 'vip'] });
     await engine.client.start(payment, { customer: 'initech', amount: 120 }, { id: 'payment-initech', tags: ['billing'] });
@@ -138,17 +103,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await waitForStatus('payment-initech', 'failed');
     await waitForStatus('approval-acme', 'waiting');
     await waitForStatus('approval-globex', 'waiting');
-
-    context = await launchBrowser(join(dir, 'chromium-profile'));
-    page = context.pages()[0] ?? (await context.newPage());
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    await engine?.stop();
-    await store?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await h?.close();
   });
 
   it('signs in with an API key and says who it is', async () => {
@@ -246,6 +204,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await details.getByText('The card was declined by the bank', { exact: true }).waitFor();
     await details.getByText('issuer answered: insufficient funds').waitFor();
     await details.getByText('payment-initech:2').waitFor(); // the step's idempotency key
+    // The failing step's input, shown above its error.
+    const input = details.getByLabel('Input', { exact: true });
+    await input.waitFor();
+    expect(JSON.parse((await input.textContent())!)).toEqual({ customer: 'initech', amount: 120, currency: 'EUR' });
+    expect(await details.locator('h4').allTextContents()).toEqual(['Input', 'Error']);
 
     bank.accepts = true;
     await page.getByRole('toolbar', { name: 'Run actions' }).getByRole('button', { name: 'Retry' }).click();

@@ -92,6 +92,7 @@ import {
   assertWaitingForPerson,
   toInboxPage,
   toOverview,
+  overviewPlan,
   type InboxClaim,
   type InboxFilter,
   type InboxPage,
@@ -137,7 +138,14 @@ export interface PostgresStoreOptions {
    * this process's engines at once instead of at the next poll. Default true.
    */
   listen?: boolean;
+  /**
+   * How often the overview's hourly counts take in the changes written since, in ms (default 5000);
+   * 0: never in the background, only by `foldStats()`. Overviews count every change either way.
+   */
+  foldStatsEveryMs?: number;
 }
+
+const FOLD_STATS_EVERY_MS = 5000;
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -151,6 +159,8 @@ export class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = { localNotifications: true, sharedAcrossProcesses: true };
   readonly schema: string;
   readonly #pool: pg.Pool;
+  readonly #foldStatsEveryMs: number;
+  #foldTimer: NodeJS.Timeout | undefined;
   readonly #listeners = new Set<(hint: StoreHint) => void>();
   readonly #channel: string;
   readonly #notices: NoticeListener | undefined;
@@ -173,6 +183,10 @@ export class PostgresStore implements Store {
       );
     }
     this.schema = schema;
+    this.#foldStatsEveryMs = options.foldStatsEveryMs ?? FOLD_STATS_EVERY_MS;
+    if (!Number.isSafeInteger(this.#foldStatsEveryMs) || this.#foldStatsEveryMs < 0) {
+      throw new BatonError(ErrorCode.InvalidArgument, 'foldStatsEveryMs must be a whole number of ms, 0 or more.', { retryable: false });
+    }
     this.#channel = channelName(schema);
     const connection: pg.ClientConfig = {
       ...(options.connectionString === undefined ? {} : { connectionString: options.connectionString }),
@@ -206,6 +220,12 @@ export class PostgresStore implements Store {
         client.release();
       }
       await this.#notices?.start();
+      if (this.#foldStatsEveryMs > 0) {
+        // A failed round (the database unreachable for a moment) is tried again at the next; overviews
+        // stay complete meanwhile, adding up the changes not yet folded.
+        this.#foldTimer = setInterval(() => void this.foldStats().catch(() => undefined), this.#foldStatsEveryMs);
+        this.#foldTimer.unref();
+      }
     })().catch((error: unknown) => {
       this.#initialized = undefined;
       throw storeError('init', error);
@@ -214,8 +234,17 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#foldTimer);
     await this.#notices?.close();
     await this.#pool.end();
+  }
+
+  /**
+   * Folds the changes to the overview's hourly counts written since the last round into them (see
+   * migration 0012); done every few seconds in the background.
+   */
+  async foldStats(): Promise<void> {
+    await this.#query('SELECT fold_run_stats()');
   }
 
   /** Drops this deployment's schema and everything in it (for tests and teardown). */
@@ -821,8 +850,8 @@ export class PostgresStore implements Store {
           );
           for (const child of failedChildren.rows) if (child.phase !== 'compensating') await requeueTree(child.id);
           await db.query(
-            `INSERT INTO journal_history (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, set_aside_at)
-             SELECT run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, $2
+            `INSERT INTO journal_history (run_id, seq, kind, name, status, input, output, error, attempts, started_at, ended_at, compensates, set_aside_at)
+             SELECT run_id, seq, kind, name, status, input, output, error, attempts, started_at, ended_at, compensates, $2
              FROM journal WHERE run_id = $1 AND status = 'failed' AND kind IN ('step', 'child')`,
             [id, now],
           );
@@ -897,19 +926,23 @@ export class PostgresStore implements Store {
 
   async overview(filter: OverviewFilter): Promise<Overview> {
     assertOverviewFilter(filter);
-    const q = overviewQueries(filter);
+    const { statsUntil } = overviewPlan(filter);
+    const fromStats = statsUntil > filter.since;
+    const q = overviewQueries(filter, statsUntil);
     // One REPEATABLE READ transaction: every aggregate sees the same snapshot.
     const rows = await this.#transaction(async (db) => {
       await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const read = async (query: { sql: string; params: unknown[] }) => (await db.query(query.sql, query.params)).rows;
       return {
+        stats: fromStats ? await read(q.stats) : [],
         created: await read(q.created),
         ended: await read(q.ended),
-        durations: await read(q.durations),
+        durations: fromStats ? [] : await read(q.durations),
+        durationBins: fromStats ? await read(q.durationBins) : [],
         queued: await read(q.queued),
         definedQueues: await read({ sql: 'SELECT name FROM queues', params: [] }),
         waitingForHumans: ((await read(q.waitingForHumans))[0] as { n: number }).n,
-        llm: (await read(q.llm))[0],
+        llm: fromStats ? [(await read(q.llm))[0], (await read(q.llmStats))[0]] : [(await read(q.llm))[0]],
       } as OverviewRows;
     });
     return toOverview(filter, rows);
@@ -969,10 +1002,15 @@ const STATS_COUNTS = `SELECT
 
 const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 
-/** A claimed run's journal, pending signals, signal horizon, step retries and children, as JSON per run. */
+/**
+ * A claimed run's journal, pending signals, signal horizon, step retries and children, as JSON per
+ * run. Journal inputs are informational (replay never reads them), so they stay in the database.
+ */
 const CLAIMED_STATE = `
   SELECT r.id,
-    (SELECT COALESCE(json_agg(j ORDER BY j.seq), '[]') FROM journal j WHERE j.run_id = r.id) AS journal,
+    (SELECT COALESCE(json_agg(j ORDER BY j.seq), '[]') FROM (
+       SELECT run_id, seq, kind, name, status, NULL::text AS input, output, error, attempts, started_at, ended_at, compensates
+       FROM journal WHERE run_id = r.id) j) AS journal,
     (SELECT COALESCE(json_agg(json_build_object('id', s.id, 'run_id', s.run_id, 'name', s.name, 'payload', s.payload, 'created_at', s.created_at)
        ORDER BY s.id), '[]') FROM signals s WHERE s.run_id = r.id AND s.consumed = 0) AS signals,
     (SELECT COALESCE(MAX(s.id), 0) FROM signals s WHERE s.run_id = r.id) AS horizon,

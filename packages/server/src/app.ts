@@ -25,7 +25,7 @@ import { authenticate, authorize } from './auth.js';
 import { actingClient } from './acting.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import { checkSignature, type WebhookDefinition } from './webhooks.js';
-import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunSchema, ScheduleSchema } from './schemas.js';
+import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunIdParam, RunSchema, ScheduleSchema, json } from './schemas.js';
 import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
 import { serveMetrics, type MetricsOptions } from './metrics.js';
 import { registerDocsRoute } from './routes/docs.js';
@@ -95,6 +95,7 @@ function runJson(run: RunInfo): z.infer<typeof RunSchema> {
 
 function entryJson(entry: JournalEntryInfo): z.infer<typeof JournalEntrySchema> {
   const out: Record<string, unknown> = { ...entry, startedAt: entry.startedAt.toISOString(), endedAt: entry.endedAt.toISOString() };
+  if (entry.input !== undefined) out.input = toTypedJson(entry.input);
   if (entry.output !== undefined) out.output = toTypedJson(entry.output);
   return out as z.infer<typeof JournalEntrySchema>;
 }
@@ -115,16 +116,8 @@ const errors = {
   409: { description: 'Conflicts with the current state', content: { 'application/json': { schema: ErrorSchema } } },
 } as const;
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-const RunIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
 const ScheduleIdParam = z.object({
   id: z
     .string()

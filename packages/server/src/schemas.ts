@@ -5,6 +5,18 @@ import { z } from '@hono/zod-openapi';
 export const RUN_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 export const Name = z.string().min(1).max(200);
 
+/** A JSON response of `schema` in a route's OpenAPI description. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/** The `{id}` path parameter of the run routes. */
+export const RunIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
 export const RunSchema = z
   .object({
     id: z.string(),
@@ -18,6 +30,7 @@ export const RunSchema = z
     queue: z.string(),
     priority: z.number().int(),
     parentId: z.string().optional(),
+    parentSeq: z.number().int().optional().openapi({ description: "For a child run: the position (seq) of the entry that started it in its parent's journal" }),
     continuedFrom: z.string().optional(),
     continuedTo: z.string().optional(),
     cancelRequested: z.boolean(),
@@ -67,6 +80,7 @@ export const JournalEntrySchema = z
     kind: z.string(),
     name: z.string(),
     status: z.enum(['completed', 'failed']),
+    input: z.unknown().optional().openapi({ description: "What the entry worked on: a step's `input` option, or a compensation's step result" }),
     output: z.unknown().optional(),
     error: z.unknown().optional(),
     attempts: z.number().int(),

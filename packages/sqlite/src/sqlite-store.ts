@@ -84,6 +84,7 @@ import {
   assertWaitingForPerson,
   toInboxPage,
   toOverview,
+  overviewPlan,
   type InboxClaim,
   type InboxFilter,
   type InboxPage,
@@ -97,6 +98,7 @@ import { applyAudited, insertQueuedRun, releaseHeld, runParams, storeSignal, wri
 import { CHANGE_WINDOW, listAuditQuery, listChangesQuery } from './queries/activity.js';
 import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
+import { SEARCH_INDEX_EVERY_MS, SearchIndex } from './queries/search.js';
 import { overviewQueries } from './queries/overview.js';
 import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
@@ -111,6 +113,11 @@ export interface SqliteStoreOptions {
   synchronous?: SynchronousMode;
   /** How long a transaction waits for another process's lock. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * How often runs written since are added to the search index, in ms (default 1000); 0: never in
+   * the background, only by `indexForSearch()`. Searches find every run either way.
+   */
+  searchIndexEveryMs?: number;
 }
 
 export class SqliteStore implements Store {
@@ -120,6 +127,11 @@ export class SqliteStore implements Store {
   readonly #listeners = new Set<(hint: StoreHint) => void>();
   readonly #claimStatements = new Map<string, { statement: Database.Statement; filter: ClaimFilter }>();
   #s: Statements | undefined;
+  #search: SearchIndex | undefined;
+  #searchTimer: NodeJS.Timeout | undefined;
+  /** The indexing under way (see indexForSearch), which a second caller waits for. */
+  #indexing: Promise<number> | undefined;
+  readonly #searchIndexEveryMs: number;
   #initialized = false;
   /** One IMMEDIATE transaction wrapper, built once: it runs the callback it is given. */
   readonly #immediate: (fn: () => unknown) => unknown;
@@ -137,6 +149,10 @@ export class SqliteStore implements Store {
     const synchronous = options.synchronous ?? 'FULL';
     if (!['OFF', 'NORMAL', 'FULL', 'EXTRA'].includes(synchronous)) {
       throw new BatonError(ErrorCode.InvalidArgument, `synchronous must be OFF, NORMAL, FULL or EXTRA, not '${String(synchronous)}'.`, { retryable: false });
+    }
+    this.#searchIndexEveryMs = options.searchIndexEveryMs ?? SEARCH_INDEX_EVERY_MS;
+    if (!Number.isSafeInteger(this.#searchIndexEveryMs) || this.#searchIndexEveryMs < 0) {
+      throw new BatonError(ErrorCode.InvalidArgument, 'searchIndexEveryMs must be a whole number of ms, 0 or more.', { retryable: false });
     }
     this.path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -168,11 +184,40 @@ export class SqliteStore implements Store {
     if (this.#initialized) return;
     migrate(this.#db, Date.now());
     this.#s = prepareStatements(this.#db);
+    this.#search = new SearchIndex(this.#db);
     this.#initialized = true;
+    // A failed round (another process held the lock too long) is tried again at the next; searches
+    // stay complete meanwhile, scanning the runs not yet indexed.
+    if (this.#searchIndexEveryMs > 0) {
+      this.#searchTimer = setInterval(() => void this.indexForSearch().catch(() => undefined), this.#searchIndexEveryMs);
+      this.#searchTimer.unref();
+    }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#searchTimer);
     if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * Adds the runs written since the last round to the search index, a chunk per transaction with a
+   * pause between chunks for other writers; done every second in the background. Returns how many
+   * runs were indexed (by this call, or by the round under way that it waited for).
+   */
+  indexForSearch(): Promise<number> {
+    this.#ensureInitialized();
+    this.#indexing ??= this.#indexPending().finally(() => (this.#indexing = undefined));
+    return this.#indexing;
+  }
+
+  async #indexPending(): Promise<number> {
+    const search = this.#search!;
+    let indexed = 0;
+    while (this.#db.open && search.pending()) {
+      indexed += this.#write(() => search.indexChunk());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return indexed;
   }
 
   subscribe(listener: (hint: StoreHint) => void): () => void {
@@ -251,7 +296,7 @@ export class SqliteStore implements Store {
 
   async listRuns(filter: RunFilter): Promise<RunPage> {
     this.#ensureInitialized();
-    const { sql, params, limit } = listRunsQuery(filter);
+    const { sql, params, limit } = listRunsQuery(filter, filter.search === undefined ? 'scan' : this.#search!.plan(filter.search));
     const rows = this.#db.prepare(sql).all(params) as RunRow[];
     const page: RunPage = { runs: rows.slice(0, limit).map(toRunRecord) };
     if (rows.length > limit) {
@@ -330,7 +375,7 @@ export class SqliteStore implements Store {
     return {
       run: toRunRecord(s.getRun.get(row.id) as RunRow),
       leaseToken: token,
-      journal: (s.getJournal.all(row.id) as JournalRow[]).map(toJournalEntry),
+      journal: (s.replayJournal.all(row.id) as JournalRow[]).map(toJournalEntry),
       signals: (s.unconsumedSignals.all(row.id) as Parameters<typeof toSignal>[0][]).map(toSignal),
       signalHorizon: (s.signalHorizon.get(row.id) as { horizon: number }).horizon,
       stepRetries: (s.getStepRetries.all(row.id) as Parameters<typeof toStepRetry>[0][]).map(toStepRetry),
@@ -700,7 +745,9 @@ export class SqliteStore implements Store {
     this.#ensureInitialized();
     assertOverviewFilter(filter);
     const q = overviewQueries(filter.namespace !== undefined);
-    const params: Record<string, unknown> = { ...filter };
+    const { statsUntil } = overviewPlan(filter);
+    const fromStats = statsUntil > filter.since;
+    const params: Record<string, unknown> = { ...filter, statsUntil, from: statsUntil };
     // Each statement is given the parameters it names (the driver refuses others).
     const read = (sql: string) => {
       const statement = this.#db.prepare(sql);
@@ -710,13 +757,15 @@ export class SqliteStore implements Store {
     };
     // One read transaction: every aggregate sees the same snapshot.
     const rows = this.#snapshot(() => ({
+      stats: fromStats ? read(q.stats).all() : [],
       created: read(q.created).all(),
       ended: read(q.ended).all(),
-      durations: read(q.durations).all(),
+      durations: fromStats ? [] : read(q.durations).all(),
+      durationBins: fromStats ? read(q.durationBins).all() : [],
       queued: read(q.queued).all(),
       definedQueues: read('SELECT name FROM queues').all(),
       waitingForHumans: (read(q.waitingForHumans).get() as { n: number }).n,
-      llm: read(q.llm).get(),
+      llm: fromStats ? [read(q.llm).get(), read(q.llmStats).get()] : [read(q.llm).get()],
     })) as OverviewRows;
     return toOverview(filter, rows);
   }

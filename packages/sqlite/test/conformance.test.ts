@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
 import { runStoreConformance } from '@baton/testkit';
 import { SqliteStore } from '@baton/sqlite';
@@ -16,4 +17,16 @@ runStoreConformance({
   create: async () => new SqliteStore({ path: join(dir, `store-${++counter}.db`) }),
   // Another connection on the same file, as a second process would open it.
   reopen: async (store) => new SqliteStore({ path: (store as SqliteStore).path }),
+  setAsideEntries: async (store, runId) => {
+    const db = new Database((store as SqliteStore).path, { readonly: true });
+    try {
+      return db.prepare('SELECT seq, status, input FROM journal_history WHERE run_id = ? ORDER BY seq').all(runId) as {
+        seq: number;
+        status: string;
+        input: string | null;
+      }[];
+    } finally {
+      db.close();
+    }
+  },
 });

@@ -17,7 +17,7 @@ describe('SqliteStore', () => {
     await first.init();
     expect(first.synchronousLevel).toBe(2);
     await first.close();
-    const reopened = new SqliteStore({ path });
+    const reopened = new SqliteStore({ path, searchIndexEveryMs: 0 });
     expect(reopened.synchronousLevel).toBe(2);
     await reopened.close();
     const normal = new SqliteStore({ path, synchronous: 'NORMAL' });
@@ -66,5 +66,127 @@ describe('SqliteStore', () => {
     await store.init();
     expect(await store.getRun('x')).toBeUndefined();
     await store.close();
+  });
+});
+
+describe('SqliteStore search', () => {
+  const T0 = Date.UTC(2030, 0, 1);
+  const newRun = (id: string, input: string) => ({ id, workflow: 'wf', version: '1', input, queue: 'default', priority: 0 });
+
+  it('finds runs by id or input before and after they are indexed, newest first, a page at a time', async () => {
+    const store = new SqliteStore({ path: join(dir, 'search.db'), searchIndexEveryMs: 0 });
+    await store.init();
+    const written: { id: string; input: string }[] = [];
+    const write = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const run = newRun(`order-${i}`, JSON.stringify({ email: `User${i % 3}@Example.com`, note: i % 2 ? 'Zoë says "hi" 100%' : 'a_b' }));
+        await store.createRun(run, T0 + i);
+        written.unshift(run);
+      }
+    };
+    // What a search must find: the runs whose id or input contains the text, any ASCII case.
+    const expected = (text: string) => written.filter((r) => `${r.id}\n${r.input}`.toLowerCase().includes(text.toLowerCase())).map((r) => r.id);
+    const found = async (text: string) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRuns({ search: text, limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+        ids.push(...page.runs.map((r) => r.id));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      return ids;
+    };
+    const texts = ['user1@example', 'ORDER-2', 'Zoë SAYS', '\\"hi\\"', '100%', 'a_b', 'r-1', '@', 'no such text', 'e', "'; DROP TABLE runs; --"];
+    const check = async () => {
+      for (const text of texts) expect(await found(text), text).toEqual(expected(text));
+    };
+    try {
+      await write(0, 30);
+      await check(); // nothing indexed yet: every run is scanned
+      expect(await store.indexForSearch()).toBe(30);
+      await check(); // all through the index
+      await write(30, 40);
+      await check(); // the index, and the ten runs after its end
+      expect(await store.indexForSearch()).toBe(10);
+      expect(await store.indexForSearch()).toBe(0);
+      await check();
+      expect(expected('user1@example')).toHaveLength(13);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('finds the same runs through the index as by scanning, for random text in any case, Unicode included', async () => {
+    const store = new SqliteStore({ path: join(dir, 'search-random.db'), searchIndexEveryMs: 0 });
+    await store.init();
+    // A fixed seed: the same texts every run.
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pieces = ['ab', 'AB', 'Zoë', 'ZOË', 'ß', 'ÉTÉ', 'été', '"', "'", '%', '_', '\\', ' ', '-', 'x', 'Q', '日本', '😀', '0', '9'];
+    const text = (n: number) => Array.from({ length: n }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const written: { id: string; input: string }[] = [];
+    const write = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const run = newRun(`r${written.length}-${text(2)}`, JSON.stringify({ note: text(8) }));
+        await store.createRun(run, T0 + written.length);
+        written.unshift(run);
+      }
+    };
+    // LIKE folds the case of ASCII letters only: so must the index's answers.
+    const fold = (value: string) => value.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    const expected = (query: string) => written.filter((r) => fold(`${r.id}\n${r.input}`).includes(fold(query))).map((r) => r.id);
+    // Random text, and pieces of the runs' inputs (some upper-cased), once there are runs.
+    const makeQueries = () =>
+      Array.from({ length: 60 }, (_, i) => {
+        if (i % 3 !== 0) return text(1 + (i % 4));
+        const source = written[Math.floor(random() * written.length)] ?? { input: 'none' };
+        const start = Math.floor(random() * Math.max(1, source.input.length - 4));
+        const part = source.input.slice(start, start + 3 + (i % 5));
+        return i % 2 === 0 ? part.toUpperCase() : part;
+      });
+    let queries: string[] = [];
+    const check = async () => {
+      for (const query of queries.filter((q) => q.length > 0)) {
+        expect(
+          (await store.listRuns({ search: query, limit: 1000 })).runs.map((r) => r.id),
+          query,
+        ).toEqual(expected(query));
+      }
+    };
+    try {
+      await write(150);
+      queries = makeQueries();
+      expect(queries.filter((q) => expected(q).length > 0).length).toBeGreaterThan(20);
+      await check();
+      await store.indexForSearch();
+      await check();
+      await write(50);
+      await check();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('indexes the runs of a file written before the index existed, and the start of large inputs only', async () => {
+    const path = join(dir, 'search-existing.db');
+    const store = new SqliteStore({ path });
+    await store.init();
+    const big = JSON.stringify({ head: 'findme-early', pad: 'x'.repeat(5000), tail: 'findme-late' });
+    await store.createRun(newRun('big', big), T0);
+    await store.close();
+    // As a file from before migration 0010: the index is empty and its end at 0.
+    const db = new Database(path);
+    db.exec('DELETE FROM runs_search; UPDATE runs_search_state SET indexed_to = 0');
+    db.close();
+    const reopened = new SqliteStore({ path, searchIndexEveryMs: 0 });
+    await reopened.init();
+    try {
+      expect((await reopened.listRuns({ search: 'findme-early' })).runs.map((r) => r.id)).toEqual(['big']);
+      expect(await reopened.indexForSearch()).toBe(1);
+      expect((await reopened.listRuns({ search: 'findme-early' })).runs.map((r) => r.id)).toEqual(['big']);
+      expect((await reopened.listRuns({ search: 'findme-late' })).runs).toEqual([]);
+    } finally {
+      await reopened.close();
+    }
   });
 });

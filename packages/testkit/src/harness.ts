@@ -8,6 +8,11 @@ export interface StoreFactory {
   create(): Promise<Store>;
   /** Optional: a second handle on the same storage (another connection/process view). */
   reopen?(store: Store): Promise<Store>;
+  /**
+   * Optional: the failed entries a retry set aside for a run (kept for the audit trail, not part of
+   * the Store interface), read from the store's storage in position order; checked when given.
+   */
+  setAsideEntries?(store: Store, runId: string): Promise<{ seq: number; status: string; input: string | null }[]>;
 }
 
 export interface Harness {

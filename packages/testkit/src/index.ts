@@ -10,6 +10,7 @@ import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
 import { schedulesSuite } from './suites/schedules.suite.js';
 import { statsSuite } from './suites/stats.suite.js';
+import { stepInputSuite } from './suites/step-input.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
@@ -29,6 +30,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     workflowApiSuite(factory);
     waitingSuite(factory);
     sagaCancelSuite(factory);
+    stepInputSuite(factory);
     recoverySuite(factory);
     flowControlSuite(factory);
     schedulesSuite(factory);

@@ -11,7 +11,7 @@ import { keyInfo } from './store-backend.js';
 const RUN_DATES = new Set(['wakeAt', 'createdAt', 'updatedAt', 'startedAt', 'endedAt']);
 const RUN_VALUES = new Set(['input', 'output', 'progress']);
 const ENTRY_DATES = new Set(['startedAt', 'endedAt']);
-const ENTRY_VALUES = new Set(['output']);
+const ENTRY_VALUES = new Set(['input', 'output']);
 /** What a server answers when no --limit is given (the store's default page). */
 const DEFAULT_LIMIT = 50;
 

@@ -78,7 +78,8 @@ function journalTable(journal: JournalEntryInfo[]): string {
     e.status,
     String(e.attempts),
     formatDuration(e.durationMs),
+    e.input === undefined ? '' : truncate(toJson(e.input), 40),
     e.error !== undefined ? truncate(describeError(e.error), 100) : e.output === undefined ? '' : truncate(toJson(e.output), 80),
   ]);
-  return table(['SEQ', 'KIND', 'NAME', 'STATUS', 'ATTEMPTS', 'DURATION', 'RESULT'], rows);
+  return table(['SEQ', 'KIND', 'NAME', 'STATUS', 'ATTEMPTS', 'DURATION', 'INPUT', 'RESULT'], rows);
 }

@@ -86,6 +86,8 @@ export interface RunInfo {
   queue: string;
   priority: number;
   parentId?: string;
+  /** For a child run: the position of the entry that started it in its parent's journal. */
+  parentSeq?: number;
   continuedFrom?: string;
   continuedTo?: string;
   cancelRequested: boolean;
@@ -106,6 +108,8 @@ export interface JournalEntryInfo {
   kind: JournalEntry['kind'];
   name: string;
   status: JournalEntry['status'];
+  /** What the operation worked on (a step's `input` option, a compensation's step result), decoded. */
+  input?: unknown;
   output?: unknown;
   error?: RunError;
   attempts: number;
@@ -421,6 +425,7 @@ export class Client {
       endedAt: new Date(e.endedAt),
       durationMs: e.endedAt - e.startedAt,
     };
+    if (e.input !== undefined) info.input = this.#safeDecode(e.input);
     if (e.output !== undefined) info.output = this.#safeDecode(e.output);
     if (e.error !== undefined) info.error = plainError(e.error, this.#codec);
     if (e.compensates !== undefined) info.compensates = e.compensates;
@@ -516,6 +521,7 @@ export class Client {
     if (run.error !== undefined) info.error = plainError(run.error, this.#codec);
     if (run.progress !== undefined) info.progress = this.#safeDecode(run.progress);
     if (run.parentId !== undefined) info.parentId = run.parentId;
+    if (run.parentSeq !== undefined) info.parentSeq = run.parentSeq;
     if (run.continuedFrom !== undefined) info.continuedFrom = run.continuedFrom;
     if (run.continuedTo !== undefined) info.continuedTo = run.continuedTo;
     if (run.wakeAt !== undefined && run.status === 'waiting') info.wakeAt = new Date(run.wakeAt);

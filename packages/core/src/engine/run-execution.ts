@@ -361,7 +361,7 @@ export class RunExecution {
     const name = `compensate:${c.name}`;
     const startedAt = s.env.clock.now();
     for (let attempt = 1; ; attempt++) {
-      const attemptOptions = { clock: s.env.clock, runId: this.runId, step: name, attempt, idempotencyKey: `${this.runId}:${seq}` };
+      const attemptOptions = { clock: s.env.clock, runId: this.runId, step: name, attempt, idempotencyKey: `${this.runId}:${seq}`, input: c.output };
       const span = s.trace.startStep(name, seq, attempt);
       const result = await s.trace.runIn(span, () => startAttempt((info) => c.fn(c.output, info), attemptOptions)).result;
       s.trace.endStep(span, result.ok, result.ok ? undefined : result.error);
@@ -380,6 +380,8 @@ export class RunExecution {
           endedAt: s.env.clock.now(),
           compensates: c.seq,
         };
+        // What the compensation worked on: the result of the step it undoes, as journaled there.
+        if (c.encodedOutput !== undefined) entry.input = c.encodedOutput;
         if (!result.ok) entry.error = s.stored(result.error);
         s.cursor.add(entry);
         if (await s.write({ journal: [entry] })) {

@@ -47,6 +47,8 @@ export interface Compensation {
   seq: number;
   name: string;
   output: unknown;
+  /** The step's journaled output, which the compensation's entry records as its input. */
+  encodedOutput: string | undefined;
   fn: (result: unknown, info: StepInfo) => unknown;
   retry: RetryPolicy | undefined;
 }
@@ -186,8 +188,11 @@ export class RunState {
     if (this.env.durability === 'strict') await this.#lastWrite;
   }
 
-  /** Journals a completed operation (written unless only replaying) and returns the entry. */
-  record(seq: number, kind: EntryKind, name: string, output: unknown, startedAt = this.env.clock.now(), attempts = 1): JournalEntry {
+  /**
+   * Journals a completed operation (written unless only replaying) and returns the entry; `input` is
+   * the operation's encoded input, if it has one.
+   */
+  record(seq: number, kind: EntryKind, name: string, output: unknown, startedAt = this.env.clock.now(), attempts = 1, input?: string): JournalEntry {
     const entry: JournalEntry = {
       runId: this.runId,
       seq,
@@ -199,11 +204,12 @@ export class RunState {
       startedAt,
       endedAt: this.env.clock.now(),
     };
+    if (input !== undefined) entry.input = input;
     if (this.mode === 'live') void this.write({ journal: [entry] });
     return entry;
   }
 
-  recordFailure(seq: number, kind: EntryKind, name: string, error: unknown, attempts: number, startedAt: number): Promise<boolean> {
+  recordFailure(seq: number, kind: EntryKind, name: string, error: unknown, attempts: number, startedAt: number, input?: string): Promise<boolean> {
     const entry: JournalEntry = {
       runId: this.runId,
       seq,
@@ -215,6 +221,7 @@ export class RunState {
       startedAt,
       endedAt: this.env.clock.now(),
     };
+    if (input !== undefined) entry.input = input;
     return this.mode === 'live' ? this.write({ journal: [entry] }) : Promise.resolve(false);
   }
 

@@ -5,12 +5,14 @@ import type { StepInfo } from '../workflow/workflow-context.js';
 
 export type AttemptResult = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-export interface AttemptOptions {
+export interface AttemptOptions<I = unknown> {
   clock: Clock;
   runId: string;
   step: string;
   attempt: number;
   idempotencyKey: string;
+  /** What the step works on (`info.input`). */
+  input?: I;
   timeoutMs?: number;
   heartbeatTimeoutMs?: number;
 }
@@ -21,7 +23,7 @@ export interface Attempt {
   abort(reason: unknown): void;
 }
 
-export function startAttempt(fn: (info: StepInfo) => unknown, options: AttemptOptions): Attempt {
+export function startAttempt<I>(fn: (info: StepInfo<I>) => unknown, options: AttemptOptions<I>): Attempt {
   // The AbortController is made only if the step reads `signal`: most steps never do, and a
   // controller with listeners per attempt is a measurable share of a trivial step's cost.
   let controller: AbortController | undefined;
@@ -68,7 +70,7 @@ export function startAttempt(fn: (info: StepInfo) => unknown, options: AttemptOp
   };
   heartbeat();
 
-  const info: StepInfo = {
+  const info: StepInfo<I> = {
     get signal(): AbortSignal {
       if (controller === undefined) {
         controller = new AbortController();
@@ -80,6 +82,8 @@ export function startAttempt(fn: (info: StepInfo) => unknown, options: AttemptOp
     idempotencyKey: options.idempotencyKey,
     runId: options.runId,
     step: options.step,
+    // A step given no input sees undefined.
+    input: options.input as I,
     heartbeat,
   };
   try {

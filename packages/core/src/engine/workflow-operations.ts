@@ -95,14 +95,15 @@ class WorkflowOperations {
 
   // ---------------------------------------------------------------- steps
 
-  step<T>(name: string, fn: (info: StepInfo) => T | Promise<T>, options: StepOptions<T> = {}): Promise<T> {
+  step<T, I>(name: string, fn: (info: StepInfo<I>) => T | Promise<T>, options: StepOptions<T, I> = {}): Promise<T> {
     const s = this.#s;
     return s.guard(() => {
       const { seq, entry } = s.cursor.take('step', name);
+      // A journaled step returns its recorded result: its input (informational) is not compared.
       if (entry !== undefined) {
         if (entry.status === 'completed') {
           const output = s.env.codec.decode(entry.output) as T;
-          this.#addCompensation(seq, name, output, options);
+          this.#addCompensation(seq, name, output, entry.output, options);
           return Promise.resolve(output);
         }
         return Promise.reject(fromStoredError(s.env.codec, entry.error));
@@ -112,18 +113,39 @@ class WorkflowOperations {
     });
   }
 
-  #addCompensation<T>(seq: number, name: string, output: T, options: StepOptions<T>): void {
+  #addCompensation<T, I>(seq: number, name: string, output: T, encodedOutput: string | undefined, options: StepOptions<T, I>): void {
     if (options.compensate === undefined) return;
     this.#s.compensations.push({
       seq,
       name,
       output,
+      encodedOutput,
       fn: options.compensate as (result: unknown, info: StepInfo) => unknown,
       retry: options.compensateRetry ?? options.retry,
     });
   }
 
-  async #runStep<T>(seq: number, name: string, fn: (info: StepInfo) => T | Promise<T>, options: StepOptions<T>): Promise<T> {
+  /**
+   * Journals a step's failure for good (with its input, when it could be encoded) and returns the
+   * BATON_STEP_FAILED error the workflow sees.
+   */
+  #failStep(seq: number, name: string, error: unknown, attempts: number, startedAt: number, input: string | undefined): BatonError {
+    const s = this.#s;
+    const when = attempts === 0 ? 'before its first attempt' : `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+    const failure = new BatonError(ErrorCode.StepFailed, `Step '${name}' of run ${s.runId} failed ${when}: ${errorMessage(error)}`, {
+      runId: s.runId,
+      step: name,
+      retryable: false,
+      cause: error,
+      details: { attempts, seq },
+    });
+    void s.recordFailure(seq, 'step', name, failure, attempts, startedAt, input);
+    s.emitAfterWrite({ type: 'step.failed', runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt: attempts, error: s.eventError(error) });
+    s.env.logger.info({ runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt: attempts, err: error }, 'step failed');
+    return failure;
+  }
+
+  async #runStep<T, I>(seq: number, name: string, fn: (info: StepInfo<I>) => T | Promise<T>, options: StepOptions<T, I>): Promise<T> {
     const s = this.#s;
     const { env } = s;
     const policy = resolveRetryPolicy(env.defaultRetry, s.workflow.options.retry, options.retry);
@@ -133,6 +155,15 @@ class WorkflowOperations {
     const prior = s.retries.get(seq);
     let attempt = (prior?.attempts ?? 0) + 1;
     const startedAt = env.clock.now();
+    let input: string | undefined;
+    if (options.input !== undefined) {
+      try {
+        input = env.codec.encode(options.input, `input of step '${name}' of run ${s.runId}`);
+      } catch (encodeError) {
+        // Like an output that cannot be journaled, but caught before the side effect runs.
+        throw this.#failStep(seq, name, encodeError, attempt - 1, startedAt, undefined);
+      }
+    }
     s.active++;
     try {
       if (prior !== undefined && prior.nextAttemptAt > env.clock.now()) await this.#retryWait(seq, name, prior.nextAttemptAt);
@@ -159,6 +190,7 @@ class WorkflowOperations {
             step: name,
             attempt,
             idempotencyKey: `${s.runId}:${seq}`,
+            input: options.input,
             ...(timeoutMs === undefined ? {} : { timeoutMs }),
             ...(heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeoutMs }),
           }),
@@ -174,7 +206,7 @@ class WorkflowOperations {
         if (result.ok) {
           try {
             // The workflow sees what a replay would see: the value as decoded from the journal.
-            const entry = s.record(seq, 'step', name, result.value, startedAt, attempt);
+            const entry = s.record(seq, 'step', name, result.value, startedAt, attempt, input);
             const value = env.codec.decode(entry.output) as T;
             s.emitAfterWrite({
               type: 'step.completed',
@@ -185,7 +217,7 @@ class WorkflowOperations {
               attempts: attempt,
               durationMs: env.clock.now() - startedAt,
             });
-            this.#addCompensation(seq, name, value, options);
+            this.#addCompensation(seq, name, value, entry.output, options);
             // No barrier here: the workflow code up to the next step is pure, and the next step's
             // side effect waits (in strict durability) until this result is committed.
             return value;
@@ -195,17 +227,7 @@ class WorkflowOperations {
         } else {
           error = result.error;
         }
-        if (!shouldRetry(policy, attempt, error)) {
-          const failure = new BatonError(
-            ErrorCode.StepFailed,
-            `Step '${name}' of run ${s.runId} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${errorMessage(error)}`,
-            { runId: s.runId, step: name, retryable: false, cause: error, details: { attempts: attempt, seq } },
-          );
-          void s.recordFailure(seq, 'step', name, failure, attempt, startedAt);
-          s.emitAfterWrite({ type: 'step.failed', runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt, error: s.eventError(error) });
-          env.logger.info({ runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt, err: error }, 'step failed');
-          throw failure;
-        }
+        if (!shouldRetry(policy, attempt, error)) throw this.#failStep(seq, name, error, attempt, startedAt, input);
         const delay = backoffDelay(policy, attempt, env.random());
         const nextAttemptAt = env.clock.now() + delay;
         // Failed attempts are journaled so the count survives crashes and suspension.

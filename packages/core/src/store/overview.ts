@@ -2,6 +2,11 @@
  * The overview of a namespace's runs over a time window (Store.overview): what the dashboard's
  * overview page shows. Stores compute it with SQL aggregates and hand back rows; `toOverview` turns
  * them into the one shape both dialects return.
+ *
+ * Stores keep hourly counts (runs created and ended, a histogram of durations, model calls) as runs
+ * change. A window whose buckets are whole hours and which starts on an hour is read from them, but
+ * for the hour under way, read from the runs (see overviewPlan): a window of a week reads a few
+ * thousand rows, however many runs it holds. Other windows are read from the runs alone.
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { QueueStats } from './store-stats.js';
@@ -9,6 +14,27 @@ import { toQueueStats, type StatsQueueRow } from './sql-rows.js';
 
 /** At most this many buckets per overview. */
 export const OVERVIEW_MAX_BUCKETS = 500;
+
+/** The width of the stores' hourly counts, in ms (UTC hours). */
+export const STATS_HOUR_MS = 3_600_000;
+
+/** Duration histograms' bins are this factor wide: bin = floor(ln(1 + ms) / ln(DURATION_BIN_BASE)). */
+export const DURATION_BIN_BASE = 1.05;
+
+/** Which part of a window comes from the hourly counts, and which from the runs. */
+export interface OverviewPlan {
+  /** `[since, statsUntil)` from the hourly counts; none when `statsUntil === since`. */
+  statsUntil: number;
+}
+
+/**
+ * Whole hours from the hourly counts when every bucket is whole hours from an hour's start; the
+ * rest of the window (the hour under way), or all of it otherwise, from the runs.
+ */
+export function overviewPlan(filter: OverviewFilter): OverviewPlan {
+  const aligned = filter.since % STATS_HOUR_MS === 0 && filter.bucketMs % STATS_HOUR_MS === 0;
+  return { statsUntil: aligned ? Math.max(filter.since, filter.until - (filter.until % STATS_HOUR_MS)) : filter.since };
+}
 
 export interface OverviewFilter {
   /** The window: runs created, or ended, at or after `since` and before `until`. */
@@ -73,14 +99,30 @@ export interface Overview {
 
 /** Rows the stores' overview queries return (counts may come back as strings from PostgreSQL). */
 export interface OverviewRows {
+  /** From the hourly counts: per bucket and workflow. */
+  stats: {
+    bucket: number | string;
+    workflow: string;
+    started: number | string;
+    completed: number | string;
+    failed: number | string;
+    cancelled: number | string;
+  }[];
+  /** From the runs: the rest of the window. */
   created: { bucket: number | string; workflow: string; n: number | string }[];
   ended: { bucket: number | string; workflow: string; status: string; n: number | string }[];
+  /** Exact percentiles, when the window is read from the runs alone. */
   durations: { workflow: string; p50: number | string | null; p95: number | string | null }[];
+  /** Otherwise a histogram of durations per workflow (hourly counts and the runs of the hour under way). */
+  durationBins: { workflow: string; bin: number | string; n: number | string }[];
   queued: StatsQueueRow[];
   definedQueues: { name: string }[];
   waitingForHumans: number | string;
-  llm: { calls: number | string | null; cost_usd: number | string | null; input_tokens: number | string | null; output_tokens: number | string | null };
+  /** Model calls: from the runs, and (when used) from the hourly counts. */
+  llm: LlmRow[];
 }
+
+type LlmRow = { calls: number | string | null; cost_usd: number | string | null; input_tokens: number | string | null; output_tokens: number | string | null };
 
 /** Throws BATON_INVALID_ARGUMENT unless the window and bucket width make 1 to OVERVIEW_MAX_BUCKETS buckets. */
 export function assertOverviewFilter(filter: OverviewFilter): number {
@@ -117,27 +159,35 @@ export function toOverview(filter: OverviewFilter, rows: OverviewRows): Overview
     return found;
   };
   const totals = { started: 0, completed: 0, failed: 0, cancelled: 0 };
-  for (const row of rows.created) {
-    const n = Number(row.n);
-    const bucket = buckets[Number(row.bucket)];
-    if (bucket !== undefined) bucket.started += n;
-    workflow(row.workflow).runs += n;
-    totals.started += n;
+  const add = (bucketIndex: number | string, name: string, counts: Partial<Record<keyof typeof totals, number>>) => {
+    const bucket = buckets[Number(bucketIndex)];
+    const w = workflow(name);
+    for (const [key, n] of Object.entries(counts) as [keyof typeof totals, number][]) {
+      if (bucket !== undefined) bucket[key] += n;
+      w[key === 'started' ? 'runs' : key] += n;
+      totals[key] += n;
+    }
+  };
+  for (const row of rows.stats) {
+    const { started, completed, failed, cancelled } = row;
+    add(row.bucket, row.workflow, { started: Number(started), completed: Number(completed), failed: Number(failed), cancelled: Number(cancelled) });
   }
+  for (const row of rows.created) add(row.bucket, row.workflow, { started: Number(row.n) });
   for (const row of rows.ended) {
-    const status = row.status as 'completed' | 'failed' | 'cancelled';
-    if (status !== 'completed' && status !== 'failed' && status !== 'cancelled') continue;
-    const n = Number(row.n);
-    const bucket = buckets[Number(row.bucket)];
-    if (bucket !== undefined) bucket[status] += n;
-    workflow(row.workflow)[status] += n;
-    totals[status] += n;
+    const status = row.status;
+    if (status === 'completed' || status === 'failed' || status === 'cancelled') add(row.bucket, row.workflow, { [status]: Number(row.n) });
   }
   for (const row of rows.durations) {
     const w = workflow(row.workflow);
     if (row.p50 !== null) w.p50Ms = Math.round(Number(row.p50));
     if (row.p95 !== null) w.p95Ms = Math.round(Number(row.p95));
   }
+  for (const [name, bins] of groupBins(rows.durationBins)) {
+    const w = workflow(name);
+    w.p50Ms = Math.round(binnedPercentile(bins, 0.5));
+    w.p95Ms = Math.round(binnedPercentile(bins, 0.95));
+  }
+  const llm = (key: keyof LlmRow) => rows.llm.reduce((sum, row) => sum + Number(row[key] ?? 0), 0);
   const ended = totals.completed + totals.failed + totals.cancelled;
   return {
     since: filter.since,
@@ -149,11 +199,44 @@ export function toOverview(filter: OverviewFilter, rows: OverviewRows): Overview
     workflows: [...workflows.values()].sort((a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : 0)),
     queues: toQueueStats(rows.queued, rows.definedQueues),
     waitingForHumans: Number(rows.waitingForHumans),
-    llm: {
-      calls: Number(rows.llm.calls ?? 0),
-      costUsd: Number(rows.llm.cost_usd ?? 0),
-      inputTokens: Number(rows.llm.input_tokens ?? 0),
-      outputTokens: Number(rows.llm.output_tokens ?? 0),
-    },
+    llm: { calls: llm('calls'), costUsd: llm('cost_usd'), inputTokens: llm('input_tokens'), outputTokens: llm('output_tokens') },
   };
+}
+
+/** Each workflow's bins, ascending, with their counts summed. */
+function groupBins(rows: OverviewRows['durationBins']): Map<string, { bin: number; n: number }[]> {
+  const byWorkflow = new Map<string, Map<number, number>>();
+  for (const row of rows) {
+    const bins = byWorkflow.get(row.workflow) ?? new Map<number, number>();
+    byWorkflow.set(row.workflow, bins.set(Number(row.bin), (bins.get(Number(row.bin)) ?? 0) + Number(row.n)));
+  }
+  return new Map([...byWorkflow].map(([name, bins]) => [name, [...bins].map(([bin, n]) => ({ bin, n })).sort((a, b) => a.bin - b.bin)]));
+}
+
+/**
+ * The value at fractional rank `p * (n - 1)` of a duration histogram, interpolated linearly between
+ * the two nearest ranks as the exact percentiles are; a rank's value is placed inside its bin's
+ * range in proportion to its place among the bin's runs (within 5 % of the exact value).
+ */
+export function binnedPercentile(bins: readonly { bin: number; n: number }[], p: number): number {
+  const total = bins.reduce((sum, b) => sum + b.n, 0);
+  if (total === 0) return 0;
+  const rank = p * (total - 1);
+  const below = Math.floor(rank);
+  const low = valueAtRank(bins, below);
+  return low + (valueAtRank(bins, Math.min(total - 1, below + 1)) - low) * (rank - below);
+}
+
+/** The estimated value of the run at 0-based `rank` in a histogram's order. */
+function valueAtRank(bins: readonly { bin: number; n: number }[], rank: number): number {
+  let before = 0;
+  for (const { bin, n } of bins) {
+    if (rank < before + n) {
+      const start = DURATION_BIN_BASE ** bin - 1;
+      const end = DURATION_BIN_BASE ** (bin + 1) - 1;
+      return start + ((end - start) * (rank - before + 0.5)) / n;
+    }
+    before += n;
+  }
+  return 0;
 }

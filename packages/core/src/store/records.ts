@@ -117,6 +117,11 @@ export interface JournalEntry {
   kind: EntryKind;
   name: string;
   status: 'completed' | 'failed';
+  /**
+   * What the operation worked on, encoded like `output`: a step's `input` option, or the compensated
+   * step's result for a compensation. Informational only: replay never reads it.
+   */
+  input?: string;
   output?: string;
   error?: StoredError;
   attempts: number;
@@ -173,12 +178,18 @@ export interface NewRun {
   tags?: string[];
 }
 
+/** A search looks at a run's id and this many first characters of its encoded input. */
+export const SEARCHED_INPUT_CHARS = 2048;
+
 export interface RunFilter {
   workflow?: string;
   namespace?: string;
   /** Only runs carrying this tag. */
   tag?: string;
-  /** Only runs whose id or encoded input contains this text (case-insensitive for ASCII). */
+  /**
+   * Only runs whose id, or the first SEARCHED_INPUT_CHARS characters of whose encoded input, contain
+   * this text (case-insensitive).
+   */
   search?: string;
   status?: RunStatus | RunStatus[];
   parentId?: string;

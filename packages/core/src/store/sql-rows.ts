@@ -57,6 +57,7 @@ export interface JournalRow {
   kind: string;
   name: string;
   status: string;
+  input: string | null;
   output: string | null;
   error: string | null;
   attempts: number;
@@ -125,6 +126,7 @@ export function toJournalEntry(row: JournalRow): JournalEntry {
     startedAt: row.started_at,
     endedAt: row.ended_at,
   };
+  if (row.input !== null) entry.input = row.input;
   if (row.output !== null) entry.output = row.output;
   const error = parseError(row.error);
   if (error !== undefined) entry.error = error;

@@ -83,6 +83,7 @@ export interface ClaimRequest {
 export interface ClaimedRun {
   run: RunRecord;
   leaseToken: string;
+  /** The run's journal, in order. Entries may come without their `input`: replay never reads it. */
   journal: JournalEntry[];
   /** Signals not yet consumed, oldest first. */
   signals: SignalRecord[];

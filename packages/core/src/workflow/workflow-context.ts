@@ -10,7 +10,7 @@ import type { Workflow } from './workflow.js';
 export const TIMED_OUT: unique symbol = Symbol.for('baton.timedOut');
 export type TimedOut = typeof TIMED_OUT;
 
-export interface StepInfo {
+export interface StepInfo<I = unknown> {
   /** Aborted when the attempt times out or the run is cancelled; pass it to fetch and friends. */
   readonly signal: AbortSignal;
   /** 1 for the first attempt. */
@@ -19,11 +19,21 @@ export interface StepInfo {
   readonly idempotencyKey: string;
   readonly runId: string;
   readonly step: string;
+  /** The step's `input` option as given (for a compensation: the result of the step it undoes). */
+  readonly input: I;
   /** Reports liveness of a long attempt; with `heartbeatTimeout`, an attempt that stops calling it fails. */
   heartbeat(): void;
 }
 
-export interface StepOptions<T> {
+export interface StepOptions<T, I = unknown> {
+  /**
+   * The data the step works on. It is journaled with the step's entry (encoded by the payload codec
+   * like outputs, so it must be serializable), shown by the API and the dashboard, and passed to the
+   * step as `info.input`. Informational only: replay returns the journaled result whatever the input
+   * is now. A value the codec cannot encode fails the step (BATON_STEP_FAILED, caused by
+   * BATON_PAYLOAD_ENCODING or BATON_PAYLOAD_TOO_LARGE) before its function runs.
+   */
+  input?: I;
   retry?: RetryPolicy;
   /** Each attempt is aborted and fails with BATON_STEP_TIMEOUT after this long. */
   timeout?: Duration;
@@ -31,9 +41,10 @@ export interface StepOptions<T> {
   heartbeatTimeout?: Duration;
   /**
    * Saga: undoes this step. When the run fails for good or is cancelled, the compensations of its
-   * completed steps run in reverse order, each a journaled step with retries.
+   * completed steps run in reverse order, each a journaled step with retries (`result` is also its
+   * journaled input).
    */
-  compensate?: (result: T, info: StepInfo) => unknown;
+  compensate?: (result: T, info: StepInfo<T>) => unknown;
   /** Retry policy of the compensation (default: the step's). */
   compensateRetry?: RetryPolicy;
   /**
@@ -85,7 +96,7 @@ export interface WorkflowContext {
   readonly signal: AbortSignal;
 
   /** Runs `fn` at least once until it succeeds; once journaled its result is never produced again. */
-  step<T>(name: string, fn: (info: StepInfo) => T | Promise<T>, options?: StepOptions<T>): Promise<T>;
+  step<T, I = unknown>(name: string, fn: (info: StepInfo<I>) => T | Promise<T>, options?: StepOptions<T, I>): Promise<T>;
   /** Durable sleep: a sleeping run holds no worker memory. */
   sleep(duration: Duration): Promise<void>;
   sleepUntil(date: Date | number): Promise<void>;

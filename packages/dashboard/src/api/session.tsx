@@ -1,9 +1,11 @@
 /**
  * The signed-in key: kept in sessionStorage (gone when the tab closes), with the API client made
  * from it and who the server says it is. The role decides which actions the views offer; the server
- * checks every call anyway.
+ * checks every call anyway. When the server stops accepting the key (any call answered 401: revoked,
+ * or unknown to it), the session ends and the login page says why; a 403 (a role too low for one
+ * call) does not end it.
  */
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiClient, type ApiIdentity, type Role } from '@baton/server/client';
 
 const STORAGE_KEY = 'baton.apiKey';
@@ -26,14 +28,28 @@ export interface Session {
 
 interface SessionState {
   session: Session | undefined;
+  /** Why the last session ended without the user signing out (the server refused its key), for the login page. */
+  ended: string | undefined;
   signIn(key: string): Promise<void>;
   signOut(): void;
 }
 
 const SessionContext = createContext<SessionState | undefined>(undefined);
 
-export function clientFor(key: string): ApiClient {
-  return new ApiClient({ url: window.location.origin, key });
+export const KEY_REFUSED =
+  'The server no longer accepts your API key (it was revoked, or is unknown to this server): you were signed out. Sign in with a valid key.';
+
+/**
+ * An API client for the key. `onRefused` hears of every answer 401 (the key is not accepted), from
+ * any call, the live stream's included; the client still throws its error as usual.
+ */
+export function clientFor(key: string, onRefused: () => void): ApiClient {
+  const watched: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.status === 401) onRefused();
+    return response;
+  };
+  return new ApiClient({ url: window.location.origin, key, fetch: watched });
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -60,35 +76,52 @@ export async function identify(client: ApiClient, key: string): Promise<Identity
   }
 }
 
-function restore(): Session | undefined {
+function restore(onRefused: (key: string) => void): Session | undefined {
   try {
     const key = sessionStorage.getItem(STORAGE_KEY);
     const identity = sessionStorage.getItem(IDENTITY_KEY);
     if (key === null || identity === null) return undefined;
-    return { client: clientFor(key), identity: JSON.parse(identity) as Identity };
+    return { client: clientFor(key, () => onRefused(key)), identity: JSON.parse(identity) as Identity };
   } catch {
     return undefined;
   }
 }
 
+function forget(): void {
+  sessionStorage.removeItem(STORAGE_KEY);
+  sessionStorage.removeItem(IDENTITY_KEY);
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [session, setSession] = useState<Session | undefined>(restore);
+  // The clients made below report refusals here; it is set once the state it changes exists.
+  const refused = useRef<(key: string) => void>(() => {});
+  const [session, setSession] = useState<Session | undefined>(() => restore((key) => refused.current(key)));
+  const [ended, setEnded] = useState<string | undefined>(undefined);
+  refused.current = (key) => {
+    // Only the signed-in key's refusal ends the session: not a key being tried on the login page,
+    // nor a late answer to a key already signed out.
+    if (sessionStorage.getItem(STORAGE_KEY) !== key) return;
+    forget();
+    setEnded(KEY_REFUSED);
+    setSession(undefined);
+  };
 
   const signIn = useCallback(async (key: string) => {
-    const client = clientFor(key);
+    const client = clientFor(key, () => refused.current(key));
     const identity = await identify(client, key);
     sessionStorage.setItem(STORAGE_KEY, key);
     sessionStorage.setItem(IDENTITY_KEY, JSON.stringify(identity));
+    setEnded(undefined);
     setSession({ client, identity });
   }, []);
 
   const signOut = useCallback(() => {
-    sessionStorage.removeItem(STORAGE_KEY);
-    sessionStorage.removeItem(IDENTITY_KEY);
+    forget();
+    setEnded(undefined);
     setSession(undefined);
   }, []);
 
-  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  const value = useMemo(() => ({ session, ended, signIn, signOut }), [session, ended, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

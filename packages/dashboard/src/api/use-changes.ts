@@ -30,7 +30,7 @@ export function useChanges(filter: ChangeFilter, onChange: (change: ApiChange) =
           handlers.current.onChange(change);
         }
       } catch {
-        // Refused (a revoked key) or stopped: the view still shows what it has.
+        // Stopped, or refused: a revoked key's 401 has ended the session (see session.tsx); else the view keeps what it has.
       }
     })();
     return () => abort.abort();

@@ -1,55 +1,92 @@
 /**
  * The journal as a graph: stages top to bottom in the order the run took them; entries that ran at
- * the same time sit side by side as parallel branches. The last node says what the run is doing now
- * (running, waiting for a signal, a child, a timer). Selecting a node shows its details.
+ * the same time sit side by side as parallel branches. Compensations (saga) follow under their own
+ * cap, each pointing back at the step it undoes, and an undone step says what undid it. The last
+ * node says what the run is doing now (running, waiting for a signal, a child, a timer, undoing
+ * steps). Selecting a node shows its details.
  */
+import { Fragment } from 'react';
 import { Link } from 'react-router-dom';
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration, formatTime, shortId } from '../format';
-import { childOf, entryTimes, KIND_LABELS, llmOutputOf, stagesOf } from '../journal';
+import { compensatedName, entryTimes, KIND_LABELS, llmOutputOf, stagesOf, undoneSteps } from '../journal';
 
 export interface JournalGraphProps {
   run: ApiRun;
   entries: ApiJournalEntry[];
-  childRuns: ApiRun[];
+  /** The child run each child entry answered, by the entry's position. */
+  childRuns: ReadonlyMap<number, ApiRun>;
   selected: number | undefined;
   onSelect(seq: number): void;
 }
 
 export function JournalGraph({ run, entries, childRuns, selected, onSelect }: JournalGraphProps) {
   const stages = stagesOf(entries);
+  const bySeq = new Map(entries.map((entry) => [entry.seq, entry]));
+  const undone = undoneSteps(entries);
+  const firstCompensation = entries.find((entry) => entry.kind === 'compensation')?.seq;
   return (
     <ol className="graph" aria-label="Journal graph">
       <li className="graph-stage graph-terminal">
         <span className="graph-cap">start · {formatTime(run.startedAt ?? run.createdAt)}</span>
       </li>
-      {stages.map((stage) => (
-        <li key={stage.entries[0]!.seq} className={stage.entries.length > 1 ? 'graph-stage graph-parallel' : 'graph-stage'}>
-          {stage.entries.length > 1 ? <span className="graph-fork">parallel ×{stage.entries.length}</span> : null}
-          <div className="graph-branches">
-            {stage.entries.map((entry) => (
-              <GraphNode
-                key={entry.seq}
-                entry={entry}
-                child={childOf(entry, run, childRuns)}
-                selected={selected === entry.seq}
-                onSelect={() => onSelect(entry.seq)}
-              />
-            ))}
-          </div>
-        </li>
-      ))}
+      {stages.map((stage) => {
+        const first = stage.entries[0]!;
+        return (
+          <Fragment key={first.seq}>
+            {first.seq === firstCompensation ? <CompensationCap /> : null}
+            <li className={stage.entries.length > 1 ? 'graph-stage graph-parallel' : 'graph-stage'}>
+              {stage.entries.length > 1 ? <span className="graph-fork">parallel ×{stage.entries.length}</span> : null}
+              <div className="graph-branches">
+                {stage.entries.map((entry) => (
+                  <GraphNode
+                    key={entry.seq}
+                    entry={entry}
+                    child={childRuns.get(entry.seq)}
+                    undoes={entry.compensates === undefined ? undefined : bySeq.get(entry.compensates)}
+                    undoneBy={undone.get(entry.seq)}
+                    selected={selected === entry.seq}
+                    onSelect={onSelect}
+                  />
+                ))}
+              </div>
+            </li>
+          </Fragment>
+        );
+      })}
+      {firstCompensation === undefined && run.compensating ? <CompensationCap /> : null}
       <PendingNode run={run} />
     </ol>
   );
 }
 
-function GraphNode({ entry, child, selected, onSelect }: { entry: ApiJournalEntry; child: ApiRun | undefined; selected: boolean; onSelect(): void }) {
+/** Where the run turned back: from here on it undoes completed steps, latest first. */
+function CompensationCap() {
+  return (
+    <li className="graph-stage graph-saga">
+      <span className="graph-cap cap-compensating">↩ compensating · latest step first</span>
+    </li>
+  );
+}
+
+interface GraphNodeProps {
+  entry: ApiJournalEntry;
+  child: ApiRun | undefined;
+  /** For a compensation: the step it undoes. */
+  undoes: ApiJournalEntry | undefined;
+  /** For an undone step: the compensation that undid it (or failed to). */
+  undoneBy: ApiJournalEntry | undefined;
+  selected: boolean;
+  onSelect(seq: number): void;
+}
+
+function GraphNode({ entry, child, undoes, undoneBy, selected, onSelect }: GraphNodeProps) {
   const llm = llmOutputOf(entry);
   const times = entryTimes(entry, child);
+  const undoneClass = undoneBy === undefined ? '' : undoneBy.status === 'failed' ? ' node-undo-failed' : ' node-undone';
   return (
-    <div className={`graph-node node-${entry.status} kind-${entry.kind}${selected ? ' selected' : ''}`} data-seq={entry.seq}>
-      <button type="button" className="graph-node-button" onClick={onSelect} aria-pressed={selected} title={`#${entry.seq} ${entry.name}`}>
+    <div className={`graph-node node-${entry.status} kind-${entry.kind}${undoneClass}${selected ? ' selected' : ''}`} data-seq={entry.seq}>
+      <button type="button" className="graph-node-button" onClick={() => onSelect(entry.seq)} aria-pressed={selected} title={`#${entry.seq} ${entry.name}`}>
         <span className="graph-node-kind">
           {llm === undefined ? (KIND_LABELS[entry.kind] ?? entry.kind) : 'llm'} #{entry.seq}
         </span>
@@ -58,9 +95,18 @@ function GraphNode({ entry, child, selected, onSelect }: { entry: ApiJournalEntr
           {entry.status === 'failed' ? 'failed · ' : ''}
           {formatDuration(times.end - times.start)}
           {entry.attempts > 1 ? ` · ${entry.attempts} attempts` : ''}
-          {entry.compensates === undefined ? '' : ` · undoes #${entry.compensates}`}
         </span>
       </button>
+      {entry.compensates === undefined ? null : (
+        <button type="button" className="graph-node-undo" onClick={() => onSelect(entry.compensates!)} title={`Show step #${entry.compensates}`}>
+          ↩ undoes #{entry.compensates} {undoes?.name ?? compensatedName(entry)}
+        </button>
+      )}
+      {undoneBy === undefined ? null : (
+        <button type="button" className="graph-node-undo" onClick={() => onSelect(undoneBy.seq)} title={`Show compensation #${undoneBy.seq}`}>
+          {undoneBy.status === 'failed' ? `⚠ undo failed (#${undoneBy.seq})` : `↩ undone by #${undoneBy.seq}`}
+        </button>
+      )}
       {child === undefined ? null : (
         <Link className="graph-node-link" to={`/runs/${encodeURIComponent(child.id)}`}>
           → {shortId(child.id, 24)}
@@ -85,13 +131,20 @@ function PendingNode({ run }: { run: ApiRun }) {
   for (const name of run.waitingFor?.signals ?? []) waits.push(`signal “${name}”`);
   for (const id of run.waitingFor?.children ?? []) waits.push(`child run ${shortId(id, 24)}`);
   if (run.wakeAt !== undefined) waits.push(`a timer until ${formatTime(run.wakeAt)}`);
+  const doing = run.compensating
+    ? 'undoing completed steps…'
+    : run.status === 'waiting'
+      ? waits.length === 0
+        ? 'waiting'
+        : `waiting for ${waits.join(', ')}`
+      : run.status === 'queued'
+        ? 'queued'
+        : 'running…';
   return (
     <li className="graph-stage">
       <div className="graph-node node-pending">
         <span className="graph-node-kind">now</span>
-        <span className="graph-node-name">
-          {run.status === 'waiting' ? (waits.length === 0 ? 'waiting' : `waiting for ${waits.join(', ')}`) : run.status === 'queued' ? 'queued' : 'running…'}
-        </span>
+        <span className="graph-node-name">{doing}</span>
         {(run.waitingFor?.children ?? []).map((id) => (
           <Link key={id} className="graph-node-link" to={`/runs/${encodeURIComponent(id)}`}>
             → {shortId(id, 24)}

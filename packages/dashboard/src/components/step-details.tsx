@@ -1,7 +1,7 @@
 /**
  * One journal entry in full: what it was, its status, attempts, idempotency key and timing, its
- * output or its error (with the causes it wraps), and for a model call its model, tokens, cost,
- * cache hit, answer and prompt.
+ * input, its output or its error (with the causes it wraps), and for a model call its model, tokens,
+ * cost, cache hit, answer and prompt.
  */
 import { Link } from 'react-router-dom';
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
@@ -57,6 +57,12 @@ export function StepDetails({ run, entry, child }: { run: ApiRun; entry: ApiJour
           </>
         )}
       </dl>
+      {entry.input === undefined ? null : (
+        <section>
+          <h4>Input</h4>
+          <JsonView value={entry.input} label="Input" />
+        </section>
+      )}
       {entry.error === undefined ? null : (
         <section>
           <h4>Error</h4>
@@ -76,7 +82,7 @@ export function StepDetails({ run, entry, child }: { run: ApiRun; entry: ApiJour
 }
 
 function LlmDetails({ llm }: { llm: LlmOutput }) {
-  const prompt = llm.prompt ?? llm.messages;
+  const { system, messages: prompt } = llm.request ?? {};
   return (
     <section className="llm">
       <h4>Model call</h4>
@@ -101,10 +107,10 @@ function LlmDetails({ llm }: { llm: LlmOutput }) {
           </>
         )}
       </dl>
-      {llm.system === undefined ? null : (
+      {system === undefined ? null : (
         <>
           <h5>System</h5>
-          <JsonView value={llm.system} label="System prompt" />
+          <JsonView value={system} label="System prompt" />
         </>
       )}
       {prompt === undefined ? null : (

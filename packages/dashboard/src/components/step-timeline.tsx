@@ -1,15 +1,17 @@
 /**
  * The journal as a timeline (a Gantt chart): one row per operation, a bar from its start to its
- * end on the run's time scale, with its duration and its attempts (retries).
+ * end on the run's time scale, with its duration and its attempts (retries). A compensation's row
+ * names the step it undoes; an undone step's bar is hatched.
  */
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration } from '../format';
-import { childOf, entryTimes, timeSpan } from '../journal';
+import { entryTimes, timeSpan, undoneSteps } from '../journal';
 
 export interface StepTimelineProps {
   run: ApiRun;
   entries: ApiJournalEntry[];
-  childRuns: ApiRun[];
+  /** The child run each child entry answered, by the entry's position. */
+  childRuns: ReadonlyMap<number, ApiRun>;
   now: number;
   selected: number | undefined;
   onSelect(seq: number): void;
@@ -22,6 +24,7 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
   const span = timeSpan(run, entries, now);
   const total = span.end - span.start;
   const at = (time: number): number => ((time - span.start) / total) * 100;
+  const undone = undoneSteps(entries);
   return (
     <div className="timeline" role="table" aria-label="Timeline">
       <div className="timeline-row timeline-axis" role="row">
@@ -40,7 +43,8 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
         </span>
       </div>
       {entries.map((entry) => {
-        const times = entryTimes(entry, childOf(entry, run, childRuns));
+        const times = entryTimes(entry, childRuns.get(entry.seq));
+        const undoneBy = undone.get(entry.seq);
         const took = times.end - times.start;
         const left = Math.min(at(times.start), 99.6);
         const width = Math.max(at(times.end) - left, 0.4);
@@ -53,14 +57,23 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
             onClick={() => onSelect(entry.seq)}
           >
             <span className="timeline-label" role="cell" title={entry.name}>
-              <span className="muted">#{entry.seq}</span> {entry.name}
+              <span className="muted">#{entry.seq}</span> {entry.kind === 'compensation' ? <span className="timeline-undo">↩ </span> : null}
+              {entry.name}
             </span>
             <span className="timeline-track" role="cell">
               <span
-                className={`timeline-bar bar-${entry.status} bar-${entry.kind}`}
+                className={`timeline-bar bar-${entry.status} bar-${entry.kind}${undoneBy === undefined ? '' : ' bar-undone'}`}
                 style={{ left: `${left}%`, width: `${Math.min(width, 100 - left)}%` }}
-                title={`${entry.name}: ${formatDuration(took)}${entry.attempts > 1 ? `, ${entry.attempts} attempts` : ''}`}
+                title={`${entry.name}: ${formatDuration(took)}${entry.attempts > 1 ? `, ${entry.attempts} attempts` : ''}${
+                  undoneBy === undefined ? '' : undoneBy.status === 'failed' ? `; its undo (#${undoneBy.seq}) failed` : `; undone by #${undoneBy.seq}`
+                }`}
               />
+              {entry.compensates === undefined ? null : (
+                // Left of the bar, where compensations (coming last) have room; the attempts go on its right.
+                <span className="timeline-note" style={left > 15 ? { right: `${100 - left}%`, marginRight: 6 } : { left: `${left + width}%`, marginLeft: 6 }}>
+                  undoes #{entry.compensates}
+                </span>
+              )}
               {entry.attempts > 1 ? (
                 <span className="timeline-attempts" style={{ left: `${Math.min(left + width, 92)}%` }}>
                   ×{entry.attempts}

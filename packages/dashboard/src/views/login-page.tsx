@@ -1,11 +1,14 @@
-/** Sign in by pasting an API key; the server says who the key is before anything is shown. */
+/**
+ * Sign in by pasting an API key; the server says who the key is before anything is shown. After the
+ * server refused the signed-in key (revoked), it says so above the form.
+ */
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useSessionState } from '../api/session';
 import { describeError } from '../components/states';
 
 export function LoginPage() {
-  const { session, signIn } = useSessionState();
+  const { session, ended, signIn } = useSessionState();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [key, setKey] = useState('');
@@ -36,6 +39,11 @@ export function LoginPage() {
         <h1>
           <img src="/favicon.svg" alt="" width="28" height="28" /> Baton
         </h1>
+        {ended === undefined ? null : (
+          <div className="login-notice" role="status">
+            {ended}
+          </div>
+        )}
         <label htmlFor="api-key">API key</label>
         <input
           id="api-key"

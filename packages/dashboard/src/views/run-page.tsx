@@ -1,25 +1,27 @@
 /**
  * One run (/runs/:id): its header (status, workflow, version, namespace, tags, times, progress),
- * the actions the key may take, the journal as a timeline and as a graph, the selected entry in
- * full, and the runs around it (parent, children, the runs it continues). It follows the run's
- * live stream: each change reloads it.
+ * the actions the key may take, its compensations (saga) when it undid steps, the journal as a
+ * timeline and as a graph, the selected entry in full, its model calls, and the runs around it
+ * (parent, children, the runs it continues). It follows the run's live stream: each change reloads it.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { useSession } from '../api/session';
 import { useChanges, useDebounced } from '../api/use-changes';
 import { useLoad } from '../api/use-load';
+import { CompensationList } from '../components/compensation-list';
 import { ErrorView } from '../components/error-view';
 import { JournalGraph } from '../components/journal-graph';
 import { JsonView } from '../components/json-view';
+import { ModelCallList } from '../components/model-call-list';
 import { RunActions } from '../components/run-actions';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { StepDetails } from '../components/step-details';
 import { StepTimeline } from '../components/step-timeline';
 import { formatCost, formatDuration, formatTime, runDuration, toJsonText } from '../format';
-import { childOf, drawnEntries, KIND_LABELS, llmTotals } from '../journal';
+import { childRunsOf, drawnEntries, KIND_LABELS, llmTotals } from '../journal';
 
 interface RunView {
   run: ApiRun;
@@ -49,6 +51,12 @@ export function RunPage() {
 
   const [selected, setSelected] = useState<number | undefined>(undefined);
   useEffect(() => setSelected(undefined), [id]);
+  // Picked from a list above the journal: the journal scrolls into view to show the entry.
+  const journalCard = useRef<HTMLElement>(null);
+  const showEntry = (seq: number): void => {
+    setSelected(seq);
+    journalCard.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  };
 
   if (loaded.value === undefined) {
     if (loaded.error !== undefined) return <ErrorState error={loaded.error} title={`Run ${id} could not be loaded`} onRetry={loaded.reload} />;
@@ -67,6 +75,8 @@ export function RunPage() {
   const shownSeq = selected ?? failed?.seq ?? journal[journal.length - 1]?.seq;
   const shown = journal.find((entry) => entry.seq === shownSeq);
   const cost = llmTotals(journal);
+  const childRuns = childRunsOf(run, children);
+  const ended = run.endedAt !== undefined;
 
   return (
     <section className="page run-page">
@@ -80,7 +90,7 @@ export function RunPage() {
           </h1>
           <StatusBadge status={run.status} />
           {run.cancelRequested && run.status !== 'cancelled' ? <span className="tag tag-warn">cancel requested</span> : null}
-          {run.compensating ? <span className="tag tag-warn">compensating</span> : null}
+          {run.compensating ? <span className="tag tag-warn">{ended ? 'compensated' : 'compensating'}</span> : null}
         </div>
         <RunActions run={run} failedStep={failed === undefined ? undefined : `#${failed.seq} ${failed.name}`} onDone={loaded.reload} />
       </header>
@@ -124,7 +134,7 @@ export function RunPage() {
             <>
               <dt>model calls</dt>
               <dd>
-                {cost.calls} · {cost.tokens} tokens · {formatCost(cost.costUsd)}
+                {cost.calls} · {cost.tokens.toLocaleString()} tokens · {formatCost(cost.costUsd)}
               </dd>
             </>
           )}
@@ -172,25 +182,25 @@ export function RunPage() {
         </details>
       </div>
 
+      <CompensationList run={run} journal={journal} selected={shownSeq} onSelect={showEntry} />
+
       <section className="card">
         <h2>Timeline</h2>
-        <StepTimeline run={run} entries={entries} childRuns={children} now={now} selected={shownSeq} onSelect={setSelected} />
+        <StepTimeline run={run} entries={entries} childRuns={childRuns} now={now} selected={shownSeq} onSelect={setSelected} />
       </section>
 
-      <section className="card journal-card">
+      <section className="card journal-card" ref={journalCard}>
         <h2>Journal</h2>
         <div className="journal-split">
-          <JournalGraph run={run} entries={entries} childRuns={children} selected={shownSeq} onSelect={setSelected} />
+          <JournalGraph run={run} entries={entries} childRuns={childRuns} selected={shownSeq} onSelect={setSelected} />
           <div className="journal-detail">
-            {shown === undefined ? (
-              <p className="muted">Nothing journaled yet.</p>
-            ) : (
-              <StepDetails run={run} entry={shown} child={childOf(shown, run, children)} />
-            )}
+            {shown === undefined ? <p className="muted">Nothing journaled yet.</p> : <StepDetails run={run} entry={shown} child={childRuns.get(shown.seq)} />}
             <EntryList journal={journal} selected={shownSeq} onSelect={setSelected} />
           </div>
         </div>
       </section>
+
+      <ModelCallList journal={journal} selected={shownSeq} onSelect={showEntry} />
 
       <section className="card">
         <h2>Child runs</h2>

@@ -1,6 +1,6 @@
 /**
  * Applies a whole group commit in one statement, whatever its size: the batch goes to the server as
- * JSON, split by table, and `apply_batch` (migrations/0007_activity.sql) fences and applies it
+ * JSON, split by table, and `apply_batch` (migrations/0010_step_input.sql) fences and applies it
  * set-based and sends the commit's notices. Round trips are what a commit costs on PostgreSQL beyond
  * its WAL flush, so in autocommit this is one round trip and one flush. The per-op path
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
@@ -98,6 +98,7 @@ export function batchPayload(ops: WriteOp[]): string {
         kind: e.kind,
         name: e.name,
         status: e.status,
+        input: e.input ?? null,
         output: e.output ?? null,
         error: errorText(e.error),
         attempts: e.attempts,

@@ -95,14 +95,15 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
   if (op.journal !== undefined && op.journal.length > 0) {
     const e = op.journal;
     await db.query(
-      `INSERT INTO journal (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates)
-       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::int[])`,
+      `INSERT INTO journal (run_id, seq, kind, name, status, input, output, error, attempts, started_at, ended_at, compensates)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::bigint[], $12::int[])`,
       [
         op.runId,
         e.map((x) => x.seq),
         e.map((x) => x.kind),
         e.map((x) => x.name),
         e.map((x) => x.status),
+        e.map((x) => x.input ?? null),
         e.map((x) => x.output ?? null),
         e.map((x) => errorText(x.error)),
         e.map((x) => x.attempts),

@@ -10,8 +10,9 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown
   if (filter.namespace !== undefined) where.push(`namespace = ${p(filter.namespace)}`);
   if (filter.tag !== undefined) where.push(`tags IS NOT NULL AND tags::jsonb ? ${p(filter.tag)}`);
   if (filter.search !== undefined) {
+    // run_search holds each run's id and the start of its input, with trigram indexes (migration 0011).
     const pattern = p(`%${likeEscaped(filter.search)}%`);
-    where.push(`(id ILIKE ${pattern} OR input ILIKE ${pattern})`);
+    where.push(`EXISTS (SELECT 1 FROM run_search s WHERE s.run_id = runs.id AND (s.run_id ILIKE ${pattern} OR s.input_head ILIKE ${pattern}))`);
   }
   if (filter.parentId !== undefined) where.push(`parent_id = ${p(filter.parentId)}`);
   if (filter.createdAfter !== undefined) where.push(`created_at >= ${p(filter.createdAfter)}`);

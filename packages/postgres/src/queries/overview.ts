@@ -1,8 +1,10 @@
 /**
- * The overview's aggregates on PostgreSQL (see Store.overview): each a single statement over an
- * index range: runs created in the window (runs_created / runs_namespace), runs ended in it
- * (runs_ended, which covers them; percentile_cont for the durations), queued and waiting runs
- * (their partial indexes), and model calls in the journals of runs created in the window.
+ * The overview's aggregates on PostgreSQL (see Store.overview and overviewPlan): each a single
+ * statement over an index range. From the hourly counts (run_stats, run_duration_stats and the
+ * deltas not yet folded into them: migration 0012), hours `[since, statsUntil)`; from the runs,
+ * `[from, until)`: runs created (runs_created / runs_namespace), runs ended (runs_ended, which covers
+ * them; percentile_cont for exact durations), model calls in the journals of runs created. Queued
+ * runs and runs waiting for people are counted from their partial indexes.
  */
 import type { OverviewFilter } from '@baton/core';
 
@@ -11,17 +13,42 @@ export interface Query {
   params: unknown[];
 }
 
-/** The overview's statements for `filter`, each with the parameters it uses. */
-export function overviewQueries(filter: OverviewFilter): Record<'created' | 'ended' | 'durations' | 'queued' | 'waitingForHumans' | 'llm', Query> {
+type OverviewQuery = 'stats' | 'durationBins' | 'llmStats' | 'created' | 'ended' | 'durations' | 'queued' | 'waitingForHumans' | 'llm';
+
+/** The overview's statements for `filter`, reading the runs from `from` on and the hourly counts before `statsUntil`. */
+export function overviewQueries(filter: OverviewFilter, statsUntil: number): Record<OverviewQuery, Query> {
   const build = (make: (p: (value: unknown) => string) => string): Query => {
     const params: unknown[] = [];
     const sql = make((value) => `$${params.push(value)}`);
     return { sql, params };
   };
+  const from = statsUntil;
   const inNamespace = (p: (value: unknown) => string, alias = '') => (filter.namespace === undefined ? '' : ` AND ${alias}namespace = ${p(filter.namespace)}`);
-  const window = (column: string, p: (value: unknown) => string) => `${column} >= ${p(filter.since)}::bigint AND ${column} < ${p(filter.until)}::bigint`;
+  const window = (column: string, p: (value: unknown) => string) => `${column} >= ${p(from)}::bigint AND ${column} < ${p(filter.until)}::bigint`;
   const ended = (p: (value: unknown) => string) => `${window('ended_at', p)}${inNamespace(p)} AND status IN ('completed', 'failed', 'cancelled')`;
+  const hours = (p: (value: unknown) => string) => `hour >= ${p(filter.since)}::bigint AND hour < ${p(statsUntil)}::bigint${inNamespace(p)}`;
+  // The hourly counts with the deltas not yet folded in.
+  const counts = (p: (value: unknown) => string, columns: string) =>
+    `SELECT ${columns} FROM run_stats WHERE ${hours(p)} UNION ALL SELECT ${columns} FROM run_stats_delta WHERE ${hours(p)}`;
   return {
+    stats: build(
+      (p) => `SELECT (hour - ${p(filter.since)}::bigint) / ${p(filter.bucketMs)}::bigint AS bucket, workflow,
+          SUM(started) AS started, SUM(completed) AS completed, SUM(failed) AS failed, SUM(cancelled) AS cancelled
+        FROM (${counts(p, 'hour, workflow, started, completed, failed, cancelled')}) s GROUP BY 1, 2`,
+    ),
+    durationBins: build(
+      (p) => `SELECT workflow, bin, SUM(n) AS n FROM (
+          SELECT workflow, bin, n FROM run_duration_stats WHERE ${hours(p)}
+          UNION ALL
+          SELECT workflow, bin, completed + failed + cancelled FROM run_stats_delta WHERE ${hours(p)} AND bin IS NOT NULL
+          UNION ALL
+          SELECT workflow, duration_bin(ended_at - created_at), 1 FROM runs WHERE ${ended(p)}
+        ) b GROUP BY 1, 2`,
+    ),
+    llmStats: build(
+      (p) => `SELECT SUM(llm_calls) AS calls, SUM(llm_cost_usd) AS cost_usd, SUM(llm_input_tokens) AS input_tokens, SUM(llm_output_tokens) AS output_tokens
+        FROM (${counts(p, 'llm_calls, llm_cost_usd, llm_input_tokens, llm_output_tokens')}) s`,
+    ),
     created: build(
       (p) => `SELECT (created_at - ${p(filter.since)}::bigint) / ${p(filter.bucketMs)}::bigint AS bucket, workflow, COUNT(*) AS n
         FROM runs WHERE ${window('created_at', p)}${inNamespace(p)} GROUP BY 1, 2`,
@@ -41,10 +68,10 @@ export function overviewQueries(filter: OverviewFilter): Record<'created' | 'end
           MIN(ready_at) FILTER (WHERE ready_at <= ${p(filter.now)}::bigint) AS oldest_ready_at
         FROM runs WHERE status = 'queued'${inNamespace(p)} GROUP BY queue`,
     ),
+    // The predicate of the partial index runs_waiting_person (migration 0012), word for word.
     waitingForHumans: build(
       (p) => `SELECT COUNT(*) AS n FROM runs
-        WHERE status = 'waiting'${inNamespace(p)}
-          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(waits::jsonb -> 'signals') AS s(name) WHERE left(s.name, 1) <> '$')`,
+        WHERE status = 'waiting' AND waits::jsonb @? '$.signals[*] ? (!(@ starts with "$"))'${inNamespace(p)}`,
     ),
     // The LIKE skips every entry that cannot be a model call before its JSON is read.
     llm: build(

@@ -10,6 +10,7 @@ import type { Client, InboxEntry, WorkflowRegistry } from '@baton/core';
 import { actingClient, apiKeyOf } from '../acting.js';
 import { ErrorSchema } from '../errors.js';
 import { signalSchemas } from '../json-schema.js';
+import { RunIdParam, json } from '../schemas.js';
 import { toTypedJson } from '../typed-json.js';
 
 export const InboxClaimSchema = z
@@ -40,20 +41,11 @@ export const InboxEntrySchema = z
   })
   .openapi('InboxEntry');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = {
   400: json(ErrorSchema, 'Invalid request'),
   404: json(ErrorSchema, "No run of the caller's namespace has this id"),
   409: json(ErrorSchema, 'BATON_RUN_NOT_WAITING: the run waits for no signal a person sends'),
 } as const;
-
-const RunIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
 
 function entryJson(entry: InboxEntry, workflows: WorkflowRegistry | undefined): z.infer<typeof InboxEntrySchema> {
   const { run } = entry;

@@ -13,9 +13,8 @@ import { Auditor, BatonError, ROLES, isBatonError, newApiKey, systemClock, type 
 import { apiKeyOf } from '../acting.js';
 import { AuthErrorCode } from '../auth.js';
 import { ApiErrorCode, ErrorSchema, apiError } from '../errors.js';
-import { ApiKeySchema } from '../schemas.js';
+import { ApiKeySchema, json } from '../schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = {
   400: json(ErrorSchema, 'Invalid request'),
   404: json(ErrorSchema, "No active key of the caller's namespace has this id"),

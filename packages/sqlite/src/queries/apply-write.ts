@@ -71,6 +71,7 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
       kind: e.kind,
       name: e.name,
       status: e.status,
+      input: e.input ?? null,
       output: e.output ?? null,
       error: errorText(e.error),
       attempts: e.attempts,

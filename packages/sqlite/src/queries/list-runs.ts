@@ -1,9 +1,11 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { decodeRunCursor, likeEscaped, type RunFilter } from '@baton/core';
+import { decodeRunCursor, type RunFilter } from '@baton/core';
+import { SEARCH_INDEXED_RUNS, SEARCH_SCAN_CONDITION, searchLikePattern, searchPhrase, type SearchPlan } from './search.js';
 
-export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<string, unknown>; limit: number } {
+export function listRunsQuery(filter: RunFilter, plan: SearchPlan = 'scan'): { sql: string; params: Record<string, unknown>; limit: number } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
+  let from = 'runs';
   if (filter.workflow !== undefined) {
     where.push('workflow = @workflow');
     params.workflow = filter.workflow;
@@ -22,8 +24,15 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<
     params.tag = filter.tag;
   }
   if (filter.search !== undefined) {
-    where.push("(id LIKE @search ESCAPE '\\' OR input LIKE @search ESCAPE '\\')");
-    params.search = `%${likeEscaped(filter.search)}%`;
+    // Through the index, its few hits are read and then filtered and sorted; by scanning, runs are
+    // tested newest first until the page is full.
+    if (plan === 'index') {
+      from = `(${SEARCH_INDEXED_RUNS}) AS runs`;
+      params.phrase = searchPhrase(filter.search);
+    } else {
+      where.push(SEARCH_SCAN_CONDITION);
+    }
+    params.like = searchLikePattern(filter.search);
   }
   if (filter.parentId !== undefined) {
     where.push('parent_id = @parentId');
@@ -45,6 +54,6 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<
   }
   const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 50)));
   params.limit = limit + 1;
-  const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+  const sql = `SELECT * FROM ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
   return { sql, params, limit };
 }

@@ -1,16 +1,37 @@
 /**
- * The overview's aggregates on SQLite (see Store.overview): each a single statement over an index
- * range: runs created in the window (runs_created / runs_namespace), runs ended in it (runs_ended,
- * which covers them), queued and waiting runs (their partial indexes), and model calls in the
- * journals of runs created in the window. Percentiles interpolate linearly between the two nearest
- * ranks, as PostgreSQL's percentile_cont does.
+ * The overview's aggregates on SQLite (see Store.overview and overviewPlan): each a single statement
+ * over an index range. From the hourly counts (run_stats, run_duration_stats: migration 0011), hours
+ * `[@since, @statsUntil)`; from the runs, `[@from, @until)`: runs created (runs_created /
+ * runs_namespace), runs ended (runs_ended, which covers them), model calls in the journals of runs
+ * created. Queued runs and runs waiting for people are counted from their partial indexes. Exact
+ * percentiles interpolate linearly between the two nearest ranks, as PostgreSQL's percentile_cont does.
  */
+import { DURATION_BIN_BASE } from '@baton/core';
+
+/** A run's duration bin (see DURATION_BIN_BASE), as migration 0011's triggers compute it. */
+const DURATION_BIN = `CAST(ln(1 + MAX(0, ended_at - created_at)) / ln(${DURATION_BIN_BASE}) AS INTEGER)`;
+
+/** Waiting for a person: the expression of the partial index runs_waiting_person (migration 0011). */
+const WAITING_FOR_PERSON = `status = 'waiting' AND json_extract(waits, '$.signals') GLOB '*[[,]"[^$]*'`;
+
 /** The overview's statements, with or without a namespace condition (two plans, each using its index). */
 export function overviewQueries(namespaced: boolean) {
   const inNamespace = (alias = '') => (namespaced ? ` AND ${alias}namespace = @namespace` : '');
-  const created = `created_at >= @since AND created_at < @until${inNamespace()}`;
-  const ended = `ended_at >= @since AND ended_at < @until${inNamespace()} AND status IN ('completed', 'failed', 'cancelled')`;
+  const created = `created_at >= @from AND created_at < @until${inNamespace()}`;
+  const ended = `ended_at >= @from AND ended_at < @until${inNamespace()} AND status IN ('completed', 'failed', 'cancelled')`;
+  const hours = `hour >= @since AND hour < @statsUntil${inNamespace()}`;
   return {
+    stats: `SELECT CAST((hour - @since) / @bucketMs AS INTEGER) AS bucket, workflow,
+        SUM(started) AS started, SUM(completed) AS completed, SUM(failed) AS failed, SUM(cancelled) AS cancelled
+      FROM run_stats WHERE ${hours} GROUP BY bucket, workflow`,
+    durationBins: `SELECT workflow, bin, SUM(n) AS n FROM (
+        SELECT workflow, bin, n FROM run_duration_stats WHERE ${hours}
+        UNION ALL
+        SELECT workflow, ${DURATION_BIN} AS bin, 1 AS n FROM runs INDEXED BY runs_ended WHERE ${ended}
+      ) GROUP BY workflow, bin`,
+    llmStats: `SELECT SUM(llm_calls) AS calls, SUM(llm_cost_usd) AS cost_usd, SUM(llm_input_tokens) AS input_tokens,
+        SUM(llm_output_tokens) AS output_tokens
+      FROM run_stats WHERE ${hours}`,
     created: `SELECT CAST((created_at - @since) / @bucketMs AS INTEGER) AS bucket, workflow, COUNT(*) AS n FROM runs WHERE ${created} GROUP BY bucket, workflow`,
     ended: `SELECT CAST((ended_at - @since) / @bucketMs AS INTEGER) AS bucket, workflow, status, COUNT(*) AS n
       FROM runs INDEXED BY runs_ended WHERE ${ended} GROUP BY bucket, workflow, status`,
@@ -23,10 +44,8 @@ export function overviewQueries(namespaced: boolean) {
       SELECT workflow, ${percentile(0.5)} AS p50, ${percentile(0.95)} AS p95 FROM ranked GROUP BY workflow`,
     queued: `SELECT queue, COUNT(*) AS queued, MIN(created_at) AS oldest_created_at,
         MIN(CASE WHEN ready_at <= @now THEN ready_at END) AS oldest_ready_at
-      FROM runs WHERE status = 'queued'${inNamespace()} GROUP BY queue`,
-    waitingForHumans: `SELECT COUNT(*) AS n FROM runs
-      WHERE status = 'waiting'${inNamespace()}
-        AND EXISTS (SELECT 1 FROM json_each(runs.waits, '$.signals') WHERE substr(value, 1, 1) <> '$')`,
+      FROM runs INDEXED BY runs_queued_depth WHERE status = 'queued'${inNamespace()} GROUP BY queue`,
+    waitingForHumans: `SELECT COUNT(*) AS n FROM runs INDEXED BY runs_waiting_person WHERE ${WAITING_FOR_PERSON}${inNamespace()}`,
     // The LIKE skips every entry that cannot be a model call before its JSON is read; the CASE keeps
     // json_extract away from text that is not JSON.
     llm: `SELECT COUNT(*) AS calls,
@@ -36,7 +55,7 @@ export function overviewQueries(namespaced: boolean) {
       FROM (
         SELECT CASE WHEN j.output LIKE '%baton.llm%' AND json_valid(j.output) THEN j.output END AS output
         FROM runs r JOIN journal j ON j.run_id = r.id
-        WHERE r.created_at >= @since AND r.created_at < @until${inNamespace('r.')} AND j.status = 'completed'
+        WHERE r.created_at >= @from AND r.created_at < @until${inNamespace('r.')} AND j.status = 'completed'
       ) o
       WHERE json_extract(o.output, '$.kind') = 'baton.llm'`,
   };

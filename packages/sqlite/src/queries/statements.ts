@@ -26,9 +26,12 @@ const SQL = {
                @leaseOwner, @leaseToken, @leaseExpiresAt, @leaseExpiresAt, 1, @now, @now, @now)
        ON CONFLICT (id) DO NOTHING`,
   fence: 'SELECT lease_token AS token, status FROM runs WHERE id = ?',
-  insertJournal: `INSERT INTO journal (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates)
-       VALUES (@runId, @seq, @kind, @name, @status, @output, @error, @attempts, @startedAt, @endedAt, @compensates)`,
+  insertJournal: `INSERT INTO journal (run_id, seq, kind, name, status, input, output, error, attempts, started_at, ended_at, compensates)
+       VALUES (@runId, @seq, @kind, @name, @status, @input, @output, @error, @attempts, @startedAt, @endedAt, @compensates)`,
   getJournal: 'SELECT * FROM journal WHERE run_id = ? ORDER BY seq',
+  // What a claim reads to replay: inputs are informational, so they stay in the database.
+  replayJournal: `SELECT run_id, seq, kind, name, status, NULL AS input, output, error, attempts, started_at, ended_at, compensates
+       FROM journal WHERE run_id = ? ORDER BY seq`,
   consumeSignal: 'UPDATE signals SET consumed = 1 WHERE id = ? AND run_id = ? AND consumed = 0',
   upsertStepRetry: `INSERT INTO step_retries (run_id, seq, attempts, next_attempt_at, error) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (run_id, seq) DO UPDATE SET attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, error = excluded.error`,
@@ -121,8 +124,8 @@ const SQL = {
   flagCancel: `UPDATE runs SET cancel_requested = 1, cancel_error = @error, updated_at = @now,
          ready_at = CASE WHEN status = 'waiting' THEN @now ELSE ready_at END
        WHERE id = @id`,
-  setAsideFailed: `INSERT INTO journal_history (run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, set_aside_at)
-       SELECT run_id, seq, kind, name, status, output, error, attempts, started_at, ended_at, compensates, ?
+  setAsideFailed: `INSERT INTO journal_history (run_id, seq, kind, name, status, input, output, error, attempts, started_at, ended_at, compensates, set_aside_at)
+       SELECT run_id, seq, kind, name, status, input, output, error, attempts, started_at, ended_at, compensates, ?
        FROM journal WHERE run_id = ? AND status = 'failed' AND kind IN ('step', 'child')`,
   failedChildEntries: "SELECT seq FROM journal WHERE run_id = ? AND status = 'failed' AND kind = 'child'",
   deleteFailed: "DELETE FROM journal WHERE run_id = ? AND status = 'failed' AND kind IN ('step', 'child')",

@@ -3,7 +3,7 @@
  * percentiles, queued runs per queue, runs waiting for people and LLM cost, in one namespace or all.
  */
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, NewRun, RunTransition, Store } from '@baton/core';
+import type { JournalEntry, NewRun, RunTransition, Store, WorkflowOverview } from '@baton/core';
 import { rejection, withStore, type StoreFactory } from '../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -85,6 +85,40 @@ async function fixture(store: Store): Promise<void> {
   });
 }
 
+/** A workflow's counts, without its percentiles. */
+function countsOf(w: WorkflowOverview): Omit<WorkflowOverview, 'p50Ms' | 'p95Ms'> {
+  return { workflow: w.workflow, runs: w.runs, completed: w.completed, failed: w.failed, cancelled: w.cancelled };
+}
+
+/**
+ * The fixture's workflows in the default namespace, over hours 0 to 3; percentiles within `tolerance`
+ * of the exact ones (a histogram's are within 5 %).
+ */
+function expectWorkflows(workflows: readonly WorkflowOverview[], tolerance: number): void {
+  expect(workflows.map(countsOf)).toEqual([
+    { workflow: 'a', runs: 4, completed: 3, failed: 1, cancelled: 0 },
+    { workflow: 'b', runs: 1, completed: 0, failed: 0, cancelled: 1 },
+    { workflow: 'c', runs: 0, completed: 1, failed: 0, cancelled: 0 },
+    { workflow: 'h', runs: 2, completed: 0, failed: 0, cancelled: 0 },
+    { workflow: 'q', runs: 1, completed: 0, failed: 0, cancelled: 0 },
+  ]);
+  // a: [100, 200, 300, 1000], the median between 200 and 300, the 95th at 2.85 of 3 ranks.
+  const exact: Record<string, [number, number] | undefined> = { a: [250, 895], b: [8, 8], c: [1500, 1500] };
+  for (const w of workflows) {
+    const expected = exact[w.workflow];
+    if (expected === undefined) {
+      expect(w.p50Ms).toBeUndefined();
+      continue;
+    }
+    for (const [found, wanted] of [
+      [w.p50Ms!, expected[0]],
+      [w.p95Ms!, expected[1]],
+    ]) {
+      expect(Math.abs(found! - wanted!), `${w.workflow}: ${found} for ${wanted}`).toBeLessThanOrEqual(Math.max(1, wanted! * tolerance));
+    }
+  }
+}
+
 export function overviewSuite(factory: StoreFactory): void {
   describe('overview', () => {
     it("aggregates a namespace's window: buckets, totals, workflows with percentiles, queues, waits for people and LLM cost", async () => {
@@ -98,14 +132,8 @@ export function overviewSuite(factory: StoreFactory): void {
         ]);
         expect(overview.totals).toEqual({ started: 8, completed: 4, failed: 1, cancelled: 1 });
         expect(overview.failureRate).toBeCloseTo(1 / 6, 10);
-        expect(overview.workflows).toEqual([
-          // [100, 200, 300, 1000]: the median between 200 and 300, the 95th at 2.85 of 3 ranks.
-          { workflow: 'a', runs: 4, completed: 3, failed: 1, cancelled: 0, p50Ms: 250, p95Ms: 895 },
-          { workflow: 'b', runs: 1, completed: 0, failed: 0, cancelled: 1, p50Ms: 8, p95Ms: 8 },
-          { workflow: 'c', runs: 0, completed: 1, failed: 0, cancelled: 0, p50Ms: 1500, p95Ms: 1500 },
-          { workflow: 'h', runs: 2, completed: 0, failed: 0, cancelled: 0 },
-          { workflow: 'q', runs: 1, completed: 0, failed: 0, cancelled: 0 },
-        ]);
+        // Whole hours from an hour's start: read from the hourly counts, percentiles from their histograms.
+        expectWorkflows(overview.workflows, 0.05);
         expect(overview.queues).toEqual([
           { queue: 'mail', queued: 1, oldestCreatedAt: T0 + 2 * HOUR + 100, oldestReadyAt: T0 + 2 * HOUR + 100 },
           { queue: 'reports', queued: 0 },
@@ -142,6 +170,63 @@ export function overviewSuite(factory: StoreFactory): void {
         const empty = await store.overview({ since: T0 + 10 * HOUR, until: T0 + 11 * HOUR, bucketMs: HOUR, namespace: 'default', now: T0 + 11 * HOUR });
         expect(empty.buckets).toEqual([{ start: T0 + 10 * HOUR, started: 0, completed: 0, failed: 0, cancelled: 0 }]);
         expect(empty.workflows).toEqual([]);
+      });
+    });
+
+    it('reads the same counts from the runs alone, with exact percentiles, and from the hourly counts with the hour under way', async () => {
+      await withStore(factory, async (store) => {
+        await fixture(store);
+        const filter = { until: T0 + 3 * HOUR, namespace: 'default', now: T0 + 3 * HOUR };
+        // Buckets of 30 minutes: read from the runs alone.
+        const fromRuns = await store.overview({ ...filter, since: T0, bucketMs: HOUR / 2 });
+        expectWorkflows(fromRuns.workflows, 0);
+        // Hours 0 and 1 from the hourly counts, the hour under way (2 h to 2 h 30) from the runs.
+        const mixed = await store.overview({ ...filter, since: T0, until: T0 + 2 * HOUR + HOUR / 2, bucketMs: HOUR });
+        const early = await store.overview({ ...filter, since: T0, until: T0 + 2 * HOUR + HOUR / 2, bucketMs: HOUR / 2 });
+        expect(mixed.totals).toEqual(early.totals);
+        expect(mixed.buckets.map((b) => b.started)).toEqual([3, 1, 4]);
+        expect(mixed.llm).toEqual(early.llm);
+        expect(mixed.workflows.map(countsOf)).toEqual(early.workflows.map(countsOf));
+        expectWorkflows(mixed.workflows, 0.05);
+        expect(fromRuns.totals).toEqual({ started: 8, completed: 4, failed: 1, cancelled: 1 });
+        expect(fromRuns.llm.calls).toBe(2);
+      });
+    });
+
+    it('counts random runs the same from the hourly counts as from the runs, bucket by bucket', async () => {
+      await withStore(factory, async (store) => {
+        let seed = 7;
+        const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+        for (let i = 0; i < 120; i++) {
+          const created = T0 + Math.floor(random() * 5 * HOUR);
+          const ended = created + Math.floor(random() * random() * 2 * HOUR);
+          const run = newRun(`r${i}`, ['a', 'b', 'c'][i % 3]!, { namespace: i % 4 === 0 ? 'other' : 'default' });
+          const fate = random();
+          if (fate < 0.5) await runTo(store, run, created, ended, complete);
+          else if (fate < 0.7) await runTo(store, run, created, ended, fail);
+          else if (fate < 0.85) {
+            await store.createRun(run, created);
+            await store.requestCancel(run.id, ended);
+          } else await store.createRun({ ...run, queue: 'mail' }, created); // left queued, where runTo's claims do not look
+        }
+        for (const namespace of ['default', undefined]) {
+          const window = { since: T0, until: T0 + 6 * HOUR + 17 * 60_000, now: T0 + 7 * HOUR, ...(namespace === undefined ? {} : { namespace }) };
+          const hourly = await store.overview({ ...window, bucketMs: HOUR });
+          const halves = await store.overview({ ...window, bucketMs: HOUR / 2 });
+          expect(hourly.totals).toEqual(halves.totals);
+          expect(hourly.workflows.map(countsOf)).toEqual(halves.workflows.map(countsOf));
+          const merged = hourly.buckets.map((b, i) => {
+            const [first, second] = [halves.buckets[2 * i]!, halves.buckets[2 * i + 1]];
+            const sum = (key: 'started' | 'completed' | 'failed' | 'cancelled') => first[key] + (second?.[key] ?? 0);
+            return { start: b.start, started: sum('started'), completed: sum('completed'), failed: sum('failed'), cancelled: sum('cancelled') };
+          });
+          expect(hourly.buckets).toEqual(merged);
+          for (const w of hourly.workflows) {
+            const exact = halves.workflows.find((e) => e.workflow === w.workflow)!;
+            if (exact.p50Ms === undefined) continue;
+            expect(Math.abs(w.p50Ms! - exact.p50Ms)).toBeLessThanOrEqual(Math.max(1, exact.p50Ms * 0.05));
+          }
+        }
       });
     });
 
