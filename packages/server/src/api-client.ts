@@ -185,7 +185,8 @@ export class ApiClient {
   async list(
     filter: {
       workflow?: string;
-      status?: string;
+      /** One status, or several (any of them). */
+      status?: string | readonly string[];
       tag?: string;
       search?: string;
       /** Only the child runs of this run. */
@@ -196,7 +197,8 @@ export class ApiClient {
       createdBefore?: Date;
     } = {},
   ): Promise<{ runs: ApiRun[]; nextCursor?: string }> {
-    return this.#call('GET', `/api/runs${queryString(filter)}`);
+    const status = typeof filter.status === 'string' || filter.status === undefined ? filter.status : filter.status.join(',');
+    return this.#call('GET', `/api/runs${queryString({ ...filter, status })}`);
   }
 
   /** The audit log of the key's namespace, newest first (an admin key); `before: nextBefore` pages on. */

@@ -255,9 +255,20 @@ export function createApp(options: AppOptions): OpenAPIHono {
     },
   );
 
+  // `status=failed,cancelled` or `status=failed&status=cancelled`: runs with any of them.
+  const StatusList = z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (typeof value === 'string' ? [value] : value).flatMap((text) => text.split(',')))
+    .pipe(
+      z
+        .array(z.enum(RUN_STATUSES))
+        .min(1)
+        .max(RUN_STATUSES.length * 2),
+    )
+    .openapi({ type: 'string', example: 'failed,cancelled', description: `One status or several separated by commas: ${RUN_STATUSES.join(', ')}` });
   const ListRuns = z.object({
     workflow: Name.optional(),
-    status: z.enum(RUN_STATUSES).optional(),
+    status: StatusList.optional(),
     createdAfter: z.iso.datetime({ offset: true }).optional(),
     createdBefore: z.iso.datetime({ offset: true }).optional(),
     tag: z.string().min(1).max(100).optional().openapi({ description: 'Only runs with this tag' }),

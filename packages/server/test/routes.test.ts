@@ -97,6 +97,13 @@ describe('HTTP API routes', () => {
     await engine.client.result(failing.run.id, { timeoutMs: 10_000 }).catch(() => undefined);
     expect((await call('POST', `/api/runs/${failing.run.id}/retry`)).body.run.status).toBe('queued');
     expect((await call('POST', `/api/runs/greet-ada/resume`)).status).toBe(409);
+
+    for (const query of ['status=cancelled,failed,queued', 'status=cancelled&status=failed,queued']) {
+      const res = await call('GET', `/api/runs?${query}&limit=100`);
+      const listed = res.body.runs as { id: string; status: string }[];
+      expect(new Set(listed.map((r) => r.status))).toEqual(new Set(['cancelled', 'queued']));
+      expect(listed.map((r) => r.id)).toEqual(expect.arrayContaining([other.run.id, failing.run.id]));
+    }
   });
 
   it('takes events plain or as CloudEvents, deduplicated, and lists them', async () => {
@@ -130,6 +137,9 @@ describe('HTTP API routes', () => {
       ['POST', '/api/runs', { workflow: 'greet', priority: 'high' }, 400, 'BATON_INVALID_ARGUMENT'],
       ['GET', '/api/runs/does-not-exist', undefined, 404, 'BATON_RUN_NOT_FOUND'],
       ['GET', '/api/runs?status=sleeping', undefined, 400, 'BATON_INVALID_ARGUMENT'],
+      ['GET', '/api/runs?status=failed,sleeping', undefined, 400, 'BATON_INVALID_ARGUMENT'],
+      ['GET', '/api/runs?status=failed,', undefined, 400, 'BATON_INVALID_ARGUMENT'],
+      ['GET', '/api/runs?status=', undefined, 400, 'BATON_INVALID_ARGUMENT'],
       ['GET', '/api/runs?limit=0', undefined, 400, 'BATON_INVALID_ARGUMENT'],
       ['GET', '/api/runs?cursor=%00%ff', undefined, 400, 'BATON_INVALID_ARGUMENT'],
       ['POST', '/api/runs/x/signal', { name: '$event:x#1' }, 400, 'BATON_INVALID_ARGUMENT'],

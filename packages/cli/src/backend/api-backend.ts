@@ -61,25 +61,15 @@ export class ApiBackend implements Backend {
     return found === undefined ? undefined : { run: runInfo(found.run), journal: found.journal.map(entryInfo) };
   }
 
-  /**
-   * The API filters by one status at a time: several are one request each, merged newest first
-   * (the order the store lists in: created, then id, descending).
-   */
   async list(filter: RunListFilter): Promise<{ runs: RunInfo[]; more: boolean }> {
-    const base = {
+    const page = await this.#api.list({
       ...(filter.workflow === undefined ? {} : { workflow: filter.workflow }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
       ...(filter.tag === undefined ? {} : { tag: filter.tag }),
       ...(filter.search === undefined ? {} : { search: filter.search }),
-      ...(filter.limit === undefined ? {} : { limit: filter.limit }),
-    };
-    const statuses = filter.status ?? [undefined];
-    const pages = await Promise.all(statuses.map((status) => this.#api.list(status === undefined ? base : { ...base, status })));
-    const runs = pages
-      .flatMap((page) => page.runs)
-      .map(runInfo)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    const limit = filter.limit ?? DEFAULT_LIMIT;
-    return { runs: runs.slice(0, limit), more: runs.length > limit || pages.some((page) => page.nextCursor !== undefined) };
+      limit: filter.limit ?? DEFAULT_LIMIT,
+    });
+    return { runs: page.runs.map(runInfo), more: page.nextCursor !== undefined };
   }
 
   signal(id: string, name: string, data: unknown): Promise<void> {
