@@ -58,8 +58,10 @@ describe('a stalled worker process that wakes up after losing its leases', () =>
       timeoutMs: 20_000,
       message: 'the second worker to take over every run of the stalled one',
     });
-    stalled.kill('SIGCONT');
+    // Read the clock before waking it: a worker scheduled at once could log a step in the same
+    // instant, before this process reads the clock again.
     const resumedAt = Date.now();
+    stalled.kill('SIGCONT');
 
     await waitFor(() => db.countWhere("runs WHERE status = 'completed'") === RUNS, {
       timeoutMs: 60_000,
