@@ -51,6 +51,16 @@ describe('baton run with a worker in another process', { timeout: 60_000 }, () =
     expect(expectOneErrorLine({ ...result, stderr: lines.slice(1).join('\n') }, 'BATON_STEP_FAILED')).toContain('the doomed step always fails');
   });
 
+  it('shows the steps a failed run undid', async () => {
+    const result = await baton(['run', 'charge-then-fail', '--db', db, '--wait']);
+    expect(result.code).toBe(1);
+    const id = /^started run (\S+)/.exec(result.stderr)![1]!;
+    const shown = await baton(['runs', 'show', id, '--db', db]);
+    expect(shown.stdout).toMatch(/status\s+failed \(compensated\)/);
+    expect(shown.stdout).toMatch(/undoes\s+#1 charge\n/);
+    expect(shown.stdout).toMatch(/compensate:charge/);
+  });
+
   it('lets the worker reject invalid input when the run was started without --workflows', async () => {
     const result = await baton(['run', 'greet', '--db', db, '--input', '{"name":"","times":-1}']);
     expect(result.code).toBe(0);

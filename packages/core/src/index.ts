@@ -86,6 +86,7 @@ export type {
   RunPage,
   RunWaits,
   PendingOperation,
+  PlannedCompensation,
   StoredError,
 } from './store/records.js';
 export type {

@@ -14,7 +14,7 @@ import { ApiClient, type ApiJournalEntry, type ApiRun } from '@baton/server/clie
 import { configureAI } from '@baton/ai';
 import { startScriptedModelServer, type ScriptedModelServer } from '@baton/ai/testing';
 import { childRunsOf, compensationsOf } from '../src/journal.js';
-import { HAVE_CHROMIUM, IMAGES, startDashboard, type DashboardHarness } from './browser.js';
+import { HAVE_CHROMIUM, IMAGES, startDashboard, until, type DashboardHarness } from './browser.js';
 
 // ------------------------------------------------------------------ reading the journal (no browser)
 
@@ -84,9 +84,13 @@ describe('the run page reading a journal', () => {
 
 /** How many times each booking's undo was called, by run: the hotel's first undo fails once. */
 const undoCalls = new Map<string, number>();
+/** A trip started with `holdCarUndo` undoes its car only once this is called. */
+let releaseCarUndo: () => void = () => undefined;
+const carUndoReleased = new Promise<void>((resolve) => (releaseCarUndo = resolve));
 
-const bookTrip = defineWorkflow({ name: 'book-trip' }, async (ctx, input: { traveller: string; carUndoFails?: boolean }) => {
-  const undo = (what: string) => (_result: unknown, info: { runId: string; attempt: number }) => {
+const bookTrip = defineWorkflow({ name: 'book-trip' }, async (ctx, input: { traveller: string; carUndoFails?: boolean; holdCarUndo?: boolean }) => {
+  const undo = (what: string) => async (_result: unknown, info: { runId: string; attempt: number }) => {
+    if (what === 'car' && input.holdCarUndo === true) await carUndoReleased;
     const key = `${info.runId}:${what}`;
     undoCalls.set(key, (undoCalls.get(key) ?? 0) + 1);
     if (what === 'hotel' && info.attempt === 1) throw new Error('hotel API busy');
@@ -212,6 +216,27 @@ describe.skipIf(!HAVE_CHROMIUM)('the run detail and the overview in Chromium', (
     await page.goto(`${server.url}/runs/ticket-1001`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     expect(await page.getByRole('region', { name: 'Compensations' }).count()).toBe(0);
+  });
+
+  it('shows the steps still to undo while a run compensates, and each one as it is undone', async () => {
+    await engine.client.start(bookTrip, { traveller: 'cy', holdCarUndo: true }, { id: 'trip-cy' });
+    await until(async () => (await engine.client.get('trip-cy'))?.compensationPlan !== undefined, 'trip-cy to begin compensating');
+    await page.goto(`${server.url}/runs/trip-cy`);
+    const section = page.getByRole('region', { name: 'Compensations' });
+    await section.getByText('undoing completed steps, latest first: 3 steps to go').waitFor();
+    const rows = section.locator('tr.compensation-row');
+    expect(await rows.locator('td:nth-child(1)').allTextContents()).toEqual(['#3 reserve-car', '#2 book-hotel', '#1 book-flight']);
+    // Undone one at a time: the car's undo is under way, the others wait their turn.
+    expect(await rows.locator('[data-status]').allTextContents()).toEqual(['running', 'pending', 'pending']);
+
+    releaseCarUndo();
+    await section.getByText('3 steps undone, latest first').waitFor();
+    expect(await rows.locator('[data-status]').allTextContents()).toEqual(['completed', 'completed', 'completed']);
+    expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual([
+      '#5 compensate:reserve-car',
+      '#6 compensate:book-hotel',
+      '#7 compensate:book-flight',
+    ]);
   });
 
   it("shows a run's model calls with model, tokens, cost, prompt and response; the overview counts their cost", async () => {

@@ -860,7 +860,7 @@ export class PostgresStore implements Store {
         }
         await db.query(
           `UPDATE runs SET status = 'queued', error = NULL, output = NULL, ended_at = NULL, ready_at = $2, wake_at = NULL,
-             phase = 'body', end_status = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = $2 WHERE id = $1`,
+             phase = 'body', end_status = NULL, compensation_plan = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = $2 WHERE id = $1`,
           [id, now],
         );
         hints.push({ type: 'ready', runId: id });

@@ -35,6 +35,13 @@ export const RunSchema = z
     continuedTo: z.string().optional(),
     cancelRequested: z.boolean(),
     compensating: z.boolean(),
+    compensationPlan: z
+      .array(z.object({ seq: z.number().int(), name: z.string() }))
+      .optional()
+      .openapi({
+        description:
+          "For a run that compensated: the completed steps it undoes, latest first (each one's position and name), as they stood when compensation began; each undo is a journal entry of kind 'compensation' once it has run",
+      }),
     wakeAt: z.string().optional(),
     waitingFor: z.object({ signals: z.array(z.string()), children: z.array(z.string()) }).optional(),
     claims: z.number().int(),

@@ -40,7 +40,10 @@ function runDetails(run: RunInfo): string {
   const rows: [string, string][] = [
     ['run', run.id],
     ['workflow', `${run.workflow}${run.version === '' ? '' : ` (version ${run.version})`}`],
-    ['status', `${run.status}${run.cancelRequested && run.status !== 'cancelled' ? ' (cancel requested)' : ''}${run.compensating ? ' (compensating)' : ''}`],
+    [
+      'status',
+      `${run.status}${run.cancelRequested && run.status !== 'cancelled' ? ' (cancel requested)' : ''}${run.compensating ? (run.endedAt === undefined ? ' (compensating)' : ' (compensated)') : ''}`,
+    ],
     ['queue', `${run.queue}, priority ${run.priority}`],
     ['created', dateTime(run.createdAt)],
     ['updated', dateTime(run.updatedAt)],
@@ -53,6 +56,7 @@ function runDetails(run: RunInfo): string {
   if (run.continuedTo !== undefined) rows.push(['continued as', run.continuedTo]);
   const waits = waitingFor(run);
   if (waits !== undefined) rows.push(['waiting for', waits]);
+  if (run.compensationPlan !== undefined) rows.push(['undoes', run.compensationPlan.map((step) => `#${step.seq} ${step.name}`).join(', ')]);
   rows.push(['input', truncate(toJson(run.input), 200)]);
   if (run.progress !== undefined) rows.push(['progress', truncate(toJson(run.progress), 200)]);
   if (run.output !== undefined || run.status === 'completed') rows.push(['output', truncate(toJson(run.output), 200)]);

@@ -7,7 +7,16 @@ import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
 import { validate } from '../errors/validation.js';
 import { runNotFound } from '../store/store-rules.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
-import { RunStatus, isTerminalStatus, type JournalEntry, type NewRun, type RunFilter, type RunRecord, type StoredError } from '../store/records.js';
+import {
+  RunStatus,
+  isTerminalStatus,
+  type JournalEntry,
+  type NewRun,
+  type PlannedCompensation,
+  type RunFilter,
+  type RunRecord,
+  type StoredError,
+} from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, isValidRunId } from '../util/ids.js';
@@ -92,6 +101,8 @@ export interface RunInfo {
   continuedTo?: string;
   cancelRequested: boolean;
   compensating: boolean;
+  /** For a run that compensated: the steps it undoes (or undid), latest first, from when compensation began. */
+  compensationPlan?: PlannedCompensation[];
   wakeAt?: Date;
   waitingFor?: { signals: string[]; children: string[] };
   claims: number;
@@ -524,6 +535,7 @@ export class Client {
     if (run.parentSeq !== undefined) info.parentSeq = run.parentSeq;
     if (run.continuedFrom !== undefined) info.continuedFrom = run.continuedFrom;
     if (run.continuedTo !== undefined) info.continuedTo = run.continuedTo;
+    if (run.compensationPlan !== undefined) info.compensationPlan = run.compensationPlan;
     if (run.wakeAt !== undefined && run.status === 'waiting') info.wakeAt = new Date(run.wakeAt);
     if (run.waits !== undefined && run.status === 'waiting') info.waitingFor = { signals: run.waits.signals, children: run.waits.children };
     if (run.startedAt !== undefined) info.startedAt = new Date(run.startedAt);

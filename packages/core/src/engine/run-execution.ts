@@ -332,7 +332,8 @@ export class RunExecution {
     this.#compensating = true;
     const todo = s.compensations.filter((c) => !s.cursor.isCompensated(c.seq)).sort((a, b) => b.seq - a.seq);
     if (todo.length > 0 && !alreadyMarked) {
-      const compensate: WriteOp['compensate'] = error === undefined ? { endStatus } : { endStatus, error };
+      const plan = todo.map((c) => ({ seq: c.seq, name: c.name }));
+      const compensate: WriteOp['compensate'] = error === undefined ? { endStatus, plan } : { endStatus, error, plan };
       if (!(await s.write({ compensate }))) return;
     }
     if (todo.length > 0) s.env.emit({ type: 'run.compensating', runId: this.runId, workflow: s.run.workflow, steps: todo.map((c) => c.name) });

@@ -74,6 +74,11 @@ export interface RunRecord {
   phase: RunPhase;
   /** The status the run ends with once compensation is done ('failed' or 'cancelled'). */
   endStatus?: RunStatus;
+  /**
+   * The completed steps the run undoes, in the order it undoes them (latest first), as they stood
+   * when compensation began. Each one's compensation is a journal entry once it has run.
+   */
+  compensationPlan?: PlannedCompensation[];
   /** When a waiting run is due (the earliest timer), if it waits on a timer. */
   wakeAt?: number;
   waits?: RunWaits;
@@ -93,6 +98,12 @@ export interface RunRecord {
   updatedAt: number;
   startedAt?: number;
   endedAt?: number;
+}
+
+/** A completed step a compensating run is to undo: its journal position and name. */
+export interface PlannedCompensation {
+  seq: number;
+  name: string;
 }
 
 /** The kinds of journal entry. Body kinds are matched by replay; compensation entries are not. */

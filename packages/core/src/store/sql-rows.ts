@@ -9,7 +9,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
 import type { AuditEntry, AuditRecord, ChangeRecord } from './activity.js';
 import type { QueueStats, StoreStats } from './store-stats.js';
-import type { ChildRecord, JournalEntry, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
+import type { ChildRecord, JournalEntry, PlannedCompensation, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
 
 export interface RunRow {
   id: string;
@@ -30,6 +30,8 @@ export interface RunRow {
   cancel_error: string | null;
   phase: string;
   end_status: string | null;
+  /** JSON of the PlannedCompensation list, set when compensation begins. */
+  compensation_plan: string | null;
   wake_at: number | null;
   waits: string | null;
   ready_at: number | null;
@@ -102,6 +104,7 @@ export function toRunRecord(row: RunRow): RunRecord {
   if (row.continued_to !== null) run.continuedTo = row.continued_to;
   if (row.progress !== null) run.progress = row.progress;
   if (row.end_status !== null) run.endStatus = row.end_status as RunStatus;
+  if (row.compensation_plan != null) run.compensationPlan = JSON.parse(row.compensation_plan) as PlannedCompensation[];
   if (row.wake_at !== null) run.wakeAt = row.wake_at;
   if (row.waits !== null) run.waits = JSON.parse(row.waits) as RunRecord['waits'] & object;
   if (row.lease_owner !== null) run.leaseOwner = row.lease_owner;

@@ -15,6 +15,7 @@ import type {
   ChildRecord,
   JournalEntry,
   NewRun,
+  PlannedCompensation,
   RunFilter,
   RunPage,
   RunPhase,
@@ -141,8 +142,11 @@ export interface WriteOp {
   createRuns?: NewRun[];
   /** Latest progress value (encoded); null clears it. */
   progress?: string | null;
-  /** Enter compensation: the run ends with `endStatus` and `error` once its compensations ran. */
-  compensate?: { endStatus: RunStatus; error?: StoredError };
+  /**
+   * Enter compensation: the run undoes the `plan`'s steps in order, then ends with `endStatus` and
+   * `error`.
+   */
+  compensate?: { endStatus: RunStatus; error?: StoredError; plan: PlannedCompensation[] };
   transition?: RunTransition;
   /** Written with the op when it applies (an audited start). */
   audit?: AuditEntry;

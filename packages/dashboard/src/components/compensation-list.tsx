@@ -1,9 +1,9 @@
 /**
  * A run's compensations (saga): when the run failed or was cancelled after steps that registered a
- * compensating action, the engine undid them, latest first, each as a journaled entry. One row per
- * undone step: the step, its compensation's status, attempts, times and error. Which steps are still
- * to be undone while the run compensates is not in the API (the compensations are registered by the
- * workflow's code as it runs), so the list grows as each compensation ends.
+ * compensating action, the engine undoes them, latest first, each as a journaled entry. One row per
+ * step to undo: the step, its compensation's status, attempts, times and error. The steps still to
+ * be undone come from the run's compensation plan (recorded when compensation began): the first is
+ * being undone now (its retries are not journaled until it ends), the others wait their turn.
  */
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration, formatTime } from '../format';
@@ -22,15 +22,20 @@ export interface CompensationListProps {
 /** The run's compensations, or nothing for a run that never compensated. */
 export function CompensationList({ run, journal, selected, onSelect }: CompensationListProps) {
   const compensations = compensationsOf(journal);
-  if (compensations.length === 0 && !run.compensating) return null;
+  const undone = new Set(compensations.map((c) => c.entry.compensates));
+  const planned = (run.compensationPlan ?? []).filter((step) => !undone.has(step.seq));
+  if (compensations.length === 0 && planned.length === 0 && !run.compensating) return null;
   const ongoing = run.endedAt === undefined;
   const failed = compensations.filter((c) => c.entry.status === 'failed').length;
+  const steps = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;
   return (
     <section className="card compensations" aria-label="Compensations">
       <div className="card-head">
         <h2>Compensations</h2>
         <span className="muted small">
-          {ongoing ? 'undoing completed steps, latest first' : `${compensations.length} step${compensations.length === 1 ? '' : 's'} undone, latest first`}
+          {ongoing
+            ? `undoing completed steps, latest first${planned.length > 0 ? `: ${steps(planned.length)} to go` : ''}`
+            : `${steps(compensations.length)} undone, latest first`}
         </span>
         {failed === 0 ? null : (
           <span className="tag tag-danger">
@@ -38,7 +43,7 @@ export function CompensationList({ run, journal, selected, onSelect }: Compensat
           </span>
         )}
       </div>
-      {compensations.length === 0 ? (
+      {compensations.length === 0 && planned.length === 0 ? (
         ongoing ? (
           <div className="state state-loading" role="status" aria-live="polite">
             <span className="spinner" aria-hidden="true" />
@@ -95,10 +100,30 @@ export function CompensationList({ run, journal, selected, onSelect }: Compensat
                 )}
               </tbody>
             ))}
+            {planned.map((step, i) => (
+              <tbody key={`planned-${step.seq}`} className={selected === step.seq ? 'selected' : undefined} data-planned={step.seq}>
+                <tr className="compensation-row compensation-planned">
+                  <td>
+                    <button type="button" className="link-button" onClick={() => onSelect(step.seq)} title="Show the step">
+                      <span className="muted">#{step.seq}</span> {step.name}
+                    </button>
+                  </td>
+                  <td className="muted">compensate:{step.name}</td>
+                  <td>
+                    {/* Undone one at a time: the first still to go is under way; a run that ended left the rest. */}
+                    <StatusBadge status={!ongoing ? 'skipped' : i === 0 ? 'running' : 'pending'} />
+                  </td>
+                  <td className="num muted">—</td>
+                  <td className="muted">—</td>
+                  <td className="muted">—</td>
+                  <td className="num muted">—</td>
+                </tr>
+              </tbody>
+            ))}
           </table>
         </div>
       )}
-      {ongoing && compensations.length > 0 ? (
+      {ongoing && compensations.length > 0 && run.compensationPlan === undefined ? (
         <p className="muted small">More may follow: every completed step that registered a compensation is undone, latest first.</p>
       ) : null}
     </section>

@@ -1,6 +1,6 @@
 /**
  * Applies a whole group commit in one statement, whatever its size: the batch goes to the server as
- * JSON, split by table, and `apply_batch` (migrations/0010_step_input.sql) fences and applies it
+ * JSON, split by table, and `apply_batch` (migrations/0010_step_input.sql, wrapped by 0013) fences and applies it
  * set-based and sends the commit's notices. Round trips are what a commit costs on PostgreSQL beyond
  * its WAL flush, so in autocommit this is one round trip and one flush. The per-op path
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
@@ -123,7 +123,10 @@ export function batchPayload(ops: WriteOp[]): string {
       rows.newRuns!.push({ i, ...runColumns(r) });
     }
     if (op.progress !== undefined) rows.progress!.push({ i, n: rows.progress!.length, id, progress: op.progress });
-    if (op.compensate !== undefined) rows.compensate!.push({ i, id, end_status: op.compensate.endStatus, error: errorText(op.compensate.error) });
+    if (op.compensate !== undefined) {
+      const { endStatus, error, plan } = op.compensate;
+      rows.compensate!.push({ i, id, end_status: endStatus, error: errorText(error), plan: JSON.stringify(plan) });
+    }
     const t = op.transition;
     if (t === undefined) return;
     if (t.kind === 'suspend') rows.suspends!.push({ i, id, waits: JSON.stringify(t.waits), wake_at: t.wakeAt ?? null });

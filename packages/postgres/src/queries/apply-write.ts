@@ -128,9 +128,10 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
   }
   if (op.progress !== undefined) await db.query('UPDATE runs SET progress = $1, updated_at = $2 WHERE id = $3', [op.progress, now, op.runId]);
   if (op.compensate !== undefined) {
-    await db.query("UPDATE runs SET phase = 'compensating', end_status = $1, error = $2, updated_at = $3 WHERE id = $4", [
+    await db.query("UPDATE runs SET phase = 'compensating', end_status = $1, error = $2, compensation_plan = $3, updated_at = $4 WHERE id = $5", [
       op.compensate.endStatus,
       errorText(op.compensate.error),
+      JSON.stringify(op.compensate.plan),
       now,
       op.runId,
     ]);

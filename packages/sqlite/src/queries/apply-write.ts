@@ -86,7 +86,10 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
     if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
   }
   if (op.progress !== undefined) s.setProgress.run(op.progress, now, op.runId);
-  if (op.compensate !== undefined) s.enterCompensation.run(op.compensate.endStatus, errorText(op.compensate.error), now, op.runId);
+  if (op.compensate !== undefined) {
+    const { endStatus, error, plan } = op.compensate;
+    s.enterCompensation.run(endStatus, errorText(error), JSON.stringify(plan), now, op.runId);
+  }
   const t = op.transition;
   if (t === undefined) return { ok: true };
   // A run leaving 'running' frees its concurrency slot: engines waiting for one look again.

@@ -38,7 +38,7 @@ const SQL = {
   getStepRetries: 'SELECT seq, attempts, next_attempt_at, error FROM step_retries WHERE run_id = ?',
   deleteStepRetries: 'DELETE FROM step_retries WHERE run_id = ?',
   setProgress: 'UPDATE runs SET progress = ?, updated_at = ? WHERE id = ?',
-  enterCompensation: "UPDATE runs SET phase = 'compensating', end_status = ?, error = ?, updated_at = ? WHERE id = ?",
+  enterCompensation: "UPDATE runs SET phase = 'compensating', end_status = ?, error = ?, compensation_plan = ?, updated_at = ? WHERE id = ?",
   finish: `UPDATE runs SET status = @status, output = @output, error = COALESCE(@error, error), continued_to = @continuedTo,
          ready_at = NULL, wake_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
          ended_at = @now, updated_at = @now
@@ -130,7 +130,7 @@ const SQL = {
   failedChildEntries: "SELECT seq FROM journal WHERE run_id = ? AND status = 'failed' AND kind = 'child'",
   deleteFailed: "DELETE FROM journal WHERE run_id = ? AND status = 'failed' AND kind IN ('step', 'child')",
   requeue: `UPDATE runs SET status = 'queued', error = NULL, output = NULL, ended_at = NULL, ready_at = @now, wake_at = NULL,
-         phase = 'body', end_status = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = @now
+         phase = 'body', end_status = NULL, compensation_plan = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = @now
        WHERE id = @id`,
   failedChildren: "SELECT id FROM runs WHERE parent_id = ? AND parent_seq = ? AND status = 'failed' AND continued_to IS NULL",
   // The cache: a read counts its hit in the same statement; pruning deletes in chunks (values may be large).

@@ -45,6 +45,53 @@ export function sagaCancelSuite(factory: StoreFactory): void {
       }
     });
 
+    it('records the steps to undo when compensation begins, so they show while it runs', async () => {
+      const undoing = deferred();
+      const gate = deferred();
+      const wf = defineWorkflow({ name: 'planned-undo' }, async (ctx) => {
+        await ctx.step('book-flight', () => 'F1', { compensate: () => undefined });
+        await ctx.step('no-undo', () => 'x');
+        await ctx.step('book-hotel', () => 'H1', {
+          compensate: async () => {
+            undoing.resolve();
+            await gate.promise;
+          },
+        });
+        await ctx.step('pay', () => {
+          throw new TerminalError('card expired');
+        });
+      });
+      const plain = defineWorkflow({ name: 'nothing-to-undo' }, async (ctx) => {
+        await ctx.step('no-undo', () => 'x');
+        throw new TerminalError('nothing to undo');
+      });
+      const h = await startHarness(factory, [wf, plain]);
+      try {
+        const run = await h.engine.client.start(wf, undefined);
+        await undoing.promise;
+        const plan = [
+          { seq: 3, name: 'book-hotel' },
+          { seq: 1, name: 'book-flight' },
+        ];
+        expect(await h.engine.client.get(run.id)).toMatchObject({ status: 'running', compensating: true, compensationPlan: plan });
+        expect((await h.engine.client.journal(run.id)).filter((e) => e.kind === 'compensation')).toEqual([]);
+        gate.resolve();
+        expect((await rejection(run.result())).message).toContain('card expired');
+        expect(await h.engine.client.get(run.id)).toMatchObject({ status: 'failed', compensationPlan: plan });
+        const undone = (await h.engine.client.journal(run.id)).filter((e) => e.kind === 'compensation').map((e) => e.compensates);
+        expect(undone).toEqual(plan.map((p) => p.seq));
+
+        const other = await h.engine.client.start(plain, undefined);
+        expect((await rejection(other.result())).message).toContain('nothing to undo');
+        const info = await h.engine.client.get(other.id);
+        expect(info?.compensating).toBe(false);
+        expect(info?.compensationPlan).toBeUndefined();
+      } finally {
+        gate.resolve();
+        await h.close();
+      }
+    });
+
     it('cancels a running step through its signal, then compensates and ends cancelled', async () => {
       const log: string[] = [];
       const started = deferred();
