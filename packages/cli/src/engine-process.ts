@@ -4,13 +4,14 @@
  * second signal exits at once, for when a step will not end.
  */
 import { constants } from 'node:os';
-import { Engine, errorMessage, newApiKey, type Durability, type EngineEvent, type Logger } from '@baton/core';
+import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
 import { startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
 import type { LoadedWorkflows } from './load-workflows.js';
 import { jsonLogger } from './logging.js';
 import { openStore } from './store.js';
+import { StoreBackend } from './backend/store-backend.js';
 import { startTracing } from './tracing.js';
 
 export interface EngineProcessOptions {
@@ -65,8 +66,9 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
         for (const line of webhookLines(options.loaded.webhooks, api.url)) io.out(line);
         if ((await store.listApiKeys()).length === 0) {
           // First start: an admin key, shown this once (only its hash is stored).
-          const { token, record } = newApiKey({ name: 'dev admin', role: 'admin' }, Date.now());
-          await store.createApiKey(record);
+          // Made as `baton keys create` makes keys: audited, by the user running the CLI.
+          const keys = new StoreBackend(store);
+          const { token } = await keys.createKey({ name: 'dev admin', role: 'admin' }).finally(() => keys.close());
           io.out(`Created an admin API key; it is shown only now: ${token}`);
           io.out(`  export BATON_KEY=${token}`);
           io.out(`  curl -H "Authorization: Bearer $BATON_KEY" ${api.url}/api/runs`);

@@ -24,6 +24,13 @@ describe('baton dev', { timeout: 60_000 }, () => {
       expect(key, dev.stdout).toBeDefined();
       const runs = (await (await fetch(`${base}/api/runs?workflow=greet`, { headers: { authorization: `Bearer ${key}` } })).json()) as { runs: unknown[] };
       expect(runs.runs.length).toBeGreaterThan(0);
+      // Its making is in the audit log, by the user who ran the CLI.
+      const audit = (await (await fetch(`${base}/api/audit`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+        entries: Record<string, unknown>[];
+      };
+      expect(audit.entries).toContainEqual(
+        expect.objectContaining({ action: 'key.create', target: key!.split('_')[1], actor: expect.stringMatching(/^cli:./), result: 'ok' }),
+      );
       await dev.waitForOutput('✔ completed');
       expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}✓ step upper \(\d+ ms\)$/m);
       expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}▶ started$/m);
