@@ -187,6 +187,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.waitForURL(/status=failed/);
     await until(async () => (await page.locator('tbody tr').count()) === 1, 'one row');
     expect(await page.locator('tbody tr').getAttribute('data-run-id')).toBe('payment-initech');
+    // Several statuses at once.
+    await page.getByLabel('Status').selectOption({ label: 'not ended (queued, running, waiting)' });
+    await page.waitForURL(/status=queued%2Crunning%2Cwaiting/);
+    await until(
+      async () => !(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-run-id')))).includes('payment-initech'),
+      'the failed run to leave the list',
+    );
+    const statuses = await page.locator('tbody tr [data-status]').allTextContents();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => ['queued', 'running', 'waiting'].includes(status))).toBe(true);
 
     // The filtered address opens the same list.
     await page.goto(`${server.url}/runs?status=completed&tag=vip`);
@@ -194,6 +204,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     const ids = await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-run-id')));
     expect(ids).toContain('order-A-1001');
     expect(ids).not.toContain('order-A-1002');
+    // So does one with any set of statuses, shown as it is in the filter.
+    await page.goto(`${server.url}/runs?status=completed,cancelled`);
+    await until(async () => (await page.locator('tbody tr').count()) > 0, 'rows');
+    expect(await page.getByLabel('Status').inputValue()).toBe('completed,cancelled');
+    expect(await page.getByLabel('Status').locator('option:checked').textContent()).toBe('completed or cancelled');
+    const shown = await page.locator('tbody tr [data-status]').allTextContents();
+    expect(shown.every((status) => status === 'completed' || status === 'cancelled')).toBe(true);
   });
 
   it("shows a failed run's failing step and error, and retries it from that step", async () => {

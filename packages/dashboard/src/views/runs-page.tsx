@@ -15,6 +15,12 @@ import { StatusBadge } from '../components/status-badge';
 import { formatDuration, formatTime, runDuration, shortId, toJsonText } from '../format';
 
 const STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+/** Statuses asked for together (the API takes several, separated by commas). */
+const STATUS_GROUPS: readonly (readonly [string, string])[] = [
+  ['queued,running,waiting', 'not ended (queued, running, waiting)'],
+  ['failed,cancelled', 'failed or cancelled'],
+];
+const STATUS_CHOICES: ReadonlySet<string> = new Set([...STATUSES, ...STATUS_GROUPS.map(([value]) => value)]);
 const PAGE_SIZE = 50;
 const FILTER_FIELDS = ['workflow', 'status', 'tag', 'search', 'after', 'before'] as const;
 type FilterField = (typeof FILTER_FIELDS)[number];
@@ -208,11 +214,18 @@ function RunFilters({ filters, workflows, onApply }: { filters: Filters; workflo
         <span>Status</span>
         <select name="status" value={draft.status ?? ''} onChange={(e) => onApply(set('status', e.target.value))}>
           <option value="">any</option>
+          {STATUS_GROUPS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
           {STATUSES.map((status) => (
             <option key={status} value={status}>
               {status}
             </option>
           ))}
+          {/* Another set of statuses, from a shared address. */}
+          {draft.status === undefined || STATUS_CHOICES.has(draft.status) ? null : <option value={draft.status}>{draft.status.split(',').join(' or ')}</option>}
         </select>
       </label>
       <label className="field">
