@@ -38,9 +38,17 @@ describe.runIf(runPostgresTests('the change feed test'))('PostgreSQL change feed
       const during = await ids(start);
       expect(during.runs).toEqual([]);
       await slow.query('COMMIT');
-      const after = await ids(during.cursor);
-      expect(after.runs).toEqual(['slow', 'fast']);
-      expect((await ids(after.cursor)).runs).toEqual([]);
+      // Other transactions on the server (other tests) may hold the horizon back a moment longer.
+      const delivered: string[] = [];
+      let cursor = during.cursor;
+      for (const deadline = Date.now() + 10_000; delivered.length < 2 && Date.now() < deadline;) {
+        const page = await ids(cursor);
+        delivered.push(...page.runs);
+        cursor = page.cursor;
+        if (delivered.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(delivered).toEqual(['slow', 'fast']);
+      expect((await ids(cursor)).runs).toEqual([]);
     } finally {
       await slow.end();
       await store.close();

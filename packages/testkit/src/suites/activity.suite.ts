@@ -17,20 +17,35 @@ function audit(action: string, target: string, at = T0): AuditEntry {
 }
 
 /** Every change after `after`, read page by page. */
+/**
+ * Reads the feed page by page to its end, and on until `until` holds of what was read: a store may
+ * hold a change back while older transactions are open (PostgreSQL's feed waits for every transaction
+ * on the server that began before it), so what was just written may come a moment later.
+ */
 async function readAll(
   store: Store,
   filter: { after?: string; runId?: string; namespace?: string; workflow?: string } = {},
+  until: (changes: ChangeRecord[]) => boolean = () => true,
 ): Promise<{ changes: ChangeRecord[]; cursor: string }> {
   const changes: ChangeRecord[] = [];
   let cursor = filter.after;
-  for (let page = 0; page < 100; page++) {
+  const deadline = Date.now() + 10_000;
+  for (let page = 0; page < 1000; page++) {
     const read = await store.listChanges({ ...filter, ...(cursor === undefined ? {} : { after: cursor }), limit: 3 });
     changes.push(...read.changes);
-    if (read.changes.length === 0 && read.cursor === cursor) return { changes, cursor: read.cursor };
+    const atEnd = read.changes.length === 0 && read.cursor === cursor;
     cursor = read.cursor;
+    if (atEnd && (until(changes) || Date.now() > deadline)) return { changes, cursor };
+    if (atEnd) await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('the feed did not end');
 }
+
+/** Whether `changes` hold the run's change to `status`. */
+const reached =
+  (runId: string, status: string) =>
+  (changes: ChangeRecord[]): boolean =>
+    changes.some((c) => c.runId === runId && c.kind === 'run' && c.status === status);
 
 const steps = defineWorkflow({ name: 'activity-steps', version: '1' }, async (ctx) => {
   const a = await ctx.step('one', async () => 1);
@@ -116,7 +131,7 @@ export function activitySuite(factory: StoreFactory): void {
         const start = await h.store.changeCursor();
         const first = await h.engine.client.start(steps, undefined, { id: 'feed-1' });
         await waitForStatus(h.engine, first.id, 'completed');
-        const { changes, cursor } = await readAll(h.store, { after: start });
+        const { changes, cursor } = await readAll(h.store, { after: start }, reached('feed-1', 'completed'));
         const mine = changes.filter((c) => c.runId === 'feed-1');
         expect(mine.map((c) => (c.kind === 'run' ? c.status : `${c.seq}:${c.name}:${c.status}`))).toEqual(
           // An eager start is created running; one started elsewhere is queued first.
@@ -131,7 +146,7 @@ export function activitySuite(factory: StoreFactory): void {
         // Reading on from the end gives only what came after.
         const second = await h.engine.client.start(steps, undefined, { id: 'feed-2' });
         await waitForStatus(h.engine, second.id, 'completed');
-        const more = await readAll(h.store, { after: cursor });
+        const more = await readAll(h.store, { after: cursor }, reached('feed-2', 'completed'));
         expect(new Set(more.changes.map((c) => c.runId))).toEqual(new Set(['feed-2']));
         expect((await readAll(h.store, { after: start, runId: 'feed-2' })).changes.map((c) => c.runId)).toEqual(more.changes.map(() => 'feed-2'));
         expect((await readAll(h.store, { after: start, namespace: 'elsewhere' })).changes).toEqual([]);
@@ -150,8 +165,9 @@ export function activitySuite(factory: StoreFactory): void {
       await withStore(factory, async (store) => {
         const start = await store.changeCursor();
         for (let i = 0; i < 5; i++) await store.createRun(newRun(`old-${i}`), T0 + i);
-        const middle = (await readAll(store, { after: start })).cursor;
+        const middle = (await readAll(store, { after: start }, (changes) => changes.length === 5)).cursor;
         await store.createRun(newRun('new-1'), T0 + 60_000);
+        await readAll(store, { after: middle }, reached('new-1', 'queued'));
         expect(await store.pruneChanges(T0 + 30_000)).toBe(5);
         const behind = await store.listChanges({ after: start, limit: 10 });
         expect(behind.gap).toBe(true);
