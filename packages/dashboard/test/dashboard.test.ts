@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminalError, defineWorkflow, type Engine } from '@baton/core';
 import type { ApiServer } from '@baton/server';
 
+import { callEach } from '../src/api/call-each.js';
 import { CHROMIUM, HAVE_CHROMIUM, IMAGES, delay, startDashboard, until, type DashboardHarness } from './browser.js';
 
 if (!HAVE_CHROMIUM) console.warn(`Skipping the dashboard's browser tests: no Chromium at ${CHROMIUM} (set BATON_CHROMIUM to another path).`);
@@ -89,6 +90,31 @@ const signIn = (key: string) => h.signIn(key);
 
 /** The status badge of a run's row in the runs list. */
 const rowStatus = (id: string) => page.locator(`tr[data-run-id="${id}"] .status`);
+
+describe('acting on several runs (no browser)', () => {
+  it('calls for each run a few at a time, and gathers the refusals with their codes', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const outcome = await callEach(
+      ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'],
+      async (id) => {
+        most = Math.max(most, ++inFlight);
+        await delay(5);
+        inFlight--;
+        if (id === 'r3') throw Object.assign(new Error('Run r3 already ended (completed).'), { code: 'BATON_RUN_FINISHED' });
+        if (id === 'r6') throw new Error('fetch failed');
+      },
+      3,
+    );
+    expect(outcome.done).toBe(5);
+    expect(outcome.refused).toEqual([
+      { id: 'r3', code: 'BATON_RUN_FINISHED', message: 'Run r3 already ended (completed).' },
+      { id: 'r6', code: undefined, message: 'fetch failed' },
+    ]);
+    expect(most).toBe(3);
+    expect(await callEach([], () => Promise.reject(new Error('never called')))).toEqual({ done: 0, refused: [] });
+  });
+});
 
 describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
   beforeAll(async () => {
@@ -288,6 +314,48 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     expect((await engine.client.get('approval-globex'))?.output).toEqual({ approved: false });
   });
 
+  it('cancels and retries the runs picked in the list, each on its own', async () => {
+    bank.accepts = false;
+    for (const n of [1, 2]) await engine.client.start(approval, { customer: `bulk-${n}`, amount: 5 }, { id: `bulk-approval-${n}` });
+    for (const n of [1, 2]) await engine.client.start(payment, { customer: `bulk-${n}`, amount: 5 }, { id: `bulk-payment-${n}` });
+    for (const n of [1, 2]) await waitForStatus(`bulk-approval-${n}`, 'waiting');
+    for (const n of [1, 2]) await waitForStatus(`bulk-payment-${n}`, 'failed');
+    bank.accepts = true;
+
+    await page.goto(`${server.url}/runs?search=bulk-`);
+    await until(async () => (await page.locator('tbody tr').count()) === 4, 'the four runs');
+    await page.getByLabel('Pick every run on this page').check();
+    const bar = page.getByRole('toolbar', { name: 'Selected runs' });
+    await bar.getByText('4 runs selected').waitFor();
+    // Only what applies: the failed runs to retry, the runs not ended to cancel.
+    await bar.getByRole('button', { name: 'Retry 2 failed' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Retry runs' }).click();
+    await bar.getByText('Queued again 2 runs.').waitFor();
+    for (const n of [1, 2]) await waitForStatus(`bulk-payment-${n}`, 'completed');
+
+    await page.getByLabel('Pick run bulk-approval-1').check();
+    await page.getByLabel('Pick run bulk-approval-2').check();
+    await bar.getByText('2 runs selected').waitFor();
+    expect(await bar.getByRole('button', { name: /Retry/ }).isDisabled()).toBe(true);
+    await bar.getByRole('button', { name: 'Cancel 2 not ended' }).click();
+    await page
+      .getByRole('dialog')
+      .getByLabel(/Reason/)
+      .fill('duplicate claims');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel runs' }).click();
+    await bar.getByText('Cancelled 2 runs.').waitFor();
+    for (const n of [1, 2]) await rowStatus(`bulk-approval-${n}`).filter({ hasText: 'cancelled' }).waitFor();
+    expect((await engine.client.get('bulk-approval-1'))?.error?.message).toContain('duplicate claims');
+    // Each run's change is audited on its own.
+    const audit = (await h.store.listAudit({ limit: 50 })).filter((e) => e.target.startsWith('bulk-'));
+    expect(audit.map((e) => `${e.action} ${e.target} ${e.result}`).sort()).toEqual([
+      'run.cancel bulk-approval-1 ok',
+      'run.cancel bulk-approval-2 ok',
+      'run.retry bulk-payment-1 ok',
+      'run.retry bulk-payment-2 ok',
+    ]);
+  });
+
   it('shows a viewer no action buttons', async () => {
     await engine.client.start(approval, { customer: 'hooli', amount: 10 }, { id: 'approval-hooli' });
     await waitForStatus('approval-hooli', 'waiting');
@@ -302,5 +370,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     expect(await page.getByRole('toolbar', { name: 'Run actions' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Cancel run|Send signal|Retry|Resume/ }).count()).toBe(0);
+    // Nor boxes to pick runs with in the list.
+    await page.goto(`${server.url}/runs`);
+    await page.locator('tbody tr').first().waitFor();
+    expect(await page.getByRole('checkbox').count()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * and shows the error (with its code) if the server refuses.
  */
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { describeError } from './states';
+import { describeError } from '../api/errors';
 
 export interface ConfirmDialogProps {
   title: string;

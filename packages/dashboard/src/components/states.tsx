@@ -1,5 +1,6 @@
 /** The states every view has besides its content: loading, empty and failed. */
 import type { ReactNode } from 'react';
+import { describeError } from '../api/errors';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -35,12 +36,4 @@ export function ErrorState({ error, title = 'Something went wrong', onRetry }: {
       )}
     </div>
   );
-}
-
-export function describeError(error: unknown): { code?: string; message: string } {
-  if (error !== null && typeof error === 'object') {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    return { ...(typeof code === 'string' ? { code } : {}), message: typeof message === 'string' ? message : String(error) };
-  }
-  return { message: String(error) };
 }

@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useSessionState } from '../api/session';
-import { describeError } from '../components/states';
+import { describeError } from '../api/errors';
 
 export function LoginPage() {
   const { session, ended, signIn } = useSessionState();

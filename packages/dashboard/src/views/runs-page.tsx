@@ -2,14 +2,15 @@
  * The runs: filtered by workflow, status, creation time and tag, searched by id or input, newest
  * first, a page at a time. The address holds the filters (a filtered list can be shared). Rows
  * follow the live stream: a status change updates its row in place, a new run appears on the
- * first page.
+ * first page. An operator can pick runs and cancel or retry them together.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { ApiChange, ApiRun } from '@baton/server/client';
-import { useSession } from '../api/session';
+import { useCan, useSession } from '../api/session';
 import { useChanges, useDebounced } from '../api/use-changes';
 import { useLoad } from '../api/use-load';
+import { BulkActions } from '../components/bulk-actions';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { formatDuration, formatTime, runDuration, shortId, toJsonText } from '../format';
@@ -66,6 +67,10 @@ export function RunsPage() {
 
   const page = useLoad(fetchPage, [client, key]);
   const [rows, setRows] = useState<ApiRun[] | undefined>(undefined);
+  const canAct = useCan('operator');
+  // Picked runs, by id: another page or other filters start with none.
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => setPicked(new Set()), [key]);
   const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setRows(page.value?.runs), [page.value]);
 
@@ -140,7 +145,8 @@ export function RunsPage() {
       ) : (
         <>
           {page.error === undefined ? null : <ErrorState error={page.error} title="The list could not be refreshed" onRetry={page.reload} />}
-          <RunTable runs={rows} flashing={flashing} />
+          {canAct ? <BulkActions selected={rows.filter((run) => picked.has(run.id))} onClear={() => setPicked(new Set())} onDone={page.reload} /> : null}
+          <RunTable runs={rows} flashing={flashing} picked={canAct ? picked : undefined} onPick={setPicked} />
           <div className="pager">
             {cursor === undefined ? null : (
               <button
@@ -259,12 +265,36 @@ function RunFilters({ filters, workflows, onApply }: { filters: Filters; workflo
   );
 }
 
-function RunTable({ runs, flashing }: { runs: ApiRun[]; flashing: ReadonlySet<string> }) {
+interface RunTableProps {
+  runs: ApiRun[];
+  flashing: ReadonlySet<string>;
+  /** The picked runs' ids, where the key may act on runs (a box on each row); undefined for none. */
+  picked: ReadonlySet<string> | undefined;
+  onPick(picked: ReadonlySet<string>): void;
+}
+
+function RunTable({ runs, flashing, picked, onPick }: RunTableProps) {
+  const allPicked = picked !== undefined && runs.length > 0 && runs.every((run) => picked.has(run.id));
+  const toggle = (id: string): void => {
+    const next = new Set(picked);
+    if (!next.delete(id)) next.add(id);
+    onPick(next);
+  };
   return (
     <div className="table-wrap">
       <table className="table runs-table">
         <thead>
           <tr>
+            {picked === undefined ? null : (
+              <th className="pick">
+                <input
+                  type="checkbox"
+                  aria-label="Pick every run on this page"
+                  checked={allPicked}
+                  onChange={() => onPick(allPicked ? new Set() : new Set(runs.map((run) => run.id)))}
+                />
+              </th>
+            )}
             <th>Run</th>
             <th>Workflow</th>
             <th>Status</th>
@@ -277,6 +307,11 @@ function RunTable({ runs, flashing }: { runs: ApiRun[]; flashing: ReadonlySet<st
         <tbody>
           {runs.map((run) => (
             <tr key={run.id} data-run-id={run.id} className={flashing.has(run.id) ? 'flash' : undefined}>
+              {picked === undefined ? null : (
+                <td className="pick">
+                  <input type="checkbox" aria-label={`Pick run ${run.id}`} checked={picked.has(run.id)} onChange={() => toggle(run.id)} />
+                </td>
+              )}
               <td>
                 <Link to={`/runs/${encodeURIComponent(run.id)}`} className="mono" title={run.id}>
                   {shortId(run.id)}
