@@ -11,14 +11,14 @@ import { STORE_KINDS, postgresUrl, storeFactory, type StoreFactory, type StoreKi
 import { meets, targetFor, type MetricSpec, type Sample, type Target, type Workload } from './lib/workload.js';
 import { postgresRaw } from './workloads/postgres-raw.js';
 import { sqliteRaw } from './workloads/sqlite-raw.js';
-import { w1 } from './workloads/w1.js';
+import { w1, w1tagged } from './workloads/w1.js';
 import { w1procs } from './workloads/w1-procs.js';
 import { w1seq } from './workloads/w1seq.js';
 import { w2 } from './workloads/w2.js';
 import { w3 } from './workloads/w3.js';
 import { w4 } from './workloads/w4.js';
 
-const WORKLOADS: readonly Workload[] = [sqliteRaw, postgresRaw, w1, w1seq, w2, w3, w4, w1procs];
+const WORKLOADS: readonly Workload[] = [sqliteRaw, postgresRaw, w1, w1tagged, w1seq, w2, w3, w4, w1procs];
 
 /** 'machine' is the column of workloads that run no engine. */
 type Mode = Durability | 'machine';
