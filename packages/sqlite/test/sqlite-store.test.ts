@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@baton/core';
 import { SqliteStore, loadMigrations, migrate } from '@baton/sqlite';
+import { expectOldRunsFinish, oldReleaseRows, oldReleaseTime } from '@baton/testkit';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -165,6 +166,22 @@ describe('SqliteStore search', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('migrates a file an earlier release wrote, with runs in flight, which then finish without repeating a journaled step', async () => {
+    const path = join(dir, 'upgrade.db');
+    const t = oldReleaseTime(Date.now());
+    const old = new Database(path);
+    // The last migration of the release before step inputs (0009).
+    migrate(
+      old,
+      t,
+      loadMigrations().filter((m) => m.version <= 8),
+    );
+    for (const sql of oldReleaseRows(t)) old.exec(sql);
+    old.close();
+
+    await expectOldRunsFinish(new SqliteStore({ path }), t);
   });
 
   it('indexes the runs of a file written before the index existed, and the start of large inputs only', async () => {

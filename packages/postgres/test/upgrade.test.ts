@@ -1,0 +1,35 @@
+/**
+ * Upgrading a deployment: a schema an earlier release wrote (its migrations up to 0009), with runs in
+ * flight, is migrated by the first new process that opens it; the runs go on where they were.
+ */
+import pg from 'pg';
+import { describe, it } from 'vitest';
+import { PostgresStore, loadMigrations, migrate } from '@baton/postgres';
+import { expectOldRunsFinish, oldReleaseRows, oldReleaseTime } from '@baton/testkit';
+import { POSTGRES_URL, freshSchema, runPostgresTests } from './test-database.js';
+
+/** The last migration of the release before step inputs (0010). */
+const EARLIER_RELEASE = 9;
+
+describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL schema written by an earlier release', () => {
+  it('migrates a schema with runs in flight, which then finish without repeating a journaled step', async () => {
+    const schema = freshSchema();
+    const t = oldReleaseTime(Date.now());
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+    const old = await pool.connect();
+    try {
+      await migrate(
+        old,
+        schema,
+        t,
+        loadMigrations().filter((m) => m.version <= EARLIER_RELEASE),
+      );
+      for (const sql of oldReleaseRows(t)) await old.query(sql);
+    } finally {
+      old.release();
+      await pool.end();
+    }
+
+    await expectOldRunsFinish(new PostgresStore({ connectionString: POSTGRES_URL, schema }), t);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Upgrading a store written by an earlier release: the rows that release leaves (runs in flight and
+ * one ended, in the columns every release has had), the workflow they are runs of, and what must hold
+ * once a new process has migrated the store and run them on. Each store's test writes the rows into a
+ * database migrated only as far as its earlier release went, then opens it with the store.
+ */
+import { expect } from 'vitest';
+import { Engine, defineWorkflow, silentLogger, type Store } from '@baton/core';
+
+const HOUR = 3_600_000;
+
+/** When the earlier release wrote its runs: two hours before the hour under way, so hourly counts hold them. */
+export function oldReleaseTime(now: number): number {
+  return now - (now % HOUR) - 2 * HOUR + 5 * 60_000;
+}
+
+/**
+ * The earlier release's rows, as SQL both stores run: a run never claimed; a run whose worker died
+ * after journaling its first step (its lease long expired); a run that completed, tagged.
+ */
+export function oldReleaseRows(t: number): string[] {
+  return [
+    `INSERT INTO runs (id, workflow, version, status, input, queue, priority, ready_at, created_at, updated_at)
+     VALUES ('old-queued', 'upgrade-chain', '1', 'queued', '{"n":1}', 'default', 0, ${t}, ${t}, ${t})`,
+    `INSERT INTO runs (id, workflow, version, status, input, queue, priority, lease_owner, lease_token, lease_expires_at,
+       ready_at, claims, created_at, updated_at, started_at)
+     VALUES ('old-running', 'upgrade-chain', '1', 'running', '{"n":40}', 'default', 0, 'old-worker', 'old-token', ${t + 1000},
+       ${t + 1000}, 1, ${t}, ${t}, ${t})`,
+    `INSERT INTO journal (run_id, seq, kind, name, status, output, attempts, started_at, ended_at)
+     VALUES ('old-running', 1, 'step', 'one', 'completed', '41', 1, ${t + 10}, ${t + 10})`,
+    `INSERT INTO runs (id, workflow, version, status, input, output, queue, priority, tags, claims, created_at, updated_at, started_at, ended_at)
+     VALUES ('old-done', 'upgrade-chain', '1', 'completed', '{"n":5}', '12', 'default', 0, '["legacy"]', 1, ${t}, ${t}, ${t}, ${t + 20})`,
+  ];
+}
+
+/** The workflow of the old runs; each step it runs is added to `calls` as '<run> <step>'. */
+function upgradeChain(calls: string[]) {
+  return defineWorkflow({ name: 'upgrade-chain', version: '1' }, async (ctx, input: { n: number }) => {
+    const one = await ctx.step('one', () => {
+      calls.push(`${ctx.runId} one`);
+      return input.n + 1;
+    });
+    return ctx.step('two', () => {
+      calls.push(`${ctx.runId} two`);
+      return one * 2;
+    });
+  });
+}
+
+/**
+ * Opens the migrated `store` (its init applies the new migrations), runs the old runs to their end on
+ * an engine, and checks that no journaled step ran again and that what came since sees the old runs.
+ * Closes the store.
+ */
+export async function expectOldRunsFinish(store: Store, t: number): Promise<void> {
+  await store.init();
+  const calls: string[] = [];
+  const engine = new Engine({ store, workflows: [upgradeChain(calls)], logger: silentLogger, pollIntervalMs: 50 });
+  await engine.start();
+  try {
+    expect(await engine.client.result('old-queued', { timeoutMs: 10_000 })).toBe(4);
+    expect(await engine.client.result('old-running', { timeoutMs: 10_000 })).toBe(82);
+    // The step the dead worker journaled is not run again.
+    expect([...calls].sort()).toEqual(['old-queued one', 'old-queued two', 'old-running two']);
+    const journal = await engine.client.journal('old-running');
+    expect(journal.map((e) => [e.seq, e.name, e.status, e.output])).toEqual([
+      [1, 'one', 'completed', 41],
+      [2, 'two', 'completed', 82],
+    ]);
+    expect(journal[0]!.input).toBeUndefined(); // journaled before steps had inputs
+
+    const ids = async (filter: { search?: string; tag?: string }) => (await store.listRuns({ ...filter, limit: 10 })).runs.map((r) => r.id).sort();
+    expect(await ids({ search: 'old-' })).toEqual(['old-done', 'old-queued', 'old-running']);
+    expect(await ids({ search: '"n":40' })).toEqual(['old-running']);
+    expect(await ids({ tag: 'legacy' })).toEqual(['old-done']);
+
+    // The hours before this one are read from the hourly counts: the old runs were counted into them.
+    const now = Date.now();
+    const since = t - (t % HOUR) - HOUR;
+    const overview = await store.overview({ since, until: now - (now % HOUR) + HOUR, bucketMs: HOUR, now });
+    expect(overview.totals).toEqual({ started: 3, completed: 3, failed: 0, cancelled: 0 });
+    expect(overview.buckets.find((b) => b.start === t - (t % HOUR))).toMatchObject({ started: 3, completed: 1 });
+  } finally {
+    await engine.stop();
+    await store.close();
+  }
+}
