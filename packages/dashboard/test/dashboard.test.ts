@@ -333,6 +333,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await bar.getByText('Queued again 2 runs.').waitFor();
     for (const n of [1, 2]) await waitForStatus(`bulk-payment-${n}`, 'completed');
 
+    // The waiting ones, picked one by one in a list of waiting runs.
+    await page.goto(`${server.url}/runs?search=bulk-&status=waiting`);
+    await until(async () => (await page.locator('tbody tr').count()) === 2, 'the two waiting runs');
     await page.getByLabel('Pick run bulk-approval-1').check();
     await page.getByLabel('Pick run bulk-approval-2').check();
     await bar.getByText('2 runs selected').waitFor();
@@ -343,8 +346,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
       .getByLabel(/Reason/)
       .fill('duplicate claims');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel runs' }).click();
+    // No run is left to list; what the action did stays in view.
+    await page.getByText('No runs match these filters').waitFor();
     await bar.getByText('Cancelled 2 runs.').waitFor();
-    for (const n of [1, 2]) await rowStatus(`bulk-approval-${n}`).filter({ hasText: 'cancelled' }).waitFor();
+    for (const n of [1, 2]) await waitForStatus(`bulk-approval-${n}`, 'cancelled');
     expect((await engine.client.get('bulk-approval-1'))?.error?.message).toContain('duplicate claims');
     // Each run's change is audited on its own.
     const audit = (await h.store.listAudit({ limit: 50 })).filter((e) => e.target.startsWith('bulk-'));

@@ -126,6 +126,8 @@ export function RunsPage() {
         </span>
       </div>
       <RunFilters key={JSON.stringify(filters)} filters={filters} workflows={workflowsSeen} onApply={apply} />
+      {/* Above the list, so what an action did stays in view when no run is left to list. */}
+      {canAct ? <BulkActions selected={(rows ?? []).filter((run) => picked.has(run.id))} onClear={() => setPicked(new Set())} onDone={page.reload} /> : null}
       {page.error !== undefined && rows === undefined ? (
         <ErrorState error={page.error} title="The runs could not be loaded" onRetry={page.reload} />
       ) : rows === undefined ? (
@@ -145,7 +147,6 @@ export function RunsPage() {
       ) : (
         <>
           {page.error === undefined ? null : <ErrorState error={page.error} title="The list could not be refreshed" onRetry={page.reload} />}
-          {canAct ? <BulkActions selected={rows.filter((run) => picked.has(run.id))} onClear={() => setPicked(new Set())} onDone={page.reload} /> : null}
           <RunTable runs={rows} flashing={flashing} picked={canAct ? picked : undefined} onPick={setPicked} />
           <div className="pager">
             {cursor === undefined ? null : (
