@@ -7,7 +7,7 @@
  */
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration, formatTime } from '../format';
-import { compensatedName, compensationsOf } from '../journal';
+import { compensatedName, compensationsOf, undoneSteps } from '../journal';
 import { ErrorView } from './error-view';
 import { EmptyState } from './states';
 import { StatusBadge } from './status-badge';
@@ -22,7 +22,7 @@ export interface CompensationListProps {
 /** The run's compensations, or nothing for a run that never compensated. */
 export function CompensationList({ run, journal, selected, onSelect }: CompensationListProps) {
   const compensations = compensationsOf(journal);
-  const undone = new Set(compensations.map((c) => c.entry.compensates));
+  const undone = undoneSteps(journal);
   const planned = (run.compensationPlan ?? []).filter((step) => !undone.has(step.seq));
   if (compensations.length === 0 && planned.length === 0 && !run.compensating) return null;
   const ongoing = run.endedAt === undefined;
