@@ -1,5 +1,5 @@
 /**
- * Chaos test on a throwaway PostgreSQL 15 cluster: four worker processes run 1,000 ten-step runs (with
+ * Chaos test on a throwaway PostgreSQL cluster: four worker processes run 1,000 ten-step runs (with
  * a durable sleep and a signal wait) while every 0.5 s a random worker is SIGKILLed and restarted,
  * and once the database server itself is restarted. Every run must complete with the right output,
  * every journal position must be written once, and every attempt of a step must see the same
@@ -83,10 +83,10 @@ async function retrying<T>(fn: () => Promise<T>, what: string, timeoutMs = 20_00
 
 const installed = postgresInstalled();
 if (!installed) {
-  const notice = `PostgreSQL 15 server binaries not found in ${POSTGRES_BIN} (apt-get install postgresql-15)`;
+  const notice = `PostgreSQL server binaries not found in ${POSTGRES_BIN} (apt-get install postgresql)`;
   if (process.env.CI === 'true') {
     describe('chaos on PostgreSQL', () => {
-      it('needs the PostgreSQL 15 server binaries under CI', () => {
+      it('needs the PostgreSQL server binaries under CI', () => {
         throw new Error(`${notice}: the chaos test cannot run, and under CI=true it must.`);
       });
     });

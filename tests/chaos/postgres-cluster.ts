@@ -1,10 +1,10 @@
 /**
- * A throwaway PostgreSQL 15 cluster for the chaos test: initdb in a temp folder, a server on a free
+ * A throwaway PostgreSQL cluster for the chaos test: initdb in a temp folder, a server on a free
  * loopback port (never the machine's own 5432), restartable mid-test, stopped and removed at the end.
  * The server binaries refuse to run as root, so they run as the `postgres` OS user when we are root.
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +12,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+/** The newest installed PostgreSQL's server programs (Debian puts each major version in its own folder). */
+export const POSTGRES_BIN = newestPostgresBin();
 
-/** True when the Debian PostgreSQL 15 server binaries are installed. */
+function newestPostgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
+  const newest = versions.map(Number).sort((a, b) => b - a)[0] ?? 15;
+  return join(root, String(newest), 'bin');
+}
+
+/** True when Debian's PostgreSQL server binaries are installed. */
 export function postgresInstalled(): boolean {
   return existsSync(join(POSTGRES_BIN, 'initdb')) && existsSync(join(POSTGRES_BIN, 'pg_ctl'));
 }

@@ -30,17 +30,6 @@ export function dateTime(date: Date): string {
   return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${clockTime(date)}`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * A run id short enough for a log line. Generated ids are UUIDv7s, whose leading characters are a
- * timestamp shared by every run of the same minute, so their random tail is what tells them apart.
- */
-export function shortId(id: string): string {
-  if (UUID.test(id)) return `…${id.slice(-8)}`;
-  return id.length <= 16 ? id : `${id.slice(0, 15)}…`;
-}
-
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
@@ -78,7 +67,7 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 
 /** One readable line per engine event, e.g. `12:00:01 invoice-approval 01a2b3c4…  ✓ step extract (3 ms)`. */
 export function eventLine(event: EngineEvent, at: Date): string {
-  return `${clockTime(at)} ${event.workflow} ${shortId(event.runId)}  ${eventText(event, at)}`;
+  return `${clockTime(at)} ${event.workflow} ${event.runId}  ${eventText(event, at)}`;
 }
 
 function eventText(event: EngineEvent, at: Date): string {
@@ -108,7 +97,7 @@ function eventText(event: EngineEvent, at: Date): string {
     case 'run.cancelled':
       return '⊘ cancelled';
     case 'run.continued':
-      return `→ continued as ${shortId(event.nextRunId)}`;
+      return `→ continued as ${event.nextRunId}`;
     case 'run.released':
       return '⏏ released (another worker can take it)';
     default:
@@ -120,7 +109,7 @@ function eventText(event: EngineEvent, at: Date): string {
 function suspendedFor(event: Extract<EngineEvent, { type: 'run.suspended' }>, now: Date): string {
   const parts: string[] = [];
   if (event.signals.length > 0) parts.push(`signal ${event.signals.join(', ')}`);
-  if (event.children.length > 0) parts.push(`child ${event.children.map(shortId).join(', ')}`);
+  if (event.children.length > 0) parts.push(`child ${event.children.join(', ')}`);
   if (event.wakeAt !== undefined) parts.push(`until ${laterTime(new Date(event.wakeAt), now)}`);
   return parts.length === 0 ? '' : ` for ${parts.join(' or ')}`;
 }
@@ -137,7 +126,7 @@ export function lineLogger(write: (line: string) => void): Logger {
     (fields: Record<string, unknown>, message: string): void => {
       const err = fields.err;
       const reason = err instanceof Error ? `: ${describeError(err as Error & { code?: string })}` : '';
-      const runId = typeof fields.runId === 'string' ? ` ${shortId(fields.runId)}` : '';
+      const runId = typeof fields.runId === 'string' ? ` ${fields.runId}` : '';
       write(`${clockTime(new Date())} ${level}${runId} ${message}${reason}`);
     };
   return { debug: () => {}, info: () => {}, warn: log('warn'), error: log('error') };

@@ -34,13 +34,18 @@ describe('baton dev', { timeout: 60_000 }, () => {
       await dev.waitForOutput('✔ completed');
       expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}✓ step upper \(\d+ ms\)$/m);
       expect(dev.stdout).toMatch(/^\d\d:\d\d:\d\d greet \S+ {2}▶ started$/m);
+      // The id a line prints is one the other commands take.
+      const printed = /^\d\d:\d\d:\d\d greet (\S+) {2}▶ started$/m.exec(dev.stdout)?.[1] ?? '';
+      const shown = await baton(['runs', 'show', printed, '--db', db]);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toContain(printed);
 
       // Runs started by other processes show up too.
       const id = (await baton(['run', 'approval', '--db', db, '--input', '{"amount":3}'])).stdout.trim();
       await dev.waitForOutput(`⏸ waiting for signal approve`);
       expect((await baton(['signal', id, 'approve', '--db', db, '--data', '{"by":"dev"}'])).code).toBe(0);
       await dev.waitForOutput('✉ signal approve');
-      await dev.waitForOutput(`approval …${id.slice(-8)}  ✔ completed`);
+      await dev.waitForOutput(`approval ${id}  ✔ completed`);
     } finally {
       const exit = await dev.stop('SIGINT');
       expect(exit.code).toBe(0);
@@ -55,7 +60,7 @@ describe('baton dev', { timeout: 60_000 }, () => {
     const dev = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS, '--port', '0']);
     await dev.waitForOutput('baton dev:');
     const id = (await baton(['run', 'stuck', '--db', db])).stdout.trim();
-    await dev.waitForOutput(`stuck …${id.slice(-8)}  ▶ started`);
+    await dev.waitForOutput(`stuck ${id}  ▶ started`);
     dev.signal('SIGINT');
     await dev.waitForOutput('SIGINT: stopping');
     const started = Date.now();
