@@ -122,7 +122,8 @@ export class Events {
   async recent(options: { type?: string; before?: number; limit?: number } = {}): Promise<(EventInfo & { runs: StartedRun[] })[]> {
     const limit = options.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw invalid('limit must be a whole number from 1 to 200.');
-    if (options.before !== undefined && (!Number.isInteger(options.before) || options.before < 1)) throw invalid('before must be an event seq (a whole number).');
+    if (options.before !== undefined && (!Number.isInteger(options.before) || options.before < 1))
+      throw invalid('before must be an event seq (a whole number).');
     if (options.type !== undefined) assertEventType(options.type);
     const events = await this.#store.listEvents({
       limit,

@@ -178,7 +178,8 @@ export class Scheduler {
 
   #runFor(schedule: ScheduleRecord, tick: number): NewRun {
     const { run, limitError } = tickRun(schedule, tick, this.#workflows, this.#codec);
-    if (limitError !== undefined) this.#logger.warn({ schedule: schedule.id, err: limitError }, 'the schedule input gives no limit key; the run starts without its limits');
+    if (limitError !== undefined)
+      this.#logger.warn({ schedule: schedule.id, err: limitError }, 'the schedule input gives no limit key; the run starts without its limits');
     return run;
   }
 
@@ -199,12 +200,7 @@ export class Scheduler {
  * engine), with the limits its workflow declares when this process knows the workflow. A limit key
  * the input cannot give is reported as `limitError`, and the run starts without its limits.
  */
-export function tickRun(
-  schedule: ScheduleRecord,
-  tick: number,
-  workflows: WorkflowRegistry,
-  codec: PayloadCodec,
-): { run: NewRun; limitError?: unknown } {
+export function tickRun(schedule: ScheduleRecord, tick: number, workflows: WorkflowRegistry, codec: PayloadCodec): { run: NewRun; limitError?: unknown } {
   const run: NewRun = {
     id: tickRunId(schedule.id, tick),
     workflow: schedule.workflow,
