@@ -1,7 +1,8 @@
 /**
- * The workflows the server knows (name, version, description, queue, declared signals), and one
- * workflow's page: its input schema, its recent runs and, for an operator, a start form generated
- * from the input schema that opens the new run.
+ * The workflows the server knows (name, version, description, queue, declared signals, what
+ * triggers their runs, their runs and success rate over 7 days), and one workflow's page: its
+ * triggers, its input schema, its recent runs and, for an operator, a start form generated from
+ * the input schema that opens the new run.
  */
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -15,12 +16,17 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { formatTime, shortId } from '../format';
 import { asSchema, describeConstraints, describeType, kindOf, type JsonSchema } from '../schema-values';
+import { STATS_DAYS, formatRate, triggersOf, useTriggers, useWorkflowStats } from '../api/workflow-stats';
+import { TriggerList, TriggerTags } from '../components/workflow-triggers';
+import './console-pages.css';
 
 type Workflow = Awaited<ReturnType<ApiClient['workflows']>>[number];
 
 export function WorkflowsPage() {
   const { client } = useSession();
   const workflows = useLoad(() => client.workflows(), [client]);
+  const triggers = useTriggers(client);
+  const stats = useWorkflowStats(client);
   return (
     <section className="page">
       <h1>Workflows</h1>
@@ -42,6 +48,9 @@ export function WorkflowsPage() {
                 <th>Description</th>
                 <th>Queue</th>
                 <th>Signals</th>
+                <th>Triggers</th>
+                <th className="num">Runs ({STATS_DAYS} d)</th>
+                <th className="num">Success ({STATS_DAYS} d)</th>
               </tr>
             </thead>
             <tbody>
@@ -60,14 +69,26 @@ export function WorkflowsPage() {
                       </code>
                     ))}
                   </td>
+                  <td className="workflow-triggers">
+                    <TriggerTags triggers={triggersOf(triggers.value, w.name)} />
+                  </td>
+                  <td className="num workflow-runs">{stats.value === undefined ? '…' : (stats.value.get(w.name)?.runs ?? 0).toLocaleString()}</td>
+                  <td className="num workflow-success" title={successTitle(stats.value?.get(w.name))}>
+                    {stats.value === undefined ? '…' : formatRate(stats.value.get(w.name)?.successRate)}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {stats.error === undefined ? null : <ErrorState error={stats.error} title="The run counts could not be loaded" onRetry={stats.reload} />}
         </div>
       )}
     </section>
   );
+}
+
+function successTitle(stats: { completed: number; failed: number; cancelled: number } | undefined): string {
+  return stats === undefined ? 'No run ended' : `${stats.completed} completed, ${stats.failed} failed, ${stats.cancelled} cancelled`;
 }
 
 export function WorkflowPage() {
@@ -75,6 +96,7 @@ export function WorkflowPage() {
   const name = useParams().name ?? '';
   const workflows = useLoad(() => client.workflows(), [client]);
   const runs = useLoad(() => client.list({ workflow: name, limit: 10 }), [client, name]);
+  const triggers = useTriggers(client);
   const versions = workflows.value?.filter((w) => w.name === name) ?? [];
   const workflow = versions.at(-1);
 
@@ -114,6 +136,14 @@ export function WorkflowPage() {
               )}
             </dd>
           </dl>
+          <h2>Triggers</h2>
+          {triggers.error !== undefined ? (
+            <ErrorState error={triggers.error} title="The triggers could not be loaded" onRetry={triggers.reload} />
+          ) : triggers.value === undefined ? (
+            <Loading what="triggers" />
+          ) : (
+            <TriggerList triggers={triggersOf(triggers.value, name)} />
+          )}
           <h2>Input</h2>
           <SchemaSummary schema={workflow.inputSchema} />
           <StartForm workflow={workflow} onStarted={runs.reload} />
