@@ -18,7 +18,7 @@ import { waitingSuite } from './suites/waiting.suite.js';
 import { workflowApiSuite } from './suites/workflow-api.suite.js';
 
 export { writeBulkRuns } from './bulk-runs.js';
-export { expectOldRunsFinish, oldReleaseRows, oldReleaseTime } from './upgrade.js';
+export { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from './upgrade.js';
 export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
 
