@@ -4,12 +4,13 @@
  * (a token shown once, revoking), schedules (a new one, run now within its overlap policy, its
  * history, times in its own zone and the viewer's), and each workflow's triggers, runs and success rate.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminalError, defineWorkflow } from '@baton/core';
 import type { ApiServer } from '@baton/server';
 import { ApiClient } from '@baton/server/client';
-import { HAVE_CHROMIUM, until, startDashboard, type DashboardHarness } from './browser.js';
+import { HAVE_CHROMIUM, IMAGES, until, startDashboard, type DashboardHarness } from './browser.js';
 
 const greet = defineWorkflow({ name: 'greet', on: { event: 'user.signed-up', input: 'data' } }, async (ctx, input: { email: string }) =>
   ctx.step('send', () => `hello ${input.email}`),
@@ -83,6 +84,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the operator's console in Chromium", () => {
     expect(await table.locator('tbody tr').count()).toBe(5);
     await page.getByRole('button', { name: '← Newest' }).click();
     await table.getByText('old-54', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await table.getByText('audited-2').first().waitFor();
+    await page.screenshot({ path: join(IMAGES, 'dashboard-audit.png') });
   });
 
   it('lists the latest events with the runs their triggers started, by type', async () => {
@@ -97,6 +101,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the operator's console in Chromium", () => {
     expect(await row.getByRole('link', { name: 'greet' }).getAttribute('href')).toBe(`/runs/${encodeURIComponent(runId)}`);
     await rows(`tr[data-event-seq="${other.event.seq}"]`).locator('.event-runs').getByText('none').waitFor();
     // Newest first.
+    await page.screenshot({ path: join(IMAGES, 'dashboard-events.png') });
     const seqs = await page.locator('tr[data-event-seq]').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-event-seq'))));
     expect(seqs.slice(0, 2)).toEqual([other.event.seq, signup.event.seq]);
 
@@ -179,6 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the operator's console in Chromium", () => {
     await h.waitForStatus(runId, 'completed');
     await page.reload();
     await history.locator(`tr[data-run-id="${runId}"] [data-status="completed"]`).waitFor();
+    await page.screenshot({ path: join(IMAGES, 'dashboard-schedule.png'), fullPage: true });
     expect((await h.store.listAudit({ action: 'schedule.run', limit: 5 })).map((e) => e.result)).toEqual(['BATON_SCHEDULE_BUSY', 'ok']);
   });
 

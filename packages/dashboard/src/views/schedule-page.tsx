@@ -65,9 +65,11 @@ export function SchedulePage() {
             </dd>
           </dl>
           {admin && !s.paused ? (
-            <button type="button" className="button button-primary" onClick={() => setRunning(true)}>
-              Run now
-            </button>
+            <div className="row-actions">
+              <button type="button" className="button button-primary" onClick={() => setRunning(true)}>
+                Run now
+              </button>
+            </div>
           ) : null}
           {running ? (
             <RunNowDialog
