@@ -188,7 +188,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the operator's console in Chromium", () => {
     expect((await h.store.listAudit({ action: 'schedule.run', limit: 5 })).map((e) => e.result)).toEqual(['BATON_SCHEDULE_BUSY', 'ok']);
   });
 
-  it("shows each workflow's triggers, runs and success rate over 7 days", async () => {
+  it("shows each workflow's triggers, runs and success rate over 7 or 30 days", async () => {
     for (const [id, input] of [
       ['wf-ok-1', {}],
       ['wf-ok-2', {}],
@@ -211,6 +211,15 @@ describe.skipIf(!HAVE_CHROMIUM)("the operator's console in Chromium", () => {
     expect(reported.failed).toBe(1);
     expect(await row.locator('.workflow-success').textContent()).toBe(`${((reported.completed / ended) * 100).toFixed(1)} %`);
     expect(await rows('tr[data-workflow="greet"]').locator('.workflow-success').textContent()).toBe('100 %');
+
+    // A run of 10 days ago (of a version no worker runs, so it stays queued) counts over 30 days only.
+    await h.store.createRun({ id: 'wf-old', workflow: 'report', version: 'retired', input: '{}', queue: 'default', priority: 0 }, Date.now() - 10 * 86_400_000);
+    await page.reload();
+    await until(async () => (await row.locator('.workflow-runs').textContent()) === String(reported.runs), 'the run count over 7 days');
+    await page.locator('select[name="stats-window"]').selectOption('30');
+    await until(async () => (await row.locator('.workflow-runs').textContent()) === String(reported.runs + 1), 'the run count over 30 days');
+    expect(page.url()).toContain('days=30');
+    expect(await row.locator('.workflow-success').textContent()).toBe(`${((reported.completed / ended) * 100).toFixed(1)} %`);
 
     await row.getByRole('link', { name: 'report', exact: true }).click();
     await page.getByRole('list', { name: 'Triggers' }).locator('[data-trigger="schedule"]').getByText('0 3 * * *').waitFor();

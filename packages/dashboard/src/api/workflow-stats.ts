@@ -1,6 +1,6 @@
 /**
- * What the workflows page shows of each workflow besides its code: runs over the last 7 days and
- * their success rate, from the overview (the store's hourly counts: the window starts on an hour
+ * What the workflows page shows of each workflow besides its code: runs over the last 1, 7 or 30
+ * days and their success rate, from the overview (the store's hourly counts: the window starts on an hour
  * and its buckets are whole days, so it reads a few rows per workflow and hour however many runs
  * there are), and the triggers that start its runs.
  */
@@ -8,7 +8,14 @@ import type { ApiClient, ApiTriggers } from '@baton/server/client';
 import { useLoad, type Loaded } from './use-load';
 
 const HOUR = 3_600_000;
-export const STATS_DAYS = 7;
+/** The windows offered, in days; the first is the default. */
+export const STATS_WINDOWS = [7, 1, 30] as const;
+export type StatsWindow = (typeof STATS_WINDOWS)[number];
+
+/** The window a page address asks for (`?days=`), or the default. */
+export function statsWindowOf(value: string | null): StatsWindow {
+  return STATS_WINDOWS.find((days) => String(days) === value) ?? STATS_WINDOWS[0];
+}
 
 export interface WorkflowStats {
   /** Runs created in the window. */
@@ -20,8 +27,8 @@ export interface WorkflowStats {
   successRate: number | undefined;
 }
 
-export async function loadWorkflowStats(client: ApiClient, now = Date.now()): Promise<Map<string, WorkflowStats>> {
-  const since = new Date(now - (now % HOUR) - STATS_DAYS * 24 * HOUR);
+export async function loadWorkflowStats(client: ApiClient, days: StatsWindow, now = Date.now()): Promise<Map<string, WorkflowStats>> {
+  const since = new Date(now - (now % HOUR) - days * 24 * HOUR);
   const overview = await client.overview({ since, until: new Date(now), bucketMinutes: 24 * 60 });
   return new Map(
     overview.workflows.map((w) => {
@@ -34,8 +41,8 @@ export async function loadWorkflowStats(client: ApiClient, now = Date.now()): Pr
   );
 }
 
-export function useWorkflowStats(client: ApiClient): Loaded<Map<string, WorkflowStats>> {
-  return useLoad(() => loadWorkflowStats(client), [client]);
+export function useWorkflowStats(client: ApiClient, days: StatsWindow): Loaded<Map<string, WorkflowStats>> {
+  return useLoad(() => loadWorkflowStats(client, days), [client, days]);
 }
 
 export function useTriggers(client: ApiClient): Loaded<ApiTriggers> {

@@ -1,11 +1,11 @@
 /**
  * The workflows the server knows (name, version, description, queue, declared signals, what
- * triggers their runs, their runs and success rate over 7 days), and one workflow's page: its
+ * triggers their runs, their runs and success rate over the last 1, 7 or 30 days), and one workflow's page: its
  * triggers, its input schema, its recent runs and, for an operator, a start form generated from
  * the input schema that opens the new run.
  */
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { ApiClient } from '@baton/server/client';
 import { useCan, useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
@@ -16,7 +16,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { formatTime, shortId } from '../format';
 import { asSchema, describeConstraints, describeType, kindOf, type JsonSchema } from '../schema-values';
-import { STATS_DAYS, formatRate, triggersOf, useTriggers, useWorkflowStats } from '../api/workflow-stats';
+import { STATS_WINDOWS, formatRate, statsWindowOf, triggersOf, useTriggers, useWorkflowStats } from '../api/workflow-stats';
 import { TriggerList, TriggerTags } from '../components/workflow-triggers';
 import './console-pages.css';
 
@@ -26,10 +26,24 @@ export function WorkflowsPage() {
   const { client } = useSession();
   const workflows = useLoad(() => client.workflows(), [client]);
   const triggers = useTriggers(client);
-  const stats = useWorkflowStats(client);
+  const [params, setParams] = useSearchParams();
+  const days = statsWindowOf(params.get('days'));
+  const stats = useWorkflowStats(client, days);
   return (
     <section className="page">
-      <h1>Workflows</h1>
+      <div className="page-head">
+        <h1>Workflows</h1>
+        <label className="field">
+          <span>Runs over</span>
+          <select name="stats-window" value={days} onChange={(e) => setParams(e.target.value === String(STATS_WINDOWS[0]) ? {} : { days: e.target.value })}>
+            {STATS_WINDOWS.map((d) => (
+              <option key={d} value={d}>
+                the last {d === 1 ? '24 hours' : `${d} days`}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       {workflows.error !== undefined ? (
         <ErrorState error={workflows.error} title="The workflows could not be loaded" onRetry={workflows.reload} />
       ) : workflows.value === undefined ? (
@@ -49,8 +63,8 @@ export function WorkflowsPage() {
                 <th>Queue</th>
                 <th>Signals</th>
                 <th>Triggers</th>
-                <th className="num">Runs ({STATS_DAYS} d)</th>
-                <th className="num">Success ({STATS_DAYS} d)</th>
+                <th className="num">Runs ({days} d)</th>
+                <th className="num">Success ({days} d)</th>
               </tr>
             </thead>
             <tbody>
