@@ -7,7 +7,7 @@ CREATE TABLE started_runs (
   at     BIGINT NOT NULL,
   PRIMARY KEY (origin, run_id)
 );
-CREATE INDEX started_runs_by_time ON started_runs (origin, at DESC);
+CREATE INDEX started_runs_by_time ON started_runs (origin, at DESC, run_id DESC);
 
 -- Runs started before this table existed, known by the ids their triggers give them:
 -- '<workflow>@event-<seq>' for an event's, '<schedule id>@<tick time>' for a schedule's.

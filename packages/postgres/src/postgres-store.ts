@@ -105,7 +105,7 @@ import {
   type OverviewFilter,
   type OverviewRows,
 } from '@baton/core';
-import { LIST_STARTED, LIST_TRIGGERS, listStartedParams, recordStarted, toStartedRun, type StartedRow } from './queries/started-runs.js';
+import { LIST_TRIGGERS, listStartedQuery, recordStarted, toStartedRun, type StartedRow } from './queries/started-runs.js';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
@@ -697,7 +697,8 @@ export class PostgresStore implements Store {
   }
 
   async listStartedRuns(filter: StartedRunFilter): Promise<StartedRun[]> {
-    return (await this.#query<StartedRow>(LIST_STARTED, listStartedParams(filter))).rows.map(toStartedRun);
+    const { sql, params } = listStartedQuery(filter);
+    return (await this.#query<StartedRow>(sql, params)).rows.map(toStartedRun);
   }
 
   async saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {

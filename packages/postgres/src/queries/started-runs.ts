@@ -16,13 +16,19 @@ interface StartedRow {
   status: RunStatus;
 }
 
-export const LIST_STARTED = `SELECT s.origin, s.run_id, s.at, r.workflow, r.namespace, r.status
-  FROM started_runs s JOIN runs r ON r.id = s.run_id
-  WHERE s.origin = ANY($1::text[]) AND ($2::text IS NULL OR r.namespace = $2)
-  ORDER BY s.at DESC, s.run_id DESC LIMIT $3`;
-
-export function listStartedParams(filter: StartedRunFilter): unknown[] {
-  return [filter.origins, filter.namespace ?? null, filter.limit];
+/**
+ * The runs these origins started, newest first. One origin (a schedule's history) reads its index in
+ * order and stops at the limit; several (a page of events, a few runs each) are sorted.
+ */
+export function listStartedQuery(filter: StartedRunFilter): { sql: string; params: unknown[] } {
+  const one = filter.origins.length === 1;
+  return {
+    sql: `SELECT s.origin, s.run_id, s.at, r.workflow, r.namespace, r.status
+      FROM started_runs s JOIN runs r ON r.id = s.run_id
+      WHERE ${one ? 's.origin = $1' : 's.origin = ANY($1::text[])'} AND ($2::text IS NULL OR r.namespace = $2)
+      ORDER BY s.at DESC, s.run_id DESC LIMIT $3`,
+    params: [one ? filter.origins[0] : filter.origins, filter.namespace ?? null, filter.limit],
+  };
 }
 
 export function toStartedRun(row: StartedRow): StartedRun {
