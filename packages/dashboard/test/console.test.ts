@@ -160,6 +160,26 @@ describe.skipIf(!HAVE_CHROMIUM)("the operator's console in Chromium", () => {
       .waitFor();
     expect(await h.store.getSchedule('tokyo-report')).toMatchObject({ workflow: 'report', timezone: 'Asia/Tokyo', overlap: 'skip', input: '{"wait":true}' });
 
+    // Every policy the API takes; a cron the server refuses is shown with its code, and nothing is made.
+    await page.locator('input[name="schedule-id"]').fill('backfilled');
+    await page.locator('input[name="schedule-cron"]').fill('every tuesday');
+    await page.locator('textarea[name="schedule-input"]').fill('');
+    await page.locator('select[name="schedule-overlap"]').selectOption('buffer');
+    await page.locator('select[name="schedule-catchup"]').selectOption('all');
+    await page.locator('input[name="schedule-catchup-limit"]').fill('5');
+    await page.locator('input[name="schedule-paused"]').check();
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Create schedule' }).click();
+    await page.getByRole('dialog').getByRole('alert').getByText('BATON_INVALID_ARGUMENT').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    expect(await h.store.getSchedule('backfilled')).toBeUndefined();
+    await page.locator('input[name="schedule-cron"]').fill('0 6 * * 2');
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Create schedule' }).click();
+    await rows('tr[data-schedule-id="backfilled"]').locator('.schedule-state').getByText('paused').waitFor();
+    expect(await h.store.getSchedule('backfilled')).toMatchObject({ overlap: 'buffer', catchup: 'all', catchupLimit: 5, paused: true, timezone: 'Asia/Tokyo' });
+    expect(await rows('tr[data-schedule-id="backfilled"]').getByRole('button', { name: 'Run now' }).count()).toBe(0);
+
     await row.getByRole('button', { name: 'Run now' }).click();
     await page.getByRole('dialog').getByText('overlap policy is skip').waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Run now' }).click();

@@ -1,7 +1,8 @@
 /**
- * A new schedule (admins): workflow, cron, time zone, input (JSON), overlap and catch-up policies,
- * and whether it starts paused — all the API takes. It is made after a confirmation that shows its
- * first ticks in its own time zone; the server checks the cron, the zone and the input.
+ * A new schedule (admins): workflow, cron, time zone, input (JSON), overlap and catch-up policies
+ * (and the most missed ticks a backfill fires), and whether it starts paused — all the API takes.
+ * It is made after a confirmation that repeats them; the server checks the cron, the zone and the
+ * input against the workflow's schema, and the dialog shows what it refused.
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import type { ApiScheduleOptions } from '@baton/server/client';
@@ -41,6 +42,7 @@ interface Draft {
   input: string;
   overlap: Overlap;
   catchup: Catchup;
+  catchupLimit: string;
   paused: boolean;
 }
 
@@ -57,6 +59,7 @@ export function ScheduleForm({ onCreated }: { onCreated(id: string): void }) {
     input: '',
     overlap: 'skip',
     catchup: 'none',
+    catchupLimit: '100',
     paused: false,
   });
   const [problem, setProblem] = useState<string | undefined>(undefined);
@@ -138,6 +141,20 @@ export function ScheduleForm({ onCreated }: { onCreated(id: string): void }) {
             ))}
           </select>
         </label>
+        {draft.catchup === 'all' ? (
+          <label className="field">
+            <span>At most</span>
+            <input
+              type="number"
+              name="schedule-catchup-limit"
+              min={1}
+              max={10_000}
+              required
+              value={draft.catchupLimit}
+              onChange={(e) => set('catchupLimit', e.target.value)}
+            />
+          </label>
+        ) : null}
         <label className="field">
           <span>Paused</span>
           <input type="checkbox" name="schedule-paused" checked={draft.paused} onChange={(e) => set('paused', e.target.checked)} />
@@ -164,6 +181,7 @@ export function ScheduleForm({ onCreated }: { onCreated(id: string): void }) {
               timezone: draft.timezone.trim(),
               overlap: draft.overlap,
               catchup: draft.catchup,
+              ...(draft.catchup === 'all' ? { catchupLimit: Number(draft.catchupLimit) } : {}),
               paused: draft.paused,
               ...(pending.input === undefined ? {} : { input: pending.input }),
             });
@@ -171,8 +189,8 @@ export function ScheduleForm({ onCreated }: { onCreated(id: string): void }) {
           }}
         >
           <p>
-            <strong>{draft.workflow}</strong> runs at <code>{draft.cron}</code> in {draft.timezone} (overlap {draft.overlap}, catch-up {draft.catchup})
-            {draft.paused ? ', paused until resumed' : ''}, with this input:
+            <strong>{draft.workflow}</strong> runs at <code>{draft.cron}</code> in {draft.timezone} (overlap {draft.overlap}, catch-up {draft.catchup}
+            {draft.catchup === 'all' ? `, at most ${draft.catchupLimit}` : ''}){draft.paused ? ', paused until resumed' : ''}, with this input:
           </p>
           <JsonView value={pending.input ?? null} label="Schedule input" />
         </ConfirmDialog>
