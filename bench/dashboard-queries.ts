@@ -1,7 +1,8 @@
 /**
- * The queries behind the dashboard's runs list and overview on a large store: one SQLite file with
- * `--rows` runs (default 1,000,000) over 20 workflows, one created per second, written directly with
- * SQL (the store's own schema). Each query runs 5 times; the median is printed. `--store postgres`
+ * The queries behind the dashboard's runs list, overview, workflows, events and schedule pages on a
+ * large store: one SQLite file with `--rows` runs (default 1,000,000) over 20 workflows, one created
+ * per second, written directly with SQL (the store's own schema); one run in ten recorded as started
+ * by an event, one in ten by one of 10 schedules. Each query runs 5 times; the median is printed. `--store postgres`
  * fills a fresh schema instead (the same rows, with generate_series).
  *
  *   npx tsx bench/dashboard-queries.ts [--rows N] [--store sqlite|postgres] [--pg-url URL]
@@ -23,9 +24,18 @@ const T0 = Date.UTC(2030, 0, 1);
 const STATUSES = ['completed', 'completed', 'completed', 'failed', 'waiting', 'queued'] as const;
 
 async function fill(location: StoreLocation): Promise<void> {
-  if (location.kind === 'sqlite') fillSqlite(location.path);
-  else await fillPostgres(location.url, location.schema);
+  if (location.kind === 'sqlite') {
+    fillSqlite(location.path);
+    const db = new Database(location.path);
+    db.exec(STARTED_RUNS);
+    db.close();
+  } else await fillPostgres(location.url, location.schema);
 }
+
+/** Run i: started by event i / 10 when i % 10 = 0, by schedule s-<(i / 10) % 10> when i % 10 = 1 (both stores' SQL). */
+const STARTED_RUNS = `INSERT INTO started_runs (origin, run_id, at)
+  SELECT CASE WHEN n % 10 = 0 THEN 'event:' || (n / 10) ELSE 'schedule:s-' || ((n / 10) % 10) END, id, created_at
+  FROM (SELECT id, created_at, CAST(substr(id, 5) AS INTEGER) AS n FROM runs) r WHERE n % 10 IN (0, 1)`;
 
 /** Half the waiting runs wait for a person's signal, half for an event. */
 function waits(i: number): string {
@@ -74,7 +84,9 @@ async function fillPostgres(url: string, schema: string): Promise<void> {
         LATERAL (SELECT (ARRAY[${STATUSES.map((x) => `'${x}'`).join(', ')}])[i % ${STATUSES.length} + 1] AS status) s`,
       [T0, rows],
     );
+    await client.query(STARTED_RUNS);
     await client.query('VACUUM ANALYZE runs');
+    await client.query('VACUUM ANALYZE started_runs');
     await client.query('VACUUM ANALYZE run_search');
   } finally {
     await client.end();
@@ -132,6 +144,14 @@ try {
       'overview: 7 days, 6 h buckets',
       () => store.overview({ since: floor(end - 7 * 86_400_000, 6 * 3_600_000), until: end, bucketMs: 6 * 3_600_000, now: end }),
     ],
+    // The workflows page: runs and success rate per workflow over 7 days, from an hour's start, in days.
+    ['workflows: 7 days, 1-day buckets', () => store.overview({ since: floor(end, 3_600_000) - 7 * 86_400_000, until: end, bucketMs: 86_400_000, now: end })],
+    // The events page: the runs 50 events started; a schedule's history (100 of its 10,000 runs).
+    [
+      'events: runs of 50 events',
+      () => store.listStartedRuns({ origins: Array.from({ length: 50 }, (_, k) => `event:${Math.floor(rows / 10) - 1 - k}`), limit: 10_000 }),
+    ],
+    ['schedule: history, 100 runs', () => store.listStartedRuns({ origins: ['schedule:s-3'], limit: 100 })],
   ];
   for (const [label, fn] of queries) console.log(`${label.padEnd(38)} ${(await median(fn)).toFixed(1).padStart(9)} ms`);
 } finally {

@@ -21,6 +21,8 @@ export type { StoreStats, QueueStats } from './store/store-stats.js';
 export type { CacheEntry } from './store/cache.js';
 export { toOverview, assertOverviewFilter, overviewPlan, binnedPercentile, OVERVIEW_MAX_BUCKETS, STATS_HOUR_MS, DURATION_BIN_BASE } from './store/overview.js';
 export type { Overview, OverviewFilter, OverviewBucket, OverviewPlan, OverviewRows, WorkflowOverview, LlmUsageTotals } from './store/overview.js';
+export { eventOrigin, scheduleOrigin } from './store/started-runs.js';
+export type { StartedRun, StartedRunFilter } from './store/started-runs.js';
 export { humanSignals, assertWaitingForPerson, toInboxPage } from './store/inbox.js';
 export type { InboxClaim, InboxFilter, InboxItem, InboxPage, InboxRow } from './store/inbox.js';
 export { AUDIT_OK } from './store/activity.js';

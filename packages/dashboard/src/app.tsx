@@ -8,6 +8,10 @@ import { OverviewPage } from './views/overview-page';
 import { InboxPage } from './views/inbox-page';
 import { WorkflowPage, WorkflowsPage } from './views/workflows-page';
 import { SchedulesPage } from './views/schedules-page';
+import { SchedulePage } from './views/schedule-page';
+import { EventsPage } from './views/events-page';
+import { AuditPage } from './views/audit-page';
+import { KeysPage } from './views/keys-page';
 import { EmptyState } from './components/states';
 
 const NAVIGATION = [
@@ -16,6 +20,9 @@ const NAVIGATION = [
   { to: '/inbox', label: 'Inbox' },
   { to: '/workflows', label: 'Workflows' },
   { to: '/schedules', label: 'Schedules' },
+  { to: '/events', label: 'Events' },
+  { to: '/audit', label: 'Audit', adminOnly: true },
+  { to: '/keys', label: 'Keys', adminOnly: true },
 ] as const;
 
 function SignedIn() {
@@ -30,7 +37,7 @@ function SignedIn() {
           <img src="/favicon.svg" alt="" width="22" height="22" /> Baton
         </Link>
         <nav className="nav" aria-label="Main">
-          {NAVIGATION.map((item) => (
+          {NAVIGATION.filter((item) => !('adminOnly' in item) || identity.role === 'admin').map((item) => (
             <NavLink key={item.to} to={item.to} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
               {item.label}
             </NavLink>
@@ -70,6 +77,10 @@ export function App() {
             <Route path="/workflows" element={<WorkflowsPage />} />
             <Route path="/workflows/:name" element={<WorkflowPage />} />
             <Route path="/schedules" element={<SchedulesPage />} />
+            <Route path="/schedules/:id" element={<SchedulePage />} />
+            <Route path="/events" element={<EventsPage />} />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="/keys" element={<KeysPage />} />
             <Route
               path="*"
               element={

@@ -57,6 +57,10 @@ import {
   planEmit,
   toEventRecord,
   toEventTrigger,
+  eventOrigin,
+  scheduleOrigin,
+  type StartedRun,
+  type StartedRunFilter,
   toEventWait,
   type ScheduleFire,
   type ScheduleRecord,
@@ -101,6 +105,7 @@ import {
   type OverviewFilter,
   type OverviewRows,
 } from '@baton/core';
+import { LIST_TRIGGERS, listStartedQuery, recordStarted, toStartedRun, type StartedRow } from './queries/started-runs.js';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
 import { applyBatch } from './queries/apply-batch.js';
@@ -609,11 +614,16 @@ export class PostgresStore implements Store {
   async fireSchedule(fire: ScheduleFire, now: number): Promise<boolean> {
     return this.#transaction(async (db, hints) => {
       const moved = await db.query(
-        'UPDATE schedules SET next_at = $1, last_tick_at = $2, last_run_id = COALESCE($3, last_run_id), updated_at = $4 WHERE id = $5 AND next_at = $6 AND paused = 0',
-        [fire.nextAt ?? null, fire.lastTickAt, fire.lastRunId ?? null, now, fire.id, fire.expectedNextAt],
+        'UPDATE schedules SET next_at = $1, last_tick_at = COALESCE($2, last_tick_at), last_run_id = COALESCE($3, last_run_id), updated_at = $4 WHERE id = $5 AND next_at = $6 AND paused = 0',
+        [fire.nextAt ?? null, fire.lastTickAt ?? null, fire.lastRunId ?? null, now, fire.id, fire.expectedNextAt],
       );
       if ((moved.rowCount ?? 0) === 0) return false;
-      for (const run of fire.runs) if (await insertQueuedRun(db, run, now)) hints.push({ type: 'ready', runId: run.id });
+      for (const run of fire.runs) {
+        if (!(await insertQueuedRun(db, run, now))) continue;
+        hints.push({ type: 'ready', runId: run.id });
+        await recordStarted(db, scheduleOrigin(fire.id), run.id, now);
+      }
+      await writeAudit(db, fire.audit);
       const holds = fire.holds ?? [];
       if (holds.length > 0) {
         await db.query(
@@ -653,7 +663,11 @@ export class PostgresStore implements Store {
         )
       ).rows.map(toEventWait);
       const plan = planEmit(event, Number(inserted.seq), triggers, waits);
-      for (const run of plan.runs) if (await insertQueuedRun(db, run, now)) hints.push({ type: 'ready', runId: run.id });
+      for (const run of plan.runs) {
+        if (!(await insertQueuedRun(db, run, now))) continue;
+        hints.push({ type: 'ready', runId: run.id });
+        await recordStarted(db, eventOrigin(Number(inserted.seq)), run.id, now);
+      }
       for (const d of plan.deliveries) {
         await storeSignal(db, d.runId, d.signal, d.payload, now, hints);
         await db.query('DELETE FROM event_waits WHERE run_id = $1 AND seq = $2', [d.runId, d.seq]);
@@ -667,15 +681,24 @@ export class PostgresStore implements Store {
     });
   }
 
-  async listEvents(filter: { type?: string; after?: number; limit: number }): Promise<EventRecord[]> {
+  async listEvents(filter: { type?: string; after?: number; before?: number; newestFirst?: boolean; limit: number }): Promise<EventRecord[]> {
     const rows = (
-      await this.#query<EventRow>('SELECT * FROM events WHERE seq > $1 AND ($2::text IS NULL OR type = $2) ORDER BY seq LIMIT $3', [
-        filter.after ?? 0,
-        filter.type ?? null,
-        filter.limit,
-      ])
+      await this.#query<EventRow>(
+        `SELECT * FROM events WHERE seq > $1 AND ($2::bigint IS NULL OR seq < $2) AND ($3::text IS NULL OR type = $3)
+         ORDER BY seq ${filter.newestFirst === true ? 'DESC' : ''} LIMIT $4`,
+        [filter.after ?? 0, filter.before ?? null, filter.type ?? null, filter.limit],
+      )
     ).rows;
     return rows.map(toEventRecord);
+  }
+
+  async listTriggers(): Promise<EventTriggerRecord[]> {
+    return (await this.#query<EventTriggerRow>(LIST_TRIGGERS)).rows.map(toEventTrigger);
+  }
+
+  async listStartedRuns(filter: StartedRunFilter): Promise<StartedRun[]> {
+    const { sql, params } = listStartedQuery(filter);
+    return (await this.#query<StartedRow>(sql, params)).rows.map(toStartedRun);
   }
 
   async saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {

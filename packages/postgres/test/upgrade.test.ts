@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { PostgresStore, loadMigrations, migrate } from '@baton/postgres';
-import { expectOldRunsFinish, oldReleaseRows, oldReleaseTime } from '@baton/testkit';
+import { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from '@baton/testkit';
 import { POSTGRES_URL, freshSchema, runPostgresTests } from './test-database.js';
 
 /** The last migration of the release before step inputs (0010). */
@@ -31,5 +31,26 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
     }
 
     await expectOldRunsFinish(new PostgresStore({ connectionString: POSTGRES_URL, schema }), t);
+  });
+
+  it('records which event or schedule started the runs of a schema written before it was recorded (0017)', async () => {
+    const schema = freshSchema();
+    const t = oldReleaseTime(Date.now());
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+    const old = await pool.connect();
+    try {
+      await migrate(
+        old,
+        schema,
+        t,
+        loadMigrations().filter((m) => m.version < 17),
+      );
+      for (const sql of oldTriggeredRows(t)) await old.query(sql);
+    } finally {
+      old.release();
+      await pool.end();
+    }
+
+    await expectTriggeredRunsRecorded(new PostgresStore({ connectionString: POSTGRES_URL, schema }));
   });
 });

@@ -9,6 +9,8 @@ import type { z } from '@hono/zod-openapi';
 import type { ApiKeySchema, AuditEntrySchema, ChangeSchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
 import type { OverviewSchema } from './routes/overview.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
+import type { TriggersSchema } from './routes/triggers.js';
+import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -22,6 +24,12 @@ export type ApiOverview = z.infer<typeof OverviewSchema>;
 /** A run waiting for a person's signal, with the signals' JSON Schemas and its claim. */
 export type ApiInboxEntry = z.infer<typeof InboxEntrySchema>;
 export type ApiInboxClaim = z.infer<typeof InboxClaimSchema>;
+/** The event triggers, webhooks and schedules that start runs of each workflow. */
+export type ApiTriggers = z.infer<typeof TriggersSchema>;
+/** An event with the runs its triggers started. */
+export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
+/** A run an event or a schedule started, with its status now. */
+export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
 /** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
 export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
 
@@ -266,7 +274,25 @@ export class ApiClient {
     delete: async (id: string): Promise<void> => {
       await this.#call('DELETE', `/api/schedules/${encodeURIComponent(id)}`);
     },
+    /**
+     * Starts the schedule's run now, within its overlap policy: BATON_SCHEDULE_BUSY when the policy
+     * refuses one now, BATON_SCHEDULE_PAUSED for a paused schedule. `heldAfter`: the run it waits for ('buffer').
+     */
+    runNow: (id: string): Promise<{ runId: string; heldAfter?: string }> => this.#call('POST', `/api/schedules/${encodeURIComponent(id)}/run`),
+    /** The runs its ticks and runs now started, newest first, with their status now. */
+    runs: async (id: string, options: { limit?: number } = {}): Promise<ApiStartedRun[]> =>
+      (await this.#call<{ runs: ApiStartedRun[] }>('GET', `/api/schedules/${encodeURIComponent(id)}/runs${queryString(options)}`)).runs,
   };
+
+  /** The event triggers, webhooks and schedules that start runs, each with its workflow. */
+  async triggers(): Promise<ApiTriggers> {
+    return this.#call('GET', '/api/triggers');
+  }
+
+  /** The latest events, newest first, each with the runs it started; `before: nextBefore` pages back. */
+  async recentEvents(options: { type?: string; before?: number; limit?: number } = {}): Promise<{ events: ApiRecentEvent[]; nextBefore?: number }> {
+    return this.#call('GET', `/api/events/recent${queryString(options)}`);
+  }
 
   async signal(id: string, name: string, data?: unknown): Promise<void> {
     await this.#call('POST', `/api/runs/${encodeURIComponent(id)}/signal`, { name, ...(data === undefined ? {} : { data: toTypedJson(data) }) });

@@ -35,6 +35,9 @@ import { registerStreamRoute, type StreamOptions } from './routes/stream.js';
 import { registerMeRoute } from './routes/me.js';
 import { registerOverviewRoute } from './routes/overview.js';
 import { registerInboxRoutes } from './routes/inbox.js';
+import { registerTriggersRoute } from './routes/triggers.js';
+import { registerRecentEventsRoute } from './routes/recent-events.js';
+import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
 import { signalSchemas } from './json-schema.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
 
@@ -601,6 +604,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerMeRoute(app);
   registerOverviewRoute(app, options.store);
   registerInboxRoutes(app, client, options.workflows);
+  registerTriggersRoute(app, options.store, options.webhooks ?? []);
+  registerRecentEventsRoute(app, acting);
+  registerScheduleRunRoutes(app, client, acting);
   registerDocsRoute(app);
 
   app.doc31('/api/openapi.json', {

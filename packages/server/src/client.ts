@@ -15,5 +15,8 @@ export type {
   ApiScheduleOptions,
   ApiKeyInfo,
   ApiIdentity,
+  ApiTriggers,
+  ApiRecentEvent,
+  ApiStartedRun,
 } from './api-client.js';
 export type { Role } from '@baton/core/browser';

@@ -48,6 +48,8 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ErrorCode.RunNotWaiting]: 409,
   [ErrorCode.RetryNotPossible]: 409,
   [ErrorCode.ScheduleExists]: 409,
+  [ErrorCode.ScheduleBusy]: 409,
+  [ErrorCode.SchedulePaused]: 409,
   [ErrorCode.RunIdTaken]: 409,
   [ErrorCode.StoreError]: 503,
 };

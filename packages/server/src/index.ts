@@ -28,4 +28,7 @@ export type {
   ApiOverview,
   ApiInboxEntry,
   ApiInboxClaim,
+  ApiTriggers,
+  ApiRecentEvent,
+  ApiStartedRun,
 } from './api-client.js';

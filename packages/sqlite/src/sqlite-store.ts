@@ -51,6 +51,10 @@ import {
   planEmit,
   toEventRecord,
   toEventTrigger,
+  eventOrigin,
+  scheduleOrigin,
+  type StartedRun,
+  type StartedRunFilter,
   toEventWait,
   type ScheduleFire,
   type ScheduleRecord,
@@ -101,6 +105,7 @@ import { listRunsQuery } from './queries/list-runs.js';
 import { SEARCH_INDEX_EVERY_MS, SearchIndex } from './queries/search.js';
 import { overviewQueries } from './queries/overview.js';
 import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
+import { LIST_TRIGGERS, RECORD_STARTED, listStartedRuns } from './queries/started-runs.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
 import { PRUNE_CACHED_CHUNK, prepareStatements, type Statements } from './queries/statements.js';
 
@@ -493,12 +498,18 @@ export class SqliteStore implements Store {
     return this.#write((hints) => {
       const moved = this.#db
         .prepare(
-          'UPDATE schedules SET next_at = ?, last_tick_at = ?, last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE id = ? AND next_at = ? AND paused = 0',
+          'UPDATE schedules SET next_at = ?, last_tick_at = COALESCE(?, last_tick_at), last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE id = ? AND next_at = ? AND paused = 0',
         )
-        .run(fire.nextAt ?? null, fire.lastTickAt, fire.lastRunId ?? null, now, fire.id, fire.expectedNextAt).changes;
+        .run(fire.nextAt ?? null, fire.lastTickAt ?? null, fire.lastRunId ?? null, now, fire.id, fire.expectedNextAt).changes;
       if (moved === 0) return false;
-      for (const run of fire.runs) if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
+      const record = this.#db.prepare(RECORD_STARTED);
+      for (const run of fire.runs) {
+        if (!insertQueuedRun(s, run, now)) continue;
+        hints.push({ type: 'ready', runId: run.id });
+        record.run(scheduleOrigin(fire.id), run.id, now);
+      }
       for (const hold of fire.holds ?? []) s.holdRun.run({ id: hold.runId, after: hold.after });
+      writeAudit(s, fire.audit);
       return true;
     });
   }
@@ -514,7 +525,12 @@ export class SqliteStore implements Store {
       const triggers = (s.triggersOfType.all(event.type) as EventTriggerRow[]).map(toEventTrigger);
       const waits = (s.liveWaitsOfType.all(event.type) as EventWaitRow[]).map(toEventWait);
       const plan = planEmit(event, inserted.seq, triggers, waits);
-      for (const run of plan.runs) if (insertQueuedRun(s, run, now)) hints.push({ type: 'ready', runId: run.id });
+      const record = this.#db.prepare(RECORD_STARTED);
+      for (const run of plan.runs) {
+        if (!insertQueuedRun(s, run, now)) continue;
+        hints.push({ type: 'ready', runId: run.id });
+        record.run(eventOrigin(inserted.seq), run.id, now);
+      }
       for (const d of plan.deliveries) {
         storeSignal(s, d.runId, d.signal, d.payload, now, hints);
         s.deleteEventWait.run(d.runId, d.seq);
@@ -526,11 +542,21 @@ export class SqliteStore implements Store {
     });
   }
 
-  async listEvents(filter: { type?: string; after?: number; limit: number }): Promise<EventRecord[]> {
+  async listEvents(filter: { type?: string; after?: number; before?: number; newestFirst?: boolean; limit: number }): Promise<EventRecord[]> {
     const rows = this.#db
-      .prepare('SELECT * FROM events WHERE seq > ? AND (? IS NULL OR type = ?) ORDER BY seq LIMIT ?')
-      .all(filter.after ?? 0, filter.type ?? null, filter.type ?? null, filter.limit) as EventRow[];
+      .prepare(
+        `SELECT * FROM events WHERE seq > ? AND (? IS NULL OR seq < ?) AND (? IS NULL OR type = ?) ORDER BY seq ${filter.newestFirst === true ? 'DESC' : ''} LIMIT ?`,
+      )
+      .all(filter.after ?? 0, filter.before ?? null, filter.before ?? null, filter.type ?? null, filter.type ?? null, filter.limit) as EventRow[];
     return rows.map(toEventRecord);
+  }
+
+  async listTriggers(): Promise<EventTriggerRecord[]> {
+    return (this.#db.prepare(LIST_TRIGGERS).all() as EventTriggerRow[]).map(toEventTrigger);
+  }
+
+  async listStartedRuns(filter: StartedRunFilter): Promise<StartedRun[]> {
+    return listStartedRuns(this.#db, filter);
   }
 
   async saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {

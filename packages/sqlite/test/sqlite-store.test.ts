@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@baton/core';
 import { SqliteStore, loadMigrations, migrate } from '@baton/sqlite';
-import { expectOldRunsFinish, oldReleaseRows, oldReleaseTime } from '@baton/testkit';
+import { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from '@baton/testkit';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -182,6 +182,21 @@ describe('SqliteStore search', () => {
     old.close();
 
     await expectOldRunsFinish(new SqliteStore({ path }), t);
+  });
+
+  it('records which event or schedule started the runs of a file written before it was recorded (0015)', async () => {
+    const path = join(dir, 'started-runs.db');
+    const t = oldReleaseTime(Date.now());
+    const old = new Database(path);
+    migrate(
+      old,
+      t,
+      loadMigrations().filter((m) => m.version < 15),
+    );
+    for (const sql of oldTriggeredRows(t)) old.exec(sql);
+    old.close();
+
+    await expectTriggeredRunsRecorded(new SqliteStore({ path }));
   });
 
   it('indexes the runs of a file written before the index existed, and the start of large inputs only', async () => {

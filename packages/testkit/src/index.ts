@@ -9,6 +9,7 @@ import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
 import { schedulesSuite } from './suites/schedules.suite.js';
+import { startedRunsSuite } from './suites/started-runs.suite.js';
 import { statsSuite } from './suites/stats.suite.js';
 import { stepInputSuite } from './suites/step-input.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
@@ -17,7 +18,7 @@ import { waitingSuite } from './suites/waiting.suite.js';
 import { workflowApiSuite } from './suites/workflow-api.suite.js';
 
 export { writeBulkRuns } from './bulk-runs.js';
-export { expectOldRunsFinish, oldReleaseRows, oldReleaseTime } from './upgrade.js';
+export { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from './upgrade.js';
 export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
 
@@ -41,5 +42,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     cacheSuite(factory);
     overviewSuite(factory);
     inboxSuite(factory);
+    startedRunsSuite(factory);
   });
 }

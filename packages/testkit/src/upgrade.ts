@@ -85,3 +85,47 @@ export async function expectOldRunsFinish(store: Store, t: number): Promise<void
     await store.close();
   }
 }
+
+/**
+ * Runs an earlier release's events and schedules started, before stores recorded which trigger
+ * started a run: two events (seq 1 and 2) and a schedule, their runs by the ids triggers give them,
+ * and runs whose ids only look like it (no such event, another workflow, another schedule's prefix).
+ */
+export function oldTriggeredRows(t: number): string[] {
+  const run = (id: string, workflow: string, at: number) =>
+    `INSERT INTO runs (id, workflow, version, status, input, queue, priority, claims, created_at, updated_at, started_at, ended_at)
+     VALUES ('${id}', '${workflow}', '1', 'completed', '{}', 'default', 0, 1, ${at}, ${at}, ${at}, ${at + 5})`;
+  return [
+    `INSERT INTO events (id, type, source, time, data, received_at) VALUES ('e-1', 'user.signed-up', 'app', ${t}, '{}', ${t})`,
+    `INSERT INTO events (id, type, source, time, data, received_at) VALUES ('e-2', 'user.signed-up', 'app', ${t + 1}, '{}', ${t + 1})`,
+    `INSERT INTO schedules (id, workflow, cron, timezone, input, overlap, catchup, catchup_limit, queue, priority, paused, source, next_at, created_at, updated_at)
+     VALUES ('nightly', 'report', '0 3 * * *', 'UTC', '{}', 'skip', 'none', 100, 'default', 0, 0, 'api', ${t + 86_400_000}, ${t}, ${t})`,
+    run('welcome@event-1', 'welcome', t + 2),
+    run('audit-signup@event-1', 'audit-signup', t + 3),
+    run('welcome@event-2', 'welcome', t + 4),
+    run('nightly@2030-01-01T03:00:00.000Z', 'report', t + 5),
+    run('nightly@2030-01-02T03:00:00.000Z', 'report', t + 6),
+    // Look-alikes: no event 9, not the workflow named in the id, not this schedule's workflow or prefix.
+    run('welcome@event-9', 'welcome', t + 7),
+    run('someone@event-1', 'welcome', t + 8),
+    run('nightly@2030-01-03T03:00:00.000Z', 'other', t + 9),
+    run('nightly-extra@2030-01-01T03:00:00.000Z', 'report', t + 10),
+  ];
+}
+
+/** Opens the migrated `store`: the old runs are listed as started by their event or schedule. Closes the store. */
+export async function expectTriggeredRunsRecorded(store: Store): Promise<void> {
+  await store.init();
+  try {
+    const started = await store.listStartedRuns({ origins: ['event:1', 'event:2', 'event:9', 'schedule:nightly', 'schedule:nightly-extra'], limit: 100 });
+    expect(started.map((r) => [r.origin, r.runId, r.workflow, r.status])).toEqual([
+      ['schedule:nightly', 'nightly@2030-01-02T03:00:00.000Z', 'report', 'completed'],
+      ['schedule:nightly', 'nightly@2030-01-01T03:00:00.000Z', 'report', 'completed'],
+      ['event:2', 'welcome@event-2', 'welcome', 'completed'],
+      ['event:1', 'audit-signup@event-1', 'audit-signup', 'completed'],
+      ['event:1', 'welcome@event-1', 'welcome', 'completed'],
+    ]);
+  } finally {
+    await store.close();
+  }
+}

@@ -4,6 +4,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import { assertEventType, type EventRecord, type NewEvent } from '../events/events.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { Store } from '../store/store.js';
+import { eventOrigin, type StartedRun } from '../store/started-runs.js';
 import type { Clock } from '../time/clock.js';
 import { uuidv7 } from '../util/ids.js';
 
@@ -112,6 +113,37 @@ export class Events {
     }
     if (options.after !== undefined) filter.after = options.after;
     return (await this.#store.listEvents(filter)).map((e) => this.#info(e));
+  }
+
+  /**
+   * The event log read back from its end: the newest events first (before `before`, a seq, to page
+   * on), each with the runs its triggers started (in this client's namespace) and their status now.
+   */
+  async recent(options: { type?: string; before?: number; limit?: number } = {}): Promise<(EventInfo & { runs: StartedRun[] })[]> {
+    const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw invalid('limit must be a whole number from 1 to 200.');
+    if (options.before !== undefined && (!Number.isInteger(options.before) || options.before < 1))
+      throw invalid('before must be an event seq (a whole number).');
+    if (options.type !== undefined) assertEventType(options.type);
+    const events = await this.#store.listEvents({
+      limit,
+      newestFirst: true,
+      ...(options.type === undefined ? {} : { type: options.type }),
+      ...(options.before === undefined ? {} : { before: options.before }),
+    });
+    const namespace = this.#auditor.actor?.namespace;
+    const started =
+      events.length === 0
+        ? []
+        : await this.#store.listStartedRuns({
+            origins: events.map((e) => eventOrigin(e.seq)),
+            // Each event starts one run per matching trigger: enough for every trigger of a busy type.
+            limit: 10_000,
+            ...(namespace === undefined ? {} : { namespace }),
+          });
+    const byOrigin = new Map<string, StartedRun[]>();
+    for (const run of started) byOrigin.set(run.origin, [...(byOrigin.get(run.origin) ?? []), run]);
+    return events.map((e) => ({ ...this.#info(e), runs: byOrigin.get(eventOrigin(e.seq)) ?? [] }));
   }
 
   #info(e: EventRecord): EventInfo {

@@ -8,6 +8,8 @@ import { scheduleNotFound } from '../store/sql-rows.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { isWorkflow, type Workflow } from '../workflow/workflow.js';
+import { scheduleOrigin, type StartedRun } from '../store/started-runs.js';
+import { runScheduleNow, type RunNowResult } from './schedule-run-now.js';
 import type { WorkflowRegistry } from '../engine/workflow-registry.js';
 
 export interface CreateScheduleOptions<I = unknown> extends ScheduleOptions<I> {
@@ -178,6 +180,22 @@ export class Schedules {
     await this.#auditor.run('schedule.delete', id, async (audit) => {
       if (!(await this.#store.deleteSchedule(id, audit))) throw scheduleNotFound(id);
     });
+  }
+
+  /**
+   * Starts the schedule's run now, as a tick would, within its overlap policy (see
+   * schedule-run-now.ts): BATON_SCHEDULE_BUSY when the policy refuses another run now,
+   * BATON_SCHEDULE_PAUSED for a paused schedule. Audited as 'schedule.run'.
+   */
+  async runNow(id: string): Promise<RunNowResult> {
+    const deps = { store: this.#store, clock: this.#clock, workflows: this.#workflows, codec: this.#codec };
+    return this.#auditor.run('schedule.run', id, () => runScheduleNow(deps, id, (runId) => this.#auditor.entry('schedule.run', id, { runId })));
+  }
+
+  /** The runs the schedule started (its ticks and runs now), newest first, with their status now. */
+  async history(id: string, limit = 50): Promise<StartedRun[]> {
+    const namespace = this.#auditor.actor?.namespace;
+    return this.#store.listStartedRuns({ origins: [scheduleOrigin(id)], limit, ...(namespace === undefined ? {} : { namespace }) });
   }
 
   #info(s: ScheduleRecord): ScheduleInfo {

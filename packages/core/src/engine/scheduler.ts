@@ -177,23 +177,9 @@ export class Scheduler {
   }
 
   #runFor(schedule: ScheduleRecord, tick: number): NewRun {
-    const run: NewRun = {
-      id: tickRunId(schedule.id, tick),
-      workflow: schedule.workflow,
-      // The worker that claims it pins the version it runs as current.
-      version: '',
-      input: schedule.input,
-      queue: schedule.queue,
-      priority: schedule.priority,
-    };
-    const workflow = this.#workflows.get(schedule.workflow);
-    if (workflow !== undefined) {
-      try {
-        Object.assign(run, runLimits(workflow.name, workflow.options, this.#codec.decode(schedule.input)));
-      } catch (error) {
-        this.#logger.warn({ schedule: schedule.id, err: error }, 'the schedule input gives no limit key; the run starts without its limits');
-      }
-    }
+    const { run, limitError } = tickRun(schedule, tick, this.#workflows, this.#codec);
+    if (limitError !== undefined)
+      this.#logger.warn({ schedule: schedule.id, err: limitError }, 'the schedule input gives no limit key; the run starts without its limits');
     return run;
   }
 
@@ -206,5 +192,30 @@ export class Scheduler {
       this.poke();
     });
     this.#timer = { at, handle };
+  }
+}
+
+/**
+ * The run a schedule starts for `tick`: its id derived from the tick (one run per tick on every
+ * engine), with the limits its workflow declares when this process knows the workflow. A limit key
+ * the input cannot give is reported as `limitError`, and the run starts without its limits.
+ */
+export function tickRun(schedule: ScheduleRecord, tick: number, workflows: WorkflowRegistry, codec: PayloadCodec): { run: NewRun; limitError?: unknown } {
+  const run: NewRun = {
+    id: tickRunId(schedule.id, tick),
+    workflow: schedule.workflow,
+    // The worker that claims it pins the version it runs as current.
+    version: '',
+    input: schedule.input,
+    queue: schedule.queue,
+    priority: schedule.priority,
+  };
+  const workflow = workflows.get(schedule.workflow);
+  if (workflow === undefined) return { run };
+  try {
+    Object.assign(run, runLimits(workflow.name, workflow.options, codec.decode(schedule.input)));
+    return { run };
+  } catch (error) {
+    return { run, limitError: error };
   }
 }

@@ -23,6 +23,10 @@ export const ErrorCode = {
   WorkflowNotFound: 'BATON_WORKFLOW_NOT_FOUND',
   ScheduleNotFound: 'BATON_SCHEDULE_NOT_FOUND',
   ScheduleExists: 'BATON_SCHEDULE_EXISTS',
+  /** "Run now" on a schedule whose overlap policy refuses another run while its last one goes on. */
+  ScheduleBusy: 'BATON_SCHEDULE_BUSY',
+  /** "Run now" on a paused schedule. */
+  SchedulePaused: 'BATON_SCHEDULE_PAUSED',
   StepFailed: 'BATON_STEP_FAILED',
   StepTimeout: 'BATON_STEP_TIMEOUT',
   RunTimeout: 'BATON_RUN_TIMEOUT',

@@ -35,18 +35,22 @@ import type { AuditEntry, AuditFilter, AuditRecord, ChangeFilter, ChangePage } f
 import type { CacheEntry } from './cache.js';
 import type { Overview, OverviewFilter } from './overview.js';
 import type { InboxClaim, InboxFilter, InboxPage } from './inbox.js';
+import type { StartedRun, StartedRunFilter } from './started-runs.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
 export interface ScheduleFire {
   id: string;
   expectedNextAt: number;
   nextAt: number | undefined;
-  lastTickAt: number;
+  /** The tick fired (absent: the last tick stays as it was, for a run started now by hand). */
+  lastTickAt?: number;
   /** The run the schedule last started, when this firing started one. */
   lastRunId?: string;
   runs: NewRun[];
   /** Runs held until another ends (`after`): they stay queued, not ready, until it has (at once if it already has). */
   holds?: { runId: string; after: string }[];
+  /** Written with the firing when it applies (an audited "run now"). */
+  audit?: AuditEntry;
 }
 
 export interface StoreCapabilities {
@@ -223,7 +227,8 @@ export interface Store {
   dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]>;
   /**
    * Fires due ticks in one transaction: moves the schedule on from `expectedNextAt` and creates
-   * `runs` (ids that exist are left alone). False, and nothing written, when the schedule is no
+   * `runs` (ids that exist are left alone), recording each run it creates as started by the
+   * schedule (see started-runs.ts). False, and nothing written, when the schedule is no
    * longer at `expectedNextAt` (another engine fired it) or was paused.
    */
   fireSchedule(fire: ScheduleFire, now: number): Promise<boolean>;
@@ -231,13 +236,25 @@ export interface Store {
   /**
    * Stores an event, deduplicated by (source, id): a second emit returns the first with `created:
    * false` and does nothing else. In the same transaction, taken one emit at a time, it starts the
-   * runs of the matching triggers and hands the event to matching waiting runs (see planEmit).
+   * runs of the matching triggers (recorded as started by the event) and hands the event to
+   * matching waiting runs (see planEmit).
    */
   emitEvent(event: NewEvent, now: number, audit?: AuditEntry): Promise<{ event: EventRecord; created: boolean }>;
-  /** Events in log order after `after` (a seq), optionally of one type. */
-  listEvents(filter: { type?: string; after?: number; limit: number }): Promise<EventRecord[]>;
+  /**
+   * Events in log order after `after` (a seq), optionally of one type; with `newestFirst`, the
+   * newest first and only those before `before` (a seq), for reading the log back from its end.
+   */
+  listEvents(filter: { type?: string; after?: number; before?: number; newestFirst?: boolean; limit: number }): Promise<EventRecord[]>;
   /** Replaces the stored triggers of these workflows with `triggers`. */
   saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void>;
+  /** Every stored event trigger, by workflow. */
+  listTriggers(): Promise<EventTriggerRecord[]>;
+  /**
+   * The runs these origins (events, schedules) started, newest first, with their current status.
+   * An emit records the runs its triggers start, and a schedule firing the runs it starts, in
+   * their own transactions.
+   */
+  listStartedRuns(filter: StartedRunFilter): Promise<StartedRun[]>;
   /**
    * Registers a run's wait for an event at a journal position (idempotent), one emit at a time: every
    * event stored after it returns is considered for this wait, none before.

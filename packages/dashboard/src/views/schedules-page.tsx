@@ -1,6 +1,8 @@
 /**
- * The cron schedules: workflow, cron and time zone, next and last tick, whether paused and where it
- * was declared. An admin pauses and resumes them, each after a confirmation; others see no buttons.
+ * The cron schedules: workflow, cron and time zone, next and last tick (in the schedule's time zone
+ * and the viewer's), whether paused and where it was declared. An admin makes new ones, runs one
+ * now and pauses and resumes them, each after a confirmation; others see no buttons. Each schedule
+ * links to its page with its history.
  */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -8,29 +10,52 @@ import type { ApiSchedule } from '@baton/server/client';
 import { useCan, useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { RunNowDialog } from '../components/run-now-dialog';
 import { EmptyState, ErrorState, Loading } from '../components/states';
-import { formatTime } from '../format';
+import { ZonedTime } from '../components/zoned-time';
+import { ScheduleForm } from './schedule-form';
+import './console-pages.css';
 
 export function SchedulesPage() {
   const { client } = useSession();
   const admin = useCan('admin');
   const schedules = useLoad(() => client.schedules(), [client]);
   const [pending, setPending] = useState<ApiSchedule | undefined>(undefined);
+  const [running, setRunning] = useState<ApiSchedule | undefined>(undefined);
+  const [started, setStarted] = useState<{ schedule: string; runId: string; heldAfter?: string } | undefined>(undefined);
 
   return (
     <section className="page">
       <h1>Schedules</h1>
+      {admin ? <ScheduleForm onCreated={schedules.reload} /> : null}
+      {started === undefined ? null : (
+        <p className="hint run-now-result" role="status">
+          Schedule {started.schedule} started run{' '}
+          <Link to={`/runs/${encodeURIComponent(started.runId)}`} className="mono">
+            {started.runId}
+          </Link>
+          {started.heldAfter === undefined ? '' : `, which waits for ${started.heldAfter} to end`}.
+        </p>
+      )}
       {schedules.error !== undefined && schedules.value === undefined ? (
         <ErrorState error={schedules.error} title="The schedules could not be loaded" onRetry={schedules.reload} />
       ) : schedules.value === undefined ? (
         <Loading what="schedules" />
       ) : schedules.value.length === 0 ? (
         <EmptyState title="No schedules">
-          Declare one with the workflow option <code>schedule</code>, or make one with <code>POST /api/schedules</code>.
+          Declare one with the workflow option <code>schedule</code>, or make one{' '}
+          {admin ? (
+            'above'
+          ) : (
+            <>
+              with <code>POST /api/schedules</code>
+            </>
+          )}
+          .
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table" aria-label="Schedules">
             <thead>
               <tr>
                 <th>Schedule</th>
@@ -47,31 +72,39 @@ export function SchedulesPage() {
             <tbody>
               {schedules.value.map((s) => (
                 <tr key={s.id} data-schedule-id={s.id}>
-                  <td className="mono">{s.id}</td>
+                  <td className="mono">
+                    <Link to={`/schedules/${encodeURIComponent(s.id)}`}>{s.id}</Link>
+                  </td>
                   <td>
                     <Link to={`/workflows/${encodeURIComponent(s.workflow)}`}>{s.workflow}</Link>
                   </td>
                   <td className="mono">{s.cron}</td>
                   <td>{s.timezone}</td>
-                  <td title={s.nextAt}>{s.paused ? <span className="muted">—</span> : formatTime(s.nextAt)}</td>
-                  <td title={s.lastTickAt}>
-                    {formatTime(s.lastTickAt)}
+                  <td className="next-tick">
+                    {s.paused ? <span className="muted">—</span> : <ZonedTime iso={s.nextAt} timeZone={s.timezone} zoneLabel={false} />}
+                  </td>
+                  <td>
+                    <ZonedTime iso={s.lastTickAt} timeZone={s.timezone} zoneLabel={false} />
                     {s.lastRunId === undefined ? null : (
-                      <>
-                        {' '}
-                        <Link to={`/runs/${encodeURIComponent(s.lastRunId)}`} className="small">
-                          run
-                        </Link>
-                      </>
+                      <Link to={`/runs/${encodeURIComponent(s.lastRunId)}`} className="small">
+                        last run
+                      </Link>
                     )}
                   </td>
                   <td className="schedule-state">{s.paused ? <span className="tag tag-warn">paused</span> : <span className="tag">active</span>}</td>
                   <td>{s.source}</td>
                   {admin ? (
                     <td>
-                      <button type="button" className="button button-small" onClick={() => setPending(s)}>
-                        {s.paused ? 'Resume' : 'Pause'}
-                      </button>
+                      <div className="row-actions">
+                        <button type="button" className="button button-small" onClick={() => setPending(s)}>
+                          {s.paused ? 'Resume' : 'Pause'}
+                        </button>
+                        {s.paused ? null : (
+                          <button type="button" className="button button-small" onClick={() => setRunning(s)}>
+                            Run now
+                          </button>
+                        )}
+                      </div>
                     </td>
                   ) : null}
                 </tr>
@@ -79,6 +112,16 @@ export function SchedulesPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {running === undefined ? null : (
+        <RunNowDialog
+          schedule={running}
+          onClose={() => setRunning(undefined)}
+          onStarted={(result) => {
+            setStarted({ schedule: running.id, ...result });
+            schedules.reload();
+          }}
+        />
       )}
       {pending === undefined ? null : (
         <ConfirmDialog

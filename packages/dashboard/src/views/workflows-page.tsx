@@ -1,10 +1,11 @@
 /**
- * The workflows the server knows (name, version, description, queue, declared signals), and one
- * workflow's page: its input schema, its recent runs and, for an operator, a start form generated
- * from the input schema that opens the new run.
+ * The workflows the server knows (name, version, description, queue, declared signals, what
+ * triggers their runs, their runs and success rate over the last 1, 7 or 30 days), and one workflow's page: its
+ * triggers, its input schema, its recent runs and, for an operator, a start form generated from
+ * the input schema that opens the new run.
  */
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { ApiClient } from '@baton/server/client';
 import { useCan, useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
@@ -15,15 +16,34 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { formatTime, shortId } from '../format';
 import { asSchema, describeConstraints, describeType, kindOf, type JsonSchema } from '../schema-values';
+import { STATS_WINDOWS, formatRate, statsWindowOf, triggersOf, useTriggers, useWorkflowStats } from '../api/workflow-stats';
+import { TriggerList, TriggerTags } from '../components/workflow-triggers';
+import './console-pages.css';
 
 type Workflow = Awaited<ReturnType<ApiClient['workflows']>>[number];
 
 export function WorkflowsPage() {
   const { client } = useSession();
   const workflows = useLoad(() => client.workflows(), [client]);
+  const triggers = useTriggers(client);
+  const [params, setParams] = useSearchParams();
+  const days = statsWindowOf(params.get('days'));
+  const stats = useWorkflowStats(client, days);
   return (
     <section className="page">
-      <h1>Workflows</h1>
+      <div className="page-head">
+        <h1>Workflows</h1>
+        <label className="field">
+          <span>Runs over</span>
+          <select name="stats-window" value={days} onChange={(e) => setParams(e.target.value === String(STATS_WINDOWS[0]) ? {} : { days: e.target.value })}>
+            {STATS_WINDOWS.map((d) => (
+              <option key={d} value={d}>
+                the last {d === 1 ? '24 hours' : `${d} days`}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       {workflows.error !== undefined ? (
         <ErrorState error={workflows.error} title="The workflows could not be loaded" onRetry={workflows.reload} />
       ) : workflows.value === undefined ? (
@@ -42,6 +62,9 @@ export function WorkflowsPage() {
                 <th>Description</th>
                 <th>Queue</th>
                 <th>Signals</th>
+                <th>Triggers</th>
+                <th className="num">Runs ({days} d)</th>
+                <th className="num">Success ({days} d)</th>
               </tr>
             </thead>
             <tbody>
@@ -60,14 +83,26 @@ export function WorkflowsPage() {
                       </code>
                     ))}
                   </td>
+                  <td className="workflow-triggers">
+                    <TriggerTags triggers={triggersOf(triggers.value, w.name)} />
+                  </td>
+                  <td className="num workflow-runs">{stats.value === undefined ? '…' : (stats.value.get(w.name)?.runs ?? 0).toLocaleString()}</td>
+                  <td className="num workflow-success" title={successTitle(stats.value?.get(w.name))}>
+                    {stats.value === undefined ? '…' : formatRate(stats.value.get(w.name)?.successRate)}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {stats.error === undefined ? null : <ErrorState error={stats.error} title="The run counts could not be loaded" onRetry={stats.reload} />}
         </div>
       )}
     </section>
   );
+}
+
+function successTitle(stats: { completed: number; failed: number; cancelled: number } | undefined): string {
+  return stats === undefined ? 'No run ended' : `${stats.completed} completed, ${stats.failed} failed, ${stats.cancelled} cancelled`;
 }
 
 export function WorkflowPage() {
@@ -75,6 +110,7 @@ export function WorkflowPage() {
   const name = useParams().name ?? '';
   const workflows = useLoad(() => client.workflows(), [client]);
   const runs = useLoad(() => client.list({ workflow: name, limit: 10 }), [client, name]);
+  const triggers = useTriggers(client);
   const versions = workflows.value?.filter((w) => w.name === name) ?? [];
   const workflow = versions.at(-1);
 
@@ -114,6 +150,14 @@ export function WorkflowPage() {
               )}
             </dd>
           </dl>
+          <h2>Triggers</h2>
+          {triggers.error !== undefined ? (
+            <ErrorState error={triggers.error} title="The triggers could not be loaded" onRetry={triggers.reload} />
+          ) : triggers.value === undefined ? (
+            <Loading what="triggers" />
+          ) : (
+            <TriggerList triggers={triggersOf(triggers.value, name)} />
+          )}
           <h2>Input</h2>
           <SchemaSummary schema={workflow.inputSchema} />
           <StartForm workflow={workflow} onStarted={runs.reload} />
