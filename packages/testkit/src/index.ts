@@ -15,6 +15,7 @@ import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
 import { workflowApiSuite } from './suites/workflow-api.suite.js';
+import { workflowCatalogSuite } from './suites/workflow-catalog.suite.js';
 
 export { writeBulkRuns } from './bulk-runs.js';
 export { expectOldRunsFinish, oldReleaseRows, oldReleaseTime } from './upgrade.js';
@@ -41,5 +42,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     cacheSuite(factory);
     overviewSuite(factory);
     inboxSuite(factory);
+    workflowCatalogSuite(factory);
   });
 }
