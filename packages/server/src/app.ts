@@ -36,6 +36,7 @@ import { registerMeRoute } from './routes/me.js';
 import { registerOverviewRoute } from './routes/overview.js';
 import { registerInboxRoutes } from './routes/inbox.js';
 import { signalSchemas } from './json-schema.js';
+import { catalogWorkflows } from './catalog.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
 
 export interface AppOptions {
@@ -190,6 +191,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
       queue: z.string(),
       inputSchema: z.unknown().optional(),
       signals: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The signals its runs wait for, each with its data as JSON Schema' }),
+      kind: z
+        .string()
+        .optional()
+        .openapi({ description: "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it)" }),
+      lastSeenAt: z.string().optional().openapi({ description: 'For a workflow this server has no code for: when a worker that runs it last started' }),
     })
     .openapi('Workflow');
   app.openapi(
@@ -197,9 +203,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
       method: 'get',
       path: '/api/workflows',
       tags: ['workflows'],
+      description:
+        "The workflows this server has the code of, then those of the store's catalog it has not (registered by workers elsewhere: each one's current version).",
       responses: { 200: json(z.object({ workflows: z.array(WorkflowSchema) }), 'Known workflows') },
     }),
-    (c) => {
+    async (c) => {
       const workflows = (options.workflows?.current() ?? []).filter(isWorkflow).map((w) => {
         const out: z.infer<typeof WorkflowSchema> = { name: w.name, version: w.version, queue: w.options.queue ?? 'default' };
         if (w.options.description !== undefined) out.description = w.options.description;
@@ -213,6 +221,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
         if (w.options.signals !== undefined) out.signals = signalSchemas(w);
         return out;
       });
+      workflows.push(...(await catalogWorkflows(options.store, new Set(workflows.map((w) => w.name)))));
       return c.json({ workflows }, 200);
     },
   );
