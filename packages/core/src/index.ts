@@ -54,7 +54,7 @@ export type { Logger } from './engine/logger.js';
 export { WriteBatcher } from './engine/write-batcher.js';
 
 export { Client } from './client/client.js';
-export { Auditor } from './client/auditor.js';
+export { Auditor, isAudited, markAudited } from './client/auditor.js';
 export type { Actor } from './client/auditor.js';
 export { Schedules } from './client/schedules.js';
 export { Events } from './client/events.js';

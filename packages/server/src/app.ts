@@ -9,6 +9,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import {
   BatonError,
+  ErrorCode,
+  isAudited,
   isWorkflow,
   runNotFound,
   scheduleNotFound,
@@ -37,6 +39,7 @@ import { registerOverviewRoute } from './routes/overview.js';
 import { registerInboxRoutes } from './routes/inbox.js';
 import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
+import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
 
 export interface AppOptions {
@@ -131,9 +134,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const { client } = options;
   const acting = (c: Context): Client => actingClient(c, client);
   const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json(validationError(result.error.issues, `${result.target}`), 400);
-      return undefined;
+    defaultHook: async (result, c) => {
+      if (result.success) return undefined;
+      await auditRefusal(options.store, c, ErrorCode.InvalidArgument, { auth: options.auth !== false, detail: invalidFields(result.error.issues) });
+      return c.json(validationError(result.error.issues, `${result.target}`), 400);
     },
   });
 
@@ -150,14 +154,18 @@ export function createApp(options: AppOptions): OpenAPIHono {
     serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
   if (options.dashboard !== undefined) registerDashboardRoute(app, options.dashboard);
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     // A body that is not JSON reaches here from the validator, as a 400 HTTPException.
     if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 400 ? ApiErrorCode.InvalidJson : 'BATON_INVALID_ARGUMENT';
+      await auditRefusal(options.store, c, code, { auth: options.auth !== false });
       if (error.status === 400) return c.json(apiError(ApiErrorCode.InvalidJson, 'The request body is not valid JSON.'), 400);
-      return c.json(apiError('BATON_INVALID_ARGUMENT', error.message.slice(0, 200)), error.status);
+      return c.json(apiError(code, error.message.slice(0, 200)), error.status);
     }
     const { status, body: payload } = toApiError(error);
     if (status >= 500) options.onError?.(error);
+    // A refused change a client did not record (checked before it was called, or by the route itself).
+    else if (status !== 401 && !isAudited(error)) await auditRefusal(options.store, c, payload.error.code, { auth: options.auth !== false });
     return c.json(payload, status);
   });
   app.notFound((c) => c.json(apiError(ApiErrorCode.NotFound, `No route ${c.req.method} ${c.req.path}.`), statusOf(ApiErrorCode.NotFound)));
@@ -591,6 +599,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       } else {
         const check = checkSignature(hook, c.req.header('x-baton-signature'), raw, Date.now());
         if (!check.ok) throw new BatonError(ApiErrorCode.WebhookSignature, check.reason, { retryable: false });
+        vouchForHook(c, hook.name);
         id = `hook-${hook.name}-${check.deliveryId}`;
       }
       let input: unknown;

@@ -7,6 +7,7 @@
 import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { apiError } from './errors.js';
+import { auditRefusal } from './refusal-audit.js';
 
 export const AuthErrorCode = {
   Unauthorized: 'BATON_UNAUTHORIZED',
@@ -77,6 +78,7 @@ export async function authorize(store: Store, c: Context, needed: Role): Promise
       );
     }
     if (!roleAllows(key.role, needed)) {
+      await auditRefusal(store, c, AuthErrorCode.Forbidden, { auth: true, key, detail: { needed, role: key.role } });
       return c.json(apiError(AuthErrorCode.Forbidden, `This needs the ${needed} role; the key '${key.name}' is ${key.role}.`), 403);
     }
     c.set('apiKey' as never, key as never);

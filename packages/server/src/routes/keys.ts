@@ -10,7 +10,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { Auditor, BatonError, ROLES, isBatonError, newApiKey, roleAllows, systemClock, type ApiKeyRecord, type Store } from '@baton/core';
+import { Auditor, BatonError, ROLES, isBatonError, markAudited, newApiKey, roleAllows, systemClock, type ApiKeyRecord, type Store } from '@baton/core';
 import { apiKeyOf } from '../acting.js';
 import { AuthErrorCode } from '../auth.js';
 import { ApiErrorCode, ErrorSchema, apiError } from '../errors.js';
@@ -110,7 +110,7 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
         made = newApiKey({ name: req.name, role: req.role, ...(namespace === undefined ? {} : { namespace }) }, Date.now());
       } catch (error) {
         await auditor.record('key.create', req.name, isBatonError(error) ? error.code : ApiErrorCode.Internal, detail);
-        throw error;
+        throw markAudited(error);
       }
       await store.createApiKey(made.record, auditor.entry('key.create', made.record.id, detail));
       return c.json({ key: keyJson(made.record), token: made.token }, 201);
@@ -151,7 +151,7 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       const auditor = auditorFor(c, store);
       if (key === undefined || key.revokedAt !== undefined || !(await store.revokeApiKey(id, now, auditor.entry('key.revoke', id, detail)))) {
         await auditor.record('key.revoke', id, ApiErrorCode.KeyNotFound, detail);
-        throw keyNotFound(id);
+        throw markAudited(keyNotFound(id));
       }
       return c.json({ key: keyJson({ ...key, revokedAt: now }) }, 200);
     },
