@@ -7,13 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine, defineWorkflow, newApiKey, silentLogger, type AuditRecord, type Role, type Store } from '@baton/core';
-import { startApiServer } from '@baton/server';
+import { defineWebhook, signWebhook, startApiServer } from '@baton/server';
 import { testStores } from './stores.js';
 
 const order = defineWorkflow({ name: 'order', input: z.object({ customer: z.string() }) }, async (ctx, input: { customer: string }) => {
   await ctx.waitForSignal('shipped');
   return input.customer;
 });
+
+const SECRET = 'whsec_refusals_0123456789';
 
 describe.each(testStores)('refused changes in the audit log on $name', (stores) => {
   let store: Store;
@@ -31,7 +33,14 @@ describe.each(testStores)('refused changes in the audit log on $name', (stores) 
       await store.createApiKey(key.record);
       keys[role] = { token: key.token, id: key.record.id };
     }
-    server = await startApiServer({ client: engine.client, store, workflows: engine.workflows, host: '127.0.0.1', port: 0 });
+    server = await startApiServer({
+      client: engine.client,
+      store,
+      workflows: engine.workflows,
+      webhooks: [defineWebhook({ name: 'signed', workflow: 'order', secret: SECRET }), defineWebhook({ name: 'unsigned', workflow: 'order' })],
+      host: '127.0.0.1',
+      port: 0,
+    });
   });
 
   afterAll(async () => {
@@ -140,6 +149,21 @@ describe.each(testStores)('refused changes in the audit log on $name', (stores) 
     expect(entries[1]!.detail).toEqual({ fields: ['priority'] });
     expect(await store.getRun('order-2')).toBeUndefined();
     expect(await store.getRun('order-4')).toBeUndefined();
+  });
+
+  it('records a webhook delivery refused for its body or its key, as the hook or the key; not one without a valid signature', async () => {
+    await newEntries();
+    const body = '{"customer": ';
+    const post = async (hook: string, headers: Record<string, string>) =>
+      (await fetch(`${server.url}/hooks/${hook}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })).status;
+    expect(await post('signed', { 'x-baton-signature': signWebhook(SECRET, body, Math.floor(Date.now() / 1000)) })).toBe(400);
+    expect(await post('signed', { 'x-baton-signature': signWebhook('not the secret', body, Math.floor(Date.now() / 1000)) })).toBe(401);
+    expect(await post('unsigned', { authorization: `Bearer ${keys.viewer.token}` })).toBe(403);
+    expect(await post('unsigned', {})).toBe(401);
+    expect(summary(await newEntries())).toEqual([
+      { actor: 'hook:signed', action: 'run.start', target: '', result: 'BATON_INVALID_JSON', detail: { hook: 'signed' } },
+      { actor: keys.viewer.id, action: 'run.start', target: '', result: 'BATON_FORBIDDEN', detail: { hook: 'unsigned', needed: 'operator', role: 'viewer' } },
+    ]);
   });
 
   it('records nothing for refused reads, unauthenticated requests or unknown routes', async () => {
