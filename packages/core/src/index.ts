@@ -21,6 +21,7 @@ export type { StoreStats, QueueStats } from './store/store-stats.js';
 export type { CacheEntry } from './store/cache.js';
 export { CatalogKind } from './store/workflow-catalog.js';
 export { toCatalogWorkflow, orderedRegistrations, currentVersions } from './store/catalog-rows.js';
+export { currentCatalogEntry } from './client/known-workflows.js';
 export type { CatalogRow } from './store/catalog-rows.js';
 export type { CatalogFilter, CatalogRegistration, CatalogWorkflow, WorkflowCatalog } from './store/workflow-catalog.js';
 export { toOverview, assertOverviewFilter, overviewPlan, binnedPercentile, OVERVIEW_MAX_BUCKETS, STATS_HOUR_MS, DURATION_BIN_BASE } from './store/overview.js';

@@ -3,7 +3,7 @@
  * them), as GET /api/workflows lists them: each name's current version, its schemas parsed back
  * from the JSON text the registering engine wrote.
  */
-import type { CatalogWorkflow, Store } from '@baton/core';
+import { currentCatalogEntry, type CatalogWorkflow, type Store } from '@baton/core';
 
 export interface CatalogWorkflowJson {
   name: string;
@@ -18,13 +18,13 @@ export interface CatalogWorkflowJson {
 
 /** One entry per name not in `known`: the version last made current (or, without one, the one last seen). */
 export async function catalogWorkflows(store: Store, known: ReadonlySet<string>): Promise<CatalogWorkflowJson[]> {
-  const chosen = new Map<string, CatalogWorkflow>();
+  const byName = new Map<string, CatalogWorkflow[]>();
   for (const entry of await store.listWorkflowCatalog()) {
     if (known.has(entry.name)) continue;
-    const held = chosen.get(entry.name);
-    if (held === undefined || better(entry, held)) chosen.set(entry.name, entry);
+    byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry]);
   }
-  return [...chosen.values()].map((entry) => {
+  return [...byName.values()].map((versions) => {
+    const entry = currentCatalogEntry(versions)!;
     const out: CatalogWorkflowJson = {
       name: entry.name,
       version: entry.version,
@@ -39,11 +39,6 @@ export async function catalogWorkflows(store: Store, known: ReadonlySet<string>)
     if (typeof signals === 'object' && signals !== null && !Array.isArray(signals)) out.signals = signals as Record<string, unknown>;
     return out;
   });
-}
-
-/** The current version beats the others; among equals, the one seen last. */
-function better(a: CatalogWorkflow, b: CatalogWorkflow): boolean {
-  return a.current !== b.current ? a.current : a.lastSeenAt > b.lastSeenAt;
 }
 
 /** JSON text written by an engine; text that does not parse (written by hand) is left out. */

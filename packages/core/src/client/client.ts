@@ -165,7 +165,7 @@ export class Client {
     this.#workflows = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
     this.#engine = options.engine;
     this.#batcher = options.batcher ?? new WriteBatcher(this.#store, this.#clock);
-    this.#known = options.known ?? new KnownWorkflows(this.#store, this.#workflows);
+    this.#known = options.known ?? new KnownWorkflows(this.#store, this.#workflows, this.#clock);
     this.#options = { ...options, workflows: this.#workflows, batcher: this.#batcher, known: this.#known };
     this.#auditor = new Auditor(this.#store, this.#clock, options.actor);
     this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor, this.#known);
@@ -229,7 +229,8 @@ export class Client {
       throw invalidArgument(`Invalid run id ${JSON.stringify(options.id)}: use 1-200 letters, digits and . _ : @ / - (starting with a letter or digit).`);
     }
     const workflow = isWorkflow(workflowOrName) ? workflowOrName : this.#workflows.get(name);
-    if (workflow === undefined) await this.#known.require(name, 'No run was created.');
+    // A name only the store's catalog knows starts on the queue its workers registered.
+    const cataloged = workflow === undefined ? await this.#known.require(name, 'No run was created.') : undefined;
     let value = input;
     const schema = workflow?.options.input;
     if (schema !== undefined) {
@@ -242,7 +243,7 @@ export class Client {
     const payload = this.#codec.encode(value, `input of workflow '${name}'`);
     const priority = options.priority ?? workflow?.options.priority ?? 0;
     if (!Number.isInteger(priority)) throw invalidArgument(`priority must be an integer, not ${String(priority)}.`);
-    const queue = options.queue ?? workflow?.options.queue ?? 'default';
+    const queue = options.queue ?? workflow?.options.queue ?? cataloged?.queue ?? 'default';
     assertQueueName(queue);
     const run: NewRun = {
       id: runId,

@@ -76,7 +76,7 @@ export class Schedules {
     if (!isWorkflow(options.workflow) && (typeof options.workflow !== 'string' || options.workflow.length === 0))
       throw new BatonError(ErrorCode.InvalidArgument, `Schedule '${options.id}' needs a workflow or a workflow name.`, { retryable: false });
     const workflow = isWorkflow(options.workflow) ? options.workflow : this.#workflows.get(name);
-    if (workflow === undefined) await this.#known.require(name, 'No schedule was created.');
+    const cataloged = workflow === undefined ? await this.#known.require(name, 'No schedule was created.') : undefined;
     const resolved = resolveSchedule(options, `schedule '${options.id}'`);
     let input: unknown = resolved.input;
     const schema = workflow?.options.input;
@@ -93,7 +93,7 @@ export class Schedules {
       overlap: resolved.overlap,
       catchup: resolved.catchup,
       catchupLimit: resolved.catchupLimit,
-      queue: workflow?.options.queue ?? 'default',
+      queue: workflow?.options.queue ?? cataloged?.queue ?? 'default',
       priority: workflow?.options.priority ?? 0,
       paused: options.paused === true,
       source: 'api',

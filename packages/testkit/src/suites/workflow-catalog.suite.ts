@@ -159,11 +159,14 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
     it('lets a client without the code start and schedule a workflow the catalog knows, and refuses one it does not, audited', async () => {
       await withStore(factory, async (store) => {
         await store.init();
-        await store.registerWorkflows([entry('remote-only', '3')], T0);
+        await store.registerWorkflows([entry('remote-only', '2', { queue: 'old', current: false }), entry('remote-only', '3', { queue: 'billing' })], T0);
         const client = new Client({ store }).as({ id: 'key-1', namespace: 'team-a' });
         const known = await client.start('remote-only', { x: 1 }, { id: 'remote-1' });
         expect(known.created).toBe(true);
-        expect(await client.get('remote-1')).toMatchObject({ workflow: 'remote-only', version: '', status: 'queued' });
+        // On the queue the current version's workers registered, unless the start names one.
+        expect(await client.get('remote-1')).toMatchObject({ workflow: 'remote-only', version: '', status: 'queued', queue: 'billing' });
+        await client.start('remote-only', { x: 2 }, { id: 'remote-2', queue: 'urgent' });
+        expect((await client.get('remote-2'))?.queue).toBe('urgent');
 
         const refused = await rejection(client.start('remote-onIy', { x: 1 }, { id: 'typo-1' }));
         expect(refused.code).toBe(ErrorCode.WorkflowNotFound);
@@ -173,6 +176,7 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
 
         const schedule = await client.schedules.create({ id: 'nightly', workflow: 'remote-only', cron: '0 3 * * *' });
         expect(schedule.workflow).toBe('remote-only');
+        expect((await store.getSchedule('nightly'))?.queue).toBe('billing');
         await expect(client.schedules.create({ id: 'typo', workflow: 'nope', cron: '0 3 * * *' })).rejects.toMatchObject({ code: ErrorCode.WorkflowNotFound });
         expect(await store.getSchedule('typo')).toBeUndefined();
 
@@ -181,6 +185,7 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
           ['schedule.create', 'typo', ErrorCode.WorkflowNotFound],
           ['schedule.create', 'nightly', 'ok'],
           ['run.start', 'typo-1', ErrorCode.WorkflowNotFound],
+          ['run.start', 'remote-2', 'ok'],
           ['run.start', 'remote-1', 'ok'],
         ]);
 
