@@ -198,7 +198,8 @@ export class Client {
    * Starts a run. With a workflow object (or a name this process knows) the input is validated first:
    * invalid input throws BATON_INVALID_INPUT and no run is created. A name this process does not know
    * is looked up in the store's workflow catalog (every engine registers its workflows there when it
-   * starts): the run is created as given and the worker that picks it up validates it; a name no
+   * starts): the run is created on the queue its workers registered (unless `queue` is given) and
+   * the worker that picks it up validates its input; a name no
    * engine has registered throws BATON_WORKFLOW_NOT_FOUND. A client acting for someone records a
    * refused start in the audit log too.
    */
