@@ -1,8 +1,11 @@
-/** `baton run` validation, idempotent ids, `baton runs list` filters and the database default (no worker). */
+/**
+ * `baton run` validation, idempotent ids, `baton runs list` filters and the database default. No worker
+ * runs here; one ran on each database once (registering the fixture workflows in its catalog).
+ */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOWS, baton, expectOneErrorLine, tempDir } from './helpers.js';
+import { WORKFLOWS, baton, expectOneErrorLine, registerFixtureWorkflows, tempDir } from './helpers.js';
 
 interface ListedRun {
   id: string;
@@ -13,6 +16,7 @@ interface ListedRun {
 const dir = tempDir();
 const db = join(dir, 'baton.db');
 
+beforeAll(() => registerFixtureWorkflows(db));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function list(...args: string[]): Promise<ListedRun[]> {
@@ -47,6 +51,24 @@ describe('baton run --workflows', () => {
     expect(second.stdout.trim()).toBe('order-42');
     expect(second.stderr).toContain('already exists');
     expect((await list()).filter((r) => r.id === 'order-42')).toHaveLength(1);
+  });
+});
+
+describe('baton run without --workflows', () => {
+  it('refuses a workflow no worker has registered on the database, in one line, and creates no run', async () => {
+    const fresh = join(dir, 'fresh.db');
+    const refused = await baton(['run', 'greet', '--db', fresh, '--input', '{"name":"x","times":1}']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(expectOneErrorLine(refused, 'BATON_WORKFLOW_NOT_FOUND')).toContain("'greet'");
+    expect((await baton(['run', 'gret', '--db', db])).stderr).toContain('BATON_WORKFLOW_NOT_FOUND');
+    const listed = await baton(['runs', 'list', '--db', fresh, '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+    // Once a worker with the workflow has started on the database, the same command starts a run.
+    await registerFixtureWorkflows(fresh);
+    const started = await baton(['run', 'greet', '--db', fresh, '--input', '{"name":"x","times":1}']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout.trim()).not.toBe('');
   });
 });
 
@@ -110,6 +132,7 @@ describe('baton runs list', () => {
 describe('the database location', () => {
   it('comes from BATON_DB when --db is not given', async () => {
     const envDb = join(dir, 'env', 'from-env.db');
+    await registerFixtureWorkflows(envDb);
     const started = await baton(['run', 'greet', '--input', '{"name":"e","times":1}'], { env: { BATON_DB: envDb } });
     expect(started.code, started.stderr).toBe(0);
     const listed = await baton(['runs', 'list', '--json'], { env: { BATON_DB: envDb } });
@@ -128,8 +151,13 @@ describe('the database location', () => {
   it('defaults to .baton/baton.db in the working directory', async () => {
     const cwd = join(dir, 'cwd');
     mkdirSync(cwd);
+    const refused = await baton(['run', 'greet', '--input', '{"name":"d","times":1}'], { cwd });
+    expect(refused.stderr).toContain('BATON_WORKFLOW_NOT_FOUND');
+    expect(existsSync(join(cwd, '.baton', 'baton.db'))).toBe(true);
+    await registerFixtureWorkflows(join(cwd, '.baton', 'baton.db'));
     const result = await baton(['run', 'greet', '--input', '{"name":"d","times":1}'], { cwd });
     expect(result.code, result.stderr).toBe(0);
-    expect(existsSync(join(cwd, '.baton', 'baton.db'))).toBe(true);
+    const listed = await baton(['runs', 'list', '--json'], { cwd });
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: result.stdout.trim(), workflow: 'greet' })]);
   });
 });

@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, WORKFLOWS, baton, expectOneErrorLine, tempDir } from './helpers.js';
+import { FIXTURES, WORKFLOWS, baton, expectOneErrorLine, registerFixtureWorkflows, tempDir } from './helpers.js';
 
 const dir = tempDir();
 const db = join(dir, 'baton.db');
@@ -11,6 +11,7 @@ let queuedId = '';
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
+  await registerFixtureWorkflows(db);
   const result = await baton(['run', 'greet', '--db', db, '--input', '{"name":"q","times":1}']);
   expect(result.code, result.stderr).toBe(0);
   queuedId = result.stdout.trim();

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, type RunInfo } from '@baton/core';
+import { Client, Engine, silentLogger, type RunInfo, type WorkflowList } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -21,6 +21,23 @@ export interface CliResult {
 export interface CliOptions {
   env?: Record<string, string>;
   cwd?: string;
+}
+
+/**
+ * Makes the fixture workflows known on the database `db`, as a worker that ran them there once does:
+ * its engine registers them in the store's workflow catalog when it starts. Call it before any run
+ * exists (the engine runs what it finds while it is up).
+ */
+export async function registerFixtureWorkflows(db: string): Promise<void> {
+  const workflows = (await import(WORKFLOWS)) as WorkflowList;
+  const store = new SqliteStore({ path: db });
+  const engine = new Engine({ store, workflows, logger: silentLogger, schedules: false });
+  try {
+    await engine.start();
+    await engine.stop();
+  } finally {
+    await store.close();
+  }
 }
 
 export function tempDir(): string {

@@ -19,6 +19,11 @@ export { defineQueue, defineRateLimit, isQueueDefinition } from './workflow/flow
 export type { ScheduleFire } from './store/store.js';
 export type { StoreStats, QueueStats } from './store/store-stats.js';
 export type { CacheEntry } from './store/cache.js';
+export { CatalogKind } from './store/workflow-catalog.js';
+export { toCatalogWorkflow, orderedRegistrations, currentVersions } from './store/catalog-rows.js';
+export { currentCatalogEntry } from './client/known-workflows.js';
+export type { CatalogRow } from './store/catalog-rows.js';
+export type { CatalogFilter, CatalogRegistration, CatalogWorkflow, WorkflowCatalog } from './store/workflow-catalog.js';
 export { toOverview, assertOverviewFilter, overviewPlan, binnedPercentile, OVERVIEW_MAX_BUCKETS, STATS_HOUR_MS, DURATION_BIN_BASE } from './store/overview.js';
 export type { Overview, OverviewFilter, OverviewBucket, OverviewPlan, OverviewRows, WorkflowOverview, LlmUsageTotals } from './store/overview.js';
 export { eventOrigin, scheduleOrigin } from './store/started-runs.js';
@@ -52,7 +57,7 @@ export type { Logger } from './engine/logger.js';
 export { WriteBatcher } from './engine/write-batcher.js';
 
 export { Client } from './client/client.js';
-export { Auditor } from './client/auditor.js';
+export { Auditor, isAudited, markAudited } from './client/auditor.js';
 export type { Actor } from './client/auditor.js';
 export { Schedules } from './client/schedules.js';
 export { Events } from './client/events.js';

@@ -101,6 +101,9 @@ import {
   type InboxFilter,
   type InboxPage,
   type InboxRow,
+  type CatalogFilter,
+  type CatalogRegistration,
+  type CatalogWorkflow,
   type Overview,
   type OverviewFilter,
   type OverviewRows,
@@ -125,6 +128,7 @@ import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/cl
 import { listRunsQuery } from './queries/list-runs.js';
 import { overviewQueries } from './queries/overview.js';
 import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
+import { listWorkflowCatalog, registerWorkflows } from './queries/workflow-catalog.js';
 
 export interface PostgresStoreOptions {
   /** A connection string (postgres://user@host:5432/db) or node-postgres pool settings. */
@@ -996,6 +1000,21 @@ export class PostgresStore implements Store {
 
   async putCached(entry: CacheEntry): Promise<void> {
     await this.#query(PUT_CACHED, [entry.key, entry.value, entry.createdAt, entry.expiresAt, entry.hits ?? 0]);
+  }
+
+  async registerWorkflows(workflows: CatalogRegistration[], now: number): Promise<void> {
+    this.#assertInitialized();
+    if (workflows.length === 0) return;
+    await this.#transaction((db) => registerWorkflows(db, this.schema, workflows, now));
+  }
+
+  async listWorkflowCatalog(filter?: CatalogFilter): Promise<CatalogWorkflow[]> {
+    this.#assertInitialized();
+    try {
+      return await listWorkflowCatalog(this.#pool, filter);
+    } catch (error) {
+      throw storeError('query', error);
+    }
   }
 
   async pruneCached(now: number): Promise<number> {

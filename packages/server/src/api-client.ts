@@ -51,6 +51,9 @@ export interface ApiWorkflow {
   queue: string;
   inputSchema?: unknown;
   signals?: Record<string, unknown>;
+  /** For a workflow the server has no code for, from the store's catalog: where it is from ('code') and when a worker with it last started. */
+  kind?: string;
+  lastSeenAt?: string;
 }
 
 export interface ApiScheduleOptions {

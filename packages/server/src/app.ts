@@ -9,6 +9,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import {
   BatonError,
+  ErrorCode,
+  isAudited,
   isWorkflow,
   runNotFound,
   scheduleNotFound,
@@ -39,6 +41,8 @@ import { registerTriggersRoute } from './routes/triggers.js';
 import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
 import { signalSchemas } from './json-schema.js';
+import { catalogWorkflows } from './catalog.js';
+import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
 
 export interface AppOptions {
@@ -133,9 +137,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const { client } = options;
   const acting = (c: Context): Client => actingClient(c, client);
   const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json(validationError(result.error.issues, `${result.target}`), 400);
-      return undefined;
+    defaultHook: async (result, c) => {
+      if (result.success) return undefined;
+      await auditRefusal(options.store, c, ErrorCode.InvalidArgument, { auth: options.auth !== false, detail: invalidFields(result.error.issues) });
+      return c.json(validationError(result.error.issues, `${result.target}`), 400);
     },
   });
 
@@ -152,14 +157,18 @@ export function createApp(options: AppOptions): OpenAPIHono {
     serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
   if (options.dashboard !== undefined) registerDashboardRoute(app, options.dashboard);
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     // A body that is not JSON reaches here from the validator, as a 400 HTTPException.
     if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 400 ? ApiErrorCode.InvalidJson : 'BATON_INVALID_ARGUMENT';
+      await auditRefusal(options.store, c, code, { auth: options.auth !== false });
       if (error.status === 400) return c.json(apiError(ApiErrorCode.InvalidJson, 'The request body is not valid JSON.'), 400);
-      return c.json(apiError('BATON_INVALID_ARGUMENT', error.message.slice(0, 200)), error.status);
+      return c.json(apiError(code, error.message.slice(0, 200)), error.status);
     }
     const { status, body: payload } = toApiError(error);
     if (status >= 500) options.onError?.(error);
+    // A refused change a client did not record (checked before it was called, or by the route itself).
+    else if (status !== 401 && !isAudited(error)) await auditRefusal(options.store, c, payload.error.code, { auth: options.auth !== false });
     return c.json(payload, status);
   });
   app.notFound((c) => c.json(apiError(ApiErrorCode.NotFound, `No route ${c.req.method} ${c.req.path}.`), statusOf(ApiErrorCode.NotFound)));
@@ -193,6 +202,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
       queue: z.string(),
       inputSchema: z.unknown().optional(),
       signals: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The signals its runs wait for, each with its data as JSON Schema' }),
+      kind: z
+        .string()
+        .optional()
+        .openapi({ description: "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it)" }),
+      lastSeenAt: z.string().optional().openapi({ description: 'For a workflow this server has no code for: when a worker that runs it last started' }),
     })
     .openapi('Workflow');
   app.openapi(
@@ -200,9 +214,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
       method: 'get',
       path: '/api/workflows',
       tags: ['workflows'],
+      description:
+        "The workflows this server has the code of, then those of the store's catalog it has not (registered by workers elsewhere: each one's current version).",
       responses: { 200: json(z.object({ workflows: z.array(WorkflowSchema) }), 'Known workflows') },
     }),
-    (c) => {
+    async (c) => {
       const workflows = (options.workflows?.current() ?? []).filter(isWorkflow).map((w) => {
         const out: z.infer<typeof WorkflowSchema> = { name: w.name, version: w.version, queue: w.options.queue ?? 'default' };
         if (w.options.description !== undefined) out.description = w.options.description;
@@ -216,6 +232,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
         if (w.options.signals !== undefined) out.signals = signalSchemas(w);
         return out;
       });
+      workflows.push(...(await catalogWorkflows(options.store, new Set(workflows.map((w) => w.name)))));
       return c.json({ workflows }, 200);
     },
   );
@@ -585,6 +602,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       } else {
         const check = checkSignature(hook, c.req.header('x-baton-signature'), raw, Date.now());
         if (!check.ok) throw new BatonError(ApiErrorCode.WebhookSignature, check.reason, { retryable: false });
+        vouchForHook(c, hook.name);
         id = `hook-${hook.name}-${check.deliveryId}`;
       }
       let input: unknown;

@@ -1,11 +1,13 @@
 /**
  * API keys and roles. Every route but /api/health, /api/openapi.json and /api/docs needs a key; what
  * a key may do follows from its role: a viewer reads, an operator also starts, signals, cancels,
- * retries, resumes and emits events, an admin also manages schedules and keys (and lists keys).
+ * retries, resumes and emits events, an admin also manages schedules and keys (and lists keys). Any
+ * key may revoke itself.
  */
 import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { apiError } from './errors.js';
+import { auditRefusal } from './refusal-audit.js';
 
 export const AuthErrorCode = {
   Unauthorized: 'BATON_UNAUTHORIZED',
@@ -18,6 +20,8 @@ const BROWSER_PAGES = new Set(['/api/docs', '/api/openapi.json']);
 /** The role a request needs, by method and path (undefined: none, for the health check alone). */
 export function requiredRole(method: string, path: string): Role | undefined {
   if (path === '/api/health') return undefined;
+  // Any key may revoke itself (giving up a leaked key comes first); the route needs admin for any other.
+  if (method === 'DELETE' && /^\/api\/keys\/[^/]+$/.test(path)) return 'viewer';
   // Keys are an admin's, to read as much as to change: a key list tells who may do what.
   if (path === '/api/keys' || path.startsWith('/api/keys/')) return 'admin';
   // The audit log tells who did what: an admin's to read.
@@ -74,6 +78,7 @@ export async function authorize(store: Store, c: Context, needed: Role): Promise
       );
     }
     if (!roleAllows(key.role, needed)) {
+      await auditRefusal(store, c, AuthErrorCode.Forbidden, { auth: true, key, detail: { needed, role: key.role } });
       return c.json(apiError(AuthErrorCode.Forbidden, `This needs the ${needed} role; the key '${key.name}' is ${key.role}.`), 403);
     }
     c.set('apiKey' as never, key as never);

@@ -98,6 +98,7 @@ describe('ApiClient', () => {
     expect(audit.entries.map((e) => `${e.action} ${e.result}`)).toEqual([
       'schedule.update BATON_SCHEDULE_NOT_FOUND',
       'schedule.delete ok',
+      'schedule.update BATON_FORBIDDEN',
       'schedule.update BATON_INVALID_ARGUMENT',
       'schedule.resume ok',
       'schedule.update ok',

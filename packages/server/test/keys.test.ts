@@ -97,6 +97,55 @@ describe('API keys over HTTP', () => {
     expect((await call('GET', '/api/keys', body.token)).status).toBe(401);
   });
 
+  it('lets a key of any role revoke itself, and no other key without the admin role (403, audited, nothing looked up)', async () => {
+    for (const role of ['viewer', 'operator'] as const) {
+      const self = newApiKey({ name: `leaked ${role}`, role }, Date.now());
+      const victim = newApiKey({ name: `victim of ${role}`, role: 'viewer' }, Date.now());
+      await store.createApiKey(self.record);
+      await store.createApiKey(victim.record);
+      for (const target of [victim.record.id, 'nosuchkey000']) {
+        const refused = await call('DELETE', `/api/keys/${target}`, self.token);
+        expect({ role, status: refused.status, code: refused.body.error.code }).toEqual({ role, status: 403, code: 'BATON_FORBIDDEN' });
+      }
+      expect((await store.getApiKey(victim.record.id))?.revokedAt).toBeUndefined();
+      const revoked = await call('DELETE', `/api/keys/${self.record.id}`, self.token);
+      expect(revoked).toMatchObject({ status: 200, body: { key: { id: self.record.id, role, revokedAt: expect.any(String) } } });
+      expect((await call('GET', '/api/runs', self.token)).body.error.code).toBe('BATON_UNAUTHORIZED');
+      const audit = await store.listAudit({ actor: self.record.id, limit: 10 });
+      expect(audit.map((e) => [e.action, e.target, e.result])).toEqual([
+        ['key.revoke', self.record.id, 'ok'],
+        ['key.revoke', 'nosuchkey000', 'BATON_FORBIDDEN'],
+        ['key.revoke', victim.record.id, 'BATON_FORBIDDEN'],
+      ]);
+    }
+    // Reading and making keys stay an admin's.
+    const viewer = newApiKey({ name: 'curious', role: 'viewer' }, Date.now());
+    await store.createApiKey(viewer.record);
+    expect((await call('GET', '/api/keys', viewer.token)).status).toBe(403);
+    expect((await call('GET', `/api/keys/${viewer.record.id}`, viewer.token)).status).toBe(403);
+  });
+
+  it("answers an admin revoking another namespace's key exactly as for a key that does not exist", async () => {
+    const theirs = newApiKey({ name: 'team-c ops', role: 'operator', namespace: 'team-c' }, Date.now());
+    await store.createApiKey(theirs.record);
+    const gone = newApiKey({ name: 'team-c old', role: 'operator', namespace: 'team-c' }, Date.now());
+    await store.createApiKey(gone.record);
+    await store.revokeApiKey(gone.record.id, Date.now());
+    const answers = [];
+    for (const id of [theirs.record.id, gone.record.id, 'nosuchkey123']) {
+      const res = await call('DELETE', `/api/keys/${id}`, adminKey);
+      answers.push({ status: res.status, text: res.text.replaceAll(id, '<id>') });
+    }
+    expect(answers[0]).toEqual({ status: 404, text: expect.stringContaining('BATON_KEY_NOT_FOUND') });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    // Still active, and still working.
+    expect((await store.getApiKey(theirs.record.id))?.revokedAt).toBeUndefined();
+    expect((await call('GET', '/api/runs', theirs.token)).status).toBe(200);
+    const audit = await store.listAudit({ target: theirs.record.id, limit: 10 });
+    expect(audit.map((e) => [e.namespace, e.action, e.result, e.detail ?? null])).toEqual([['default', 'key.revoke', 'BATON_KEY_NOT_FOUND', '{}']]);
+  });
+
   it("keeps an admin to its own namespace's keys, and audits every change and refusal", async () => {
     // A namespace's first admin key is made on the server's host (baton keys create --db --namespace).
     const made0 = newApiKey({ name: 'team-b admin', role: 'admin', namespace: 'team-b' }, Date.now());

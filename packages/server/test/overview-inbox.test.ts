@@ -132,10 +132,13 @@ describe('the approval inbox', () => {
     expect(entries.map((e: { action: string; result: string; actor: string }) => [e.action, e.result, e.actor])).toEqual([
       ['inbox.release', 'none', keys.operator!.id],
       ['inbox.release', 'ok', keys.operator!.id],
+      ['inbox.claim', 'BATON_INVALID_ARGUMENT', keys.operator!.id],
+      ['inbox.claim', 'BATON_INVALID_ARGUMENT', keys.operator!.id],
       ['inbox.claim', 'ok', keys.operator!.id],
       ['inbox.claim', 'ok', keys.operator!.id],
+      ['inbox.claim', 'BATON_FORBIDDEN', keys.viewer!.id],
     ]);
-    expect(entries[3].detail).toEqual({ assignee: 'operator key' });
+    expect(entries[5].detail).toEqual({ assignee: 'operator key' });
     const refused = await call('admin', 'GET', '/api/audit?target=quick-1&action=inbox.claim');
     expect(refused.body.entries.map((e: { result: string }) => e.result)).toEqual(['BATON_RUN_NOT_WAITING']);
   });

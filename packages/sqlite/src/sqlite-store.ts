@@ -6,6 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  type CatalogFilter,
+  type CatalogRegistration,
+  type CatalogWorkflow,
   BatonError,
   ErrorCode,
   assertRequeueable,
@@ -108,6 +111,7 @@ import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
 import { LIST_TRIGGERS, RECORD_STARTED, listStartedRuns } from './queries/started-runs.js';
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
 import { PRUNE_CACHED_CHUNK, prepareStatements, type Statements } from './queries/statements.js';
+import { listWorkflowCatalog, registerWorkflows } from './queries/workflow-catalog.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -815,6 +819,17 @@ export class SqliteStore implements Store {
   async releaseInboxRun(runId: string, audit?: AuditEntry): Promise<boolean> {
     this.#ensureInitialized();
     return this.#write(() => this.#audited(this.#db.prepare('DELETE FROM inbox_claims WHERE run_id = ?').run(runId).changes > 0, audit));
+  }
+
+  async registerWorkflows(workflows: CatalogRegistration[], now: number): Promise<void> {
+    this.#ensureInitialized();
+    if (workflows.length === 0) return;
+    this.#write(() => registerWorkflows(this.#db, workflows, now));
+  }
+
+  async listWorkflowCatalog(filter?: CatalogFilter): Promise<CatalogWorkflow[]> {
+    this.#ensureInitialized();
+    return listWorkflowCatalog(this.#db, filter);
   }
 
   async getCached(key: string, now: number): Promise<CacheEntry | undefined> {

@@ -16,6 +16,7 @@ import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
 import { workflowApiSuite } from './suites/workflow-api.suite.js';
+import { workflowCatalogSuite } from './suites/workflow-catalog.suite.js';
 
 export { writeBulkRuns } from './bulk-runs.js';
 export { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from './upgrade.js';
@@ -43,5 +44,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     overviewSuite(factory);
     inboxSuite(factory);
     startedRunsSuite(factory);
+    workflowCatalogSuite(factory);
   });
 }

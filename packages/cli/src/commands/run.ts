@@ -12,7 +12,9 @@ export const runCommand = defineCommand({
   help: `Usage: baton run WORKFLOW [--input JSON] [--id ID] [--tag T]... [--wait [--timeout MS]] [--workflows PATH]
        [--db FILE | --url URL --key KEY]
 
-Starts a run of WORKFLOW and prints its id. Workers (baton worker, baton dev) execute it.
+Starts a run of WORKFLOW and prints its id. Workers (baton worker, baton dev) execute it. A workflow
+no worker has registered on the database (each worker registers its workflows when it starts) is
+refused with BATON_WORKFLOW_NOT_FOUND; one dropped from the code stays known, its runs wait.
 
 Options:
   --input JSON          the run's input (@file.json reads it from a file)

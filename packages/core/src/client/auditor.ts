@@ -19,6 +19,23 @@ export interface Actor {
   namespace?: string;
 }
 
+/** Marks an error the audit log already has an entry for (a property under a registered symbol, so it holds across package copies). */
+const AUDITED = Symbol.for('baton.audited');
+
+/**
+ * Marks `error` as recorded in the audit log by the call that throws it, so a caller further out (the
+ * HTTP API, which records the refusals a client never saw) does not record it again. Returns it.
+ */
+export function markAudited<T>(error: T): T {
+  if (typeof error === 'object' && error !== null && Object.isExtensible(error)) Object.defineProperty(error, AUDITED, { value: true });
+  return error;
+}
+
+/** Whether a call already recorded `error` in the audit log (see markAudited). */
+export function isAudited(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[AUDITED] === true;
+}
+
 export class Auditor {
   readonly #store: Store;
   readonly #clock: Clock;
@@ -44,7 +61,7 @@ export class Auditor {
       return await call(this.entry(action, target, detail));
     } catch (error) {
       await this.record(action, target, isBatonError(error) ? error.code : ErrorCode.StoreError, detail);
-      throw error;
+      throw this.actor === undefined ? error : markAudited(error);
     }
   }
 

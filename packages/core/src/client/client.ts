@@ -30,6 +30,7 @@ import { Schedules } from './schedules.js';
 import { Events, type EmitOptions, type EventInfo } from './events.js';
 import { Auditor, type Actor } from './auditor.js';
 import { Inbox } from './inbox.js';
+import { KnownWorkflows } from './known-workflows.js';
 import type { AuditEntry } from '../store/activity.js';
 
 /** What the client needs of a local engine for eager starts. */
@@ -50,6 +51,8 @@ export interface ClientOptions {
   batcher?: WriteBatcher;
   /** Who this client acts for (see `as`). */
   actor?: Actor;
+  /** @internal the names known to this client and the clients made from it with `as`. */
+  known?: KnownWorkflows;
 }
 
 export interface StartOptions {
@@ -150,6 +153,7 @@ export class Client {
   readonly #batcher: WriteBatcher;
   readonly #options: ClientOptions;
   readonly #auditor: Auditor;
+  readonly #known: KnownWorkflows;
   /** Callers of result() waiting for a run to end, woken by the store's local hints. */
   readonly #waiters = new Map<string, Set<() => void>>();
   #unsubscribe: (() => void) | undefined;
@@ -161,9 +165,10 @@ export class Client {
     this.#workflows = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
     this.#engine = options.engine;
     this.#batcher = options.batcher ?? new WriteBatcher(this.#store, this.#clock);
-    this.#options = { ...options, workflows: this.#workflows, batcher: this.#batcher };
+    this.#known = options.known ?? new KnownWorkflows(this.#store, this.#workflows, this.#clock);
+    this.#options = { ...options, workflows: this.#workflows, batcher: this.#batcher, known: this.#known };
     this.#auditor = new Auditor(this.#store, this.#clock, options.actor);
-    this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor);
+    this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor, this.#known);
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
   }
@@ -190,19 +195,43 @@ export class Client {
   }
 
   /**
-   * Starts a run. With a workflow object (or a known name) the input is validated first: invalid
-   * input throws BATON_INVALID_INPUT and no run is created. With an unknown name the run is created
-   * as given and the worker that picks it up validates it.
+   * Starts a run. With a workflow object (or a name this process knows) the input is validated first:
+   * invalid input throws BATON_INVALID_INPUT and no run is created. A name this process does not know
+   * is looked up in the store's workflow catalog (every engine registers its workflows there when it
+   * starts): the run is created on the queue its workers registered (unless `queue` is given) and
+   * the worker that picks it up validates its input; a name no
+   * engine has registered throws BATON_WORKFLOW_NOT_FOUND. A client acting for someone records a
+   * refused start in the audit log too.
    */
   async start<I, O>(workflow: Workflow<I, O>, input: I, options?: StartOptions): Promise<RunHandle<O>>;
   async start<O = unknown>(workflow: string, input?: unknown, options?: StartOptions): Promise<RunHandle<O>>;
   async start(workflowOrName: AnyWorkflow | string, input?: unknown, options: StartOptions = {}): Promise<RunHandle<unknown>> {
-    const workflow = isWorkflow(workflowOrName) ? workflowOrName : this.#workflows.get(String(workflowOrName));
     const name = isWorkflow(workflowOrName) ? workflowOrName.name : String(workflowOrName);
+    const runId = typeof options.id === 'string' ? options.id.slice(0, 200) : uuidv7(this.#clock.now());
+    const audit = this.#auditor;
+    const handle = await audit.run('run.start', runId, (entry) => this.#startChecked(workflowOrName, name, runId, input, options, entry), {
+      workflow: name.slice(0, 200),
+    });
+    if (!handle.created) await audit.record('run.start', handle.id, 'existing', { workflow: name });
+    return handle;
+  }
+
+  /** The checks of a start, then the start itself (in the audited call, so a refusal is recorded). */
+  async #startChecked(
+    workflowOrName: AnyWorkflow | string,
+    name: string,
+    runId: string,
+    input: unknown,
+    options: StartOptions,
+    audit: AuditEntry | undefined,
+  ): Promise<RunHandle<unknown>> {
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('start() needs a workflow or a workflow name.');
     if (options.id !== undefined && !isValidRunId(options.id)) {
       throw invalidArgument(`Invalid run id ${JSON.stringify(options.id)}: use 1-200 letters, digits and . _ : @ / - (starting with a letter or digit).`);
     }
+    const workflow = isWorkflow(workflowOrName) ? workflowOrName : this.#workflows.get(name);
+    // A name only the store's catalog knows starts on the queue its workers registered.
+    const cataloged = workflow === undefined ? await this.#known.require(name, 'No run was created.') : undefined;
     let value = input;
     const schema = workflow?.options.input;
     if (schema !== undefined) {
@@ -215,10 +244,10 @@ export class Client {
     const payload = this.#codec.encode(value, `input of workflow '${name}'`);
     const priority = options.priority ?? workflow?.options.priority ?? 0;
     if (!Number.isInteger(priority)) throw invalidArgument(`priority must be an integer, not ${String(priority)}.`);
-    const queue = options.queue ?? workflow?.options.queue ?? 'default';
+    const queue = options.queue ?? workflow?.options.queue ?? cataloged?.queue ?? 'default';
     assertQueueName(queue);
     const run: NewRun = {
-      id: options.id ?? uuidv7(this.#clock.now()),
+      id: runId,
       workflow: name,
       version: workflow?.version ?? '',
       input: payload,
@@ -233,10 +262,7 @@ export class Client {
     if (control !== undefined && options.id !== undefined) {
       throw invalidArgument(`Workflow '${name}' coalesces its starts (debounce or throttle): start it without an id.`);
     }
-    const audit = this.#auditor;
-    const handle = await audit.run('run.start', run.id, (entry) => this.#create(run, workflow, control, options.id !== undefined, entry), { workflow: name });
-    if (!handle.created) await audit.record('run.start', handle.id, 'existing', { workflow: name });
-    return handle;
+    return this.#create(run, workflow, control, options.id !== undefined, audit);
   }
 
   async #create(

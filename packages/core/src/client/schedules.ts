@@ -11,6 +11,8 @@ import { isWorkflow, type Workflow } from '../workflow/workflow.js';
 import { scheduleOrigin, type StartedRun } from '../store/started-runs.js';
 import { runScheduleNow, type RunNowResult } from './schedule-run-now.js';
 import type { WorkflowRegistry } from '../engine/workflow-registry.js';
+import type { AuditEntry } from '../store/activity.js';
+import type { KnownWorkflows } from './known-workflows.js';
 
 export interface CreateScheduleOptions<I = unknown> extends ScheduleOptions<I> {
   id: string;
@@ -48,20 +50,35 @@ export class Schedules {
   readonly #codec: PayloadCodec;
   readonly #workflows: WorkflowRegistry;
   readonly #auditor: Auditor;
+  readonly #known: KnownWorkflows;
 
-  constructor(store: Store, clock: Clock, codec: PayloadCodec, workflows: WorkflowRegistry, auditor: Auditor) {
+  constructor(store: Store, clock: Clock, codec: PayloadCodec, workflows: WorkflowRegistry, auditor: Auditor, known: KnownWorkflows) {
     this.#store = store;
     this.#clock = clock;
     this.#codec = codec;
     this.#workflows = workflows;
     this.#auditor = auditor;
+    this.#known = known;
   }
 
-  /** Creates a schedule; BATON_SCHEDULE_EXISTS when the id is taken. Its first tick is the first after now. */
+  /**
+   * Creates a schedule; BATON_SCHEDULE_EXISTS when the id is taken, BATON_WORKFLOW_NOT_FOUND when
+   * neither this process nor the store's workflow catalog knows the workflow. Its first tick is the
+   * first after now. A refused creation is audited too.
+   */
   async create<I>(options: CreateScheduleOptions<I>): Promise<ScheduleInfo> {
+    const name = isWorkflow(options?.workflow) ? options.workflow.name : String(options?.workflow);
+    const target = typeof options?.id === 'string' ? options.id.slice(0, 200) : '';
+    const created = await this.#auditor.run('schedule.create', target, (audit) => this.#create(options, name, audit), { workflow: name.slice(0, 200) });
+    return this.#info(created);
+  }
+
+  async #create<I>(options: CreateScheduleOptions<I>, name: string, audit: AuditEntry | undefined): Promise<ScheduleRecord> {
     assertScheduleId(options?.id);
-    const workflow = isWorkflow(options.workflow) ? options.workflow : this.#workflows.get(String(options.workflow));
-    const name = isWorkflow(options.workflow) ? options.workflow.name : String(options.workflow);
+    if (!isWorkflow(options.workflow) && (typeof options.workflow !== 'string' || options.workflow.length === 0))
+      throw new BatonError(ErrorCode.InvalidArgument, `Schedule '${options.id}' needs a workflow or a workflow name.`, { retryable: false });
+    const workflow = isWorkflow(options.workflow) ? options.workflow : this.#workflows.get(name);
+    const cataloged = workflow === undefined ? await this.#known.require(name, 'No schedule was created.') : undefined;
     const resolved = resolveSchedule(options, `schedule '${options.id}'`);
     let input: unknown = resolved.input;
     const schema = workflow?.options.input;
@@ -78,7 +95,7 @@ export class Schedules {
       overlap: resolved.overlap,
       catchup: resolved.catchup,
       catchupLimit: resolved.catchupLimit,
-      queue: workflow?.options.queue ?? 'default',
+      queue: workflow?.options.queue ?? cataloged?.queue ?? 'default',
       priority: workflow?.options.priority ?? 0,
       paused: options.paused === true,
       source: 'api',
@@ -87,22 +104,24 @@ export class Schedules {
     };
     const next = record.paused ? undefined : nextTick(record.cron, record.timezone, now);
     if (next !== undefined) record.nextAt = next;
-    return this.#info(await this.#auditor.run('schedule.create', record.id, (audit) => this.#store.saveSchedule(record, 'create', audit), { workflow: name }));
+    return this.#store.saveSchedule(record, 'create', audit);
   }
 
   /**
    * Changes a schedule made through a client (pattern, time zone, input, overlap and catch-up
    * policies). It stays paused or running as it was and keeps its last tick; with a new pattern or
    * time zone it next ticks at the first tick after now. A schedule declared in workflow code is
-   * changed in the code (a deploy would undo a change made here): BATON_INVALID_ARGUMENT.
+   * changed in the code (a deploy would undo a change made here): BATON_INVALID_ARGUMENT. A schedule
+   * of a workflow no worker has registered (BATON_WORKFLOW_NOT_FOUND) would never start a run: it is
+   * not changed (delete it). A refused change is audited too.
    */
   async update<I>(id: string, changes: UpdateScheduleOptions<I>): Promise<ScheduleInfo> {
-    if (typeof changes !== 'object' || changes === null)
-      throw new BatonError(ErrorCode.InvalidArgument, 'update() needs the changes to make.', { retryable: false });
     const updated = await this.#auditor.run(
       'schedule.update',
       id,
       async (audit) => {
+        if (typeof changes !== 'object' || changes === null)
+          throw new BatonError(ErrorCode.InvalidArgument, 'update() needs the changes to make.', { retryable: false });
         const current = await this.#store.getSchedule(id);
         if (current === undefined) throw scheduleNotFound(id);
         if (current.source === 'code') {
@@ -112,6 +131,7 @@ export class Schedules {
             { retryable: false },
           );
         }
+        if (this.#workflows.get(current.workflow) === undefined) await this.#known.require(current.workflow, 'The schedule was not changed; delete it.');
         const resolved = resolveSchedule(
           {
             cron: changes.cron ?? current.cron,
@@ -145,7 +165,7 @@ export class Schedules {
         if (next !== undefined) record.nextAt = next;
         return this.#store.saveSchedule(record, 'upsert', audit);
       },
-      { changed: Object.keys(changes).sort() },
+      { changed: typeof changes === 'object' && changes !== null ? Object.keys(changes).sort() : [] },
     );
     return this.#info(updated);
   }

@@ -22,6 +22,7 @@ import { engineTracer } from './tracing.js';
 import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
 import { WriteBatcher } from './write-batcher.js';
 import { Scheduler } from './scheduler.js';
+import { catalogRegistrations } from './catalog-registration.js';
 import { isLimitedQueue } from '../store/flow-control.js';
 import { assertQueueName, hasRunLimits, isQueueDefinition, runLimits, type QueueDefinition } from '../workflow/flow.js';
 
@@ -214,6 +215,9 @@ export class Engine {
   async start(): Promise<void> {
     if (this.#running) return;
     await this.store.init();
+    // The deployment learns of these workflows (API servers and clients without the code look them up there).
+    const registrations = catalogRegistrations(this.workflows);
+    if (registrations.length > 0) await this.store.registerWorkflows(registrations, this.clock.now());
     if (this.#queueDefinitions.length > 0) {
       const now = this.clock.now();
       await this.store.defineQueues(

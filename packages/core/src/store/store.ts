@@ -36,6 +36,7 @@ import type { CacheEntry } from './cache.js';
 import type { Overview, OverviewFilter } from './overview.js';
 import type { InboxClaim, InboxFilter, InboxPage } from './inbox.js';
 import type { StartedRun, StartedRunFilter } from './started-runs.js';
+import type { WorkflowCatalog } from './workflow-catalog.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
 export interface ScheduleFire {
@@ -166,7 +167,8 @@ export type StoreHint =
   | { type: 'cancelRequested'; runId: string; reason?: StoredError }
   | { type: 'signal'; runId: string; signal: SignalRecord };
 
-export interface Store {
+/** A store also keeps the workflow catalog (see workflow-catalog.ts). */
+export interface Store extends WorkflowCatalog {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */

@@ -50,7 +50,8 @@ export function WorkflowsPage() {
         <Loading what="workflows" />
       ) : workflows.value.length === 0 ? (
         <EmptyState title="No workflows registered">
-          The server lists the workflows of the engine it serves: pass them to <code>baton dev</code> or <code>startApiServer({'{ workflows }'})</code>.
+          The server lists the workflows it has the code of, and those every worker on its store registers when it starts: start a worker (
+          <code>baton worker --workflows …</code>, <code>baton dev</code>), or pass them to <code>startApiServer({'{ workflows }'})</code>.
         </EmptyState>
       ) : (
         <div className="table-wrap">

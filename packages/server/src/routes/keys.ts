@@ -2,14 +2,15 @@
  * API keys over HTTP, for admins: list (never a secret or a hash), create (the token is in the 201
  * response and nowhere else, ever), revoke. An admin key manages the keys of its own namespace only,
  * as it sees only that namespace's runs and audit log: a key of another namespace is not listed, is
- * not found to revoke, and cannot be made (403) — that takes an admin key of that namespace, or
- * `baton keys create --db` on the server's host. A key may revoke itself: giving up a key that leaked
- * is the first thing its holder should be able to do, and one locked out this way makes a new admin
- * key on the server's host. Creations and revocations are audited, refused ones too.
+ * not found to revoke (404, as a key that does not exist: the answer does not tell it exists), and
+ * cannot be made (403) — that takes an admin key of that namespace, or `baton keys create --db` on
+ * the server's host. Any key, whatever its role, may revoke itself: giving up a key that leaked is
+ * the first thing its holder should be able to do, and one locked out this way makes a new admin key
+ * on the server's host. Creations and revocations are audited, refused ones too.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { Auditor, BatonError, ROLES, isBatonError, newApiKey, systemClock, type ApiKeyRecord, type Store } from '@baton/core';
+import { Auditor, BatonError, ROLES, isBatonError, markAudited, newApiKey, roleAllows, systemClock, type ApiKeyRecord, type Store } from '@baton/core';
 import { apiKeyOf } from '../acting.js';
 import { AuthErrorCode } from '../auth.js';
 import { ApiErrorCode, ErrorSchema, apiError } from '../errors.js';
@@ -109,7 +110,7 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
         made = newApiKey({ name: req.name, role: req.role, ...(namespace === undefined ? {} : { namespace }) }, Date.now());
       } catch (error) {
         await auditor.record('key.create', req.name, isBatonError(error) ? error.code : ApiErrorCode.Internal, detail);
-        throw error;
+        throw markAudited(error);
       }
       await store.createApiKey(made.record, auditor.entry('key.create', made.record.id, detail));
       return c.json({ key: keyJson(made.record), token: made.token }, 201);
@@ -123,13 +124,26 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       tags: ['keys'],
       summary: 'Revoke an API key',
       description:
-        'Requests with the key are refused from now on. A key may revoke itself (this response is then the last it gets). Unknown, already revoked or of another namespace: 404 BATON_KEY_NOT_FOUND. Needs an admin key.',
+        'Requests with the key are refused from now on. Any key may revoke itself, whatever its role (this response is then the last it gets); revoking another key needs an admin key (403 BATON_FORBIDDEN otherwise). Unknown, already revoked or of another namespace: 404 BATON_KEY_NOT_FOUND, the same answer whichever it is.',
       request: { params: KeyIdParam },
-      responses: { 200: json(z.object({ key: ApiKeySchema }), 'The key, revoked'), ...errors },
+      responses: {
+        200: json(z.object({ key: ApiKeySchema }), 'The key, revoked'),
+        403: json(ErrorSchema, "Another key than the caller's, without an admin key"),
+        ...errors,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const namespace = apiKeyOf(c)?.namespace;
+      const caller = apiKeyOf(c);
+      // Auth lets every key through to revoke itself: another key is an admin's to revoke (not looked up otherwise).
+      if (caller !== undefined && caller.id !== id && !roleAllows(caller.role, 'admin')) {
+        await auditorFor(c, store).record('key.revoke', id, AuthErrorCode.Forbidden, { role: caller.role });
+        return c.json(
+          apiError(AuthErrorCode.Forbidden, `Revoking another key needs the admin role; the key '${caller.name}' is ${caller.role} (it may revoke itself).`),
+          403,
+        );
+      }
+      const namespace = caller?.namespace;
       const found = await store.getApiKey(id);
       const key = found !== undefined && (namespace === undefined || found.namespace === namespace) ? found : undefined;
       const now = Date.now();
@@ -137,7 +151,7 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       const auditor = auditorFor(c, store);
       if (key === undefined || key.revokedAt !== undefined || !(await store.revokeApiKey(id, now, auditor.entry('key.revoke', id, detail)))) {
         await auditor.record('key.revoke', id, ApiErrorCode.KeyNotFound, detail);
-        throw keyNotFound(id);
+        throw markAudited(keyNotFound(id));
       }
       return c.json({ key: keyJson({ ...key, revokedAt: now }) }, 200);
     },
