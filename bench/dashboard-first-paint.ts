@@ -31,6 +31,12 @@ if (!Number.isInteger(loads) || loads < 1) throw new Error('--loads must be a wh
 const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
 const DIST = resolve(values.dist ?? resolve(import.meta.dirname, '../packages/dashboard/dist'));
 
+/** What the page's code reads in the browser (this file is compiled without the DOM's types). */
+interface BrowserGlobals {
+  sessionStorage: { setItem(key: string, value: string): void };
+  performance: { getEntriesByType(type: string): { name: string; startTime: number; transferSize?: number }[] };
+}
+
 interface Load {
   firstContentfulPaintMs: number;
   tableShownMs: number;
@@ -67,6 +73,7 @@ try {
       // Signed in, as a tab that already pasted its key is.
       await context.addInitScript(
         ({ token, who }) => {
+          const { sessionStorage } = globalThis as unknown as BrowserGlobals;
           sessionStorage.setItem('baton.apiKey', token);
           sessionStorage.setItem('baton.identity', who);
         },
@@ -77,10 +84,10 @@ try {
       await page.locator('.runs-table tbody tr').first().waitFor({ timeout: 30_000 });
       const shownAt = await page.evaluate(() => performance.now());
       const load = await page.evaluate(() => {
-        const paint = performance.getEntriesByType('paint').find((entry) => entry.name === 'first-contentful-paint');
-        const navigation = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-        const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-        const bytes = [...navigation, ...resources].reduce((sum, entry) => sum + entry.transferSize, 0);
+        const timings = (globalThis as unknown as BrowserGlobals).performance;
+        const paint = timings.getEntriesByType('paint').find((entry) => entry.name === 'first-contentful-paint');
+        const loaded = [...timings.getEntriesByType('navigation'), ...timings.getEntriesByType('resource')];
+        const bytes = loaded.reduce((sum, entry) => sum + (entry.transferSize ?? 0), 0);
         return { fcp: paint?.startTime ?? Number.NaN, bytes };
       });
       if (i > 0) measured.push({ firstContentfulPaintMs: load.fcp, tableShownMs: shownAt, transferredKb: load.bytes / 1024 });
