@@ -20,7 +20,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { StepDetails } from '../components/step-details';
 import { StepTimeline } from '../components/step-timeline';
-import { formatCost, formatDuration, formatTime, runDuration, toJsonText } from '../format';
+import { formatCallsCost, formatDuration, formatTime, plural, runDuration, toJsonText } from '../format';
 import { childRunsOf, drawnEntries, KIND_LABELS, llmTotals } from '../journal';
 
 interface RunView {
@@ -134,7 +134,7 @@ export function RunPage() {
             <>
               <dt>model calls</dt>
               <dd>
-                {cost.calls} · {cost.tokens.toLocaleString()} tokens · {formatCost(cost.costUsd)}
+                {plural(cost.calls, 'call')} · {plural(cost.tokens, 'token')} · {formatCallsCost(cost.costUsd, cost.unpriced, cost.calls)}
               </dd>
             </>
           )}
@@ -246,7 +246,7 @@ function EntryList({ journal, selected, onSelect }: { journal: ApiJournalEntry[]
   if (journal.length === 0) return null;
   return (
     <details className="entry-list">
-      <summary>All {journal.length} journal entries</summary>
+      <summary>All {plural(journal.length, 'journal entry', 'journal entries')}</summary>
       <table className="table table-compact">
         <tbody>
           {journal.map((entry) => (

@@ -13,7 +13,7 @@ import { useLoad } from '../api/use-load';
 import { BulkActions } from '../components/bulk-actions';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { formatDuration, formatTime, runDuration, shortId, toJsonText } from '../format';
+import { formatDuration, formatTime, plural, runDuration, shortId, timeZoneOf, toJsonText } from '../format';
 
 const STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 /** Statuses asked for together (the API takes several, separated by commas). */
@@ -163,7 +163,7 @@ export function RunsPage() {
               </button>
             )}
             <span className="pager-count">
-              {rows.length} run{rows.length === 1 ? '' : 's'} on this page
+              {plural(rows.length, 'run')} on this page
             </span>
             {page.value?.nextCursor === undefined ? null : (
               <button
@@ -240,11 +240,11 @@ function RunFilters({ filters, workflows, onApply }: { filters: Filters; workflo
         <input name="tag" placeholder="any" value={draft.tag ?? ''} onChange={(e) => set('tag', e.target.value)} />
       </label>
       <label className="field">
-        <span>Created after</span>
+        <span>Created after ({timeZoneOf()})</span>
         <input type="datetime-local" name="after" value={draft.after ?? ''} onChange={(e) => set('after', e.target.value)} />
       </label>
       <label className="field">
-        <span>Created before</span>
+        <span>Created before ({timeZoneOf()})</span>
         <input type="datetime-local" name="before" value={draft.before ?? ''} onChange={(e) => set('before', e.target.value)} />
       </label>
       <div className="filter-actions">
@@ -335,7 +335,9 @@ function RunTable({ runs, flashing, picked, onPick }: RunTableProps) {
               <td className="input-cell mono" title={toJsonText(run.input)}>
                 {toJsonText(run.input).replace(/\s+/g, ' ').slice(0, 80)}
               </td>
-              <td title={run.createdAt}>{formatTime(run.createdAt)}</td>
+              <td className="created-cell" title={run.createdAt}>
+                {formatTime(run.createdAt)}
+              </td>
               <td className="num">{run.status === 'queued' ? '—' : formatDuration(runDuration(run))}</td>
             </tr>
           ))}
