@@ -20,7 +20,8 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { StepDetails } from '../components/step-details';
 import { StepTimeline } from '../components/step-timeline';
-import { formatCallsCost, formatDuration, formatTime, plural, runDuration, toJsonText } from '../format';
+import { formatCallsCost, formatDuration, formatTime, plural, runDuration } from '../format';
+import { ProgressView } from '../components/progress-view';
 import { childRunsOf, drawnEntries, KIND_LABELS, llmTotals } from '../journal';
 
 interface RunView {
@@ -127,7 +128,9 @@ export function RunPage() {
           {run.progress === undefined ? null : (
             <>
               <dt>progress</dt>
-              <dd className="mono">{toJsonText(run.progress)}</dd>
+              <dd className="run-progress">
+                <ProgressView value={run.progress} />
+              </dd>
             </>
           )}
           {cost === undefined ? null : (

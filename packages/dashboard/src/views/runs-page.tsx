@@ -13,7 +13,9 @@ import { useLoad } from '../api/use-load';
 import { BulkActions } from '../components/bulk-actions';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { formatDuration, formatTime, plural, runDuration, shortId, timeZoneOf, toJsonText } from '../format';
+import { formatDuration, formatTime, plural, runDuration, shortId, timeZoneOf } from '../format';
+import { CompactValue } from '../components/compact-value';
+import { ProgressLine } from '../components/progress-view';
 
 const STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 /** Statuses asked for together (the API takes several, separated by commas). */
@@ -300,6 +302,7 @@ function RunTable({ runs, flashing, picked, onPick }: RunTableProps) {
             <th>Workflow</th>
             <th>Status</th>
             <th>Tags</th>
+            <th>Progress</th>
             <th>Input</th>
             <th>Created</th>
             <th className="num">Duration</th>
@@ -332,8 +335,9 @@ function RunTable({ runs, flashing, picked, onPick }: RunTableProps) {
                   </span>
                 ))}
               </td>
-              <td className="input-cell mono" title={toJsonText(run.input)}>
-                {toJsonText(run.input).replace(/\s+/g, ' ').slice(0, 80)}
+              <td className="progress-cell">{run.progress === undefined ? <span className="muted">—</span> : <ProgressLine value={run.progress} />}</td>
+              <td className="input-cell">
+                <CompactValue value={run.input} label={`Input of ${run.id}`} />
               </td>
               <td className="created-cell" title={run.createdAt}>
                 {formatTime(run.createdAt)}
