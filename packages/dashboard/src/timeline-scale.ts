@@ -3,9 +3,10 @@
  * run) is journaled when it ends, stamped with that moment only, so its bar starts where the run
  * got to it, taken as the end of the entries before it (exact for code that waits after what it did
  * before; parallel waits started together show from the earlier one's end). A waiting run's open wait
- * is one more bar, from its last entry to now. The time axis is piecewise: a long stretch in which the
- * run only waited (longer than a quarter of the span and a second) is drawn as a narrow break with its
- * length written on it, so finished steps keep a readable width however long the run then waits.
+ * is one more bar, from its last entry to now. The time axis is piecewise: each stretch in which the
+ * run only waited (between the ends of its waits) that lasted longer than all its steps together is
+ * drawn as a narrow break with its length written on it, so finished steps keep most of the width
+ * however long the run waited or still waits.
  */
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration, formatTime, shortId } from './format';
@@ -82,21 +83,25 @@ export interface TimeScale {
   breaks: { left: number; width: number; ms: number }[];
 }
 
-const BREAK_MIN_MS = 1000;
-const BREAK_MIN_SHARE = 0.25;
+/** An idle stretch shorter than this is never a break. */
+const BREAK_MIN_MS = 20;
 
-/** The axis for `span`, where `busy` are the intervals in which steps ran (never drawn narrow). */
-export function timeScale(span: Span, busy: readonly { start: number; end: number }[]): TimeScale {
+/**
+ * The axis for `span`: `busy` are the intervals in which steps ran (never drawn narrow), `marks`
+ * the other times a stretch may start or end at (where waits began and ended).
+ */
+export function timeScale(span: Span, busy: readonly { start: number; end: number }[], marks: readonly number[] = []): TimeScale {
   const total = Math.max(span.end - span.start, 1);
   const points = new Set([span.start, span.end]);
-  for (const b of busy) for (const t of [b.start, b.end]) if (t > span.start && t < span.end) points.add(t);
+  for (const t of [...busy.flatMap((b) => [b.start, b.end]), ...marks]) if (t > span.start && t < span.end) points.add(t);
   const sorted = [...points].sort((a, b) => a - b);
-  const raw = sorted.slice(1).map((to, i) => {
+  const pieces = sorted.slice(1).map((to, i) => {
     const from = sorted[i]!;
     const mid = (from + to) / 2;
-    const idle = !busy.some((b) => b.start <= mid && mid <= b.end);
-    return { from, to, compressed: idle && to - from > BREAK_MIN_MS && to - from > BREAK_MIN_SHARE * total };
+    return { from, to, idle: !busy.some((b) => b.start <= mid && mid <= b.end) };
   });
+  const busyMs = pieces.filter((p) => !p.idle).reduce((sum, p) => sum + (p.to - p.from), 0);
+  const raw = pieces.map((p) => ({ from: p.from, to: p.to, compressed: p.idle && p.to - p.from > Math.max(busyMs, BREAK_MIN_MS) }));
   const breaks = raw.filter((s) => s.compressed);
   const linearMs = raw.filter((s) => !s.compressed).reduce((sum, s) => sum + (s.to - s.from), 0);
   const breakWidth = breaks.length === 0 ? 0 : linearMs === 0 ? 100 / breaks.length : Math.min(12, 40 / breaks.length);

@@ -39,7 +39,9 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
   for (const s of spans.values()) span.start = Math.min(span.start, s.start);
   if (open !== undefined) span.end = Math.max(span.end, open.end);
   const busy = [...spans.values()].filter((s) => !s.waited);
-  const scale = timeScale(span, busy);
+  const marks = [...spans.values()].flatMap((s) => (s.waited ? [s.start, s.end] : []));
+  if (open !== undefined) marks.push(open.start);
+  const scale = timeScale(span, busy, marks);
   const undone = undoneSteps(entries);
   const breaks = scale.breaks.map((b) => <span key={b.left} className="timeline-break" style={{ left: `${b.left}%`, width: `${b.width}%` }} />);
 
