@@ -6,9 +6,11 @@
  * time until the runs table is on the page, and the bytes transferred (the navigation and every
  * resource). It prints the median of `--loads` loads (default 9), with the min and max.
  *
- * `--dist DIR` serves another build (to compare two builds back to back on a busy machine).
+ * `--dist DIR` serves another build (to compare two builds back to back on a busy machine);
+ * `--mbit N` has Chromium emulate a network of N megabits per second with 20 ms of latency (the
+ * server is on loopback, where bytes cost next to nothing).
  *
- *   npx tsx bench/dashboard-first-paint.ts [--runs N] [--loads N] [--dist DIR]
+ *   npx tsx bench/dashboard-first-paint.ts [--runs N] [--loads N] [--dist DIR] [--mbit N]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,12 +23,14 @@ import { SqliteStore } from '@baton/sqlite';
 import { single } from './lib/workflows.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '200' }, loads: { type: 'string', default: '9' }, dist: { type: 'string' } },
+  options: { runs: { type: 'string', default: '200' }, loads: { type: 'string', default: '9' }, dist: { type: 'string' }, mbit: { type: 'string' } },
 });
 const runs = Number(values.runs);
 const loads = Number(values.loads);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
 if (!Number.isInteger(loads) || loads < 1) throw new Error('--loads must be a whole number of at least 1');
+const mbit = values.mbit === undefined ? undefined : Number(values.mbit);
+if (mbit !== undefined && !(mbit > 0)) throw new Error('--mbit must be a positive number of megabits per second');
 
 const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
 const DIST = resolve(values.dist ?? resolve(import.meta.dirname, '../packages/dashboard/dist'));
@@ -80,6 +84,12 @@ try {
         { token: key.token, who: JSON.stringify(identity) },
       );
       const page = await context.newPage();
+      if (mbit !== undefined) {
+        const cdp = await context.newCDPSession(page);
+        const bytesPerSecond = (mbit * 1_000_000) / 8;
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+      }
       await page.goto(`${server.url}/runs`, { waitUntil: 'load' });
       await page.locator('.runs-table tbody tr').first().waitFor({ timeout: 30_000 });
       const shownAt = await page.evaluate(() => performance.now());
@@ -97,7 +107,7 @@ try {
     await browser.close();
     await server.close();
   }
-  console.log(`The runs page, ${runs} runs, ${loads} cold loads (median, min–max):`);
+  console.log(`The runs page, ${runs} runs, ${loads} cold loads${mbit === undefined ? '' : ` at ${mbit} Mbit/s and 20 ms latency`} (median, min–max):`);
   console.log(summary('  first contentful paint', measured.map((m) => m.firstContentfulPaintMs), 'ms'));
   console.log(summary('  runs table shown', measured.map((m) => m.tableShownMs), 'ms'));
   console.log(summary('  transferred', measured.map((m) => m.transferredKb), 'KB'));
