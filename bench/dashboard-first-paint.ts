@@ -88,7 +88,12 @@ try {
         const cdp = await context.newCDPSession(page);
         const bytesPerSecond = (mbit * 1_000_000) / 8;
         await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+        await cdp.send('Network.emulateNetworkConditions', {
+          offline: false,
+          latency: 20,
+          downloadThroughput: bytesPerSecond,
+          uploadThroughput: bytesPerSecond,
+        });
       }
       await page.goto(`${server.url}/runs`, { waitUntil: 'load' });
       await page.locator('.runs-table tbody tr').first().waitFor({ timeout: 30_000 });
@@ -108,9 +113,27 @@ try {
     await server.close();
   }
   console.log(`The runs page, ${runs} runs, ${loads} cold loads${mbit === undefined ? '' : ` at ${mbit} Mbit/s and 20 ms latency`} (median, min–max):`);
-  console.log(summary('  first contentful paint', measured.map((m) => m.firstContentfulPaintMs), 'ms'));
-  console.log(summary('  runs table shown', measured.map((m) => m.tableShownMs), 'ms'));
-  console.log(summary('  transferred', measured.map((m) => m.transferredKb), 'KB'));
+  console.log(
+    summary(
+      '  first contentful paint',
+      measured.map((m) => m.firstContentfulPaintMs),
+      'ms',
+    ),
+  );
+  console.log(
+    summary(
+      '  runs table shown',
+      measured.map((m) => m.tableShownMs),
+      'ms',
+    ),
+  );
+  console.log(
+    summary(
+      '  transferred',
+      measured.map((m) => m.transferredKb),
+      'KB',
+    ),
+  );
 } finally {
   await engine.stop();
   await store.close();

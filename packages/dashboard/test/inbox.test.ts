@@ -65,7 +65,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox with many waiting runs, in Chromium',
     await until(async () => (await page.locator('.inbox-entry').count()) === 31, '31 rows');
     await page.getByText('31 waiting runs on this page').waitFor();
     expect(await page.getByRole('form').count()).toBe(0);
-    const height = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight);
+    const height = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight,
+    );
     expect(height).toBeLessThan(2600);
 
     const row = (id: string) => page.locator(`.inbox-entry[data-run-id="${id}"]`);
@@ -130,7 +132,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox with many waiting runs, in Chromium',
     const status = bar.getByRole('status');
     await status.getByText('Approved 2 runs; 1 refused:').waitFor();
     await status.locator('li', { hasText: 'contract-0' }).getByText('BATON_INVALID_SIGNAL').waitFor();
-    await status.locator('li', { hasText: 'contract-0' }).getByText(/comment: Required\./).waitFor();
+    await status
+      .locator('li', { hasText: 'contract-0' })
+      .getByText(/comment: Required\./)
+      .waitFor();
 
     await h.waitForStatus('claim-01', 'completed');
     await h.waitForStatus('claim-02', 'completed');
@@ -143,7 +148,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox with many waiting runs, in Chromium',
     // With a comment, the contract's rejection goes through.
     await pick('contract-0').check();
     await bar.getByRole('button', { name: 'Reject 1' }).click();
-    await page.getByRole('dialog').getByLabel(/Comment/).fill('liability clause missing');
+    await page
+      .getByRole('dialog')
+      .getByLabel(/Comment/)
+      .fill('liability clause missing');
     await page.getByRole('dialog').getByRole('button', { name: 'Reject runs' }).click();
     await status.getByText('Rejected 1 run.').waitFor();
     await h.waitForStatus('contract-0', 'completed');

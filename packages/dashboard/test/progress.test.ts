@@ -38,7 +38,9 @@ describe.skipIf(!HAVE_CHROMIUM)('progress and input in Chromium', () => {
     await page.goto(`${server.url}/runs/pack-17`);
     const progress = page.locator('.run-progress');
     const field = (key: string) => progress.locator(`.progress-field[data-key="${key}"] > dd`).first();
-    await field('stage').filter({ hasText: /^packing$/ }).waitFor();
+    await field('stage')
+      .filter({ hasText: /^packing$/ })
+      .waitFor();
     expect(await field('carriers').textContent()).toBe('dhl, ups');
     expect(await field('note').textContent()).toBe('fragile "glass" for o-17');
     // Nested: `items` holds its own fields.

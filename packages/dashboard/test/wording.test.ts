@@ -73,7 +73,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the words and numbers the dashboard shows, in C
       await facts.locator('dt', { hasText: /^created$/ }).waitFor();
       expect(await facts.locator('dt:text-is("created") + dd').textContent()).toBe(expected);
       expect(await facts.locator('dt:text-is("ended") + dd').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+05:30$/);
-      await india.locator('.step-details').getByText(/UTC\+05:30/).first().waitFor(); // the selected entry's times
+      await india
+        .locator('.step-details')
+        .getByText(/UTC\+05:30/)
+        .first()
+        .waitFor(); // the selected entry's times
     } finally {
       await browser.close();
     }

@@ -13,7 +13,14 @@ export function CompactValue({ value, label }: { value: unknown; label: string }
   const line = shown === undefined ? 'undefined' : typeof shown === 'string' ? JSON.stringify(shown) : (JSON.stringify(shown) ?? String(shown));
   return (
     <div className="compact-value">
-      <button type="button" className="progress-line-text mono" title={toJsonText(value)} aria-expanded={open} aria-label={`${label}: ${line}`} onClick={() => setOpen((o) => !o)}>
+      <button
+        type="button"
+        className="progress-line-text mono"
+        title={toJsonText(value)}
+        aria-expanded={open}
+        aria-label={`${label}: ${line}`}
+        onClick={() => setOpen((o) => !o)}
+      >
         {line}
       </button>
       {open ? <JsonView value={value} label={label} /> : null}

@@ -37,11 +37,7 @@ export function CompensationList({ run, journal, selected, onSelect }: Compensat
             ? `undoing completed steps, latest first${planned.length > 0 ? `: ${steps(planned.length)} to go` : ''}`
             : `${steps(compensations.length)} undone, latest first`}
         </span>
-        {failed === 0 ? null : (
-          <span className="tag tag-danger">
-            {plural(failed, 'undo')} failed: repair by hand
-          </span>
-        )}
+        {failed === 0 ? null : <span className="tag tag-danger">{plural(failed, 'undo')} failed: repair by hand</span>}
       </div>
       {compensations.length === 0 && planned.length === 0 ? (
         ongoing ? (

@@ -101,8 +101,8 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
           onConfirm={() => decide(open)}
         >
           <p>
-            Each run gets its own answer, sent as <strong>{identity.name}</strong>, and continues with it; it cannot be taken back. A run whose answer needs more
-            than this (a required field) is left waiting and listed with why.
+            Each run gets its own answer, sent as <strong>{identity.name}</strong>, and continues with it; it cannot be taken back. A run whose answer needs
+            more than this (a required field) is left waiting and listed with why.
           </p>
           <label className="field">
             <span>Comment (optional; sent to the runs whose answer has a comment)</span>

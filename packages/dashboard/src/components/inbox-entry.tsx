@@ -75,7 +75,13 @@ export function InboxEntryRows({ entry, now, open, onToggle, picked, onPick, col
         </td>
         <td className="progress-cell">{entry.progress === undefined ? <span className="muted">—</span> : <ProgressLine value={entry.progress} />}</td>
         <td className="inbox-open">
-          <button type="button" className="button button-small" aria-expanded={open} aria-label={`${open ? 'Close' : 'Open'} ${entry.runId}`} onClick={onToggle}>
+          <button
+            type="button"
+            className="button button-small"
+            aria-expanded={open}
+            aria-label={`${open ? 'Close' : 'Open'} ${entry.runId}`}
+            onClick={onToggle}
+          >
             {open ? 'Close' : 'Open'}
           </button>
         </td>
@@ -199,7 +205,17 @@ function InboxEntryDetail({ entry, onDone }: { entry: ApiInboxEntry; onDone(): v
 }
 
 /** One signal's answer: Approve / Reject when its schema has a boolean `approved`, else a Send of the whole form. */
-function SignalForm({ name, schema, approver, onSubmit }: { name: string; schema: unknown; approver: string; onSubmit(data: unknown, action: FormAction): void }) {
+function SignalForm({
+  name,
+  schema,
+  approver,
+  onSubmit,
+}: {
+  name: string;
+  schema: unknown;
+  approver: string;
+  onSubmit(data: unknown, action: FormAction): void;
+}) {
   const approved = asSchema(schema)?.properties?.approved;
   const shortcuts = kindOf(asSchema(schema)) === 'object' && approved !== undefined && kindOf(approved) === 'boolean';
   const actions: FormAction[] = shortcuts

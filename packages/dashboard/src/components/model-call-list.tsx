@@ -48,9 +48,7 @@ export function ModelCallList({ journal, selected, onSelect }: ModelCallListProp
               </span>
               {llm.cached === true ? <span className="tag">cached</span> : null}
               {llm.failures === undefined || llm.failures.length === 0 ? null : (
-                <span className="tag tag-warn">
-                  {plural(llm.failures.length, 'failed try', 'failed tries')} first
-                </span>
+                <span className="tag tag-warn">{plural(llm.failures.length, 'failed try', 'failed tries')} first</span>
               )}
             </summary>
             <ModelCallBody llm={llm} onShow={() => onSelect(entry.seq)} />

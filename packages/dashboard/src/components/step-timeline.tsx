@@ -58,7 +58,12 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
             </span>
           ))}
           {scale.breaks.map((b) => (
-            <span key={b.left} className="timeline-break-label" style={{ left: `${b.left + b.width / 2}%` }} title={`${formatDuration(b.ms)} of waiting, drawn narrow`}>
+            <span
+              key={b.left}
+              className="timeline-break-label"
+              style={{ left: `${b.left + b.width / 2}%` }}
+              title={`${formatDuration(b.ms)} of waiting, drawn narrow`}
+            >
               ≈ {formatDuration(b.ms)}
             </span>
           ))}

@@ -33,7 +33,11 @@ export function matches(entry: ApiInboxEntry, filter: InboxFilter): boolean {
   if (filter.workflow !== '' && entry.workflow !== filter.workflow) return false;
   if (filter.assignee === UNCLAIMED && entry.claim !== undefined) return false;
   if (filter.assignee !== ANYONE && filter.assignee !== UNCLAIMED && entry.claim?.assignee !== filter.assignee) return false;
-  const words = filter.text.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = filter.text
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return true;
   const haystack = [entry.runId, entry.workflow, ...entry.tags, ...entry.signals.map((s) => s.name), JSON.stringify(entry.progress ?? '')]
     .join(' ')

@@ -40,7 +40,14 @@ export function InboxPage() {
   }, []);
   useEffect(() => setNow(Date.now()), [entries]);
 
-  const shown = useMemo(() => sortEntries((entries ?? []).filter((entry) => matches(entry, filter)), sort), [entries, filter, sort]);
+  const shown = useMemo(
+    () =>
+      sortEntries(
+        (entries ?? []).filter((entry) => matches(entry, filter)),
+        sort,
+      ),
+    [entries, filter, sort],
+  );
   const workflows = useMemo(() => [...new Set((entries ?? []).map((e) => e.workflow))].sort(), [entries]);
   const assignees = useMemo(() => [...new Set((entries ?? []).flatMap((e) => (e.claim === undefined ? [] : [e.claim.assignee])))].sort(), [entries]);
   // Picked runs that are still listed and shown.
@@ -60,7 +67,13 @@ export function InboxPage() {
       <form className="filters inbox-filters" role="search" aria-label="Filter the inbox" onSubmit={(e) => e.preventDefault()}>
         <label className="field field-wide">
           <span>Search</span>
-          <input type="search" name="text" placeholder="run id, tag, signal or progress" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
+          <input
+            type="search"
+            name="text"
+            placeholder="run id, tag, signal or progress"
+            value={filter.text}
+            onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+          />
         </label>
         <label className="field">
           <span>Workflow</span>
@@ -165,7 +178,8 @@ export function InboxPage() {
       <div className="pager">
         {entries === undefined ? null : (
           <span className="pager-count">
-            {shown.length === entries.length ? plural(entries.length, 'waiting run') : `${shown.length} of ${plural(entries.length, 'waiting run')}`} on this page
+            {shown.length === entries.length ? plural(entries.length, 'waiting run') : `${shown.length} of ${plural(entries.length, 'waiting run')}`} on this
+            page
           </span>
         )}
         {cursors.length === 0 ? null : (

@@ -164,9 +164,7 @@ export function RunsPage() {
                 ← First page
               </button>
             )}
-            <span className="pager-count">
-              {plural(rows.length, 'run')} on this page
-            </span>
+            <span className="pager-count">{plural(rows.length, 'run')} on this page</span>
             {page.value?.nextCursor === undefined ? null : (
               <button
                 type="button"
