@@ -78,6 +78,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the words and numbers the dashboard shows, in C
         .getByText(/UTC\+05:30/)
         .first()
         .waitFor(); // the selected entry's times
+
+      await india.goto(`${server.url}/overview`);
+      await india.getByText('1 h buckets, times in UTC+05:30').waitFor(); // the charts' time axis
     } finally {
       await browser.close();
     }

@@ -131,7 +131,7 @@ function OverviewContent({ overview, timeWindow }: { overview: ApiOverview; time
           >
             <RunsOverTimeChart points={points} />
           </ChartCard>
-          <ChartCard title="Failure rate" note="failed of ended, per bucket">
+          <ChartCard title="Failure rate" note={`failed of ended, per bucket, times in ${timeZoneOf()}`}>
             {ended === 0 ? <p className="muted overview-none">No run ended in this window.</p> : <FailureRateChart points={points} />}
           </ChartCard>
           <ChartCard title="Duration per workflow" note="created to ended, p50 and p95">
