@@ -85,7 +85,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the run timeline in Chromium', () => {
       await box(timeline.locator('.timeline-row', { hasText: 'check-stock' }).locator('.timeline-bar')),
       await box(timeline.locator('.timeline-row', { hasText: 'reserve' }).locator('.timeline-bar')),
     ];
-    expect(second.x + second.width - first.x).toBeGreaterThan(trackWidth * 0.35);
+    expect(second.x + second.width - first.x).toBeGreaterThan(trackWidth * 0.3);
     expect(Math.min(first.width, second.width)).toBeGreaterThan(2);
     // The open wait runs to the end of the track (now).
     const bar = open.locator('.timeline-bar.bar-open');
