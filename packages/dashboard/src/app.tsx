@@ -1,18 +1,29 @@
-/** The app: the signed-in layout (navigation, who is signed in) and the routes of every view. */
+/**
+ * The app: the signed-in layout (navigation, who is signed in) and the routes of every view. Each
+ * view is its own chunk, loaded when its route is first shown (`lazy` below), so the first page
+ * loads only its own code, the layout's and the shared libraries'.
+ */
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { SessionProvider, useSessionState } from './api/session';
-import { LoginPage } from './views/login-page';
-import { RunsPage } from './views/runs-page';
-import { RunPage } from './views/run-page';
-import { OverviewPage } from './views/overview-page';
-import { InboxPage } from './views/inbox-page';
-import { WorkflowPage, WorkflowsPage } from './views/workflows-page';
-import { SchedulesPage } from './views/schedules-page';
-import { SchedulePage } from './views/schedule-page';
-import { EventsPage } from './views/events-page';
-import { AuditPage } from './views/audit-page';
-import { KeysPage } from './views/keys-page';
-import { EmptyState } from './components/states';
+import { EmptyState, Loading } from './components/states';
+
+// The runs list is the page most loads open on: its chunk is fetched at once, alongside the app's
+// start, rather than once the app has rendered its route.
+const runsPage = import('./views/runs-page');
+
+const LoginPage = lazy(() => import('./views/login-page').then((m) => ({ default: m.LoginPage })));
+const RunsPage = lazy(() => runsPage.then((m) => ({ default: m.RunsPage })));
+const RunPage = lazy(() => import('./views/run-page').then((m) => ({ default: m.RunPage })));
+const OverviewPage = lazy(() => import('./views/overview-page').then((m) => ({ default: m.OverviewPage })));
+const InboxPage = lazy(() => import('./views/inbox-page').then((m) => ({ default: m.InboxPage })));
+const WorkflowsPage = lazy(() => import('./views/workflows-page').then((m) => ({ default: m.WorkflowsPage })));
+const WorkflowPage = lazy(() => import('./views/workflows-page').then((m) => ({ default: m.WorkflowPage })));
+const SchedulesPage = lazy(() => import('./views/schedules-page').then((m) => ({ default: m.SchedulesPage })));
+const SchedulePage = lazy(() => import('./views/schedule-page').then((m) => ({ default: m.SchedulePage })));
+const EventsPage = lazy(() => import('./views/events-page').then((m) => ({ default: m.EventsPage })));
+const AuditPage = lazy(() => import('./views/audit-page').then((m) => ({ default: m.AuditPage })));
+const KeysPage = lazy(() => import('./views/keys-page').then((m) => ({ default: m.KeysPage })));
 
 const NAVIGATION = [
   { to: '/overview', label: 'Overview' },
@@ -56,7 +67,9 @@ function SignedIn() {
         </div>
       </header>
       <main className="content">
-        <Outlet />
+        <Suspense fallback={<Loading what="the page" />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );
@@ -67,7 +80,14 @@ export function App() {
     <SessionProvider>
       <BrowserRouter>
         <Routes>
-          <Route path="/login" element={<LoginPage />} />
+          <Route
+            path="/login"
+            element={
+              <Suspense fallback={<Loading what="the page" />}>
+                <LoginPage />
+              </Suspense>
+            }
+          />
           <Route element={<SignedIn />}>
             <Route index element={<Navigate to="/runs" replace />} />
             <Route path="/runs" element={<RunsPage />} />

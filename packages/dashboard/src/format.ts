@@ -1,13 +1,35 @@
 /** How times, durations, money and payload values read on the page. */
 
-export function formatTime(iso: string | undefined): string {
+/**
+ * A time as the dashboard shows it everywhere: the date and time of day in the browser's time zone,
+ * with the zone's offset from UTC (`2026-12-06 19:45:12 UTC+01:00`), so a time read off the page
+ * means the same to a reader elsewhere. The one formatter of times: every view calls it.
+ */
+export function formatTime(iso: string | number | Date | undefined): string {
   if (iso === undefined) return '—';
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const now = new Date();
-  const sameDay = date.toDateString() === now.toDateString();
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-  return sameDay ? time : `${date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })} ${time}`;
+  if (Number.isNaN(date.getTime())) return String(iso);
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return `${day} ${time} ${timeZoneOf(date)}`;
+}
+
+/** The browser's time zone at `date` as an offset from UTC: `UTC`, `UTC+01:00`, `UTC-04:30`. */
+export function timeZoneOf(date: Date = new Date()): string {
+  const offset = -date.getTimezoneOffset();
+  if (offset === 0) return 'UTC';
+  const sign = offset > 0 ? '+' : '-';
+  const minutes = Math.abs(offset);
+  return `UTC${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** A count with its noun, singular for one: `plural(1, 'journal entry', 'journal entries')`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
 export function formatDuration(ms: number | undefined): string {
@@ -30,6 +52,17 @@ export function runDuration(run: { createdAt: string; startedAt?: string; endedA
 export function formatCost(usd: number): string {
   if (usd === 0) return '$0';
   return usd < 0.01 ? `$${usd.toFixed(5)}` : `$${usd.toFixed(4)}`;
+}
+
+/**
+ * What model calls cost when some may have no known price (`priced: false`: a model missing from
+ * the price table). Their cost is unknown, not $0: all unpriced reads "unknown"; some unpriced reads
+ * the priced calls' sum "+ unknown".
+ */
+export function formatCallsCost(costUsd: number, unpricedCalls: number, calls: number): string {
+  if (unpricedCalls === 0) return formatCost(costUsd);
+  if (unpricedCalls >= calls) return 'unknown';
+  return `${formatCost(costUsd)} + unknown`;
 }
 
 /**

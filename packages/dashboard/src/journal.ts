@@ -94,19 +94,29 @@ export function llmOutputOf(entry: ApiJournalEntry): LlmOutput | undefined {
   return output as LlmOutput;
 }
 
-/** What every model call of the journal cost, with their tokens. */
-export function llmTotals(journal: readonly ApiJournalEntry[]): { calls: number; costUsd: number; tokens: number } | undefined {
+/**
+ * Whether a model call's cost is unknown: its model has no price (`priced: false`; its `costUsd` is
+ * then 0, which is not what it cost). A cache hit cost nothing, whatever its model.
+ */
+export function unpriced(llm: LlmOutput): boolean {
+  return llm.priced === false && llm.cached !== true;
+}
+
+/** What every model call of the journal cost, with their tokens; `unpriced` calls have no known cost. */
+export function llmTotals(journal: readonly ApiJournalEntry[]): { calls: number; costUsd: number; tokens: number; unpriced: number } | undefined {
   let calls = 0;
   let costUsd = 0;
   let tokens = 0;
+  let unpricedCalls = 0;
   for (const entry of journal) {
     const llm = llmOutputOf(entry);
     if (llm === undefined) continue;
     calls++;
-    costUsd += llm.costUsd ?? 0;
+    if (unpriced(llm)) unpricedCalls++;
+    else costUsd += llm.costUsd ?? 0;
     tokens += llm.usage?.totalTokens ?? 0;
   }
-  return calls === 0 ? undefined : { calls, costUsd, tokens };
+  return calls === 0 ? undefined : { calls, costUsd, tokens, unpriced: unpricedCalls };
 }
 
 /**

@@ -4,6 +4,7 @@
  * the value read back from it, checked against the schema's constraints with a message per field.
  * Anything else is edited as JSON.
  */
+import { plural } from './format.js';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -146,8 +147,8 @@ function readField(schema: JsonSchema | undefined, values: FieldValues, path: st
         if (message !== undefined) return fail(`“${part}”: ${message.replace(/\.$/, '')}.`);
         out.push(value);
       }
-      if (schema!.minItems !== undefined && out.length < schema!.minItems) return fail(`At least ${schema!.minItems} items.`);
-      if (schema!.maxItems !== undefined && out.length > schema!.maxItems) return fail(`At most ${schema!.maxItems} items.`);
+      if (schema!.minItems !== undefined && out.length < schema!.minItems) return fail(`At least ${plural(schema!.minItems, 'item')}.`);
+      if (schema!.maxItems !== undefined && out.length > schema!.maxItems) return fail(`At most ${plural(schema!.maxItems, 'item')}.`);
       return out;
     }
     default:
@@ -161,8 +162,8 @@ function readField(schema: JsonSchema | undefined, values: FieldValues, path: st
 
 function checkString(schema: JsonSchema, text: string, fail: (message: string) => undefined): string | undefined {
   const length = [...text].length;
-  if (schema.minLength !== undefined && length < schema.minLength) return fail(`At least ${schema.minLength} characters.`);
-  if (schema.maxLength !== undefined && length > schema.maxLength) return fail(`At most ${schema.maxLength} characters.`);
+  if (schema.minLength !== undefined && length < schema.minLength) return fail(`At least ${plural(schema.minLength, 'character')}.`);
+  if (schema.maxLength !== undefined && length > schema.maxLength) return fail(`At most ${plural(schema.maxLength, 'character')}.`);
   if (schema.pattern !== undefined) {
     let matches = true;
     try {
@@ -190,9 +191,9 @@ function checkNumber(schema: JsonSchema, kind: 'number' | 'integer', text: strin
 export function describeConstraints(schema: JsonSchema): string[] {
   const out: string[] = [];
   const { minLength: min, maxLength: max } = schema;
-  if (min !== undefined && max !== undefined) out.push(min === max ? `${min} characters` : `${min}–${max} characters`);
-  else if (min !== undefined) out.push(`at least ${min} characters`);
-  else if (max !== undefined) out.push(`at most ${max} characters`);
+  if (min !== undefined && max !== undefined) out.push(min === max ? plural(min, 'character') : `${min}–${max} characters`);
+  else if (min !== undefined) out.push(`at least ${plural(min, 'character')}`);
+  else if (max !== undefined) out.push(`at most ${plural(max, 'character')}`);
   if (schema.pattern !== undefined) out.push(`matches ${schema.pattern}`);
   // zod publishes integers with the safe-integer bounds: not worth saying.
   if (schema.minimum !== undefined && schema.minimum > Number.MIN_SAFE_INTEGER) out.push(`≥ ${schema.minimum}`);

@@ -92,7 +92,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox, workflows and schedules in Chromium'
     await kim.getByText('kim claims 1800 EUR').waitFor();
     await card('contract-supplier').getByText('sign-off on the supplier contract').waitFor();
     expect(await kim.locator('.inbox-assignee').textContent()).toBe('unclaimed');
+    expect(await page.getByRole('form').count()).toBe(0); // a row opens to its forms
 
+    await kim.getByRole('button', { name: 'Open claim-kim' }).click();
     await kim.getByRole('button', { name: 'Claim', exact: true }).click();
     await kim.locator('.inbox-assignee').filter({ hasText: 'dana' }).waitFor();
     expect((await engine.client.inbox.list()).entries.find((e) => e.run.id === 'claim-kim')?.claim?.assignee).toBe('dana');
@@ -114,6 +116,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox, workflows and schedules in Chromium'
 
   it('checks a required comment in the browser before a rejection is sent', async () => {
     await page.goto(`${server.url}/inbox`);
+    await card('contract-supplier').getByRole('button', { name: 'Open contract-supplier' }).click();
     const form = card('contract-supplier').getByRole('form', { name: 'Signal review' });
     await form.getByRole('button', { name: 'Reject' }).click();
     const comment = form.locator('.field', { has: page.getByLabel('comment') });

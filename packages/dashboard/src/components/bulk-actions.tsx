@@ -8,6 +8,7 @@ import type { ApiRun } from '@baton/server/client';
 import { useSession } from '../api/session';
 import { ConfirmDialog } from './confirm-dialog';
 import { callEach, type EachOutcome } from '../api/call-each';
+import { plural } from '../format';
 
 type BulkAction = 'cancel' | 'retry';
 
@@ -108,8 +109,4 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
       ) : null}
     </div>
   );
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -6,7 +6,7 @@
  * being undone now (its retries are not journaled until it ends), the others wait their turn.
  */
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
-import { formatDuration, formatTime } from '../format';
+import { formatDuration, formatTime, plural } from '../format';
 import { compensatedName, compensationsOf, undoneSteps } from '../journal';
 import { ErrorView } from './error-view';
 import { EmptyState } from './states';
@@ -27,7 +27,7 @@ export function CompensationList({ run, journal, selected, onSelect }: Compensat
   if (compensations.length === 0 && planned.length === 0 && !run.compensating) return null;
   const ongoing = run.endedAt === undefined;
   const failed = compensations.filter((c) => c.entry.status === 'failed').length;
-  const steps = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;
+  const steps = (n: number): string => plural(n, 'step');
   return (
     <section className="card compensations" aria-label="Compensations">
       <div className="card-head">
@@ -37,11 +37,7 @@ export function CompensationList({ run, journal, selected, onSelect }: Compensat
             ? `undoing completed steps, latest first${planned.length > 0 ? `: ${steps(planned.length)} to go` : ''}`
             : `${steps(compensations.length)} undone, latest first`}
         </span>
-        {failed === 0 ? null : (
-          <span className="tag tag-danger">
-            {failed} undo{failed === 1 ? '' : 's'} failed: repair by hand
-          </span>
-        )}
+        {failed === 0 ? null : <span className="tag tag-danger">{plural(failed, 'undo')} failed: repair by hand</span>}
       </div>
       {compensations.length === 0 && planned.length === 0 ? (
         ongoing ? (

@@ -5,11 +5,14 @@
  * node says what the run is doing now (running, waiting for a signal, a child, a timer, undoing
  * steps). Selecting a node shows its details.
  */
-import { Fragment } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration, formatTime, shortId } from '../format';
-import { compensatedName, entryTimes, KIND_LABELS, llmOutputOf, stagesOf, undoneSteps } from '../journal';
+import { compensatedName, KIND_LABELS, llmOutputOf, stagesOf, undoneSteps } from '../journal';
+import { describeWaits, entrySpans, type EntrySpan } from '../timeline-scale';
+import { scrollWithin } from './scroll-within';
+import './journal-graph.css';
 
 export interface JournalGraphProps {
   run: ApiRun;
@@ -22,11 +25,17 @@ export interface JournalGraphProps {
 
 export function JournalGraph({ run, entries, childRuns, selected, onSelect }: JournalGraphProps) {
   const stages = stagesOf(entries);
+  const spans = entrySpans(run, entries, childRuns);
   const bySeq = new Map(entries.map((entry) => [entry.seq, entry]));
   const undone = undoneSteps(entries);
   const firstCompensation = entries.find((entry) => entry.kind === 'compensation')?.seq;
+  const box = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const node = box.current?.querySelector<HTMLElement>(`.graph-node[data-seq="${selected}"]`);
+    if (box.current !== null && node !== null && node !== undefined) scrollWithin(box.current, node);
+  }, [selected, entries.length]);
   return (
-    <ol className="graph" aria-label="Journal graph">
+    <ol className="graph" aria-label="Journal graph" ref={box}>
       <li className="graph-stage graph-terminal">
         <span className="graph-cap">start · {formatTime(run.startedAt ?? run.createdAt)}</span>
       </li>
@@ -43,6 +52,7 @@ export function JournalGraph({ run, entries, childRuns, selected, onSelect }: Jo
                     key={entry.seq}
                     entry={entry}
                     child={childRuns.get(entry.seq)}
+                    span={spans.get(entry.seq)!}
                     undoes={entry.compensates === undefined ? undefined : bySeq.get(entry.compensates)}
                     undoneBy={undone.get(entry.seq)}
                     selected={selected === entry.seq}
@@ -72,6 +82,8 @@ function CompensationCap() {
 interface GraphNodeProps {
   entry: ApiJournalEntry;
   child: ApiRun | undefined;
+  /** When it ran, or how long it waited. */
+  span: EntrySpan;
   /** For a compensation: the step it undoes. */
   undoes: ApiJournalEntry | undefined;
   /** For an undone step: the compensation that undid it (or failed to). */
@@ -80,9 +92,8 @@ interface GraphNodeProps {
   onSelect(seq: number): void;
 }
 
-function GraphNode({ entry, child, undoes, undoneBy, selected, onSelect }: GraphNodeProps) {
+function GraphNode({ entry, child, span, undoes, undoneBy, selected, onSelect }: GraphNodeProps) {
   const llm = llmOutputOf(entry);
-  const times = entryTimes(entry, child);
   const undoneClass = undoneBy === undefined ? '' : undoneBy.status === 'failed' ? ' node-undo-failed' : ' node-undone';
   return (
     <div className={`graph-node node-${entry.status} kind-${entry.kind}${undoneClass}${selected ? ' selected' : ''}`} data-seq={entry.seq}>
@@ -93,7 +104,7 @@ function GraphNode({ entry, child, undoes, undoneBy, selected, onSelect }: Graph
         <span className="graph-node-name">{entry.name}</span>
         <span className="graph-node-meta">
           {entry.status === 'failed' ? 'failed · ' : ''}
-          {formatDuration(times.end - times.start)}
+          {span.waited ? `waited ${formatDuration(span.end - span.start)}` : formatDuration(span.end - span.start)}
           {entry.attempts > 1 ? ` · ${entry.attempts} attempts` : ''}
         </span>
       </button>
@@ -127,10 +138,7 @@ function PendingNode({ run }: { run: ApiRun }) {
       </li>
     );
   }
-  const waits: string[] = [];
-  for (const name of run.waitingFor?.signals ?? []) waits.push(`signal “${name}”`);
-  for (const id of run.waitingFor?.children ?? []) waits.push(`child run ${shortId(id, 24)}`);
-  if (run.wakeAt !== undefined) waits.push(`a timer until ${formatTime(run.wakeAt)}`);
+  const waits = describeWaits(run);
   const doing = run.compensating
     ? 'undoing completed steps…'
     : run.status === 'waiting'

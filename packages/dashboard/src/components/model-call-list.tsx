@@ -5,8 +5,8 @@
  * response.
  */
 import type { ApiJournalEntry } from '@baton/server/client';
-import { formatCost } from '../format';
-import { llmOutputOf, llmTotals, type LlmMessage, type LlmOutput } from '../journal';
+import { formatCallsCost, plural } from '../format';
+import { llmOutputOf, llmTotals, unpriced, type LlmMessage, type LlmOutput } from '../journal';
 import { JsonView } from './json-view';
 
 export interface ModelCallListProps {
@@ -28,7 +28,7 @@ export function ModelCallList({ journal, selected, onSelect }: ModelCallListProp
       <div className="card-head">
         <h2>Model calls</h2>
         <span className="muted small">
-          {totals.calls} call{totals.calls === 1 ? '' : 's'} · {totals.tokens.toLocaleString()} tokens · {formatCost(totals.costUsd)}
+          {plural(totals.calls, 'call')} · {plural(totals.tokens, 'token')} · {formatCallsCost(totals.costUsd, totals.unpriced, totals.calls)}
         </span>
       </div>
       <div className="model-calls">
@@ -40,17 +40,15 @@ export function ModelCallList({ journal, selected, onSelect }: ModelCallListProp
               </span>
               <span className="model-call-model mono">{llm.model ?? '—'}</span>
               <span className="model-call-tokens">
-                {(llm.usage?.inputTokens ?? 0).toLocaleString()} in · {(llm.usage?.outputTokens ?? 0).toLocaleString()} out tokens
+                {(llm.usage?.inputTokens ?? 0).toLocaleString('en')} in · {(llm.usage?.outputTokens ?? 0).toLocaleString('en')} out tokens
               </span>
               <span className="model-call-cost">
-                {formatCost(llm.costUsd ?? 0)}
-                {llm.priced === false ? <span className="muted"> (no price known)</span> : null}
+                {formatCallsCost(llm.costUsd ?? 0, unpriced(llm) ? 1 : 0, 1)}
+                {unpriced(llm) ? <span className="muted"> (no price known)</span> : null}
               </span>
               {llm.cached === true ? <span className="tag">cached</span> : null}
               {llm.failures === undefined || llm.failures.length === 0 ? null : (
-                <span className="tag tag-warn">
-                  {llm.failures.length} failed tr{llm.failures.length === 1 ? 'y' : 'ies'} first
-                </span>
+                <span className="tag tag-warn">{plural(llm.failures.length, 'failed try', 'failed tries')} first</span>
               )}
             </summary>
             <ModelCallBody llm={llm} onShow={() => onSelect(entry.seq)} />

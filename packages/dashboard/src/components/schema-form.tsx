@@ -33,13 +33,15 @@ export interface SchemaFormProps {
   hidden?: readonly string[];
   /** Fields of the caller's shown before the schema's (a run id, tags). */
   children?: ReactNode;
+  /** Values the fields start with, by path, over the schema's defaults (an approver's name). */
+  initial?: FieldValues;
   onSubmit(value: unknown, action: FormAction): void;
 }
 
-export function SchemaForm({ schema: raw, label, actions, hidden = [], children, onSubmit }: SchemaFormProps) {
+export function SchemaForm({ schema: raw, label, actions, hidden = [], children, initial, onSubmit }: SchemaFormProps) {
   const schema = asSchema(raw);
   const prefix = useId();
-  const [values, setValues] = useState<FieldValues>(() => initialValues(schema));
+  const [values, setValues] = useState<FieldValues>(() => ({ ...initialValues(schema), ...initial }));
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (path: string, value: string | boolean): void => {
     setValues((current) => ({ ...current, [path]: value }));

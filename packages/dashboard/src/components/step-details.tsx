@@ -5,8 +5,8 @@
  */
 import { Link } from 'react-router-dom';
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
-import { formatCost, formatDuration, formatTime } from '../format';
-import { KIND_LABELS, llmOutputOf, type LlmOutput } from '../journal';
+import { formatCallsCost, formatDuration, formatTime } from '../format';
+import { KIND_LABELS, llmOutputOf, unpriced, type LlmOutput } from '../journal';
 import { ErrorView } from './error-view';
 import { JsonView } from './json-view';
 import { StatusBadge } from './status-badge';
@@ -95,8 +95,8 @@ function LlmDetails({ llm }: { llm: LlmOutput }) {
         </dd>
         <dt>cost</dt>
         <dd>
-          {formatCost(llm.costUsd ?? 0)}
-          {llm.priced === false ? <span className="muted"> (no price known for this model)</span> : null}
+          {formatCallsCost(llm.costUsd ?? 0, unpriced(llm) ? 1 : 0, 1)}
+          {unpriced(llm) ? <span className="muted"> (no price known for this model)</span> : null}
         </dd>
         <dt>cached</dt>
         <dd>{llm.cached === true ? 'yes: answered from the cache, no model called' : 'no'}</dd>

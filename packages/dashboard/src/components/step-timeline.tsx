@@ -1,11 +1,18 @@
 /**
  * The journal as a timeline (a Gantt chart): one row per operation, a bar from its start to its
- * end on the run's time scale, with its duration and its attempts (retries). A compensation's row
- * names the step it undoes; an undone step's bar is hatched.
+ * end, with its duration and its attempts (retries). Waits (sleeps, signals, events, child runs) are
+ * bars as long as the run waited; a waiting run's open wait is an open-ended bar to now. Long waits
+ * are drawn as narrow breaks on the axis (see timeline-scale.ts), so steps keep their width. A
+ * compensation's row names the step it undoes; an undone step's bar is hatched. The timeline scrolls
+ * within its own box, and the selected row is always scrolled into it.
  */
+import { useEffect, useRef } from 'react';
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration } from '../format';
-import { entryTimes, timeSpan, undoneSteps } from '../journal';
+import { timeSpan, undoneSteps } from '../journal';
+import { entrySpans, openWait, timeScale } from '../timeline-scale';
+import { scrollWithin } from './scroll-within';
+import './step-timeline.css';
 
 export interface StepTimelineProps {
   run: ApiRun;
@@ -17,24 +24,47 @@ export interface StepTimelineProps {
   onSelect(seq: number): void;
 }
 
-const TICKS = [0, 0.25, 0.5, 0.75, 1];
-
 export function StepTimeline({ run, entries, childRuns, now, selected, onSelect }: StepTimelineProps) {
-  if (entries.length === 0) return <p className="muted">No steps yet: the timeline fills in as the run journals them.</p>;
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const row = box.current?.querySelector<HTMLElement>(`.timeline-row[data-seq="${selected}"]`);
+    const axis = box.current?.querySelector<HTMLElement>('.timeline-axis');
+    if (box.current !== null && row !== null && row !== undefined) scrollWithin(box.current, row, axis?.offsetHeight ?? 0);
+  }, [selected, entries.length]);
+
+  const spans = entrySpans(run, entries, childRuns);
+  const open = openWait(run, spans, now);
+  if (entries.length === 0 && open === undefined) return <p className="muted">No steps yet: the timeline fills in as the run journals them.</p>;
   const span = timeSpan(run, entries, now);
-  const total = span.end - span.start;
-  const at = (time: number): number => ((time - span.start) / total) * 100;
+  for (const s of spans.values()) span.start = Math.min(span.start, s.start);
+  if (open !== undefined) span.end = Math.max(span.end, open.end);
+  const busy = [...spans.values()].filter((s) => !s.waited);
+  const marks = [...spans.values()].flatMap((s) => (s.waited ? [s.start, s.end] : []));
+  if (open !== undefined) marks.push(open.start);
+  const scale = timeScale(span, busy, marks);
   const undone = undoneSteps(entries);
+  const breaks = scale.breaks.map((b) => <span key={b.left} className="timeline-break" style={{ left: `${b.left}%`, width: `${b.width}%` }} />);
+
   return (
-    <div className="timeline" role="table" aria-label="Timeline">
+    <div className="timeline" role="table" aria-label="Timeline" ref={box}>
       <div className="timeline-row timeline-axis" role="row">
         <span className="timeline-label" role="columnheader">
           step
         </span>
         <span className="timeline-track" role="columnheader">
-          {TICKS.map((tick) => (
-            <span key={tick} className="timeline-tick" style={{ left: `${tick * 100}%` }}>
-              {tick === 0 ? '0' : formatDuration(tick * total)}
+          {scale.ticks.map((tick) => (
+            <span key={tick.left} className="timeline-tick" style={{ left: `${tick.left}%` }}>
+              {tick.label}
+            </span>
+          ))}
+          {scale.breaks.map((b) => (
+            <span
+              key={b.left}
+              className="timeline-break-label"
+              style={{ left: `${b.left + b.width / 2}%` }}
+              title={`${formatDuration(b.ms)} of waiting, drawn narrow`}
+            >
+              ≈ {formatDuration(b.ms)}
             </span>
           ))}
         </span>
@@ -43,17 +73,19 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
         </span>
       </div>
       {entries.map((entry) => {
-        const times = entryTimes(entry, childRuns.get(entry.seq));
+        const times = spans.get(entry.seq)!;
         const undoneBy = undone.get(entry.seq);
         const took = times.end - times.start;
-        const left = Math.min(at(times.start), 99.6);
-        const width = Math.max(at(times.end) - left, 0.4);
+        const left = Math.min(scale.at(times.start), 99.6);
+        const width = Math.max(scale.at(times.end) - left, 0.4);
+        const what = times.waited ? `waited ${formatDuration(took)}` : formatDuration(took);
         return (
           <div
             key={entry.seq}
             role="row"
             className={`timeline-row${selected === entry.seq ? ' selected' : ''}`}
             data-seq={entry.seq}
+            aria-selected={selected === entry.seq}
             onClick={() => onSelect(entry.seq)}
           >
             <span className="timeline-label" role="cell" title={entry.name}>
@@ -61,10 +93,11 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
               {entry.name}
             </span>
             <span className="timeline-track" role="cell">
+              {breaks}
               <span
-                className={`timeline-bar bar-${entry.status} bar-${entry.kind}${undoneBy === undefined ? '' : ' bar-undone'}`}
+                className={`timeline-bar bar-${entry.status} bar-${entry.kind}${times.waited ? ' bar-wait' : ''}${undoneBy === undefined ? '' : ' bar-undone'}`}
                 style={{ left: `${left}%`, width: `${Math.min(width, 100 - left)}%` }}
-                title={`${entry.name}: ${formatDuration(took)}${entry.attempts > 1 ? `, ${entry.attempts} attempts` : ''}${
+                title={`${entry.name}: ${what}${entry.attempts > 1 ? `, ${entry.attempts} attempts` : ''}${
                   undoneBy === undefined ? '' : undoneBy.status === 'failed' ? `; its undo (#${undoneBy.seq}) failed` : `; undone by #${undoneBy.seq}`
                 }`}
               />
@@ -86,6 +119,24 @@ export function StepTimeline({ run, entries, childRuns, now, selected, onSelect 
           </div>
         );
       })}
+      {open === undefined ? null : (
+        <div role="row" className="timeline-row timeline-open" aria-label="Open wait">
+          <span className="timeline-label" role="cell" title={open.label}>
+            <span className="muted">now</span> {open.label}
+          </span>
+          <span className="timeline-track" role="cell">
+            {breaks}
+            <span
+              className="timeline-bar bar-wait bar-open"
+              style={{ left: `${Math.min(scale.at(open.start), 99.6)}%`, width: `${Math.max(100 - Math.min(scale.at(open.start), 99.6), 0.4)}%` }}
+              title={`${open.label}: ${formatDuration(open.end - open.start)} so far`}
+            />
+          </span>
+          <span className="timeline-duration" role="cell">
+            {formatDuration(open.end - open.start)}…
+          </span>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,34 +1,59 @@
 /**
- * The approval inbox: every run waiting for a person's signal, oldest wait first, with what it waits
- * for, since when, until when, how far it got and who handles it. An operator claims and releases
- * runs and answers them with a form generated from each signal's schema (Approve / Reject when the
- * schema has a boolean `approved`), after a confirmation. It follows the live stream.
+ * The approval inbox: every run waiting for a person's signal, as a compact list an operator
+ * filters (workflow, assignee, words) and sorts (age, deadline, workflow, assignee). A row opens
+ * (one at a time) to its claim actions and its signals' forms; picked rows are approved or rejected
+ * together, each run its own call. It follows the live stream.
  */
-import { useState } from 'react';
-import { Link } from 'react-router-dom';
-import type { ApiClient } from '@baton/server/client';
+import { useEffect, useMemo, useState } from 'react';
 import { useCan, useSession } from '../api/session';
 import { useChanges, useDebounced } from '../api/use-changes';
 import { useLoad } from '../api/use-load';
-import { ConfirmDialog } from '../components/confirm-dialog';
-import { JsonView } from '../components/json-view';
-import { SchemaForm, type FormAction } from '../components/schema-form';
+import { InboxBulkActions } from '../components/inbox-bulk-actions';
+import { InboxEntryRows } from '../components/inbox-entry';
 import { EmptyState, ErrorState, Loading } from '../components/states';
-import { formatDuration, formatTime, readable, shortId, toJsonText } from '../format';
-import { asSchema, kindOf } from '../schema-values';
+import { plural } from '../format';
+import { ANYONE, INBOX_SORTS, UNCLAIMED, matches, sortEntries, type InboxFilter, type InboxSort } from './inbox-list';
+import './inbox-page.css';
 
-type InboxEntry = Awaited<ReturnType<ApiClient['inbox']['list']>>['entries'][number];
-
-const PAGE_SIZE = 50;
+/** One page holds this many waiting runs: filters and sorts work on the page loaded. */
+const PAGE_SIZE = 200;
 
 export function InboxPage() {
-  const { client } = useSession();
+  const { client, identity } = useSession();
+  const canAct = useCan('operator');
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
   const page = useLoad(() => client.inbox.list({ limit: PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) }), [client, cursor]);
   const refresh = useDebounced(() => page.reload(), 300);
   useChanges({}, (change) => change.kind === 'run' && refresh(), page.reload);
   const entries = page.value?.entries;
+
+  const [filter, setFilter] = useState<InboxFilter>({ workflow: '', assignee: ANYONE, text: '' });
+  const [sort, setSort] = useState<InboxSort>('oldest');
+  const [openId, setOpenId] = useState<string | undefined>(undefined);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  // A clock for the ages.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 15_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  useEffect(() => setNow(Date.now()), [entries]);
+
+  const shown = useMemo(
+    () =>
+      sortEntries(
+        (entries ?? []).filter((entry) => matches(entry, filter)),
+        sort,
+      ),
+    [entries, filter, sort],
+  );
+  const workflows = useMemo(() => [...new Set((entries ?? []).map((e) => e.workflow))].sort(), [entries]);
+  const assignees = useMemo(() => [...new Set((entries ?? []).flatMap((e) => (e.claim === undefined ? [] : [e.claim.assignee])))].sort(), [entries]);
+  // Picked runs that are still listed and shown.
+  const selected = shown.filter((entry) => picked.has(entry.runId));
+  const allPicked = shown.length > 0 && shown.every((entry) => picked.has(entry.runId));
+  const columns = canAct ? 9 : 8;
 
   return (
     <section className="page">
@@ -38,7 +63,54 @@ export function InboxPage() {
           live
         </span>
       </div>
-      <p className="hint">Runs waiting for a person’s signal, the longest-waiting first.</p>
+      <p className="hint">Runs waiting for a person’s signal. Open one to claim it or answer it; pick several to approve or reject them together.</p>
+      <form className="filters inbox-filters" role="search" aria-label="Filter the inbox" onSubmit={(e) => e.preventDefault()}>
+        <label className="field field-wide">
+          <span>Search</span>
+          <input
+            type="search"
+            name="text"
+            placeholder="run id, tag, signal or progress"
+            value={filter.text}
+            onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span>Workflow</span>
+          <select name="workflow" value={filter.workflow} onChange={(e) => setFilter({ ...filter, workflow: e.target.value })}>
+            <option value="">any</option>
+            {workflows.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Assignee</span>
+          <select name="assignee" value={filter.assignee} onChange={(e) => setFilter({ ...filter, assignee: e.target.value })}>
+            <option value={ANYONE}>anyone</option>
+            <option value={UNCLAIMED}>unclaimed</option>
+            {assignees.includes(identity.name) ? null : <option value={identity.name}>{identity.name} (me)</option>}
+            {assignees.map((name) => (
+              <option key={name} value={name}>
+                {name === identity.name ? `${name} (me)` : name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Sort by</span>
+          <select name="sort" value={sort} onChange={(e) => setSort(e.target.value as InboxSort)}>
+            {INBOX_SORTS.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {canAct ? <InboxBulkActions selected={selected} onClear={() => setPicked(new Set())} onDone={page.reload} /> : null}
       {page.error !== undefined && entries === undefined ? (
         <ErrorState error={page.error} title="The inbox could not be loaded" onRetry={page.reload} />
       ) : entries === undefined ? (
@@ -47,17 +119,69 @@ export function InboxPage() {
         <EmptyState title={cursor === undefined ? 'Nothing is waiting for a person' : 'No more waiting runs'}>
           A run that calls <code>ctx.waitForSignal('approval')</code> shows up here, with a form for its answer.
         </EmptyState>
+      ) : shown.length === 0 ? (
+        <EmptyState title="No waiting run matches these filters">
+          <button type="button" className="button" onClick={() => setFilter({ workflow: '', assignee: ANYONE, text: '' })}>
+            Clear the filters
+          </button>
+        </EmptyState>
       ) : (
         <>
           {page.error === undefined ? null : <ErrorState error={page.error} title="The inbox could not be refreshed" onRetry={page.reload} />}
-          <div className="inbox">
-            {entries.map((entry) => (
-              <InboxCard key={entry.runId} entry={entry} onDone={page.reload} />
-            ))}
+          <div className="table-wrap">
+            <table className="table inbox-table" aria-label="Waiting runs">
+              <thead>
+                <tr>
+                  {canAct ? (
+                    <th className="pick">
+                      <input
+                        type="checkbox"
+                        aria-label="Pick every run shown"
+                        checked={allPicked}
+                        onChange={() => setPicked(allPicked ? new Set() : new Set(shown.map((e) => e.runId)))}
+                      />
+                    </th>
+                  ) : null}
+                  <th>Workflow</th>
+                  <th>Run</th>
+                  <th>Waits for</th>
+                  <th>Assignee</th>
+                  <th>Waiting</th>
+                  <th>Deadline</th>
+                  <th>Progress</th>
+                  <th aria-label="Open" />
+                </tr>
+              </thead>
+              {shown.map((entry) => (
+                <InboxEntryRows
+                  key={entry.runId}
+                  entry={entry}
+                  now={now}
+                  open={openId === entry.runId}
+                  onToggle={() => setOpenId((current) => (current === entry.runId ? undefined : entry.runId))}
+                  picked={canAct ? picked.has(entry.runId) : undefined}
+                  onPick={() =>
+                    setPicked((current) => {
+                      const next = new Set(current);
+                      if (!next.delete(entry.runId)) next.add(entry.runId);
+                      return next;
+                    })
+                  }
+                  columns={columns}
+                  onDone={page.reload}
+                />
+              ))}
+            </table>
           </div>
         </>
       )}
       <div className="pager">
+        {entries === undefined ? null : (
+          <span className="pager-count">
+            {shown.length === entries.length ? plural(entries.length, 'waiting run') : `${shown.length} of ${plural(entries.length, 'waiting run')}`} on this
+            page
+          </span>
+        )}
         {cursors.length === 0 ? null : (
           <button type="button" className="button" onClick={() => setCursors([])}>
             ← First page
@@ -69,193 +193,6 @@ export function InboxPage() {
           </button>
         )}
       </div>
-    </section>
-  );
-}
-
-type Pending = { kind: 'assign' } | { kind: 'release' } | { kind: 'signal'; name: string; data: unknown; label: string; tone?: FormAction['tone'] };
-
-function InboxCard({ entry, onDone }: { entry: InboxEntry; onDone(): void }) {
-  const { client, identity } = useSession();
-  const canAct = useCan('operator');
-  const [pending, setPending] = useState<Pending | undefined>(undefined);
-  const [assignee, setAssignee] = useState(identity.name);
-  const [error, setError] = useState<unknown>(undefined);
-  const close = (): void => setPending(undefined);
-  const waited = Date.now() - Date.parse(entry.since);
-
-  const claimForMe = async (): Promise<void> => {
-    setError(undefined);
-    try {
-      await client.inbox.claim(entry.runId);
-      onDone();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-
-  return (
-    <article className="card inbox-entry" data-run-id={entry.runId} aria-label={`${entry.workflow} ${entry.runId}`}>
-      <header className="inbox-head">
-        <h2>
-          {entry.workflow} <span className="muted small">v{entry.version}</span>
-        </h2>
-        <Link to={`/runs/${encodeURIComponent(entry.runId)}`} className="mono" title={entry.runId}>
-          {shortId(entry.runId)}
-        </Link>
-        {entry.tags.map((tag) => (
-          <span key={tag} className="tag">
-            {tag}
-          </span>
-        ))}
-      </header>
-      <dl className="facts facts-grid">
-        <dt>Waits for</dt>
-        <dd>
-          {entry.signals.map((signal) => (
-            <code key={signal.name} className="tag">
-              {signal.name}
-            </code>
-          ))}
-        </dd>
-        <dt>Since</dt>
-        <dd title={entry.since}>
-          {formatTime(entry.since)} <span className="muted small">({formatDuration(waited)} ago)</span>
-        </dd>
-        <dt>Deadline</dt>
-        <dd title={entry.deadline}>
-          {entry.deadline === undefined ? (
-            <span className="muted">none</span>
-          ) : (
-            <span className={Date.parse(entry.deadline) - Date.now() < 3_600_000 ? 'tag tag-warn' : undefined}>{formatTime(entry.deadline)}</span>
-          )}
-        </dd>
-        <dt>Assignee</dt>
-        <dd className="inbox-assignee">{entry.claim === undefined ? <span className="muted">unclaimed</span> : <strong>{entry.claim.assignee}</strong>}</dd>
-      </dl>
-      {entry.progress === undefined ? null : <Progress value={entry.progress} />}
-
-      {canAct ? (
-        <>
-          <div className="actions" role="toolbar" aria-label="Claim">
-            {entry.claim?.assignee === identity.name ? null : (
-              <button type="button" className="button" onClick={() => void claimForMe()}>
-                Claim
-              </button>
-            )}
-            <button type="button" className="button" onClick={() => setPending({ kind: 'assign' })}>
-              Assign to…
-            </button>
-            {entry.claim === undefined ? null : (
-              <button type="button" className="button" onClick={() => setPending({ kind: 'release' })}>
-                Release
-              </button>
-            )}
-          </div>
-          {error === undefined ? null : <ErrorState error={error} title="The claim failed" />}
-          {entry.signals.map((signal) => (
-            <SignalForm
-              key={signal.name}
-              name={signal.name}
-              schema={signal.schema}
-              onSubmit={(data, action) =>
-                setPending({ kind: 'signal', name: signal.name, data, label: action.label, ...(action.tone === undefined ? {} : { tone: action.tone }) })
-              }
-            />
-          ))}
-        </>
-      ) : null}
-
-      {pending?.kind === 'assign' ? (
-        <ConfirmDialog
-          title="Assign this run"
-          confirmLabel="Assign"
-          onClose={close}
-          onConfirm={async () => {
-            await client.inbox.claim(entry.runId, assignee.trim() === '' ? undefined : assignee.trim());
-            onDone();
-          }}
-        >
-          <label className="field">
-            <span>Assignee (who handles it)</span>
-            <input name="assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} />
-          </label>
-        </ConfirmDialog>
-      ) : null}
-      {pending?.kind === 'release' ? (
-        <ConfirmDialog
-          title="Release this run?"
-          confirmLabel="Release"
-          onClose={close}
-          onConfirm={async () => {
-            await client.inbox.release(entry.runId);
-            onDone();
-          }}
-        >
-          <p>{entry.claim?.assignee ?? 'Nobody'} no longer handles it; it stays in the inbox, unclaimed.</p>
-        </ConfirmDialog>
-      ) : null}
-      {pending?.kind === 'signal' ? (
-        <ConfirmDialog
-          title={`${pending.label}: send “${pending.name}”?`}
-          confirmLabel={pending.label}
-          danger={pending.tone === 'danger'}
-          onClose={close}
-          onConfirm={async () => {
-            await client.signal(entry.runId, pending.name, pending.data);
-            onDone();
-          }}
-        >
-          <p>
-            Run <code>{entry.runId}</code> continues with this answer; it cannot be taken back.
-          </p>
-          <JsonView value={pending.data} label="Signal data" />
-        </ConfirmDialog>
-      ) : null}
-    </article>
-  );
-}
-
-/** A run's progress: a flat object as labelled values (`stage`, `detail`…), anything else as JSON. */
-function Progress({ value }: { value: unknown }) {
-  const shown = readable(value);
-  if (shown !== null && typeof shown === 'object' && !Array.isArray(shown)) {
-    const fields = Object.entries(shown as Record<string, unknown>);
-    return (
-      <dl className="facts inbox-progress" aria-label="Progress">
-        {fields.map(([key, v]) => (
-          <div key={key} className="inbox-progress-item">
-            <dt>{key}</dt>
-            <dd>{typeof v === 'string' ? v : v !== null && typeof v === 'object' ? <JsonView value={v} /> : toJsonText(v)}</dd>
-          </div>
-        ))}
-      </dl>
-    );
-  }
-  return (
-    <div className="inbox-progress" aria-label="Progress">
-      <span className="muted small">Progress</span> {typeof shown === 'string' ? shown : toJsonText(value)}
-    </div>
-  );
-}
-
-/** One signal's answer: Approve / Reject when its schema has a boolean `approved`, else a Send of the whole form. */
-function SignalForm({ name, schema, onSubmit }: { name: string; schema: unknown; onSubmit(data: unknown, action: FormAction): void }) {
-  const approved = asSchema(schema)?.properties?.approved;
-  const shortcuts = kindOf(asSchema(schema)) === 'object' && approved !== undefined && kindOf(approved) === 'boolean';
-  const actions: FormAction[] = shortcuts
-    ? [
-        { label: 'Approve', tone: 'primary', set: { approved: true } },
-        { label: 'Reject', tone: 'danger', set: { approved: false } },
-      ]
-    : [{ label: `Send ${name}`, tone: 'primary' }];
-  return (
-    <section className="inbox-signal" aria-label={`Signal ${name}`}>
-      <h3>
-        Answer <code>{name}</code>
-        {schema === undefined ? <span className="muted small"> (no schema declared: any JSON)</span> : null}
-      </h3>
-      <SchemaForm schema={schema} label={`Signal ${name}`} actions={actions} hidden={shortcuts ? ['approved'] : []} onSubmit={onSubmit} />
     </section>
   );
 }

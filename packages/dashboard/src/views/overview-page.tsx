@@ -11,7 +11,7 @@ import { useChanges, useDebounced } from '../api/use-changes';
 import { useLoad } from '../api/use-load';
 import { DurationChart, FailureRateChart, QueueChart, RunsOverTimeChart, type ApiOverview, type BucketPoint } from '../components/overview-charts';
 import { EmptyState, ErrorState, Loading } from '../components/states';
-import { formatCost, formatDuration } from '../format';
+import { formatCost, formatDuration, timeZoneOf } from '../format';
 import { OVERVIEW_WINDOWS, bucketLabel, windowBounds, windowOf, type OverviewWindow } from './overview-window';
 import './overview-page.css';
 
@@ -127,11 +127,11 @@ function OverviewContent({ overview, timeWindow }: { overview: ApiOverview; time
           <ChartCard
             title="Runs over time"
             wide
-            note={`${timeWindow.bucketMinutes >= 60 ? `${timeWindow.bucketMinutes / 60} h` : `${timeWindow.bucketMinutes} min`} buckets`}
+            note={`${timeWindow.bucketMinutes >= 60 ? `${timeWindow.bucketMinutes / 60} h` : `${timeWindow.bucketMinutes} min`} buckets, times in ${timeZoneOf()}`}
           >
             <RunsOverTimeChart points={points} />
           </ChartCard>
-          <ChartCard title="Failure rate" note="failed of ended, per bucket">
+          <ChartCard title="Failure rate" note={`failed of ended, per bucket, times in ${timeZoneOf()}`}>
             {ended === 0 ? <p className="muted overview-none">No run ended in this window.</p> : <FailureRateChart points={points} />}
           </ChartCard>
           <ChartCard title="Duration per workflow" note="created to ended, p50 and p95">
@@ -158,7 +158,7 @@ function OverviewContent({ overview, timeWindow }: { overview: ApiOverview; time
           <ChartCard title="Model calls" note="by runs created in this window">
             <div className="overview-stats overview-stats-inner">
               <Stat label="Calls" value={llm.calls} />
-              <Stat label="Cost" value={formatCost(llm.costUsd)} />
+              <Stat label="Cost" value={formatCost(llm.costUsd)} hint="of models with a known price" />
               <Stat label="Input tokens" value={llm.inputTokens.toLocaleString()} />
               <Stat label="Output tokens" value={llm.outputTokens.toLocaleString()} />
             </div>

@@ -20,7 +20,9 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { StepDetails } from '../components/step-details';
 import { StepTimeline } from '../components/step-timeline';
-import { formatCost, formatDuration, formatTime, runDuration, toJsonText } from '../format';
+import { revealInWindow } from '../components/scroll-within';
+import { formatCallsCost, formatDuration, formatTime, plural, runDuration } from '../format';
+import { ProgressView } from '../components/progress-view';
 import { childRunsOf, drawnEntries, KIND_LABELS, llmTotals } from '../journal';
 
 interface RunView {
@@ -57,6 +59,12 @@ export function RunPage() {
     setSelected(seq);
     journalCard.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   };
+  // Picked in the timeline: the entry's details come into the window if they are out of it.
+  const detail = useRef<HTMLDivElement>(null);
+  const showDetail = (seq: number): void => {
+    setSelected(seq);
+    if (detail.current !== null) revealInWindow(detail.current);
+  };
 
   if (loaded.value === undefined) {
     if (loaded.error !== undefined) return <ErrorState error={loaded.error} title={`Run ${id} could not be loaded`} onRetry={loaded.reload} />;
@@ -71,8 +79,9 @@ export function RunPage() {
   const { run, journal, children } = loaded.value;
   const entries = drawnEntries(journal);
   const failed = journal.find((entry) => entry.status === 'failed');
-  // Shown: the one picked, else the failure, else the latest entry.
-  const shownSeq = selected ?? failed?.seq ?? journal[journal.length - 1]?.seq;
+  // Shown: the one picked, else the failure, else the latest entry drawn in the timeline and graph
+  // (a journaled value, `ctx.now()` say, is only in the full list).
+  const shownSeq = selected ?? failed?.seq ?? entries[entries.length - 1]?.seq ?? journal[journal.length - 1]?.seq;
   const shown = journal.find((entry) => entry.seq === shownSeq);
   const cost = llmTotals(journal);
   const childRuns = childRunsOf(run, children);
@@ -127,14 +136,16 @@ export function RunPage() {
           {run.progress === undefined ? null : (
             <>
               <dt>progress</dt>
-              <dd className="mono">{toJsonText(run.progress)}</dd>
+              <dd className="run-progress">
+                <ProgressView value={run.progress} />
+              </dd>
             </>
           )}
           {cost === undefined ? null : (
             <>
               <dt>model calls</dt>
               <dd>
-                {cost.calls} · {cost.tokens.toLocaleString()} tokens · {formatCost(cost.costUsd)}
+                {plural(cost.calls, 'call')} · {plural(cost.tokens, 'token')} · {formatCallsCost(cost.costUsd, cost.unpriced, cost.calls)}
               </dd>
             </>
           )}
@@ -186,14 +197,14 @@ export function RunPage() {
 
       <section className="card">
         <h2>Timeline</h2>
-        <StepTimeline run={run} entries={entries} childRuns={childRuns} now={now} selected={shownSeq} onSelect={setSelected} />
+        <StepTimeline run={run} entries={entries} childRuns={childRuns} now={now} selected={shownSeq} onSelect={showDetail} />
       </section>
 
       <section className="card journal-card" ref={journalCard}>
         <h2>Journal</h2>
         <div className="journal-split">
           <JournalGraph run={run} entries={entries} childRuns={childRuns} selected={shownSeq} onSelect={setSelected} />
-          <div className="journal-detail">
+          <div className="journal-detail" ref={detail}>
             {shown === undefined ? <p className="muted">Nothing journaled yet.</p> : <StepDetails run={run} entry={shown} child={childRuns.get(shown.seq)} />}
             <EntryList journal={journal} selected={shownSeq} onSelect={setSelected} />
           </div>
@@ -246,7 +257,7 @@ function EntryList({ journal, selected, onSelect }: { journal: ApiJournalEntry[]
   if (journal.length === 0) return null;
   return (
     <details className="entry-list">
-      <summary>All {journal.length} journal entries</summary>
+      <summary>All {plural(journal.length, 'journal entry', 'journal entries')}</summary>
       <table className="table table-compact">
         <tbody>
           {journal.map((entry) => (

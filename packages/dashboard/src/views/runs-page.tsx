@@ -13,7 +13,9 @@ import { useLoad } from '../api/use-load';
 import { BulkActions } from '../components/bulk-actions';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { formatDuration, formatTime, runDuration, shortId, toJsonText } from '../format';
+import { formatDuration, formatTime, plural, runDuration, shortId, timeZoneOf } from '../format';
+import { CompactValue } from '../components/compact-value';
+import { ProgressLine } from '../components/progress-view';
 
 const STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 /** Statuses asked for together (the API takes several, separated by commas). */
@@ -162,9 +164,7 @@ export function RunsPage() {
                 ← First page
               </button>
             )}
-            <span className="pager-count">
-              {rows.length} run{rows.length === 1 ? '' : 's'} on this page
-            </span>
+            <span className="pager-count">{plural(rows.length, 'run')} on this page</span>
             {page.value?.nextCursor === undefined ? null : (
               <button
                 type="button"
@@ -240,11 +240,11 @@ function RunFilters({ filters, workflows, onApply }: { filters: Filters; workflo
         <input name="tag" placeholder="any" value={draft.tag ?? ''} onChange={(e) => set('tag', e.target.value)} />
       </label>
       <label className="field">
-        <span>Created after</span>
+        <span>Created after ({timeZoneOf()})</span>
         <input type="datetime-local" name="after" value={draft.after ?? ''} onChange={(e) => set('after', e.target.value)} />
       </label>
       <label className="field">
-        <span>Created before</span>
+        <span>Created before ({timeZoneOf()})</span>
         <input type="datetime-local" name="before" value={draft.before ?? ''} onChange={(e) => set('before', e.target.value)} />
       </label>
       <div className="filter-actions">
@@ -300,6 +300,7 @@ function RunTable({ runs, flashing, picked, onPick }: RunTableProps) {
             <th>Workflow</th>
             <th>Status</th>
             <th>Tags</th>
+            <th>Progress</th>
             <th>Input</th>
             <th>Created</th>
             <th className="num">Duration</th>
@@ -332,10 +333,13 @@ function RunTable({ runs, flashing, picked, onPick }: RunTableProps) {
                   </span>
                 ))}
               </td>
-              <td className="input-cell mono" title={toJsonText(run.input)}>
-                {toJsonText(run.input).replace(/\s+/g, ' ').slice(0, 80)}
+              <td className="progress-cell">{run.progress === undefined ? <span className="muted">—</span> : <ProgressLine value={run.progress} />}</td>
+              <td className="input-cell">
+                <CompactValue value={run.input} label={`Input of ${run.id}`} />
               </td>
-              <td title={run.createdAt}>{formatTime(run.createdAt)}</td>
+              <td className="created-cell" title={run.createdAt}>
+                {formatTime(run.createdAt)}
+              </td>
               <td className="num">{run.status === 'queued' ? '—' : formatDuration(runDuration(run))}</td>
             </tr>
           ))}
