@@ -11,6 +11,7 @@ import { recoverySuite } from './suites/recovery.suite.js';
 import { schedulesSuite } from './suites/schedules.suite.js';
 import { statsSuite } from './suites/stats.suite.js';
 import { stepInputSuite } from './suites/step-input.suite.js';
+import { textSuite } from './suites/text.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
@@ -41,5 +42,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     cacheSuite(factory);
     overviewSuite(factory);
     inboxSuite(factory);
+    textSuite(factory);
   });
 }

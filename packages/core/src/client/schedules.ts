@@ -1,6 +1,7 @@
 /** Schedules through the client: create, list, get, update, pause, resume, delete. */
 import type { Auditor } from './auditor.js';
 import { validate } from '../errors/validation.js';
+import { assertStorableText } from '../util/text.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import { assertScheduleId, nextTick, resolveSchedule, type ScheduleOptions, type ScheduleRecord } from '../schedule/schedule.js';
@@ -60,6 +61,7 @@ export class Schedules {
     assertScheduleId(options?.id);
     const workflow = isWorkflow(options.workflow) ? options.workflow : this.#workflows.get(String(options.workflow));
     const name = isWorkflow(options.workflow) ? options.workflow.name : String(options.workflow);
+    assertStorableText(name, 'workflow name');
     const resolved = resolveSchedule(options, `schedule '${options.id}'`);
     let input: unknown = resolved.input;
     const schema = workflow?.options.input;
@@ -95,6 +97,7 @@ export class Schedules {
    * changed in the code (a deploy would undo a change made here): BATON_INVALID_ARGUMENT.
    */
   async update<I>(id: string, changes: UpdateScheduleOptions<I>): Promise<ScheduleInfo> {
+    assertStorableText(id, 'schedule id');
     if (typeof changes !== 'object' || changes === null)
       throw new BatonError(ErrorCode.InvalidArgument, 'update() needs the changes to make.', { retryable: false });
     const updated = await this.#auditor.run(
@@ -149,6 +152,7 @@ export class Schedules {
   }
 
   async get(id: string): Promise<ScheduleInfo | undefined> {
+    assertStorableText(id, 'schedule id');
     const schedule = await this.#store.getSchedule(id);
     return schedule === undefined ? undefined : this.#info(schedule);
   }
@@ -159,11 +163,13 @@ export class Schedules {
 
   /** Stops the ticks until `resume`; a tick's run already started goes on. */
   async pause(id: string): Promise<ScheduleInfo> {
+    assertStorableText(id, 'schedule id');
     return this.#info(await this.#auditor.run('schedule.pause', id, (audit) => this.#store.setSchedulePaused(id, true, undefined, this.#clock.now(), audit)));
   }
 
   /** Ticks again from the first after now (ticks that fell while paused do not fire). */
   async resume(id: string): Promise<ScheduleInfo> {
+    assertStorableText(id, 'schedule id');
     const resumed = await this.#auditor.run('schedule.resume', id, async (audit) => {
       const schedule = await this.#store.getSchedule(id);
       if (schedule === undefined) throw scheduleNotFound(id);
@@ -175,6 +181,7 @@ export class Schedules {
 
   /** Deletes a schedule (its runs are kept); BATON_SCHEDULE_NOT_FOUND when there is none. */
   async delete(id: string): Promise<void> {
+    assertStorableText(id, 'schedule id');
     await this.#auditor.run('schedule.delete', id, async (audit) => {
       if (!(await this.#store.deleteSchedule(id, audit))) throw scheduleNotFound(id);
     });
