@@ -15,6 +15,14 @@ export const ApiErrorCode = {
   WebhookSignature: 'BATON_WEBHOOK_SIGNATURE',
   /** No active API key has this id (never made, or revoked already). */
   KeyNotFound: 'BATON_KEY_NOT_FOUND',
+  /** A body sent with a content type the route does not read (it reads JSON). */
+  UnsupportedMediaType: 'BATON_UNSUPPORTED_MEDIA_TYPE',
+  /** A request that is not well-formed HTTP (refused by the HTTP parser before any route saw it). */
+  BadRequest: 'BATON_BAD_REQUEST',
+  /** The request's headers are over the HTTP parser's limit. */
+  HeadersTooLarge: 'BATON_HEADERS_TOO_LARGE',
+  /** The request did not arrive in full within the server's time limit. */
+  RequestTimeout: 'BATON_REQUEST_TIMEOUT',
 } as const;
 
 export const ErrorSchema = z
@@ -31,10 +39,15 @@ export type ApiError = z.infer<typeof ErrorSchema>;
 
 const STATUS: Record<string, ContentfulStatusCode> = {
   [ErrorCode.InvalidArgument]: 400,
+  [ErrorCode.InvalidText]: 400,
   [ErrorCode.InvalidInput]: 400,
   [ErrorCode.InvalidSignal]: 400,
   [ErrorCode.PayloadEncoding]: 400,
   [ApiErrorCode.InvalidJson]: 400,
+  [ApiErrorCode.BadRequest]: 400,
+  [ApiErrorCode.RequestTimeout]: 408,
+  [ApiErrorCode.UnsupportedMediaType]: 415,
+  [ApiErrorCode.HeadersTooLarge]: 431,
   [ApiErrorCode.WebhookSignature]: 401,
   [ErrorCode.PayloadTooLarge]: 413,
   [ApiErrorCode.BodyTooLarge]: 413,

@@ -27,14 +27,15 @@ export function unstorableCharacter(text: string): string | undefined {
 /**
  * Throws BATON_INVALID_TEXT (details: `{ field, character }`) when `value` is a string holding a
  * character no store can keep; anything else passes (type and length are the caller's checks).
+ * `label` starts the message (default: "The <field>").
  */
-export function assertStorableText(value: unknown, field: string): void {
+export function assertStorableText(value: unknown, field: string, label = `The ${field}`): void {
   if (typeof value !== 'string') return;
   const character = unstorableCharacter(value);
   if (character === undefined) return;
   throw new BatonError(
     ErrorCode.InvalidText,
-    `The ${field} holds ${character}, which Baton cannot store or search for: remove it (payloads such as inputs and data may hold it).`,
+    `${label} holds ${character}, which Baton cannot store or search for: remove it (payloads such as inputs and data may hold it).`,
     { retryable: false, details: { field, character } },
   );
 }
