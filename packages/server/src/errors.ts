@@ -37,7 +37,8 @@ export const ErrorSchema = z
 
 export type ApiError = z.infer<typeof ErrorSchema>;
 
-const STATUS: Record<string, ContentfulStatusCode> = {
+/** Every code the API answers with and its status (docs/errors.md lists them all; a test keeps the two in step). */
+export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.InvalidArgument]: 400,
   [ErrorCode.InvalidText]: 400,
   [ErrorCode.InvalidInput]: 400,
@@ -49,6 +50,9 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ApiErrorCode.UnsupportedMediaType]: 415,
   [ApiErrorCode.HeadersTooLarge]: 431,
   [ApiErrorCode.WebhookSignature]: 401,
+  // auth.ts's codes (answered there directly).
+  BATON_UNAUTHORIZED: 401,
+  BATON_FORBIDDEN: 403,
   [ErrorCode.PayloadTooLarge]: 413,
   [ApiErrorCode.BodyTooLarge]: 413,
   [ErrorCode.RunNotFound]: 404,
@@ -63,6 +67,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ErrorCode.ScheduleExists]: 409,
   [ErrorCode.RunIdTaken]: 409,
   [ErrorCode.StoreError]: 503,
+  [ApiErrorCode.Internal]: 500,
 };
 
 export function apiError(code: string, message: string, details?: Record<string, unknown>): ApiError {
@@ -70,7 +75,7 @@ export function apiError(code: string, message: string, details?: Record<string,
 }
 
 export function statusOf(code: string): ContentfulStatusCode {
-  return STATUS[code] ?? 500;
+  return ERROR_STATUS[code] ?? 500;
 }
 
 /** Any thrown value as the error shape and its status. Unknown errors say nothing about themselves. */
