@@ -28,7 +28,7 @@ describe('docs/errors.md', () => {
   });
 
   it('covers every code the server names', () => {
-    const named = new Set([...Object.values(ApiErrorCode), ...Object.values(AuthErrorCode)]);
+    const named = new Set<string>([...Object.values(ApiErrorCode), ...Object.values(AuthErrorCode)]);
     for (const file of serverSources()) for (const m of readFileSync(file, 'utf8').matchAll(/'(BATON_[A-Z_]+)'/g)) named.add(m[1]!);
     for (const code of named) expect(ERROR_STATUS[code], code).toBeDefined();
   });
