@@ -32,11 +32,17 @@ async function expectLoggedFailure(server: CliProcess, base: string, key: string
   expect(body.error.message).toContain(requestId);
   expect(JSON.stringify(body)).not.toContain('exploded');
 
-  const line = await waitFor(
-    () => server.stderr.split('\n').find((l) => l.includes(requestId!)),
-    { what: () => `a log line with request id ${requestId}; stderr:\n${server.stderr}` },
-  );
-  const logged = JSON.parse(line) as { level: string; requestId: string; method: string; path: string; status: number; err: { message: string; stack: string } };
+  const line = await waitFor(() => server.stderr.split('\n').find((l) => l.includes(requestId!)), {
+    what: () => `a log line with request id ${requestId}; stderr:\n${server.stderr}`,
+  });
+  const logged = JSON.parse(line) as {
+    level: string;
+    requestId: string;
+    method: string;
+    path: string;
+    status: number;
+    err: { message: string; stack: string };
+  };
   expect(logged).toMatchObject({ level: 'error', requestId, method: 'POST', path: '/api/runs', status: 500 });
   expect(logged.err.message).toBe('the input schema exploded');
   expect(logged.err.stack).toContain('failing-schema.ts');

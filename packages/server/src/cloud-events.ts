@@ -10,8 +10,7 @@ import { z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { validationError } from './errors.js';
 
-const required = (name: string, why: string) =>
-  z.string({ error: `${name} is required (a non-empty string): ${why}` }).min(1, `${name} must not be empty`);
+const required = (name: string, why: string) => z.string({ error: `${name} is required (a non-empty string): ${why}` }).min(1, `${name} must not be empty`);
 
 const StructuredCloudEvent = z
   .object({

@@ -123,7 +123,11 @@ describe('request ids', () => {
       await fetch(`${api.url}/api/health`),
       await fetch(`${api.url}/api/runs`),
       await fetch(`${api.url}/api/nothing-here`, { headers: auth() }),
-      await fetch(`${api.url}/api/runs`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(5000) }) }),
+      await fetch(`${api.url}/api/runs`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ x: 'y'.repeat(5000) }),
+      }),
     ];
     expect(answers.map((r) => r.status)).toEqual([200, 401, 404, 413]);
     for (const res of answers) expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -73,7 +73,10 @@ describe.each(stores)('hostile requests over HTTP on every OpenAPI operation: $n
       store,
       workflows: engine.workflows,
       maxBodyBytes: 64 * 1024,
-      webhooks: [defineWebhook({ name: 'fuzzhook', workflow: 'fuzzed', secret: 'fuzz-secret-0123456789' }), defineWebhook({ name: 'openhook', workflow: 'fuzzed' })],
+      webhooks: [
+        defineWebhook({ name: 'fuzzhook', workflow: 'fuzzed', secret: 'fuzz-secret-0123456789' }),
+        defineWebhook({ name: 'openhook', workflow: 'fuzzed' }),
+      ],
       onError: (error) => unexpected.push(error),
     });
   }, 60_000);
@@ -130,7 +133,8 @@ describe.each(stores)('hostile requests over HTTP on every OpenAPI operation: $n
         const t = Math.floor(Date.now() / 1000) + Math.floor((random() - 0.5) * 2000);
         request.headers['x-baton-signature'] = [`t=${t},v1=${'ab'.repeat(32)}`, `t=${t}`, 'v1=zz', 't=-1,v1=00'][Math.floor(random() * 4)]!;
       }
-      if (operation.path === '/api/stream' && random() < 0.5) request.headers['last-event-id'] = ['-1', '1e999', 'abc', '%00', "' OR 1=1"][Math.floor(random() * 5)]!;
+      if (operation.path === '/api/stream' && random() < 0.5)
+        request.headers['last-event-id'] = ['-1', '1e999', 'abc', '%00', "' OR 1=1"][Math.floor(random() * 5)]!;
       planned.push(request);
     }
 
@@ -154,7 +158,8 @@ describe.each(stores)('hostile requests over HTTP on every OpenAPI operation: $n
         if (res.stream) continue;
         const text = res.text;
         if (res.status >= 500) failures.push(`${res.status}: ${where} → ${text.slice(0, 300)}`);
-        else if (res.status >= 300 && !/^\{"error":\{"code":"BATON_[A-Z_]+","message":"/.test(text)) failures.push(`not the error shape: ${where} → ${text.slice(0, 300)}`);
+        else if (res.status >= 300 && !/^\{"error":\{"code":"BATON_[A-Z_]+","message":"/.test(text))
+          failures.push(`not the error shape: ${where} → ${text.slice(0, 300)}`);
         if (/\n\s+at .+:\d+:\d+/.test(text)) failures.push(`a stack: ${where}`);
       }
     };
@@ -166,7 +171,10 @@ describe.each(stores)('hostile requests over HTTP on every OpenAPI operation: $n
 
     expect(failures.slice(0, 10)).toEqual([]);
     expect(unexpected).toEqual([]);
-    for (const operation of operations) expect(perOperation.get(`${operation.method} ${operation.path}`), `${operation.method} ${operation.path}`).toBeGreaterThanOrEqual(Math.floor(REQUESTS / operations.length));
+    for (const operation of operations)
+      expect(perOperation.get(`${operation.method} ${operation.path}`), `${operation.method} ${operation.path}`).toBeGreaterThanOrEqual(
+        Math.floor(REQUESTS / operations.length),
+      );
     expect((await fetch(`${api.url}/api/health`)).status).toBe(200);
     expect(await snapshot()).toEqual(before);
   }, 240_000);

@@ -21,7 +21,10 @@ type Schema = {
 };
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: Schema }[]; requestBody?: { content: Record<string, { schema?: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: { in: string; name: string; schema?: Schema }[]; requestBody?: { content: Record<string, { schema?: Schema }> } }>
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -142,8 +145,10 @@ export class RequestFuzzer {
     const kind = this.#random();
     if (kind < 0.55) return this.#pick(HOSTILE_STRINGS);
     if (kind < 0.7) return this.#pick(HOSTILE_NUMBERS);
-    if (kind < 0.8) return this.#pick([null, true, [], {}, [1, 'two'], { $baton: 'date', v: 'never' }, { $baton: 'bigint', v: '1x' }, { $baton: 'nope', v: 1 }]);
-    if (kind < 0.9) return { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } }, [this.#pick(HOSTILE_STRINGS)]: this.#pick(HOSTILE_STRINGS) };
+    if (kind < 0.8)
+      return this.#pick([null, true, [], {}, [1, 'two'], { $baton: 'date', v: 'never' }, { $baton: 'bigint', v: '1x' }, { $baton: 'nope', v: 1 }]);
+    if (kind < 0.9)
+      return { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } }, [this.#pick(HOSTILE_STRINGS)]: this.#pick(HOSTILE_STRINGS) };
     return deep(1 + Math.floor(this.#random() * 200), this.#random);
   }
 
@@ -244,7 +249,14 @@ export class RequestFuzzer {
       headers['content-type'] =
         type < 0.85
           ? 'application/json'
-          : this.#pick(['text/plain', 'application/xml', 'application/cloudevents+json', 'application/json; charset=latin1', 'multipart/form-data; boundary=x', '']);
+          : this.#pick([
+              'text/plain',
+              'application/xml',
+              'application/cloudevents+json',
+              'application/json; charset=latin1',
+              'multipart/form-data; boundary=x',
+              '',
+            ]);
       if (headers['content-type'] === '') delete headers['content-type'];
     }
     return { operation, method, url, headers, body };
