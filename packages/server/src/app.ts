@@ -78,7 +78,8 @@ function fromWire(value: unknown, what: string): unknown {
   try {
     return fromTypedJson(value);
   } catch (error) {
-    throw new BatonError('BATON_INVALID_ARGUMENT', `The ${what} is not valid typed JSON: ${(error as Error).message}`, { retryable: false });
+    const reason = error instanceof RangeError ? 'it is nested too deeply (at most a few thousand levels)' : (error as Error).message;
+    throw new BatonError('BATON_INVALID_ARGUMENT', `The ${what} is not valid typed JSON: ${reason}`, { retryable: false });
   }
 }
 

@@ -20,20 +20,35 @@ function decoded(segment: string): string {
   }
 }
 
+interface Visit {
+  value: unknown;
+  /** The member name or index this value is at, and the visit of the value holding it. */
+  at: string | undefined;
+  parent: Visit | undefined;
+}
+
+/** `body.a.1.b` for a visit (built only for the one string reported: deep bodies stay linear). */
+function pathOf(visit: Visit): string {
+  const parts: string[] = [];
+  for (let v: Visit | undefined = visit; v?.at !== undefined; v = v.parent) parts.push(v.at);
+  return ['body', ...parts.reverse()].join('.');
+}
+
 /** The first string (key or value) outside the payload members holding an unstorable character, with its path. */
 function firstUnstorable(body: unknown): { path: string; value: string } | undefined {
-  const stack: { value: unknown; path: string[] }[] = [{ value: body, path: [] }];
+  const stack: Visit[] = [{ value: body, at: undefined, parent: undefined }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value } = visit;
     if (typeof value === 'string') {
-      if (unstorableCharacter(value) !== undefined) return { path: ['body', ...path].join('.'), value };
+      if (unstorableCharacter(value) !== undefined) return { path: pathOf(visit), value };
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => stack.push({ value: item, path: [...path, String(index)] }));
+      value.forEach((item, index) => stack.push({ value: item, at: String(index), parent: visit }));
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, member] of Object.entries(value)) {
-        if (unstorableCharacter(key) !== undefined) return { path: ['body', ...path].join('.') || 'body', value: key };
-        if (path.length === 0 && PAYLOAD_MEMBERS.has(key)) continue;
-        stack.push({ value: member, path: [...path, key] });
+        if (unstorableCharacter(key) !== undefined) return { path: pathOf(visit), value: key };
+        if (visit.parent === undefined && PAYLOAD_MEMBERS.has(key)) continue;
+        stack.push({ value: member, at: key, parent: visit });
       }
     }
   }

@@ -93,6 +93,26 @@ describe.each(stores)('unstorable text over HTTP: $name', (testStore) => {
     expect(found.runs.map((r) => r.id)).toEqual(['plain-run']);
   });
 
+  it('walks deeply nested bodies in linear time, naming the path of the bad string', async () => {
+    const nested = (depth: number, bottom: string) => `${'['.repeat(depth)}${bottom}${']'.repeat(depth)}`;
+    const deepNul = await app.request('/api/runs', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: `{"workflow":"plain","tags":${nested(50, '"x\\u0000"')}}`,
+    });
+    expect(((await deepNul.json()) as { error: { code: string; details: { field: string } } }).error).toMatchObject({
+      code: 'BATON_INVALID_TEXT',
+      details: { field: `body.tags${'.0'.repeat(50)}` },
+    });
+    // 200,000 levels outside the payload members: answered at once (a walk copying paths would take minutes).
+    const deep = await app.request('/api/runs', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: `{"workflow":"plain","tags":${nested(200_000, '"x"')}}`,
+    });
+    expect(deep.status).toBe(400);
+  }, 20_000);
+
   it('round-trips NUL and lone surrogates in run input, signal data and event data', async () => {
     const started = await send(admin, 'POST', '/api/runs', { workflow: 'odd', id: 'odd-run', input: ODD });
     expect(started.status, await started.clone().text()).toBe(201);
