@@ -23,6 +23,8 @@ const exploding = defineWorkflow(
   async () => 'never',
 );
 
+const nightly = defineWorkflow({ name: 'nightly' }, async () => 'done');
+
 let dir: string;
 let store: SqliteStore;
 let engine: Engine;
@@ -34,7 +36,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baton-http-edge-'));
   store = new SqliteStore({ path: join(dir, 'baton.db') });
   await store.init();
-  engine = new Engine({ store, workflows: [exploding], logger: silentLogger });
+  engine = new Engine({ store, workflows: [exploding, nightly], logger: silentLogger });
   const admin = newApiKey({ name: 'admin', role: 'admin' }, Date.now());
   await store.createApiKey(admin.record);
   key = admin.token;
@@ -154,6 +156,31 @@ describe('request ids', () => {
     const failure = failures.find((f) => f.request.requestId === 'req-500');
     expect(failure?.request).toEqual({ requestId: 'req-500', method: 'POST', path: '/api/runs', status: 500 });
     expect((failure?.error as Error).stack).toContain('schema exploded');
+  });
+});
+
+describe('schedules', () => {
+  it('refuses a cron that never fires, on create and on update, with 400 and a message that says so', async () => {
+    const json = { ...auth(), 'content-type': 'application/json' };
+    const created = await fetch(`${api.url}/api/schedules`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ id: 'feb31', workflow: 'nightly', cron: '0 0 31 2 *' }),
+    });
+    expect(created.status).toBe(400);
+    expect(await created.json()).toMatchObject({
+      error: { code: 'BATON_INVALID_ARGUMENT', message: expect.stringContaining('never fires'), details: { field: 'cron' } },
+    });
+    const fine = await fetch(`${api.url}/api/schedules`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ id: 'nightly', workflow: 'nightly', cron: '0 3 * * *' }),
+    });
+    expect(fine.status).toBe(201);
+    const updated = await fetch(`${api.url}/api/schedules/nightly`, { method: 'PATCH', headers: json, body: JSON.stringify({ cron: '0 0 30 2 *' }) });
+    expect(updated.status).toBe(400);
+    expect(((await updated.json()) as { error: { message: string } }).error.message).toContain('never fires');
+    expect((await engine.client.schedules.list()).map((s) => [s.id, s.cron])).toEqual([['nightly', '0 3 * * *']]);
   });
 });
 
