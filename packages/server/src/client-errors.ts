@@ -5,7 +5,7 @@
  * instead of Node's bare status line. The connection is closed after the answer: after a parse
  * error nothing more on it can be trusted.
  */
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiErrorCode, apiError } from './errors.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
@@ -30,26 +30,45 @@ function answerFor(error: NodeJS.ErrnoException): { status: number; code: string
   };
 }
 
+/** The response a connection is writing for an earlier request (pipelined), when there is one. */
+function earlierResponse(socket: Duplex): ServerResponse | undefined {
+  const response = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+  // A request still arriving is the one that failed to parse (broken chunking): its answer is ours.
+  return response !== undefined && response.req.complete && !response.writableFinished ? response : undefined;
+}
+
 /** Answers the server's client errors in the one error shape (see the file header). */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // A connection the client reset, or one already answered: nothing to say on it.
+    // A connection the client reset: nothing to say on it.
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
     const { status, code, message } = answerFor(error);
     const body = JSON.stringify(apiError(code, message, error.code === undefined ? undefined : { parserError: error.code }));
-    socket.end(
-      [
-        `HTTP/1.1 ${status} ${REASONS[status]}`,
-        'Content-Type: application/json; charset=UTF-8',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        `${REQUEST_ID_HEADER}: ${requestIdFor(undefined)}`,
-        'Connection: close',
-        '',
-        body,
-      ].join('\r\n'),
-    );
+    const answer = (): void => {
+      if (!socket.writable) return;
+      socket.end(
+        [
+          `HTTP/1.1 ${status} ${REASONS[status]}`,
+          'Content-Type: application/json; charset=UTF-8',
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          `${REQUEST_ID_HEADER}: ${requestIdFor(undefined)}`,
+          'Connection: close',
+          '',
+          body,
+        ].join('\r\n'),
+      );
+    };
+    // After the answer to an earlier request on this connection, so the two are not spliced together.
+    const earlier = earlierResponse(socket);
+    if (earlier === undefined) answer();
+    else {
+      earlier.once('finish', answer);
+      earlier.once('close', () => {
+        if (!earlier.writableFinished) socket.destroy();
+      });
+    }
   });
 }

@@ -97,6 +97,23 @@ describe('malformed HTTP', () => {
     expect(answer.body).toMatchObject({ error: { code, message: expect.stringMatching(/.{20,}/) } });
   });
 
+  it('answers a malformed request that follows a good one on the same connection after the good one', async () => {
+    const { hostname, port } = new URL(api.url);
+    const received = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+      socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/runs/a\u0000b HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+    const answers = received.split(/(?=HTTP\/1\.1 )/);
+    expect(answers.map((answer) => answer.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+    expect(answers[0]).toContain('{"status":"ok"}');
+    expect(answers[1]).toContain('"code":"BATON_BAD_REQUEST"');
+  });
+
   it('still serves well-formed requests afterwards', async () => {
     expect((await fetch(`${api.url}/api/health`)).status).toBe(200);
   });
