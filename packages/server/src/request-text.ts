@@ -64,7 +64,7 @@ export function storableText(): MiddlewareHandler {
       assertStorableText(value, `query.${key}`, `The query parameter '${key}'`);
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && url.pathname.startsWith('/api/')) {
-      // A body over the limit throws here, and the body limit answers 413.
+      // The body limit has read the body already (a body over it never gets here); routes read it again from the cache.
       const text = await c.req.text();
       let body: unknown;
       try {
