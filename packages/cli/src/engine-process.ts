@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:os';
 import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
-import { startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
+import { logUnexpectedErrors, startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
 import type { LoadedWorkflows } from './load-workflows.js';
@@ -58,6 +58,8 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
           workflows: engine.workflows,
           webhooks: options.loaded.webhooks,
           metrics: { engine },
+          // Every unexpected failure of a request, with its stack and the request id its answer carries.
+          onError: logUnexpectedErrors(logger),
           ...dashboard,
           ...options.api,
         });

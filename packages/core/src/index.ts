@@ -110,6 +110,7 @@ export type {
   StoreHint,
 } from './store/store.js';
 export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
+export { assertStorableText, unstorableCharacter } from './util/text.js';
 export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
 export type { Migration } from './store/store-rules.js';
 export { toRunRecord, toJournalEntry, toSignal, toStepRetry, toChild, toFlowCandidate, toQueueRecord, parseError, errorText } from './store/sql-rows.js';

@@ -6,7 +6,6 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import {
   BatonError,
   ErrorCode,
@@ -28,7 +27,11 @@ import { actingClient } from './acting.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import { checkSignature, type WebhookDefinition } from './webhooks.js';
 import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunIdParam, RunSchema, ScheduleSchema, json } from './schemas.js';
-import { ApiErrorCode, ErrorSchema, apiError, statusOf, toApiError, validationError } from './errors.js';
+import { ApiErrorCode, ErrorSchema, apiError, statusOf, validationError } from './errors.js';
+import { errorHandler, type UnexpectedErrorListener } from './error-handler.js';
+import { requestId } from './request-id.js';
+import { storableText } from './request-text.js';
+import { cloudEventGate } from './cloud-events.js';
 import { serveMetrics, type MetricsOptions } from './metrics.js';
 import { registerDocsRoute } from './routes/docs.js';
 import { registerKeyRoutes } from './routes/keys.js';
@@ -60,8 +63,11 @@ export interface AppOptions {
   webhooks?: WebhookDefinition[];
   /** Largest request body, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Told of unexpected failures (the client only gets BATON_INTERNAL). */
-  onError?: (error: unknown) => void;
+  /**
+   * Told of unexpected failures (5xx), with the request's id, method and path; the client gets
+   * BATON_INTERNAL (or BATON_STORE_ERROR) and the id. Default: written to stderr.
+   */
+  onError?: UnexpectedErrorListener;
   /**
    * Serve Prometheus metrics at GET /metrics (a viewer key when auth is on): `true` for the gauges
    * read from the store, `{ engine }` to also count the runs of an engine in this process.
@@ -79,7 +85,8 @@ function fromWire(value: unknown, what: string): unknown {
   try {
     return fromTypedJson(value);
   } catch (error) {
-    throw new BatonError('BATON_INVALID_ARGUMENT', `The ${what} is not valid typed JSON: ${(error as Error).message}`, { retryable: false });
+    const reason = error instanceof RangeError ? 'it is nested too deeply (at most a few thousand levels)' : (error as Error).message;
+    throw new BatonError('BATON_INVALID_ARGUMENT', `The ${what} is not valid typed JSON: ${reason}`, { retryable: false });
   }
 }
 
@@ -144,6 +151,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     },
   });
 
+  app.use('*', requestId());
   app.use(
     '*',
     bodyLimit({
@@ -153,24 +161,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
   );
 
   if (options.auth !== false) app.use('/api/*', authenticate(options.store));
+  app.use('/api/*', storableText());
+  app.use('/hooks/*', storableText());
   if (options.metrics !== undefined && options.metrics !== false)
     serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
   if (options.dashboard !== undefined) registerDashboardRoute(app, options.dashboard);
 
-  app.onError(async (error, c) => {
-    // A body that is not JSON reaches here from the validator, as a 400 HTTPException.
-    if (error instanceof HTTPException && error.status < 500) {
-      const code = error.status === 400 ? ApiErrorCode.InvalidJson : 'BATON_INVALID_ARGUMENT';
-      await auditRefusal(options.store, c, code, { auth: options.auth !== false });
-      if (error.status === 400) return c.json(apiError(ApiErrorCode.InvalidJson, 'The request body is not valid JSON.'), 400);
-      return c.json(apiError(code, error.message.slice(0, 200)), error.status);
-    }
-    const { status, body: payload } = toApiError(error);
-    if (status >= 500) options.onError?.(error);
-    // A refused change a client did not record (checked before it was called, or by the route itself).
-    else if (status !== 401 && !isAudited(error)) await auditRefusal(options.store, c, payload.error.code, { auth: options.auth !== false });
-    return c.json(payload, status);
-  });
+  app.onError(errorHandler(options.onError, (c, code) => auditRefusal(options.store, c, code, { auth: options.auth !== false })));
   app.notFound((c) => c.json(apiError(ApiErrorCode.NotFound, `No route ${c.req.method} ${c.req.path}.`), statusOf(ApiErrorCode.NotFound)));
 
   // ------------------------------------------------------------------ health
@@ -395,7 +392,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
         time: z.iso.datetime({ offset: true }).optional(),
       }),
     ])
-    .openapi('EmitEvent', { description: 'A CloudEvents 1.0 event in structured JSON, or { type, data, id?, source?, subject?, time? }' });
+    .openapi('EmitEvent', {
+      description:
+        'A CloudEvents 1.0 event in structured JSON (sent as application/cloudevents+json, or with a specversion: specversion, id, source and type are required), or { type, data, id?, source?, subject?, time? }',
+    });
+  app.use('/api/events', cloudEventGate());
   app.openapi(
     createRoute({
       method: 'post',

@@ -15,6 +15,14 @@ export const ApiErrorCode = {
   WebhookSignature: 'BATON_WEBHOOK_SIGNATURE',
   /** No active API key has this id (never made, or revoked already). */
   KeyNotFound: 'BATON_KEY_NOT_FOUND',
+  /** A body sent with a content type the route does not read (it reads JSON). */
+  UnsupportedMediaType: 'BATON_UNSUPPORTED_MEDIA_TYPE',
+  /** A request that is not well-formed HTTP (refused by the HTTP parser before any route saw it). */
+  BadRequest: 'BATON_BAD_REQUEST',
+  /** The request's headers are over the HTTP parser's limit. */
+  HeadersTooLarge: 'BATON_HEADERS_TOO_LARGE',
+  /** The request did not arrive in full within the server's time limit. */
+  RequestTimeout: 'BATON_REQUEST_TIMEOUT',
 } as const;
 
 export const ErrorSchema = z
@@ -29,13 +37,22 @@ export const ErrorSchema = z
 
 export type ApiError = z.infer<typeof ErrorSchema>;
 
-const STATUS: Record<string, ContentfulStatusCode> = {
+/** Every code the API answers with and its status (docs/errors.md lists them all; a test keeps the two in step). */
+export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.InvalidArgument]: 400,
+  [ErrorCode.InvalidText]: 400,
   [ErrorCode.InvalidInput]: 400,
   [ErrorCode.InvalidSignal]: 400,
   [ErrorCode.PayloadEncoding]: 400,
   [ApiErrorCode.InvalidJson]: 400,
+  [ApiErrorCode.BadRequest]: 400,
+  [ApiErrorCode.RequestTimeout]: 408,
+  [ApiErrorCode.UnsupportedMediaType]: 415,
+  [ApiErrorCode.HeadersTooLarge]: 431,
   [ApiErrorCode.WebhookSignature]: 401,
+  // auth.ts's codes (answered there directly).
+  BATON_UNAUTHORIZED: 401,
+  BATON_FORBIDDEN: 403,
   [ErrorCode.PayloadTooLarge]: 413,
   [ApiErrorCode.BodyTooLarge]: 413,
   [ErrorCode.RunNotFound]: 404,
@@ -52,6 +69,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   [ErrorCode.SchedulePaused]: 409,
   [ErrorCode.RunIdTaken]: 409,
   [ErrorCode.StoreError]: 503,
+  [ApiErrorCode.Internal]: 500,
 };
 
 export function apiError(code: string, message: string, details?: Record<string, unknown>): ApiError {
@@ -59,7 +77,7 @@ export function apiError(code: string, message: string, details?: Record<string,
 }
 
 export function statusOf(code: string): ContentfulStatusCode {
-  return STATUS[code] ?? 500;
+  return ERROR_STATUS[code] ?? 500;
 }
 
 /** Any thrown value as the error shape and its status. Unknown errors say nothing about themselves. */

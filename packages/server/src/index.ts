@@ -2,9 +2,12 @@
 export { createApp } from './app.js';
 export type { AppOptions } from './app.js';
 export type { DashboardOptions } from './routes/dashboard.js';
-export { ApiErrorCode, ErrorSchema, apiError, toApiError } from './errors.js';
+export { ApiErrorCode, ERROR_STATUS, ErrorSchema, apiError, toApiError } from './errors.js';
 export type { ApiError } from './errors.js';
 export { startApiServer } from './listen.js';
+export { REQUEST_ID_HEADER } from './request-id.js';
+export { logUnexpectedErrors } from './error-handler.js';
+export type { FailedRequest, UnexpectedErrorListener } from './error-handler.js';
 export { ServerMetrics } from './metrics.js';
 export type { MetricsOptions } from './metrics.js';
 export type { ApiServer, ApiServerOptions } from './listen.js';

@@ -1,7 +1,9 @@
 /** Serving the API on Node: binds to loopback unless told otherwise. */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { createApp, type AppOptions } from './app.js';
+import { answerClientErrors } from './client-errors.js';
 
 export interface ApiServerOptions extends AppOptions {
   /** Default 0: any free port (the chosen one is in `url`). */
@@ -36,5 +38,6 @@ export function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
       });
     });
     server.once('error', onError);
+    answerClientErrors(server as Server);
   });
 }

@@ -12,6 +12,7 @@ import { schedulesSuite } from './suites/schedules.suite.js';
 import { startedRunsSuite } from './suites/started-runs.suite.js';
 import { statsSuite } from './suites/stats.suite.js';
 import { stepInputSuite } from './suites/step-input.suite.js';
+import { textSuite } from './suites/text.suite.js';
 import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
 import { storeBasicsSuite } from './suites/store-basics.suite.js';
 import { waitingSuite } from './suites/waiting.suite.js';
@@ -45,5 +46,6 @@ export function runStoreConformance(factory: StoreFactory): void {
     inboxSuite(factory);
     startedRunsSuite(factory);
     workflowCatalogSuite(factory);
+    textSuite(factory);
   });
 }

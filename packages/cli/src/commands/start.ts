@@ -1,10 +1,11 @@
 /** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
 import { Client, WorkflowRegistry } from '@baton/core';
-import { startApiServer } from '@baton/server';
+import { logUnexpectedErrors, startApiServer } from '@baton/server';
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { listenForStop, webhookLines } from '../engine-process.js';
 import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
+import { jsonLogger } from '../logging.js';
 import { openStore } from '../store.js';
 import { startTracing } from '../tracing.js';
 
@@ -27,6 +28,8 @@ Options:
   options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' } },
   async run({ values }, io) {
     const { port, host } = apiAddress(values, io, 'start');
+    // Unexpected request failures are logged here (JSON lines on stderr), with the request id the 500 carries.
+    const logger = jsonLogger(io.env, 'start');
     const modulePath = workflowsPath(values.workflows, io);
     const loaded = modulePath === undefined ? undefined : await loadWorkflows(modulePath);
     const workflows = new WorkflowRegistry(loaded?.workflows ?? []);
@@ -37,7 +40,17 @@ Options:
     try {
       const client = new Client({ store, workflows });
       const dashboard = dashboardOption();
-      const api = await startApiServer({ client, store, workflows, webhooks: loaded?.webhooks ?? [], metrics: true, port, host, ...dashboard });
+      const api = await startApiServer({
+        client,
+        store,
+        workflows,
+        webhooks: loaded?.webhooks ?? [],
+        metrics: true,
+        onError: logUnexpectedErrors(logger),
+        port,
+        host,
+        ...dashboard,
+      });
       io.out(
         `baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`,
       );

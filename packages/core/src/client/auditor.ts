@@ -7,6 +7,7 @@ import { ErrorCode, isBatonError } from '../errors/errors.js';
 import { AUDIT_OK, type AuditEntry } from '../store/activity.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
+import { storableCopy } from '../util/text.js';
 
 /** Who a client acts for. */
 export interface Actor {
@@ -50,7 +51,8 @@ export class Auditor {
   /** The entry a successful call writes with its change (undefined without an actor). */
   entry(action: string, target: string, detail?: Record<string, unknown>, result = AUDIT_OK): AuditEntry | undefined {
     if (this.actor === undefined) return undefined;
-    const entry: AuditEntry = { actor: this.actor.id, namespace: this.actor.namespace ?? 'default', action, target, result, at: this.#clock.now() };
+    // A refused call's target may hold what no store can keep (that is why it was refused): recorded readably.
+    const entry: AuditEntry = { actor: this.actor.id, namespace: this.actor.namespace ?? 'default', action, target: storableCopy(target), result, at: this.#clock.now() };
     if (detail !== undefined) entry.detail = JSON.stringify(detail);
     return entry;
   }

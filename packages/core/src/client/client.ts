@@ -20,6 +20,7 @@ import {
 import type { Store, WriteResult } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, isValidRunId } from '../util/ids.js';
+import { assertStorableText } from '../util/text.js';
 import type { AnyWorkflow, Workflow } from '../workflow/workflow.js';
 import { isWorkflow } from '../workflow/workflow.js';
 import { assertQueueName, runLimits, startControl } from '../workflow/flow.js';
@@ -184,6 +185,7 @@ export class Client {
 
   /** The run, if it is in this client's namespace (a client without one sees every run). */
   async #visible(runId: string): Promise<RunRecord | undefined> {
+    assertStorableText(runId, 'run id');
     const run = await this.#store.getRun(runId);
     const namespace = this.#auditor.actor?.namespace;
     return run === undefined || (namespace !== undefined && run.namespace !== namespace) ? undefined : run;
@@ -191,6 +193,7 @@ export class Client {
 
   /** Throws RUN_NOT_FOUND unless the run is visible to this client. */
   async #mustSee(runId: string): Promise<void> {
+    assertStorableText(runId, 'run id');
     if (this.#auditor.actor?.namespace !== undefined && (await this.#visible(runId)) === undefined) throw runNotFound(runId);
   }
 
@@ -226,6 +229,9 @@ export class Client {
     audit: AuditEntry | undefined,
   ): Promise<RunHandle<unknown>> {
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('start() needs a workflow or a workflow name.');
+    assertStorableText(name, 'workflow name');
+    assertStorableText(options.id, 'run id');
+    assertStorableText(options.queue, 'queue');
     if (options.id !== undefined && !isValidRunId(options.id)) {
       throw invalidArgument(`Invalid run id ${JSON.stringify(options.id)}: use 1-200 letters, digits and . _ : @ / - (starting with a letter or digit).`);
     }
@@ -415,6 +421,7 @@ export class Client {
     const filter: RunFilter = { ...options } as RunFilter;
     const namespace = this.#auditor.actor?.namespace;
     if (namespace !== undefined) filter.namespace = namespace;
+    for (const field of ['workflow', 'tag', 'search', 'parentId', 'cursor'] as const) assertStorableText(options[field], field);
     if (options.tag !== undefined && (typeof options.tag !== 'string' || options.tag.length === 0 || options.tag.length > 100)) {
       throw invalidArgument('tag must be 1-100 characters.');
     }
@@ -473,6 +480,8 @@ export class Client {
   async signal(runId: string, name: string, data?: unknown): Promise<void> {
     if (typeof runId !== 'string' || runId.length === 0) throw invalidArgument('signal() needs the id of a run.');
     if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw invalidArgument('A signal needs a name of 1-200 characters.');
+    assertStorableText(runId, 'run id');
+    assertStorableText(name, 'signal name');
     if (name.startsWith('$')) throw invalidArgument(`Signal names starting with '$' are Baton's own (events arrive as them): '${name}' cannot be sent.`);
     const payload = this.#codec.encode(data, `signal '${name}' for run ${runId}`);
     await this.#auditor.run(
@@ -493,6 +502,8 @@ export class Client {
 
   /** Cancels a run: its running step is aborted, its waits end, its compensations run. */
   async cancel(runId: string, reason?: string): Promise<RunInfo> {
+    assertStorableText(runId, 'run id');
+    assertStorableText(reason, 'cancel reason');
     const error = new BatonError(ErrorCode.Cancelled, reason === undefined ? `Run ${runId} was cancelled.` : `Run ${runId} was cancelled: ${reason}`, {
       runId,
       retryable: false,
@@ -522,6 +533,7 @@ export class Client {
   }
 
   async #requeue(runId: string, mode: 'retry' | 'resume'): Promise<RunInfo> {
+    assertStorableText(runId, 'run id');
     const run = await this.#auditor.run(`run.${mode}`, runId, async (audit) => {
       await this.#mustSee(runId);
       return this.#store.requeue(runId, mode, this.#clock.now(), audit);
@@ -601,6 +613,7 @@ function checkTags(tags: unknown): string[] {
   if (!Array.isArray(tags) || tags.length > 20 || !tags.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 100)) {
     throw invalidArgument('tags must be a list of at most 20 strings of 1-100 characters.');
   }
+  for (const tag of tags as string[]) assertStorableText(tag, 'tag');
   return [...new Set(tags as string[])];
 }
 

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { eventOrigin, type StartedRun } from '../store/started-runs.js';
 import type { Clock } from '../time/clock.js';
 import { uuidv7 } from '../util/ids.js';
+import { assertStorableText } from '../util/text.js';
 
 export interface EmitOptions {
   /** Deduplicates: a second emit with the same source and id stores nothing and starts nothing. Default: a new id. */
@@ -41,6 +42,7 @@ function attribute(value: unknown, name: string, required: boolean): string | un
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ATTRIBUTE) {
     throw invalid(`The event's ${name} must be a non-empty string of at most ${MAX_ATTRIBUTE} characters${required ? '' : ' when given'}.`);
   }
+  assertStorableText(value, `event ${name}`);
   return value;
 }
 

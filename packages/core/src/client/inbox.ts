@@ -6,6 +6,7 @@
 import type { Auditor } from './auditor.js';
 import type { RunInfo } from './client.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
+import { assertStorableText } from '../util/text.js';
 import { humanSignals, type InboxClaim } from '../store/inbox.js';
 import { runNotFound } from '../store/store-rules.js';
 import type { RunRecord } from '../store/records.js';
@@ -76,6 +77,8 @@ export class Inbox {
    */
   async claim(runId: string, assignee: string): Promise<InboxClaimInfo> {
     if (typeof runId !== 'string' || runId.length === 0) throw invalid('claim() needs the id of a run.');
+    assertStorableText(runId, 'run id');
+    assertStorableText(assignee, 'assignee');
     if (typeof assignee !== 'string' || assignee.trim().length === 0 || assignee.length > MAX_ASSIGNEE)
       throw invalid(`An assignee is a name of 1-${MAX_ASSIGNEE} characters.`);
     const claim: InboxClaim = { runId, assignee, claimedBy: this.#auditor.actor?.id ?? 'client', claimedAt: this.#clock.now() };
@@ -94,6 +97,7 @@ export class Inbox {
   /** Drops a run's claim; false when it had none. Throws BATON_RUN_NOT_FOUND for a run this client cannot see. */
   async release(runId: string): Promise<boolean> {
     if (typeof runId !== 'string' || runId.length === 0) throw invalid('release() needs the id of a run.');
+    assertStorableText(runId, 'run id');
     const released = await this.#auditor.run('inbox.release', runId, async (audit) => {
       await this.#mustSee(runId);
       return this.#store.releaseInboxRun(runId, audit);

@@ -1,6 +1,7 @@
 /** Schedules through the client: create, list, get, update, pause, resume, delete. */
 import type { Auditor } from './auditor.js';
 import { validate } from '../errors/validation.js';
+import { assertStorableText } from '../util/text.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import { assertScheduleId, nextTick, resolveSchedule, type ScheduleOptions, type ScheduleRecord } from '../schedule/schedule.js';
@@ -68,6 +69,9 @@ export class Schedules {
    */
   async create<I>(options: CreateScheduleOptions<I>): Promise<ScheduleInfo> {
     const name = isWorkflow(options?.workflow) ? options.workflow.name : String(options?.workflow);
+    // Checked before the audit entry that names them is written.
+    if (typeof options?.id === 'string') assertStorableText(options.id, 'schedule id');
+    assertStorableText(name, 'workflow name');
     const target = typeof options?.id === 'string' ? options.id.slice(0, 200) : '';
     const created = await this.#auditor.run('schedule.create', target, (audit) => this.#create(options, name, audit), { workflow: name.slice(0, 200) });
     return this.#info(created);
@@ -77,6 +81,7 @@ export class Schedules {
     assertScheduleId(options?.id);
     if (!isWorkflow(options.workflow) && (typeof options.workflow !== 'string' || options.workflow.length === 0))
       throw new BatonError(ErrorCode.InvalidArgument, `Schedule '${options.id}' needs a workflow or a workflow name.`, { retryable: false });
+    assertStorableText(name, 'workflow name');
     const workflow = isWorkflow(options.workflow) ? options.workflow : this.#workflows.get(name);
     const cataloged = workflow === undefined ? await this.#known.require(name, 'No schedule was created.') : undefined;
     const resolved = resolveSchedule(options, `schedule '${options.id}'`);
@@ -116,6 +121,7 @@ export class Schedules {
    * not changed (delete it). A refused change is audited too.
    */
   async update<I>(id: string, changes: UpdateScheduleOptions<I>): Promise<ScheduleInfo> {
+    assertStorableText(id, 'schedule id');
     const updated = await this.#auditor.run(
       'schedule.update',
       id,
@@ -171,6 +177,7 @@ export class Schedules {
   }
 
   async get(id: string): Promise<ScheduleInfo | undefined> {
+    assertStorableText(id, 'schedule id');
     const schedule = await this.#store.getSchedule(id);
     return schedule === undefined ? undefined : this.#info(schedule);
   }
@@ -181,11 +188,13 @@ export class Schedules {
 
   /** Stops the ticks until `resume`; a tick's run already started goes on. */
   async pause(id: string): Promise<ScheduleInfo> {
+    assertStorableText(id, 'schedule id');
     return this.#info(await this.#auditor.run('schedule.pause', id, (audit) => this.#store.setSchedulePaused(id, true, undefined, this.#clock.now(), audit)));
   }
 
   /** Ticks again from the first after now (ticks that fell while paused do not fire). */
   async resume(id: string): Promise<ScheduleInfo> {
+    assertStorableText(id, 'schedule id');
     const resumed = await this.#auditor.run('schedule.resume', id, async (audit) => {
       const schedule = await this.#store.getSchedule(id);
       if (schedule === undefined) throw scheduleNotFound(id);
@@ -197,6 +206,7 @@ export class Schedules {
 
   /** Deletes a schedule (its runs are kept); BATON_SCHEDULE_NOT_FOUND when there is none. */
   async delete(id: string): Promise<void> {
+    assertStorableText(id, 'schedule id');
     await this.#auditor.run('schedule.delete', id, async (audit) => {
       if (!(await this.#store.deleteSchedule(id, audit))) throw scheduleNotFound(id);
     });

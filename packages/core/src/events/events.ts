@@ -5,6 +5,7 @@
  * emit's own transaction, with the rules below that every store shares.
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
+import { assertStorableText } from '../util/text.js';
 import type { NewRun } from '../store/records.js';
 
 /** A stored event. `data` is an encoded payload. */
@@ -58,6 +59,7 @@ function invalid(message: string): BatonError {
 }
 
 export function assertEventType(type: unknown): asserts type is string {
+  assertStorableText(type, 'event type');
   if (typeof type !== 'string' || !TYPE.test(type)) {
     throw invalid(`Invalid event type ${JSON.stringify(type)}: use 1-200 letters, digits and . _ : / - (starting with a letter or digit).`);
   }

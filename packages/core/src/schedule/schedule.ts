@@ -6,6 +6,7 @@
  */
 import { Cron } from 'croner';
 import { BatonError, ErrorCode } from '../errors/errors.js';
+import { assertStorableText } from '../util/text.js';
 
 export type OverlapPolicy = 'skip' | 'buffer' | 'allow';
 export type CatchupPolicy = 'none' | 'latest' | 'all';
@@ -64,6 +65,7 @@ function invalid(message: string): BatonError {
 }
 
 export function assertScheduleId(id: unknown): asserts id is string {
+  assertStorableText(id, 'schedule id');
   if (typeof id !== 'string' || !ID.test(id)) {
     throw invalid(`Invalid schedule id ${JSON.stringify(id)}: use 1-200 letters, digits and . _ : / - (starting with a letter or digit).`);
   }
@@ -102,7 +104,17 @@ export function nextTick(pattern: string, timezone: string, after: number): numb
 export function resolveSchedule<I>(options: ScheduleOptions<I>, what: string): Required<Omit<ScheduleOptions<I>, 'input'>> & { input: I | undefined } {
   if (typeof options !== 'object' || options === null) throw invalid(`${what} needs { cron }.`);
   const timezone = options.timezone ?? 'UTC';
-  cronOf(options.cron, timezone);
+  assertStorableText(options.cron, 'cron pattern');
+  assertStorableText(timezone, 'time zone');
+  const cron = cronOf(options.cron, timezone);
+  // A pattern no date matches (the 31st of February) would be stored and never start a run.
+  if (cron.nextRun() === null) {
+    throw new BatonError(
+      ErrorCode.InvalidArgument,
+      `${what}: the cron pattern ${JSON.stringify(options.cron)} never fires (no date matches it); check its day and month fields.`,
+      { retryable: false, details: { field: 'cron', reason: 'never-fires' } },
+    );
+  }
   const overlap = options.overlap ?? 'skip';
   if (!['skip', 'buffer', 'allow'].includes(overlap)) throw invalid(`${what}: overlap must be 'skip', 'buffer' or 'allow', not ${JSON.stringify(overlap)}.`);
   const catchup = options.catchup ?? 'none';
