@@ -41,6 +41,8 @@ export type { RateLimit, RateDecision, FlowCandidate, FlowState, Admission, Queu
 
 export { Engine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine.js';
+export { formatEngineId, parseEngineId } from './engine/engine-id.js';
+export type { EngineIdentity } from './engine/engine-id.js';
 export type { Durability } from './engine/engine-internals.js';
 export type { EngineEvent, EngineEventListener, EventError } from './engine/engine-events.js';
 export { WorkflowRegistry } from './engine/workflow-registry.js';
