@@ -50,6 +50,7 @@ export type { WorkflowList } from './engine/workflow-registry.js';
 export { defaultLogger, silentLogger } from './engine/logger.js';
 export type { Logger } from './engine/logger.js';
 export { WriteBatcher } from './engine/write-batcher.js';
+export type { SubmitOptions } from './engine/write-batcher.js';
 
 export { Client } from './client/client.js';
 export { Auditor } from './client/auditor.js';

@@ -4,6 +4,7 @@ import type { StoreFactory } from './harness.js';
 import { activitySuite } from './suites/activity.suite.js';
 import { cacheSuite } from './suites/cache.suite.js';
 import { inboxSuite } from './suites/inbox.suite.js';
+import { immediateWritesSuite } from './suites/immediate-writes.suite.js';
 import { leaseRecoverySuite } from './suites/lease-recovery.suite.js';
 import { overviewSuite } from './suites/overview.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
@@ -35,6 +36,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     stepInputSuite(factory);
     recoverySuite(factory);
     leaseRecoverySuite(factory);
+    immediateWritesSuite(factory);
     flowControlSuite(factory);
     schedulesSuite(factory);
     eventsSuite(factory);

@@ -180,7 +180,7 @@ export class Engine {
       inMemoryBackoffMs: options.inMemoryBackoffMs ?? 5000,
       random,
       newId: () => uuidv7(this.clock.now()),
-      submit: (op) => this.#batcher.submit(op),
+      submit: (op, submitOptions) => this.#batcher.submit(op, submitOptions),
       emit: (event) => this.#emit(event),
       hasListeners: () => this.#listeners.size > 0,
       requestCancel: async (runId) => {
