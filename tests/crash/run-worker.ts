@@ -1,5 +1,5 @@
 /**
- * The body of a test worker process: one engine on the given store. Prints `ready` once started (it
+ * The body of a test worker process: one engine on the given store. Prints `engine <id>` and `ready` once started (it
  * waits for a database that is restarting, as a deployed worker would); on SIGTERM stops gracefully
  * (releasing what it cannot finish in BATON_STOP_TIMEOUT_MS), prints `stopped` and exits 0. Exits
  * when its parent goes away (stdin closes), so a crashed test run leaves no worker behind.
@@ -13,15 +13,18 @@ export function envNumber(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-export async function runWorker(name: string, store: Store, workflows: AnyWorkflow[]): Promise<void> {
+/** `setup` sees the engine before it starts (to subscribe to its events). */
+export async function runWorker(name: string, store: Store, workflows: AnyWorkflow[], setup?: (engine: Engine) => void): Promise<void> {
   const engine = new Engine({
     store,
     workflows,
-    id: `${name}-${process.pid}`,
+    // BATON_DEFAULT_ENGINE_ID=1: the engine's own id (host, process and suffix), as a deployed worker has.
+    ...(process.env.BATON_DEFAULT_ENGINE_ID === '1' ? {} : { id: `${name}-${process.pid}` }),
     concurrency: envNumber('BATON_CONCURRENCY', 16),
     leaseMs: envNumber('BATON_LEASE_MS', 1000),
     pollIntervalMs: envNumber('BATON_POLL_MS', 50),
   });
+  setup?.(engine);
   let stopping = false;
   process.on('SIGTERM', () => {
     if (stopping) return;
@@ -45,5 +48,5 @@ export async function runWorker(name: string, store: Store, workflows: AnyWorkfl
       await delay(100);
     }
   }
-  process.stdout.write('ready\n');
+  process.stdout.write(`engine ${engine.id}\nready\n`);
 }

@@ -120,6 +120,8 @@ async function modelStep(ctx: WorkflowContext, services: ExtensionServices, step
     result = await ctx.step(stepName, (info) => callModels(request, info.signal, services.store, () => services.clock.now()), {
       retry: { maxAttempts: 1 },
       input: { models: request.models, ...requestRecord(request.system, request.messages) },
+      // A model answer is paid for: journal it the moment it arrives, not with the next group commit.
+      journalAtOnce: true,
     });
   } catch (error) {
     throw unwrap(error);

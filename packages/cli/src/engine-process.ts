@@ -9,6 +9,7 @@ import { logUnexpectedErrors, startApiServer, type ApiServer, type WebhookDefini
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
 import type { LoadedWorkflows } from './load-workflows.js';
+import type { LeaseOptions } from './lease-options.js';
 import { jsonLogger } from './logging.js';
 import { openStore } from './store.js';
 import { StoreBackend } from './backend/store-backend.js';
@@ -19,6 +20,8 @@ export interface EngineProcessOptions {
   loaded: LoadedWorkflows;
   concurrency: number | undefined;
   durability: Durability | undefined;
+  /** --lease and --heartbeat (see lease-options.ts). */
+  lease: LeaseOptions;
   /** Default: JSON lines on stderr at BATON_LOG_LEVEL (see logging.ts). */
   logger: Logger | undefined;
   onEvent(event: EngineEvent): void;
@@ -43,6 +46,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       workflows: options.loaded.workflows,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...options.lease,
       logger,
     });
     engine.subscribe((event) => options.onEvent(event));

@@ -48,6 +48,8 @@ export type { RateLimit, RateDecision, FlowCandidate, FlowState, Admission, Queu
 
 export { Engine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine.js';
+export { formatEngineId, parseEngineId } from './engine/engine-id.js';
+export type { EngineIdentity } from './engine/engine-id.js';
 export type { Durability } from './engine/engine-internals.js';
 export type { EngineEvent, EngineEventListener, EventError } from './engine/engine-events.js';
 export { WorkflowRegistry } from './engine/workflow-registry.js';
@@ -55,6 +57,7 @@ export type { WorkflowList } from './engine/workflow-registry.js';
 export { defaultLogger, silentLogger } from './engine/logger.js';
 export type { Logger } from './engine/logger.js';
 export { WriteBatcher } from './engine/write-batcher.js';
+export type { SubmitOptions } from './engine/write-batcher.js';
 
 export { Client } from './client/client.js';
 export { Auditor, isAudited, markAudited } from './client/auditor.js';

@@ -126,6 +126,7 @@ import {
 import { GET_CACHED, PRUNE_CACHED, PRUNE_CACHED_CHUNK, PUT_CACHED } from './queries/cache.js';
 import { claimByIdQuery, claimQuery, limitedCandidatesQuery } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
+import { EXPIRE_LEASES, LEASE_OWNERS } from './queries/lease-recovery.js';
 import { overviewQueries } from './queries/overview.js';
 import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
 import { listWorkflowCatalog, registerWorkflows } from './queries/workflow-catalog.js';
@@ -779,6 +780,14 @@ export class PostgresStore implements Store {
     );
     const held = new Map(result.rows.map((r) => [r.id, r.cancel_requested === 1]));
     return leases.map((l) => ({ runId: l.runId, held: held.has(l.runId), cancelRequested: held.get(l.runId) === true }));
+  }
+
+  async leaseOwners(now: number): Promise<string[]> {
+    return (await this.#query<{ owner: string }>(LEASE_OWNERS, [now])).rows.map((r) => r.owner);
+  }
+
+  async expireLeases(owner: string, now: number): Promise<string[]> {
+    return (await this.#query<{ id: string }>(EXPIRE_LEASES, [now, owner])).rows.map((r) => r.id);
   }
 
   async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {

@@ -105,6 +105,7 @@ import { applyAudited, insertQueuedRun, releaseHeld, runParams, storeSignal, wri
 import { CHANGE_WINDOW, listAuditQuery, listChangesQuery } from './queries/activity.js';
 import { claimStatement, limitedCandidatesStatement, type ClaimFilter } from './queries/claim-runs.js';
 import { listRunsQuery } from './queries/list-runs.js';
+import { EXPIRE_LEASES, LEASE_OWNERS } from './queries/lease-recovery.js';
 import { SEARCH_INDEX_EVERY_MS, SearchIndex } from './queries/search.js';
 import { overviewQueries } from './queries/overview.js';
 import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
@@ -614,6 +615,14 @@ export class SqliteStore implements Store {
         return { runId: lease.runId, held: row !== undefined, cancelRequested: row?.cancel_requested === 1 };
       }),
     );
+  }
+
+  async leaseOwners(now: number): Promise<string[]> {
+    return (this.#db.prepare(LEASE_OWNERS).all({ now }) as { owner: string }[]).map((r) => r.owner);
+  }
+
+  async expireLeases(owner: string, now: number): Promise<string[]> {
+    return this.#write(() => (this.#db.prepare(EXPIRE_LEASES).all({ owner, now }) as { id: string }[]).map((r) => r.id));
   }
 
   async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {

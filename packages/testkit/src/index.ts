@@ -4,6 +4,8 @@ import type { StoreFactory } from './harness.js';
 import { activitySuite } from './suites/activity.suite.js';
 import { cacheSuite } from './suites/cache.suite.js';
 import { inboxSuite } from './suites/inbox.suite.js';
+import { immediateWritesSuite } from './suites/immediate-writes.suite.js';
+import { leaseRecoverySuite } from './suites/lease-recovery.suite.js';
 import { overviewSuite } from './suites/overview.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
@@ -36,6 +38,8 @@ export function runStoreConformance(factory: StoreFactory): void {
     sagaCancelSuite(factory);
     stepInputSuite(factory);
     recoverySuite(factory);
+    leaseRecoverySuite(factory);
+    immediateWritesSuite(factory);
     flowControlSuite(factory);
     schedulesSuite(factory);
     eventsSuite(factory);

@@ -70,6 +70,11 @@ export interface ScriptedModelServer {
   enqueue(...replies: ScriptedReply[]): void;
   /** Replaces the responder used once the queue is empty; `undefined` removes it. */
   respondWith(responder: ScriptedResponder | undefined): void;
+  /**
+   * When the server handed the answer to model call `index` (ScriptedModelRequest.index) to its
+   * connection; undefined while it has not, or when the caller hung up first.
+   */
+  answeredAt(index: number): Date | undefined;
   /** Model calls (well-formed or not) that named this model. */
   callsFor(model: string): number;
   /** Model calls per model id. */
@@ -101,6 +106,7 @@ class ScriptedModelHttpServer implements ScriptedModelServer {
   private readonly recorded: RecordedRequest[] = [];
   private readonly calls: ScriptedModelRequest[] = [];
   private readonly counts = new Map<string, number>();
+  private readonly answers = new Map<number, Date>();
   private readonly queue: ScriptedReply[];
   private responder: ScriptedResponder | undefined;
   private readonly now: () => Date;
@@ -155,6 +161,7 @@ class ScriptedModelHttpServer implements ScriptedModelServer {
     this.recorded.length = 0;
     this.calls.length = 0;
     this.counts.clear();
+    this.answers.clear();
     this.queue.length = 0;
     this.queue.push(...(this.options.replies ?? []));
     this.responder = this.options.responder;
@@ -286,9 +293,15 @@ class ScriptedModelHttpServer implements ScriptedModelServer {
       const includeUsage = isRecord(request.body['stream_options']) && request.body['stream_options']['include_usage'] === true;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.end(request.protocol === ModelProtocol.OpenAI ? openAIChatStream(completion, includeUsage) : anthropicMessagesStream(completion));
+      this.answers.set(request.index, this.now());
       return;
     }
     sendJson(res, 200, request.protocol === ModelProtocol.OpenAI ? openAIChatResponse(completion) : anthropicMessagesResponse(completion));
+    this.answers.set(request.index, this.now());
+  }
+
+  answeredAt(index: number): Date | undefined {
+    return this.answers.get(index);
   }
 
   private completionFor(reply: ScriptedReply, request: ScriptedModelRequest): ScriptedCompletion {

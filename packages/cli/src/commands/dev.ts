@@ -2,13 +2,14 @@
 import { errorMessage } from '@baton/core';
 import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
+import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { clockTime, eventLine } from '../output.js';
 
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'run an engine locally and print what every run does',
-  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--durability strict|batched] [--port N] [--host H] [--demo]
+  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--port N] [--host H] [--demo]
 
 Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
 build), serves the HTTP API (with the webhooks PATH exports at POST /hooks/NAME), and prints one line
@@ -19,6 +20,7 @@ Options:
   --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
   --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS)
   --concurrency N       runs executed at once (default 100)
+${LEASE_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
@@ -28,6 +30,7 @@ Options:
     ...commonOptions,
     workflows: { type: 'string' },
     concurrency: { type: 'string' },
+    ...leaseFlags,
     durability: { type: 'string' },
     demo: { type: 'boolean' },
     port: { type: 'string' },
@@ -35,6 +38,7 @@ Options:
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'dev');
+    const lease = leaseOptions(values, io, 'dev');
     const durability = oneOf(values.durability, ['strict', 'batched'], '--durability', 'dev');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'));
     const dbPath = databasePath(values.db, io);
@@ -45,6 +49,7 @@ Options:
       dbPath,
       loaded,
       concurrency,
+      lease,
       durability,
       logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),

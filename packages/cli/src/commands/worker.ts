@@ -1,13 +1,14 @@
 /** `baton worker`: an engine that executes runs started elsewhere, reporting each run's end. */
 import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
+import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { eventLine, isRunEnd } from '../output.js';
 
 export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'execute runs of the given workflows until stopped',
-  help: `Usage: baton worker --workflows PATH [--db FILE] [--concurrency N]
+  help: `Usage: baton worker --workflows PATH [--db FILE] [--concurrency N] [--lease DURATION] [--heartbeat DURATION]
 
 Executes runs of the workflows exported by PATH (a .ts or .js module) from the database, alongside
 any number of other workers. Prints one line per run that ends. SIGTERM or SIGINT stops it gracefully:
@@ -17,14 +18,17 @@ Options:
   --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS)
   --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
   --concurrency N       runs executed at once (default 100)
+${LEASE_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
     workflows: { type: 'string' },
     concurrency: { type: 'string' },
+    ...leaseFlags,
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'worker');
+    const lease = leaseOptions(values, io, 'worker');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'worker'));
     const dbPath = databasePath(values.db, io);
     return runEngineProcess({
@@ -32,6 +36,7 @@ Options:
       dbPath,
       loaded,
       concurrency,
+      lease,
       durability: undefined,
       logger: undefined,
       onEvent: (event) => {

@@ -5,6 +5,7 @@ import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Store, WriteOp, WriteResult } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
+import type { SubmitOptions } from './write-batcher.js';
 import type { EngineEvent } from './engine-events.js';
 import type { Logger } from './logger.js';
 import type { Tracer } from '@opentelemetry/api';
@@ -33,7 +34,7 @@ export interface ExecutionEnvironment {
   /** Seeded random in [0, 1) for jitter. */
   random(): number;
   newId(): string;
-  submit(op: WriteOp): Promise<WriteResult>;
+  submit(op: WriteOp, options?: SubmitOptions): Promise<WriteResult>;
   /** Tells listeners about something that is now durable. */
   emit(event: EngineEvent): void;
   /** Whether anyone listens to events (events are not built when no one does). */

@@ -2,7 +2,6 @@
  * The engine: claims ready runs from the store, executes them (RunExecution), keeps their leases,
  * wakes waiting runs when they are due, and commits their writes in groups.
  */
-import { hostname } from 'node:os';
 import type { TracerProvider } from '@opentelemetry/api';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { PayloadCodec } from '../payload/payload-codec.js';
@@ -21,6 +20,9 @@ import { RunExecution } from './run-execution.js';
 import { engineTracer } from './tracing.js';
 import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
 import { WriteBatcher } from './write-batcher.js';
+import { formatEngineId } from './engine-id.js';
+import { recoverLocalLeases } from './lease-recovery.js';
+import { localIdentity } from './local-process.js';
 import { Scheduler } from './scheduler.js';
 import { catalogRegistrations } from './catalog-registration.js';
 import { isLimitedQueue } from '../store/flow-control.js';
@@ -33,8 +35,23 @@ export interface EngineOptions {
   /** Runs executed at once. Default 100. */
   concurrency?: number;
   clock?: Clock;
-  /** Lease length; a run whose worker stops renewing is taken over after this long. Default 30 s. */
+  /**
+   * Lease length; a run whose worker stops renewing is taken over after this long. Default 30 s. Shorter
+   * recovers faster after a crash, but a worker stalled longer than this (GC pause, overloaded host,
+   * database hiccup) loses its runs to another worker, which repeats the step attempts in flight.
+   */
   leaseMs?: number;
+  /**
+   * How often the leases of running runs are renewed (the heartbeat). At most a third of `leaseMs`, so
+   * two renewals can fail before a lease is lost. Default: a third of the lease, at most 2 s.
+   */
+  heartbeatMs?: number;
+  /**
+   * At start, take over at once the runs whose lease owner is an engine process of this host that is
+   * gone (crashed, killed), instead of waiting for their leases to expire. Only engine ids in the
+   * default format are recognised. Default true.
+   */
+  recoverLocalLeases?: boolean;
   /** How often the store is polled for runs made ready elsewhere (other processes). Default 500 ms. */
   pollIntervalMs?: number;
   /** See Durability. Default 'strict'. */
@@ -53,7 +70,7 @@ export interface EngineOptions {
    * OpenTelemetry provider (none registered: no spans, at no cost).
    */
   tracerProvider?: TracerProvider;
-  /** Names this engine in leases. Default: host, pid and a random suffix. */
+  /** Names this engine in leases. Default: host, pid, pid namespace, process start time and a random suffix (see engine-id.ts). */
   id?: string;
   /** Seed of the jitter random source (for reproducible tests). */
   seed?: number;
@@ -86,6 +103,8 @@ export class Engine {
 
   readonly #concurrency: number;
   readonly #leaseMs: number;
+  readonly #heartbeatMs: number;
+  readonly #recoverLocalLeases: boolean;
   readonly #pollIntervalMs: number;
   readonly #shutdownTimeoutMs: number;
   readonly #batcher: WriteBatcher;
@@ -129,10 +148,12 @@ export class Engine {
     this.workflows = new WorkflowRegistry(options.workflows);
     this.#concurrency = positive(options.concurrency ?? 100, 'concurrency');
     this.#leaseMs = positive(options.leaseMs ?? 30_000, 'leaseMs');
+    this.#heartbeatMs = heartbeat(options.heartbeatMs, this.#leaseMs);
+    this.#recoverLocalLeases = options.recoverLocalLeases ?? true;
     this.#pollIntervalMs = positive(options.pollIntervalMs ?? 500, 'pollIntervalMs');
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
     this.#logger = options.logger ?? defaultLogger;
-    this.id = options.id ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.id = options.id ?? formatEngineId(localIdentity(Math.random().toString(36).slice(2, 8).padEnd(6, '0')));
     this.#batcher = new WriteBatcher(this.store, this.clock);
     const queues = options.queues ?? undefined;
     if (queues !== undefined && (!Array.isArray(queues) || queues.length === 0))
@@ -160,7 +181,7 @@ export class Engine {
       inMemoryBackoffMs: options.inMemoryBackoffMs ?? 5000,
       random,
       newId: () => uuidv7(this.clock.now()),
-      submit: (op) => this.#batcher.submit(op),
+      submit: (op, submitOptions) => this.#batcher.submit(op, submitOptions),
       emit: (event) => this.#emit(event),
       hasListeners: () => this.#listeners.size > 0,
       requestCancel: async (runId) => {
@@ -232,6 +253,7 @@ export class Engine {
     await this.#readQueues();
     await this.#scheduler.syncCodeSchedules();
     await this.#scheduler.syncTriggers();
+    if (this.#recoverLocalLeases) await this.#recoverDeadLocalEngines();
     this.#running = true;
     if (this.#fireSchedules) this.#scheduler.start();
     if (this.store.capabilities.localNotifications) this.#unsubscribe = this.store.subscribe((hint) => this.#onHint(hint));
@@ -489,9 +511,17 @@ export class Engine {
 
   // ---------------------------------------------------------------- leases
 
+  /** Expires the leases of engines of this host whose process is gone, so the first claim takes their runs. */
+  async #recoverDeadLocalEngines(): Promise<void> {
+    try {
+      await recoverLocalLeases(this.store, this.id, this.clock.now(), this.#logger);
+    } catch (error) {
+      this.#logger.warn({ engine: this.id, err: error }, "looking for runs of this host's dead engines failed; their leases will expire as usual");
+    }
+  }
+
   #armLeaseTimer(): void {
-    const interval = Math.max(10, Math.min(this.#leaseMs / 3, 2000));
-    this.#leaseTimer = this.clock.setTimer(interval, () => {
+    this.#leaseTimer = this.clock.setTimer(this.#heartbeatMs, () => {
       void this.#renewLeases().finally(() => {
         if (this.#running || this.#executions.size > 0) this.#armLeaseTimer();
       });
@@ -513,6 +543,19 @@ export class Engine {
       this.#logger.warn({ engine: this.id, err: error }, 'lease renewal failed; retrying');
     }
   }
+}
+
+/** The lease renewal interval: given (at most a third of the lease), or a third of the lease up to 2 s. */
+function heartbeat(value: number | undefined, leaseMs: number): number {
+  if (value === undefined) return Math.max(10, Math.min(leaseMs / 3, 2000));
+  positive(value, 'heartbeatMs');
+  if (value > leaseMs / 3)
+    throw new BatonError(
+      ErrorCode.InvalidArgument,
+      `heartbeatMs (${value} ms) must be at most a third of leaseMs (${leaseMs} ms), so a lease survives a failed renewal or two; shorten the heartbeat or lengthen the lease.`,
+      { retryable: false },
+    );
+  return value;
 }
 
 function positive(value: number, name: string): number {

@@ -17,6 +17,7 @@ import { JournalCursor } from './journal-cursor.js';
 import type { Attempt } from './step-attempt.js';
 import { fromStoredError, toStoredError } from './stored-errors.js';
 import { RunTrace } from './tracing.js';
+import type { SubmitOptions } from './write-batcher.js';
 
 /** How the body of a run ended this execution. */
 export type Outcome =
@@ -121,7 +122,7 @@ export class RunState {
   // ---------------------------------------------------------------- writes
 
   /** Submits a fenced write to the group commit; resolves false (and abandons the run) if the lease is gone. */
-  write(part: Omit<WriteOp, 'runId' | 'leaseToken'>): Promise<boolean> {
+  write(part: Omit<WriteOp, 'runId' | 'leaseToken'>, options?: SubmitOptions): Promise<boolean> {
     if (this.lost) return Promise.resolve(false);
     if (this.#deferredProgress !== undefined && !this.cursor.replaying && part.progress === undefined) {
       const progress = this.#deferredProgress;
@@ -131,7 +132,7 @@ export class RunState {
         part = { ...part, progress };
       }
     }
-    const promise = this.env.submit({ runId: this.runId, leaseToken: this.leaseToken, ...part }).then(
+    const promise = this.env.submit({ runId: this.runId, leaseToken: this.leaseToken, ...part }, options).then(
       (result) => {
         if (!result.ok) this.onLost();
         return result.ok;
@@ -190,9 +191,18 @@ export class RunState {
 
   /**
    * Journals a completed operation (written unless only replaying) and returns the entry; `input` is
-   * the operation's encoded input, if it has one.
+   * the operation's encoded input, if it has one; `options.immediate` commits it at once (see WriteBatcher).
    */
-  record(seq: number, kind: EntryKind, name: string, output: unknown, startedAt = this.env.clock.now(), attempts = 1, input?: string): JournalEntry {
+  record(
+    seq: number,
+    kind: EntryKind,
+    name: string,
+    output: unknown,
+    startedAt = this.env.clock.now(),
+    attempts = 1,
+    input?: string,
+    options?: SubmitOptions,
+  ): JournalEntry {
     const entry: JournalEntry = {
       runId: this.runId,
       seq,
@@ -205,7 +215,7 @@ export class RunState {
       endedAt: this.env.clock.now(),
     };
     if (input !== undefined) entry.input = input;
-    if (this.mode === 'live') void this.write({ journal: [entry] });
+    if (this.mode === 'live') void this.write({ journal: [entry] }, options);
     return entry;
   }
 

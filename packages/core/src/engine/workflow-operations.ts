@@ -206,7 +206,7 @@ class WorkflowOperations {
         if (result.ok) {
           try {
             // The workflow sees what a replay would see: the value as decoded from the journal.
-            const entry = s.record(seq, 'step', name, result.value, startedAt, attempt, input);
+            const entry = s.record(seq, 'step', name, result.value, startedAt, attempt, input, { immediate: options.journalAtOnce === true });
             const value = env.codec.decode(entry.output) as T;
             s.emitAfterWrite({
               type: 'step.completed',

@@ -194,6 +194,14 @@ export interface Store extends WorkflowCatalog {
   claimRuns(request: ClaimRequest): Promise<ClaimedRun[]>;
   /** Extends leases still held; reports lost ones and pending cancel requests. */
   renewLeases(owner: string, leases: Lease[], now: number, leaseMs: number): Promise<LeaseStatus[]>;
+  /** The owners (engine ids) of unexpired leases on running runs. */
+  leaseOwners(now: number): Promise<string[]>;
+  /**
+   * Makes every unexpired lease `owner` holds on a running run expire at `now`, in one transaction, so
+   * those runs can be claimed at once (used when the owner's process is known to be gone). Fenced on the
+   * owner: a run claimed by another engine meanwhile is untouched. Returns the ids of the runs freed.
+   */
+  expireLeases(owner: string, now: number): Promise<string[]>;
   /** Applies a batch of fenced writes in one transaction (group commit). Results match `ops` by index. */
   commit(ops: WriteOp[], now: number): Promise<WriteResult[]>;
   /**

@@ -52,6 +52,12 @@ export interface StepOptions<T, I = unknown> {
    * `{ limiter, key }` for one limit per key. A long wait suspends the run.
    */
   rateLimit?: StepRateLimit;
+  /**
+   * Journal the step's result at once, ahead of the writes waiting for the next group commit, so a
+   * crash right after the step loses as little as possible: for results that are costly to produce
+   * again, such as a paid model answer (the AI steps set it). It may cost a commit of its own. Default false.
+   */
+  journalAtOnce?: boolean;
 }
 
 export interface WaitForSignalOptions<T> {
