@@ -9,7 +9,6 @@ import { bodyLimit } from 'hono/body-limit';
 import {
   BatonError,
   ErrorCode,
-  isAudited,
   isWorkflow,
   runNotFound,
   scheduleNotFound,

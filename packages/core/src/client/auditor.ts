@@ -52,7 +52,14 @@ export class Auditor {
   entry(action: string, target: string, detail?: Record<string, unknown>, result = AUDIT_OK): AuditEntry | undefined {
     if (this.actor === undefined) return undefined;
     // A refused call's target may hold what no store can keep (that is why it was refused): recorded readably.
-    const entry: AuditEntry = { actor: this.actor.id, namespace: this.actor.namespace ?? 'default', action, target: storableCopy(target), result, at: this.#clock.now() };
+    const entry: AuditEntry = {
+      actor: this.actor.id,
+      namespace: this.actor.namespace ?? 'default',
+      action,
+      target: storableCopy(target),
+      result,
+      at: this.#clock.now(),
+    };
     if (detail !== undefined) entry.detail = JSON.stringify(detail);
     return entry;
   }

@@ -14,7 +14,6 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 // (No `u` flag: with it a lone surrogate could not be matched on its own.)
 // eslint-disable-next-line no-control-regex -- matching NUL is the point
 const UNSTORABLE_PATTERN = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-// eslint-disable-next-line no-control-regex -- the same characters, every one of them
 const UNSTORABLE_GLOBAL = new RegExp(UNSTORABLE_PATTERN.source, 'g');
 
 /** The first character of `text` that cannot be stored, named for people ('NUL (U+0000)'), or undefined. */
