@@ -5,6 +5,7 @@ import { activitySuite } from './suites/activity.suite.js';
 import { cacheSuite } from './suites/cache.suite.js';
 import { inboxSuite } from './suites/inbox.suite.js';
 import { overviewSuite } from './suites/overview.suite.js';
+import { overviewUnpricedSuite } from './suites/overview-unpriced.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
@@ -42,6 +43,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     activitySuite(factory);
     cacheSuite(factory);
     overviewSuite(factory);
+    overviewUnpricedSuite(factory);
     inboxSuite(factory);
     startedRunsSuite(factory);
     workflowCatalogSuite(factory);
