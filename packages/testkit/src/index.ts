@@ -20,7 +20,15 @@ import { workflowApiSuite } from './suites/workflow-api.suite.js';
 import { workflowCatalogSuite } from './suites/workflow-catalog.suite.js';
 
 export { writeBulkRuns } from './bulk-runs.js';
-export { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from './upgrade.js';
+export {
+  expectOldRunsFinish,
+  expectTriggeredRunsRecorded,
+  expectUnpricedCallsCounted,
+  oldModelCallRows,
+  oldReleaseRows,
+  oldReleaseTime,
+  oldTriggeredRows,
+} from './upgrade.js';
 export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
 
