@@ -1,8 +1,8 @@
 /**
  * How the dashboard words what it shows, in a real browser (Chromium against a real server on a
  * SQLite file): every time with its time zone, through the one formatter; a model call whose model
- * has no known price as "unknown", not $0 (through @baton/ai and its scripted model server on
- * loopback); counts with the right plural ("1 journal entry", "1 character").
+ * has no known price as "unknown", not $0, in the run and in the overview (through @baton/ai and
+ * its scripted model server on loopback); counts with the right plural ("1 journal entry", "1 character").
  */
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the words and numbers the dashboard shows, in C
     await page.getByRole('region', { name: 'Model calls' }).getByText('1 call · 2 tokens · unknown').waitFor();
     expect(await page.locator('.run-facts dt:text-is("model calls") + dd').textContent()).toBe('1 call · 2 tokens · unknown');
     expect(await page.getByText('$0', { exact: true }).count()).toBe(0);
+  });
+
+  it("shows the overview's cost of model calls with no known price as unknown, in every window", async () => {
+    // The three calls of the two runs: one priced, two to the in-house model, which has no price.
+    const response = await fetch(`${server.url}/api/stats/overview`, { headers: { authorization: `Bearer ${h.adminKey}` } });
+    expect(response.status).toBe(200);
+    const { llm } = (await response.json()) as { llm: { calls: number; unpricedCalls: number; costUsd: number } };
+    expect(llm).toMatchObject({ calls: 3, unpricedCalls: 2 });
+    expect(llm.costUsd).toBeCloseTo(0.00021, 10);
+    // The last 24 hours in hourly buckets and the last hour in 5-minute ones.
+    for (const window of ['24h', '1h']) {
+      await page.goto(`${server.url}/overview?window=${window}`);
+      const card = page.getByRole('region', { name: 'Model calls' });
+      await card.locator('.overview-stat-value').first().waitFor();
+      const cost = card.locator('.overview-stat', { has: page.locator('.overview-stat-label', { hasText: 'Cost' }) });
+      await cost.locator('.overview-stat-value', { hasText: '$0.00021 + unknown' }).waitFor();
+      expect(await cost.locator('.overview-stat-hint').textContent()).toBe('2 calls to models with no known price');
+    }
   });
 
   it('words counts of one in the singular', async () => {

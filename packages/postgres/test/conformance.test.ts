@@ -22,6 +22,7 @@ if (!runPostgresTests('the PostgreSQL conformance suite')) {
     create: async () => new PostgresStore({ connectionString: POSTGRES_URL, schema: freshSchema(), maxConnections: 4 }),
     // Another pool on the same schema, as a second worker process would open it.
     reopen: async (store) => new PostgresStore({ connectionString: POSTGRES_URL, schema: (store as PostgresStore).schema, maxConnections: 4 }),
+    foldStats: (store) => (store as PostgresStore).foldStats(),
     setAsideEntries: async (store, runId) => {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();

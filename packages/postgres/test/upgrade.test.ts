@@ -5,7 +5,15 @@
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { PostgresStore, loadMigrations, migrate } from '@baton/postgres';
-import { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from '@baton/testkit';
+import {
+  expectOldRunsFinish,
+  expectTriggeredRunsRecorded,
+  expectUnpricedCallsCounted,
+  oldModelCallRows,
+  oldReleaseRows,
+  oldReleaseTime,
+  oldTriggeredRows,
+} from '@baton/testkit';
 import { POSTGRES_URL, freshSchema, runPostgresTests } from './test-database.js';
 
 /** The last migration of the release before step inputs (0010). */
@@ -52,5 +60,26 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
     }
 
     await expectTriggeredRunsRecorded(new PostgresStore({ connectionString: POSTGRES_URL, schema }));
+  });
+
+  it('counts the model calls with no known price of a schema written before they were counted apart (0018)', async () => {
+    const schema = freshSchema();
+    const t = oldReleaseTime(Date.now());
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+    const old = await pool.connect();
+    try {
+      await migrate(
+        old,
+        schema,
+        t,
+        loadMigrations().filter((m) => m.version < 18),
+      );
+      for (const sql of oldModelCallRows(t)) await old.query(sql);
+    } finally {
+      old.release();
+      await pool.end();
+    }
+
+    await expectUnpricedCallsCounted(new PostgresStore({ connectionString: POSTGRES_URL, schema, foldStatsEveryMs: 0 }), t);
   });
 });

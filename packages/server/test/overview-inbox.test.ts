@@ -164,7 +164,7 @@ describe('GET /api/stats/overview', () => {
       ['quick', 1],
     ]);
     expect(body.failureRate).toBe(0);
-    expect(body.llm).toEqual({ calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 });
+    expect(body.llm).toEqual({ calls: 0, costUsd: 0, unpricedCalls: 0, inputTokens: 0, outputTokens: 0 });
     const other = await call('other', 'GET', '/api/stats/overview?bucket=30');
     expect(other.body.buckets).toHaveLength(48);
     expect(other.body).toMatchObject({ totals: { started: 1 }, waitingForHumans: 1 });

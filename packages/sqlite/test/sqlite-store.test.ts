@@ -6,7 +6,15 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@baton/core';
 import { SqliteStore, loadMigrations, migrate } from '@baton/sqlite';
-import { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from '@baton/testkit';
+import {
+  expectOldRunsFinish,
+  expectTriggeredRunsRecorded,
+  expectUnpricedCallsCounted,
+  oldModelCallRows,
+  oldReleaseRows,
+  oldReleaseTime,
+  oldTriggeredRows,
+} from '@baton/testkit';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -197,6 +205,21 @@ describe('SqliteStore search', () => {
     old.close();
 
     await expectTriggeredRunsRecorded(new SqliteStore({ path }));
+  });
+
+  it('counts the model calls with no known price of a file written before they were counted apart (0016)', async () => {
+    const path = join(dir, 'unpriced.db');
+    const t = oldReleaseTime(Date.now());
+    const old = new Database(path);
+    migrate(
+      old,
+      t,
+      loadMigrations().filter((m) => m.version < 16),
+    );
+    for (const sql of oldModelCallRows(t)) old.exec(sql);
+    old.close();
+
+    await expectUnpricedCallsCounted(new SqliteStore({ path }), t);
   });
 
   it('indexes the runs of a file written before the index existed, and the start of large inputs only', async () => {

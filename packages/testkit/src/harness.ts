@@ -13,6 +13,11 @@ export interface StoreFactory {
    * the Store interface), read from the store's storage in position order; checked when given.
    */
   setAsideEntries?(store: Store, runId: string): Promise<{ seq: number; status: string; input: string | null }[]>;
+  /**
+   * Optional: moves the changes a store keeps aside into its hourly counts (PostgreSQL's foldStats),
+   * for a store that keeps any; suites check the overview before and after it.
+   */
+  foldStats?(store: Store): Promise<void>;
 }
 
 export interface Harness {

@@ -7,6 +7,7 @@ import { inboxSuite } from './suites/inbox.suite.js';
 import { immediateWritesSuite } from './suites/immediate-writes.suite.js';
 import { leaseRecoverySuite } from './suites/lease-recovery.suite.js';
 import { overviewSuite } from './suites/overview.suite.js';
+import { overviewUnpricedSuite } from './suites/overview-unpriced.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
@@ -22,7 +23,15 @@ import { workflowApiSuite } from './suites/workflow-api.suite.js';
 import { workflowCatalogSuite } from './suites/workflow-catalog.suite.js';
 
 export { writeBulkRuns } from './bulk-runs.js';
-export { expectOldRunsFinish, expectTriggeredRunsRecorded, oldReleaseRows, oldReleaseTime, oldTriggeredRows } from './upgrade.js';
+export {
+  expectOldRunsFinish,
+  expectTriggeredRunsRecorded,
+  expectUnpricedCallsCounted,
+  oldModelCallRows,
+  oldReleaseRows,
+  oldReleaseTime,
+  oldTriggeredRows,
+} from './upgrade.js';
 export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
 
@@ -47,6 +56,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     activitySuite(factory);
     cacheSuite(factory);
     overviewSuite(factory);
+    overviewUnpricedSuite(factory);
     inboxSuite(factory);
     startedRunsSuite(factory);
     workflowCatalogSuite(factory);

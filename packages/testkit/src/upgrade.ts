@@ -129,3 +129,42 @@ export async function expectTriggeredRunsRecorded(store: Store): Promise<void> {
     await store.close();
   }
 }
+
+/**
+ * Model calls an earlier release journaled, before the hourly counts told unpriced calls apart: a run
+ * with a priced call, a call to a model with no price, an unpriced cache hit and a call journaled
+ * before calls were marked priced or not; another run with a second unpriced call.
+ */
+export function oldModelCallRows(t: number): string[] {
+  const call = (flags: string) =>
+    `{"kind":"baton.llm","text":"ok","model":"m","usage":{"inputTokens":3,"outputTokens":2,"totalTokens":5},"costUsd":${flags.includes('"priced":true') ? 0.5 : 0}${flags}}`;
+  const run = (id: string) =>
+    `INSERT INTO runs (id, workflow, version, status, input, output, queue, priority, claims, created_at, updated_at, started_at, ended_at)
+     VALUES ('${id}', 'old-llm', '1', 'completed', '{}', 'null', 'default', 0, 1, ${t}, ${t}, ${t}, ${t + 20})`;
+  const entry = (runId: string, seq: number, output: string) =>
+    `INSERT INTO journal (run_id, seq, kind, name, status, output, attempts, started_at, ended_at)
+     VALUES ('${runId}', ${seq}, 'step', 'llm:${seq}', 'completed', '${output}', 1, ${t + seq}, ${t + seq})`;
+  return [
+    run('old-llm-1'),
+    entry('old-llm-1', 1, call(',"priced":true,"cached":false')),
+    entry('old-llm-1', 2, call(',"priced":false,"cached":false')),
+    entry('old-llm-1', 3, call(',"priced":false,"cached":true')),
+    entry('old-llm-1', 4, call('')),
+    run('old-llm-2'),
+    entry('old-llm-2', 1, call(',"priced":false')),
+  ];
+}
+
+/** Opens the migrated `store`: the hours before this one count the old unpriced calls, as the runs do. Closes the store. */
+export async function expectUnpricedCallsCounted(store: Store, t: number): Promise<void> {
+  await store.init();
+  try {
+    const now = Date.now();
+    const window = { since: t - (t % HOUR), until: now - (now % HOUR), now };
+    const hourly = await store.overview({ ...window, bucketMs: HOUR });
+    const exact = await store.overview({ ...window, bucketMs: HOUR / 2 });
+    for (const llm of [hourly.llm, exact.llm]) expect(llm).toEqual({ calls: 5, costUsd: 0.5, unpricedCalls: 2, inputTokens: 15, outputTokens: 10 });
+  } finally {
+    await store.close();
+  }
+}

@@ -3,7 +3,8 @@
  * overview page shows. Stores compute it with SQL aggregates and hand back rows; `toOverview` turns
  * them into the one shape both dialects return.
  *
- * Stores keep hourly counts (runs created and ended, a histogram of durations, model calls) as runs
+ * Stores keep hourly counts (runs created and ended, a histogram of durations, model calls and those
+ * without a known price) as runs
  * change. A window whose buckets are whole hours and which starts on an hour is read from them, but
  * for the hour under way, read from the runs (see overviewPlan): a window of a week reads a few
  * thousand rows, however many runs it holds. Other windows are read from the runs alone.
@@ -74,7 +75,13 @@ export interface WorkflowOverview {
 export interface LlmUsageTotals {
   /** Journaled model calls (`kind: 'baton.llm'` results) of runs created in the window. */
   calls: number;
+  /** What the calls with a known price cost (an unpriced call adds 0). */
   costUsd: number;
+  /**
+   * Calls whose model has no known price (`priced: false`, not a cache hit): their cost is unknown,
+   * so `costUsd` is a lower bound whenever this is above 0.
+   */
+  unpricedCalls: number;
   inputTokens: number;
   outputTokens: number;
 }
@@ -122,7 +129,13 @@ export interface OverviewRows {
   llm: LlmRow[];
 }
 
-type LlmRow = { calls: number | string | null; cost_usd: number | string | null; input_tokens: number | string | null; output_tokens: number | string | null };
+type LlmRow = {
+  calls: number | string | null;
+  cost_usd: number | string | null;
+  input_tokens: number | string | null;
+  output_tokens: number | string | null;
+  unpriced_calls: number | string | null;
+};
 
 /** Throws BATON_INVALID_ARGUMENT unless the window and bucket width make 1 to OVERVIEW_MAX_BUCKETS buckets. */
 export function assertOverviewFilter(filter: OverviewFilter): number {
@@ -199,7 +212,13 @@ export function toOverview(filter: OverviewFilter, rows: OverviewRows): Overview
     workflows: [...workflows.values()].sort((a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : 0)),
     queues: toQueueStats(rows.queued, rows.definedQueues),
     waitingForHumans: Number(rows.waitingForHumans),
-    llm: { calls: llm('calls'), costUsd: llm('cost_usd'), inputTokens: llm('input_tokens'), outputTokens: llm('output_tokens') },
+    llm: {
+      calls: llm('calls'),
+      costUsd: llm('cost_usd'),
+      unpricedCalls: llm('unpriced_calls'),
+      inputTokens: llm('input_tokens'),
+      outputTokens: llm('output_tokens'),
+    },
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The overview: the key's namespace at a glance over a window (last hour, 24 hours or 7 days, in
  * the address): runs started and ended over time, the failure rate, durations per workflow, the
- * queues' backlog, the runs waiting for a person, and model calls' cost. It reloads on the live
- * stream's run changes (a burst of them, once) and every 30 seconds.
+ * queues' backlog, the runs waiting for a person, and model calls' cost ("unknown" for calls to a
+ * model with no known price). It reloads on the live stream's run changes (a burst of them, once)
+ * and every 30 seconds.
  */
 import { useEffect, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -11,7 +12,7 @@ import { useChanges, useDebounced } from '../api/use-changes';
 import { useLoad } from '../api/use-load';
 import { DurationChart, FailureRateChart, QueueChart, RunsOverTimeChart, type ApiOverview, type BucketPoint } from '../components/overview-charts';
 import { EmptyState, ErrorState, Loading } from '../components/states';
-import { formatCost, formatDuration, timeZoneOf } from '../format';
+import { formatCallsCost, formatDuration, plural, timeZoneOf } from '../format';
 import { OVERVIEW_WINDOWS, bucketLabel, windowBounds, windowOf, type OverviewWindow } from './overview-window';
 import './overview-page.css';
 
@@ -158,7 +159,11 @@ function OverviewContent({ overview, timeWindow }: { overview: ApiOverview; time
           <ChartCard title="Model calls" note="by runs created in this window">
             <div className="overview-stats overview-stats-inner">
               <Stat label="Calls" value={llm.calls} />
-              <Stat label="Cost" value={formatCost(llm.costUsd)} hint="of models with a known price" />
+              <Stat
+                label="Cost"
+                value={formatCallsCost(llm.costUsd, llm.unpricedCalls, llm.calls)}
+                {...(llm.unpricedCalls === 0 ? {} : { hint: `${plural(llm.unpricedCalls, 'call')} to models with no known price` })}
+              />
               <Stat label="Input tokens" value={llm.inputTokens.toLocaleString()} />
               <Stat label="Output tokens" value={llm.outputTokens.toLocaleString()} />
             </div>

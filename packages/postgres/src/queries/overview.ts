@@ -1,7 +1,7 @@
 /**
  * The overview's aggregates on PostgreSQL (see Store.overview and overviewPlan): each a single
  * statement over an index range. From the hourly counts (run_stats, run_duration_stats and the
- * deltas not yet folded into them: migration 0012), hours `[since, statsUntil)`; from the runs,
+ * deltas not yet folded into them: migrations 0012 and 0018), hours `[since, statsUntil)`; from the runs,
  * `[from, until)`: runs created (runs_created / runs_namespace), runs ended (runs_ended, which covers
  * them; percentile_cont for exact durations), model calls in the journals of runs created. Queued
  * runs and runs waiting for people are counted from their partial indexes.
@@ -46,8 +46,9 @@ export function overviewQueries(filter: OverviewFilter, statsUntil: number): Rec
         ) b GROUP BY 1, 2`,
     ),
     llmStats: build(
-      (p) => `SELECT SUM(llm_calls) AS calls, SUM(llm_cost_usd) AS cost_usd, SUM(llm_input_tokens) AS input_tokens, SUM(llm_output_tokens) AS output_tokens
-        FROM (${counts(p, 'llm_calls, llm_cost_usd, llm_input_tokens, llm_output_tokens')}) s`,
+      (p) => `SELECT SUM(llm_calls) AS calls, SUM(llm_cost_usd) AS cost_usd, SUM(llm_input_tokens) AS input_tokens, SUM(llm_output_tokens) AS output_tokens,
+          SUM(llm_unpriced_calls) AS unpriced_calls
+        FROM (${counts(p, 'llm_calls, llm_cost_usd, llm_input_tokens, llm_output_tokens, llm_unpriced_calls')}) s`,
     ),
     created: build(
       (p) => `SELECT (created_at - ${p(filter.since)}::bigint) / ${p(filter.bucketMs)}::bigint AS bucket, workflow, COUNT(*) AS n
@@ -78,7 +79,8 @@ export function overviewQueries(filter: OverviewFilter, statsUntil: number): Rec
       (p) => `SELECT COUNT(*) AS calls,
           SUM((o.output ->> 'costUsd')::float8) AS cost_usd,
           SUM((o.output -> 'usage' ->> 'inputTokens')::float8) AS input_tokens,
-          SUM((o.output -> 'usage' ->> 'outputTokens')::float8) AS output_tokens
+          SUM((o.output -> 'usage' ->> 'outputTokens')::float8) AS output_tokens,
+          COUNT(*) FILTER (WHERE o.output -> 'priced' = 'false'::jsonb AND o.output -> 'cached' IS DISTINCT FROM 'true'::jsonb) AS unpriced_calls
         FROM (
           SELECT jsonb_or_null(j.output) AS output FROM runs r JOIN journal j ON j.run_id = r.id
           WHERE ${window('r.created_at', p)}${inNamespace(p, 'r.')} AND j.status = 'completed' AND j.output LIKE '%baton.llm%'

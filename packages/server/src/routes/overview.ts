@@ -55,7 +55,16 @@ export const OverviewSchema = z
     ),
     waitingForHumans: z.number().int().openapi({ description: "Runs waiting for a signal a person sends (a name not starting with '$')" }),
     llm: z
-      .object({ calls: z.number().int(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number() })
+      .object({
+        calls: z.number().int(),
+        costUsd: z.number().openapi({ description: 'What the calls with a known price cost, in US dollars (an unpriced call adds 0)' }),
+        unpricedCalls: z
+          .number()
+          .int()
+          .openapi({ description: 'Calls whose model has no known price: their cost is unknown, so costUsd is a lower bound when this is above 0' }),
+        inputTokens: z.number(),
+        outputTokens: z.number(),
+      })
       .openapi({ description: 'Model calls journaled by runs created in the window' }),
   })
   .openapi('Overview');

@@ -1,6 +1,6 @@
 /**
  * The overview's aggregates on SQLite (see Store.overview and overviewPlan): each a single statement
- * over an index range. From the hourly counts (run_stats, run_duration_stats: migration 0011), hours
+ * over an index range. From the hourly counts (run_stats, run_duration_stats: migrations 0011 and 0016), hours
  * `[@since, @statsUntil)`; from the runs, `[@from, @until)`: runs created (runs_created /
  * runs_namespace), runs ended (runs_ended, which covers them), model calls in the journals of runs
  * created. Queued runs and runs waiting for people are counted from their partial indexes. Exact
@@ -10,6 +10,9 @@ import { DURATION_BIN_BASE } from '@baton/core';
 
 /** A run's duration bin (see DURATION_BIN_BASE), as migration 0011's triggers compute it. */
 const DURATION_BIN = `CAST(ln(1 + MAX(0, ended_at - created_at)) / ln(${DURATION_BIN_BASE}) AS INTEGER)`;
+
+/** A model call whose model has no known price (not a cache hit), as migration 0016's trigger counts it. */
+const UNPRICED = `json_type(o.output, '$.priced') IS 'false' AND json_type(o.output, '$.cached') IS NOT 'true'`;
 
 /** Waiting for a person: the expression of the partial index runs_waiting_person (migration 0011). */
 const WAITING_FOR_PERSON = `status = 'waiting' AND json_extract(waits, '$.signals') GLOB '*[[,]"[^$]*'`;
@@ -30,7 +33,7 @@ export function overviewQueries(namespaced: boolean) {
         SELECT workflow, ${DURATION_BIN} AS bin, 1 AS n FROM runs INDEXED BY runs_ended WHERE ${ended}
       ) GROUP BY workflow, bin`,
     llmStats: `SELECT SUM(llm_calls) AS calls, SUM(llm_cost_usd) AS cost_usd, SUM(llm_input_tokens) AS input_tokens,
-        SUM(llm_output_tokens) AS output_tokens
+        SUM(llm_output_tokens) AS output_tokens, SUM(llm_unpriced_calls) AS unpriced_calls
       FROM run_stats WHERE ${hours}`,
     created: `SELECT CAST((created_at - @since) / @bucketMs AS INTEGER) AS bucket, workflow, COUNT(*) AS n FROM runs WHERE ${created} GROUP BY bucket, workflow`,
     ended: `SELECT CAST((ended_at - @since) / @bucketMs AS INTEGER) AS bucket, workflow, status, COUNT(*) AS n
@@ -51,7 +54,8 @@ export function overviewQueries(namespaced: boolean) {
     llm: `SELECT COUNT(*) AS calls,
         SUM(json_extract(o.output, '$.costUsd')) AS cost_usd,
         SUM(json_extract(o.output, '$.usage.inputTokens')) AS input_tokens,
-        SUM(json_extract(o.output, '$.usage.outputTokens')) AS output_tokens
+        SUM(json_extract(o.output, '$.usage.outputTokens')) AS output_tokens,
+        SUM(${UNPRICED}) AS unpriced_calls
       FROM (
         SELECT CASE WHEN j.output LIKE '%baton.llm%' AND json_valid(j.output) THEN j.output END AS output
         FROM runs r JOIN journal j ON j.run_id = r.id
