@@ -41,7 +41,7 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
     await expectOldRunsFinish(new PostgresStore({ connectionString: POSTGRES_URL, schema }), t);
   });
 
-  it('records which event or schedule started the runs of a schema written before it was recorded (0017)', async () => {
+  it('records which event or schedule started the runs of a schema written before it was recorded (0016)', async () => {
     const schema = freshSchema();
     const t = oldReleaseTime(Date.now());
     const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
@@ -51,7 +51,7 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
         old,
         schema,
         t,
-        loadMigrations().filter((m) => m.version < 17),
+        loadMigrations().filter((m) => m.version < 16),
       );
       for (const sql of oldTriggeredRows(t)) await old.query(sql);
     } finally {
@@ -62,7 +62,7 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
     await expectTriggeredRunsRecorded(new PostgresStore({ connectionString: POSTGRES_URL, schema }));
   });
 
-  it('counts the model calls with no known price of a schema written before they were counted apart (0018)', async () => {
+  it('counts the model calls with no known price of a schema written before they were counted apart (0017)', async () => {
     const schema = freshSchema();
     const t = oldReleaseTime(Date.now());
     const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
@@ -72,7 +72,7 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
         old,
         schema,
         t,
-        loadMigrations().filter((m) => m.version < 18),
+        loadMigrations().filter((m) => m.version < 17),
       );
       for (const sql of oldModelCallRows(t)) await old.query(sql);
     } finally {

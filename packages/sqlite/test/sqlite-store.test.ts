@@ -192,14 +192,14 @@ describe('SqliteStore search', () => {
     await expectOldRunsFinish(new SqliteStore({ path }), t);
   });
 
-  it('records which event or schedule started the runs of a file written before it was recorded (0015)', async () => {
+  it('records which event or schedule started the runs of a file written before it was recorded (0014)', async () => {
     const path = join(dir, 'started-runs.db');
     const t = oldReleaseTime(Date.now());
     const old = new Database(path);
     migrate(
       old,
       t,
-      loadMigrations().filter((m) => m.version < 15),
+      loadMigrations().filter((m) => m.version < 14),
     );
     for (const sql of oldTriggeredRows(t)) old.exec(sql);
     old.close();
@@ -207,14 +207,14 @@ describe('SqliteStore search', () => {
     await expectTriggeredRunsRecorded(new SqliteStore({ path }));
   });
 
-  it('counts the model calls with no known price of a file written before they were counted apart (0016)', async () => {
+  it('counts the model calls with no known price of a file written before they were counted apart (0015)', async () => {
     const path = join(dir, 'unpriced.db');
     const t = oldReleaseTime(Date.now());
     const old = new Database(path);
     migrate(
       old,
       t,
-      loadMigrations().filter((m) => m.version < 16),
+      loadMigrations().filter((m) => m.version < 15),
     );
     for (const sql of oldModelCallRows(t)) old.exec(sql);
     old.close();

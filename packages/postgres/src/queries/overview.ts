@@ -1,7 +1,7 @@
 /**
  * The overview's aggregates on PostgreSQL (see Store.overview and overviewPlan): each a single
  * statement over an index range. From the hourly counts (run_stats, run_duration_stats and the
- * deltas not yet folded into them: migrations 0012 and 0018), hours `[since, statsUntil)`; from the runs,
+ * deltas not yet folded into them: migrations 0012 and 0017), hours `[since, statsUntil)`; from the runs,
  * `[from, until)`: runs created (runs_created / runs_namespace), runs ended (runs_ended, which covers
  * them; percentile_cont for exact durations), model calls in the journals of runs created. Queued
  * runs and runs waiting for people are counted from their partial indexes.

@@ -1,4 +1,4 @@
-/** Which runs a trigger started, on PostgreSQL (migration 0017): recorded with the run, read by origin. */
+/** Which runs a trigger started, on PostgreSQL (migration 0016): recorded with the run, read by origin. */
 import type pg from 'pg';
 import type { RunStatus, StartedRun, StartedRunFilter } from '@baton/core';
 

@@ -1,6 +1,6 @@
 /**
  * The overview's aggregates on SQLite (see Store.overview and overviewPlan): each a single statement
- * over an index range. From the hourly counts (run_stats, run_duration_stats: migrations 0011 and 0016), hours
+ * over an index range. From the hourly counts (run_stats, run_duration_stats: migrations 0011 and 0015), hours
  * `[@since, @statsUntil)`; from the runs, `[@from, @until)`: runs created (runs_created /
  * runs_namespace), runs ended (runs_ended, which covers them), model calls in the journals of runs
  * created. Queued runs and runs waiting for people are counted from their partial indexes. Exact
@@ -11,7 +11,7 @@ import { DURATION_BIN_BASE } from '@baton/core';
 /** A run's duration bin (see DURATION_BIN_BASE), as migration 0011's triggers compute it. */
 const DURATION_BIN = `CAST(ln(1 + MAX(0, ended_at - created_at)) / ln(${DURATION_BIN_BASE}) AS INTEGER)`;
 
-/** A model call whose model has no known price (not a cache hit), as migration 0016's trigger counts it. */
+/** A model call whose model has no known price (not a cache hit), as migration 0015's trigger counts it. */
 const UNPRICED = `json_type(o.output, '$.priced') IS 'false' AND json_type(o.output, '$.cached') IS NOT 'true'`;
 
 /** Waiting for a person: the expression of the partial index runs_waiting_person (migration 0011). */

@@ -1,4 +1,4 @@
-/** Which runs a trigger started, on SQLite (migration 0015): recorded with the run, read by origin. */
+/** Which runs a trigger started, on SQLite (migration 0014): recorded with the run, read by origin. */
 import type Database from 'better-sqlite3';
 import type { RunStatus, StartedRun, StartedRunFilter } from '@baton/core';
 
