@@ -1,6 +1,6 @@
 /** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
 import { Client, WorkflowRegistry } from '@baton/core';
-import { startApiServer } from '@baton/server';
+import { createJsonSchemaValidator, startApiServer } from '@baton/server';
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { listenForStop, webhookLines } from '../engine-process.js';
 import { dashboardOption } from '../dashboard.js';
@@ -35,7 +35,7 @@ Options:
     const store = await openStore(dbPath, { mustExist: false });
     const stop = listenForStop(io);
     try {
-      const client = new Client({ store, workflows });
+      const client = new Client({ store, workflows, jsonSchemaValidator: createJsonSchemaValidator() });
       const dashboard = dashboardOption();
       const api = await startApiServer({ client, store, workflows, webhooks: loaded?.webhooks ?? [], metrics: true, port, host, ...dashboard });
       io.out(
