@@ -226,7 +226,7 @@ export function createContentPipelineWorkflow(services: ContentServices, policy:
   );
 }
 
-/** Asks the editor to review the draft and waits for the decision; a malformed one is journaled and ignored. */
+/** Asks the editor to review the draft and waits for the decision; a malformed one is refused when sent, and one that reaches the run anyway is journaled and ignored. */
 async function askEditor(
   ctx: WorkflowContext,
   services: ContentServices,

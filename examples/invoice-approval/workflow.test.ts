@@ -1,5 +1,5 @@
 /** The invoice workflow end to end: real engine, real SQLite file, ManualClock for the approval timeouts. */
-import { ErrorCode, type JournalEntryInfo } from '@baton/core';
+import { ErrorCode, defaultPayloadCodec, type JournalEntryInfo } from '@baton/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, startTestEngine, waitFor, waitForEnd, waitForRun, waitForSignalWait, type TestEngine } from '../test-support.js';
 import { parseInvoice } from './invoice.js';
@@ -168,11 +168,17 @@ describe('invoice-approval', () => {
   });
 
   it('ignores malformed approvals and approvals from people who are not approvers', async () => {
-    const { client, services, start, journal } = await setup();
+    const { client, clock, services, start, journal, store } = await setup();
     const run = await start(LARGE_INVOICE);
     await waitForSignalWait(client, run.id, 'approval');
 
-    await client.signal(run.id, 'approval', { approved: 'yes', approver: 'dana' });
+    // A malformed approval is refused when sent: the workflow declares the approval's schema.
+    await expect(client.signal(run.id, 'approval', { approved: 'yes', approver: 'dana' })).rejects.toMatchObject({
+      code: ErrorCode.InvalidSignal,
+      details: { signal: 'approval', fields: [{ path: 'approved' }] },
+    });
+    // One that reaches the run anyway (stored by a process that checks nothing) is consumed and ignored.
+    await store.sendSignal(run.id, 'approval', defaultPayloadCodec.encode({ approved: 'yes', approver: 'dana' }), clock.now());
     await client.signal(run.id, 'approval', { approved: true, approver: 'mallory' });
     await waitFor('both bad approvals to be consumed', async () => (await journal(run.id)).filter((e) => e.kind === 'signal').length === 2);
     await waitForSignalWait(client, run.id, 'approval');

@@ -215,8 +215,9 @@ async function decide(
 
 /**
  * Waits for an 'approval' signal from one of `approvers` until `timeout` has passed. A malformed
- * signal (a typo in `baton signal --data`) or one from somebody else is journaled and ignored: the
- * invoice keeps waiting for the rest of the time instead of failing.
+ * signal is refused when sent (the workflow declares its schema); one that reaches the run anyway
+ * (stored by a process that checks nothing), or one from somebody else, is journaled and ignored:
+ * the invoice keeps waiting for the rest of the time instead of failing.
  */
 async function waitForApproval(ctx: WorkflowContext, timeout: Duration, approvers: readonly string[]): Promise<ApprovalDecision | TimedOut> {
   const deadline = ctx.now().getTime() + toMillis(timeout);

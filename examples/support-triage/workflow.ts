@@ -400,7 +400,9 @@ function structured<T>(result: { object?: T; model: string }, ticketId: string, 
 
 /**
  * Waits for a valid signal until `timeout` has passed. A malformed one (a typo in `baton signal
- * --data`) is journaled and ignored: the run keeps waiting for the rest of the time.
+ * --data`) is refused when sent, as the workflow declares the signal's schema; one that reaches the
+ * run anyway (stored by a process that checks nothing) is journaled and ignored: the run keeps
+ * waiting for the rest of the time.
  */
 async function waitForValid<T>(ctx: WorkflowContext, name: string, schema: z.ZodType<T>, timeout: Duration): Promise<T | TimedOut> {
   const deadline = ctx.now().getTime() + toMillis(timeout);

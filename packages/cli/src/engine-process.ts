@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:os';
 import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
-import { logUnexpectedErrors, startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
+import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
 import type { LoadedWorkflows } from './load-workflows.js';
@@ -44,6 +44,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     const engine = new Engine({
       store,
       workflows: options.loaded.workflows,
+      jsonSchemaValidator: createJsonSchemaValidator(),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.durability === undefined ? {} : { durability: options.durability }),
       ...options.lease,

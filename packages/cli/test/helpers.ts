@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Engine, silentLogger, type RunInfo, type WorkflowList } from '@baton/core';
+import { Client, Engine, silentLogger, type AuditFilter, type AuditRecord, type RunInfo, type WorkflowList } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -129,6 +129,11 @@ export class DatabaseReader {
 
   run(id: string): Promise<RunInfo | undefined> {
     return this.#client.get(id);
+  }
+
+  /** The audit log's entries, newest first. */
+  audit(filter: Omit<AuditFilter, 'limit'>): Promise<AuditRecord[]> {
+    return this.#store.listAudit({ ...filter, limit: 100 });
   }
 
   async waitForStatus(id: string, status: RunInfo['status'], timeoutMs = 20_000): Promise<RunInfo> {

@@ -82,6 +82,19 @@ describe('baton run with a worker in another process', { timeout: 60_000 }, () =
     const shown = await baton(['runs', 'show', id, '--db', db]);
     expect(shown.stdout).toMatch(/waiting for\s+signal approve/);
 
+    // Data that does not match the schema the workflow declares is refused, and nothing is stored.
+    for (const data of ['{"by":""}', '{"who":"ann"}']) {
+      const refused = await baton(['signal', id, 'approve', '--db', db, '--data', data]);
+      expect(refused.code).toBe(1);
+      expect(expectOneErrorLine(refused, 'BATON_INVALID_SIGNAL')).toMatch(/Invalid data for signal 'approve'.*by: .*Nothing was sent/);
+    }
+    const audit = await reader.audit({ action: 'run.signal', target: id });
+    expect(audit.map((e) => [e.result, JSON.parse(e.detail ?? '{}')])).toEqual([
+      ['BATON_INVALID_SIGNAL', { signal: 'approve', fields: ['by'] }],
+      ['BATON_INVALID_SIGNAL', { signal: 'approve', fields: ['by'] }],
+    ]);
+    expect((await reader.run(id))?.status).toBe('waiting');
+
     const sent = await baton(['signal', id, 'approve', '--db', db, '--data', '{"by":"ann"}']);
     expect(sent.code).toBe(0);
     const run = await reader.waitForStatus(id, 'completed');

@@ -65,6 +65,7 @@ export type { Actor } from './client/auditor.js';
 export { Schedules } from './client/schedules.js';
 export { Events } from './client/events.js';
 export { Inbox } from './client/inbox.js';
+export type { JsonSchemaValidator, SchemaIssue } from './client/signal-check.js';
 export type { InboxEntry, InboxClaimInfo, InboxList } from './client/inbox.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
 export type { CreateScheduleOptions, UpdateScheduleOptions, ScheduleInfo } from './client/schedules.js';

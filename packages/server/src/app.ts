@@ -339,6 +339,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
       method: 'post',
       path: '/api/runs/{id}/signal',
       tags: ['runs'],
+      description:
+        "Stores a signal until the run consumes it. Data that fails the schema the run's workflow version declares for the signal is refused with 400 BATON_INVALID_SIGNAL (details.fields names each wrong field) and nothing is stored.",
       request: { params: RunIdParam, body: body(z.object({ name: Name, data: z.unknown().optional() }).openapi('Signal')) },
       responses: { 202: json(z.object({ accepted: z.literal(true) }), 'Stored for the run'), ...errors },
     }),

@@ -17,6 +17,7 @@ export type { WebhookDefinition, WebhookOptions } from './webhooks.js';
 export { ApiClient } from './api-client.js';
 export { keyNotFound } from './routes/keys.js';
 export { fromTypedJson, toTypedJson } from './typed-json.js';
+export { createJsonSchemaValidator } from './json-schema-validator.js';
 export type {
   ApiClientOptions,
   ApiRun,

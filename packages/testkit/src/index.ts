@@ -12,6 +12,7 @@ import { flowControlSuite } from './suites/flow-control.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
 import { schedulesSuite } from './suites/schedules.suite.js';
+import { signalCheckSuite } from './suites/signal-check.suite.js';
 import { startedRunsSuite } from './suites/started-runs.suite.js';
 import { statsSuite } from './suites/stats.suite.js';
 import { stepInputSuite } from './suites/step-input.suite.js';
@@ -44,6 +45,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     storeBasicsSuite(factory);
     workflowApiSuite(factory);
     waitingSuite(factory);
+    signalCheckSuite(factory);
     sagaCancelSuite(factory);
     stepInputSuite(factory);
     recoverySuite(factory);

@@ -4,7 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import { Auditor, Client, newApiKey, systemClock, type AnyWorkflow, type ApiKeyRecord, type Store } from '@baton/core';
-import { keyNotFound } from '@baton/server';
+import { createJsonSchemaValidator, keyNotFound } from '@baton/server';
 import type { Backend, KeyInfo, RunListFilter } from './backend.js';
 
 /** A key without its hash, fields in one order whichever backend listed it. */
@@ -26,7 +26,12 @@ export class StoreBackend implements Backend {
 
   constructor(store: Store, workflows?: readonly AnyWorkflow[]) {
     this.#store = store;
-    this.#client = new Client({ store, actor: { id: this.#actor }, ...(workflows === undefined ? {} : { workflows: [...workflows] }) });
+    this.#client = new Client({
+      store,
+      actor: { id: this.#actor },
+      jsonSchemaValidator: createJsonSchemaValidator(),
+      ...(workflows === undefined ? {} : { workflows: [...workflows] }),
+    });
   }
 
   /** The audit log of this CLI user, in the namespace of the key it changes. */

@@ -1,6 +1,6 @@
 /** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
 import { Client, WorkflowRegistry } from '@baton/core';
-import { logUnexpectedErrors, startApiServer } from '@baton/server';
+import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer } from '@baton/server';
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { listenForStop, webhookLines } from '../engine-process.js';
 import { dashboardOption } from '../dashboard.js';
@@ -38,7 +38,7 @@ Options:
     const store = await openStore(dbPath, { mustExist: false });
     const stop = listenForStop(io);
     try {
-      const client = new Client({ store, workflows });
+      const client = new Client({ store, workflows, jsonSchemaValidator: createJsonSchemaValidator() });
       const dashboard = dashboardOption();
       const api = await startApiServer({
         client,

@@ -69,7 +69,7 @@ export class Auditor {
     try {
       return await call(this.entry(action, target, detail));
     } catch (error) {
-      await this.record(action, target, isBatonError(error) ? error.code : ErrorCode.StoreError, detail);
+      await this.record(action, target, isBatonError(error) ? error.code : ErrorCode.StoreError, refusalDetail(error, detail));
       throw this.actor === undefined ? error : markAudited(error);
     }
   }
@@ -84,4 +84,12 @@ export class Auditor {
       // The store failing here failed the call too; the call's own error is the one to report.
     }
   }
+}
+
+/** A refusal's entry keeps the paths of the fields a validation error names (not their values or messages). */
+function refusalDetail(error: unknown, detail: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const fields = isBatonError(error) ? error.details?.fields : undefined;
+  if (!Array.isArray(fields)) return detail;
+  const paths = fields.map((f: unknown) => (typeof f === 'object' && f !== null ? String((f as { path?: unknown }).path) : String(f)).slice(0, 200));
+  return { ...detail, fields: [...new Set(paths)].slice(0, 20) };
 }

@@ -32,6 +32,7 @@ import { Events, type EmitOptions, type EventInfo } from './events.js';
 import { Auditor, type Actor } from './auditor.js';
 import { Inbox } from './inbox.js';
 import { KnownWorkflows } from './known-workflows.js';
+import { SignalCheck, type JsonSchemaValidator } from './signal-check.js';
 import type { AuditEntry } from '../store/activity.js';
 
 /** What the client needs of a local engine for eager starts. */
@@ -52,6 +53,12 @@ export interface ClientOptions {
   batcher?: WriteBatcher;
   /** Who this client acts for (see `as`). */
   actor?: Actor;
+  /**
+   * Checks signal data against the JSON Schema the store's workflow catalog keeps for a workflow this
+   * process does not have the code of (the server package offers one). Without it, such signals are
+   * checked only by the run's wait; workflows this process has are checked with their zod schemas.
+   */
+  jsonSchemaValidator?: JsonSchemaValidator;
   /** @internal the names known to this client and the clients made from it with `as`. */
   known?: KnownWorkflows;
 }
@@ -155,6 +162,7 @@ export class Client {
   readonly #options: ClientOptions;
   readonly #auditor: Auditor;
   readonly #known: KnownWorkflows;
+  readonly #signals: SignalCheck;
   /** Callers of result() waiting for a run to end, woken by the store's local hints. */
   readonly #waiters = new Map<string, Set<() => void>>();
   #unsubscribe: (() => void) | undefined;
@@ -169,6 +177,7 @@ export class Client {
     this.#known = options.known ?? new KnownWorkflows(this.#store, this.#workflows, this.#clock);
     this.#options = { ...options, workflows: this.#workflows, batcher: this.#batcher, known: this.#known };
     this.#auditor = new Auditor(this.#store, this.#clock, options.actor);
+    this.#signals = new SignalCheck(this.#store, this.#workflows, this.#clock, options.jsonSchemaValidator);
     this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor, this.#known);
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
@@ -476,7 +485,11 @@ export class Client {
     return info;
   }
 
-  /** Sends a signal; it is kept until the run consumes it. */
+  /**
+   * Sends a signal; it is kept until the run consumes it. When the run's workflow declares a schema
+   * for this signal (`signals` in its options), data that does not match it throws
+   * BATON_INVALID_SIGNAL (details.fields names each wrong field) and nothing is stored.
+   */
   async signal(runId: string, name: string, data?: unknown): Promise<void> {
     if (typeof runId !== 'string' || runId.length === 0) throw invalidArgument('signal() needs the id of a run.');
     if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw invalidArgument('A signal needs a name of 1-200 characters.');
@@ -488,7 +501,10 @@ export class Client {
       'run.signal',
       runId,
       async (audit) => {
-        await this.#mustSee(runId);
+        const run = await this.#visible(runId);
+        if (run === undefined) throw runNotFound(runId);
+        // A finished run is refused by the store, whatever the data.
+        if (!isTerminalStatus(run.status)) await this.#signals.check(run, name, data);
         await this.#store.sendSignal(runId, name, payload, this.#clock.now(), audit);
       },
       { signal: name },

@@ -13,6 +13,7 @@ import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { uuidv7, seededRandom } from '../util/ids.js';
 import type { AnyWorkflow } from '../workflow/workflow.js';
 import { Client } from '../client/client.js';
+import type { JsonSchemaValidator } from '../client/signal-check.js';
 import type { Durability, ExecutionEnvironment } from './engine-internals.js';
 import type { EngineEvent, EngineEventListener } from './engine-events.js';
 import { defaultLogger, type Logger } from './logger.js';
@@ -89,6 +90,8 @@ export interface EngineOptions {
    * about every minute. A live-update reader that falls further behind is told to reload. Default 15 min.
    */
   changeRetentionMs?: number;
+  /** See ClientOptions.jsonSchemaValidator: checks signals to runs of workflows only the store's catalog knows. */
+  jsonSchemaValidator?: JsonSchemaValidator;
 }
 
 /** How often an engine reads the stored queue limits again (another worker may have changed them). */
@@ -193,7 +196,15 @@ export class Engine {
     this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger);
     this.#fireSchedules = options.schedules ?? true;
     this.#changeRetentionMs = options.changeRetentionMs ?? 15 * 60_000;
-    this.client = new Client({ store: this.store, clock: this.clock, codec, workflows: this.workflows, engine: this, batcher: this.#batcher });
+    this.client = new Client({
+      store: this.store,
+      clock: this.clock,
+      codec,
+      workflows: this.workflows,
+      engine: this,
+      batcher: this.#batcher,
+      ...(options.jsonSchemaValidator === undefined ? {} : { jsonSchemaValidator: options.jsonSchemaValidator }),
+    });
   }
 
   /** Registers another workflow (before or after start). */
