@@ -20,7 +20,7 @@ import { PostgresStore } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
 import { waitFor } from '@baton/testkit';
 import { startScriptedModelServer, type ScriptedModelServer } from '@baton/ai/testing';
-import { AI_KILL_TURNS, parseTurnPrompt, turnPrompt } from './ai-kill-workflows.js';
+import { AI_KILL_TURNS, aiKill, parseTurnPrompt, turnPrompt } from './ai-kill-workflows.js';
 import { WorkerHandle } from './worker-handle.js';
 
 const SCRIPT = fileURLToPath(new URL('./ai-kill-worker-process.ts', import.meta.url));
@@ -99,7 +99,7 @@ describe('model calls across SIGKILLs of busy workers', () => {
     };
     try {
       const ids = Array.from({ length: RUNS }, (_, i) => `ai-kill-${String(i).padStart(4, '0')}`);
-      for (const id of ids) await client.start('ai-kill', undefined, { id });
+      for (const id of ids) await client.start(aiKill, undefined, { id });
       const live: WorkerHandle[] = [];
       for (let i = 0; i < WORKERS; i++) live.push(await start());
 
