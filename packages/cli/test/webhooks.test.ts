@@ -32,6 +32,8 @@ describe('webhooks exported by the workflows module', { timeout: 90_000 }, () =>
     const dev = new CliProcess(['dev', '--db', db, '--workflows', EXAMPLES, '--port', '0'], { env: { BATON_HOOK_SECRET: SECRET } });
     try {
       await dev.waitForOutput('Webhook POST');
+      // The admin key is made once the server listens: its lines come after the webhooks'.
+      await dev.waitForOutput('export BATON_KEY=');
       const url = apiUrl(dev);
       expect(dev.stdout).toContain(`Webhook POST ${url}/hooks/signup starts customer-onboarding (HMAC-signed deliveries)`);
       const key = /admin API key; it is shown only now: (bk_\S+)/.exec(dev.stdout)?.[1] ?? '';
@@ -53,7 +55,7 @@ describe('webhooks exported by the workflows module', { timeout: 90_000 }, () =>
           const run = res.code === 0 ? (JSON.parse(res.stdout) as { run: { status: string; output?: { status: string } } }).run : undefined;
           return run?.status === 'completed' ? run : undefined;
         },
-        { timeoutMs: 30_000, what: `onboarding run ${runId} to complete` },
+        { timeoutMs: 60_000, what: `onboarding run ${runId} to complete` },
       );
       expect(shown.output).toMatchObject({ status: 'onboarded', customerId: 'CUST-1815' });
       await dev.waitForOutput(`customer-onboarding ${runId}  ✔ completed`);
