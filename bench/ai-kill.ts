@@ -4,7 +4,8 @@
  * scripted provider, a random worker SIGKILLed and restarted every 0.5-1.5 s, every invariant checked)
  * with more runs, and passes its figures through: provider requests paid twice per kill, answers
  * delivered before a kill but lost with it, and the window from the provider's answer to the commit
- * of the journaled turn.
+ * of the journaled turn, split where the worker read the answer and where the workflow saw it, with
+ * the workers' event loop delay. `--concurrency` sets the runs each worker holds at once.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

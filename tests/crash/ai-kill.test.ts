@@ -6,7 +6,8 @@
  *
  * Printed (not asserted, they depend on the machine): the requests paid twice per kill, the answers
  * delivered before a kill but lost with it, and the window from the provider's answer to the commit
- * of the journaled turn. `npm run bench:ai-kill` runs it at scale (see docs/benchmarks.md).
+ * of the journaled turn, split where the worker read the answer off its socket and where the workflow
+ * saw it, with how late the workers' event loops ran. `npm run bench:ai-kill` runs it at scale (see docs/benchmarks.md).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,7 @@ describe('model calls across SIGKILLs of busy workers', () => {
     const db = join(dir, 'ai-kill.db');
     const commitLog = join(dir, 'commits.log');
     const turnLog = join(dir, 'turns.log');
+    const readLog = join(dir, 'reads.log');
     const store: Store = ON_POSTGRES ? new PostgresStore({ connectionString: POSTGRES_URL, schema: SCHEMA, maxConnections: 4 }) : new SqliteStore({ path: db });
     await store.init();
     const client = new Client({ store });
@@ -84,6 +86,7 @@ describe('model calls across SIGKILLs of busy workers', () => {
       ...(ON_POSTGRES ? { BATON_PG_URL: POSTGRES_URL, BATON_PG_SCHEMA: SCHEMA } : { BATON_DB: db }),
       BATON_COMMIT_LOG: commitLog,
       BATON_TURN_LOG: turnLog,
+      BATON_READ_LOG: readLog,
       BATON_AI_MODEL: 'openai:gpt-4o-mini',
       OPENAI_API_KEY: 'test',
       OPENAI_BASE_URL: server.openaiBaseUrl,
@@ -140,6 +143,14 @@ describe('model calls across SIGKILLs of busy workers', () => {
         const key = `${turn.runId}/${turn.step}`;
         reached.set(key, [...(reached.get(key) ?? []), turn.at]);
       }
+      const reads = new Map<string, number[]>();
+      const loopDelays: { p50: number; p99: number; max: number }[] = [];
+      for (const line of readFileSync(readLog, 'utf8').split('\n')) {
+        if (line.length === 0) continue;
+        const entry = JSON.parse(line) as { kind: 'read'; key: string; at: number } | { kind: 'loop'; p50: number; p99: number; max: number };
+        if (entry.kind === 'loop') loopDelays.push(entry);
+        else reads.set(entry.key, [...(reads.get(entry.key) ?? []), entry.at]);
+      }
       const requests = new Map<string, { receivedAt: number; answeredAt: number | undefined }[]>();
       for (const call of server.modelCalls) {
         const turn = parseTurnPrompt(promptOf(call.messages));
@@ -153,6 +164,8 @@ describe('model calls across SIGKILLs of busy workers', () => {
       const windows: number[] = [];
       const toWorkflow: number[] = [];
       const toCommit: number[] = [];
+      const toRead: number[] = [];
+      const readToWorkflow: number[] = [];
       const lostAfterAnswer: number[] = [];
       let repeats = 0;
       let askedAfterCommit = 0;
@@ -168,7 +181,15 @@ describe('model calls across SIGKILLs of busy workers', () => {
           const reachedAt = (reached.get(key) ?? []).filter((at) => at <= commit.at).at(-1);
           if (reachedAt !== undefined) {
             toCommit.push(commit.at - reachedAt);
-            if (producer !== undefined) toWorkflow.push(reachedAt - producer.answeredAt!);
+            if (producer !== undefined) {
+              toWorkflow.push(reachedAt - producer.answeredAt!);
+              // The worker read the answer between the provider sending it and the workflow seeing it.
+              const readAt = (reads.get(key) ?? []).filter((at) => at >= producer.answeredAt! && at <= reachedAt).at(-1);
+              if (readAt !== undefined) {
+                toRead.push(readAt - producer.answeredAt!);
+                readToWorkflow.push(reachedAt - readAt);
+              }
+            }
           }
         }
         repeats += list.length - 1;
@@ -185,8 +206,18 @@ describe('model calls across SIGKILLs of busy workers', () => {
           `(${(repeats / Math.max(1, kills.length)).toFixed(1)} per kill), of which ${lostAfterAnswer.length} had been answered before the kill ` +
           `(up to ${lostAfterAnswer.length === 0 ? 0 : Math.max(...lostAfterAnswer)} ms before it); ` +
           `${askedAfterCommit} received after their turn's commit; answer → commit: p50 ${percentile(windows, 50)} ms, p99 ${percentile(windows, 99)} ms, max ${Math.max(...windows)} ms (${windows.length} turns), ` +
-          `of which answer → workflow p50 ${percentile(toWorkflow, 50)} ms, p99 ${percentile(toWorkflow, 99)} ms, ` +
-          `and workflow → commit p50 ${percentile(toCommit, 50)} ms, p99 ${percentile(toCommit, 99)} ms, max ${Math.max(...toCommit)} ms`,
+          `of which answer → workflow p50 ${percentile(toWorkflow, 50)} ms, p99 ${percentile(toWorkflow, 99)} ms ` +
+          `(answer → read by the worker p50 ${percentile(toRead, 50)} ms, p99 ${percentile(toRead, 99)} ms; ` +
+          `read → workflow p50 ${percentile(readToWorkflow, 50)} ms, p99 ${percentile(readToWorkflow, 99)} ms; ${toRead.length} turns), ` +
+          `and workflow → commit p50 ${percentile(toCommit, 50)} ms, p99 ${percentile(toCommit, 99)} ms, max ${Math.max(...toCommit)} ms; ` +
+          `workers' event loop delay (per second, median over ${loopDelays.length} s): p50 ${percentile(
+            loopDelays.map((d) => d.p50),
+            50,
+          )} ms, ` +
+          `p99 ${percentile(
+            loopDelays.map((d) => d.p99),
+            50,
+          )} ms, max ${loopDelays.length === 0 ? 0 : Math.max(...loopDelays.map((d) => d.max))} ms`,
       );
     } finally {
       await store.close();
