@@ -6,13 +6,14 @@
 import { useState } from 'react';
 import type { ApiRun } from '@baton/server/client';
 import { useSession } from '../api/session';
+import { BulkResult } from './bulk-result';
 import { ConfirmDialog } from './confirm-dialog';
 import { callEach, type EachOutcome } from '../api/call-each';
 import { plural } from '../format';
 
 type BulkAction = 'cancel' | 'retry';
 
-interface BulkResult extends EachOutcome {
+interface BulkOutcome extends EachOutcome {
   action: BulkAction;
 }
 
@@ -29,7 +30,7 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
   const { client } = useSession();
   const [open, setOpen] = useState<BulkAction | undefined>(undefined);
   const [reason, setReason] = useState('');
-  const [result, setResult] = useState<BulkResult | undefined>(undefined);
+  const [result, setResult] = useState<BulkOutcome | undefined>(undefined);
   const cancellable = selected.filter((run) => !ENDED.has(run.status));
   const retryable = selected.filter((run) => run.status === 'failed');
 
@@ -60,24 +61,7 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
           </button>
         </>
       )}
-      {result === undefined ? null : (
-        <div className={`bulk-result${result.refused.length > 0 ? ' bulk-result-refused' : ''}`} role="status">
-          {result.action === 'cancel' ? 'Cancelled' : 'Queued again'} {plural(result.done, 'run')}
-          {result.refused.length === 0 ? '.' : `; ${result.refused.length} refused:`}
-          {result.refused.length === 0 ? null : (
-            <ul>
-              {result.refused.map((r) => (
-                <li key={r.id}>
-                  <span className="mono">{r.id}</span> {r.code === undefined ? null : <code className="error-code">{r.code}</code>} {r.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" className="link-button" onClick={() => setResult(undefined)}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      {result === undefined ? null : <BulkResult did={result.action === 'cancel' ? 'Cancelled' : 'Queued again'} outcome={result} onDismiss={() => setResult(undefined)} />}
 
       {open === 'cancel' ? (
         <ConfirmDialog

@@ -9,11 +9,12 @@ import { callEach, type EachOutcome } from '../api/call-each';
 import { useSession } from '../api/session';
 import { plural } from '../format';
 import { approvalSignal, bulkAnswer, type ApiInboxEntry } from '../views/inbox-list';
+import { BulkResult } from './bulk-result';
 import { ConfirmDialog } from './confirm-dialog';
 
 type Decision = 'approve' | 'reject';
 
-interface BulkResult extends EachOutcome {
+interface BulkOutcome extends EachOutcome {
   decision: Decision;
 }
 
@@ -28,7 +29,7 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
   const { client, identity } = useSession();
   const [open, setOpen] = useState<Decision | undefined>(undefined);
   const [comment, setComment] = useState('');
-  const [result, setResult] = useState<BulkResult | undefined>(undefined);
+  const [result, setResult] = useState<BulkOutcome | undefined>(undefined);
   const answerable = selected.filter((entry) => approvalSignal(entry) !== undefined);
   const others = selected.length - answerable.length;
 
@@ -73,24 +74,7 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
           </button>
         </>
       )}
-      {result === undefined ? null : (
-        <div className={`bulk-result${result.refused.length > 0 ? ' bulk-result-refused' : ''}`} role="status">
-          {result.decision === 'approve' ? 'Approved' : 'Rejected'} {plural(result.done, 'run')}
-          {result.refused.length === 0 ? '.' : `; ${result.refused.length} refused:`}
-          {result.refused.length === 0 ? null : (
-            <ul>
-              {result.refused.map((r) => (
-                <li key={r.id}>
-                  <span className="mono">{r.id}</span> {r.code === undefined ? null : <code className="error-code">{r.code}</code>} {r.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" className="link-button" onClick={() => setResult(undefined)}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      {result === undefined ? null : <BulkResult did={result.decision === 'approve' ? 'Approved' : 'Rejected'} outcome={result} onDismiss={() => setResult(undefined)} />}
 
       {open === undefined ? null : (
         <ConfirmDialog
