@@ -61,7 +61,9 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
           </button>
         </>
       )}
-      {result === undefined ? null : <BulkResult did={result.action === 'cancel' ? 'Cancelled' : 'Queued again'} outcome={result} onDismiss={() => setResult(undefined)} />}
+      {result === undefined ? null : (
+        <BulkResult did={result.action === 'cancel' ? 'Cancelled' : 'Queued again'} outcome={result} onDismiss={() => setResult(undefined)} />
+      )}
 
       {open === 'cancel' ? (
         <ConfirmDialog

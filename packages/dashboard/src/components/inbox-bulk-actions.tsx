@@ -74,7 +74,9 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
           </button>
         </>
       )}
-      {result === undefined ? null : <BulkResult did={result.decision === 'approve' ? 'Approved' : 'Rejected'} outcome={result} onDismiss={() => setResult(undefined)} />}
+      {result === undefined ? null : (
+        <BulkResult did={result.decision === 'approve' ? 'Approved' : 'Rejected'} outcome={result} onDismiss={() => setResult(undefined)} />
+      )}
 
       {open === undefined ? null : (
         <ConfirmDialog

@@ -27,3 +27,15 @@ export function Pager({ children, first, next }: PagerProps) {
     </div>
   );
 }
+
+/** The pager's links for a list shown newest first and paged by a `before` cursor: back to the newest, on to older ones. */
+export function newestFirst(
+  before: string | undefined,
+  nextBefore: number | undefined,
+  goTo: (before: number | undefined) => void,
+): Omit<PagerProps, 'children'> {
+  return {
+    first: before === undefined ? undefined : { label: '← Newest', go: () => goTo(undefined) },
+    next: nextBefore === undefined ? undefined : { label: 'Older →', go: () => goTo(nextBefore) },
+  };
+}

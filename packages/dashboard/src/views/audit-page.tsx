@@ -7,7 +7,7 @@ import { useAddressList, type AddressFilters } from '../api/address-list';
 import { useCan, useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
 import { FilterForm, useFilterDraft } from '../components/filter-form';
-import { Pager } from '../components/pager';
+import { Pager, newestFirst } from '../components/pager';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { formatTime, localTime } from '../format';
 import './console-pages.css';
@@ -108,10 +108,7 @@ function AuditLog() {
               </tbody>
             </table>
           </div>
-          <Pager
-            first={before === undefined ? undefined : { label: '← Newest', go: () => goTo(undefined) }}
-            next={page.value.nextBefore === undefined ? undefined : { label: 'Older →', go: () => goTo(page.value!.nextBefore) }}
-          >
+          <Pager {...newestFirst(before, page.value.nextBefore, goTo)}>
             {page.value.entries.length} entr{page.value.entries.length === 1 ? 'y' : 'ies'} on this page
           </Pager>
         </>

@@ -8,7 +8,7 @@ import { useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
 import { FilterForm, useFilterDraft } from '../components/filter-form';
 import { JsonView } from '../components/json-view';
-import { Pager } from '../components/pager';
+import { Pager, newestFirst } from '../components/pager';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { formatTime, shortId } from '../format';
@@ -103,10 +103,7 @@ export function EventsPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            first={before === undefined ? undefined : { label: '← Newest', go: () => goTo(undefined) }}
-            next={page.value.nextBefore === undefined ? undefined : { label: 'Older →', go: () => goTo(page.value!.nextBefore) }}
-          >
+          <Pager {...newestFirst(before, page.value.nextBefore, goTo)}>
             {page.value.events.length} event{page.value.events.length === 1 ? '' : 's'} on this page
           </Pager>
         </>
