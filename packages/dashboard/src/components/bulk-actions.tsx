@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { ApiRun } from '@baton/server/client';
 import { useSession } from '../api/session';
-import { BulkResult } from './bulk-result';
+import { BulkBar } from './bulk-bar';
 import { ConfirmDialog } from './confirm-dialog';
 import { callEach, type EachOutcome } from '../api/call-each';
 import { plural } from '../format';
@@ -44,27 +44,27 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
     onDone();
   };
 
-  if (selected.length === 0 && result === undefined) return null;
   return (
-    <div className="bulk-actions" role="toolbar" aria-label="Selected runs">
-      {selected.length === 0 ? null : (
+    <BulkBar
+      label="Selected runs"
+      selected={selected.length}
+      actions={
         <>
-          <span className="bulk-count">{plural(selected.length, 'run')} selected</span>
           <button type="button" className="button button-primary" disabled={retryable.length === 0} onClick={() => setOpen('retry')}>
             Retry {retryable.length} failed
           </button>
           <button type="button" className="button button-danger" disabled={cancellable.length === 0} onClick={() => setOpen('cancel')}>
             Cancel {cancellable.length} not ended
           </button>
-          <button type="button" className="button" onClick={onClear}>
-            Clear selection
-          </button>
         </>
-      )}
-      {result === undefined ? null : (
-        <BulkResult did={result.action === 'cancel' ? 'Cancelled' : 'Queued again'} outcome={result} onDismiss={() => setResult(undefined)} />
-      )}
-
+      }
+      result={
+        result === undefined
+          ? undefined
+          : { did: result.action === 'cancel' ? 'Cancelled' : 'Queued again', outcome: result, onDismiss: () => setResult(undefined) }
+      }
+      onClear={onClear}
+    >
       {open === 'cancel' ? (
         <ConfirmDialog
           title={`Cancel ${plural(cancellable.length, 'run')}?`}
@@ -93,6 +93,6 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
           <p>Each failed run starts again from its failed step: the steps that completed are not run again, their journaled results are reused.</p>
         </ConfirmDialog>
       ) : null}
-    </div>
+    </BulkBar>
   );
 }

@@ -9,7 +9,7 @@ import { callEach, type EachOutcome } from '../api/call-each';
 import { useSession } from '../api/session';
 import { plural } from '../format';
 import { approvalSignal, bulkAnswer, type ApiInboxEntry } from '../views/inbox-list';
-import { BulkResult } from './bulk-result';
+import { BulkBar } from './bulk-bar';
 import { ConfirmDialog } from './confirm-dialog';
 
 type Decision = 'approve' | 'reject';
@@ -54,30 +54,28 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
     onDone();
   };
 
-  if (selected.length === 0 && result === undefined) return null;
   return (
-    <div className="bulk-actions" role="toolbar" aria-label="Selected inbox runs">
-      {selected.length === 0 ? null : (
+    <BulkBar
+      label="Selected inbox runs"
+      selected={selected.length}
+      note={others === 0 ? '' : ` (${others} without an approve / reject answer: open ${others === 1 ? 'it' : 'them'} to answer)`}
+      actions={
         <>
-          <span className="bulk-count">
-            {plural(selected.length, 'run')} selected
-            {others === 0 ? '' : ` (${others} without an approve / reject answer: open ${others === 1 ? 'it' : 'them'} to answer)`}
-          </span>
           <button type="button" className="button button-primary" disabled={answerable.length === 0} onClick={() => setOpen('approve')}>
             Approve {answerable.length}
           </button>
           <button type="button" className="button button-danger" disabled={answerable.length === 0} onClick={() => setOpen('reject')}>
             Reject {answerable.length}
           </button>
-          <button type="button" className="button" onClick={onClear}>
-            Clear selection
-          </button>
         </>
-      )}
-      {result === undefined ? null : (
-        <BulkResult did={result.decision === 'approve' ? 'Approved' : 'Rejected'} outcome={result} onDismiss={() => setResult(undefined)} />
-      )}
-
+      }
+      result={
+        result === undefined
+          ? undefined
+          : { did: result.decision === 'approve' ? 'Approved' : 'Rejected', outcome: result, onDismiss: () => setResult(undefined) }
+      }
+      onClear={onClear}
+    >
       {open === undefined ? null : (
         <ConfirmDialog
           title={`${open === 'approve' ? 'Approve' : 'Reject'} ${plural(answerable.length, 'run')}?`}
@@ -96,6 +94,6 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
           </label>
         </ConfirmDialog>
       )}
-    </div>
+    </BulkBar>
   );
 }
