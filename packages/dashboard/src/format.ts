@@ -28,6 +28,13 @@ function pad(n: number): string {
 }
 
 /** A count with its noun, singular for one: `plural(1, 'journal entry', 'journal entries')`. */
+/** A datetime-local field's value (local time) as a Date, or undefined when empty or malformed. */
+export function localTime(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }

@@ -2,7 +2,7 @@
  * The operator's console in a real browser (Chromium against a real server on a SQLite file): the
  * audit log with its filters and pages, the latest events with the runs they started, API keys
  * (a token shown once, revoking), schedules (a new one, run now within its overlap policy, its
- * history, times in its own zone and the viewer's), and each workflow's triggers, runs and success rate.
+ * history, times in its own zone and the viewer's), each workflow's triggers, runs and success rate, and the runs list in pages.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -263,5 +263,28 @@ describe.skipIf(!HAVE_CHROMIUM)("the operator's console in Chromium", () => {
     await rows('tr[data-schedule-id="tokyo-report"]').waitFor();
     expect(await page.getByRole('button', { name: /Run now|Pause|Resume/ }).count()).toBe(0);
     expect(await page.getByText('New schedule').count()).toBe(0);
+  });
+
+  it('pages the runs list, keeping its filters in the address', async () => {
+    // Enough runs for a second page (50 a page), set apart from the other tests' runs by a tag.
+    for (let i = 0; i < 55; i++) await admin.start('report', {}, { id: `paged-${String(i).padStart(2, '0')}`, tags: ['paged'] });
+
+    await page.goto(`${server.url}/runs?tag=paged`);
+    const table = page.locator('table.runs-table');
+    await until(async () => (await table.locator('tbody tr').count()) === 50, 'the first page of 50 runs');
+    await page.getByText('50 runs on this page').waitFor();
+    expect(await page.getByRole('button', { name: '← First page' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Next page →' }).click();
+    await until(async () => (await table.locator('tbody tr').count()) === 5, 'the second page of 5 runs');
+    await page.getByText('5 runs on this page').waitFor();
+    expect(page.url()).toContain('tag=paged');
+    expect(page.url()).toContain('cursor=');
+    expect(await page.getByRole('button', { name: 'Next page →' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: '← First page' }).click();
+    await until(async () => (await table.locator('tbody tr').count()) === 50, 'the first page again');
+    expect(page.url()).not.toContain('cursor=');
+    expect(page.url()).toContain('tag=paged');
   });
 });

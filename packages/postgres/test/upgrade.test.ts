@@ -19,66 +19,44 @@ import { POSTGRES_URL, freshSchema, runPostgresTests } from './test-database.js'
 /** The last migration of the release before step inputs (0010). */
 const EARLIER_RELEASE = 9;
 
+/** A fresh schema as a release whose last migration was `last` left it at time `t`, holding `rows` (SQL). */
+async function oldSchema(last: number, rows: readonly string[], t: number): Promise<string> {
+  const schema = freshSchema();
+  const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+  const old = await pool.connect();
+  try {
+    await migrate(
+      old,
+      schema,
+      t,
+      loadMigrations().filter((m) => m.version <= last),
+    );
+    for (const sql of rows) await old.query(sql);
+  } finally {
+    old.release();
+    await pool.end();
+  }
+  return schema;
+}
+
 describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL schema written by an earlier release', () => {
   it('migrates a schema with runs in flight, which then finish without repeating a journaled step', async () => {
-    const schema = freshSchema();
     const t = oldReleaseTime(Date.now());
-    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
-    const old = await pool.connect();
-    try {
-      await migrate(
-        old,
-        schema,
-        t,
-        loadMigrations().filter((m) => m.version <= EARLIER_RELEASE),
-      );
-      for (const sql of oldReleaseRows(t)) await old.query(sql);
-    } finally {
-      old.release();
-      await pool.end();
-    }
+    const schema = await oldSchema(EARLIER_RELEASE, oldReleaseRows(t), t);
 
     await expectOldRunsFinish(new PostgresStore({ connectionString: POSTGRES_URL, schema }), t);
   });
 
   it('records which event or schedule started the runs of a schema written before it was recorded (0016)', async () => {
-    const schema = freshSchema();
     const t = oldReleaseTime(Date.now());
-    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
-    const old = await pool.connect();
-    try {
-      await migrate(
-        old,
-        schema,
-        t,
-        loadMigrations().filter((m) => m.version < 16),
-      );
-      for (const sql of oldTriggeredRows(t)) await old.query(sql);
-    } finally {
-      old.release();
-      await pool.end();
-    }
+    const schema = await oldSchema(15, oldTriggeredRows(t), t);
 
     await expectTriggeredRunsRecorded(new PostgresStore({ connectionString: POSTGRES_URL, schema }));
   });
 
   it('counts the model calls with no known price of a schema written before they were counted apart (0017)', async () => {
-    const schema = freshSchema();
     const t = oldReleaseTime(Date.now());
-    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
-    const old = await pool.connect();
-    try {
-      await migrate(
-        old,
-        schema,
-        t,
-        loadMigrations().filter((m) => m.version < 17),
-      );
-      for (const sql of oldModelCallRows(t)) await old.query(sql);
-    } finally {
-      old.release();
-      await pool.end();
-    }
+    const schema = await oldSchema(16, oldModelCallRows(t), t);
 
     await expectUnpricedCallsCounted(new PostgresStore({ connectionString: POSTGRES_URL, schema, foldStatsEveryMs: 0 }), t);
   });

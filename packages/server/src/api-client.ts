@@ -6,7 +6,7 @@
 import { BatonError, type Role } from '@baton/core/browser';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import type { z } from '@hono/zod-openapi';
-import type { ApiKeySchema, AuditEntrySchema, ChangeSchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema } from './schemas.js';
+import type { ApiKeySchema, AuditEntrySchema, ChangeSchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema, WorkflowSchema } from './schemas.js';
 import type { OverviewSchema } from './routes/overview.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 import type { TriggersSchema } from './routes/triggers.js';
@@ -43,18 +43,12 @@ export interface ApiIdentity {
   namespace: string | null;
 }
 
-/** A workflow the server knows (GET /api/workflows): its input and signals as JSON Schema, when declared. */
-export interface ApiWorkflow {
-  name: string;
-  version: string;
-  description?: string;
-  queue: string;
-  inputSchema?: unknown;
-  signals?: Record<string, unknown>;
-  /** For a workflow the server has no code for, from the store's catalog: where it is from ('code') and when a worker with it last started. */
-  kind?: string;
-  lastSeenAt?: string;
-}
+/**
+ * A workflow the server knows (GET /api/workflows): its input and signals as JSON Schema, when declared;
+ * for one the server has no code for, from the store's catalog, where it is from (`kind`) and when a
+ * worker with it last started (`lastSeenAt`).
+ */
+export type ApiWorkflow = z.infer<typeof WorkflowSchema>;
 
 export interface ApiScheduleOptions {
   cron?: string;

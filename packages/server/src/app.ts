@@ -25,7 +25,7 @@ import { authenticate, authorize } from './auth.js';
 import { actingClient } from './acting.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import { checkSignature, type WebhookDefinition } from './webhooks.js';
-import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunIdParam, RunSchema, ScheduleSchema, json } from './schemas.js';
+import { EventSchema, JournalEntrySchema, Name, RUN_STATUSES, RunIdParam, RunSchema, ScheduleSchema, WorkflowSchema, json } from './schemas.js';
 import { ApiErrorCode, ErrorSchema, apiError, statusOf, validationError } from './errors.js';
 import { errorHandler, type UnexpectedErrorListener } from './error-handler.js';
 import { requestId } from './request-id.js';
@@ -190,21 +190,6 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   // ------------------------------------------------------------------ workflows
 
-  const WorkflowSchema = z
-    .object({
-      name: z.string(),
-      version: z.string(),
-      description: z.string().optional(),
-      queue: z.string(),
-      inputSchema: z.unknown().optional(),
-      signals: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The signals its runs wait for, each with its data as JSON Schema' }),
-      kind: z
-        .string()
-        .optional()
-        .openapi({ description: "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it)" }),
-      lastSeenAt: z.string().optional().openapi({ description: 'For a workflow this server has no code for: when a worker that runs it last started' }),
-    })
-    .openapi('Workflow');
   app.openapi(
     createRoute({
       method: 'get',

@@ -4,17 +4,10 @@
  * from the JSON text the registering engine wrote.
  */
 import { currentCatalogEntry, type CatalogWorkflow, type Store } from '@baton/core';
+import type { ApiWorkflow } from './api-client.js';
 
-export interface CatalogWorkflowJson {
-  name: string;
-  version: string;
-  description?: string;
-  queue: string;
-  inputSchema?: unknown;
-  signals?: Record<string, unknown>;
-  kind: string;
-  lastSeenAt: string;
-}
+/** A catalog workflow as the API lists it: always with where it is from and when it was last seen. */
+export type CatalogWorkflowJson = ApiWorkflow & Required<Pick<ApiWorkflow, 'kind' | 'lastSeenAt'>>;
 
 /** One entry per name not in `known`: the version last made current (or, without one, the one last seen). */
 export async function catalogWorkflows(store: Store, known: ReadonlySet<string>): Promise<CatalogWorkflowJson[]> {

@@ -141,3 +141,20 @@ export const ApiKeySchema = z
     revokedAt: z.string().optional(),
   })
   .openapi('ApiKey', { description: 'An API key as listed: never its secret nor its hash.' });
+
+/** A workflow the server knows (GET /api/workflows): its input and signals as JSON Schema, when declared. */
+export const WorkflowSchema = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    description: z.string().optional(),
+    queue: z.string(),
+    inputSchema: z.unknown().optional(),
+    signals: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The signals its runs wait for, each with its data as JSON Schema' }),
+    kind: z
+      .string()
+      .optional()
+      .openapi({ description: "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it)" }),
+    lastSeenAt: z.string().optional().openapi({ description: 'For a workflow this server has no code for: when a worker that runs it last started' }),
+  })
+  .openapi('Workflow');

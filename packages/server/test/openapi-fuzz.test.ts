@@ -20,7 +20,7 @@ const CONCURRENCY = 4;
 const fuzzed = defineWorkflow({ name: 'fuzzed', input: z.object({ n: z.number().int() }) }, async (ctx, input) => ctx.step('double', () => input.n * 2));
 const approval = defineWorkflow({ name: 'approval' }, async (ctx) => ctx.waitForSignal<unknown>('answer'));
 
-const stores = await testStores('the OpenAPI fuzz test');
+const stores = testStores('the OpenAPI fuzz test');
 
 interface Answer {
   status: number;
@@ -64,14 +64,14 @@ function sendOnce(base: string, request: FuzzRequest, agent: Agent): Promise<Ans
 
 describe.each(stores)('hostile requests over HTTP on every OpenAPI operation: $name', (testStore) => {
   let store: Store;
-  let close: () => Promise<void>;
   let engine: Engine;
   let api: ApiServer;
   let keys: { viewer: string; operator: string; admin: string };
   const unexpected: unknown[] = [];
 
   beforeAll(async () => {
-    ({ store, close } = await testStore.open());
+    store = testStore.create();
+    await store.init();
     engine = new Engine({ store, workflows: [fuzzed, approval], logger: silentLogger, pollIntervalMs: 50 });
     await engine.start();
     const made = (['viewer', 'operator', 'admin'] as const).map((role) => newApiKey({ name: role, role }, Date.now()));
@@ -93,7 +93,7 @@ describe.each(stores)('hostile requests over HTTP on every OpenAPI operation: $n
   afterAll(async () => {
     await api?.close();
     await engine?.stop({ timeoutMs: 5000 });
-    await close?.();
+    await store?.close();
   });
 
   it(`answers ${REQUESTS} hostile requests without a 5xx, in the one error shape, leaving an unrelated run as it was`, async () => {

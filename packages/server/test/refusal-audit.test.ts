@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine, defineWorkflow, newApiKey, silentLogger, type AuditRecord, type Role, type Store } from '@baton/core';
 import { defineWebhook, signWebhook, startApiServer } from '@baton/server';
-import { testStores } from './stores.js';
+import { testStores } from './test-stores.js';
 
 const order = defineWorkflow({ name: 'order', input: z.object({ customer: z.string() }) }, async (ctx, input: { customer: string }) => {
   await ctx.waitForSignal('shipped');
@@ -17,7 +17,7 @@ const order = defineWorkflow({ name: 'order', input: z.object({ customer: z.stri
 
 const SECRET = 'whsec_refusals_0123456789';
 
-describe.each(testStores)('refused changes in the audit log on $name', (stores) => {
+describe.each(testStores('the refusal audit tests'))('refused changes in the audit log on $name', (stores) => {
   let store: Store;
   let engine: Engine;
   let server: Awaited<ReturnType<typeof startApiServer>>;

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Client, Engine, defineWorkflow, newApiKey, silentLogger, type Store } from '@baton/core';
 import { createJsonSchemaValidator, startApiServer } from '@baton/server';
 import { waitFor } from '@baton/testkit';
-import { testStores } from './stores.js';
+import { testStores } from './test-stores.js';
 
 const decision = z.object({ approved: z.boolean(), by: z.string().min(1), note: z.string().max(20).optional() }).strict();
 const approvalV1 = defineWorkflow({ name: 'approval', version: '1', signals: { decision: z.boolean() } }, async (ctx) => ctx.waitForSignal('decision'));
@@ -21,7 +21,7 @@ const approvalV2 = defineWorkflow({ name: 'approval', version: '2', signals: { d
 
 type Server = Awaited<ReturnType<typeof startApiServer>>;
 
-describe.each(testStores)('signal data checked by the API on $name', (stores) => {
+describe.each(testStores('the signal check API tests'))('signal data checked by the API on $name', (stores) => {
   let store: Store;
   let workerStore: Store;
   let worker: Engine;

@@ -1,61 +1,44 @@
 /**
- * The stores the API tests run on: a SQLite file always, and PostgreSQL (127.0.0.1:5432, or
- * BATON_TEST_POSTGRES) in a fresh schema, dropped afterwards. Without a PostgreSQL server its tests
- * are skipped with a notice; under CI=true they fail instead.
+ * The stores the API's tests run on: a SQLite file always, and PostgreSQL in a fresh schema. The
+ * PostgreSQL server, the schema naming and the rule for when its cases run (with a server; under
+ * CI=true always, failing without one; otherwise skipped with a notice) are the PostgreSQL package's
+ * test helper's. Files and schemas are removed when the file's tests end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { afterAll } from 'vitest';
 import type { Store } from '@baton/core';
-import { PostgresStore, canConnect } from '@baton/postgres';
+import { PostgresStore } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
+import { POSTGRES_URL, freshSchema, runPostgresTests } from '../../postgres/test/test-database.js';
 
-export const POSTGRES_URL = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export interface TestStore {
+export interface TestStores {
   name: 'sqlite' | 'postgres';
-  /** A fresh, initialised store; `close` closes it and removes its file or schema. */
-  open(): Promise<{ store: Store; close(): Promise<void> }>;
+  /** A fresh store, not yet initialised. */
+  create(): Store;
+  /** Another handle on the same storage, as a second process would open it. */
+  reopen(store: Store): Store;
 }
 
-const sqlite: TestStore = {
+const dir = mkdtempSync(join(tmpdir(), 'baton-api-stores-'));
+let files = 0;
+
+const sqlite: TestStores = {
   name: 'sqlite',
-  async open() {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-api-store-'));
-    const store = new SqliteStore({ path: join(dir, 'baton.db') });
-    await store.init();
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  create: () => new SqliteStore({ path: join(dir, `store-${++files}.db`) }),
+  reopen: (store) => new SqliteStore({ path: (store as SqliteStore).path }),
 };
 
-const postgres: TestStore = {
+const postgres: TestStores = {
   name: 'postgres',
-  async open() {
-    if (!(await canConnect(POSTGRES_URL))) {
-      throw new Error(`No PostgreSQL server answers at ${POSTGRES_URL}; CI requires one (start it, or set BATON_TEST_POSTGRES).`);
-    }
-    const store = new PostgresStore({ connectionString: POSTGRES_URL, schema: `baton_api_${randomUUID().replace(/-/g, '').slice(0, 16)}`, maxConnections: 4 });
-    await store.init();
-    return {
-      store,
-      close: async () => {
-        await store.dropSchema();
-        await store.close();
-      },
-    };
-  },
+  create: () => new PostgresStore({ connectionString: POSTGRES_URL, schema: freshSchema(), maxConnections: 4 }),
+  reopen: (store) => new PostgresStore({ connectionString: POSTGRES_URL, schema: (store as PostgresStore).schema, maxConnections: 4 }),
 };
 
-/** SQLite, and PostgreSQL when a server answers or CI requires it (a skip says so when neither). */
-export async function testStores(what: string): Promise<TestStore[]> {
-  if ((await canConnect(POSTGRES_URL)) || process.env.CI === 'true') return [sqlite, postgres];
-  console.warn(`[baton] skipping ${what} on PostgreSQL: no server answers at ${POSTGRES_URL} (set BATON_TEST_POSTGRES to point at one).`);
-  return [sqlite];
+/** The stores to run `what` on: SQLite, and PostgreSQL by the rule above. */
+export function testStores(what: string): TestStores[] {
+  return runPostgresTests(`${what} on PostgreSQL`) ? [sqlite, postgres] : [sqlite];
 }
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));

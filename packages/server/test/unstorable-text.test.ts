@@ -9,7 +9,7 @@ import { Engine, defineWorkflow, newApiKey, silentLogger, unstorableCharacter, t
 import { createApp } from '@baton/server';
 import { testStores } from './test-stores.js';
 
-const stores = await testStores('the unstorable-text API tests');
+const stores = testStores('the unstorable-text API tests');
 
 // Known workflows; the engine is never started, so their runs stay queued.
 const plain = defineWorkflow({ name: 'plain' }, async () => 'done');
@@ -19,14 +19,14 @@ const ODD = { nul: 'a\u0000b', high: 'x\ud800', low: '\udc00y', pair: '😀', ['
 
 describe.each(stores)('unstorable text over HTTP: $name', (testStore) => {
   let store: Store;
-  let close: () => Promise<void>;
   let engine: Engine;
   let app: ReturnType<typeof createApp>;
   let viewer: string;
   let admin: string;
 
   beforeAll(async () => {
-    ({ store, close } = await testStore.open());
+    store = testStore.create();
+    await store.init();
     engine = new Engine({ store, workflows: [plain, odd], logger: silentLogger, pollIntervalMs: 50 });
     const keys = [newApiKey({ name: 'viewer', role: 'viewer' }, Date.now()), newApiKey({ name: 'admin', role: 'admin' }, Date.now())];
     for (const key of keys) await store.createApiKey(key.record);
@@ -38,7 +38,7 @@ describe.each(stores)('unstorable text over HTTP: $name', (testStore) => {
 
   afterAll(async () => {
     await engine.stop();
-    await close();
+    await store.close();
   });
 
   const send = (token: string, method: string, path: string, body?: unknown) =>

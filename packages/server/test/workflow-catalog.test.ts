@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Client, Engine, defineWorkflow, newApiKey, silentLogger, type AnyWorkflow, type Store } from '@baton/core';
 import { startApiServer } from '@baton/server';
 import { waitFor } from '@baton/testkit';
-import { testStores } from './stores.js';
+import { testStores } from './test-stores.js';
 
 const greet = defineWorkflow(
   { name: 'greet', version: '2', description: 'Says hello', input: z.object({ name: z.string() }) },
@@ -17,7 +17,7 @@ const greet = defineWorkflow(
 );
 const other = defineWorkflow({ name: 'other' }, async () => 'other');
 
-describe.each(testStores)('the workflow catalog through the API on $name', (stores) => {
+describe.each(testStores('the workflow catalog API tests'))('the workflow catalog through the API on $name', (stores) => {
   let store: Store;
   let server: Awaited<ReturnType<typeof startApiServer>>;
   let token: string;

@@ -19,6 +19,20 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'baton-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A new file `name` as a release whose last migration was `last` left it at time `t`, holding `rows` (SQL); its path. */
+function oldFile(name: string, last: number, rows: readonly string[], t: number): string {
+  const path = join(dir, name);
+  const old = new Database(path);
+  migrate(
+    old,
+    t,
+    loadMigrations().filter((m) => m.version <= last),
+  );
+  for (const sql of rows) old.exec(sql);
+  old.close();
+  return path;
+}
+
 describe('SqliteStore', () => {
   it('sets synchronous=FULL on every connection, also on a reopened WAL file, and honours the option', async () => {
     const path = join(dir, 'durability.db');
@@ -177,47 +191,23 @@ describe('SqliteStore search', () => {
   });
 
   it('migrates a file an earlier release wrote, with runs in flight, which then finish without repeating a journaled step', async () => {
-    const path = join(dir, 'upgrade.db');
-    const t = oldReleaseTime(Date.now());
-    const old = new Database(path);
     // The last migration of the release before step inputs (0009).
-    migrate(
-      old,
-      t,
-      loadMigrations().filter((m) => m.version <= 8),
-    );
-    for (const sql of oldReleaseRows(t)) old.exec(sql);
-    old.close();
+    const t = oldReleaseTime(Date.now());
+    const path = oldFile('upgrade.db', 8, oldReleaseRows(t), t);
 
     await expectOldRunsFinish(new SqliteStore({ path }), t);
   });
 
   it('records which event or schedule started the runs of a file written before it was recorded (0014)', async () => {
-    const path = join(dir, 'started-runs.db');
     const t = oldReleaseTime(Date.now());
-    const old = new Database(path);
-    migrate(
-      old,
-      t,
-      loadMigrations().filter((m) => m.version < 14),
-    );
-    for (const sql of oldTriggeredRows(t)) old.exec(sql);
-    old.close();
+    const path = oldFile('started-runs.db', 13, oldTriggeredRows(t), t);
 
     await expectTriggeredRunsRecorded(new SqliteStore({ path }));
   });
 
   it('counts the model calls with no known price of a file written before they were counted apart (0015)', async () => {
-    const path = join(dir, 'unpriced.db');
     const t = oldReleaseTime(Date.now());
-    const old = new Database(path);
-    migrate(
-      old,
-      t,
-      loadMigrations().filter((m) => m.version < 15),
-    );
-    for (const sql of oldModelCallRows(t)) old.exec(sql);
-    old.close();
+    const path = oldFile('unpriced.db', 14, oldModelCallRows(t), t);
 
     await expectUnpricedCallsCounted(new SqliteStore({ path }), t);
   });

@@ -6,13 +6,14 @@
 import { useState } from 'react';
 import type { ApiRun } from '@baton/server/client';
 import { useSession } from '../api/session';
+import { BulkBar } from './bulk-bar';
 import { ConfirmDialog } from './confirm-dialog';
 import { callEach, type EachOutcome } from '../api/call-each';
 import { plural } from '../format';
 
 type BulkAction = 'cancel' | 'retry';
 
-interface BulkResult extends EachOutcome {
+interface BulkOutcome extends EachOutcome {
   action: BulkAction;
 }
 
@@ -29,7 +30,7 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
   const { client } = useSession();
   const [open, setOpen] = useState<BulkAction | undefined>(undefined);
   const [reason, setReason] = useState('');
-  const [result, setResult] = useState<BulkResult | undefined>(undefined);
+  const [result, setResult] = useState<BulkOutcome | undefined>(undefined);
   const cancellable = selected.filter((run) => !ENDED.has(run.status));
   const retryable = selected.filter((run) => run.status === 'failed');
 
@@ -43,42 +44,27 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
     onDone();
   };
 
-  if (selected.length === 0 && result === undefined) return null;
   return (
-    <div className="bulk-actions" role="toolbar" aria-label="Selected runs">
-      {selected.length === 0 ? null : (
+    <BulkBar
+      label="Selected runs"
+      selected={selected.length}
+      actions={
         <>
-          <span className="bulk-count">{plural(selected.length, 'run')} selected</span>
           <button type="button" className="button button-primary" disabled={retryable.length === 0} onClick={() => setOpen('retry')}>
             Retry {retryable.length} failed
           </button>
           <button type="button" className="button button-danger" disabled={cancellable.length === 0} onClick={() => setOpen('cancel')}>
             Cancel {cancellable.length} not ended
           </button>
-          <button type="button" className="button" onClick={onClear}>
-            Clear selection
-          </button>
         </>
-      )}
-      {result === undefined ? null : (
-        <div className={`bulk-result${result.refused.length > 0 ? ' bulk-result-refused' : ''}`} role="status">
-          {result.action === 'cancel' ? 'Cancelled' : 'Queued again'} {plural(result.done, 'run')}
-          {result.refused.length === 0 ? '.' : `; ${result.refused.length} refused:`}
-          {result.refused.length === 0 ? null : (
-            <ul>
-              {result.refused.map((r) => (
-                <li key={r.id}>
-                  <span className="mono">{r.id}</span> {r.code === undefined ? null : <code className="error-code">{r.code}</code>} {r.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" className="link-button" onClick={() => setResult(undefined)}>
-            Dismiss
-          </button>
-        </div>
-      )}
-
+      }
+      result={
+        result === undefined
+          ? undefined
+          : { did: result.action === 'cancel' ? 'Cancelled' : 'Queued again', outcome: result, onDismiss: () => setResult(undefined) }
+      }
+      onClear={onClear}
+    >
       {open === 'cancel' ? (
         <ConfirmDialog
           title={`Cancel ${plural(cancellable.length, 'run')}?`}
@@ -107,6 +93,6 @@ export function BulkActions({ selected, onClear, onDone }: BulkActionsProps) {
           <p>Each failed run starts again from its failed step: the steps that completed are not run again, their journaled results are reused.</p>
         </ConfirmDialog>
       ) : null}
-    </div>
+    </BulkBar>
   );
 }

@@ -9,11 +9,12 @@ import { callEach, type EachOutcome } from '../api/call-each';
 import { useSession } from '../api/session';
 import { plural } from '../format';
 import { approvalSignal, bulkAnswer, type ApiInboxEntry } from '../views/inbox-list';
+import { BulkBar } from './bulk-bar';
 import { ConfirmDialog } from './confirm-dialog';
 
 type Decision = 'approve' | 'reject';
 
-interface BulkResult extends EachOutcome {
+interface BulkOutcome extends EachOutcome {
   decision: Decision;
 }
 
@@ -28,7 +29,7 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
   const { client, identity } = useSession();
   const [open, setOpen] = useState<Decision | undefined>(undefined);
   const [comment, setComment] = useState('');
-  const [result, setResult] = useState<BulkResult | undefined>(undefined);
+  const [result, setResult] = useState<BulkOutcome | undefined>(undefined);
   const answerable = selected.filter((entry) => approvalSignal(entry) !== undefined);
   const others = selected.length - answerable.length;
 
@@ -53,45 +54,28 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
     onDone();
   };
 
-  if (selected.length === 0 && result === undefined) return null;
   return (
-    <div className="bulk-actions" role="toolbar" aria-label="Selected inbox runs">
-      {selected.length === 0 ? null : (
+    <BulkBar
+      label="Selected inbox runs"
+      selected={selected.length}
+      note={others === 0 ? '' : ` (${others} without an approve / reject answer: open ${others === 1 ? 'it' : 'them'} to answer)`}
+      actions={
         <>
-          <span className="bulk-count">
-            {plural(selected.length, 'run')} selected
-            {others === 0 ? '' : ` (${others} without an approve / reject answer: open ${others === 1 ? 'it' : 'them'} to answer)`}
-          </span>
           <button type="button" className="button button-primary" disabled={answerable.length === 0} onClick={() => setOpen('approve')}>
             Approve {answerable.length}
           </button>
           <button type="button" className="button button-danger" disabled={answerable.length === 0} onClick={() => setOpen('reject')}>
             Reject {answerable.length}
           </button>
-          <button type="button" className="button" onClick={onClear}>
-            Clear selection
-          </button>
         </>
-      )}
-      {result === undefined ? null : (
-        <div className={`bulk-result${result.refused.length > 0 ? ' bulk-result-refused' : ''}`} role="status">
-          {result.decision === 'approve' ? 'Approved' : 'Rejected'} {plural(result.done, 'run')}
-          {result.refused.length === 0 ? '.' : `; ${result.refused.length} refused:`}
-          {result.refused.length === 0 ? null : (
-            <ul>
-              {result.refused.map((r) => (
-                <li key={r.id}>
-                  <span className="mono">{r.id}</span> {r.code === undefined ? null : <code className="error-code">{r.code}</code>} {r.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" className="link-button" onClick={() => setResult(undefined)}>
-            Dismiss
-          </button>
-        </div>
-      )}
-
+      }
+      result={
+        result === undefined
+          ? undefined
+          : { did: result.decision === 'approve' ? 'Approved' : 'Rejected', outcome: result, onDismiss: () => setResult(undefined) }
+      }
+      onClear={onClear}
+    >
       {open === undefined ? null : (
         <ConfirmDialog
           title={`${open === 'approve' ? 'Approve' : 'Reject'} ${plural(answerable.length, 'run')}?`}
@@ -110,6 +94,6 @@ export function InboxBulkActions({ selected, onClear, onDone }: InboxBulkActions
           </label>
         </ConfirmDialog>
       )}
-    </div>
+    </BulkBar>
   );
 }

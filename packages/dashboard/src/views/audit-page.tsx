@@ -3,18 +3,18 @@
  * (actor, action, result, time) and the page live in the address, so a view can be shared; an
  * actor shows as its key's name when the key is one of this namespace's.
  */
-import { useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useAddressList, type AddressFilters } from '../api/address-list';
 import { useCan, useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
+import { FilterForm, useFilterDraft } from '../components/filter-form';
+import { Pager, newestFirst } from '../components/pager';
 import { EmptyState, ErrorState, Loading } from '../components/states';
-import { formatTime } from '../format';
+import { formatTime, localTime } from '../format';
 import './console-pages.css';
 
 const PAGE_SIZE = 50;
 const FIELDS = ['actor', 'action', 'result', 'since', 'until'] as const;
-type Field = (typeof FIELDS)[number];
-type Filters = Partial<Record<Field, string>>;
+type Filters = AddressFilters<(typeof FIELDS)[number]>;
 
 /** The actions the API audits, offered in the action filter. */
 const ACTIONS = [
@@ -36,12 +36,6 @@ const ACTIONS = [
   'key.revoke',
 ];
 
-function localTime(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
 export function AuditPage() {
   const admin = useCan('admin');
   return (
@@ -54,10 +48,8 @@ export function AuditPage() {
 
 function AuditLog() {
   const { client } = useSession();
-  const [params, setParams] = useSearchParams();
-  const filters: Filters = Object.fromEntries(FIELDS.flatMap((f) => (params.get(f) ? [[f, params.get(f)!]] : [])));
-  const before = params.get('before') ?? undefined;
-  const key = params.toString();
+  const { filters, cursor: before, apply, goTo } = useAddressList(FIELDS, 'before');
+  const key = JSON.stringify([filters, before]);
   const page = useLoad(() => {
     const since = localTime(filters.since);
     const until = localTime(filters.until);
@@ -73,21 +65,6 @@ function AuditLog() {
   }, [client, key]);
   const keys = useLoad(() => client.keys.list(), [client]);
   const names = new Map((keys.value ?? []).map((k) => [k.id, k.name]));
-
-  const apply = (next: Filters): void => {
-    const query = new URLSearchParams();
-    for (const field of FIELDS) {
-      const value = next[field]?.trim();
-      if (value !== undefined && value !== '') query.set(field, value);
-    }
-    setParams(query);
-  };
-  const goTo = (nextBefore: number | undefined): void => {
-    const query = new URLSearchParams(params);
-    if (nextBefore === undefined) query.delete('before');
-    else query.set('before', String(nextBefore));
-    setParams(query);
-  };
 
   return (
     <>
@@ -131,21 +108,9 @@ function AuditLog() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            {before === undefined ? null : (
-              <button type="button" className="button" onClick={() => goTo(undefined)}>
-                ← Newest
-              </button>
-            )}
-            <span className="pager-count">
-              {page.value.entries.length} entr{page.value.entries.length === 1 ? 'y' : 'ies'} on this page
-            </span>
-            {page.value.nextBefore === undefined ? null : (
-              <button type="button" className="button" onClick={() => goTo(page.value!.nextBefore)}>
-                Older →
-              </button>
-            )}
-          </div>
+          <Pager {...newestFirst(before, page.value.nextBefore, goTo)}>
+            {page.value.entries.length} entr{page.value.entries.length === 1 ? 'y' : 'ies'} on this page
+          </Pager>
         </>
       )}
     </>
@@ -153,18 +118,10 @@ function AuditLog() {
 }
 
 function AuditFilters({ filters, actors, onApply }: { filters: Filters; actors: { id: string; name: string }[]; onApply(filters: Filters): void }) {
-  const [draft, setDraft] = useState<Filters>(filters);
-  const set = (field: Field, value: string): Filters => {
-    const next = { ...draft, [field]: value };
-    setDraft(next);
-    return next;
-  };
-  const submit = (event: FormEvent): void => {
-    event.preventDefault();
-    onApply(draft);
-  };
+  const form = useFilterDraft(filters, onApply);
+  const { draft, set } = form;
   return (
-    <form className="filters" onSubmit={submit} role="search" aria-label="Filter the audit log">
+    <FilterForm label="Filter the audit log" form={form}>
       <label className="field">
         <span>Actor</span>
         <select name="actor" value={draft.actor ?? ''} onChange={(e) => onApply(set('actor', e.target.value))}>
@@ -200,21 +157,6 @@ function AuditFilters({ filters, actors, onApply }: { filters: Filters; actors: 
         <span>To</span>
         <input type="datetime-local" name="until" value={draft.until ?? ''} onChange={(e) => set('until', e.target.value)} />
       </label>
-      <div className="filter-actions">
-        <button type="submit" className="button button-primary">
-          Apply
-        </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setDraft({});
-            onApply({});
-          }}
-        >
-          Clear
-        </button>
-      </div>
-    </form>
+    </FilterForm>
   );
 }

@@ -2,23 +2,25 @@
  * The latest events from the event log, newest first, each with the runs its triggers started and
  * their status now (or that it started none). A type filter and the page live in the address.
  */
-import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
+import { useAddressList } from '../api/address-list';
 import { useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
+import { FilterForm, useFilterDraft } from '../components/filter-form';
 import { JsonView } from '../components/json-view';
+import { Pager, newestFirst } from '../components/pager';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { formatTime, shortId } from '../format';
 import './console-pages.css';
 
 const PAGE_SIZE = 50;
+const FIELDS = ['type'] as const;
 
 export function EventsPage() {
   const { client } = useSession();
-  const [params, setParams] = useSearchParams();
-  const type = params.get('type') ?? undefined;
-  const before = params.get('before') ?? undefined;
+  const { filters, cursor: before, apply, goTo } = useAddressList(FIELDS, 'before');
+  const type = filters.type;
   const page = useLoad(
     () =>
       client.recentEvents({
@@ -28,35 +30,17 @@ export function EventsPage() {
       }),
     [client, type, before],
   );
-  const [draft, setDraft] = useState(type ?? '');
-  const submit = (event: FormEvent): void => {
-    event.preventDefault();
-    setParams(draft.trim() === '' ? {} : { type: draft.trim() });
-  };
-  const goTo = (nextBefore: number | undefined): void => {
-    const query = new URLSearchParams(params);
-    if (nextBefore === undefined) query.delete('before');
-    else query.set('before', String(nextBefore));
-    setParams(query);
-  };
+  const form = useFilterDraft(filters, apply);
 
   return (
     <section className="page">
       <h1>Events</h1>
-      <form className="filters" onSubmit={submit} role="search" aria-label="Filter events">
+      <FilterForm label="Filter events" form={form}>
         <label className="field">
           <span>Type</span>
-          <input name="type" placeholder="any" value={draft} onChange={(e) => setDraft(e.target.value)} />
+          <input name="type" placeholder="any" value={form.draft.type ?? ''} onChange={(e) => form.set('type', e.target.value)} />
         </label>
-        <div className="filter-actions">
-          <button type="submit" className="button button-primary">
-            Apply
-          </button>
-          <button type="button" className="button" onClick={() => (setDraft(''), setParams({}))}>
-            Clear
-          </button>
-        </div>
-      </form>
+      </FilterForm>
       {page.error !== undefined && page.value === undefined ? (
         <ErrorState error={page.error} title="The events could not be loaded" onRetry={page.reload} />
       ) : page.value === undefined ? (
@@ -119,21 +103,9 @@ export function EventsPage() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            {before === undefined ? null : (
-              <button type="button" className="button" onClick={() => goTo(undefined)}>
-                ← Newest
-              </button>
-            )}
-            <span className="pager-count">
-              {page.value.events.length} event{page.value.events.length === 1 ? '' : 's'} on this page
-            </span>
-            {page.value.nextBefore === undefined ? null : (
-              <button type="button" className="button" onClick={() => goTo(page.value!.nextBefore)}>
-                Older →
-              </button>
-            )}
-          </div>
+          <Pager {...newestFirst(before, page.value.nextBefore, goTo)}>
+            {page.value.events.length} event{page.value.events.length === 1 ? '' : 's'} on this page
+          </Pager>
         </>
       )}
     </section>

@@ -4,16 +4,19 @@
  * follow the live stream: a status change updates its row in place, a new run appears on the
  * first page. An operator can pick runs and cancel or retry them together.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { ApiChange, ApiRun } from '@baton/server/client';
+import { useAddressList, type AddressFilters } from '../api/address-list';
 import { useCan, useSession } from '../api/session';
 import { useChanges, useDebounced } from '../api/use-changes';
 import { useLoad } from '../api/use-load';
 import { BulkActions } from '../components/bulk-actions';
+import { FilterForm, useFilterDraft } from '../components/filter-form';
+import { Pager } from '../components/pager';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { formatDuration, formatTime, plural, runDuration, shortId, timeZoneOf } from '../format';
+import { formatDuration, formatTime, localTime, plural, runDuration, shortId, timeZoneOf } from '../format';
 import { CompactValue } from '../components/compact-value';
 import { ProgressLine } from '../components/progress-view';
 
@@ -26,30 +29,11 @@ const STATUS_GROUPS: readonly (readonly [string, string])[] = [
 const STATUS_CHOICES: ReadonlySet<string> = new Set([...STATUSES, ...STATUS_GROUPS.map(([value]) => value)]);
 const PAGE_SIZE = 50;
 const FILTER_FIELDS = ['workflow', 'status', 'tag', 'search', 'after', 'before'] as const;
-type FilterField = (typeof FILTER_FIELDS)[number];
-type Filters = Partial<Record<FilterField, string>>;
-
-function filtersOf(params: URLSearchParams): Filters {
-  const out: Filters = {};
-  for (const field of FILTER_FIELDS) {
-    const value = params.get(field);
-    if (value !== null && value !== '') out[field] = value;
-  }
-  return out;
-}
-
-/** A datetime-local value (local time) as a Date, or undefined when empty or malformed. */
-function localTime(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
+type Filters = AddressFilters<(typeof FILTER_FIELDS)[number]>;
 
 export function RunsPage() {
   const { client } = useSession();
-  const [params, setParams] = useSearchParams();
-  const filters = filtersOf(params);
-  const cursor = params.get('cursor') ?? undefined;
+  const { filters, cursor, apply, goTo } = useAddressList(FILTER_FIELDS, 'cursor');
   const key = JSON.stringify([filters, cursor]);
 
   const fetchPage = () => {
@@ -108,15 +92,6 @@ export function RunsPage() {
   };
   useChanges(filters.workflow === undefined ? {} : { workflow: filters.workflow }, onChange, () => page.reload());
 
-  const apply = (next: Filters): void => {
-    const query = new URLSearchParams();
-    for (const field of FILTER_FIELDS) {
-      const value = next[field]?.trim();
-      if (value !== undefined && value !== '') query.set(field, value);
-    }
-    setParams(query);
-  };
-
   const workflowsSeen = [...new Set((rows ?? []).map((run) => run.workflow))].sort();
 
   return (
@@ -150,35 +125,12 @@ export function RunsPage() {
         <>
           {page.error === undefined ? null : <ErrorState error={page.error} title="The list could not be refreshed" onRetry={page.reload} />}
           <RunTable runs={rows} flashing={flashing} picked={canAct ? picked : undefined} onPick={setPicked} />
-          <div className="pager">
-            {cursor === undefined ? null : (
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  const query = new URLSearchParams(params);
-                  query.delete('cursor');
-                  setParams(query);
-                }}
-              >
-                ← First page
-              </button>
-            )}
-            <span className="pager-count">{plural(rows.length, 'run')} on this page</span>
-            {page.value?.nextCursor === undefined ? null : (
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  const query = new URLSearchParams(params);
-                  query.set('cursor', page.value!.nextCursor!);
-                  setParams(query);
-                }}
-              >
-                Next page →
-              </button>
-            )}
-          </div>
+          <Pager
+            first={cursor === undefined ? undefined : { label: '← First page', go: () => goTo(undefined) }}
+            next={page.value?.nextCursor === undefined ? undefined : { label: 'Next page →', go: () => goTo(page.value!.nextCursor) }}
+          >
+            {plural(rows.length, 'run')} on this page
+          </Pager>
         </>
       )}
     </section>
@@ -186,18 +138,10 @@ export function RunsPage() {
 }
 
 function RunFilters({ filters, workflows, onApply }: { filters: Filters; workflows: string[]; onApply(filters: Filters): void }) {
-  const [draft, setDraft] = useState<Filters>(filters);
-  const set = (field: FilterField, value: string): Filters => {
-    const next = { ...draft, [field]: value };
-    setDraft(next);
-    return next;
-  };
-  const submit = (event: FormEvent): void => {
-    event.preventDefault();
-    onApply(draft);
-  };
+  const form = useFilterDraft(filters, onApply);
+  const { draft, set } = form;
   return (
-    <form className="filters" onSubmit={submit} role="search" aria-label="Filter runs">
+    <FilterForm label="Filter runs" form={form}>
       <label className="field field-wide">
         <span>Search</span>
         <input
@@ -247,22 +191,7 @@ function RunFilters({ filters, workflows, onApply }: { filters: Filters; workflo
         <span>Created before ({timeZoneOf()})</span>
         <input type="datetime-local" name="before" value={draft.before ?? ''} onChange={(e) => set('before', e.target.value)} />
       </label>
-      <div className="filter-actions">
-        <button type="submit" className="button button-primary">
-          Apply
-        </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setDraft({});
-            onApply({});
-          }}
-        >
-          Clear
-        </button>
-      </div>
-    </form>
+    </FilterForm>
   );
 }
 
