@@ -31,12 +31,13 @@ describe('engine ids', () => {
   });
 
   it('keeps a host name with colons and dashes whole, and knows when the process details are unknown', () => {
-    const identity = { host: 'db-1:rack:7', pid: 42, pidNamespace: undefined, processStart: undefined, suffix: 'abc123' };
-    expect(formatEngineId(identity)).toBe('db-1:rack:7:42:-:-:abc123');
-    expect(parseEngineId('db-1:rack:7:42:-:-:abc123')).toEqual(identity);
-    expect(parseEngineId('web:42:4026531836:9876:abc123')).toEqual({
+    const identity = { host: 'db-1:rack:7', pid: 42, boot: undefined, pidNamespace: undefined, processStart: undefined, suffix: 'abc123' };
+    expect(formatEngineId(identity)).toBe('db-1:rack:7:42:-:-:-:abc123');
+    expect(parseEngineId('db-1:rack:7:42:-:-:-:abc123')).toEqual(identity);
+    expect(parseEngineId('web:42:0f1e2d3c4b5a69788796a5b4c3d2e1f0:4026531836:9876:abc123')).toEqual({
       host: 'web',
       pid: 42,
+      boot: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
       pidNamespace: '4026531836',
       processStart: '9876',
       suffix: 'abc123',
@@ -48,12 +49,14 @@ describe('engine ids', () => {
       'worker-1',
       'crash-worker-1234',
       'host-1234-abc123',
-      ':42:-:-:abc123',
-      'h:0:-:-:abc123',
-      'h:x:-:-:abc123',
-      'h:42:ns:-:abc123',
-      'h:42:-:-:',
-      'h:42:-:-:a-b',
+      ':42:-:-:-:abc123',
+      'h:0:-:-:-:abc123',
+      'h:x:-:-:-:abc123',
+      'h:42:-:ns:-:abc123',
+      'h:42:not-a-boot-id:-:-:abc123',
+      'h:42:-:-:-:',
+      'h:42:-:-:-:a-b',
+      'h:42:-:-:abc123',
     ]) {
       expect(parseEngineId(id), id).toBeUndefined();
     }

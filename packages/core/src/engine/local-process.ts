@@ -9,16 +9,17 @@ import type { EngineIdentity } from './engine-id.js';
 
 /** This process's identity, with `suffix` telling apart engines of one process. */
 export function localIdentity(suffix: string): EngineIdentity {
-  return { host: hostname(), pid: process.pid, pidNamespace: pidNamespace(), processStart: processStart(process.pid), suffix };
+  return { host: hostname(), pid: process.pid, boot: bootId(), pidNamespace: pidNamespace(), processStart: processStart(process.pid), suffix };
 }
 
 /**
  * True only when the process `identity` names certainly no longer exists: it was started on this host
- * (same name, same pid namespace), and either no process has its pid, or the one that has it now
+ * in its current boot (same name, same boot id, same pid namespace: machines that share a host name
+ * differ in boot id), and either no process has its pid, or the one that has it now
  * started at another time (the pid was reused). Anything uncertain counts as alive.
  */
 export function isLocalProcessGone(identity: EngineIdentity): boolean {
-  if (identity.host !== hostname()) return false;
+  if (identity.host !== hostname() || identity.boot !== bootId()) return false;
   const namespace = pidNamespace();
   if (identity.pidNamespace !== namespace) return false;
   if (identity.pid === process.pid) return identity.processStart !== undefined && identity.processStart !== processStart(process.pid);
@@ -31,6 +32,16 @@ export function isLocalProcessGone(identity: EngineIdentity): boolean {
   if (identity.processStart === undefined) return false;
   const now = processStart(identity.pid);
   return now !== undefined && now !== identity.processStart;
+}
+
+/** Linux's id of the current boot of this machine (shared by its containers), as 32 hex digits. */
+function bootId(): string | undefined {
+  try {
+    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replace(/-/g, '').toLowerCase();
+    return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function pidNamespace(): string | undefined {

@@ -85,6 +85,13 @@ export function leaseRecoverySuite(factory: StoreFactory): void {
         const dead = formatEngineId({ ...here, pid: await deadPid(), processStart: undefined, suffix: 'dead01' });
         const live = new Engine({ store, logger: silentLogger }).id; // this process: alive
         const elsewhere = formatEngineId({ ...here, host: `${here.host}x`, pid: await deadPid(), suffix: 'away01' });
+        // Another machine with this host name (or this one before a reboot): its boot id differs.
+        const otherBoot = formatEngineId({
+          ...here,
+          boot: here.boot === '0'.repeat(32) ? '1'.repeat(32) : '0'.repeat(32),
+          pid: await deadPid(),
+          suffix: 'boot01',
+        });
         // A live process whose pid an engine id names with another start time: the pid was reused.
         const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], { stdio: 'ignore' });
         const sleeperStart = processStart(sleeper.pid!);
@@ -100,6 +107,7 @@ export function leaseRecoverySuite(factory: StoreFactory): void {
           'of-live': live,
           'of-running': running,
           'of-elsewhere': elsewhere,
+          'of-other-boot': otherBoot,
           'custom-id': `worker-${await deadPid()}`,
         };
         // Where processes show no start time (not Linux), a live pid always counts as alive.
@@ -121,7 +129,7 @@ export function leaseRecoverySuite(factory: StoreFactory): void {
             });
           }
           expect(steps).toEqual(recovered.map(() => 'work'));
-          for (const id of ['of-live', 'of-running', 'of-elsewhere', 'custom-id']) {
+          for (const id of ['of-live', 'of-running', 'of-elsewhere', 'of-other-boot', 'custom-id']) {
             const run = await store.getRun(id);
             expect(run?.status, id).toBe('running');
             expect(run?.claims, id).toBe(1);
