@@ -11,3 +11,4 @@ export { definitionWorkflow } from './runtime/interpreter.js';
 export type { InterpreterOptions } from './runtime/interpreter-options.js';
 export { StandardError, WorkflowFault, WORKFLOW_FAULT, standardFault } from './runtime/workflow-fault.js';
 export type { StandardErrorKind, WorkflowErrorObject } from './runtime/workflow-fault.js';
+export { BatchedEvaluator, sharedEvaluator } from './expressions/batched-evaluator.js';

@@ -26,6 +26,8 @@ export interface JqEngine {
   run(program: string, input: unknown): unknown[];
   /** jq's compile error for `program`, or undefined when it compiles. */
   compileError(program: string): string | undefined;
+  /** jq's compact output (one JSON text per line) of `program` over `text`, a stream of JSON texts. */
+  raw(text: string, program: string): string;
 }
 
 let loading: Promise<JqEngine> | undefined;
@@ -47,6 +49,13 @@ function engineOf(jq: JqWeb): JqEngine {
   };
   return {
     run,
+    raw(text, program) {
+      try {
+        return jq.raw(text, program, ['-c']).trimEnd();
+      } catch (error) {
+        throw toJqError(error);
+      }
+    },
     compileError(program) {
       try {
         jq.raw('null', `[${program}\n] | empty`, ['-n']);
