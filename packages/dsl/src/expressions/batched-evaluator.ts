@@ -5,7 +5,7 @@
  * builtins each time), so two hundred runs evaluating the same expression at once pay that once
  * instead of two hundred times.
  *
- * Each input line is `[index of the expression, [arguments, value]]`, and the program answers one line
+ * Each input line is `[index of the program, its input]`, and the batch's program answers one line
  * per input, `{"ok": [outputs]}` or `{"error": <jq's error value>}`, so one failing evaluation never
  * disturbs the others. Expressions that read or stop jq's input stream (`input`, `inputs`, `halt`, …)
  * would see the other lines of a batch: they run alone.
@@ -14,7 +14,8 @@ import { loadJq, JqError, type JqEngine } from './jq-engine.js';
 import { EXPRESSION_ARGUMENTS, expressionBody, type ExpressionArguments } from './expression.js';
 
 interface Pending {
-  body: string;
+  /** A jq program that reads its whole input document (`.`). */
+  program: string;
   document: string;
   resolve(outputs: unknown[]): void;
   reject(error: unknown): void;
@@ -32,15 +33,19 @@ export class BatchedEvaluator {
 
   /** Every output of `expression` (a `${ }` string or a bare jq program) on `value`. Rejects with JqError. */
   evaluate(expression: string, value: unknown, args: ExpressionArguments): Promise<unknown[]> {
-    const body = expressionBody(expression);
+    return this.run(`${BINDING} | (${expressionBody(expression)}\n)`, [args, value === undefined ? null : value]);
+  }
+
+  /** Every output of the jq `program` on `input`, as `JqEngine.run` gives them, batched. Rejects with JqError. */
+  run(program: string, input: unknown): Promise<unknown[]> {
     let document: string;
     try {
-      document = JSON.stringify([args, value === undefined ? null : value]);
+      document = JSON.stringify(input === undefined ? null : input);
     } catch (error) {
       return Promise.reject(new JqError(`The expression's input is not JSON: ${(error as Error).message}`, 'runtime'));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ body, document, resolve, reject });
+      this.queue.push({ program, document, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
@@ -53,7 +58,7 @@ export class BatchedEvaluator {
     this.queue = [];
     this.scheduled = false;
     const jq = await this.jq;
-    const alone = batch.filter((item) => batch.length === 1 || STREAM_BUILTINS.test(item.body));
+    const alone = batch.filter((item) => batch.length === 1 || STREAM_BUILTINS.test(item.program));
     const together = batch.filter((item) => !alone.includes(item));
     for (const item of alone) runAlone(jq, item);
     if (together.length > 0) runTogether(jq, together);
@@ -62,19 +67,19 @@ export class BatchedEvaluator {
 
 function runAlone(jq: JqEngine, item: Pending): void {
   try {
-    item.resolve(jq.run(`${BINDING} | (${item.body}\n)`, JSON.parse(item.document)));
+    item.resolve(jq.run(item.program, JSON.parse(item.document)));
   } catch (error) {
     item.reject(error);
   }
 }
 
 function runTogether(jq: JqEngine, batch: Pending[]): void {
-  const bodies = [...new Set(batch.map((item) => item.body))];
-  const index = new Map(bodies.map((body, i) => [body, i]));
-  const functions = bodies.map((body, i) => `def __e${i}: ${BINDING} | (${body}\n);`).join('\n');
-  const dispatch = bodies.map((_, i) => `${i === 0 ? 'if' : 'elif'} $__k == ${i} then __e${i}`).join(' ') + ' else empty end';
+  const programs = [...new Set(batch.map((item) => item.program))];
+  const index = new Map(programs.map((program, i) => [program, i]));
+  const functions = programs.map((program, i) => `def __e${i}: ${program}\n;`).join('\n');
+  const dispatch = programs.map((_, i) => `${i === 0 ? 'if' : 'elif'} $__k == ${i} then __e${i}`).join(' ') + ' else empty end';
   const program = `${functions}\n.[0] as $__k | .[1] | try {ok: [${dispatch}]} catch {error: .}`;
-  const text = batch.map((item) => `[${index.get(item.body)},${item.document}]`).join('\n');
+  const text = batch.map((item) => `[${index.get(item.program)},${item.document}]`).join('\n');
   let lines: string[];
   try {
     lines = jq.raw(text, program).split('\n');
