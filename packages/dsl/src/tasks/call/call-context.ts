@@ -3,6 +3,10 @@ import type { WorkflowDocument } from '../../definition/definition.js';
 import type { InterpreterOptions } from '../../runtime/interpreter-options.js';
 
 export interface CallContext {
+  /**
+   * The interpreter's options. OAuth2 tokens and OpenAPI documents are cached per options object
+   * (instances, not process-wide tables): pass the same object on every call of one interpreter.
+   */
   options: InterpreterOptions;
   /** The workflow's `use` section: named authentication policies (`use.authentications`) live there. */
   use: WorkflowDocument['use'];
