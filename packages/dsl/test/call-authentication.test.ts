@@ -115,6 +115,14 @@ describe('oauth2 client credentials', () => {
     expect(auth.tokenRequests.length - before).toBe(3);
   });
 
+  it('shares one token request between concurrent calls', async () => {
+    const options: InterpreterOptions = { secrets: { clientSecret: 's3cret' } };
+    const before = auth.tokenRequests.length;
+    const answers = await Promise.all([1, 2, 3].map(() => get(`${auth.url}/resource`, policy({ authority: auth.url }), { options })));
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(auth.tokenRequests.length - before).toBe(1);
+  });
+
   it('authenticates the client with client_secret_basic and an explicit token endpoint', async () => {
     const options: InterpreterOptions = { secrets: { clientSecret: 's3cret' } };
     const before = auth.tokenRequests.length;

@@ -27,6 +27,13 @@ describe('call: http requests', () => {
     expect(echo.headers['x-trace']).toBe('abc');
   });
 
+  it('repeats array query parameters and sends no body for null', async () => {
+    const echo = (await http({ method: 'post', endpoint: `${bin.url}/anything?x=0`, query: { tag: ['a', 'b'], skip: null }, body: null })) as Echo;
+    expect(echo.args).toEqual({ x: '0', tag: 'a,b' });
+    expect(bin.requests.at(-1)?.url).toBe('/anything?x=0&tag=a&tag=b');
+    expect(echo.data).toBe('');
+  });
+
   it('sends bodies as JSON by default and as the explicit content-type says', async () => {
     const json = (await http({ method: 'post', endpoint: `${bin.url}/anything`, body: { name: 'Rex', tags: [1] } })) as Echo;
     expect(json.headers['content-type']).toBe('application/json');

@@ -13,7 +13,7 @@ export async function performHttpCall(args: Record<string, unknown>, input: unkn
   if (typeof method !== 'string' || method === '') throw configurationFault('call: http needs a method (get, post, put, delete…)', scope);
   const endpoint = resolveEndpoint(args.endpoint, input, 'call: http', scope.instance);
   const url = endpoint.url;
-  for (const [name, value] of Object.entries(stringMap(args.query, 'query', scope))) url.searchParams.append(name, value);
+  for (const [name, value] of queryEntries(args.query, scope)) url.searchParams.append(name, value);
   const headers = stringMap(args.headers, 'headers', scope);
   const body = encodeBody(args.body, headers);
   const authorization = await authorizationHeader(endpoint.authentication ?? args.authentication, scope);
@@ -39,17 +39,33 @@ export function stringMap(value: unknown, what: string, scope: CallScope): Recor
   const result: Record<string, string> = {};
   for (const [name, entry] of Object.entries(value)) {
     if (entry === undefined || entry === null) continue;
-    result[name] = typeof entry === 'string' ? entry : typeof entry === 'object' ? JSON.stringify(entry) : String(entry);
+    result[name] = textOf(entry);
   }
   return result;
 }
 
+/** Query parameters as name/value pairs: an array value repeats its parameter (`?tag=a&tag=b`). */
+function queryEntries(query: unknown, scope: CallScope): [string, string][] {
+  if (!isRecord(query)) return Object.entries(stringMap(query, 'query', scope));
+  return Object.entries(query).flatMap(([name, value]) =>
+    Array.isArray(value)
+      ? value.map((item): [string, string] => [name, textOf(item)])
+      : value === undefined || value === null
+        ? []
+        : [[name, textOf(value)] as [string, string]],
+  );
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 /**
  * The request body: as the explicit content-type says (text as it is, form fields URL-encoded), JSON
- * otherwise (and the content-type set to JSON). Sets nothing when there is no body.
+ * otherwise (and the content-type set to JSON). No body (undefined or null) sends none.
  */
 export function encodeBody(body: unknown, headers: Record<string, string>): string | undefined {
-  if (body === undefined) return undefined;
+  if (body === undefined || body === null) return undefined;
   const typeHeader = Object.keys(headers).find((name) => name.toLowerCase() === 'content-type');
   const contentType = typeHeader === undefined ? undefined : headers[typeHeader];
   if (contentType === undefined) {

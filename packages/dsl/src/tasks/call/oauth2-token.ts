@@ -21,24 +21,44 @@ interface CachedToken {
   expiresAt: number;
 }
 
+interface TokenCache {
+  tokens: Map<string, CachedToken>;
+  /** Token requests in flight, so concurrent calls with one policy share one request. */
+  pending: Map<string, Promise<string>>;
+}
+
 /** Per interpreter options (instances, not a process-wide table): policy key → token. */
-const tokenCaches = new WeakMap<InterpreterOptions, Map<string, CachedToken>>();
+const tokenCaches = new WeakMap<InterpreterOptions, TokenCache>();
 
 /** A valid access token for the (evaluated) oauth2 settings, from the cache or the token endpoint. */
 export async function oauth2AccessToken(settings: Record<string, unknown>, scope: CallScope): Promise<string> {
   const key = JSON.stringify(settings);
   let cache = tokenCaches.get(scope.options);
   if (cache === undefined) {
-    cache = new Map();
+    cache = { tokens: new Map(), pending: new Map() };
     tokenCaches.set(scope.options, cache);
   }
-  const cached = cache.get(key);
+  const cached = cache.tokens.get(key);
   if (cached !== undefined && cached.expiresAt > Date.now()) return cached.accessToken;
+  const inFlight = cache.pending.get(key);
+  if (inFlight !== undefined) {
+    // Shared with the call that started it; if that call was aborted, this one asks on its own.
+    const token = await inFlight.catch(() => undefined);
+    if (token !== undefined) return token;
+  }
+  const { tokens, pending } = cache;
   const issuedAt = Date.now();
-  const { accessToken, expiresIn } = await requestToken(settings, scope);
-  if (expiresIn !== undefined) cache.set(key, { accessToken, expiresAt: issuedAt + Math.max(0, expiresIn * 1000 - EXPIRY_MARGIN_MS) });
-  else cache.delete(key);
-  return accessToken;
+  const request = requestToken(settings, scope)
+    .then(({ accessToken, expiresIn }) => {
+      if (expiresIn !== undefined) tokens.set(key, { accessToken, expiresAt: issuedAt + Math.max(0, expiresIn * 1000 - EXPIRY_MARGIN_MS) });
+      else tokens.delete(key);
+      return accessToken;
+    })
+    .finally(() => {
+      if (pending.get(key) === request) pending.delete(key);
+    });
+  pending.set(key, request);
+  return request;
 }
 
 async function requestToken(settings: Record<string, unknown>, scope: CallScope): Promise<{ accessToken: string; expiresIn?: number }> {
