@@ -159,6 +159,15 @@ describe('call: http redirects and faults', () => {
   });
 });
 
+describe('unforeseen failures', () => {
+  it('are raised as the runtime error of the task', async () => {
+    const broken = (() => Promise.resolve({ status: 200, arrayBuffer: () => Promise.resolve(new ArrayBuffer(0)) })) as unknown as typeof fetch;
+    const fault = await faultOf(call({ call: 'http', with: { method: 'get', endpoint: `${bin.url}/anything` } }, { options: { fetch: broken } }));
+    expect(fault).toMatchObject({ type: StandardError.runtime.type, status: 500, instance: '/do/0/task' });
+    expect(fault.detail).toContain('call: http failed unexpectedly');
+  });
+});
+
 describe('other calls', () => {
   it.each(['asyncapi', 'a2a', 'mcp'])('call: %s is a configuration fault naming the task', async (kind) => {
     const fault = await faultOf(call({ call: kind, with: {}, reference: '/do/3/publish' }));

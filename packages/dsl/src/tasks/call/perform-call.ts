@@ -2,8 +2,11 @@
  * The `call` task's I/O ("Call" in the reference): dispatches on `call` to the HTTP, OpenAPI and
  * gRPC executors and returns the task's raw output (before `output.as`). It runs inside a journaled
  * step, so it only does I/O: no workflow context. Failures are WorkflowFaults whose `instance` is the
- * task's JSON pointer; an abort through `signal` rethrows the abort reason.
+ * task's JSON pointer; an abort through `signal` rethrows the abort reason; anything unforeseen is
+ * logged and raised as the DSL's runtime error.
  */
+import { defaultLogger, hasErrorCode } from '@baton/core';
+import { standardFault, WORKFLOW_FAULT } from '../../runtime/workflow-fault.js';
 import { configurationFault } from './authentication.js';
 import type { CallContext, CallScope } from './call-context.js';
 import { performGrpcCall } from './grpc-call.js';
@@ -28,6 +31,19 @@ const LATER_PROTOCOLS = ['asyncapi', 'a2a', 'mcp'];
 
 export async function performCall(request: CallRequest, context: CallContext): Promise<unknown> {
   const scope: CallScope = { ...context, instance: request.reference };
+  try {
+    return await dispatch(request, scope);
+  } catch (error) {
+    if (hasErrorCode(error, WORKFLOW_FAULT) || context.signal.aborted) throw error;
+    // Not a failure the call foresaw: logged, and raised as the DSL's runtime error so `try` can catch it.
+    defaultLogger.error({ err: error, task: request.reference, call: request.call }, 'call task failed unexpectedly');
+    throw standardFault('runtime', `call: ${request.call} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, {
+      instance: request.reference,
+    });
+  }
+}
+
+async function dispatch(request: CallRequest, scope: CallScope): Promise<unknown> {
   const args = request.with ?? {};
   switch (request.call) {
     case 'http':
