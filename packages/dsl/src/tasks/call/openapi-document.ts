@@ -20,7 +20,10 @@ export interface OpenApiParameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie' | 'body' | 'formData';
   required?: boolean;
+  /** Swagger 2: how an array is sent (`csv` by default, `multi` repeats the parameter). */
   collectionFormat?: string;
+  /** OpenAPI 3: how an array is sent (`form` and `explode` by default, which repeats the parameter). */
+  style?: string;
   explode?: boolean;
 }
 
