@@ -3,7 +3,7 @@
  * from the task input (see uri-template.ts).
  */
 import { expandUriTemplate } from './uri-template.js';
-import { configurationFault } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import { isRecord } from './call-context.js';
 
 export interface ResolvedEndpoint {

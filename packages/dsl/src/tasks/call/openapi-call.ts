@@ -5,7 +5,8 @@
  * `basePath`, else the document's own origin), and sends it like `call: http`.
  */
 import { standardFault } from '../../runtime/workflow-fault.js';
-import { authorizationHeader, configurationFault } from './authentication.js';
+import { authorizationHeader } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import { isRecord, type CallScope } from './call-context.js';
 import { encodeBody, outputFormat } from './http-call.js';
 import { exchangeHttp } from './http-exchange.js';

@@ -6,7 +6,8 @@
 import { parse as parseYaml } from 'yaml';
 import type { InterpreterOptions } from '../../runtime/interpreter-options.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
-import { authorizationHeader, configurationFault } from './authentication.js';
+import { authorizationHeader } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import { isRecord, type CallScope } from './call-context.js';
 import { resolveEndpoint } from './endpoint.js';
 import { exchangeHttp } from './http-exchange.js';
