@@ -18,7 +18,7 @@ const SCHEMES = ['basic', 'bearer', 'digest', 'oauth2', 'oidc', 'certificate'] a
 export async function authorizationHeader(authentication: unknown, scope: CallScope): Promise<string | undefined> {
   if (authentication === undefined || authentication === null) return undefined;
   const policy = await scope.evaluate(namedPolicy(authentication, scope) ?? authentication);
-  if (!isRecord(policy)) throw configurationFault(`the authentication policy is ${JSON.stringify(policy)}, not an object`, scope);
+  if (!isRecord(policy)) throw configurationFault(`the authentication policy is ${Array.isArray(policy) ? 'an array' : typeof policy}, not an object`, scope);
   const scheme = SCHEMES.find((name) => policy[name] !== undefined);
   switch (scheme) {
     case 'basic': {
@@ -41,7 +41,11 @@ export async function authorizationHeader(authentication: unknown, scope: CallSc
     case 'certificate':
       throw configurationFault(`${scheme} authentication is not supported yet: basic, bearer, oauth2 and oidc (client_credentials, password) are`, scope);
     default:
-      throw configurationFault(`the authentication policy names no scheme (one of ${SCHEMES.join(', ')}): ${JSON.stringify(policy)}`, scope);
+      // Only the keys: the values may be credentials, and faults are journaled.
+      throw configurationFault(
+        `the authentication policy names no scheme (one of ${SCHEMES.join(', ')}); it has ${Object.keys(policy).join(', ') || 'no keys'}`,
+        scope,
+      );
   }
 }
 

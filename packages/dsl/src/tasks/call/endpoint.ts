@@ -14,7 +14,8 @@ export interface ResolvedEndpoint {
 
 export function resolveEndpoint(endpoint: unknown, input: unknown, what: string, instance: string): ResolvedEndpoint {
   const uri = isRecord(endpoint) ? endpoint.uri : endpoint;
-  if (typeof uri !== 'string' || uri === '') throw configurationFault(`${what} has no endpoint URI (got ${JSON.stringify(endpoint)})`, { instance });
+  if (typeof uri !== 'string' || uri === '')
+    throw configurationFault(`${what} has no endpoint URI: give a URI string or { uri, authentication }`, { instance });
   const expanded = expandUriTemplate(uri, input, instance);
   let url: URL;
   try {
