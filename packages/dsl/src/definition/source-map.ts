@@ -105,8 +105,8 @@ function jsonSyntaxIssue(error: unknown, text: string, file: string | undefined)
   const message = error instanceof Error ? error.message : String(error);
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
   const offset = /position (\d+)/.exec(message);
-  let line = 1;
-  let column = 1;
+  let line: number;
+  let column: number;
   if (lineColumn !== null) {
     line = Number(lineColumn[1]);
     column = Number(lineColumn[2]);
