@@ -30,7 +30,9 @@ export async function parseDefinition(text: string, options: ParseOptions = {}):
   if (!read.ok) return { ok: false, issues: read.issues };
   const { source } = read;
   const value = source.value;
-  const found = [...schemaIssues(value), ...nameIssues(value), ...referenceIssues(value), ...(await expressionIssues(value))];
+  const schema = schemaIssues(value);
+  const nameChecked = schema.some((issue) => issue.path.startsWith('/document'));
+  const found = [...schema, ...(nameChecked ? [] : nameIssues(value)), ...referenceIssues(value), ...(await expressionIssues(value))];
   if (found.length > 0) {
     const issues = found.map((issue) => ({ ...issue, file, ...source.positionOf(issue.path) }));
     issues.sort((a, b) => a.line - b.line || a.column - b.column);

@@ -53,7 +53,7 @@ export function readSource(text: string, format: DefinitionFormat, file: string 
           line: where?.line ?? 1,
           column: where?.col ?? 1,
           path: '',
-          message: `not valid YAML: ${error.message.split('\n')[0] ?? error.message}`,
+          message: `not valid YAML: ${(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '')}`,
         };
       }),
     };
