@@ -75,11 +75,8 @@ function listShapeIssues(pointer: string, list: unknown): Issue[] {
 function workflowShell(workflow: Json): Json {
   const shell: Json = { ...workflow };
   if (Array.isArray(shell.do)) shell.do = [];
-  if (isObject(shell.document) && typeof shell.document.dsl === 'string' && DSL_VERSION.test(shell.document.dsl)) {
-    shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
-  } else if (isObject(shell.document)) {
-    shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
-  }
+  // The SDK refuses any version but its own; a wrong version was reported above.
+  if (isObject(shell.document)) shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
   if (isObject(shell.use) && isObject(shell.use.functions)) {
     const functions = Object.fromEntries(Object.keys(shell.use.functions).map((name) => [name, { set: { placeholder: true } }]));
     shell.use = { ...shell.use, functions };
