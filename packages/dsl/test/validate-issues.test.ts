@@ -119,6 +119,11 @@ do:
     expect(issues[2]?.message).toContain('$nothing is not defined');
   });
 
+  it('two expressions that would close each other in one program are each reported', async () => {
+    const issues = await issuesOf(`${header}do:\n  - a:\n      set:\n        opens: \${ (.a }\n        closes: \${ .b) }\n        text: \${ "(\\(.c) )" }\n`);
+    expect(places(issues)).toEqual(['9:16 /do/0/a/set/opens expression', '10:17 /do/0/a/set/closes expression']);
+  });
+
   it('schema errors name the task type meant and what to change', async () => {
     const issues = await issuesOf(`${header}do:
   - fetch:
