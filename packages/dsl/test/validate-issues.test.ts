@@ -143,11 +143,20 @@ do:
     expect(issues[2]?.message).toContain("task 'nothing' has no task keyword: give it one of call, do, emit");
   });
 
+  it('every wrong section of the workflow and a task with two task keywords', async () => {
+    const issues = await issuesOf(
+      `document:\n  dsl: '1.0.3'\n  namespace: tests\n  name: sections\n  version: '1'\ninput:\n  from: 5\ndo:\n  - both:\n      set:\n        a: 1\n      wait: PT1S\n`,
+    );
+    expect(places(issues)).toEqual(['5:12 /document/version schema', '7:9 /input/from schema', '9:5 /do/0/both schema']);
+    expect(issues[0]?.message).toBe(`'version' must be a semantic version such as 1.0.0, not "1"`);
+    expect(issues[2]?.message).toBe("task 'both' has several task keywords (set, wait): a task does one thing, split it into one task per keyword");
+  });
+
   it('a workflow name the DSL does not allow and a DSL version Baton does not run', async () => {
     const issues = await issuesOf(`document:\n  dsl: '0.9.0'\n  namespace: tests\n  name: ${'n'.repeat(64)}\n  version: '1.0.0'\ndo: []\n`);
     expect(places(issues)).toEqual(['2:8 /document/dsl schema', '4:9 /document/name schema']);
     expect(issues[0]?.message).toBe(`document.dsl is "0.9.0": Baton runs DSL 1.0.x, write e.g. '1.0.3'`);
-    expect(issues[1]?.message).toMatch(/^'name' must match the pattern/);
+    expect(issues[1]?.message).toMatch(/^'name' must be 1-63 letters, digits and hyphens/);
   });
 
   it('a YAML syntax error at its line and column', async () => {
