@@ -56,6 +56,10 @@ describe('definition issues', () => {
 do:
   - callIt:
       call: sendMail
+  - fromCatalog:
+      call: log:0.5.2@global
+  - fromDefault:
+      call: log:0.5.2@default
   - raiseIt:
       raise:
         error: missingError
@@ -86,14 +90,16 @@ do:
 `);
     expect(places(issues)).toEqual([
       '10:13 /do/0/callIt/call reference',
-      '13:16 /do/1/raiseIt/raise/error reference',
-      '23:24 /do/2/guarded/try/0/step/with/endpoint/authentication/use reference',
-      '25:16 /do/2/guarded/catch/retry reference',
-      '28:16 /do/3/secret/set/value reference',
-      '37:20 /do/4/basicAuth/with/endpoint/authentication/basic/use reference',
+      '12:13 /do/1/fromCatalog/call reference',
+      '17:16 /do/3/raiseIt/raise/error reference',
+      '27:24 /do/4/guarded/try/0/step/with/endpoint/authentication/use reference',
+      '29:16 /do/4/guarded/catch/retry reference',
+      '32:16 /do/5/secret/set/value reference',
+      '41:20 /do/6/basicAuth/with/endpoint/authentication/basic/use reference',
     ]);
     expect(issues[0]?.message).toBe("task 'callIt' calls function 'sendMail' but use.functions does not declare it: declare it there or correct the name");
-    expect(issues[4]?.message).toBe("the expression reads secret 'unknown', which use.secrets does not list (it lists known): add it to use.secrets");
+    expect(issues[1]?.message).toContain("calls a function of catalog 'global' but use.catalogs does not declare it");
+    expect(issues[5]?.message).toBe("the expression reads secret 'unknown', which use.secrets does not list (it lists known): add it to use.secrets");
   });
 
   it('runtime expressions that jq cannot compile, with jq’s own message', async () => {
