@@ -220,6 +220,10 @@ do:
   });
 
   it('never throws for input that is not a definition', async () => {
+    const noDsl = await issuesOf(`document:\n  namespace: tests\n  name: x\n  version: '1.0.0'\ndo: []\n`);
+    expect(noDsl.map((issue) => `${issue.line}:${issue.column} ${issue.path} ${issue.message}`)).toEqual([
+      "1:1 /document 'document' is missing the required property 'dsl': add it, e.g. dsl: '1.0.3'",
+    ]);
     for (const text of ['', '42', '- a\n- b', 'null', '{"document": 1}', 'document: {dsl: 1}\ndo: 5']) {
       const result = await parseDefinition(text);
       expect(result.ok).toBe(false);
