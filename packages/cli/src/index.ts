@@ -13,6 +13,7 @@ import { runCommand } from './commands/run.js';
 import { runsListCommand } from './commands/runs-list.js';
 import { runsShowCommand } from './commands/runs-show.js';
 import { signalCommand } from './commands/signal.js';
+import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { UsageError, reportError } from './errors.js';
 
@@ -37,6 +38,7 @@ export const commands: readonly Command[] = [
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
+  validateCommand,
 ];
 
 /** Runs the CLI with `argv` (the arguments after `baton`) and resolves to the exit code. */
@@ -108,9 +110,10 @@ Baton runs durable workflows: steps are checkpointed, so runs survive crashes an
 Commands:
 ${lines.join('\n')}
 
-Every command takes --db FILE (default: $BATON_DB, else .baton/baton.db) and --help. run, runs,
-signal, cancel, retry, resume and keys also work through a server's HTTP API: --url URL --key KEY
-(or $BATON_URL and $BATON_KEY).
+Every command takes --help, and all but validate take --db FILE (default: $BATON_DB, else
+.baton/baton.db). run, runs, signal, cancel, retry, resume and keys also work through a server's
+HTTP API: --url URL --key KEY (or $BATON_URL and $BATON_KEY). validate checks Serverless Workflow
+definitions (YAML/JSON files or folders) without a database.
 Exit codes: 0 success, 1 the operation failed, 2 the command line is wrong.
 Set BATON_DEBUG=1 to see the stack trace of an error. baton --version prints the version.`;
 }
