@@ -4,7 +4,7 @@
  * program call this; a deployed version never changes.
  */
 import { createHash } from 'node:crypto';
-import { AUDIT_OK, BatonError, ErrorCode, errorMessage, type Store } from '@baton/core';
+import { AUDIT_OK, BatonError, ErrorCode, assertStorableText, errorMessage, type Store } from '@baton/core';
 import type { Definition, DefinitionFormat, DefinitionIssue } from '../definition/definition.js';
 import { parseDefinition } from '../definition/parse.js';
 import { triggerKinds } from '../definition/triggers.js';
@@ -44,12 +44,14 @@ export function definitionDigest(text: string): string {
  * deployed already with another text.
  */
 export async function deployDefinitionText(store: Store, text: string, options: DeployOptions): Promise<DeployedDefinition> {
+  assertStorableText(text, 'definition text', 'The definition text');
   const definition = await readDefinition(text, options);
   workflowOfDefinition(definition); // refuses what Baton cannot run (a schedule it cannot express) before it is stored
   const now = options.now ?? Date.now();
   const digest = definitionDigest(text);
   const target = `${definition.workflowName}@${definition.version}`;
-  const description = definition.document.document.summary ?? definition.document.document.title;
+  const { summary, title } = definition.document.document as { summary?: unknown; title?: unknown };
+  const description = typeof summary === 'string' ? summary : typeof title === 'string' ? title : undefined;
   const result = await store.deployDefinition(
     {
       name: definition.workflowName,
