@@ -1,9 +1,9 @@
 /** The error to throw when a definition is not valid: code BATON_INVALID_DEFINITION, with every issue. */
-import { BatonError } from '@baton/core';
+import { BatonError, ErrorCode } from '@baton/core';
 import type { DefinitionIssue } from './definition.js';
 import { formatIssues } from './format-issues.js';
 
-export const INVALID_DEFINITION = 'BATON_INVALID_DEFINITION';
+export const INVALID_DEFINITION = ErrorCode.InvalidDefinition;
 
 export class DefinitionError extends BatonError {
   readonly issues: readonly DefinitionIssue[];
