@@ -18,6 +18,8 @@ export interface Outcome {
   error?: unknown;
   /** The names of the journal's step entries, in order. */
   steps: string[];
+  /** The journal's step entries: name, status and output. */
+  entries: { name: string; status: string; output?: unknown }[];
 }
 
 export class DefinitionRunner {
@@ -63,10 +65,11 @@ export class DefinitionRunner {
       error = e;
     }
     const journal = await engine.client.journal(runId);
-    const steps = journal.filter((entry) => entry.kind === 'step').map((entry) => entry.name);
-    if (!failed) return { runId, status: 'completed', output, steps };
+    const entries = journal.filter((entry) => entry.kind === 'step').map((entry) => ({ name: entry.name, status: entry.status, output: entry.output }));
+    const steps = entries.map((entry) => entry.name);
+    if (!failed) return { runId, status: 'completed', output, steps, entries };
     const fault = (error as { details?: { error?: WorkflowErrorObject } }).details?.error;
-    return { runId, status: 'failed', error, steps, ...(fault === undefined ? {} : { fault }) };
+    return { runId, status: 'failed', error, steps, entries, ...(fault === undefined ? {} : { fault }) };
   }
 
   async close(): Promise<void> {
