@@ -1,117 +1,124 @@
 /**
- * `listen`: waits on Baton's event log (`ctx.waitForEvent`) for `to.one`, `to.all` (every filter,
- * waits registered together), `to.any` (the first filter to match) or `to.until` (events of `any`
- * consumed until the condition holds). A filter's `type` is the event type; constant `source`,
- * `subject` and scalar `data` fields become Baton's match; the rest (expressions, nested values) is
- * checked here, and an event that fails it is skipped. `read`: data (default), envelope or raw.
- * With `foreach`, each consumed event runs `foreach.do`.
+ * `listen`: waits on Baton's event log (`ctx.waitForEvent`, the run suspended meanwhile) for
+ * `to.one`, `to.all` (every filter; the waits are registered together), `to.any` (the first filter
+ * to match), or `to.any` with `until` (events consumed until the condition, an expression on the
+ * events read so far, holds, or until the `until` events arrive; those are not part of the output).
+ * When several waits race, the winner is journaled, so a replay takes the same one. `read`: data
+ * (default), envelope or raw. The output is the array of events read; with `foreach`, each one runs
+ * `foreach.do` (its input the event) and `foreach.output.as` shapes its element.
  */
 import type { ReceivedEvent } from '@baton/core';
+import { transform } from '../runtime/data-flow.js';
 import type { Scope } from '../runtime/evaluator.js';
 import { guardedStep } from '../runtime/journaled.js';
 import { nestedQualifier, stepName, type RunFrame, type TaskSite } from '../runtime/run-frame.js';
 import { standardFault } from '../runtime/workflow-fault.js';
-import type { CompoundExecutor, TaskList } from './executor.js';
+import { envelopeOf, passesFilter, splitFilter, type EventFilter } from './event-filter.js';
+import type { CompoundExecutor, Flow, TaskList } from './executor.js';
 
-type Filter = { with?: Record<string, unknown> };
-type ListenTo = { one?: Filter; all?: Filter[]; any?: Filter[]; until?: unknown };
+type Strategy = { one?: EventFilter; all?: EventFilter[]; any?: EventFilter[]; until?: string | Strategy };
+type Foreach = { item?: string; at?: string; do?: TaskList; output?: { as?: unknown } };
 
 export const listenExecutor: CompoundExecutor = {
   kind: 'compound',
-  async perform({ task, input, scope, frame, site, runList }) {
-    const spec = (task.listen ?? {}) as { to?: ListenTo; read?: string };
-    const to = spec.to ?? {};
-    let events: ReceivedEvent[];
-    if (to.one !== undefined) events = [await waitFor(frame, site, to.one, input, scope, 'one')];
-    else if (to.all !== undefined) events = await Promise.all(to.all.map((filter, i) => waitFor(frame, site, filter, input, scope, `all ${i}`)));
-    else if (to.any !== undefined && to.until === undefined)
-      events = [await Promise.race(to.any.map((filter, i) => waitFor(frame, site, filter, input, scope, `any ${i}`)))];
-    else if (to.any !== undefined) events = await until(frame, site, to, input, scope, spec.read);
-    else throw standardFault('configuration', 'listen.to needs one, all, any or until.', { instance: site.reference });
+  async perform(invocation) {
+    const { task, frame, site } = invocation;
+    const spec = (task.listen ?? {}) as { to?: Strategy; read?: string };
+    const waits = new Waits(frame, site, invocation.scope);
+    const events = await consume(waits, spec.to ?? {}, spec.read);
     const read = events.map((event) => readEvent(event, spec.read));
-    const foreach = task.foreach as { item?: string; at?: string; do?: TaskList } | undefined;
-    if (foreach?.do === undefined) return { output: read };
-    let value = input;
-    for (let index = 0; index < read.length; index++) {
-      const vars = { [foreach.item ?? 'item']: read[index], [foreach.at ?? 'index']: index };
-      const flow = await runList(foreach.do, `${site.reference}/foreach/do`, value, { vars, qualifier: nestedQualifier(site.qualifier, index + 1) });
-      if (flow.end === true) return flow;
-      value = flow.output;
-    }
-    return { output: value };
+    const foreach = task.foreach as Foreach | undefined;
+    return foreach === undefined ? { output: read } : iterate(invocation, foreach, read);
   },
 };
 
-/** Waits until an event passes the whole filter. */
-async function waitFor(frame: RunFrame, site: TaskSite, filter: Filter, input: unknown, scope: Scope, label: string): Promise<ReceivedEvent> {
-  const attributes = filter.with ?? {};
-  const type = attributes.type;
-  if (typeof type !== 'string' || frame.evaluator.hasExpressions(type)) {
-    throw standardFault('configuration', 'An event filter needs a constant type (Baton waits for events by type).', { instance: site.reference });
+async function consume(waits: Waits, to: Strategy, read: string | undefined): Promise<ReceivedEvent[]> {
+  if (to.one !== undefined) return [await waits.one(to.one)];
+  if (to.all !== undefined) return Promise.all(to.all.map((filter) => waits.one(filter)));
+  if (to.any === undefined || to.any.length === 0) {
+    throw standardFault('configuration', 'listen.to needs one, all or a non-empty any: Baton waits for events by type.', { instance: waits.site.reference });
   }
-  const match: Record<string, string | number | boolean | null> = {};
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === 'type') continue;
-    if (key === 'data' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const [field, v] of Object.entries(value)) {
-        if (isScalar(v) && !frame.evaluator.hasExpressions(v)) match[`data.${field}`] = v;
-        else {
-          const data = (rest.data ??= {}) as Record<string, unknown>;
-          data[field] = v;
-        }
-      }
-    } else if ((key === 'source' || key === 'subject' || key === 'id') && isScalar(value) && !frame.evaluator.hasExpressions(value)) match[key] = value;
-    else rest[key] = value;
-  }
-  for (let n = 1; ; n++) {
-    const event = await frame.ctx.waitForEvent(type, Object.keys(match).length === 0 ? {} : { match });
-    if (Object.keys(rest).length === 0) return event;
-    const pass = await guardedStep(frame, stepName({ reference: site.reference, qualifier: site.qualifier }, `${label} check ${n}`), site.reference, () => {
-      const expected = frame.evaluator.template(rest, input, scope);
-      return contains(readEvent(event, 'envelope'), expected);
-    });
-    if (pass) return event;
+  const any = to.any;
+  if (to.until === undefined) return [(await waits.race(any.map((filter) => () => waits.one(filter)))).value];
+  const consumed: ReceivedEvent[] = [];
+  const until = to.until;
+  // One pending wait per filter, renewed when it is consumed, so no event falls between two waits.
+  const pending = any.map((filter) => waits.one(filter));
+  const stop = typeof until === 'string' ? undefined : consume(waits, until, read);
+  for (let round = 1; ; round++) {
+    const racers: (() => Promise<unknown>)[] = pending.map((p) => () => p);
+    const winner = await waits.race(stop === undefined ? racers : [...racers, () => stop]);
+    if (winner.index === pending.length) return consumed;
+    consumed.push(winner.value as ReceivedEvent);
+    pending[winner.index] = waits.one(any[winner.index]!);
+    if (typeof until === 'string') {
+      const done = await guardedStep(waits.frame, stepName(waits.site, `until #${round}`), waits.site.reference, () =>
+        waits.frame.evaluator.test(
+          until,
+          consumed.map((event) => readEvent(event, read)),
+          waits.scope,
+        ),
+      );
+      if (done) return consumed;
+    }
   }
 }
 
-/** `to.until`: consumes events of `to.any` until the condition (an expression on the consumed events) holds. */
-async function until(frame: RunFrame, site: TaskSite, to: ListenTo, input: unknown, scope: Scope, read: string | undefined): Promise<ReceivedEvent[]> {
-  const consumed: ReceivedEvent[] = [];
-  for (let n = 1; ; n++) {
-    const filters = to.any ?? [];
-    consumed.push(await Promise.race(filters.map((filter, i) => waitFor(frame, site, filter, input, scope, `any ${i} #${n}`))));
-    const condition = to.until;
-    const done = await guardedStep(frame, stepName(site, `until ${n}`), site.reference, () => {
-      const events = consumed.map((event) => readEvent(event, read));
-      if (typeof condition === 'string') return frame.evaluator.test(condition, events, { ...scope, input });
-      return false;
-    });
-    if (done) return consumed;
+/** The run's event waits for one listen task, with the interpreter's filter checks and journaled race winners. */
+class Waits {
+  #races = 0;
+  #checks = 0;
+  constructor(
+    readonly frame: RunFrame,
+    readonly site: TaskSite,
+    readonly scope: Scope,
+  ) {}
+
+  /** The next event that passes the whole filter. */
+  async one(filter: EventFilter): Promise<ReceivedEvent> {
+    const { type, match, rest } = splitFilter(filter, this.frame.evaluator);
+    for (;;) {
+      const event = await this.frame.ctx.waitForEvent(type, Object.keys(match).length === 0 ? {} : { match });
+      if (Object.keys(rest).length === 0) return event;
+      const check = ++this.#checks;
+      const pass = await guardedStep(this.frame, stepName(this.site, `filter #${check}`), this.site.reference, () =>
+        passesFilter(rest, envelopeOf(event), this.frame.evaluator, this.scope),
+      );
+      if (pass) return event;
+    }
   }
+
+  /** The first of the racers to finish; which one is journaled, so a replay picks the same. */
+  async race<T>(racers: (() => Promise<T>)[]): Promise<{ index: number; value: T }> {
+    const promises = racers.map((racer) => racer());
+    const live = await Promise.race(promises.map((p, index) => p.then(() => index)));
+    const index = await guardedStep(this.frame, stepName(this.site, `winner #${++this.#races}`), this.site.reference, () => live);
+    return { index, value: await promises[index]! };
+  }
+}
+
+async function iterate({ frame, site, runList, scope }: Parameters<CompoundExecutor['perform']>[0], foreach: Foreach, events: unknown[]): Promise<Flow> {
+  const outputs: unknown[] = [];
+  for (let index = 0; index < events.length; index++) {
+    const vars = { [foreach.item ?? 'item']: events[index], [foreach.at ?? 'index']: index };
+    const qualifier = nestedQualifier(site.qualifier, index + 1);
+    let value = events[index];
+    if (foreach.do !== undefined) {
+      const flow = await runList(foreach.do, `${site.reference}/foreach/do`, value, { vars, qualifier });
+      if (flow.end === true) return flow;
+      value = flow.output;
+    }
+    if (foreach.output?.as !== undefined) {
+      const current = value;
+      value = await guardedStep(frame, stepName({ reference: site.reference, qualifier }, 'output'), site.reference, () =>
+        transform(frame, foreach.output!.as, current, { ...scope, ...vars }),
+      );
+    }
+    outputs.push(value);
+  }
+  return { output: outputs };
 }
 
 function readEvent(event: ReceivedEvent, read: string | undefined): unknown {
-  if (read === undefined || read === 'data' || read === 'raw') return event.data;
-  const envelope: Record<string, unknown> = {
-    specversion: '1.0',
-    id: event.id,
-    type: event.type,
-    source: event.source,
-    time: new Date(event.time).toISOString(),
-    data: event.data,
-  };
-  if (event.subject !== undefined) envelope.subject = event.subject;
-  return envelope;
-}
-
-function isScalar(value: unknown): value is string | number | boolean | null {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
-}
-
-/** True when every field of `expected` is in `actual` with an equal (or containing) value. */
-function contains(actual: unknown, expected: unknown): boolean {
-  if (typeof expected !== 'object' || expected === null) return actual === expected;
-  if (typeof actual !== 'object' || actual === null) return false;
-  return Object.entries(expected).every(([key, value]) => contains((actual as Record<string, unknown>)[key], value));
+  return read === 'envelope' ? envelopeOf(event) : event.data;
 }
