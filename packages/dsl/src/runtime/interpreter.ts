@@ -42,7 +42,7 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
       workflow,
       runtime: { name: 'baton', version: VERSION, metadata: {} },
       secrets: options.secrets ?? {},
-      context: {},
+      shared: { context: {} },
     };
     const run = async (): Promise<unknown> => {
       let value: unknown = input ?? null;
@@ -53,7 +53,7 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
             frame,
             document.input as object,
             raw,
-            { input: raw, workflow, runtime: frame.runtime, context: frame.context, secrets: frame.secrets },
+            { input: raw, workflow, runtime: frame.runtime, context: frame.shared.context, secrets: frame.secrets },
             'the workflow',
           ),
         );
@@ -65,7 +65,7 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
           frame,
           document.output as object,
           flow.output,
-          { input: value, workflow, runtime: frame.runtime, context: frame.context, secrets: frame.secrets },
+          { input: value, workflow, runtime: frame.runtime, context: frame.shared.context, secrets: frame.secrets },
           'the workflow',
         ),
       );

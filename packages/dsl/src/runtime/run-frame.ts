@@ -21,8 +21,8 @@ export interface RunFrame {
   readonly runtime: Readonly<Record<string, unknown>>;
   /** `$secrets` (a missing secret is an authorization error when read). */
   readonly secrets: Readonly<Record<string, unknown>>;
-  /** `$context`: replaced by each `export.as`. */
-  context: unknown;
+  /** `$context`, replaced by each `export.as` (a holder, shared by the frames of concurrent branches). */
+  readonly shared: { context: unknown };
 }
 
 /** Where a task sits: its name, its JSON pointer, the journal qualifier of the loop/attempt around it, and the scope variables of enclosing tasks. */
@@ -52,7 +52,7 @@ export function scopeOf(frame: RunFrame, site: TaskSite, args: { input: unknown;
     ...args.extra,
     input: args.input,
     output: args.output ?? null,
-    context: frame.context,
+    context: frame.shared.context,
     secrets: frame.secrets,
     task: args.task,
     workflow: frame.workflow,

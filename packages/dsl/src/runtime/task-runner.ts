@@ -63,7 +63,7 @@ export async function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, r
       )
       .then(
         (result) => {
-          if (result.context !== undefined) frame.context = result.context;
+          if (result.context !== undefined) frame.shared.context = result.context;
           return result.then === undefined ? { output: result.output } : { output: result.output, then: result.then };
         },
         (error: unknown) => {
@@ -153,11 +153,11 @@ async function compoundEvaluation(
   const flow = await perform(input, taskScope);
   if (plain.exit || flow.end === true) return flow;
   const exit = await guardedStep(frame, stepName(site, 'output'), site.reference, () => {
-    const scope = { ...taskScope, context: frame.context };
+    const scope = { ...taskScope, context: frame.shared.context };
     const output = taskOutput(frame, task.output, flow.output, scope, what);
     return { output, context: exportedContext(frame, task.export, output, scope, what) as unknown };
   });
-  if (exit.context !== undefined) frame.context = exit.context;
+  if (exit.context !== undefined) frame.shared.context = exit.context;
   return { ...flow, output: exit.output };
 }
 

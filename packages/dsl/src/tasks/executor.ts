@@ -4,6 +4,7 @@
  * a compound executor orchestrates other tasks and `ctx` operations (waits, sleeps, iterations),
  * journaling what it decides.
  */
+import type { WorkflowContext } from '@baton/core';
 import type { Scope } from '../runtime/evaluator.js';
 import type { RunFrame, TaskSite } from '../runtime/run-frame.js';
 
@@ -48,8 +49,14 @@ export interface CompoundInvocation {
   readonly site: TaskSite;
   /** Runs a task list (e.g. `do`, a branch, an iteration) under `pointer` with extra scope variables. */
   runList(list: TaskList, pointer: string, input: unknown, options?: { vars?: Scope; qualifier?: string }): Promise<Flow>;
-  /** Runs one task (e.g. a fork branch) at `reference`. */
-  runTask(name: string, task: TaskDefinition, reference: string, input: unknown, options?: { vars?: Scope; qualifier?: string }): Promise<Flow>;
+  /** Runs one task (e.g. a fork branch) at `reference`, optionally on another ctx (a branch's, see BranchSequencer). */
+  runTask(
+    name: string,
+    task: TaskDefinition,
+    reference: string,
+    input: unknown,
+    options?: { vars?: Scope; qualifier?: string; ctx?: WorkflowContext },
+  ): Promise<Flow>;
 }
 
 export interface CompoundExecutor {

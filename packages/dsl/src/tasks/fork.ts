@@ -1,10 +1,12 @@
 /**
- * `fork`: runs its branches concurrently (Promise.all over branches, so journal positions stay in
- * call order). Without `compete` the output is the array of the branches' outputs, in order; with
- * `compete: true` the first branch to finish wins (the order seen live is journaled, so a replay
- * picks the same winner) and the others' results are ignored.
+ * `fork`: runs its branches concurrently, each on a ctx of a BranchSequencer so their journal
+ * positions are the same on replay. Without `compete` the output is the array of the branches'
+ * outputs in declaration order (the first failure faults the task). With `compete: true` the first
+ * branch to complete wins: which one is journaled (a replay picks the same), the others issue
+ * nothing more, and the output is the winner's; when every branch fails, the first failure faults
+ * the task.
  */
-import { isFault } from '../runtime/faults.js';
+import { BranchSequencer } from '../runtime/branch-sequencer.js';
 import { guardedStep } from '../runtime/journaled.js';
 import { stepName } from '../runtime/run-frame.js';
 import type { CompoundExecutor, Flow, TaskDefinition } from './executor.js';
@@ -16,27 +18,53 @@ export const forkExecutor: CompoundExecutor = {
   async perform({ task, input, frame, site, runTask }) {
     const spec = (task.fork ?? {}) as ForkSpec;
     const branches = spec.branches ?? [];
-    const finished: number[] = [];
+    const sequencer = new BranchSequencer(frame.ctx, branches.length);
+    let firstWinner: number | undefined;
     const runs = branches.map((branch, index) => {
       const [name, definition] = Object.entries(branch)[0] ?? ['', {}];
-      return runTask(name, definition, `${site.reference}/fork/branches/${index}/${name}`, input).then((flow) => {
-        finished.push(index);
-        return flow;
-      });
+      const run = runTask(name, definition, `${site.reference}/fork/branches/${index}/${name}`, input, { ctx: sequencer.contextFor(index) });
+      return run.then(
+        (flow) => {
+          if (spec.compete === true && firstWinner === undefined) {
+            // Decided: no branch issues anything more, before anything else can run.
+            firstWinner = index;
+            sequencer.close();
+          }
+          sequencer.end(index);
+          return flow;
+        },
+        (error: unknown) => {
+          // Without compete the fork has failed: the other branches issue nothing more.
+          if (spec.compete !== true) sequencer.close();
+          sequencer.end(index);
+          throw error;
+        },
+      );
     });
     if (spec.compete !== true) {
       const flows = await Promise.all(runs);
-      const ended = flows.find((flow) => flow.end === true);
-      return ended ?? { output: flows.map((flow) => flow.output) };
+      return flows.find((flow) => flow.end === true) ?? { output: flows.map((flow) => flow.output) };
     }
-    const settled = await Promise.allSettled(runs);
-    const firstDone = finished[0];
-    const winner = await guardedStep(frame, stepName(site, 'winner'), site.reference, () => firstDone ?? -1);
-    const won = settled[winner];
-    if (won?.status === 'fulfilled') return won.value satisfies Flow;
-    const failure = settled.find((s) => s.status === 'rejected');
-    const reason: unknown = failure?.status === 'rejected' ? failure.reason : undefined;
-    if (reason !== undefined && !isFault(reason)) throw reason;
-    throw reason ?? new Error('No branch of the fork finished.');
+    const outcome = await new Promise<{ won: true } | { won: false; error: unknown }>((resolve) => {
+      let failed = 0;
+      let firstError: unknown;
+      for (const run of runs) {
+        run.then(
+          () => resolve({ won: true }),
+          (error: unknown) => {
+            firstError ??= error;
+            if (++failed === runs.length) resolve({ won: false, error: firstError });
+          },
+        );
+      }
+      if (runs.length === 0) resolve({ won: false, error: undefined });
+    });
+    if (!outcome.won) {
+      if (outcome.error !== undefined) throw outcome.error;
+      return { output: [] };
+    }
+    const live = firstWinner!;
+    const winner = await guardedStep(frame, stepName(site, 'winner'), site.reference, () => live);
+    return (await runs[winner]!) satisfies Flow;
   },
 };

@@ -27,10 +27,13 @@ export const tryExecutor: CompoundExecutor = {
   async perform({ task, input, scope, frame, site, runList }) {
     const handler = (task.catch ?? {}) as CatchSpec;
     const policy = handler.retry === undefined ? undefined : resolveRetry(handler.retry, frame.document.use?.retries as Record<string, unknown> | undefined);
-    const firstStart = policy === undefined ? 0 : frame.ctx.now().getTime();
+    // Attempt start times cost a journal entry each: only duration limits need them.
+    const timed = policy?.limit?.duration !== undefined || policy?.limit?.attempt?.duration !== undefined;
+    let firstStart = 0;
     for (let attempt = 1; ; attempt++) {
       const qualifier = attempt === 1 ? site.qualifier : nestedQualifier(site.qualifier, attempt);
-      const attemptStart = policy === undefined || attempt === 1 ? firstStart : frame.ctx.now().getTime();
+      const attemptStart = timed ? await guardedStep(frame, stepName({ reference: site.reference, qualifier }, 'start'), site.reference, () => Date.now()) : 0;
+      if (attempt === 1) firstStart = attemptStart;
       try {
         const flow = await runList(task.try as TaskList, `${site.reference}/try`, input, { qualifier });
         return flow.end === true ? flow : { output: flow.output };
