@@ -14,11 +14,19 @@ export type Scope = Readonly<Record<string, unknown>>;
 
 const VARIABLE = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** jq builtins whose result is not a function of the program and its input: never memoized. */
+const IMPURE = /\b(?:now|input|inputs|input_line_number|debug|stderr|env|halt|halt_error|get_search_list|input_filename)\b|\$ENV|\$__loc__/;
+/** How many evaluations an interpreter remembers (jq is pure, and costs ~1 ms a call: loops and repeated runs evaluate the same thing again). */
+const MEMO_SIZE = 2000;
+/** Large inputs are not remembered (their keys would hold the memory). */
+const MAX_MEMO_KEY = 16 * 1024;
 const SECRET = /\$secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\])/g;
 
 export class Evaluator {
   readonly #jq: JqEngine;
   readonly #templates = new WeakMap<object, string | null>();
+  /** Recent results by program and input, oldest first (a Map keeps insertion order). */
+  readonly #memo = new Map<string, unknown>();
 
   constructor(jq: JqEngine) {
     this.#jq = jq;
@@ -71,8 +79,24 @@ export class Evaluator {
       bound.push(`$${name}`);
     }
     const full = bound.length === 0 ? `.[1] | ${program}` : `.[0] as {${bound.join(', ')}} | .[1] | ${program}`;
+    const jqProgram = `[${full}] | if length == 1 then .[0] elif length == 0 then null else . end`;
+    const input = [used, value ?? null];
+    let key: string | undefined = IMPURE.test(program) ? undefined : `${jqProgram}\u0000${JSON.stringify(input)}`;
+    if (key !== undefined && key.length > MAX_MEMO_KEY) key = undefined;
+    if (key !== undefined && this.#memo.has(key)) {
+      const hit = this.#memo.get(key);
+      // Refresh its place, and hand out a copy: callers may keep and change what they get.
+      this.#memo.delete(key);
+      this.#memo.set(key, hit);
+      return structuredClone(hit);
+    }
     try {
-      return this.#jq.run(`[${full}] | if length == 1 then .[0] elif length == 0 then null else . end`, [used, value ?? null])[0];
+      const result = this.#jq.run(jqProgram, input)[0];
+      if (key !== undefined) {
+        this.#memo.set(key, structuredClone(result));
+        if (this.#memo.size > MEMO_SIZE) this.#memo.delete(this.#memo.keys().next().value!);
+      }
+      return result;
     } catch (error) {
       const message = error instanceof JqError ? error.message : String(error);
       throw standardFault('expression', `The expression failed: ${message}`);
