@@ -7,6 +7,7 @@
  */
 import { EXPRESSION_ARGUMENTS, expressionBody, isRuntimeExpression } from '../expressions/expression.js';
 import { JqError, type JqEngine } from '../expressions/jq-engine.js';
+import { JqBatcher } from './jq-batcher.js';
 import { standardFault } from './workflow-fault.js';
 
 /** What an expression can read besides `.`: the DSL's arguments and scope variables, by name (without `$`). */
@@ -23,31 +24,31 @@ const MAX_MEMO_KEY = 16 * 1024;
 const SECRET = /\$secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\])/g;
 
 export class Evaluator {
-  readonly #jq: JqEngine;
+  readonly #jq: JqBatcher;
   readonly #templates = new WeakMap<object, string | null>();
   /** Recent results by program and input, oldest first (a Map keeps insertion order). */
   readonly #memo = new Map<string, unknown>();
 
   constructor(jq: JqEngine) {
-    this.#jq = jq;
+    this.#jq = new JqBatcher(jq);
   }
 
   /**
    * The value of a runtime expression on `value`: `${ … }`, or a bare jq string where the DSL takes
    * one (e.g. `when: .color == "red"`). Several outputs make an array; none make null.
    */
-  expression(expression: string, value: unknown, scope: Scope): unknown {
+  expression(expression: string, value: unknown, scope: Scope): Promise<unknown> {
     return this.#run(`(${expressionBody(expression)}\n)`, value, scope);
   }
 
   /** A truth test (`if`, `when`, `while`): jq's truthiness of the expression's value. */
-  test(expression: string, value: unknown, scope: Scope): boolean {
-    const result = this.expression(expression, value, scope);
+  async test(expression: string, value: unknown, scope: Scope): Promise<boolean> {
+    const result = await this.expression(expression, value, scope);
     return result !== null && result !== false;
   }
 
   /** `value` with every `${ }` string inside it evaluated on `input`; the same value when it has none. */
-  template(value: unknown, input: unknown, scope: Scope): unknown {
+  async template(value: unknown, input: unknown, scope: Scope): Promise<unknown> {
     const program = this.#template(value);
     return program === null ? value : this.#run(program, input, scope);
   }
@@ -67,7 +68,7 @@ export class Evaluator {
     return program;
   }
 
-  #run(program: string, value: unknown, scope: Scope): unknown {
+  async #run(program: string, value: unknown, scope: Scope): Promise<unknown> {
     if (program.includes('$secrets')) assertSecrets(program, scope.secrets);
     const names = new Set<string>(EXPRESSION_ARGUMENTS);
     for (const name of Object.keys(scope)) if (IDENTIFIER.test(name)) names.add(name);
@@ -91,7 +92,7 @@ export class Evaluator {
       return structuredClone(hit);
     }
     try {
-      const result = this.#jq.run(jqProgram, input)[0];
+      const result = (await this.#jq.run(jqProgram, input))[0];
       if (key !== undefined) {
         this.#memo.set(key, structuredClone(result));
         if (this.#memo.size > MEMO_SIZE) this.#memo.delete(this.#memo.keys().next().value!);
