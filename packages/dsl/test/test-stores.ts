@@ -1,4 +1,7 @@
-/** The stores definition tests run on: a SQLite file always, PostgreSQL in a fresh schema by the PostgreSQL package's rule. */
+/**
+ * The stores the DSL's tests run on: a SQLite file always, and PostgreSQL in a fresh schema by the
+ * PostgreSQL package's rule (with a server; under CI=true always; otherwise skipped with a notice).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +19,22 @@ export interface TestStore {
 const dir = mkdtempSync(join(tmpdir(), 'baton-dsl-stores-'));
 let files = 0;
 
+const sqlite: TestStore = { name: 'sqlite', create: () => new SqliteStore({ path: join(dir, `store-${++files}.db`) }) };
+const postgres: TestStore = {
+  name: 'postgres',
+  create: () => new PostgresStore({ connectionString: POSTGRES_URL, schema: freshSchema(), maxConnections: 4 }),
+};
+
+/** SQLite, and PostgreSQL by the rule above. */
 export function testStores(what: string): TestStore[] {
-  const sqlite: TestStore = { name: 'sqlite', create: () => new SqliteStore({ path: join(dir, `store-${++files}.db`) }) };
-  const postgres: TestStore = {
-    name: 'postgres',
-    create: () => new PostgresStore({ connectionString: POSTGRES_URL, schema: freshSchema(), maxConnections: 4 }),
-  };
   return runPostgresTests(`${what} on PostgreSQL`) ? [sqlite, postgres] : [sqlite];
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A definition's text: the document header and the given YAML body (its `do`, `use`, …). */
+export function definition(body: string, name = 'test'): string {
+  return `document: { dsl: '1.0.0', namespace: tests, name: ${name}, version: '1.0.0' }\n${body}`;
 }
 
 /** A definition of constant `set` tasks whose output is `{ greeting }`. */
@@ -39,5 +51,3 @@ ${more}do:
         greeting: ${greeting}
 `;
 }
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));

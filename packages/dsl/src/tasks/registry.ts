@@ -1,0 +1,43 @@
+/**
+ * The executor of each task kind: one map, so a new kind is one entry. A kind with no executor
+ * faults with a configuration error that names it.
+ */
+import { callExecutor } from './call.js';
+import { doExecutor } from './do.js';
+import { emitExecutor } from './emit.js';
+import type { TaskDefinition, TaskExecutor } from './executor.js';
+import { forExecutor } from './for.js';
+import { forkExecutor } from './fork.js';
+import { raiseExecutor } from './raise.js';
+import { setExecutor } from './set.js';
+import { switchExecutor } from './switch.js';
+import { tryExecutor } from './try.js';
+import { waitExecutor } from './wait.js';
+import { listenExecutor } from './listen.js';
+
+/** Task kinds, in the order they are recognised (a `for` task also has `do`, so `do` comes last). */
+const KINDS = ['call', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait', 'do'] as const;
+
+const EXECUTORS: ReadonlyMap<string, TaskExecutor> = new Map<string, TaskExecutor>([
+  ['call', callExecutor],
+  ['do', doExecutor],
+  ['emit', emitExecutor],
+  ['for', forExecutor],
+  ['fork', forkExecutor],
+  ['listen', listenExecutor],
+  ['raise', raiseExecutor],
+  ['set', setExecutor],
+  ['switch', switchExecutor],
+  ['try', tryExecutor],
+  ['wait', waitExecutor],
+]);
+
+/** The kind of a task (its defining property), or undefined when it has none. */
+export function taskKind(task: TaskDefinition): string | undefined {
+  return KINDS.find((kind) => task[kind] !== undefined);
+}
+
+/** The executor for `kind`; undefined when this runtime does not run that kind. */
+export function executorFor(kind: string | undefined): TaskExecutor | undefined {
+  return kind === undefined ? undefined : EXECUTORS.get(kind);
+}
