@@ -33,11 +33,11 @@ export const runExecutor: CompoundExecutor = {
     }
     if (run.shell !== undefined) {
       assertAllowed(frame, 'shell', site);
-      return { output: await runProcessTask(frame, site, run, input, shellProcess(frame, site, run.shell as Record<string, unknown>, input, scope)) };
+      return { output: await runProcessTask(frame, site, task, input, shellProcess(frame, site, run.shell as Record<string, unknown>, input, scope)) };
     }
     if (run.script !== undefined) {
       assertAllowed(frame, 'script', site);
-      return { output: await runProcessTask(frame, site, run, input, scriptProcess(frame, site, run.script as Record<string, unknown>, input, scope)) };
+      return { output: await runProcessTask(frame, site, task, input, scriptProcess(frame, site, run.script as Record<string, unknown>, input, scope)) };
     }
     if (run.container !== undefined) {
       throw standardFault(
