@@ -27,7 +27,7 @@ export const runExecutor: CompoundExecutor = {
       }
       const version = typeof spec.version === 'string' && spec.version !== 'latest' ? spec.version : undefined;
       const workflow = resolveChild(frame, site, `${spec.namespace}.${spec.name}`, version);
-      const childInput = spec.input === undefined ? {} : frame.evaluator.template(spec.input, input, scope);
+      const childInput = spec.input === undefined ? {} : await frame.evaluator.template(spec.input, input, scope);
       const output = await runChild(frame, site, workflow, childInput, wait);
       return { output: wait ? output : input };
     }
