@@ -44,7 +44,7 @@ do:
   - announce:
       emit:
         event:
-          with: { source: crash-test, type: com.example.crash.announced, data: '\${ . }' }
+          with: { source: https://crash-test.example, type: com.example.crash.announced, data: '\${ . }' }
       output: { as: '$input' }
   - split:
       fork:

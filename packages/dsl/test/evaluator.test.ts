@@ -12,6 +12,10 @@ function counting(jq: JqEngine): JqEngine & { calls: number } {
       counter.calls++;
       return jq.run(program, input);
     },
+    raw(text: string, program: string) {
+      counter.calls++;
+      return jq.raw(text, program);
+    },
     compileError: (program: string) => jq.compileError(program),
   };
   return counter;

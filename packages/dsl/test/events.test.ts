@@ -77,19 +77,19 @@ do:
           one:
             with:
               type: com.example.paid
-              source: billing
+              source: https://billing.example
               data: { orderId: '\${ $workflow.input.orderId }', amount: '\${ . > 10 }' }
 `),
       { orderId: 'o-1' },
     );
     // Passes Baton's match (type, source) but not the interpreter's checks: skipped, and the run waits again.
-    await engine.client.events.emit('com.example.paid', { orderId: 'o-2', amount: 50 }, { source: 'billing' });
+    await engine.client.events.emit('com.example.paid', { orderId: 'o-2', amount: 50 }, { source: 'https://billing.example' });
     await waitingAfter(engine, runId, 1);
-    await engine.client.events.emit('com.example.paid', { orderId: 'o-1', amount: 5 }, { source: 'billing' });
+    await engine.client.events.emit('com.example.paid', { orderId: 'o-1', amount: 5 }, { source: 'https://billing.example' });
     await waitingAfter(engine, runId, 2);
     // Fails Baton's match: never reaches the run.
     await engine.client.events.emit('com.example.paid', { orderId: 'o-1', amount: 50 }, { source: 'other' });
-    await engine.client.events.emit('com.example.paid', { orderId: 'o-1', amount: 20 }, { source: 'billing' });
+    await engine.client.events.emit('com.example.paid', { orderId: 'o-1', amount: 20 }, { source: 'https://billing.example' });
     const out = await runner.outcome(engine, runId);
     expect(out.output).toEqual([{ orderId: 'o-1', amount: 20 }]);
   });
@@ -165,7 +165,7 @@ do:
   - bad:
       emit:
         event:
-          with: { source: test, type: 'not a type!' }
+          with: { source: https://test.example, type: 'not a type!' }
 `),
     );
     expect(emit.fault).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration', instance: '/do/0/bad' });

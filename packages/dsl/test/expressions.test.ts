@@ -46,6 +46,8 @@ do:
 
   it('reads $secrets from the options; a missing secret is an authorization error (403)', async () => {
     const text = definition(`
+use:
+  secrets: [apiKey]
 do:
   - useSecret:
       set: { key: '\${ $secrets.apiKey }' }

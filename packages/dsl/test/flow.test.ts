@@ -97,16 +97,17 @@ do:
     expect(out.steps).toEqual(['/do/0/inc', '/do/1/check', '/do/0/inc', '/do/1/check', '/do/0/inc', '/do/1/check']);
   });
 
-  it('an unknown then target or task kind is a configuration error naming the task', async () => {
-    const badThen = await runner.run(
-      definition(`
+  it('an unknown then target is refused before any run; an unsupported task kind is a configuration error naming the task', async () => {
+    await expect(
+      runner.workflow(
+        definition(`
 do:
   - a:
       set: { x: 1 }
       then: nowhere
 `),
-    );
-    expect(badThen.fault).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration', status: 400, instance: '/do/0/a' });
+      ),
+    ).rejects.toThrow(/then 'nowhere' names no task of the same list/);
     const badKind = await runner.run(
       definition(`
 do:

@@ -63,7 +63,7 @@ do:
   - announce:
       emit:
         event:
-          with: { source: test, type: com.example.once, data: '\${ . }' }
+          with: { source: https://test.example, type: com.example.once, data: '\${ . }' }
       output: { as: '$input' }
   - nap:
       wait: PT0.3S

@@ -16,6 +16,9 @@ export interface Definition {
   readonly source: { readonly text: string; readonly format: DefinitionFormat; readonly file?: string };
 }
 
+/** `call: baton.<name>`: Baton's own functions (workflow, llm, agent, approval), never declared in `use.functions`. */
+export const BATON_CALL_PREFIX = 'baton.';
+
 /** The Baton workflow name a definition runs as. */
 export function definitionWorkflowName(document: { document: { namespace: string; name: string } }): string {
   return `${document.document.namespace}.${document.document.name}`;

@@ -3,7 +3,7 @@
  * the same list (or continue/exit/end), and every function, error, retry policy, authentication and
  * secret a definition refers to is declared in its `use` section.
  */
-import type { DefinitionIssue } from './definition.js';
+import { BATON_CALL_PREFIX, type DefinitionIssue } from './definition.js';
 import { pointerOf } from './json-pointer.js';
 import { allTasks, isObject, taskLists, useSection, type TaskEntry } from './task-walk.js';
 
@@ -75,7 +75,7 @@ function useIssues(workflow: unknown): Issue[] {
   const issues: Issue[] = [];
   for (const { name, task, pointer } of allTasks(workflow)) {
     if (!isObject(task)) continue;
-    if (typeof task.call === 'string' && !BUILT_IN_CALLS.includes(task.call) && !task.call.includes('@') && !(task.call in functions)) {
+    if (typeof task.call === 'string' && !BUILT_IN_CALLS.includes(task.call) && !task.call.startsWith(BATON_CALL_PREFIX) && !task.call.includes('@') && !(task.call in functions)) {
       issues.push(undeclared(pointerOf(pointer, 'call'), `task '${name}' calls function '${task.call}'`, 'use.functions', functions));
     }
     // `name:version@catalog` calls a catalog's function; `default` is the runtime's own catalog.

@@ -7,7 +7,7 @@
  */
 import { EXPRESSION_ARGUMENTS, expressionBody, isRuntimeExpression } from '../expressions/expression.js';
 import { JqError, type JqEngine } from '../expressions/jq-engine.js';
-import { JqBatcher } from './jq-batcher.js';
+import { BatchedEvaluator } from '../expressions/batched-evaluator.js';
 import { standardFault } from './workflow-fault.js';
 
 /** What an expression can read besides `.`: the DSL's arguments and scope variables, by name (without `$`). */
@@ -24,13 +24,13 @@ const MAX_MEMO_KEY = 16 * 1024;
 const SECRET = /\$secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\])/g;
 
 export class Evaluator {
-  readonly #jq: JqBatcher;
+  readonly #jq: BatchedEvaluator;
   readonly #templates = new WeakMap<object, string | null>();
   /** Recent results by program and input, oldest first (a Map keeps insertion order). */
   readonly #memo = new Map<string, unknown>();
 
   constructor(jq: JqEngine) {
-    this.#jq = new JqBatcher(jq);
+    this.#jq = new BatchedEvaluator(Promise.resolve(jq));
   }
 
   /**

@@ -14,9 +14,10 @@ import { agentCall } from './agent-call.js';
 import { approvalCall } from './approval-call.js';
 import { llmCall } from './llm-call.js';
 import { workflowCall } from './workflow-call.js';
+import { BATON_CALL_PREFIX } from '../../definition/definition.js';
 
 /** The prefix of Baton's function names. */
-export const BATON_CALL_PREFIX = 'baton.';
+export { BATON_CALL_PREFIX };
 
 export interface BatonCallInvocation {
   /** `with`, evaluated (its JSON Schemas as written). */
