@@ -85,7 +85,7 @@ describe('definitions from the CLI', { timeout: 120_000 }, () => {
     const db = join(dir, 'hot/hot.db');
     const admin = (await ok(baton(['keys', 'create', '--name', 'deployer', '--role', 'admin', '--db', db]))).stdout.trim();
     // The worker runs a definition folder from the start; deployed versions come later.
-    file('hot/flows/base.yaml', definition('base', '1', 'base'));
+    file('hot/flows/base.yaml', definition('base', '1.0.0', 'base'));
     const worker = start(['worker', '--db', db, '--workflows', join(dir, 'hot/flows'), '--dsl-host', 'example.com=http://127.0.0.1:9']);
     await worker.waitForOutput('baton worker: cli.base');
     const server = start(['start', '--db', db, '--port', '0']);

@@ -93,12 +93,12 @@ describe.each(testStores('the definitions API tests'))('deployed definitions thr
 
   it('deploys a JSON document and { source }, and refuses invalid or empty text with 400 and the issues', async () => {
     const document = {
-      document: { dsl: '1.0.0', namespace: 'shop', name: 'tally', version: '1' },
+      document: { dsl: '1.0.0', namespace: 'shop', name: 'tally', version: '1.0.0' },
       do: [{ count: { set: { n: 1 } } }],
     };
     const asJson = await call('POST', '/api/definitions', { body: JSON.stringify(document), type: 'application/json' });
     expect(asJson.status).toBe(201);
-    expect((await call('GET', '/api/definitions/shop.tally/versions/1')).body).toMatchObject({ format: 'json', document });
+    expect((await call('GET', '/api/definitions/shop.tally/versions/1.0.0')).body).toMatchObject({ format: 'json', document });
 
     const asSource = await call('POST', '/api/definitions', { body: JSON.stringify({ source: definition('2.0.0', 'v2') }), type: 'application/json' });
     expect(asSource.status).toBe(201);
@@ -126,7 +126,7 @@ describe.each(testStores('the definitions API tests'))('deployed definitions thr
     const list = await call('GET', '/api/definitions', { role: 'viewer' });
     expect(list.body.definitions.map((d: Record<string, unknown>) => [d.name, d.latestVersion, d.versions, d.description, d.triggers])).toEqual([
       ['shop.greet', '2.0.0', 2, 'Greets a customer', ['event']],
-      ['shop.tally', '1', 1, undefined, []],
+      ['shop.tally', '1.0.0', 1, undefined, []],
     ]);
     const versions = await call('GET', '/api/definitions/shop.greet', { role: 'viewer' });
     expect(versions.body.versions.map((v: Record<string, unknown>) => [v.version, v.format, v.createdBy])).toEqual([
