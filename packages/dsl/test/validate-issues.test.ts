@@ -232,3 +232,25 @@ do:
     }
   });
 });
+
+describe('hostile nesting', () => {
+  it('refuses documents nested deeper than the limit before any parser recurses, in JSON and in YAML', async () => {
+    for (const depth of [200, 20_000]) {
+      const json = `{"document":{"dsl":"1.0.0","namespace":"a","name":"b","version":"1.0.0"},"input":${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}}`;
+      const result = await parseDefinition(json);
+      expect(result.ok).toBe(false);
+      expect(result.issues[0]).toMatchObject({ kind: 'syntax', line: 1, message: expect.stringMatching(/more than 128 levels deep/) });
+    }
+    let yaml = 'document: { dsl: 1.0.0, namespace: a, name: b, version: 1.0.0 }\ninput:\n';
+    for (let i = 1; i < 1400; i++) yaml += `${' '.repeat(i)}a:\n`;
+    const result = await parseDefinition(yaml);
+    expect(result.ok).toBe(false);
+    expect(result.issues[0]?.message).toMatch(/more than 128 levels deep/);
+  });
+
+  it('accepts nesting up to the limit, and brackets inside strings and comments', async () => {
+    const value = `${'['.repeat(100)}1${']'.repeat(100)}`;
+    const text = `document: { dsl: 1.0.0, namespace: a, name: b, version: 1.0.0 }\n# ${'['.repeat(300)}\ndo:\n  - s:\n      set:\n        deep: ${value}\n        text: "${'{'.repeat(300)}"\n`;
+    expect((await parseDefinition(text)).ok).toBe(true);
+  });
+});

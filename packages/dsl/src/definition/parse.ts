@@ -5,6 +5,7 @@
  */
 import type { DefinitionFormat, DefinitionIssue, Definition, WorkflowDocument } from './definition.js';
 import { definitionWorkflowName } from './definition.js';
+import { depthIssue, textDepthIssue } from './depth-check.js';
 import { expressionIssues } from './expression-check.js';
 import { referenceIssues } from './reference-check.js';
 import { schemaIssues } from './schema-check.js';
@@ -26,10 +27,14 @@ const WORKFLOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 export async function parseDefinition(text: string, options: ParseOptions = {}): Promise<ParseResult> {
   const { file } = options;
   const format = options.format ?? formatOf(text, file);
+  const nested = textDepthIssue(text);
+  if (nested !== undefined) return { ok: false, issues: [{ ...nested, ...(file === undefined ? {} : { file }) }] };
   const read = readSource(text, format, file);
   if (!read.ok) return { ok: false, issues: read.issues };
   const { source } = read;
   const value = source.value;
+  const tooDeep = depthIssue(value);
+  if (tooDeep !== undefined) return { ok: false, issues: [{ ...tooDeep, ...(file === undefined ? {} : { file }), ...source.positionOf(tooDeep.path) }] };
   const schema = schemaIssues(value);
   const nameChecked = schema.some((issue) => issue.path.startsWith('/document'));
   const found = [...schema, ...(nameChecked ? [] : nameIssues(value)), ...referenceIssues(value), ...(await expressionIssues(value))];

@@ -75,7 +75,13 @@ function useIssues(workflow: unknown): Issue[] {
   const issues: Issue[] = [];
   for (const { name, task, pointer } of allTasks(workflow)) {
     if (!isObject(task)) continue;
-    if (typeof task.call === 'string' && !BUILT_IN_CALLS.includes(task.call) && !task.call.startsWith(BATON_CALL_PREFIX) && !task.call.includes('@') && !(task.call in functions)) {
+    if (
+      typeof task.call === 'string' &&
+      !BUILT_IN_CALLS.includes(task.call) &&
+      !task.call.startsWith(BATON_CALL_PREFIX) &&
+      !task.call.includes('@') &&
+      !(task.call in functions)
+    ) {
       issues.push(undeclared(pointerOf(pointer, 'call'), `task '${name}' calls function '${task.call}'`, 'use.functions', functions));
     }
     // `name:version@catalog` calls a catalog's function; `default` is the runtime's own catalog.
