@@ -151,13 +151,10 @@ export const WorkflowSchema = z
     queue: z.string(),
     inputSchema: z.unknown().optional(),
     signals: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The signals its runs wait for, each with its data as JSON Schema' }),
-    kind: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it; 'definition': a deployed definition)",
-      }),
+    kind: z.string().optional().openapi({
+      description:
+        "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it; 'definition': a deployed definition)",
+    }),
     lastSeenAt: z.string().optional().openapi({ description: 'For a workflow this server has no code for: when a worker that runs it last started' }),
   })
   .openapi('Workflow');
