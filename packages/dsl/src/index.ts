@@ -11,3 +11,5 @@ export { definitionWorkflow } from './runtime/interpreter.js';
 export type { InterpreterOptions } from './runtime/interpreter-options.js';
 export { StandardError, WorkflowFault, WORKFLOW_FAULT, standardFault } from './runtime/workflow-fault.js';
 export type { StandardErrorKind, WorkflowErrorObject } from './runtime/workflow-fault.js';
+export { definitionGraph, GRAPH_START, GRAPH_END } from './definition/graph.js';
+export type { DefinitionGraph, DefinitionGraphNode, DefinitionGraphEdge, GraphNodeKind, GraphEdgeKind } from './definition/graph.js';
