@@ -11,6 +11,7 @@ import type { OverviewSchema } from './routes/overview.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 import type { TriggersSchema } from './routes/triggers.js';
 import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
+import type { DefinitionGraphSchema } from './routes/definition-graph.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -30,6 +31,8 @@ export type ApiTriggers = z.infer<typeof TriggersSchema>;
 export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
 /** A run an event or a schedule started, with its status now. */
 export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
+/** A definition version's tasks (by JSON pointer) and the edges of its flow. */
+export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
 /** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
 export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
 
@@ -341,6 +344,11 @@ export class ApiClient {
   /** The workflows the server knows, with their input and signal schemas. */
   async workflows(): Promise<ApiWorkflow[]> {
     return (await this.#call<{ workflows: ApiWorkflow[] }>('GET', '/api/workflows')).workflows;
+  }
+
+  /** A definition version drawn as a graph (BATON_DEFINITION_NOT_FOUND for an unknown name or version). */
+  async definitionGraph(name: string, version: string): Promise<ApiDefinitionGraph> {
+    return this.#call<ApiDefinitionGraph>('GET', `/api/definitions/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/graph`);
   }
 
   async schedules(): Promise<ApiSchedule[]> {

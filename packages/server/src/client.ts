@@ -18,5 +18,6 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiDefinitionGraph,
 } from './api-client.js';
 export type { Role } from '@baton/core/browser';

@@ -128,7 +128,8 @@ function shortUri(uri: string): string {
   if (uri.startsWith('${')) return uri;
   const path = uri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   const segments = path.split('/').filter((s) => s !== '');
-  return segments.length <= 2 ? uri : `…/${segments.slice(-2).join('/')}`;
+  const hasHost = path.length < uri.length;
+  return segments.length <= 2 && !hasHost ? uri : `…/${segments.slice(-2).join('/')}`;
 }
 
 function lastSegment(uri: string): string {
