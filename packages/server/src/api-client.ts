@@ -33,6 +33,31 @@ export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
 export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
 /** A definition version's tasks (by JSON pointer) and the edges of its flow. */
 export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
+/** A deployed definition name at a glance (GET /api/definitions). */
+export interface ApiDefinitionSummary {
+  name: string;
+  latestVersion: string;
+  versions: number;
+  description?: string;
+  triggers: string[];
+  updatedAt: string;
+}
+/** A deployed definition version (GET /api/definitions/{name}). */
+export interface ApiDefinitionVersion {
+  name: string;
+  version: string;
+  format: 'yaml' | 'json';
+  digest: string;
+  description?: string;
+  triggers: string[];
+  createdAt: string;
+  createdBy: string;
+}
+/** A deployed definition version with its text and document. */
+export interface ApiDefinitionSource extends ApiDefinitionVersion {
+  source: string;
+  document: unknown;
+}
 /** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
 export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
 
@@ -344,6 +369,21 @@ export class ApiClient {
   /** The workflows the server knows, with their input and signal schemas. */
   async workflows(): Promise<ApiWorkflow[]> {
     return (await this.#call<{ workflows: ApiWorkflow[] }>('GET', '/api/workflows')).workflows;
+  }
+
+  /** The deployed definitions, by name, each with its latest version. */
+  async definitions(): Promise<ApiDefinitionSummary[]> {
+    return (await this.#call<{ definitions: ApiDefinitionSummary[] }>('GET', '/api/definitions')).definitions;
+  }
+
+  /** A deployed definition's versions, oldest deploy first (BATON_DEFINITION_NOT_FOUND for an unknown name). */
+  async definitionVersions(name: string): Promise<ApiDefinitionVersion[]> {
+    return (await this.#call<{ versions: ApiDefinitionVersion[] }>('GET', `/api/definitions/${encodeURIComponent(name)}`)).versions;
+  }
+
+  /** One deployed version with its text and document. */
+  async definitionVersion(name: string, version: string): Promise<ApiDefinitionSource> {
+    return this.#call<ApiDefinitionSource>('GET', `/api/definitions/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`);
   }
 
   /** A definition version drawn as a graph (BATON_DEFINITION_NOT_FOUND for an unknown name or version). */

@@ -19,5 +19,8 @@ export type {
   ApiRecentEvent,
   ApiStartedRun,
   ApiDefinitionGraph,
+  ApiDefinitionSummary,
+  ApiDefinitionVersion,
+  ApiDefinitionSource,
 } from './api-client.js';
 export type { Role } from '@baton/core/browser';

@@ -73,6 +73,14 @@ export function WorkflowsPage() {
                 <tr key={`${w.name}@${w.version}`} data-workflow={w.name}>
                   <td>
                     <Link to={`/workflows/${encodeURIComponent(w.name)}`}>{w.name}</Link>
+                    {w.kind === 'definition' ? (
+                      <>
+                        {' '}
+                        <Link className="tag" to={`/definitions/${encodeURIComponent(w.name)}`} title="A declarative definition: see its graph and source">
+                          definition
+                        </Link>
+                      </>
+                    ) : null}
                   </td>
                   <td className="mono">{w.version}</td>
                   <td>{w.description ?? <span className="muted">—</span>}</td>
@@ -134,6 +142,14 @@ export function WorkflowPage() {
           <dl className="facts facts-grid card">
             <dt>Version</dt>
             <dd className="mono">{versions.map((w) => w.version).join(', ')}</dd>
+            {workflow.kind === 'definition' ? (
+              <>
+                <dt>Definition</dt>
+                <dd>
+                  <Link to={`/definitions/${encodeURIComponent(name)}`}>Its graph and source →</Link>
+                </dd>
+              </>
+            ) : null}
             <dt>Queue</dt>
             <dd>{workflow.queue}</dd>
             <dt>Description</dt>
