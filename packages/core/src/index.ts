@@ -1,6 +1,15 @@
 /** @baton/core: the workflow API, the engine, the client and the Store interface. */
 export { defineWorkflow, isWorkflow } from './workflow/workflow.js';
-export type { Workflow, AnyWorkflow, WorkflowOptions, WorkflowFunction, WorkflowInput, WorkflowOutput } from './workflow/workflow.js';
+export type {
+  Workflow,
+  AnyWorkflow,
+  WorkflowOptions,
+  WorkflowFunction,
+  WorkflowInput,
+  WorkflowOutput,
+  EventTrigger,
+  WorkflowSchedule,
+} from './workflow/workflow.js';
 export { TIMED_OUT } from './workflow/workflow-context.js';
 export { registerContextExtension } from './workflow/context-extensions.js';
 export type { ContextExtension, ExtensionServices } from './workflow/context-extensions.js';

@@ -13,3 +13,10 @@ export { StandardError, WorkflowFault, WORKFLOW_FAULT, standardFault } from './r
 export type { StandardErrorKind, WorkflowErrorObject } from './runtime/workflow-fault.js';
 export { definitionGraph, GRAPH_START, GRAPH_END } from './definition/graph.js';
 export type { DefinitionGraph, DefinitionGraphNode, DefinitionGraphEdge, GraphNodeKind, GraphEdgeKind } from './definition/graph.js';
+export { definitionTriggers, triggerKinds, durationMs } from './definition/triggers.js';
+export type { DefinitionTriggers } from './definition/triggers.js';
+export { workflowOfDefinition } from './deploy/definition-workflows.js';
+export { deployDefinitionText, definitionDigest, readDefinition } from './deploy/deploy.js';
+export type { DeployOptions, DeployedDefinition } from './deploy/deploy.js';
+export { DefinitionLoader } from './deploy/definition-loader.js';
+export type { DefinitionLoaderOptions } from './deploy/definition-loader.js';

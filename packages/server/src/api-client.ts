@@ -12,6 +12,7 @@ import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 import type { TriggersSchema } from './routes/triggers.js';
 import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
 import type { DefinitionGraphSchema } from './routes/definition-graph.js';
+import type { DefinitionSourceSchema, DefinitionSummarySchema, DefinitionVersionSchema } from './routes/definitions.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -34,30 +35,11 @@ export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
 /** A definition version's tasks (by JSON pointer) and the edges of its flow. */
 export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
 /** A deployed definition name at a glance (GET /api/definitions). */
-export interface ApiDefinitionSummary {
-  name: string;
-  latestVersion: string;
-  versions: number;
-  description?: string;
-  triggers: string[];
-  updatedAt: string;
-}
+export type ApiDefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
 /** A deployed definition version (GET /api/definitions/{name}). */
-export interface ApiDefinitionVersion {
-  name: string;
-  version: string;
-  format: 'yaml' | 'json';
-  digest: string;
-  description?: string;
-  triggers: string[];
-  createdAt: string;
-  createdBy: string;
-}
+export type ApiDefinitionVersion = z.infer<typeof DefinitionVersionSchema>;
 /** A deployed definition version with its text and document. */
-export interface ApiDefinitionSource extends ApiDefinitionVersion {
-  source: string;
-  document: unknown;
-}
+export type ApiDefinitionSource = z.infer<typeof DefinitionSourceSchema>;
 /** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
 export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
 

@@ -43,6 +43,7 @@ import { registerTriggersRoute } from './routes/triggers.js';
 import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
 import { registerDefinitionGraphRoute } from './routes/definition-graph.js';
+import { registerDefinitionRoutes, type DefinitionRouteOptions } from './routes/definitions.js';
 import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
 import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
@@ -77,6 +78,8 @@ export interface AppOptions {
   stream?: StreamOptions;
   /** Serve the built dashboard at / (any other non-API GET gets its index.html). */
   dashboard?: DashboardOptions;
+  /** Deployed definitions (see routes/definitions.ts): who hears of a deploy made through this server. */
+  definitions?: DefinitionRouteOptions;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -617,11 +620,12 @@ export function createApp(options: AppOptions): OpenAPIHono {
     const stored = await options.store.getDefinition(name, version);
     return stored === undefined ? undefined : (JSON.parse(stored.document) as { do?: unknown });
   });
+  registerDefinitionRoutes(app, options.store, options.definitions);
   registerDocsRoute(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events and schedules.' },
+    info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events, schedules and deployed definitions.' },
   });
   return app;
 }

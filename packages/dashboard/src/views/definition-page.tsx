@@ -5,6 +5,7 @@
  */
 import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { describeError } from '../api/errors';
 import { useSession } from '../api/session';
 import { useLoad } from '../api/use-load';
 import { EmptyState, ErrorState, Loading } from '../components/states';
@@ -37,7 +38,11 @@ export function DefinitionPage() {
           <Link to={`/workflows/${encodeURIComponent(name)}`}>Start a run</Link> · <Link to={`/runs?workflow=${encodeURIComponent(name)}`}>Its runs →</Link>
         </p>
       </div>
-      {versions.error !== undefined ? (
+      {versions.error !== undefined && describeError(versions.error).code === 'BATON_DEFINITION_NOT_FOUND' ? (
+        <EmptyState title={`No definition named “${name}” is deployed`}>
+          <Link to="/definitions">See the deployed definitions</Link>
+        </EmptyState>
+      ) : versions.error !== undefined ? (
         <ErrorState error={versions.error} title={`The definition ${name} could not be loaded`} onRetry={versions.reload} />
       ) : versions.value === undefined ? (
         <Loading what="the definition" />
