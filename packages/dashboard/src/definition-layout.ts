@@ -1,7 +1,7 @@
 /**
  * Where each task of a definition's graph goes on the page: a layered layout (dagre), top to bottom.
- * A compound task is a group (a dagre cluster) with two small ports inside, where its body starts and
- * ends: an edge into the group enters at its start port, an edge out of it leaves from its end port,
+ * A compound task is a group (a dagre cluster) with two ports inside, where its body starts (its
+ * header, which shows its name) and ends (a small point): an edge into the group enters at its start port, an edge out of it leaves from its end port,
  * and its loop (for) and retry (try) run from the end port back to the start. dagre lays edges out
  * between plain nodes only, so the ports stand for the group in every edge.
  */
@@ -19,6 +19,8 @@ export interface PlacedNode {
   height: number;
   /** A compound task drawn as a group around its children. */
   group: boolean;
+  /** A group's header (where its body starts), by its centre. */
+  header?: { x: number; y: number; width: number; height: number };
 }
 
 export interface PlacedEdge {
@@ -37,6 +39,11 @@ export interface GraphLayout {
 const CHAR_WIDTH = 6.6;
 const TASK_HEIGHT = 46;
 const LABEL_HEIGHT = 16;
+const HEADER_HEIGHT = 36;
+
+function headerWidth(node: GraphNode): number {
+  return Math.min(Math.max(node.name.length, node.label.length) * CHAR_WIDTH + 20, 340);
+}
 
 const entryPort = (id: string): string => `${id}\u0000in`;
 const exitPort = (id: string): string => `${id}\u0000out`;
@@ -54,8 +61,9 @@ export function layoutGraph(graph: Pick<ApiDefinitionGraph, 'nodes' | 'edges'>):
   g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 34, edgesep: 12, marginx: 12, marginy: 12 });
   for (const n of graph.nodes) {
     if (groups.has(n.id)) {
-      g.setNode(n.id, { paddingTop: 34 });
-      g.setNode(entryPort(n.id), { width: 8, height: 8 });
+      g.setNode(n.id, {});
+      // The start port is the group's header: its name and what it does are drawn on it.
+      g.setNode(entryPort(n.id), { width: headerWidth(n), height: HEADER_HEIGHT });
       g.setNode(exitPort(n.id), { width: 8, height: 8 });
       g.setParent(entryPort(n.id), n.id);
       g.setParent(exitPort(n.id), n.id);
@@ -76,7 +84,17 @@ export function layoutGraph(graph: Pick<ApiDefinitionGraph, 'nodes' | 'edges'>):
 
   const nodes: PlacedNode[] = graph.nodes.map((node) => {
     const placed = g.node(node.id);
-    return { node, x: placed.x, y: placed.y, width: placed.width, height: placed.height, group: groups.has(node.id) };
+    if (!groups.has(node.id)) return { node, x: placed.x, y: placed.y, width: placed.width, height: placed.height, group: false };
+    const header = g.node(entryPort(node.id));
+    return {
+      node,
+      x: placed.x,
+      y: placed.y,
+      width: placed.width,
+      height: placed.height,
+      group: true,
+      header: { x: header.x, y: header.y, width: header.width, height: header.height },
+    };
   });
   const edges: PlacedEdge[] = graph.edges.map((edge, index) => {
     const [from, to] = ends(edge, groups, within);

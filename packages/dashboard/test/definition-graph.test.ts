@@ -8,10 +8,11 @@
  * the way the interpreter names its journal entries (the task's JSON pointer, ` #n` for a repeat):
  * it pins down that naming contract, which is what the dashboard reads.
  */
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineWorkflow } from '@baton/core';
-import { HAVE_CHROMIUM, startDashboard, until, type DashboardHarness } from './browser.js';
+import { HAVE_CHROMIUM, IMAGES, startDashboard, until, type DashboardHarness } from './browser.js';
 
 const FULFIL = `document:
   dsl: '1.0.0'
@@ -129,6 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)('definitions drawn as graphs in the dashboard (C
     expect(await page.locator('pre.definition-source').textContent()).toBe(FULFIL);
     // Not run: no states, no legend.
     expect(await graph.locator('[data-state]').count()).toBe(0);
+    await page.screenshot({ path: join(IMAGES, 'dashboard-definition.png'), fullPage: true });
   });
 
   it('links a definition workflow from the workflows page to its definition page', async () => {
@@ -159,6 +161,7 @@ describe.skipIf(!HAVE_CHROMIUM)('definitions drawn as graphs in the dashboard (C
     const entries = graph.locator('[data-task-entries="/do/1/loop/do/0/step"] tr');
     await until(async () => (await entries.count()) === 2, 'the loop task’s two entries');
     expect(await entries.nth(1).textContent()).toContain('/do/1/loop/do/0/step #2');
+    await graph.screenshot({ path: join(IMAGES, 'dashboard-definition-run.png') });
 
     await engine.client.signal('approve-1', 'approved', { ok: true });
     await h.waitForStatus('approve-1', 'completed');

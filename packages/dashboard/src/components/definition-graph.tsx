@@ -92,19 +92,25 @@ function title(props: NodeProps): string {
 
 function Group(props: NodeProps) {
   const { placed, state } = props;
+  const { header } = placed;
   const left = placed.x - placed.width / 2;
   const top = placed.y - placed.height / 2;
   return (
     <g className={nodeClass('definition-group', props)} data-task={placed.node.id} data-state={state?.state} {...interaction(props)}>
       <title>{title(props)}</title>
       <rect x={left} y={top} width={placed.width} height={placed.height} rx={8} />
-      <text x={left + 10} y={top + 16} className="definition-name">
-        {placed.node.name}
-      </text>
-      <text x={left + 10} y={top + 29} className="definition-label">
-        {placed.node.label}
-        {state !== undefined && state.seqs.length > 1 ? ` · ×${state.seqs.length}` : ''}
-      </text>
+      {header === undefined ? null : (
+        <>
+          <text x={header.x} y={header.y - 3} textAnchor="middle" className="definition-name">
+            {placed.node.condition === undefined ? '' : '◇ '}
+            {placed.node.name}
+            {state !== undefined && state.seqs.length > 1 ? ` ×${state.seqs.length}` : ''}
+          </text>
+          <text x={header.x} y={header.y + 12} textAnchor="middle" className="definition-label">
+            {placed.node.label}
+          </text>
+        </>
+      )}
     </g>
   );
 }
