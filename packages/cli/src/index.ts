@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command, Io } from './command.js';
 import { cancelCommand } from './commands/cancel.js';
 import { devCommand } from './commands/dev.js';
+import { deployCommand } from './commands/deploy.js';
 import { startCommand } from './commands/start.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
@@ -20,6 +21,7 @@ export type { Command, Io } from './command.js';
 export { DEFAULT_DB_PATH } from './command.js';
 export { CliError, CliErrorCode, ExitCode, UsageError, reportError } from './errors.js';
 export { loadWorkflows } from './load-workflows.js';
+export { interpreterOptions } from './dsl-options.js';
 export type { DemoContext, DemoFunction, LoadedWorkflows } from './load-workflows.js';
 export { eventLine, lineLogger, toJson } from './output.js';
 
@@ -28,6 +30,7 @@ export const commands: readonly Command[] = [
   startCommand,
   workerCommand,
   runCommand,
+  deployCommand,
   runsListCommand,
   runsShowCommand,
   signalCommand,
