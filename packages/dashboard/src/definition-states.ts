@@ -13,8 +13,13 @@ export type TaskState = (typeof TASK_STATES)[number];
 
 export interface TaskRunState {
   state: TaskState;
-  /** The task's own journal entries' positions (iterations, attempts), in order. */
+  /** The task's own journal entries' positions (iterations, attempts, their parts), in order. */
   seqs: number[];
+  /**
+   * How many times it ran: the repeats its entries name (`#2`, `#1.3`: an iteration or an attempt);
+   * the parts of one run (` output`, ` while`) do not count.
+   */
+  runs: number;
 }
 
 type Graph = Pick<ApiDefinitionGraph, 'nodes' | 'edges'>;
@@ -32,22 +37,23 @@ export function taskOfEntry(name: string, ids: ReadonlySet<string>): string | un
 
 export function taskStates(graph: Graph, run: Pick<ApiRun, 'status'>, journal: readonly ApiJournalEntry[]): Map<string, TaskRunState> {
   const ids = new Set(graph.nodes.map((n) => n.id));
-  const states = new Map<string, TaskRunState & { last: number }>();
+  const states = new Map<string, Omit<TaskRunState, 'runs'> & { last: number; repeats: Set<string> }>();
   for (const entry of [...journal].sort((a, b) => a.seq - b.seq)) {
     const id = taskOfEntry(entry.name, ids);
     if (id === undefined) continue;
-    const state = states.get(id) ?? { state: entry.status, seqs: [], last: entry.seq };
+    const state = states.get(id) ?? { state: entry.status, seqs: [], last: entry.seq, repeats: new Set<string>() };
     state.seqs.push(entry.seq);
     state.state = entry.status;
     state.last = entry.seq;
+    // Only the task's own entries name its repeats (a child's `#2` is the child's).
+    if (entry.name === id || entry.name.startsWith(`${id} `)) state.repeats.add(repeatOf(entry.name.slice(id.length)));
     states.set(id, state);
   }
 
   const active = run.status === 'running' || run.status === 'waiting';
   if (active) {
     const current = currentTask(graph, states);
-    if (current !== undefined)
-      states.set(current, { state: run.status === 'waiting' ? 'waiting' : 'running', seqs: states.get(current)?.seqs ?? [], last: Infinity });
+    if (current !== undefined) states.set(current, { state: run.status === 'waiting' ? 'waiting' : 'running', seqs: [], last: Infinity, repeats: new Set() });
   }
 
   // Compound tasks, deepest first: the state of their latest activity; a running child keeps them running.
@@ -69,9 +75,14 @@ export function taskStates(graph: Graph, run: Pick<ApiRun, 'status'>, journal: r
     const ongoing = latest.state === 'running' || latest.state === 'waiting';
     // A child failed and nothing ran after it in the group: the group failed, unless the run goes on.
     const state = ongoing ? latest.state : latest.state === 'failed' && active ? 'running' : latest.state;
-    states.set(id, { state, seqs: own?.seqs ?? [], last: latest.last });
+    states.set(id, { state, seqs: own?.seqs ?? [], last: latest.last, repeats: own?.repeats ?? new Set() });
   }
-  return new Map([...states].map(([id, { state, seqs }]) => [id, { state, seqs }]));
+  return new Map([...states].map(([id, { state, seqs, repeats }]) => [id, { state, seqs, runs: Math.max(repeats.size, 1) }]));
+}
+
+/** The repeat a qualifier names (` #2 output` → `#2`), or '' for none. */
+function repeatOf(qualifier: string): string {
+  return qualifier.split(' ').find((word) => word.startsWith('#')) ?? '';
 }
 
 /** Where the flow goes from the latest journaled task, when that is a single task not yet journaled. */

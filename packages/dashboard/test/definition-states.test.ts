@@ -57,13 +57,31 @@ describe('a run’s journal on its definition’s graph', () => {
       entry('/do/4/last'),
     ];
     const states = taskStates(graph, { status: 'completed' }, journal);
-    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [2, 3] });
+    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [2, 3], runs: 2 });
     expect(stateOf(states, '/do/1/loop')).toBe('completed');
     expect(stateOf(states, '/do/2/guarded/try/0/risky')).toBe('failed');
     // The catch handled the failure: the try completed.
     expect(stateOf(states, '/do/2/guarded')).toBe('completed');
     expect(stateOf(states, '/do/4/last')).toBe('completed');
     expect(states.has('start')).toBe(false);
+  });
+
+  it('counts a task’s runs by the repeats its entries name, not by the parts of one run', () => {
+    seq = 0;
+    const journal = [
+      entry('/do/1/loop #1 while'),
+      entry('/do/1/loop/do/0/step #1'),
+      entry('/do/1/loop/do/0/step #1 output'),
+      entry('/do/1/loop #2 while'),
+      entry('/do/1/loop/do/0/step #2'),
+      entry('/do/1/loop/do/0/step #2 output'),
+      entry('/do/2/guarded/try/0/risky #1.2'),
+    ];
+    const states = taskStates(graph, { status: 'completed' }, journal);
+    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [2, 3, 5, 6], runs: 2 });
+    expect(states.get('/do/1/loop')?.runs).toBe(2);
+    expect(states.get('/do/2/guarded/try/0/risky')?.runs).toBe(1);
+    expect(states.get('/do/2/guarded')?.runs).toBe(1);
   });
 
   it('colours a failed run: the failed task and the groups it failed in', () => {

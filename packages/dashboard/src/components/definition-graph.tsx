@@ -86,7 +86,7 @@ function interaction({ placed, onSelect }: NodeProps) {
 
 function title(props: NodeProps): string {
   const { node } = props.placed;
-  const runs = props.state === undefined ? '' : `\n${props.state.state}${props.state.seqs.length > 1 ? ` (${props.state.seqs.length} entries)` : ''}`;
+  const runs = props.state === undefined ? '' : `\n${props.state.state}${props.state.runs > 1 ? `, ${props.state.runs} times` : ''}`;
   return `${node.id}\n${node.label}${node.condition === undefined ? '' : `\nif ${node.condition}`}${runs}`;
 }
 
@@ -104,7 +104,7 @@ function Group(props: NodeProps) {
           <text x={header.x} y={header.y - 3} textAnchor="middle" className="definition-name">
             {placed.node.condition === undefined ? '' : '◇ '}
             {placed.node.name}
-            {state !== undefined && state.seqs.length > 1 ? ` ×${state.seqs.length}` : ''}
+            {state !== undefined && state.runs > 1 ? ` ×${state.runs}` : ''}
           </text>
           <text x={header.x} y={header.y + 12} textAnchor="middle" className="definition-label">
             {placed.node.label}
@@ -137,7 +137,7 @@ function Task(props: NodeProps) {
       <text x={left + 10} y={top + 18} className="definition-name">
         {node.condition === undefined ? '' : '◇ '}
         {node.name}
-        {state !== undefined && state.seqs.length > 1 ? ` ×${state.seqs.length}` : ''}
+        {state !== undefined && state.runs > 1 ? ` ×${state.runs}` : ''}
       </text>
       <text x={left + 10} y={top + 35} className="definition-label">
         {node.label}
