@@ -179,6 +179,32 @@ do:
   });
 });
 
+describe('definitionGraph: a listen task’s foreach', () => {
+  it('groups the tasks it runs for each event under it, with its way back', () => {
+    const graph = graphOf(`
+do:
+  - orders:
+      listen: { to: { any: [ { with: { type: com.shop.order } } ] }, read: data }
+      foreach:
+        item: order
+        do:
+          - record: { set: { last: '\${ $order }' } }
+  - plain: { listen: { to: { one: { with: { type: com.shop.paid } } } } }
+`);
+    expect(node(graph, '/do/0/orders')).toMatchObject({ kind: 'listen', label: 'listen to any com.shop.order' });
+    expect(node(graph, '/do/0/orders/foreach/do/0/record').parent).toBe('/do/0/orders');
+    expect(edges(graph)).toEqual(
+      expect.arrayContaining([
+        '/do/0/orders -next-> /do/0/orders/foreach/do/0/record',
+        '/do/0/orders/foreach/do/0/record -next-> /do/0/orders',
+        '/do/0/orders -loop-> /do/0/orders [next event]',
+        '/do/0/orders -next-> /do/1/plain',
+      ]),
+    );
+    expect(edges(graph).filter((e) => e.startsWith('/do/1/plain'))).toEqual(['/do/1/plain -next-> end']);
+  });
+});
+
 describe('definitionGraph: flow directives', () => {
   it('follows then: a name (forwards and backwards), exit, end and continue', () => {
     const graph = graphOf(`

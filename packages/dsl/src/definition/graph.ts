@@ -1,7 +1,7 @@
 /**
  * A definition drawn as a graph, before any run: one node per task (named by its JSON pointer, the
  * `$task.reference` its journal entries carry), compound tasks (`do`, `for`, `fork`, `try`) as groups
- * of their children, and edges that follow the DSL's flow rules: the order of a task list, `then`
+ * of their children (and a listen task's `foreach` tasks), and edges that follow the DSL's flow rules: the order of a task list, `then`
  * (`continue`, `exit`, `end`, a sibling's name), switch cases, a `for` loop's way back, fork branches,
  * a try's catch and retry, and the way past a task whose `if` is false.
  *
@@ -152,6 +152,14 @@ class GraphBuilder {
       case 'try':
         this.#try(entry);
         break;
+      case 'listen': {
+        // A listen task with `foreach` runs its tasks for each event it consumes.
+        const each = entriesOf(record(entry.task.foreach).do, `${entry.id}/foreach/do`);
+        if (each.length === 0) break;
+        this.#body(entry.id, each, 'next');
+        this.edge({ from: entry.id, to: entry.id, kind: 'loop', label: 'next event' });
+        break;
+      }
       default:
         break;
     }
