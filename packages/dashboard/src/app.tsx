@@ -19,6 +19,8 @@ const OverviewPage = lazy(() => import('./views/overview-page').then((m) => ({ d
 const InboxPage = lazy(() => import('./views/inbox-page').then((m) => ({ default: m.InboxPage })));
 const WorkflowsPage = lazy(() => import('./views/workflows-page').then((m) => ({ default: m.WorkflowsPage })));
 const WorkflowPage = lazy(() => import('./views/workflows-page').then((m) => ({ default: m.WorkflowPage })));
+const DefinitionsPage = lazy(() => import('./views/definitions-page').then((m) => ({ default: m.DefinitionsPage })));
+const DefinitionPage = lazy(() => import('./views/definition-page').then((m) => ({ default: m.DefinitionPage })));
 const SchedulesPage = lazy(() => import('./views/schedules-page').then((m) => ({ default: m.SchedulesPage })));
 const SchedulePage = lazy(() => import('./views/schedule-page').then((m) => ({ default: m.SchedulePage })));
 const EventsPage = lazy(() => import('./views/events-page').then((m) => ({ default: m.EventsPage })));
@@ -30,6 +32,7 @@ const NAVIGATION = [
   { to: '/runs', label: 'Runs' },
   { to: '/inbox', label: 'Inbox' },
   { to: '/workflows', label: 'Workflows' },
+  { to: '/definitions', label: 'Definitions' },
   { to: '/schedules', label: 'Schedules' },
   { to: '/events', label: 'Events' },
   { to: '/audit', label: 'Audit', adminOnly: true },
@@ -96,6 +99,9 @@ export function App() {
             <Route path="/inbox" element={<InboxPage />} />
             <Route path="/workflows" element={<WorkflowsPage />} />
             <Route path="/workflows/:name" element={<WorkflowPage />} />
+            <Route path="/definitions" element={<DefinitionsPage />} />
+            <Route path="/definitions/:name" element={<DefinitionPage />} />
+            <Route path="/definitions/:name/versions/:version" element={<DefinitionPage />} />
             <Route path="/schedules" element={<SchedulesPage />} />
             <Route path="/schedules/:id" element={<SchedulePage />} />
             <Route path="/events" element={<EventsPage />} />

@@ -47,7 +47,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard loaded page by page, in Chromium'
     await page.locator('tr[data-run-id="hello-1"]').waitFor();
     expect(loaded('runs-page')).toHaveLength(1);
     expect(loaded('vendor')).toHaveLength(1);
-    for (const other of ['overview-page', 'run-page', 'inbox-page', 'workflows-page', 'schedules-page']) expect(loaded(other)).toEqual([]);
+    for (const other of ['overview-page', 'run-page', 'inbox-page', 'workflows-page', 'schedules-page', 'definition-page', 'definition-graph'])
+      expect(loaded(other)).toEqual([]);
     // The whole app was one 750 KB script; the runs page now needs well under half of that.
     expect(await kilobytes()).toBeLessThan(330);
   });
@@ -61,5 +62,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard loaded page by page, in Chromium'
     await page.getByRole('link', { name: 'hello-1' }).click();
     await page.getByRole('table', { name: 'Timeline' }).waitFor();
     expect(loaded('run-page')).toHaveLength(1);
+    // A run of a workflow that is not a definition draws no definition graph: its layout code stays away.
+    expect(loaded('definition-graph')).toEqual([]);
   });
 });

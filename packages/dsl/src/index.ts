@@ -15,6 +15,8 @@ export type { InterpreterOptions } from './runtime/interpreter-options.js';
 export { StandardError, WorkflowFault, WORKFLOW_FAULT, standardFault } from './runtime/workflow-fault.js';
 export type { StandardErrorKind, WorkflowErrorObject } from './runtime/workflow-fault.js';
 export { BatchedEvaluator, sharedEvaluator } from './expressions/batched-evaluator.js';
+export { definitionGraph, GRAPH_START, GRAPH_END } from './definition/graph.js';
+export type { DefinitionGraph, DefinitionGraphNode, DefinitionGraphEdge, GraphNodeKind, GraphEdgeKind } from './definition/graph.js';
 export { definitionTriggers, triggerKinds, durationMs } from './definition/triggers.js';
 export type { DefinitionTriggers } from './definition/triggers.js';
 export { workflowOfDefinition } from './deploy/definition-workflows.js';

@@ -11,6 +11,8 @@ import type { OverviewSchema } from './routes/overview.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 import type { TriggersSchema } from './routes/triggers.js';
 import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
+import type { DefinitionGraphSchema } from './routes/definition-graph.js';
+import type { DefinitionSourceSchema, DefinitionSummarySchema, DefinitionVersionSchema } from './routes/definitions.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -30,6 +32,14 @@ export type ApiTriggers = z.infer<typeof TriggersSchema>;
 export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
 /** A run an event or a schedule started, with its status now. */
 export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
+/** A definition version's tasks (by JSON pointer) and the edges of its flow. */
+export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
+/** A deployed definition name at a glance (GET /api/definitions). */
+export type ApiDefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
+/** A deployed definition version (GET /api/definitions/{name}). */
+export type ApiDefinitionVersion = z.infer<typeof DefinitionVersionSchema>;
+/** A deployed definition version with its text and document. */
+export type ApiDefinitionSource = z.infer<typeof DefinitionSourceSchema>;
 /** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
 export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
 
@@ -358,6 +368,26 @@ export class ApiClient {
   /** The workflows the server knows, with their input and signal schemas. */
   async workflows(): Promise<ApiWorkflow[]> {
     return (await this.#call<{ workflows: ApiWorkflow[] }>('GET', '/api/workflows')).workflows;
+  }
+
+  /** The deployed definitions, by name, each with its latest version. */
+  async definitions(): Promise<ApiDefinitionSummary[]> {
+    return (await this.#call<{ definitions: ApiDefinitionSummary[] }>('GET', '/api/definitions')).definitions;
+  }
+
+  /** A deployed definition's versions, oldest deploy first (BATON_DEFINITION_NOT_FOUND for an unknown name). */
+  async definitionVersions(name: string): Promise<ApiDefinitionVersion[]> {
+    return (await this.#call<{ versions: ApiDefinitionVersion[] }>('GET', `/api/definitions/${encodeURIComponent(name)}`)).versions;
+  }
+
+  /** One deployed version with its text and document. */
+  async definitionVersion(name: string, version: string): Promise<ApiDefinitionSource> {
+    return this.#call<ApiDefinitionSource>('GET', `/api/definitions/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`);
+  }
+
+  /** A definition version drawn as a graph (BATON_DEFINITION_NOT_FOUND for an unknown name or version). */
+  async definitionGraph(name: string, version: string): Promise<ApiDefinitionGraph> {
+    return this.#call<ApiDefinitionGraph>('GET', `/api/definitions/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/graph`);
   }
 
   async schedules(): Promise<ApiSchedule[]> {

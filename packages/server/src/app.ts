@@ -42,6 +42,7 @@ import { registerInboxRoutes } from './routes/inbox.js';
 import { registerTriggersRoute } from './routes/triggers.js';
 import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
+import { registerDefinitionGraphRoute } from './routes/definition-graph.js';
 import { registerDefinitionRoutes, type DefinitionRouteOptions } from './routes/definitions.js';
 import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
@@ -615,6 +616,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerTriggersRoute(app, options.store, options.webhooks ?? []);
   registerRecentEventsRoute(app, acting);
   registerScheduleRunRoutes(app, client, acting);
+  registerDefinitionGraphRoute(app, async (name, version) => {
+    const stored = await options.store.getDefinition(name, version);
+    return stored === undefined ? undefined : (JSON.parse(stored.document) as { do?: unknown });
+  });
   registerDefinitionRoutes(app, options.store, options.definitions);
   registerDocsRoute(app);
 

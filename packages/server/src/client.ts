@@ -18,5 +18,9 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiDefinitionGraph,
+  ApiDefinitionSummary,
+  ApiDefinitionVersion,
+  ApiDefinitionSource,
 } from './api-client.js';
 export type { Role } from '@baton/core/browser';

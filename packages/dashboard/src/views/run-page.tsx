@@ -11,6 +11,7 @@ import { useSession } from '../api/session';
 import { useChanges, useDebounced } from '../api/use-changes';
 import { useLoad } from '../api/use-load';
 import { CompensationList } from '../components/compensation-list';
+import { DefinitionRunGraph } from '../components/definition-run-graph';
 import { ErrorView } from '../components/error-view';
 import { JournalGraph } from '../components/journal-graph';
 import { JsonView } from '../components/json-view';
@@ -194,6 +195,7 @@ export function RunPage() {
       </div>
 
       <CompensationList run={run} journal={journal} selected={shownSeq} onSelect={showEntry} />
+      <DefinitionRunGraph run={run} journal={journal} onSelect={setSelected} onOpen={showEntry} />
 
       <section className="card">
         <h2>Timeline</h2>

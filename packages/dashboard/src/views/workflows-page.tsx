@@ -4,7 +4,7 @@
  * triggers, its input schema, its recent runs and, for an operator, a start form generated from
  * the input schema that opens the new run.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { ApiClient } from '@baton/server/client';
 import { useCan, useSession } from '../api/session';
@@ -29,6 +29,7 @@ export function WorkflowsPage() {
   const [params, setParams] = useSearchParams();
   const days = statsWindowOf(params.get('days'));
   const stats = useWorkflowStats(client, days);
+  const definitions = useDefinitionNames(client);
   return (
     <section className="page">
       <div className="page-head">
@@ -73,6 +74,14 @@ export function WorkflowsPage() {
                 <tr key={`${w.name}@${w.version}`} data-workflow={w.name}>
                   <td>
                     <Link to={`/workflows/${encodeURIComponent(w.name)}`}>{w.name}</Link>
+                    {w.kind === 'definition' || definitions.has(w.name) ? (
+                      <>
+                        {' '}
+                        <Link className="tag" to={`/definitions/${encodeURIComponent(w.name)}`} title="A declarative definition: see its graph and source">
+                          definition
+                        </Link>
+                      </>
+                    ) : null}
                   </td>
                   <td className="mono">{w.version}</td>
                   <td>{w.description ?? <span className="muted">—</span>}</td>
@@ -102,6 +111,15 @@ export function WorkflowsPage() {
   );
 }
 
+/**
+ * The names of the deployed definitions: a definition an engine of this server loaded is listed as
+ * code (without the catalog's kind), and is still a definition with a page of its own.
+ */
+function useDefinitionNames(client: ApiClient): ReadonlySet<string> {
+  const definitions = useLoad(() => client.definitions(), [client]);
+  return useMemo(() => new Set((definitions.value ?? []).map((d) => d.name)), [definitions.value]);
+}
+
 function successTitle(stats: { completed: number; failed: number; cancelled: number } | undefined): string {
   return stats === undefined ? 'No run ended' : `${stats.completed} completed, ${stats.failed} failed, ${stats.cancelled} cancelled`;
 }
@@ -112,6 +130,7 @@ export function WorkflowPage() {
   const workflows = useLoad(() => client.workflows(), [client]);
   const runs = useLoad(() => client.list({ workflow: name, limit: 10 }), [client, name]);
   const triggers = useTriggers(client);
+  const definitions = useDefinitionNames(client);
   const versions = workflows.value?.filter((w) => w.name === name) ?? [];
   const workflow = versions.at(-1);
 
@@ -134,6 +153,14 @@ export function WorkflowPage() {
           <dl className="facts facts-grid card">
             <dt>Version</dt>
             <dd className="mono">{versions.map((w) => w.version).join(', ')}</dd>
+            {workflow.kind === 'definition' || definitions.has(name) ? (
+              <>
+                <dt>Definition</dt>
+                <dd>
+                  <Link to={`/definitions/${encodeURIComponent(name)}`}>Its graph and source →</Link>
+                </dd>
+              </>
+            ) : null}
             <dt>Queue</dt>
             <dd>{workflow.queue}</dd>
             <dt>Description</dt>

@@ -1,0 +1,153 @@
+/**
+ * A run's journal read onto its definition's graph: entries by the task's JSON pointer (with a
+ * qualifier for repeats), compound tasks from their children, the task a running or waiting run is
+ * at, and the layout that places every task of the graph.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ApiDefinitionGraph, ApiJournalEntry } from '@baton/server/client';
+import { definitionGraph } from '@baton/dsl';
+import { taskOfEntry, taskStates } from '../src/definition-states.js';
+import { layoutGraph } from '../src/definition-layout.js';
+
+const DOCUMENT = {
+  do: [
+    { first: { set: { a: 1 } } },
+    { loop: { for: { each: 'i', in: '.items' }, do: [{ step: { set: { b: 1 } } }] } },
+    {
+      guarded: {
+        try: [{ risky: { call: 'http', with: { method: 'get', endpoint: 'https://x.example/a' } } }],
+        catch: { do: [{ recover: { set: { recovered: true } } }] },
+      },
+    },
+    { pause: { wait: 'PT1M' } },
+    { last: { set: { c: 1 } } },
+  ],
+};
+const graph = { name: 'g', version: '1', ...definitionGraph(DOCUMENT) } as ApiDefinitionGraph;
+
+let seq = 0;
+function entry(name: string, status: 'completed' | 'failed' = 'completed'): ApiJournalEntry {
+  seq++;
+  return { seq, kind: 'step', name, status, attempts: 1, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:01Z', durationMs: 1000 };
+}
+
+const stateOf = (states: ReturnType<typeof taskStates>, id: string) => states.get(id)?.state;
+
+describe('a run’s journal on its definition’s graph', () => {
+  it('reads an entry’s task from its name: the deepest task whose pointer starts it, a qualifier aside', () => {
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    expect(taskOfEntry('/do/0/first', ids)).toBe('/do/0/first');
+    expect(taskOfEntry('/do/1/loop/do/0/step #3', ids)).toBe('/do/1/loop/do/0/step');
+    expect(taskOfEntry('/do/1/loop #2', ids)).toBe('/do/1/loop');
+    expect(taskOfEntry('/do/1/loop/for', ids)).toBe('/do/1/loop');
+    // Not a prefix at a boundary, nor a task at all.
+    expect(taskOfEntry('/do/0/firstly', ids)).toBeUndefined();
+    expect(taskOfEntry('approved', ids)).toBeUndefined();
+  });
+
+  it('colours a completed run: each task by its entries, with their count; compound tasks from their children', () => {
+    seq = 0;
+    const journal = [
+      entry('/do/0/first'),
+      entry('/do/1/loop/do/0/step'),
+      entry('/do/1/loop/do/0/step #2'),
+      entry('/do/2/guarded/try/0/risky', 'failed'),
+      entry('/do/2/guarded/catch/do/0/recover'),
+      entry('/do/3/pause'),
+      entry('/do/4/last'),
+    ];
+    const states = taskStates(graph, { status: 'completed' }, journal);
+    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [2, 3], runs: 2 });
+    expect(stateOf(states, '/do/1/loop')).toBe('completed');
+    expect(stateOf(states, '/do/2/guarded/try/0/risky')).toBe('failed');
+    // The catch handled the failure: the try completed.
+    expect(stateOf(states, '/do/2/guarded')).toBe('completed');
+    expect(stateOf(states, '/do/4/last')).toBe('completed');
+    expect(states.has('start')).toBe(false);
+  });
+
+  it('counts a task’s runs by the repeats its entries name, not by the parts of one run', () => {
+    seq = 0;
+    const journal = [
+      entry('/do/1/loop #1 while'),
+      entry('/do/1/loop/do/0/step #1'),
+      entry('/do/1/loop/do/0/step #1 output'),
+      entry('/do/1/loop #2 while'),
+      entry('/do/1/loop/do/0/step #2'),
+      entry('/do/1/loop/do/0/step #2 output'),
+      entry('/do/2/guarded/try/0/risky #1.2'),
+    ];
+    const states = taskStates(graph, { status: 'completed' }, journal);
+    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [2, 3, 5, 6], runs: 2 });
+    expect(states.get('/do/1/loop')?.runs).toBe(2);
+    expect(states.get('/do/2/guarded/try/0/risky')?.runs).toBe(1);
+    expect(states.get('/do/2/guarded')?.runs).toBe(1);
+  });
+
+  it('colours a failed run: the failed task and the groups it failed in', () => {
+    seq = 0;
+    const states = taskStates(graph, { status: 'failed' }, [entry('/do/0/first'), entry('/do/1/loop/do/0/step', 'failed')]);
+    expect(stateOf(states, '/do/1/loop/do/0/step')).toBe('failed');
+    expect(stateOf(states, '/do/1/loop')).toBe('failed');
+    expect(stateOf(states, '/do/3/pause')).toBeUndefined();
+  });
+
+  it('marks the task a waiting run is at: where the flow goes from its latest entry', () => {
+    seq = 0;
+    const journal = [entry('/do/0/first'), entry('/do/1/loop/do/0/step'), entry('/do/2/guarded/try/0/risky')];
+    const states = taskStates(graph, { status: 'waiting' }, journal);
+    // Out of the try's body, out of the try, on to the wait task.
+    expect(stateOf(states, '/do/3/pause')).toBe('waiting');
+    expect(stateOf(states, '/do/2/guarded')).toBe('completed');
+    expect(stateOf(states, '/do/4/last')).toBeUndefined();
+  });
+
+  it('marks the first task of a running run with nothing journaled, entering groups', () => {
+    seq = 0;
+    expect(stateOf(taskStates(graph, { status: 'running' }, []), '/do/0/first')).toBe('running');
+    // Into the loop's body: the group runs, and so does its first task.
+    const states = taskStates(graph, { status: 'running' }, [entry('/do/0/first')]);
+    expect(stateOf(states, '/do/1/loop/do/0/step')).toBe('running');
+    expect(stateOf(states, '/do/1/loop')).toBe('running');
+  });
+
+  it('marks nothing as current where the flow could go several ways (a switch not yet decided)', () => {
+    seq = 0;
+    const branching = {
+      name: 'b',
+      version: '1',
+      ...definitionGraph({
+        do: [{ a: { set: { a: 1 } } }, { route: { switch: [{ x: { when: '.x', then: 'c' } }, { y: { then: 'end' } }] } }, { c: { set: {} } }],
+      }),
+    } as ApiDefinitionGraph;
+    const states = taskStates(branching, { status: 'running' }, [entry('/do/0/a'), entry('/do/1/route')]);
+    expect([...states.keys()].sort()).toEqual(['/do/0/a', '/do/1/route']);
+  });
+});
+
+describe('the layout of a definition’s graph', () => {
+  it('places every task, the groups around their children, and routes every edge', () => {
+    const layout = layoutGraph(graph);
+    expect(layout.nodes).toHaveLength(graph.nodes.length);
+    const at = new Map(layout.nodes.map((n) => [n.node.id, n]));
+    const inside = (child: string, group: string): boolean => {
+      const c = at.get(child)!;
+      const g = at.get(group)!;
+      return (
+        c.x - c.width / 2 >= g.x - g.width / 2 &&
+        c.x + c.width / 2 <= g.x + g.width / 2 &&
+        c.y - c.height / 2 >= g.y - g.height / 2 &&
+        c.y + c.height / 2 <= g.y + g.height / 2
+      );
+    };
+    expect(at.get('/do/1/loop')!.group).toBe(true);
+    expect(inside('/do/1/loop/do/0/step', '/do/1/loop')).toBe(true);
+    expect(inside('/do/2/guarded/catch/do/0/recover', '/do/2/guarded')).toBe(true);
+    expect(inside('/do/0/first', '/do/1/loop')).toBe(false);
+    // Top to bottom: start above the first task, the end below the last.
+    expect(at.get('start')!.y).toBeLessThan(at.get('/do/0/first')!.y);
+    expect(at.get('/do/4/last')!.y).toBeLessThan(at.get('end')!.y);
+    for (const edge of layout.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
+    expect(layout.width).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * GET /api/definitions/{name}/versions/{version}/graph: a deployed definition drawn as a graph (its
+ * tasks, the compound tasks that group them and the edges of its flow), for the dashboard to lay out
+ * before any run and to colour with a run's journal. Nodes are named by the task's JSON pointer, the
+ * name its journal entries carry.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { ErrorCode } from '@baton/core';
+import { definitionGraph } from '@baton/dsl';
+import { ErrorSchema, apiError } from '../errors.js';
+import { json } from '../schemas.js';
+
+const NODE_KINDS = ['start', 'end', 'call', 'do', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait'] as const;
+const EDGE_KINDS = ['next', 'then', 'case', 'loop', 'branch', 'catch', 'retry'] as const;
+
+export const DefinitionGraphSchema = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    nodes: z.array(
+      z.object({
+        id: z.string().openapi({ description: "The task's JSON pointer (`/do/1/checkStock`), or `start` / `end`" }),
+        name: z.string(),
+        kind: z.enum(NODE_KINDS),
+        parent: z.string().optional().openapi({ description: 'The compound task (do, for, fork, try) this task is part of' }),
+        label: z.string().openapi({ description: 'What the task does in a few words' }),
+        condition: z.string().optional().openapi({ description: "The task's `if`" }),
+      }),
+    ),
+    edges: z.array(
+      z.object({
+        from: z.string(),
+        to: z.string(),
+        kind: z.enum(EDGE_KINDS).openapi({
+          description:
+            'An edge between a compound task and a descendant enters the group (from it) or leaves it (to it); an edge from a compound to itself is its loop (for), its retry (try) or the way through an empty body (next)',
+        }),
+        label: z.string().optional().openapi({ description: "A switch case's `when` (or `default`), a catch's error type, a loop's `while`" }),
+      }),
+    ),
+  })
+  .openapi('DefinitionGraph');
+
+/** Reads a deployed definition's document (undefined: no such definition or version). */
+export type ReadDefinitionDocument = (name: string, version: string) => Promise<{ do?: unknown } | undefined>;
+
+const Params = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(400)
+    .openapi({ param: { name: 'name', in: 'path' }, example: 'acme.order-pets' }),
+  version: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'version', in: 'path' }, example: '1.0.0' }),
+});
+
+export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: ReadDefinitionDocument): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/definitions/{name}/versions/{version}/graph',
+      tags: ['definitions'],
+      summary: "Draw a definition version's flow as a graph",
+      request: { params: Params },
+      responses: {
+        200: json(DefinitionGraphSchema, 'Its tasks and the edges between them'),
+        400: json(ErrorSchema, 'Invalid request'),
+        404: json(ErrorSchema, 'No such definition, or no such version of it'),
+      },
+    }),
+    async (c) => {
+      const { name, version } = c.req.valid('param');
+      const document = await readDocument(name, version);
+      if (document === undefined) {
+        return c.json(
+          apiError(ErrorCode.DefinitionNotFound, `No definition ${name} has version ${version}: GET /api/definitions/${name} lists its versions.`, {
+            name,
+            version,
+          }),
+          404,
+        );
+      }
+      const graph = definitionGraph(document);
+      return c.json({ name, version, nodes: [...graph.nodes], edges: [...graph.edges] }, 200);
+    },
+  );
+}

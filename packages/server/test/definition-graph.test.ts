@@ -1,0 +1,82 @@
+/**
+ * GET /api/definitions/{name}/versions/{version}/graph: a deployed definition's graph, through real
+ * HTTP on loopback, on SQLite and PostgreSQL; 404 BATON_DEFINITION_NOT_FOUND for an unknown name or
+ * version; a viewer may read it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, newApiKey, type Store } from '@baton/core';
+import { startApiServer } from '@baton/server';
+import { testStores } from './test-stores.js';
+
+const DOCUMENT = {
+  document: { dsl: '1.0.0', namespace: 'shop', name: 'order', version: '1.2.0' },
+  do: [
+    { check: { switch: [{ low: { when: '.stock < 1', then: 'reorder' } }, { otherwise: { then: 'ship' } }] } },
+    { reorder: { call: 'http', with: { method: 'post', endpoint: 'https://supplier.example/v1/orders' } } },
+    { ship: { set: { shipped: true } } },
+  ],
+};
+
+describe.each(testStores('the definition graph API tests'))('the definition graph through the API on $name', (stores) => {
+  let store: Store;
+  let server: Awaited<ReturnType<typeof startApiServer>>;
+  let viewer: string;
+
+  const get = async (path: string) => {
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${viewer}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  beforeAll(async () => {
+    store = stores.create();
+    await store.init();
+    const key = newApiKey({ name: 'reader', role: 'viewer' }, Date.now());
+    await store.createApiKey(key.record);
+    viewer = key.token;
+    const source = JSON.stringify(DOCUMENT);
+    await store.deployDefinition(
+      { name: 'shop.order', version: '1.2.0', format: 'json', source, document: source, digest: 'sha256:test', createdBy: 'test', triggers: [] },
+      Date.now(),
+    );
+    server = await startApiServer({ client: new Client({ store }), store, host: '127.0.0.1', port: 0 });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
+
+  it('draws a deployed version: its tasks by JSON pointer and its edges, switch cases labelled', async () => {
+    const { status, body } = await get('/api/definitions/shop.order/versions/1.2.0/graph');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ name: 'shop.order', version: '1.2.0' });
+    expect(body.nodes).toEqual(
+      expect.arrayContaining([
+        { id: '/do/0/check', name: 'check', kind: 'switch', label: 'switch (2 cases)' },
+        { id: '/do/1/reorder', name: 'reorder', kind: 'call', label: 'call http POST …/v1/orders' },
+        { id: '/do/2/ship', name: 'ship', kind: 'set', label: 'set shipped' },
+      ]),
+    );
+    expect(body.edges).toEqual(
+      expect.arrayContaining([
+        { from: '/do/0/check', to: '/do/1/reorder', kind: 'case', label: '.stock < 1' },
+        { from: '/do/0/check', to: '/do/2/ship', kind: 'case', label: 'default' },
+        { from: '/do/2/ship', to: 'end', kind: 'next' },
+      ]),
+    );
+  });
+
+  it('answers 404 BATON_DEFINITION_NOT_FOUND for an unknown version or name', async () => {
+    const version = await get('/api/definitions/shop.order/versions/9.9.9/graph');
+    expect(version.status).toBe(404);
+    expect(version.body.error).toMatchObject({ code: 'BATON_DEFINITION_NOT_FOUND', details: { name: 'shop.order', version: '9.9.9' } });
+    const name = await get('/api/definitions/shop.nothing/versions/1.2.0/graph');
+    expect(name.status).toBe(404);
+    expect(name.body.error.code).toBe('BATON_DEFINITION_NOT_FOUND');
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const { body } = await get('/api/openapi.json');
+    expect(Object.keys(body.paths as object)).toContain('/api/definitions/{name}/versions/{version}/graph');
+  });
+});
