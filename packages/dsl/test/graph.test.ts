@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { definitionGraph, type DefinitionGraph } from '@baton/dsl';
-
-/** The conformance kit lives in shared/, beside the repository (BATON_CONFORMANCE_DIR overrides). */
-const FEATURES = join(process.env.BATON_CONFORMANCE_DIR ?? join(import.meta.dirname, '../../../../shared/conformance'), 'serverless-workflow/ctk/features');
+import { FEATURES, kitPresent } from './ctk/features.js';
 
 /** Every edge as `from -kind-> to [label]`, for comparing whole graphs at a glance. */
 function edges(graph: DefinitionGraph): string[] {
@@ -275,6 +273,11 @@ do:
 /** The definitions the conformance kit's scenarios run (`a workflow with definition:` blocks). */
 function conformanceDefinitions(): { name: string; document: { do: unknown } }[] {
   const found: { name: string; document: { do: unknown } }[] = [];
+  if (!kitPresent()) {
+    if (process.env.CI === 'true') throw new Error(`The conformance kit is missing at ${FEATURES}: it is required under CI=true.`);
+    console.warn(`skipping the conformance kit's definitions: ${FEATURES} is absent`);
+    return found;
+  }
   for (const file of readdirSync(FEATURES).filter((f) => f.endsWith('.feature'))) {
     const text = readFileSync(join(FEATURES, file), 'utf8');
     for (const match of text.matchAll(/a workflow with definition:\s*\n\s*"""yaml\n([\s\S]*?)\n\s*"""/g)) {
@@ -306,7 +309,7 @@ function taskPointers(tasks: unknown, pointer: string): string[] {
 describe('definitionGraph: the conformance kit’s definitions', () => {
   const definitions = conformanceDefinitions();
 
-  it('finds the definitions', () => {
+  it.skipIf(!kitPresent())('finds the definitions', () => {
     expect(definitions.length).toBeGreaterThanOrEqual(20);
   });
 

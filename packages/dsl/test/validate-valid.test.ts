@@ -6,8 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssues, parseDefinition } from '@baton/dsl';
+import { KIT } from './ctk/features.js';
 
-const CONFORMANCE = '/work/shared/conformance/serverless-workflow';
+const CONFORMANCE = KIT;
 const header = (name: string): string => `document:\n  dsl: '1.0.3'\n  namespace: tests\n  name: ${name}\n  version: '1.2.0'\n`;
 
 async function expectValid(text: string, file: string): Promise<void> {
