@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DefinitionRunner } from './definition-runner.js';
 import { FEATURES, kitPresent, readFeatures } from './ctk/features.js';
-import { startPetStoreServer, type PetStoreServer } from './ctk/pet-store-server.js';
+import { startHttpBin, type HttpBin } from './support/http-bin.js';
+import { startPetStore, type PetStore } from './support/pet-store.js';
 import { runScenario } from './ctk/steps.js';
 
 const present = kitPresent();
@@ -16,21 +17,25 @@ if (!present) {
 }
 
 const runner = new DefinitionRunner();
-let server: PetStoreServer;
+let petStore: PetStore;
+let httpBin: HttpBin;
+/** The kit's hosts, answered on loopback (petstore.swagger.io, httpbin.org). */
+let hostAliases: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startPetStoreServer();
+  [petStore, httpBin] = await Promise.all([startPetStore(), startHttpBin()]);
+  hostAliases = { ...petStore.hostAliases, ...httpBin.hostAliases };
 });
 afterAll(async () => {
   await runner.close();
-  await server?.close();
+  await Promise.all([petStore?.close(), httpBin?.close()]);
 });
 
 describe.skipIf(!present)('Serverless Workflow conformance kit', () => {
   for (const feature of present ? readFeatures() : []) {
     describe(`${feature.file}: ${feature.name}`, () => {
       for (const scenario of feature.scenarios) {
-        it(scenario.name, () => runScenario(scenario, runner, { hostAliases: server.hostAliases }), 60_000);
+        it(scenario.name, () => runScenario(scenario, runner, { hostAliases }), 60_000);
       }
     });
   }
