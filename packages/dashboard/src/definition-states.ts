@@ -38,9 +38,11 @@ export function taskOfEntry(name: string, ids: ReadonlySet<string>): string | un
 export function taskStates(graph: Graph, run: Pick<ApiRun, 'status'>, journal: readonly ApiJournalEntry[]): Map<string, TaskRunState> {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const states = new Map<string, Omit<TaskRunState, 'runs'> & { last: number; repeats: Set<string> }>();
+  let latest: { id: string; name: string } | undefined;
   for (const entry of [...journal].sort((a, b) => a.seq - b.seq)) {
-    const id = taskOfEntry(entry.name, ids);
+    const id = taskOfEntry(entry.name, ids) ?? (entry.kind === 'step' ? undefined : waitingTask(graph, states, latest));
     if (id === undefined) continue;
+    latest = { id, name: entry.name };
     const state = states.get(id) ?? { state: entry.status, seqs: [], last: entry.seq, repeats: new Set<string>() };
     state.seqs.push(entry.seq);
     state.state = entry.status;
@@ -78,6 +80,12 @@ export function taskStates(graph: Graph, run: Pick<ApiRun, 'status'>, journal: r
     states.set(id, { state, seqs: own?.seqs ?? [], last: latest.last, repeats: own?.repeats ?? new Set() });
   }
   return new Map([...states].map(([id, { state, seqs, repeats }]) => [id, { state, seqs, runs: Math.max(repeats.size, 1) }]));
+}
+
+/** The task an entry of the engine's own (named by what it waits for) was journaled by. */
+function waitingTask(graph: Graph, states: ReadonlyMap<string, { last: number }>, latest: { id: string; name: string } | undefined): string | undefined {
+  if (latest !== undefined && latest.name.startsWith(`${latest.id} `) && graph.nodes.some((n) => n.parent === latest.id)) return latest.id;
+  return currentTask(graph, states);
 }
 
 /** The repeat a qualifier names (` #2 output` → `#2`), or '' for none. */

@@ -26,9 +26,9 @@ const DOCUMENT = {
 const graph = { name: 'g', version: '1', ...definitionGraph(DOCUMENT) } as ApiDefinitionGraph;
 
 let seq = 0;
-function entry(name: string, status: 'completed' | 'failed' = 'completed'): ApiJournalEntry {
+function entry(name: string, status: 'completed' | 'failed' = 'completed', kind = 'step'): ApiJournalEntry {
   seq++;
-  return { seq, kind: 'step', name, status, attempts: 1, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:01Z', durationMs: 1000 };
+  return { seq, kind, name, status, attempts: 1, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:01Z', durationMs: 1000 };
 }
 
 const stateOf = (states: ReturnType<typeof taskStates>, id: string) => states.get(id)?.state;
@@ -49,15 +49,18 @@ describe('a run’s journal on its definition’s graph', () => {
     seq = 0;
     const journal = [
       entry('/do/0/first'),
-      entry('/do/1/loop/do/0/step'),
+      entry('/do/1/loop in'),
+      entry('/do/1/loop/do/0/step #1'),
       entry('/do/1/loop/do/0/step #2'),
       entry('/do/2/guarded/try/0/risky', 'failed'),
       entry('/do/2/guarded/catch/do/0/recover'),
-      entry('/do/3/pause'),
+      // The wait task's sleep, named by the engine, not by the task.
+      entry('sleep', 'completed', 'sleep'),
       entry('/do/4/last'),
     ];
     const states = taskStates(graph, { status: 'completed' }, journal);
-    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [2, 3], runs: 2 });
+    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [3, 4], runs: 2 });
+    expect(states.get('/do/3/pause')).toEqual({ state: 'completed', seqs: [7], runs: 1 });
     expect(stateOf(states, '/do/1/loop')).toBe('completed');
     expect(stateOf(states, '/do/2/guarded/try/0/risky')).toBe('failed');
     // The catch handled the failure: the try completed.
@@ -100,6 +103,33 @@ describe('a run’s journal on its definition’s graph', () => {
     expect(stateOf(states, '/do/3/pause')).toBe('waiting');
     expect(stateOf(states, '/do/2/guarded')).toBe('completed');
     expect(stateOf(states, '/do/4/last')).toBeUndefined();
+  });
+
+  it('gives a wait of the engine’s own to the task the flow was at, or to the try whose retry it backs off', () => {
+    seq = 0;
+    const retrying = {
+      name: 'r',
+      version: '1',
+      ...definitionGraph({
+        do: [
+          { book: { try: [{ ask: { call: 'http', with: { method: 'get', endpoint: 'https://x.example/a' } } }], catch: { retry: { delay: 'PT1S' } } } },
+          { approve: { call: 'baton.approval', with: { title: 'Ship?', form: { type: 'object' } } } },
+          { ship: { set: { c: 1 } } },
+        ],
+      }),
+    } as ApiDefinitionGraph;
+    const journal = [
+      entry('/do/0/book/try/0/ask', 'failed'),
+      entry('/do/0/book catch'),
+      entry('sleep', 'completed', 'sleep'),
+      entry('/do/0/book/try/0/ask #2'),
+    ];
+    const waiting = taskStates(retrying, { status: 'waiting' }, journal);
+    expect(waiting.get('/do/0/book')?.seqs).toEqual([2, 3]);
+    expect(waiting.get('/do/0/book/try/0/ask')).toEqual({ state: 'completed', seqs: [1, 4], runs: 2 });
+    expect(stateOf(waiting, '/do/1/approve')).toBe('waiting');
+    const done = taskStates(retrying, { status: 'completed' }, [...journal, entry('approval', 'completed', 'signal'), entry('/do/2/ship')]);
+    expect(done.get('/do/1/approve')).toEqual({ state: 'completed', seqs: [5], runs: 1 });
   });
 
   it('marks the first task of a running run with nothing journaled, entering groups', () => {
