@@ -132,6 +132,44 @@ describe('a run’s journal on its definition’s graph', () => {
     expect(done.get('/do/1/approve')).toEqual({ state: 'completed', seqs: [5], runs: 1 });
   });
 
+  it('marks a try backing off before a retry as waiting, and the task a waiting run’s progress names', () => {
+    seq = 0;
+    const retrying = taskStates(graph, { status: 'waiting' }, [
+      entry('/do/0/first'),
+      entry('/do/1/loop in'),
+      entry('/do/2/guarded/try/0/risky', 'failed'),
+      entry('/do/2/guarded catch'),
+    ]);
+    expect(retrying.get('/do/2/guarded')).toEqual({ state: 'waiting', seqs: [4], runs: 1 });
+    expect(stateOf(retrying, '/do/2/guarded/try/0/risky')).toBe('failed');
+    expect(stateOf(retrying, '/do/3/pause')).toBeUndefined();
+
+    // Two branches at once: the flow alone cannot tell which one waits; the progress can.
+    const forked = {
+      name: 'f',
+      version: '1',
+      ...definitionGraph({
+        do: [
+          {
+            both: {
+              fork: {
+                branches: [{ ask: { call: 'baton.approval', with: { title: 'Ship?', form: { type: 'object' } } } }, { note: { set: { noted: true } } }],
+              },
+            },
+          },
+        ],
+      }),
+    } as ApiDefinitionGraph;
+    const journal = [entry('/do/0/both/fork/branches/1/note')];
+    expect(stateOf(taskStates(forked, { status: 'waiting' }, journal), '/do/0/both/fork/branches/0/ask')).toBeUndefined();
+    const progress = { waitingFor: 'approval', task: '/do/0/both/fork/branches/0/ask', signal: 'approval' };
+    const states = taskStates(forked, { status: 'waiting', progress }, journal);
+    expect(stateOf(states, '/do/0/both/fork/branches/0/ask')).toBe('waiting');
+    expect(stateOf(states, '/do/0/both')).toBe('waiting');
+    // A task the graph does not have is no guide.
+    expect(stateOf(taskStates(forked, { status: 'waiting', progress: { task: '/do/9/gone' } }, journal), '/do/0/both')).toBe('completed');
+  });
+
   it('marks the first task of a running run with nothing journaled, entering groups', () => {
     seq = 0;
     expect(stateOf(taskStates(graph, { status: 'running' }, []), '/do/0/first')).toBe('running');
