@@ -207,8 +207,8 @@ describe.skipIf(!HAVE_CHROMIUM)('definitions drawn as graphs in the dashboard (C
     await until(async () => (await stateOf('/do/6/approve')) === 'waiting', 'the approval to show waiting');
     // The flow is taller than its box: the task the run waits at is scrolled into view.
     const box = graph.locator('.definition-graph-scroll');
-    expect(await shownWithin(task(graph, '/do/0/checkStock'), box)).toBe(false);
     await until(() => shownWithin(task(graph, '/do/6/approve'), box), 'the waiting task to be scrolled into view');
+    expect(await shownWithin(task(graph, '/do/0/checkStock'), box)).toBe(false);
     expect(await stateOf('/do/0/checkStock')).toBe('completed');
     // The switch went to pack: reorder never ran.
     expect(await stateOf('/do/1/reorder')).toBeNull();
