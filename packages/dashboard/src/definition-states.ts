@@ -3,8 +3,12 @@
  * named by the task's JSON pointer, optionally followed by a space and a qualifier (`/do/0/each/do/0/add #2`);
  * an entry belongs to the deepest task whose pointer starts its name. A compound task (do, for, fork,
  * try) may journal nothing itself: its state comes from its children's. The task a running or waiting
- * run is at has no entry yet (an entry is written when its task ends): it is the one task the flow
- * leads to from the latest entry, when there is only one.
+ * run is at has no entry yet (an entry is written when its task ends): the task the run's progress
+ * names (an approval does), else a compound task whose own step within its run is the latest entry
+ * (a try deciding to retry, a for reading its items), else the one task the flow leads to from the
+ * latest entry, when there is only one. A wait of the engine's own (a signal, an event, a sleep, a
+ * child run) is named by what it waits for, not by a task: it belongs to the task the flow was at,
+ * found the same way (a retry's back-off to its try).
  */
 import type { ApiDefinitionGraph, ApiJournalEntry, ApiRun } from '@baton/server/client';
 
@@ -35,12 +39,18 @@ export function taskOfEntry(name: string, ids: ReadonlySet<string>): string | un
   return best;
 }
 
-export function taskStates(graph: Graph, run: Pick<ApiRun, 'status'>, journal: readonly ApiJournalEntry[]): Map<string, TaskRunState> {
+export function taskStates(
+  graph: Graph,
+  run: Pick<ApiRun, 'status'> & Partial<Pick<ApiRun, 'progress'>>,
+  journal: readonly ApiJournalEntry[],
+): Map<string, TaskRunState> {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const states = new Map<string, Omit<TaskRunState, 'runs'> & { last: number; repeats: Set<string> }>();
+  let latest: { id: string; name: string } | undefined;
   for (const entry of [...journal].sort((a, b) => a.seq - b.seq)) {
-    const id = taskOfEntry(entry.name, ids);
+    const id = taskOfEntry(entry.name, ids) ?? (entry.kind === 'step' ? undefined : waitingTask(graph, states, latest));
     if (id === undefined) continue;
+    latest = { id, name: entry.name };
     const state = states.get(id) ?? { state: entry.status, seqs: [], last: entry.seq, repeats: new Set<string>() };
     state.seqs.push(entry.seq);
     state.state = entry.status;
@@ -52,8 +62,11 @@ export function taskStates(graph: Graph, run: Pick<ApiRun, 'status'>, journal: r
 
   const active = run.status === 'running' || run.status === 'waiting';
   if (active) {
-    const current = currentTask(graph, states);
-    if (current !== undefined) states.set(current, { state: run.status === 'waiting' ? 'waiting' : 'running', seqs: [], last: Infinity, repeats: new Set() });
+    const current = progressTask(run, ids) ?? (latest !== undefined && ownStep(graph, latest) ? latest.id : currentTask(graph, states));
+    if (current !== undefined) {
+      const own = states.get(current) ?? { seqs: [], repeats: new Set<string>() };
+      states.set(current, { ...own, state: run.status === 'waiting' ? 'waiting' : 'running', last: Infinity });
+    }
   }
 
   // Compound tasks, deepest first: the state of their latest activity; a running child keeps them running.
@@ -78,6 +91,26 @@ export function taskStates(graph: Graph, run: Pick<ApiRun, 'status'>, journal: r
     states.set(id, { state, seqs: own?.seqs ?? [], last: latest.last, repeats: own?.repeats ?? new Set() });
   }
   return new Map([...states].map(([id, { state, seqs, repeats }]) => [id, { state, seqs, runs: Math.max(repeats.size, 1) }]));
+}
+
+/** The task an entry of the engine's own (named by what it waits for) was journaled by. */
+function waitingTask(graph: Graph, states: ReadonlyMap<string, { last: number }>, latest: { id: string; name: string } | undefined): string | undefined {
+  if (latest !== undefined && ownStep(graph, latest)) return latest.id;
+  return currentTask(graph, states);
+}
+
+/** Whether an entry is a compound task's own step within its run (a try's ` catch`, a for's ` in`): the task goes on. */
+function ownStep(graph: Graph, entry: { id: string; name: string }): boolean {
+  const ends = entry.name.endsWith(' output') || entry.name.endsWith(' winner');
+  return entry.name.startsWith(`${entry.id} `) && !ends && graph.nodes.some((n) => n.parent === entry.id);
+}
+
+/** The task a run's progress names as the one it waits at (`call: baton.approval` does), if it is one of the graph's. */
+function progressTask(run: Pick<ApiRun, 'status'> & Partial<Pick<ApiRun, 'progress'>>, ids: ReadonlySet<string>): string | undefined {
+  const progress = run.progress;
+  if (run.status !== 'waiting' || typeof progress !== 'object' || progress === null) return undefined;
+  const task = (progress as { task?: unknown }).task;
+  return typeof task === 'string' && ids.has(task) ? task : undefined;
 }
 
 /** The repeat a qualifier names (` #2 output` → `#2`), or '' for none. */

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { Engine, newApiKey, silentLogger, type EngineOptions } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
-import { startApiServer, type ApiServer } from '@baton/server';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '@baton/server';
 
 export const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -79,8 +79,15 @@ export interface DashboardHarness {
   close(): Promise<void>;
 }
 
-/** Starts an engine with `options` (its store and logger given here), a server and Chromium. */
-export async function startDashboard(name: string, options: Omit<EngineOptions, 'store' | 'logger'>): Promise<DashboardHarness> {
+/**
+ * Starts an engine with `options` (its store and logger given here), a server and Chromium;
+ * `server` adds to the server's options (e.g. who hears of a deployed definition).
+ */
+export async function startDashboard(
+  name: string,
+  options: Omit<EngineOptions, 'store' | 'logger'>,
+  server: (engine: Engine) => Partial<ApiServerOptions> = () => ({}),
+): Promise<DashboardHarness> {
   await ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), `baton-dashboard-${name}-`));
   const store = new SqliteStore({ path: join(dir, 'baton.db') });
@@ -93,7 +100,8 @@ export async function startDashboard(name: string, options: Omit<EngineOptions, 
   };
   const adminKey = (await makeKey('dana', 'admin')).token;
   const viewerKey = (await makeKey('vic', 'viewer')).token;
-  const server = await startApiServer({
+  const api = await startApiServer({
+    ...server(engine),
     client: engine.client,
     store,
     workflows: engine.workflows,
@@ -106,7 +114,7 @@ export async function startDashboard(name: string, options: Omit<EngineOptions, 
     dir,
     store,
     engine,
-    server,
+    server: api,
     context,
     page,
     adminKey,
@@ -116,7 +124,7 @@ export async function startDashboard(name: string, options: Omit<EngineOptions, 
       await until(async () => (await engine.client.get(runId))?.status === status, `run ${runId} to be ${status}`, 15_000);
     },
     async signIn(key) {
-      await page.goto(`${server.url}/runs`);
+      await page.goto(`${api.url}/runs`);
       await page.waitForURL(/\/login/);
       await page.getByLabel('API key').fill(key);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -124,7 +132,7 @@ export async function startDashboard(name: string, options: Omit<EngineOptions, 
     },
     async close() {
       await context.close();
-      await server.close();
+      await api.close();
       await engine.stop();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

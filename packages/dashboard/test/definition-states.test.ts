@@ -26,9 +26,9 @@ const DOCUMENT = {
 const graph = { name: 'g', version: '1', ...definitionGraph(DOCUMENT) } as ApiDefinitionGraph;
 
 let seq = 0;
-function entry(name: string, status: 'completed' | 'failed' = 'completed'): ApiJournalEntry {
+function entry(name: string, status: 'completed' | 'failed' = 'completed', kind = 'step'): ApiJournalEntry {
   seq++;
-  return { seq, kind: 'step', name, status, attempts: 1, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:01Z', durationMs: 1000 };
+  return { seq, kind, name, status, attempts: 1, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:01Z', durationMs: 1000 };
 }
 
 const stateOf = (states: ReturnType<typeof taskStates>, id: string) => states.get(id)?.state;
@@ -49,15 +49,18 @@ describe('a run’s journal on its definition’s graph', () => {
     seq = 0;
     const journal = [
       entry('/do/0/first'),
-      entry('/do/1/loop/do/0/step'),
+      entry('/do/1/loop in'),
+      entry('/do/1/loop/do/0/step #1'),
       entry('/do/1/loop/do/0/step #2'),
       entry('/do/2/guarded/try/0/risky', 'failed'),
       entry('/do/2/guarded/catch/do/0/recover'),
-      entry('/do/3/pause'),
+      // The wait task's sleep, named by the engine, not by the task.
+      entry('sleep', 'completed', 'sleep'),
       entry('/do/4/last'),
     ];
     const states = taskStates(graph, { status: 'completed' }, journal);
-    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [2, 3], runs: 2 });
+    expect(states.get('/do/1/loop/do/0/step')).toEqual({ state: 'completed', seqs: [3, 4], runs: 2 });
+    expect(states.get('/do/3/pause')).toEqual({ state: 'completed', seqs: [7], runs: 1 });
     expect(stateOf(states, '/do/1/loop')).toBe('completed');
     expect(stateOf(states, '/do/2/guarded/try/0/risky')).toBe('failed');
     // The catch handled the failure: the try completed.
@@ -100,6 +103,71 @@ describe('a run’s journal on its definition’s graph', () => {
     expect(stateOf(states, '/do/3/pause')).toBe('waiting');
     expect(stateOf(states, '/do/2/guarded')).toBe('completed');
     expect(stateOf(states, '/do/4/last')).toBeUndefined();
+  });
+
+  it('gives a wait of the engine’s own to the task the flow was at, or to the try whose retry it backs off', () => {
+    seq = 0;
+    const retrying = {
+      name: 'r',
+      version: '1',
+      ...definitionGraph({
+        do: [
+          { book: { try: [{ ask: { call: 'http', with: { method: 'get', endpoint: 'https://x.example/a' } } }], catch: { retry: { delay: 'PT1S' } } } },
+          { approve: { call: 'baton.approval', with: { title: 'Ship?', form: { type: 'object' } } } },
+          { ship: { set: { c: 1 } } },
+        ],
+      }),
+    } as ApiDefinitionGraph;
+    const journal = [
+      entry('/do/0/book/try/0/ask', 'failed'),
+      entry('/do/0/book catch'),
+      entry('sleep', 'completed', 'sleep'),
+      entry('/do/0/book/try/0/ask #2'),
+    ];
+    const waiting = taskStates(retrying, { status: 'waiting' }, journal);
+    expect(waiting.get('/do/0/book')?.seqs).toEqual([2, 3]);
+    expect(waiting.get('/do/0/book/try/0/ask')).toEqual({ state: 'completed', seqs: [1, 4], runs: 2 });
+    expect(stateOf(waiting, '/do/1/approve')).toBe('waiting');
+    const done = taskStates(retrying, { status: 'completed' }, [...journal, entry('approval', 'completed', 'signal'), entry('/do/2/ship')]);
+    expect(done.get('/do/1/approve')).toEqual({ state: 'completed', seqs: [5], runs: 1 });
+  });
+
+  it('marks a try backing off before a retry as waiting, and the task a waiting run’s progress names', () => {
+    seq = 0;
+    const retrying = taskStates(graph, { status: 'waiting' }, [
+      entry('/do/0/first'),
+      entry('/do/1/loop in'),
+      entry('/do/2/guarded/try/0/risky', 'failed'),
+      entry('/do/2/guarded catch'),
+    ]);
+    expect(retrying.get('/do/2/guarded')).toEqual({ state: 'waiting', seqs: [4], runs: 1 });
+    expect(stateOf(retrying, '/do/2/guarded/try/0/risky')).toBe('failed');
+    expect(stateOf(retrying, '/do/3/pause')).toBeUndefined();
+
+    // Two branches at once: the flow alone cannot tell which one waits; the progress can.
+    const forked = {
+      name: 'f',
+      version: '1',
+      ...definitionGraph({
+        do: [
+          {
+            both: {
+              fork: {
+                branches: [{ ask: { call: 'baton.approval', with: { title: 'Ship?', form: { type: 'object' } } } }, { note: { set: { noted: true } } }],
+              },
+            },
+          },
+        ],
+      }),
+    } as ApiDefinitionGraph;
+    const journal = [entry('/do/0/both/fork/branches/1/note')];
+    expect(stateOf(taskStates(forked, { status: 'waiting' }, journal), '/do/0/both/fork/branches/0/ask')).toBeUndefined();
+    const progress = { waitingFor: 'approval', task: '/do/0/both/fork/branches/0/ask', signal: 'approval' };
+    const states = taskStates(forked, { status: 'waiting', progress }, journal);
+    expect(stateOf(states, '/do/0/both/fork/branches/0/ask')).toBe('waiting');
+    expect(stateOf(states, '/do/0/both')).toBe('waiting');
+    // A task the graph does not have is no guide.
+    expect(stateOf(taskStates(forked, { status: 'waiting', progress: { task: '/do/9/gone' } }, journal), '/do/0/both')).toBe('completed');
   });
 
   it('marks the first task of a running run with nothing journaled, entering groups', () => {

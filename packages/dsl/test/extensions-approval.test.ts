@@ -51,6 +51,7 @@ for (const store of testStores('DSL approvals')) {
       expect(entry?.signals).toEqual(['refund-approval']);
       expect((await engine.client.get(id))?.progress).toMatchObject({
         waitingFor: 'approval',
+        task: '/do/1/decide',
         signal: 'refund-approval',
         title: 'Refund 120 for A-7',
         description: 'A customer asked for their money back.',

@@ -155,10 +155,14 @@ do:
         retry: { delay: { seconds: 3 }, limit: { attempt: { count: 5 } } }
         do:
           - note: { set: { failed: true } }
-  - tolerant:
+  - persistent:
       try:
         - risky: { call: http, with: { method: get, endpoint: 'https://x/a' } }
       catch: { retry: standard }
+  - tolerant:
+      try:
+        - flaky: { call: http, with: { method: get, endpoint: 'https://x/b' } }
+      catch: {}
 `);
     expect(node(graph, '/do/0/guarded')).toMatchObject({ kind: 'try', label: 'try, catch communication' });
     expect(node(graph, '/do/0/guarded/catch/do/0/note').parent).toBe('/do/0/guarded');
@@ -169,11 +173,13 @@ do:
         '/do/0/guarded -catch-> /do/0/guarded/catch/do/0/note [catch communication when .retryable]',
         '/do/0/guarded/catch/do/0/note -next-> /do/0/guarded',
         '/do/0/guarded -retry-> /do/0/guarded [retry ×5 after PT3S]',
+        '/do/1/persistent -retry-> /do/1/persistent [retry standard]',
         // A catch without handlers goes on after the try.
-        '/do/1/tolerant -catch-> end [catch any error]',
-        '/do/1/tolerant -retry-> /do/1/tolerant [retry standard]',
+        '/do/2/tolerant -catch-> end [catch any error]',
       ]),
     );
+    // With a retry and no handlers, the last attempt's error is not caught: it leaves the try as it is.
+    expect(edges(graph)).not.toContain('/do/1/persistent -catch-> /do/2/tolerant [catch any error]');
   });
 });
 

@@ -1,10 +1,11 @@
 /**
  * A definition drawn as a graph (SVG): its tasks, the compound tasks as groups around their children,
  * and the edges of its flow with their labels (switch cases, catches, loops). Given a run's task
- * states, each task is coloured by its state, with a legend; a click on a task picks it. This module
+ * states, each task is coloured by its state, with a legend, and the task the run is at (running or
+ * waiting) is scrolled into view when it changes; a click on a task picks it. This module
  * and the layout library are a chunk of their own, loaded by the pages that draw a definition.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ApiDefinitionGraph } from '@baton/server/client';
 import { layoutGraph, type PlacedEdge, type PlacedNode } from '../definition-layout';
 import { TASK_STATES, type TaskRunState } from '../definition-states';
@@ -22,10 +23,20 @@ export function DefinitionGraphView({ graph, states, selected, onSelect }: Defin
   const layout = useMemo(() => layoutGraph(graph), [graph]);
   const groups = layout.nodes.filter((n) => n.group);
   const tasks = layout.nodes.filter((n) => !n.group);
+  const current = tasks.find((n) => {
+    const state = states?.get(n.node.id)?.state;
+    return state === 'running' || state === 'waiting';
+  })?.node.id;
+  const scroll = useRef<HTMLDivElement>(null);
+  // Only when the run moves on to another task: scrolling by hand in between stays as it is.
+  useEffect(() => {
+    const placed = layout.nodes.find((n) => n.node.id === current);
+    if (scroll.current !== null && placed !== undefined) bringIntoView(scroll.current, placed);
+  }, [layout, current]);
   return (
     <figure className="definition-graph">
       {states === undefined ? null : <Legend />}
-      <div className="definition-graph-scroll">
+      <div className="definition-graph-scroll" ref={scroll}>
         <svg
           width={layout.width}
           height={layout.height}
@@ -96,7 +107,7 @@ function Group(props: NodeProps) {
   const left = placed.x - placed.width / 2;
   const top = placed.y - placed.height / 2;
   return (
-    <g className={nodeClass('definition-group', props)} data-task={placed.node.id} data-state={state?.state} {...interaction(props)}>
+    <g className={nodeClass('definition-group', props)} data-task={placed.node.id} data-state={state?.state} data-runs={state?.runs} {...interaction(props)}>
       <title>{title(props)}</title>
       <rect x={left} y={top} width={placed.width} height={placed.height} rx={8} />
       {header === undefined ? null : (
@@ -131,7 +142,7 @@ function Task(props: NodeProps) {
     );
   }
   return (
-    <g className={nodeClass('definition-task', props)} data-task={node.id} data-state={state?.state} {...interaction(props)}>
+    <g className={nodeClass('definition-task', props)} data-task={node.id} data-state={state?.state} data-runs={state?.runs} {...interaction(props)}>
       <title>{title(props)}</title>
       <rect x={left} y={top} width={placed.width} height={placed.height} rx={6} />
       <text x={left + 10} y={top + 18} className="definition-name">
@@ -175,3 +186,11 @@ function Legend() {
 }
 
 export default DefinitionGraphView;
+
+/** Scrolls `box` so that `placed` (in the SVG's pixels) is in view, centred, unless it already is. */
+function bringIntoView(box: HTMLElement, placed: PlacedNode): void {
+  const [top, bottom] = [placed.y - placed.height / 2, placed.y + placed.height / 2];
+  const [left, right] = [placed.x - placed.width / 2, placed.x + placed.width / 2];
+  if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, placed.y - box.clientHeight / 2);
+  if (left < box.scrollLeft || right > box.scrollLeft + box.clientWidth) box.scrollLeft = Math.max(0, placed.x - box.clientWidth / 2);
+}

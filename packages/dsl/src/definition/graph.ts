@@ -119,8 +119,10 @@ class GraphBuilder {
       const then = entry.task.then;
       const flow = then === undefined || then === 'continue' ? 'next' : 'then';
       this.edge({ from: entry.id, to: target(index, then), kind: flow });
-      if (kind === 'try' && list(record(entry.task.catch).do).length === 0) {
-        this.edge({ from: entry.id, to: target(index, then), kind: 'catch', label: catchLabel(record(entry.task.catch)) });
+      // A caught error with no handlers goes on after the try; with a retry, the last attempt's error is not caught.
+      const handler = record(entry.task.catch);
+      if (kind === 'try' && list(handler.do).length === 0 && handler.retry === undefined) {
+        this.edge({ from: entry.id, to: target(index, then), kind: 'catch', label: catchLabel(handler) });
       }
     });
     return entries[0]?.id;

@@ -4,8 +4,9 @@
  * against `form`, a JSON Schema. The interpreter declares each approval's signal with its form (see
  * approval-signals.ts), so the inbox lists the run, the API publishes the form, and data that does
  * not fit it is refused to its sender. While it waits, the run's progress shows the title, the
- * description and the form. The output is the signal's data; `timeout` (a DSL duration) ends the
- * wait with a timeout error (408) that a `try` can catch.
+ * description and the form, and names the task by its JSON pointer (the dashboard marks that task
+ * of the definition's graph as waiting). The output is the signal's data; `timeout` (a DSL
+ * duration) ends the wait with a timeout error (408) that a `try` can catch.
  */
 import { TIMED_OUT, hasErrorCode, errorMessage } from '@baton/core';
 import { durationMs } from '../../runtime/duration.js';
@@ -17,13 +18,13 @@ import { textArgument } from './model-options.js';
 
 const CALL = 'call: baton.approval';
 
-export const approvalCall: BatonCall = async ({ args, frame }) => {
+export const approvalCall: BatonCall = async ({ args, frame, site }) => {
   const signal = approvalSignal(args.signal);
   const title = textArgument(args.title, 'title', CALL);
   if (args.form === undefined) throw standardFault('configuration', `${CALL} needs with.form, the JSON Schema of the answer.`);
   const schema = zodFromJsonSchema(args.form, `with.form of ${CALL}`);
   const timeoutMs = args.timeout === undefined ? undefined : durationMs(args.timeout, `with.timeout of ${CALL}`);
-  const request: Record<string, unknown> = { waitingFor: 'approval', signal, title, form: args.form };
+  const request: Record<string, unknown> = { waitingFor: 'approval', task: site.reference, signal, title, form: args.form };
   if (args.description !== undefined) request.description = textArgument(args.description, 'description', CALL);
   frame.ctx.setProgress(request);
   let answer: unknown;
@@ -36,9 +37,9 @@ export const approvalCall: BatonCall = async ({ args, frame }) => {
     throw error;
   }
   if (answer === TIMED_OUT) {
-    frame.ctx.setProgress({ approval: { signal, title, timedOut: true } });
+    frame.ctx.setProgress({ approval: { task: site.reference, signal, title, timedOut: true } });
     throw standardFault('timeout', `No answer to '${title}' (signal '${signal}') came within ${timeoutMs} ms.`);
   }
-  frame.ctx.setProgress({ approval: { signal, title, answered: true } });
+  frame.ctx.setProgress({ approval: { task: site.reference, signal, title, answered: true } });
   return answer;
 };
