@@ -1,22 +1,67 @@
-/** PLACEHOLDER: `call` tasks (http, openapi, grpc) are not supported yet. */
-import type { WorkflowDocument } from '../../definition/definition.js';
-import type { InterpreterOptions } from '../../runtime/interpreter-options.js';
-import { standardFault } from '../../runtime/workflow-fault.js';
+/**
+ * The `call` task's I/O ("Call" in the reference): dispatches on `call` to the HTTP, OpenAPI and
+ * gRPC executors and returns the task's raw output (before `output.as`). It runs inside a journaled
+ * step, so it only does I/O: no workflow context. Failures are WorkflowFaults whose `instance` is the
+ * task's JSON pointer; an abort through `signal` rethrows the abort reason; anything unforeseen is
+ * logged and raised as the DSL's runtime error.
+ */
+import { defaultLogger, hasErrorCode } from '@baton/core';
+import { standardFault, WORKFLOW_FAULT } from '../../runtime/workflow-fault.js';
+import { configurationFault } from './authentication.js';
+import type { CallContext, CallScope } from './call-context.js';
+import { performGrpcCall } from './grpc-call.js';
+import { performHttpCall } from './http-call.js';
+import { performOpenApiCall } from './openapi-call.js';
+
+export type { CallContext } from './call-context.js';
 
 export interface CallRequest {
+  /** `http`, `openapi`, `grpc`, `asyncapi`, `a2a`, `mcp`, or the name of a custom function. */
   call: string;
+  /** The arguments, with runtime expressions evaluated except in authentication policies. */
   with: Record<string, unknown>;
+  /** The task input: URI template variables come from it. */
   input: unknown;
+  /** The task's JSON pointer (e.g. `/do/0/getPet`), the `instance` of every fault. */
   reference: string;
 }
 
-export interface CallContext {
-  options: InterpreterOptions;
-  use: WorkflowDocument['use'];
-  signal: AbortSignal;
-  evaluate(value: unknown): Promise<unknown>;
+/** Calls without protocol support in this release. */
+const LATER_PROTOCOLS = ['asyncapi', 'a2a', 'mcp'];
+
+export async function performCall(request: CallRequest, context: CallContext): Promise<unknown> {
+  const scope: CallScope = { ...context, instance: request.reference };
+  try {
+    return await dispatch(request, scope);
+  } catch (error) {
+    if (hasErrorCode(error, WORKFLOW_FAULT) || context.signal.aborted) throw error;
+    // Not a failure the call foresaw: logged, and raised as the DSL's runtime error so `try` can catch it.
+    defaultLogger.error({ err: error, task: request.reference, call: request.call }, 'call task failed unexpectedly');
+    throw standardFault('runtime', `call: ${request.call} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, {
+      instance: request.reference,
+    });
+  }
 }
 
-export function performCall(request: CallRequest, _context: CallContext): Promise<unknown> {
-  return Promise.reject(standardFault('runtime', `call: ${request.call} is not supported yet.`, { instance: request.reference }));
+async function dispatch(request: CallRequest, scope: CallScope): Promise<unknown> {
+  const args = request.with ?? {};
+  switch (request.call) {
+    case 'http':
+      return performHttpCall(args, request.input, scope);
+    case 'openapi':
+      return performOpenApiCall(args, request.input, scope);
+    case 'grpc':
+      return performGrpcCall(args, request.input, scope);
+    default:
+      if (LATER_PROTOCOLS.includes(request.call)) {
+        throw configurationFault(
+          `call: ${request.call} (task ${request.reference}) is not supported yet (it needs the protocol support of a later release)`,
+          scope,
+        );
+      }
+      throw configurationFault(
+        `call: ${request.call} (task ${request.reference}) names no function: use http, openapi or grpc, or declare '${request.call}' in use.functions`,
+        scope,
+      );
+  }
 }
