@@ -13,6 +13,7 @@ import { runCommand } from './commands/run.js';
 import { runsListCommand } from './commands/runs-list.js';
 import { runsShowCommand } from './commands/runs-show.js';
 import { signalCommand } from './commands/signal.js';
+import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { UsageError, reportError } from './errors.js';
 
@@ -37,6 +38,7 @@ export const commands: readonly Command[] = [
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
+  validateCommand,
 ];
 
 /** Runs the CLI with `argv` (the arguments after `baton`) and resolves to the exit code. */

@@ -1,6 +1,14 @@
-/** PLACEHOLDER (replaced by the validation work before this lands): parses without validating. */
-import { parse as parseYaml } from 'yaml';
-import { definitionWorkflowName, type Definition, type DefinitionIssue, type WorkflowDocument } from './definition.js';
+/**
+ * Reading and validating a definition: its text (YAML or JSON), the DSL's JSON Schema, Baton's own
+ * checks of names and references, and jq compiling every runtime expression. One pure pass that
+ * returns every problem with its place; `baton validate`, the API and the planner all call it.
+ */
+import type { DefinitionFormat, DefinitionIssue, Definition, WorkflowDocument } from './definition.js';
+import { definitionWorkflowName } from './definition.js';
+import { expressionIssues } from './expression-check.js';
+import { referenceIssues } from './reference-check.js';
+import { schemaIssues } from './schema-check.js';
+import { readSource } from './source-map.js';
 
 export type ParseResult = { ok: true; definition: Definition; issues: [] } | { ok: false; issues: DefinitionIssue[] };
 
@@ -11,18 +19,55 @@ export interface ParseOptions {
   format?: 'yaml' | 'json';
 }
 
+/** What Baton accepts as a workflow name (the same rule as `defineWorkflow`). */
+const WORKFLOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+
 /** Reads and validates a definition (YAML or JSON text). Never throws for bad input: issues say what is wrong. */
 export async function parseDefinition(text: string, options: ParseOptions = {}): Promise<ParseResult> {
-  const format = options.format ?? (options.file?.endsWith('.json') || text.trimStart().startsWith('{') ? 'json' : 'yaml');
-  let document: WorkflowDocument;
-  try {
-    document = (format === 'json' ? JSON.parse(text) : parseYaml(text)) as WorkflowDocument;
-  } catch (error) {
-    return { ok: false, issues: [{ kind: 'syntax', file: options.file, path: '', message: String(error) }] };
+  const { file } = options;
+  const format = options.format ?? formatOf(text, file);
+  const read = readSource(text, format, file);
+  if (!read.ok) return { ok: false, issues: read.issues };
+  const { source } = read;
+  const value = source.value;
+  const schema = schemaIssues(value);
+  const nameChecked = schema.some((issue) => issue.path.startsWith('/document'));
+  const found = [...schema, ...(nameChecked ? [] : nameIssues(value)), ...referenceIssues(value), ...(await expressionIssues(value))];
+  if (found.length > 0) {
+    const issues = found.map((issue) => ({ ...issue, file, ...source.positionOf(issue.path) }));
+    issues.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ok: false, issues: issues.map(({ file: f, ...rest }) => (f === undefined ? rest : { file: f, ...rest })) };
   }
+  const document = value as WorkflowDocument;
   return {
     ok: true,
     issues: [],
-    definition: { workflowName: definitionWorkflowName(document), version: document.document.version, document, source: { text, format, file: options.file } },
+    definition: {
+      workflowName: definitionWorkflowName(document),
+      version: document.document.version,
+      document,
+      source: { text, format, ...(file === undefined ? {} : { file }) },
+    },
   };
+}
+
+function formatOf(text: string, file: string | undefined): DefinitionFormat {
+  if (file !== undefined && /\.json$/i.test(file)) return 'json';
+  if (file !== undefined && /\.ya?ml$/i.test(file)) return 'yaml';
+  return text.trimStart().startsWith('{') ? 'json' : 'yaml';
+}
+
+/** `<namespace>.<name>` must be a Baton workflow name (the schema already checked each part's shape). */
+function nameIssues(value: unknown): Omit<DefinitionIssue, 'file' | 'line' | 'column'>[] {
+  const document = (value as { document?: { namespace?: unknown; name?: unknown } } | null)?.document;
+  if (typeof document?.namespace !== 'string' || typeof document.name !== 'string') return [];
+  const name = `${document.namespace}.${document.name}`;
+  if (WORKFLOW_NAME.test(name)) return [];
+  return [
+    {
+      kind: 'schema',
+      path: '/document/name',
+      message: `the workflow runs as '${name}', which is not a valid Baton workflow name: use at most 200 letters, digits and . _ : / - in namespace and name together`,
+    },
+  ];
 }

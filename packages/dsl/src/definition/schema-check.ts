@@ -1,0 +1,133 @@
+/**
+ * The DSL's JSON Schema, through the official SDK's `validate(typeName, data)`.
+ *
+ * The schema's task type is a `oneOf` over twelve task kinds, so one mistake in a task makes Ajv
+ * report every kind's errors. To say what to change instead, each task is validated on its own
+ * against the kind its keys name (`call: http` → CallHTTP, `for` → ForTask...), with its nested task
+ * lists emptied (they are validated task by task too); the workflow itself is validated with its
+ * task lists emptied. Each validation reports its first failure, so every task gets its own issue.
+ */
+import sdk from '@serverlessworkflow/sdk';
+import type { DefinitionIssue } from './definition.js';
+import { lastKey, pointerOf, valueAt } from './json-pointer.js';
+import { allTasks, isObject, nestedLists, TASK_KEYS, taskLists, taskTypeOf, type Json } from './task-walk.js';
+import { asDsl100, LATER_CALLS } from './dsl-compat.js';
+import { schemaErrorIssues, type SchemaError } from './schema-messages.js';
+
+type Issue = Omit<DefinitionIssue, 'file' | 'line' | 'column'>;
+
+const DSL_VERSION = /^1\.0\.\d+$/;
+/** The DSL version the SDK's schema is written for; 1.0.x documents validate against it. */
+const SDK_DSL_VERSION = '1.0.0';
+
+/** Every schema issue of the workflow (pointer, message); an empty list when it conforms. */
+export function schemaIssues(workflow: unknown): Issue[] {
+  if (!isObject(workflow))
+    return [{ kind: 'schema', path: '', message: 'a definition is an object with document and do (and optionally input, use, output, schedule...)' }];
+  const issues: Issue[] = [];
+  const document = workflow.document;
+  const dsl = isObject(document) ? document.dsl : undefined;
+  if (isObject(document) && dsl !== undefined && (typeof dsl !== 'string' || !DSL_VERSION.test(dsl))) {
+    issues.push({ kind: 'schema', path: '/document/dsl', message: `document.dsl is ${JSON.stringify(dsl)}: Baton runs DSL 1.0.x, write e.g. '1.0.3'` });
+  }
+  issues.push(...validateAs('Workflow', workflowShell(workflow), ''));
+  for (const list of taskLists(workflow)) issues.push(...listShapeIssues(list.pointer, valueAt(workflow, list.pointer)));
+  for (const entry of allTasks(workflow)) issues.push(...taskIssues(entry.name, entry.task, entry.pointer));
+  return issues;
+}
+
+function taskIssues(name: string, task: unknown, pointer: string): Issue[] {
+  const type = taskTypeOf(task);
+  if (type === undefined) {
+    const message = isObject(task)
+      ? `task '${name}' has no task keyword: give it one of ${TASK_KEYS.join(', ')}`
+      : `task '${name}' must be an object with one of ${TASK_KEYS.join(', ')}`;
+    return [{ kind: 'schema', path: pointer, message }];
+  }
+  if (isObject(task) && (LATER_CALLS as readonly unknown[]).includes(task.call)) {
+    return task.with === undefined || isObject(task.with)
+      ? []
+      : [{ kind: 'schema', path: pointerOf(pointer, 'with'), message: `call ${String(task.call)} task '${name}': 'with' must be an object` }];
+  }
+  const kind =
+    isObject(task) && typeof task.call === 'string' && type !== 'CallFunction' ? `call ${task.call}` : (type.replace(/Task$/, '').toLowerCase() as string);
+  return validateAs(type, asDsl100(emptied(task, pointer) as Json), pointer).map((issue) => ({
+    ...issue,
+    message: `${kind} task '${name}': ${issue.message}`,
+  }));
+}
+
+/** A task list's items must each be an object with exactly one key, the task's name. */
+function listShapeIssues(pointer: string, list: unknown): Issue[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown, index) => {
+    const count = isObject(item) ? Object.keys(item).length : -1;
+    if (count === 1) return [];
+    const message =
+      count === -1
+        ? 'a task list item must be an object naming one task (`- taskName: { set: ... }`)'
+        : `a task list item must name exactly one task, this one has ${count} keys (${Object.keys(item as Json).join(', ')}): indent the task's fields under its name, or split it into separate items`;
+    return [{ kind: 'schema' as const, path: pointerOf(pointer, index), message }];
+  });
+}
+
+/** The workflow with every task list emptied and every declared function a placeholder task. */
+function workflowShell(workflow: Json): Json {
+  const shell: Json = { ...workflow };
+  if (Array.isArray(shell.do)) shell.do = [];
+  if (isObject(shell.document) && typeof shell.document.dsl === 'string' && DSL_VERSION.test(shell.document.dsl)) {
+    shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
+  } else if (isObject(shell.document)) {
+    shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
+  }
+  if (isObject(shell.use) && isObject(shell.use.functions)) {
+    const functions = Object.fromEntries(Object.keys(shell.use.functions).map((name) => [name, { set: { placeholder: true } }]));
+    shell.use = { ...shell.use, functions };
+  }
+  return shell;
+}
+
+/** A shallow copy of the task whose nested task lists are empty (each nested task is checked apart). */
+function emptied(task: unknown, pointer: string): unknown {
+  if (!isObject(task)) return task;
+  const copy: Json = structuredClone(task);
+  for (const [nested] of nestedLists(task, pointer)) {
+    const path = nested.slice(pointer.length + 1).split('/');
+    let parent: Json = copy;
+    for (const key of path.slice(0, -1)) parent = parent[key] as Json;
+    const key = path.at(-1) as string;
+    if (Array.isArray(parent[key])) parent[key] = [];
+  }
+  return copy;
+}
+
+function validateAs(typeName: string, data: unknown, base: string): Issue[] {
+  try {
+    sdk.validate(typeName, data);
+    return [];
+  } catch (error) {
+    const errors = parseSdkErrors(error);
+    if (errors.length === 0) return [{ kind: 'schema', path: base, message: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) }];
+    return schemaErrorIssues(errors, data, base);
+  }
+}
+
+/** The SDK reports Ajv's errors as lines `- instancePath | schemaPath | message | params`. */
+function parseSdkErrors(error: unknown): SchemaError[] {
+  const text = error instanceof Error ? error.message : String(error);
+  const report = text.split('\n\ndata:')[0] ?? '';
+  const errors: SchemaError[] = [];
+  for (const line of report.split('\n')) {
+    const match = /^- (.*?) \| (#\S*) \| (.*) \| (\{.*\}|null)$/.exec(line);
+    if (match === null) continue;
+    let params: Record<string, unknown> = {};
+    try {
+      params = (JSON.parse(match[4] as string) as Record<string, unknown> | null) ?? {};
+    } catch {
+      // Params are only used to word the message better.
+    }
+    const schemaPath = match[2] as string;
+    errors.push({ instancePath: match[1] as string, schemaPath, keyword: lastKey(schemaPath), message: match[3] as string, params });
+  }
+  return errors;
+}
