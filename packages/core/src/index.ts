@@ -1,6 +1,15 @@
 /** @baton/core: the workflow API, the engine, the client and the Store interface. */
 export { defineWorkflow, isWorkflow } from './workflow/workflow.js';
-export type { Workflow, AnyWorkflow, WorkflowOptions, WorkflowFunction, WorkflowInput, WorkflowOutput } from './workflow/workflow.js';
+export type {
+  Workflow,
+  AnyWorkflow,
+  WorkflowOptions,
+  WorkflowFunction,
+  WorkflowInput,
+  WorkflowOutput,
+  EventTrigger,
+  WorkflowSchedule,
+} from './workflow/workflow.js';
 export { TIMED_OUT } from './workflow/workflow-context.js';
 export { registerContextExtension } from './workflow/context-extensions.js';
 export type { ContextExtension, ExtensionServices } from './workflow/context-extensions.js';
@@ -20,6 +29,17 @@ export type { ScheduleFire } from './store/store.js';
 export type { StoreStats, QueueStats } from './store/store-stats.js';
 export type { CacheEntry } from './store/cache.js';
 export { CatalogKind } from './store/workflow-catalog.js';
+export { toDefinitionVersion, toStoredDefinition, definitionValues, definitionRegistration, DEFINITION_VERSION_COLUMNS } from './store/definition-rows.js';
+export type { DefinitionRow } from './store/definition-rows.js';
+export type {
+  DefinitionFilter,
+  DefinitionStore,
+  DefinitionSummary,
+  DefinitionVersion,
+  DeployOutcome,
+  NewDefinition,
+  StoredDefinition,
+} from './store/definition-store.js';
 export { toCatalogWorkflow, orderedRegistrations, currentVersions } from './store/catalog-rows.js';
 export { currentCatalogEntry } from './client/known-workflows.js';
 export type { CatalogRow } from './store/catalog-rows.js';

@@ -37,3 +37,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 export function definition(body: string, name = 'test'): string {
   return `document: { dsl: '1.0.0', namespace: tests, name: ${name}, version: '1.0.0' }\n${body}`;
 }
+
+/** A definition of constant `set` tasks whose output is `{ greeting }`. */
+export function greetingDefinition(version: string, greeting: string, more = ''): string {
+  return `document:
+  dsl: '1.0.0'
+  namespace: shop
+  name: greet
+  version: '${version}'
+  summary: Greets
+${more}do:
+  - hello:
+      set:
+        greeting: ${greeting}
+`;
+}

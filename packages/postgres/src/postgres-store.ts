@@ -104,6 +104,12 @@ import {
   type CatalogFilter,
   type CatalogRegistration,
   type CatalogWorkflow,
+  type DefinitionFilter,
+  type DefinitionSummary,
+  type DefinitionVersion,
+  type DeployOutcome,
+  type NewDefinition,
+  type StoredDefinition,
   type Overview,
   type OverviewFilter,
   type OverviewRows,
@@ -130,6 +136,7 @@ import { EXPIRE_LEASES, LEASE_OWNERS } from './queries/lease-recovery.js';
 import { overviewQueries } from './queries/overview.js';
 import { UPSERT_CLAIM, listInboxQuery } from './queries/inbox.js';
 import { listWorkflowCatalog, registerWorkflows } from './queries/workflow-catalog.js';
+import * as definitions from './queries/definitions.js';
 
 export interface PostgresStoreOptions {
   /** A connection string (postgres://user@host:5432/db) or node-postgres pool settings. */
@@ -1021,6 +1028,41 @@ export class PostgresStore implements Store {
     this.#assertInitialized();
     try {
       return await listWorkflowCatalog(this.#pool, filter);
+    } catch (error) {
+      throw storeError('query', error);
+    }
+  }
+
+  async deployDefinition(definition: NewDefinition, now: number, audit?: AuditEntry): Promise<DeployOutcome> {
+    this.#assertInitialized();
+    return this.#transaction((db) => definitions.deployDefinition(db, this.schema, definition, now, audit));
+  }
+
+  async getDefinition(name: string, version: string): Promise<StoredDefinition | undefined> {
+    return this.#read(() => definitions.getDefinition(this.#pool, name, version));
+  }
+
+  async listDefinitions(filter?: DefinitionFilter): Promise<StoredDefinition[]> {
+    return this.#read(() => definitions.listDefinitions(this.#pool, filter));
+  }
+
+  async listDefinitionVersions(name: string): Promise<DefinitionVersion[]> {
+    return this.#read(() => definitions.listDefinitionVersions(this.#pool, name));
+  }
+
+  async listDefinitionSummaries(): Promise<DefinitionSummary[]> {
+    return this.#read(() => definitions.listDefinitionSummaries(this.#pool));
+  }
+
+  async latestDefinitionSeq(): Promise<number> {
+    return this.#read(() => definitions.latestDefinitionSeq(this.#pool));
+  }
+
+  /** A read through the pool, its failure a store error. */
+  async #read<T>(fn: () => Promise<T>): Promise<T> {
+    this.#assertInitialized();
+    try {
+      return await fn();
     } catch (error) {
       throw storeError('query', error);
     }

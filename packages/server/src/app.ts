@@ -42,6 +42,7 @@ import { registerInboxRoutes } from './routes/inbox.js';
 import { registerTriggersRoute } from './routes/triggers.js';
 import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
+import { registerDefinitionRoutes, type DefinitionRouteOptions } from './routes/definitions.js';
 import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
 import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
@@ -76,6 +77,8 @@ export interface AppOptions {
   stream?: StreamOptions;
   /** Serve the built dashboard at / (any other non-API GET gets its index.html). */
   dashboard?: DashboardOptions;
+  /** Deployed definitions (see routes/definitions.ts): who hears of a deploy made through this server. */
+  definitions?: DefinitionRouteOptions;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -612,11 +615,12 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerTriggersRoute(app, options.store, options.webhooks ?? []);
   registerRecentEventsRoute(app, acting);
   registerScheduleRunRoutes(app, client, acting);
+  registerDefinitionRoutes(app, options.store, options.definitions);
   registerDocsRoute(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events and schedules.' },
+    info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events, schedules and deployed definitions.' },
   });
   return app;
 }

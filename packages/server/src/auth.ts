@@ -1,7 +1,7 @@
 /**
  * API keys and roles. Every route but /api/health, /api/openapi.json and /api/docs needs a key; what
  * a key may do follows from its role: a viewer reads, an operator also starts, signals, cancels,
- * retries, resumes and emits events, an admin also manages schedules and keys (and lists keys). Any
+ * retries, resumes and emits events, an admin also manages schedules, keys and definitions (and lists keys). Any
  * key may revoke itself.
  */
 import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
@@ -28,6 +28,8 @@ export function requiredRole(method: string, path: string): Role | undefined {
   if (path === '/api/audit') return 'admin';
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
   if (path.startsWith('/api/schedules')) return 'admin';
+  // A deploy changes what workers run (and with what access to hosts and secrets), as code does: an admin's.
+  if (path.startsWith('/api/definitions')) return 'admin';
   return 'operator';
 }
 

@@ -29,6 +29,7 @@ const ROUTES: AuditedRoute[] = [
   { method: 'DELETE', pattern: /^\/api\/schedules\/([^/]+)$/, action: 'schedule.delete' },
   { method: 'POST', pattern: /^\/api\/schedules\/([^/]+)\/(pause|resume)$/, action: 'schedule.$2' },
   { method: 'POST', pattern: /^\/api\/keys$/, action: 'key.create', bodyTarget: 'name' },
+  { method: 'POST', pattern: /^\/api\/definitions$/, action: 'definition.deploy' },
   { method: 'DELETE', pattern: /^\/api\/keys\/([^/]+)$/, action: 'key.revoke' },
   { method: 'POST', pattern: /^\/api\/inbox\/([^/]+)\/(claim|release)$/, action: 'inbox.$2' },
   { method: 'POST', pattern: /^\/hooks\/([^/]+)$/, action: 'run.start' },

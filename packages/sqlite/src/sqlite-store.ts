@@ -9,6 +9,12 @@ import {
   type CatalogFilter,
   type CatalogRegistration,
   type CatalogWorkflow,
+  type DefinitionFilter,
+  type DefinitionSummary,
+  type DefinitionVersion,
+  type DeployOutcome,
+  type NewDefinition,
+  type StoredDefinition,
   BatonError,
   ErrorCode,
   assertRequeueable,
@@ -113,6 +119,7 @@ import { LIST_TRIGGERS, RECORD_STARTED, listStartedRuns } from './queries/starte
 import { errorText, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, type JournalRow, type RunRow } from '@baton/core';
 import { PRUNE_CACHED_CHUNK, prepareStatements, type Statements } from './queries/statements.js';
 import { listWorkflowCatalog, registerWorkflows } from './queries/workflow-catalog.js';
+import * as definitions from './queries/definitions.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -839,6 +846,40 @@ export class SqliteStore implements Store {
   async listWorkflowCatalog(filter?: CatalogFilter): Promise<CatalogWorkflow[]> {
     this.#ensureInitialized();
     return listWorkflowCatalog(this.#db, filter);
+  }
+
+  async deployDefinition(definition: NewDefinition, now: number, audit?: AuditEntry): Promise<DeployOutcome> {
+    this.#ensureInitialized();
+    return this.#write(() => {
+      const result = definitions.deployDefinition(this.#db, definition, now);
+      if (result.outcome === 'created') writeAudit(this.#st, audit);
+      return result;
+    });
+  }
+
+  async getDefinition(name: string, version: string): Promise<StoredDefinition | undefined> {
+    this.#ensureInitialized();
+    return definitions.getDefinition(this.#db, name, version);
+  }
+
+  async listDefinitions(filter?: DefinitionFilter): Promise<StoredDefinition[]> {
+    this.#ensureInitialized();
+    return definitions.listDefinitions(this.#db, filter);
+  }
+
+  async listDefinitionVersions(name: string): Promise<DefinitionVersion[]> {
+    this.#ensureInitialized();
+    return definitions.listDefinitionVersions(this.#db, name);
+  }
+
+  async listDefinitionSummaries(): Promise<DefinitionSummary[]> {
+    this.#ensureInitialized();
+    return definitions.listDefinitionSummaries(this.#db);
+  }
+
+  async latestDefinitionSeq(): Promise<number> {
+    this.#ensureInitialized();
+    return definitions.latestDefinitionSeq(this.#db);
   }
 
   async getCached(key: string, now: number): Promise<CacheEntry | undefined> {

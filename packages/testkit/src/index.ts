@@ -9,6 +9,7 @@ import { leaseRecoverySuite } from './suites/lease-recovery.suite.js';
 import { overviewSuite } from './suites/overview.suite.js';
 import { overviewUnpricedSuite } from './suites/overview-unpriced.suite.js';
 import { flowControlSuite } from './suites/flow-control.suite.js';
+import { definitionsSuite } from './suites/definitions.suite.js';
 import { eventsSuite } from './suites/events.suite.js';
 import { recoverySuite } from './suites/recovery.suite.js';
 import { schedulesSuite } from './suites/schedules.suite.js';
@@ -62,6 +63,7 @@ export function runStoreConformance(factory: StoreFactory): void {
     inboxSuite(factory);
     startedRunsSuite(factory);
     workflowCatalogSuite(factory);
+    definitionsSuite(factory);
     textSuite(factory);
   });
 }

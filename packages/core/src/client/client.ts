@@ -6,6 +6,7 @@
 import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
 import { validate } from '../errors/validation.js';
 import { runNotFound } from '../store/store-rules.js';
+import { CatalogKind } from '../store/workflow-catalog.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
 import {
   RunStatus,
@@ -264,7 +265,9 @@ export class Client {
     const run: NewRun = {
       id: runId,
       workflow: name,
-      version: workflow?.version ?? '',
+      // A deployed definition's run is pinned at start to the version deployed last; otherwise the
+      // worker that claims it pins the version it runs as current.
+      version: workflow?.version ?? (cataloged !== undefined && cataloged.kind === CatalogKind.Definition ? cataloged.version : ''),
       input: payload,
       queue,
       priority,

@@ -5,7 +5,7 @@
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { Store } from '../store/store.js';
-import type { CatalogWorkflow } from '../store/workflow-catalog.js';
+import { CatalogKind, type CatalogWorkflow } from '../store/workflow-catalog.js';
 import type { Clock } from '../time/clock.js';
 import type { WorkflowRegistry } from '../engine/workflow-registry.js';
 
@@ -42,7 +42,8 @@ export class KnownWorkflows {
     if (this.#registry.get(name) !== undefined) return undefined;
     const now = this.#clock.now();
     const cached = this.#cataloged.get(name);
-    if (cached !== undefined && now - cached.readAt < CATALOG_REREAD_MS) return cached.entry;
+    // A deployed definition is read each time: a deploy (through any server) makes a new version current at once.
+    if (cached !== undefined && cached.entry.kind !== CatalogKind.Definition && now - cached.readAt < CATALOG_REREAD_MS) return cached.entry;
     // A name not found is read again next time: a worker that has it may start in between.
     const entry = currentCatalogEntry(await this.#store.listWorkflowCatalog({ name }));
     if (entry !== undefined) {

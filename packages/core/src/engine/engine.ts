@@ -214,6 +214,21 @@ export class Engine {
     return this;
   }
 
+  /**
+   * Registers workflows while the engine runs (deployed definitions loaded without a restart): each
+   * version is added (one already registered as this very workflow is skipped), and the schedules
+   * and event triggers of the current versions are stored as at start. Before start it only registers.
+   */
+  async addWorkflows(workflows: readonly AnyWorkflow[]): Promise<void> {
+    const added = workflows.filter((w) => this.workflows.get(w.name, w.version) !== w);
+    for (const workflow of added) this.workflows.add(workflow);
+    if (added.length === 0 || !this.#running) return;
+    await this.#scheduler.syncCodeSchedules();
+    await this.#scheduler.syncTriggers();
+    this.#scheduler.poke();
+    this.#requestTick();
+  }
+
   /** Listens to events of the runs this engine executes. Returns an unsubscribe function. */
   subscribe(listener: EngineEventListener): () => void {
     this.#listeners.add(listener);

@@ -24,6 +24,11 @@ export const ErrorCode = {
   RetryNotPossible: 'BATON_RETRY_NOT_POSSIBLE',
   WorkflowNotFound: 'BATON_WORKFLOW_NOT_FOUND',
   ScheduleNotFound: 'BATON_SCHEDULE_NOT_FOUND',
+  /** A declarative definition that does not parse or validate (details.issues says where and why). */
+  InvalidDefinition: 'BATON_INVALID_DEFINITION',
+  /** A definition version deployed already with another text: versions are immutable, bump document.version. */
+  DefinitionExists: 'BATON_DEFINITION_EXISTS',
+  DefinitionNotFound: 'BATON_DEFINITION_NOT_FOUND',
   ScheduleExists: 'BATON_SCHEDULE_EXISTS',
   /** "Run now" on a schedule whose overlap policy refuses another run while its last one goes on. */
   ScheduleBusy: 'BATON_SCHEDULE_BUSY',

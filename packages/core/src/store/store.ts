@@ -37,6 +37,7 @@ import type { Overview, OverviewFilter } from './overview.js';
 import type { InboxClaim, InboxFilter, InboxPage } from './inbox.js';
 import type { StartedRun, StartedRunFilter } from './started-runs.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
+import type { DefinitionStore } from './definition-store.js';
 
 /** One firing of a schedule (see Store.fireSchedule). */
 export interface ScheduleFire {
@@ -167,8 +168,8 @@ export type StoreHint =
   | { type: 'cancelRequested'; runId: string; reason?: StoredError }
   | { type: 'signal'; runId: string; signal: SignalRecord };
 
-/** A store also keeps the workflow catalog (see workflow-catalog.ts). */
-export interface Store extends WorkflowCatalog {
+/** A store also keeps the workflow catalog (see workflow-catalog.ts) and the deployed definitions (definition-store.ts). */
+export interface Store extends WorkflowCatalog, DefinitionStore {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */

@@ -6,10 +6,12 @@
  * the code stays known, and runs started for it wait until a worker that has it starts again.
  */
 
-/** Where a catalog entry comes from. Declarative definitions deployed into the store will add their own kind. */
+/** Where a catalog entry comes from. */
 export const CatalogKind = {
   /** Registered by an engine whose code defines the workflow. */
   Code: 'code',
+  /** A declarative definition deployed into the store (see definition-store.ts). */
+  Definition: 'definition',
 } as const;
 export type CatalogKind = (typeof CatalogKind)[keyof typeof CatalogKind];
 

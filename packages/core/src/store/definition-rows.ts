@@ -1,0 +1,67 @@
+/** The definitions table's rows in the SQL stores (SQLite and PostgreSQL use the same columns) as records. */
+import { CatalogKind, type CatalogRegistration } from './workflow-catalog.js';
+import type { DefinitionVersion, NewDefinition, StoredDefinition } from './definition-store.js';
+
+export interface DefinitionRow {
+  name: string;
+  version: string;
+  format: string;
+  source?: string;
+  document?: string;
+  digest: string;
+  description: string | null;
+  triggers: string;
+  created_at: number | string;
+  created_by: string;
+  seq: number | string;
+}
+
+/** The columns of a version without its text (lists). */
+export const DEFINITION_VERSION_COLUMNS = 'name, version, format, digest, description, triggers, created_at, created_by, seq';
+
+export function toDefinitionVersion(row: DefinitionRow): DefinitionVersion {
+  const version: DefinitionVersion = {
+    name: row.name,
+    version: row.version,
+    format: row.format,
+    digest: row.digest,
+    triggers: row.triggers === '' ? [] : row.triggers.split(','),
+    createdAt: Number(row.created_at),
+    createdBy: row.created_by,
+    seq: Number(row.seq),
+  };
+  if (row.description !== null) version.description = row.description;
+  return version;
+}
+
+export function toStoredDefinition(row: DefinitionRow): StoredDefinition {
+  return { ...toDefinitionVersion(row), source: row.source ?? '', document: row.document ?? '' };
+}
+
+/** The values of an insert, in column order: name, version, format, source, document, digest, description, triggers, created_at, created_by. */
+export function definitionValues(definition: NewDefinition, now: number): unknown[] {
+  return [
+    definition.name,
+    definition.version,
+    definition.format,
+    definition.source,
+    definition.document,
+    definition.digest,
+    definition.description ?? null,
+    [...definition.triggers].sort().join(','),
+    now,
+    definition.createdBy,
+  ];
+}
+
+/** The catalog entry a deployed definition adds: the latest deploy of a name is the version its starts run on. */
+export function definitionRegistration(definition: NewDefinition): CatalogRegistration {
+  return {
+    name: definition.name,
+    version: definition.version,
+    kind: CatalogKind.Definition,
+    queue: 'default',
+    current: true,
+    ...(definition.description === undefined ? {} : { description: definition.description }),
+  };
+}
