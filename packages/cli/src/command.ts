@@ -40,6 +40,8 @@ export interface CommandDefinition<O extends OptionSpec> {
   options: O;
   /** Names of the required positional arguments, e.g. ['ID', 'NAME']; a last name ending in '...' (`FILE...`) takes one or more. */
   args?: string[];
+  /** The last argument repeats (`FILE...`): more positionals than `args` are accepted. */
+  variadic?: boolean;
   run(args: CommandArgs<O>, io: Io): Promise<number>;
 }
 
@@ -66,7 +68,7 @@ export function defineCommand<const O extends OptionSpec>(definition: CommandDef
       if (parsed.positionals.length < expected.length) {
         throw new UsageError(`missing ${expected.slice(parsed.positionals.length).join(' ')}`, definition.name);
       }
-      if (parsed.positionals.length > expected.length && !(expected.at(-1)?.endsWith('...') ?? false)) {
+      if (definition.variadic !== true && parsed.positionals.length > expected.length && !(expected.at(-1)?.endsWith('...') ?? false)) {
         throw new UsageError(`unexpected argument '${parsed.positionals[expected.length]}'`, definition.name);
       }
       return definition.run(parsed, io);

@@ -5,6 +5,7 @@
  */
 import { constants } from 'node:os';
 import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
+import { DefinitionLoader, type InterpreterOptions } from '@baton/dsl';
 import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
@@ -29,6 +30,8 @@ export interface EngineProcessOptions {
   afterStart?(engine: Engine): void;
   /** Printed once the engine runs. */
   banner: string;
+  /** How definitions run here (files given to --workflows and versions deployed into the database). */
+  interpreter?: InterpreterOptions;
   /** Serve the HTTP API from this process (`baton dev`). */
   api?: { port: number; host: string };
   io: Io;
@@ -51,7 +54,11 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       logger,
     });
     engine.subscribe((event) => options.onEvent(event));
+    options.loaded.useRegistry(engine.workflows);
     await engine.start();
+    // Definitions deployed into the database (baton deploy, POST /api/definitions) load without a restart.
+    const definitions = new DefinitionLoader({ engine, logger, ...(options.interpreter === undefined ? {} : { interpreter: options.interpreter }) });
+    await definitions.start();
     io.out(options.banner);
     let api: ApiServer | undefined;
     if (options.api !== undefined) {
@@ -63,6 +70,10 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
           workflows: engine.workflows,
           webhooks: options.loaded.webhooks,
           metrics: { engine },
+          // A deploy through this server loads at once (other workers see it at their next poll).
+          definitions: {
+            onDeployed: () => void definitions.refresh().catch((error: unknown) => logger.warn({ err: error }, 'loading a deployed definition failed')),
+          },
           // Every unexpected failure of a request, with its stack and the request id its answer carries.
           onError: logUnexpectedErrors(logger),
           ...dashboard,
@@ -89,6 +100,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     const signal = await stopSignal.requested;
     io.out(`${signal}: stopping; letting running runs finish (send ${signal} again to exit at once)`);
     await api?.close();
+    definitions.stop();
     await engine.stop();
     io.out('stopped');
     return 0;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command, Io } from './command.js';
 import { cancelCommand } from './commands/cancel.js';
 import { devCommand } from './commands/dev.js';
+import { deployCommand } from './commands/deploy.js';
 import { startCommand } from './commands/start.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
@@ -29,6 +30,7 @@ export const commands: readonly Command[] = [
   startCommand,
   workerCommand,
   runCommand,
+  deployCommand,
   runsListCommand,
   runsShowCommand,
   signalCommand,

@@ -1,13 +1,16 @@
 /**
- * Loads a workflows module (.ts or .js) with no build step: TypeScript goes through tsx's loader
- * hooks. Every exported workflow is taken, and every exported webhook (defineWebhook from
- * @baton/server: `baton dev` and `baton start` serve it at POST /hooks/:name); a `demo` export is
- * kept for `baton dev --demo`.
+ * Loads what --workflows names: workflows modules (.ts or .js) with no build step (TypeScript goes
+ * through tsx's loader hooks), and definition files (.yaml, .yml, .json) or folders of them, several
+ * separated by commas (`--workflows src/workflows.ts,flows/`). Every exported workflow is taken, and
+ * every exported webhook (defineWebhook from @baton/server: `baton dev` and `baton start` serve it at
+ * POST /hooks/:name); a `demo` export is kept for `baton dev --demo`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { WorkflowRegistry, errorMessage, type AnyWorkflow, type Client, type Engine } from '@baton/core';
+import type { InterpreterOptions } from '@baton/dsl';
 import { isWebhook, type WebhookDefinition } from '@baton/server';
+import { isDefinitionFile, loadDefinitionFiles } from './definition-files.js';
 import { CliError, CliErrorCode } from './errors.js';
 
 /** What `baton dev --demo` calls once the engine runs. */
@@ -24,9 +27,53 @@ export interface LoadedWorkflows {
   /** The webhooks the module exports, each bound to one of its workflows. */
   webhooks: WebhookDefinition[];
   demo: DemoFunction | undefined;
+  /**
+   * Makes definitions resolve the workflows they call (`run: workflow`) in this registry (the
+   * engine's, which also holds definitions deployed later); until then, among the loaded workflows.
+   */
+  useRegistry(registry: WorkflowRegistry): void;
 }
 
-export async function loadWorkflows(path: string): Promise<LoadedWorkflows> {
+export interface LoadOptions {
+  /** How the definitions among them run (hosts, secrets, shell and script). */
+  interpreter?: InterpreterOptions;
+}
+
+/** Loads every module and definition `paths` names (comma-separated). */
+export async function loadWorkflows(paths: string, options: LoadOptions = {}): Promise<LoadedWorkflows> {
+  const entries = paths
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  let registry: WorkflowRegistry | undefined;
+  const workflows: AnyWorkflow[] = [];
+  const interpreter: InterpreterOptions = {
+    ...options.interpreter,
+    resolveWorkflow: (name, version) => (registry ?? new WorkflowRegistry(workflows)).get(name, version),
+  };
+  const definitionPaths = entries.filter((p) => isDefinitionFile(p) || (existsSync(p) && statSync(p).isDirectory()));
+  const modules: LoadedModule[] = [];
+  for (const entry of entries.filter((p) => !definitionPaths.includes(p))) modules.push(await loadModule(entry));
+  for (const path of definitionPaths) {
+    if (!existsSync(path)) throw new CliError(CliErrorCode.WorkflowsLoadFailed, `Definition ${path} does not exist. Check --workflows.`);
+  }
+  const definitions = definitionPaths.length === 0 ? [] : await loadDefinitionFiles(definitionPaths, interpreter);
+  if (definitionPaths.some((p) => statSync(p).isDirectory()) && definitions.length === 0 && modules.length === 0) {
+    throw new CliError(CliErrorCode.WorkflowsLoadFailed, `${paths} holds no definition files (.yaml, .yml, .json). Check --workflows.`);
+  }
+  workflows.push(...modules.flatMap((m) => m.workflows), ...definitions);
+  return {
+    path: paths,
+    workflows,
+    webhooks: modules.flatMap((m) => m.webhooks),
+    demo: modules.find((m) => m.demo !== undefined)?.demo,
+    useRegistry: (r) => void (registry = r),
+  };
+}
+
+type LoadedModule = Omit<LoadedWorkflows, 'useRegistry'>;
+
+async function loadModule(path: string): Promise<LoadedModule> {
   if (!existsSync(path)) throw new CliError(CliErrorCode.WorkflowsLoadFailed, `Workflows module ${path} does not exist. Check --workflows.`);
   let namespace: Record<string, unknown>;
   try {

@@ -59,6 +59,15 @@ export interface ApiScheduleOptions {
   catchupLimit?: number;
 }
 
+/** A deployed definition version, as POST /api/definitions answers. */
+export interface ApiDeployedDefinition {
+  name: string;
+  version: string;
+  digest: string;
+  createdAt: string;
+  created: boolean;
+}
+
 export interface ApiClientOptions {
   /** The server, e.g. http://127.0.0.1:7070. */
   url: string;
@@ -167,6 +176,14 @@ export class ApiClient {
       retryable: res.status >= 500 || res.status === 429,
       ...(error?.details === undefined ? {} : { details: error.details }),
     });
+  }
+
+  /**
+   * Deploys a definition (its YAML or JSON text). `created` is false when this very text was deployed
+   * already. Throws BATON_INVALID_DEFINITION (details.issues) or BATON_DEFINITION_EXISTS.
+   */
+  async deployDefinition(source: string): Promise<ApiDeployedDefinition> {
+    return this.#call('POST', '/api/definitions', { source });
   }
 
   /** Starts a run; `created` is false when a run with this id existed. */

@@ -35,4 +35,5 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiDeployedDefinition,
 } from './api-client.js';

@@ -154,7 +154,10 @@ export const WorkflowSchema = z
     kind: z
       .string()
       .optional()
-      .openapi({ description: "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it)" }),
+      .openapi({
+        description:
+          "For a workflow this server has no code for: where the store's catalog has it from ('code': a worker registered it; 'definition': a deployed definition)",
+      }),
     lastSeenAt: z.string().optional().openapi({ description: 'For a workflow this server has no code for: when a worker that runs it last started' }),
   })
   .openapi('Workflow');

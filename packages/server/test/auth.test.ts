@@ -39,6 +39,7 @@ function expectedRole(method: string, path: string): Role | undefined {
   if (path.startsWith('/api/keys') || path === '/api/audit') return 'admin';
   if (method === 'get') return 'viewer';
   if (path.startsWith('/api/schedules')) return 'admin';
+  if (path.startsWith('/api/definitions')) return 'admin';
   return 'operator';
 }
 

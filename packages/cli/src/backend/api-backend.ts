@@ -46,6 +46,11 @@ export class ApiBackend implements Backend {
     this.#api = api;
   }
 
+  async deploy(source: string): Promise<{ name: string; version: string; created: boolean }> {
+    const { name, version, created } = await this.#api.deployDefinition(source);
+    return { name, version, created };
+  }
+
   async start(workflow: string, input: unknown, options: { id?: string; tags?: string[] }): Promise<{ id: string; created: boolean }> {
     const { run, created } = await this.#api.start(workflow, input, options);
     return { id: run.id, created };

@@ -41,6 +41,8 @@ export interface Backend {
   listKeys(): Promise<KeyInfo[]>;
   /** Throws BATON_KEY_NOT_FOUND when no active key has this id. */
   revokeKey(id: string): Promise<KeyInfo>;
+  /** Deploys a definition's text; throws BATON_INVALID_DEFINITION (details.issues) or BATON_DEFINITION_EXISTS. */
+  deploy(source: string, file: string): Promise<{ name: string; version: string; created: boolean }>;
 }
 
 /** The flags of every command that can work on a database or a server. */

@@ -4,6 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import { Auditor, Client, newApiKey, systemClock, type AnyWorkflow, type ApiKeyRecord, type Store } from '@baton/core';
+import { deployDefinitionText } from '@baton/dsl';
 import { createJsonSchemaValidator, keyNotFound } from '@baton/server';
 import type { Backend, KeyInfo, RunListFilter } from './backend.js';
 
@@ -37,6 +38,11 @@ export class StoreBackend implements Backend {
   /** The audit log of this CLI user, in the namespace of the key it changes. */
   #auditor(namespace: string | undefined): Auditor {
     return new Auditor(this.#store, systemClock, { id: this.#actor, ...(namespace === undefined ? {} : { namespace }) });
+  }
+
+  async deploy(source: string, file: string): Promise<{ name: string; version: string; created: boolean }> {
+    const { name, version, created } = await deployDefinitionText(this.#store, source, { actor: this.#actor, file });
+    return { name, version, created };
   }
 
   async start(workflow: string, input: unknown, options: { id?: string; tags?: string[] }): Promise<{ id: string; created: boolean }> {

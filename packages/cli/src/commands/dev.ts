@@ -4,6 +4,7 @@ import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positive
 import { runEngineProcess } from '../engine-process.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
+import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { clockTime, eventLine } from '../output.js';
 
 export const devCommand = defineCommand({
@@ -18,9 +19,12 @@ it twice to exit at once).
 
 Options:
   --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
-  --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS)
+  --workflows PATH      module exporting the workflows, definition files (.yaml, .yml, .json) or folders of
+                        them, several separated by commas (default: $BATON_WORKFLOWS). Definitions deployed
+                        into the database (baton deploy) load too, without a restart
   --concurrency N       runs executed at once (default 100)
 ${LEASE_HELP}
+${DSL_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
@@ -31,6 +35,7 @@ ${LEASE_HELP}
     workflows: { type: 'string' },
     concurrency: { type: 'string' },
     ...leaseFlags,
+    ...dslFlags,
     durability: { type: 'string' },
     demo: { type: 'boolean' },
     port: { type: 'string' },
@@ -40,7 +45,8 @@ ${LEASE_HELP}
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'dev');
     const lease = leaseOptions(values, io, 'dev');
     const durability = oneOf(values.durability, ['strict', 'batched'], '--durability', 'dev');
-    const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'));
+    const interpreter = interpreterOptions(values, io, 'dev');
+    const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'), { interpreter });
     const dbPath = databasePath(values.db, io);
     const { port, host } = apiAddress(values, io, 'dev');
     const log = (line: string): void => io.out(`${clockTime(new Date())} ${line}`);
@@ -50,6 +56,7 @@ ${LEASE_HELP}
       loaded,
       concurrency,
       lease,
+      interpreter,
       durability,
       logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),

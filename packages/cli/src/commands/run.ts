@@ -1,20 +1,35 @@
-/** `baton run`: starts a run by workflow name (workers elsewhere execute it), optionally waiting for it. */
+/**
+ * `baton run`: starts a run by workflow name (workers elsewhere execute it), optionally waiting for
+ * it; or, given a definition file, runs it in an engine of its own (see run-definition.ts).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BatonError, ErrorCode, errorMessage, isBatonError } from '@baton/core';
-import { defineCommand, jsonArgument, positiveInteger, workflowsPath } from '../command.js';
+import { databasePath, defineCommand, jsonArgument, positiveInteger, workflowsPath } from '../command.js';
 import { CONNECTION_HELP, connectionOptions, withBackend, type Backend } from '../backend/backend.js';
 import { CliError, CliErrorCode, UsageError } from '../errors.js';
 import { loadWorkflows, workflowNames, type LoadedWorkflows } from '../load-workflows.js';
 import { toJson } from '../output.js';
+import { isDefinitionFile } from '../definition-files.js';
+import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
+import { jsonLogger } from '../logging.js';
+import { runDefinitionFile } from '../run-definition.js';
 
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'start a run of a workflow',
   help: `Usage: baton run WORKFLOW [--input JSON] [--id ID] [--tag T]... [--wait [--timeout MS]] [--workflows PATH]
        [--db FILE | --url URL --key KEY]
+       baton run FILE.yaml|FILE.json [--input JSON] [--timeout MS] [--db FILE] [--workflows PATH] [--dsl-host HOST=URL]...
 
 Starts a run of WORKFLOW and prints its id. Workers (baton worker, baton dev) execute it. A workflow
 no worker has registered on the database (each worker registers its workflows when it starts) is
 refused with BATON_WORKFLOW_NOT_FOUND; one dropped from the code stays known, its runs wait.
+
+Given a definition file (.yaml, .yml, .json) instead, validates it and runs it in an engine of this
+process, waiting for it: its output goes to stdout as JSON; a failure to stderr as the definition's
+error object (type, status, title, detail, instance), or Baton's error, with exit code 1. The run is
+kept in --db when given; without --db it runs on a temporary database, removed afterwards.
 
 Options:
   --input JSON          the run's input (@file.json reads it from a file)
@@ -26,6 +41,7 @@ Options:
   --workflows PATH      module exporting the workflows: the input is validated before the run is created
                         (default: $BATON_WORKFLOWS; without it the worker validates the input)
 ${CONNECTION_HELP}
+${DSL_HELP}
   -h, --help            show this help`,
   args: ['WORKFLOW'],
   options: {
@@ -36,11 +52,32 @@ ${CONNECTION_HELP}
     wait: { type: 'boolean' },
     timeout: { type: 'string' },
     workflows: { type: 'string' },
+    ...dslFlags,
   },
   async run({ values, positionals }, io) {
     const name = positionals[0] ?? '';
     const input = jsonArgument(values.input, '--input', 'run', io);
     const timeoutMs = positiveInteger(values.timeout, '--timeout', 'run');
+    if (isDefinitionFile(name) && (existsSync(resolve(io.cwd, name)) || name.includes('/'))) {
+      if (values.url !== undefined || values.key !== undefined)
+        throw new UsageError('a definition file runs in this process: use --db, not --url or --key', 'run');
+      return runDefinitionFile(
+        {
+          file: name,
+          input,
+          db: values.db === undefined ? undefined : databasePath(values.db, io),
+          workflows: values.workflows,
+          ...(values.id === undefined ? {} : { id: values.id }),
+          ...(values.tag === undefined ? {} : { tags: values.tag }),
+          timeoutMs,
+          interpreter: interpreterOptions(values, io, 'run'),
+          logger: jsonLogger(io.env, 'run'),
+        },
+        io,
+      );
+    }
+    if (values['dsl-host'] !== undefined || values['allow-shell'] === true || values['allow-script'] === true)
+      throw new UsageError('--dsl-host, --allow-shell and --allow-script apply to a definition file run here; workers take them for runs by name', 'run');
     if (timeoutMs !== undefined && values.wait !== true) throw new UsageError('--timeout only applies with --wait', 'run');
     const modulePath = workflowsPath(values.workflows, io);
     const loaded = modulePath === undefined ? undefined : await loadWorkflows(modulePath);

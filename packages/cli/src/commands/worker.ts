@@ -3,6 +3,7 @@ import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWo
 import { runEngineProcess } from '../engine-process.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
+import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { eventLine, isRunEnd } from '../output.js';
 
 export const workerCommand = defineCommand({
@@ -15,21 +16,26 @@ any number of other workers. Prints one line per run that ends. SIGTERM or SIGIN
 running runs finish or are released to other workers; a second signal exits at once.
 
 Options:
-  --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS)
+  --workflows PATH      module exporting the workflows, definition files (.yaml, .yml, .json) or folders of
+                        them, several separated by commas (default: $BATON_WORKFLOWS). Definitions deployed
+                        into the database (baton deploy) load too, without a restart
   --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
   --concurrency N       runs executed at once (default 100)
 ${LEASE_HELP}
+${DSL_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
     workflows: { type: 'string' },
     concurrency: { type: 'string' },
     ...leaseFlags,
+    ...dslFlags,
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'worker');
     const lease = leaseOptions(values, io, 'worker');
-    const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'worker'));
+    const interpreter = interpreterOptions(values, io, 'worker');
+    const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'worker'), { interpreter });
     const dbPath = databasePath(values.db, io);
     return runEngineProcess({
       io,
@@ -37,6 +43,7 @@ ${LEASE_HELP}
       loaded,
       concurrency,
       lease,
+      interpreter,
       durability: undefined,
       logger: undefined,
       onEvent: (event) => {

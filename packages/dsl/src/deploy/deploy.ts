@@ -47,6 +47,7 @@ export async function deployDefinitionText(store: Store, text: string, options: 
   assertStorableText(text, 'definition text', 'The definition text');
   const definition = await readDefinition(text, options);
   workflowOfDefinition(definition); // refuses what Baton cannot run (a schedule it cannot express) before it is stored
+  const document = documentJson(definition);
   const now = options.now ?? Date.now();
   const digest = definitionDigest(text);
   const target = `${definition.workflowName}@${definition.version}`;
@@ -58,7 +59,7 @@ export async function deployDefinitionText(store: Store, text: string, options: 
       version: definition.version,
       format: definition.source.format,
       source: text,
-      document: JSON.stringify(definition.document),
+      document,
       digest,
       createdBy: options.actor,
       triggers: triggerKinds(definition.document),
@@ -113,4 +114,14 @@ export async function readDefinition(text: string, options: { format?: Definitio
       details: { issues: parsed.issues },
     },
   );
+}
+
+/** The document as JSON text; one nested deeper than the stack allows is an invalid definition. */
+function documentJson(definition: Definition): string {
+  try {
+    return JSON.stringify(definition.document);
+  } catch (error) {
+    const issue: DefinitionIssue = { kind: 'syntax', path: '', message: `The document cannot be stored: ${errorMessage(error)}` };
+    throw new BatonError(ErrorCode.InvalidDefinition, issue.message, { retryable: false, details: { issues: [issue] } });
+  }
 }

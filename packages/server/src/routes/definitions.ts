@@ -4,7 +4,7 @@
  * Definitions are shared by every namespace, like the workflow catalog.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { BatonError, ErrorCode, type Store } from '@baton/core';
+import { BatonError, ErrorCode, errorMessage, type Store } from '@baton/core';
 import { deployDefinitionText, type DefinitionFormat, type DeployedDefinition } from '@baton/dsl';
 import type { Context } from 'hono';
 import { apiKeyOf } from '../acting.js';
@@ -120,7 +120,12 @@ async function deployedText(c: Context): Promise<{ text: string; format?: Defini
       throw new BatonError(ErrorCode.InvalidArgument, 'source must be the text of the definition (a string).', { retryable: false });
     return { text: body.source };
   }
-  return { text: JSON.stringify(body, null, 2), format: 'json' };
+  try {
+    return { text: JSON.stringify(body, null, 2), format: 'json' };
+  } catch (error) {
+    // A document nested deeper than the stack allows.
+    throw new BatonError(ErrorCode.InvalidDefinition, `The definition cannot be read: ${errorMessage(error)}`, { retryable: false, details: { issues: [] } });
+  }
 }
 
 export interface DefinitionRouteOptions {
