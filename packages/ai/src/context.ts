@@ -32,6 +32,18 @@ export interface LlmOptions<T = unknown> {
   timeoutMs?: number;
   /** Serve and store the answer in the cross-run cache (default: as configureAI says). */
   cache?: boolean | { ttlMs?: number };
+  /** A limit on this call, besides the run's budget: it fails with BATON_BUDGET_EXCEEDED, uncalled, when its estimate is over. */
+  budget?: CallBudget;
+}
+
+/**
+ * A limit on one `ctx.llm` call or one `ctx.agent` (all its turns together), besides the run's
+ * budget: a model call whose estimate (its prompt at about 4 characters a token, and its maxTokens)
+ * would take what the call or agent spent over it fails with BATON_BUDGET_EXCEEDED before it is made.
+ */
+export interface CallBudget {
+  maxCostUsd?: number;
+  maxTokens?: number;
 }
 
 export interface AgentOptions<T = unknown> {
@@ -53,6 +65,8 @@ export interface AgentOptions<T = unknown> {
   timeoutMs?: number;
   /** A tool that fails for good: tell the model ('report', default) or fail the agent ('throw'). */
   onToolError?: 'report' | 'throw';
+  /** A limit on the agent's model turns together, besides the run's budget (see CallBudget). */
+  budget?: CallBudget;
 }
 
 export interface AgentResult<T = unknown> {
@@ -111,8 +125,37 @@ function estimate(models: string[], system: string | undefined, messages: ModelM
   return { tokens: input + output, costUsd: callCost(aiConfig().prices, models[0]!, input, output) ?? 0 };
 }
 
-async function modelStep(ctx: WorkflowContext, services: ExtensionServices, stepName: string, request: CallRequest): Promise<LlmResult> {
-  await ensureBudget(ctx, estimate(request.models, request.system, request.messages, request.maxTokens));
+/** What a call or an agent spent so far, against its own budget. */
+interface CallSpend {
+  budget: CallBudget;
+  costUsd: number;
+  tokens: number;
+}
+
+/** Throws BATON_BUDGET_EXCEEDED when the next model call, estimated at `next`, would take `spend` over its budget. */
+function ensureCallBudget(ctx: WorkflowContext, stepName: string, spend: CallSpend, next: { costUsd: number; tokens: number }): void {
+  const { budget } = spend;
+  const overCost = budget.maxCostUsd !== undefined && spend.costUsd + next.costUsd > budget.maxCostUsd;
+  const overTokens = budget.maxTokens !== undefined && spend.tokens + next.tokens > budget.maxTokens;
+  if (!overCost && !overTokens) return;
+  const what = overCost
+    ? `$${spend.costUsd.toFixed(4)} spent and about $${next.costUsd.toFixed(4)} more needed, budget $${budget.maxCostUsd}`
+    : `${spend.tokens} tokens used and about ${next.tokens} more needed, budget ${budget.maxTokens}`;
+  throw new BatonError(
+    AiErrorCode.BudgetExceeded,
+    `The model call '${stepName}' of run ${ctx.runId} would go over its own budget (${what}); it was not made.`,
+    {
+      retryable: false,
+      runId: ctx.runId,
+      details: { spentUsd: spend.costUsd, tokens: spend.tokens, budget },
+    },
+  );
+}
+
+async function modelStep(ctx: WorkflowContext, services: ExtensionServices, stepName: string, request: CallRequest, spend?: CallSpend): Promise<LlmResult> {
+  const next = estimate(request.models, request.system, request.messages, request.maxTokens);
+  if (spend !== undefined) ensureCallBudget(ctx, stepName, spend, next);
+  await ensureBudget(ctx, next);
   let result: LlmResult;
   try {
     // Retries and fallbacks happen inside the step; the step itself is tried once. Its input is the
@@ -143,7 +186,8 @@ function llm(ctx: WorkflowContext, services: ExtensionServices) {
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.cache === undefined ? {} : { cache: options.cache }),
     };
-    return (await modelStep(ctx, services, options.name === undefined ? 'llm' : `llm:${options.name}`, request)) as LlmResult<T>;
+    const spend = options.budget === undefined ? undefined : { budget: options.budget, costUsd: 0, tokens: 0 };
+    return (await modelStep(ctx, services, options.name === undefined ? 'llm' : `llm:${options.name}`, request, spend)) as LlmResult<T>;
   };
 }
 
@@ -163,17 +207,28 @@ function agent(ctx: WorkflowContext, services: ExtensionServices) {
     const calls: AgentResult['toolCalls'] = [];
     let usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     let costUsd = 0;
+    const spend = options.budget === undefined ? undefined : { budget: options.budget, costUsd: 0, tokens: 0 };
     for (let turn = 1; turn <= maxTurns; turn++) {
-      const reply = await modelStep(ctx, services, `${base}:turn-${turn}`, {
-        models,
-        system: options.instructions,
-        messages,
-        tools,
-        ...(options.schema === undefined ? {} : { schema: options.schema }),
-        ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-        ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
-        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      });
+      if (spend !== undefined) {
+        spend.costUsd = costUsd;
+        spend.tokens = usage.totalTokens;
+      }
+      const reply = await modelStep(
+        ctx,
+        services,
+        `${base}:turn-${turn}`,
+        {
+          models,
+          system: options.instructions,
+          messages,
+          tools,
+          ...(options.schema === undefined ? {} : { schema: options.schema }),
+          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+          ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        },
+        spend,
+      );
       usage = {
         inputTokens: usage.inputTokens + reply.usage.inputTokens,
         outputTokens: usage.outputTokens + reply.usage.outputTokens,

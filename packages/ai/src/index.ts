@@ -16,7 +16,7 @@ export { DEFAULT_PRICES, callCost } from './prices.js';
 export type { ModelPrice } from './prices.js';
 export type { LlmResult, LlmRequestRecord, TokenUsage, ToolCallRequest } from './model-call.js';
 export { MAX_PROMPT_TEXT } from './model-call.js';
-export type { LlmOptions, AgentOptions, AgentResult } from './context.js';
+export type { LlmOptions, AgentOptions, AgentResult, CallBudget } from './context.js';
 export { agentTool, workflowTool, humanApproval, ApprovalDecision } from './tools.js';
 export type { AgentTool, FunctionTool, WorkflowTool, ApprovalTool } from './tools.js';
 export { BUDGET_SIGNAL } from './budget.js';

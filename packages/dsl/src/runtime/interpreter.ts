@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { defineWorkflow, type AnyWorkflow } from '@baton/core';
 import type { Definition } from '../definition/definition.js';
 import { loadJq } from '../expressions/jq-engine.js';
+import { approvalSignals } from '../tasks/baton/approval-signals.js';
 import type { TaskList } from '../tasks/executor.js';
 import { taskInput, taskOutput } from './data-flow.js';
 import { durationMs } from './duration.js';
@@ -29,7 +30,14 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
   let evaluator: Evaluator | undefined;
   // `$workflow.startedAt` costs a journal entry: only definitions that read `$workflow` pay it.
   const readsWorkflow = definition.source.text.includes('$workflow');
-  return defineWorkflow({ name: definition.workflowName, version: definition.version, description: document.document.summary }, async (ctx, input) => {
+  const signals = approvalSignals(document);
+  const declared = {
+    name: definition.workflowName,
+    version: definition.version,
+    description: document.document.summary,
+    ...(signals === undefined ? {} : { signals }),
+  };
+  return defineWorkflow(declared, async (ctx, input) => {
     evaluator ??= new Evaluator(await loadJq());
     const workflow: Record<string, unknown> = { id: ctx.runId, definition: document, input: input ?? null };
     if (readsWorkflow) workflow.startedAt = ctx.now().toISOString();

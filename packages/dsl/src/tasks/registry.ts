@@ -1,7 +1,9 @@
 /**
  * The executor of each task kind: one map, so a new kind is one entry. A kind with no executor
- * faults with a configuration error that names it.
+ * faults with a configuration error that names it. A `call` of one of Baton's functions
+ * (`call: baton.<name>`) is a kind of its own, run by the extensions' executor.
  */
+import { batonCallExecutor, isBatonCall } from './baton/baton-call.js';
 import { callExecutor } from './call.js';
 import { doExecutor } from './do.js';
 import { emitExecutor } from './emit.js';
@@ -14,18 +16,24 @@ import { switchExecutor } from './switch.js';
 import { tryExecutor } from './try.js';
 import { waitExecutor } from './wait.js';
 import { listenExecutor } from './listen.js';
+import { runExecutor } from './run.js';
 
 /** Task kinds, in the order they are recognised (a `for` task also has `do`, so `do` comes last). */
 const KINDS = ['call', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', 'switch', 'try', 'wait', 'do'] as const;
 
+/** The kind of `call: baton.<name>` tasks. */
+export const BATON_CALL_KIND = 'baton.call';
+
 const EXECUTORS: ReadonlyMap<string, TaskExecutor> = new Map<string, TaskExecutor>([
   ['call', callExecutor],
+  [BATON_CALL_KIND, batonCallExecutor],
   ['do', doExecutor],
   ['emit', emitExecutor],
   ['for', forExecutor],
   ['fork', forkExecutor],
   ['listen', listenExecutor],
   ['raise', raiseExecutor],
+  ['run', runExecutor],
   ['set', setExecutor],
   ['switch', switchExecutor],
   ['try', tryExecutor],
@@ -34,7 +42,8 @@ const EXECUTORS: ReadonlyMap<string, TaskExecutor> = new Map<string, TaskExecuto
 
 /** The kind of a task (its defining property), or undefined when it has none. */
 export function taskKind(task: TaskDefinition): string | undefined {
-  return KINDS.find((kind) => task[kind] !== undefined);
+  const kind = KINDS.find((k) => task[k] !== undefined);
+  return kind === 'call' && isBatonCall(task) ? BATON_CALL_KIND : kind;
 }
 
 /** The executor for `kind`; undefined when this runtime does not run that kind. */

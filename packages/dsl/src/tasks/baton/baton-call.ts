@@ -1,0 +1,74 @@
+/**
+ * Baton's extensions to the DSL, as custom function calls in Baton's namespace (`call: baton.<name>`,
+ * arguments in `with`), so plain Serverless Workflow tooling still validates the file:
+ * `baton.workflow` (a registered workflow as a child run), `baton.llm` (a model call), `baton.agent`
+ * (a tool-using agent whose tools are workflows) and `baton.approval` (a person's answer to a form).
+ * Each is made of journaled `ctx` operations (a child run, model steps, a signal wait), so it runs as
+ * a compound task; `with` is evaluated on the task's input, except the JSON Schemas it holds.
+ */
+import type { Scope } from '../../runtime/evaluator.js';
+import type { RunFrame, TaskSite } from '../../runtime/run-frame.js';
+import { standardFault } from '../../runtime/workflow-fault.js';
+import type { CompoundExecutor } from '../executor.js';
+import { agentCall } from './agent-call.js';
+import { approvalCall } from './approval-call.js';
+import { llmCall } from './llm-call.js';
+import { workflowCall } from './workflow-call.js';
+
+/** The prefix of Baton's function names. */
+export const BATON_CALL_PREFIX = 'baton.';
+
+export interface BatonCallInvocation {
+  /** `with`, evaluated (its JSON Schemas as written). */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly input: unknown;
+  readonly scope: Scope;
+  readonly frame: RunFrame;
+  readonly site: TaskSite;
+}
+
+export type BatonCall = (invocation: BatonCallInvocation) => Promise<unknown>;
+
+/** Baton's functions, by name after `baton.`. */
+export const BATON_CALLS: ReadonlyMap<string, BatonCall> = new Map([
+  ['workflow', workflowCall],
+  ['llm', llmCall],
+  ['agent', agentCall],
+  ['approval', approvalCall],
+]);
+
+/** Fields of `with` that are JSON Schemas, never evaluated as expressions. */
+const SCHEMA_FIELDS = ['schema', 'form'] as const;
+
+/** True for a task that calls one of Baton's functions (`call: baton.<name>`). */
+export function isBatonCall(task: Readonly<Record<string, unknown>>): boolean {
+  return typeof task.call === 'string' && task.call.startsWith(BATON_CALL_PREFIX);
+}
+
+export const batonCallExecutor: CompoundExecutor = {
+  kind: 'compound',
+  async perform({ task, input, scope, frame, site }) {
+    const name = String(task.call).slice(BATON_CALL_PREFIX.length);
+    const call = BATON_CALLS.get(name);
+    if (call === undefined) {
+      throw standardFault(
+        'configuration',
+        `call: baton.${name} is not one of Baton's functions (${[...BATON_CALLS.keys()].map((n) => `baton.${n}`).join(', ')}).`,
+        {
+          instance: site.reference,
+        },
+      );
+    }
+    const written = (task.with ?? {}) as Record<string, unknown>;
+    if (typeof written !== 'object' || Array.isArray(written))
+      throw standardFault('configuration', `with of call: baton.${name} must be an object.`, { instance: site.reference });
+    const schemas: Record<string, unknown> = {};
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(written)) {
+      if ((SCHEMA_FIELDS as readonly string[]).includes(key)) schemas[key] = value;
+      else rest[key] = value;
+    }
+    const args = { ...(frame.evaluator.template(rest, input, scope) as Record<string, unknown>), ...schemas };
+    return { output: await call({ args, input, scope, frame, site }) };
+  },
+};
