@@ -82,7 +82,7 @@ export async function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, r
         runList(frame, list, pointer, value, { ...site.vars, ...options.vars }, options.qualifier ?? site.qualifier),
       runTask: (name, definition, reference, value, options = {}) =>
         runTask(
-          frame,
+          options.ctx === undefined ? frame : { ...frame, ctx: options.ctx },
           { name, reference, qualifier: options.qualifier ?? site.qualifier, vars: { ...site.vars, ...options.vars } },
           definition as FlowTask,
           value,
