@@ -112,9 +112,10 @@ Baton runs durable workflows: steps are checkpointed, so runs survive crashes an
 Commands:
 ${lines.join('\n')}
 
-Every command takes --db FILE (default: $BATON_DB, else .baton/baton.db) and --help. run, runs,
-signal, cancel, retry, resume and keys also work through a server's HTTP API: --url URL --key KEY
-(or $BATON_URL and $BATON_KEY).
+Every command takes --help, and all but validate take --db FILE (default: $BATON_DB, else
+.baton/baton.db). run, runs, signal, cancel, retry, resume and keys also work through a server's
+HTTP API: --url URL --key KEY (or $BATON_URL and $BATON_KEY). validate checks Serverless Workflow
+definitions (YAML/JSON files or folders) without a database.
 Exit codes: 0 success, 1 the operation failed, 2 the command line is wrong.
 Set BATON_DEBUG=1 to see the stack trace of an error. baton --version prints the version.`;
 }

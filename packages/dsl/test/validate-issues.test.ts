@@ -56,6 +56,10 @@ describe('definition issues', () => {
 do:
   - callIt:
       call: sendMail
+  - fromCatalog:
+      call: log:0.5.2@global
+  - fromDefault:
+      call: log:0.5.2@default
   - raiseIt:
       raise:
         error: missingError
@@ -86,14 +90,16 @@ do:
 `);
     expect(places(issues)).toEqual([
       '10:13 /do/0/callIt/call reference',
-      '13:16 /do/1/raiseIt/raise/error reference',
-      '23:24 /do/2/guarded/try/0/step/with/endpoint/authentication/use reference',
-      '25:16 /do/2/guarded/catch/retry reference',
-      '28:16 /do/3/secret/set/value reference',
-      '37:20 /do/4/basicAuth/with/endpoint/authentication/basic/use reference',
+      '12:13 /do/1/fromCatalog/call reference',
+      '17:16 /do/3/raiseIt/raise/error reference',
+      '27:24 /do/4/guarded/try/0/step/with/endpoint/authentication/use reference',
+      '29:16 /do/4/guarded/catch/retry reference',
+      '32:16 /do/5/secret/set/value reference',
+      '41:20 /do/6/basicAuth/with/endpoint/authentication/basic/use reference',
     ]);
     expect(issues[0]?.message).toBe("task 'callIt' calls function 'sendMail' but use.functions does not declare it: declare it there or correct the name");
-    expect(issues[4]?.message).toBe("the expression reads secret 'unknown', which use.secrets does not list (it lists known): add it to use.secrets");
+    expect(issues[1]?.message).toContain("calls a function of catalog 'global' but use.catalogs does not declare it");
+    expect(issues[5]?.message).toBe("the expression reads secret 'unknown', which use.secrets does not list (it lists known): add it to use.secrets");
   });
 
   it('runtime expressions that jq cannot compile, with jq’s own message', async () => {
@@ -119,6 +125,11 @@ do:
     expect(issues[2]?.message).toContain('$nothing is not defined');
   });
 
+  it('two expressions that would close each other in one program are each reported', async () => {
+    const issues = await issuesOf(`${header}do:\n  - a:\n      set:\n        opens: \${ (.a }\n        closes: \${ .b) }\n        text: \${ "(\\(.c) )" }\n`);
+    expect(places(issues)).toEqual(['9:16 /do/0/a/set/opens expression', '10:17 /do/0/a/set/closes expression']);
+  });
+
   it('schema errors name the task type meant and what to change', async () => {
     const issues = await issuesOf(`${header}do:
   - fetch:
@@ -138,11 +149,20 @@ do:
     expect(issues[2]?.message).toContain("task 'nothing' has no task keyword: give it one of call, do, emit");
   });
 
+  it('every wrong section of the workflow and a task with two task keywords', async () => {
+    const issues = await issuesOf(
+      `document:\n  dsl: '1.0.3'\n  namespace: tests\n  name: sections\n  version: '1'\ninput:\n  from: 5\ndo:\n  - both:\n      set:\n        a: 1\n      wait: PT1S\n`,
+    );
+    expect(places(issues)).toEqual(['5:12 /document/version schema', '7:9 /input/from schema', '9:5 /do/0/both schema']);
+    expect(issues[0]?.message).toBe(`'version' must be a semantic version such as 1.0.0, not "1"`);
+    expect(issues[2]?.message).toBe("task 'both' has several task keywords (set, wait): a task does one thing, split it into one task per keyword");
+  });
+
   it('a workflow name the DSL does not allow and a DSL version Baton does not run', async () => {
     const issues = await issuesOf(`document:\n  dsl: '0.9.0'\n  namespace: tests\n  name: ${'n'.repeat(64)}\n  version: '1.0.0'\ndo: []\n`);
     expect(places(issues)).toEqual(['2:8 /document/dsl schema', '4:9 /document/name schema']);
     expect(issues[0]?.message).toBe(`document.dsl is "0.9.0": Baton runs DSL 1.0.x, write e.g. '1.0.3'`);
-    expect(issues[1]?.message).toMatch(/^'name' must match the pattern/);
+    expect(issues[1]?.message).toMatch(/^'name' must be 1-63 letters, digits and hyphens/);
   });
 
   it('a YAML syntax error at its line and column', async () => {

@@ -20,13 +20,45 @@ export async function expressionIssues(workflow: unknown): Promise<Issue[]> {
   const issues: Issue[] = [...secretIssues(workflow, expressions)];
   if (expressions.size === 0) return issues;
   const scope = [...declaredVariables(workflow)].map((name) => `null as $${name} | `).join('');
-  const combined = `${scope}[${[...expressions.values()].map((expression) => `(${expressionBody(expression)}\n)`).join(',\n')}]`;
-  if ((await expressionCompileError(combined)) === undefined) return issues;
-  for (const [path, expression] of expressions) {
+  const compiles = async (bodies: string[]): Promise<boolean> =>
+    (await expressionCompileError(`${scope}[${bodies.map((body) => `(${body}\n)`).join(',\n')}]`)) === undefined;
+  // An expression with unbalanced parentheses could close its neighbour's: it is compiled alone.
+  const together = [...expressions].filter(([, expression]) => balancedParentheses(expressionBody(expression)));
+  const unchecked = new Map(expressions);
+  if (together.length > 0 && (await compiles(together.map(([, expression]) => expressionBody(expression))))) {
+    for (const [path] of together) unchecked.delete(path);
+  }
+  for (const [path, expression] of unchecked) {
     const error = await expressionCompileError(`${scope}(${expressionBody(expression)}\n)`);
     if (error !== undefined) issues.push({ kind: 'expression', path, message: `${JSON.stringify(expression)} is not valid jq: ${jqMessage(error)}` });
   }
   return issues;
+}
+
+/** Whether every `(` of the jq text closes, outside strings and comments (string interpolations `\(...)` count as code). */
+function balancedParentheses(body: string): boolean {
+  // Each frame: 'string', or the open-parenthesis count of a code context (the root, or an interpolation).
+  const frames: ('string' | number)[] = [0];
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    const frame = frames.at(-1);
+    if (frame === 'string') {
+      if (char === '\\') {
+        if (body[i + 1] === '(') frames.push(0);
+        i++;
+      } else if (char === '"') frames.pop();
+    } else if (frame !== undefined) {
+      if (char === '"') frames.push('string');
+      else if (char === '#') i = body.indexOf('\n', i) === -1 ? body.length : body.indexOf('\n', i);
+      else if (char === '(') frames[frames.length - 1] = frame + 1;
+      else if (char === ')') {
+        if (frame > 0) frames[frames.length - 1] = frame - 1;
+        else if (frames.length > 1) frames.pop();
+        else return false;
+      }
+    }
+  }
+  return frames.length === 1 && frames[0] === 0;
 }
 
 /**

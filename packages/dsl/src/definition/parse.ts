@@ -34,9 +34,8 @@ export async function parseDefinition(text: string, options: ParseOptions = {}):
   const nameChecked = schema.some((issue) => issue.path.startsWith('/document'));
   const found = [...schema, ...(nameChecked ? [] : nameIssues(value)), ...referenceIssues(value), ...(await expressionIssues(value))];
   if (found.length > 0) {
-    const issues = found.map((issue) => ({ ...issue, file, ...source.positionOf(issue.path) }));
-    issues.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ok: false, issues: issues.map(({ file: f, ...rest }) => (f === undefined ? rest : { file: f, ...rest })) };
+    const issues = found.map((issue) => ({ ...issue, ...(file === undefined ? {} : { file }), ...source.positionOf(issue.path) }));
+    return { ok: false, issues: issues.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
   const document = value as WorkflowDocument;
   return {

@@ -66,16 +66,22 @@ function thenTargets(entry: TaskEntry): [string, string][] {
   return targets;
 }
 
-/** Named functions, errors and retry policies must be declared under `use`. */
+/** Named functions, catalogs, errors and retry policies must be declared under `use`. */
 function useIssues(workflow: unknown): Issue[] {
   const functions = useSection(workflow, 'functions');
   const errors = useSection(workflow, 'errors');
   const retries = useSection(workflow, 'retries');
+  const catalogs = useSection(workflow, 'catalogs');
   const issues: Issue[] = [];
   for (const { name, task, pointer } of allTasks(workflow)) {
     if (!isObject(task)) continue;
     if (typeof task.call === 'string' && !BUILT_IN_CALLS.includes(task.call) && !task.call.includes('@') && !(task.call in functions)) {
       issues.push(undeclared(pointerOf(pointer, 'call'), `task '${name}' calls function '${task.call}'`, 'use.functions', functions));
+    }
+    // `name:version@catalog` calls a catalog's function; `default` is the runtime's own catalog.
+    const catalog = typeof task.call === 'string' && !task.call.includes('://') ? /^[^:@/]+:[^@]+@([^@]+)$/.exec(task.call)?.[1] : undefined;
+    if (catalog !== undefined && catalog !== 'default' && !(catalog in catalogs)) {
+      issues.push(undeclared(pointerOf(pointer, 'call'), `task '${name}' calls a function of catalog '${catalog}'`, 'use.catalogs', catalogs));
     }
     if (isObject(task.raise) && typeof task.raise.error === 'string' && !(task.raise.error in errors)) {
       issues.push(undeclared(pointerOf(pointerOf(pointer, 'raise'), 'error'), `task '${name}' raises error '${task.raise.error}'`, 'use.errors', errors));

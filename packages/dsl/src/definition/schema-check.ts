@@ -30,14 +30,52 @@ export function schemaIssues(workflow: unknown): Issue[] {
   if (isObject(document) && dsl !== undefined && (typeof dsl !== 'string' || !DSL_VERSION.test(dsl))) {
     issues.push({ kind: 'schema', path: '/document/dsl', message: `document.dsl is ${JSON.stringify(dsl)}: Baton runs DSL 1.0.x, write e.g. '1.0.3'` });
   }
-  issues.push(...validateAs('Workflow', workflowShell(workflow), ''));
+  issues.push(...workflowIssues(workflowShell(workflow)));
   for (const list of taskLists(workflow)) issues.push(...listShapeIssues(list.pointer, valueAt(workflow, list.pointer)));
   for (const entry of allTasks(workflow)) issues.push(...taskIssues(entry.name, entry.task, entry.pointer));
   return issues;
 }
 
+/** Stand-ins for the required sections, so the rest can still be checked when one is wrong. */
+const STAND_INS: Json = { document: { dsl: SDK_DSL_VERSION, namespace: 'stand-in', name: 'stand-in', version: '1.0.0' }, do: [] };
+
+/**
+ * The workflow's own (task-free) issues. Ajv stops at the first failure, so after each one the
+ * failing top-level section is set aside (a required one replaced by a valid stand-in) and the
+ * rest validated again: every section gets its own issue.
+ */
+function workflowIssues(shell: Json): Issue[] {
+  const issues: Issue[] = [];
+  let rest: Json = shell;
+  for (let round = 0; round < 20; round++) {
+    const found = validateAs('Workflow', rest, '');
+    if (found.length === 0) break;
+    issues.push(...found);
+    const sections = new Set(found.map((issue) => issue.path.split('/')[1] ?? ''));
+    const next: Json = { ...rest };
+    for (const section of sections) {
+      if (section === '') for (const key of Object.keys(STAND_INS)) next[key] ??= STAND_INS[key];
+      else if (section in STAND_INS) next[section] = STAND_INS[section];
+      else delete next[section];
+    }
+    if (JSON.stringify(next) === JSON.stringify(rest)) break;
+    rest = next;
+  }
+  return issues;
+}
+
 function taskIssues(name: string, task: unknown, pointer: string): Issue[] {
   const type = taskTypeOf(task);
+  const keywords = isObject(task) ? TASK_KEYS.filter((key) => key in task && !(key === 'do' && 'for' in task)) : [];
+  if (keywords.length > 1) {
+    return [
+      {
+        kind: 'schema',
+        path: pointer,
+        message: `task '${name}' has several task keywords (${keywords.join(', ')}): a task does one thing, split it into one task per keyword`,
+      },
+    ];
+  }
   if (type === undefined) {
     const message = isObject(task)
       ? `task '${name}' has no task keyword: give it one of ${TASK_KEYS.join(', ')}`
@@ -75,11 +113,8 @@ function listShapeIssues(pointer: string, list: unknown): Issue[] {
 function workflowShell(workflow: Json): Json {
   const shell: Json = { ...workflow };
   if (Array.isArray(shell.do)) shell.do = [];
-  if (isObject(shell.document) && typeof shell.document.dsl === 'string' && DSL_VERSION.test(shell.document.dsl)) {
-    shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
-  } else if (isObject(shell.document)) {
-    shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
-  }
+  // The SDK refuses any version but its own; a wrong version was reported above.
+  if (isObject(shell.document)) shell.document = { ...shell.document, dsl: SDK_DSL_VERSION };
   if (isObject(shell.use) && isObject(shell.use.functions)) {
     const functions = Object.fromEntries(Object.keys(shell.use.functions).map((name) => [name, { set: { placeholder: true } }]));
     shell.use = { ...shell.use, functions };

@@ -57,7 +57,9 @@ function wording(error: SchemaError, data: unknown): string {
     case 'const':
       return `${here} must be ${JSON.stringify(params.allowedValue)}`;
     case 'pattern':
-      return `${here} must match the pattern ${String(params.pattern)}, not ${JSON.stringify(valueAt(data, error.instancePath))}`;
+      return `${here} must be ${patternName(String(params.pattern))}, not ${JSON.stringify(valueAt(data, error.instancePath))}`;
+    case 'oneOf':
+      return `${here} must be written in exactly one of its allowed forms`;
     case 'format':
       return `${here} must be a valid ${String(params.format)}`;
     case 'minProperties':
@@ -78,6 +80,18 @@ function wording(error: SchemaError, data: unknown): string {
     default:
       return `${here} ${error.message}`;
   }
+}
+
+/** The schema's patterns in words, by how they start. */
+const PATTERNS: [string, string][] = [
+  ['^P(?!$)', 'an ISO 8601 duration such as PT30S'],
+  ['^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)', 'a semantic version such as 1.0.0'],
+  ['^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$', '1-63 letters, digits and hyphens, starting and ending with a letter or digit'],
+  ['^[a-z0-9](-*[a-z0-9]+)*$', 'lowercase letters, digits and hyphens, starting and ending with a letter or digit'],
+];
+
+function patternName(pattern: string): string {
+  return PATTERNS.find(([start]) => pattern.startsWith(start))?.[1] ?? `a match of the pattern ${pattern}`;
 }
 
 function lastSegment(pointer: string): string {

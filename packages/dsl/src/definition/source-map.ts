@@ -26,7 +26,8 @@ export type ReadResult = { ok: true; source: SourceText } | { ok: false; issues:
 /** Parses `text` as `format`; a syntax error becomes a 'syntax' issue at its line and column. */
 export function readSource(text: string, format: DefinitionFormat, file: string | undefined): ReadResult {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // JSON.parse keeps the last of duplicate keys; the map must not fail on them either.
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: format === 'yaml' });
   const positions = new Map<string, Position>();
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
