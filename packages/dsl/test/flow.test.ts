@@ -115,6 +115,6 @@ do:
 `),
     );
     expect(badKind.fault).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration', instance: '/do/0/container' });
-    expect(badKind.fault?.detail).toMatch(/'run' are not supported/);
+    expect(badKind.fault?.detail).toMatch(/not supported/);
   });
 });
