@@ -112,6 +112,24 @@ describe('call: http redirects and faults', () => {
     expect(bin.requests.filter((request) => request.url.startsWith('/anything/target')).length).toBe(before);
   });
 
+  it('follows redirects to aliased hosts through the alias, a 303 after a POST as a GET', async () => {
+    const target = encodeURIComponent('https://httpbin.org/anything/aliased');
+    const echo = (await http({
+      method: 'post',
+      endpoint: `https://httpbin.org/redirect-to?url=${target}&status_code=303`,
+      body: { a: 1 },
+      redirect: true,
+    })) as Echo;
+    expect(echo).toMatchObject({ method: 'GET', path: '/anything/aliased', data: '' });
+    const kept = (await http({
+      method: 'put',
+      endpoint: `https://httpbin.org/redirect-to?url=${target}&status_code=307`,
+      body: { a: 1 },
+      redirect: true,
+    })) as Echo;
+    expect(kept).toMatchObject({ method: 'PUT', path: '/anything/aliased', json: { a: 1 } });
+  });
+
   it('follows redirects with redirect: true', async () => {
     const echo = (await http({ method: 'get', endpoint: redirect(), redirect: true })) as Echo;
     expect(echo.path).toBe('/anything/target');

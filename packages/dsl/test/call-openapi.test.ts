@@ -24,6 +24,7 @@ const openApi3 = {
         parameters: [
           { name: 'dryRun', in: 'query', schema: { type: 'boolean' } },
           { name: 'tags', in: 'query', schema: { type: 'array' } },
+          { name: 'ids', in: 'query', explode: false, schema: { type: 'array' } },
           { name: 'X-Trace', in: 'header', schema: { type: 'string' } },
         ],
         requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
@@ -129,9 +130,10 @@ describe('call: openapi on an OpenAPI 3 document', () => {
       const echo = (await openapi({
         document: { endpoint: `${documentsUrl}/${file}` },
         operationId: 'putItem',
-        parameters: { id: 'a b', dryRun: true, tags: ['x', 'y'], 'X-Trace': 't-1', body: { name: 'thing' } },
+        parameters: { id: 'a b', dryRun: true, tags: ['x', 'y'], ids: [1, 2], 'X-Trace': 't-1', body: { name: 'thing' } },
       })) as Echo;
-      expect(echo).toMatchObject({ method: 'PUT', path: '/anything/items/a%20b', args: { dryRun: 'true', tags: 'x,y' }, json: { name: 'thing' } });
+      expect(bin.requests.at(-1)?.url).toBe('/anything/items/a%20b?dryRun=true&tags=x&tags=y&ids=1%2C2');
+      expect(echo).toMatchObject({ method: 'PUT', path: '/anything/items/a%20b', args: { dryRun: 'true', tags: 'x,y', ids: '1,2' }, json: { name: 'thing' } });
       expect(echo.headers['x-trace']).toBe('t-1');
       expect(echo.headers['content-type']).toBe('application/json');
     }

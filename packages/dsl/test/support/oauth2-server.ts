@@ -1,7 +1,8 @@
 /**
  * A loopback OAuth2 authorization server and protected resource: POST /oauth2/token issues tokens for
  * the client credentials grant to its one client (client_secret_post or client_secret_basic) and
- * refuses anything else (401 invalid_client, 400 unsupported_grant_type); GET /resource answers 200
+ * refuses anything else (401 invalid_client, 400 unsupported_grant_type); its OpenID configuration is
+ * at /.well-known/openid-configuration; GET /resource answers 200
  * only with a token it issued. It counts token requests, so tests can see the token cache work.
  */
 import { createServer } from 'node:http';
@@ -47,6 +48,10 @@ export async function startOAuth2Server(client: { id: string; secret: string; ex
         const token = `token-${issued.length + 1}`;
         issued.push(token);
         return json(200, { access_token: token, token_type: 'Bearer', ...(client.expiresIn === undefined ? {} : { expires_in: client.expiresIn }) });
+      }
+      if (url.pathname === '/.well-known/openid-configuration') {
+        const issuer = `http://${request.headers.host ?? ''}`;
+        return json(200, { issuer, token_endpoint: `${issuer}/oauth2/token` });
       }
       if (url.pathname === '/resource') {
         const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];

@@ -3,12 +3,14 @@
  * `Authorization` value of a call: inline or by name from `use.authentications` (`{ use: name }` or
  * the bare name), with their values evaluated (secrets such as `${ $secrets.token }` live there) and
  * secret-based forms (`basic: { use: secretName }`) read from `InterpreterOptions.secrets`.
- * Supported: `basic`, `bearer`, `oauth2` (client credentials and password grants). `digest`,
- * `certificate` and `oidc` are configuration faults that say what is supported.
+ * Supported: `basic`, `bearer`, `oauth2` and `oidc` (client credentials and password grants; the
+ * OpenID provider's token endpoint found by discovery). `digest` and `certificate` are configuration
+ * faults that say what is supported.
  */
-import { standardFault, type WorkflowFault } from '../../runtime/workflow-fault.js';
 import { isRecord, type CallScope } from './call-context.js';
+import { configurationFault } from './call-fault.js';
 import { oauth2AccessToken } from './oauth2-token.js';
+import { discoverTokenEndpoint } from './oidc-discovery.js';
 
 const SCHEMES = ['basic', 'bearer', 'digest', 'oauth2', 'oidc', 'certificate'] as const;
 
@@ -16,7 +18,7 @@ const SCHEMES = ['basic', 'bearer', 'digest', 'oauth2', 'oidc', 'certificate'] a
 export async function authorizationHeader(authentication: unknown, scope: CallScope): Promise<string | undefined> {
   if (authentication === undefined || authentication === null) return undefined;
   const policy = await scope.evaluate(namedPolicy(authentication, scope) ?? authentication);
-  if (!isRecord(policy)) throw configurationFault(`the authentication policy is ${JSON.stringify(policy)}, not an object`, scope);
+  if (!isRecord(policy)) throw configurationFault(`the authentication policy is ${Array.isArray(policy) ? 'an array' : typeof policy}, not an object`, scope);
   const scheme = SCHEMES.find((name) => policy[name] !== undefined);
   switch (scheme) {
     case 'basic': {
@@ -31,16 +33,19 @@ export async function authorizationHeader(authentication: unknown, scope: CallSc
       const settings = secretBased(policy.oauth2, 'oauth2', scope);
       return `Bearer ${await oauth2AccessToken(settings, scope)}`;
     }
-    case 'oidc':
-      throw configurationFault(
-        "oidc authentication is not supported yet: use an oauth2 policy (grant client_credentials or password) with the provider's token endpoint (authority and endpoints.token)",
-        scope,
-      );
+    case 'oidc': {
+      const settings = secretBased(policy.oidc, 'oidc', scope);
+      return `Bearer ${await oauth2AccessToken(settings, scope, () => discoverTokenEndpoint(settings, scope))}`;
+    }
     case 'digest':
     case 'certificate':
-      throw configurationFault(`${scheme} authentication is not supported yet: basic, bearer and oauth2 (client_credentials, password) are`, scope);
+      throw configurationFault(`${scheme} authentication is not supported yet: basic, bearer, oauth2 and oidc (client_credentials, password) are`, scope);
     default:
-      throw configurationFault(`the authentication policy names no scheme (one of ${SCHEMES.join(', ')}): ${JSON.stringify(policy)}`, scope);
+      // Only the keys: the values may be credentials, and faults are journaled.
+      throw configurationFault(
+        `the authentication policy names no scheme (one of ${SCHEMES.join(', ')}); it has ${Object.keys(policy).join(', ') || 'no keys'}`,
+        scope,
+      );
   }
 }
 
@@ -84,8 +89,4 @@ function credentials<K extends string>(settings: unknown, keys: readonly K[], sc
     result[key] = String(value);
   }
   return result;
-}
-
-export function configurationFault(detail: string, scope: { instance: string }): WorkflowFault {
-  return standardFault('configuration', detail, { instance: scope.instance });
 }

@@ -3,7 +3,7 @@
  * from the task input (see uri-template.ts).
  */
 import { expandUriTemplate } from './uri-template.js';
-import { configurationFault } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import { isRecord } from './call-context.js';
 
 export interface ResolvedEndpoint {
@@ -14,7 +14,8 @@ export interface ResolvedEndpoint {
 
 export function resolveEndpoint(endpoint: unknown, input: unknown, what: string, instance: string): ResolvedEndpoint {
   const uri = isRecord(endpoint) ? endpoint.uri : endpoint;
-  if (typeof uri !== 'string' || uri === '') throw configurationFault(`${what} has no endpoint URI (got ${JSON.stringify(endpoint)})`, { instance });
+  if (typeof uri !== 'string' || uri === '')
+    throw configurationFault(`${what} has no endpoint URI: give a URI string or { uri, authentication }`, { instance });
   const expanded = expandUriTemplate(uri, input, instance);
   let url: URL;
   try {

@@ -3,7 +3,8 @@
  * authentication }`), headers, query, body (JSON unless an explicit content-type says otherwise),
  * output (`content`, `response`, `raw`) and redirect.
  */
-import { authorizationHeader, configurationFault } from './authentication.js';
+import { authorizationHeader } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import { isRecord, type CallScope } from './call-context.js';
 import { resolveEndpoint } from './endpoint.js';
 import { exchangeHttp, HTTP_OUTPUT_FORMATS, type HttpOutputFormat } from './http-exchange.js';

@@ -62,8 +62,40 @@ export async function exchangeHttp(request: HttpRequest, exchange: HttpExchangeO
   return result;
 }
 
-/** Sends the request; a network failure is a communication fault, an abort is rethrown as it is. */
+/**
+ * Sends the request; a network failure is a communication fault, an abort is rethrown as it is.
+ * Redirects are followed here rather than by fetch, so each hop goes through the host aliases too
+ * (a redirect to an aliased host stays on the alias); 303, and 301/302 after a POST, become a GET.
+ */
 export async function sendHttp(request: HttpRequest, redirect: boolean, context: HttpExchangeContext): Promise<Response> {
+  let hop = request;
+  for (let hops = 0; ; hops += 1) {
+    const response = await sendOnce(hop, context);
+    const location = response.headers.get('location');
+    if (!redirect || !REDIRECT_STATUSES.has(response.status) || location === null) return response;
+    if (hops === MAX_REDIRECTS)
+      throw standardFault('communication', `${request.method.toUpperCase()} ${request.url.href}: more than ${MAX_REDIRECTS} redirects`, {
+        instance: context.instance,
+      });
+    await response.body?.cancel();
+    let url: URL;
+    try {
+      url = new URL(location, hop.url);
+    } catch {
+      throw standardFault('communication', `${hop.url.href} redirected to an invalid location '${location}'`, { instance: context.instance });
+    }
+    const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && hop.method.toLowerCase() === 'post');
+    const headers = { ...hop.headers };
+    if (url.origin !== hop.url.origin) delete headers.authorization;
+    if (toGet) for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+    hop = toGet ? { method: 'get', url, headers } : { ...hop, url, headers };
+  }
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+
+async function sendOnce(request: HttpRequest, context: HttpExchangeContext): Promise<Response> {
   const fetchImpl = context.options.fetch ?? fetch;
   const target = applyHostAlias(request.url, context.options.hostAliases);
   try {
@@ -71,7 +103,7 @@ export async function sendHttp(request: HttpRequest, redirect: boolean, context:
       method: request.method.toUpperCase(),
       headers: request.headers,
       body: request.body,
-      redirect: redirect ? 'follow' : 'manual',
+      redirect: 'manual',
       signal: context.signal,
     });
   } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * OAuth2 access tokens for `oauth2` authentication policies: the client credentials and password
+ * OAuth2 access tokens for `oauth2` (and `oidc`) authentication policies: the client credentials and password
  * grants against `authority` + `endpoints.token` (default `/oauth2/token`), with the client
  * authenticated by `client_secret_post` (default), `client_secret_basic`, `private_key_jwt` (with
  * `client.assertion`) or `none`. A token is cached until it expires (less a margin), per interpreter
@@ -31,8 +31,13 @@ interface TokenCache {
 const tokenCaches = new WeakMap<InterpreterOptions, TokenCache>();
 
 /** A valid access token for the (evaluated) oauth2 settings, from the cache or the token endpoint. */
-export async function oauth2AccessToken(settings: Record<string, unknown>, scope: CallScope): Promise<string> {
-  const key = JSON.stringify(settings);
+export async function oauth2AccessToken(
+  settings: Record<string, unknown>,
+  scope: CallScope,
+  /** Where to ask for the token when the settings do not say it directly (OpenID Connect discovery). */
+  findTokenEndpoint?: () => Promise<URL>,
+): Promise<string> {
+  const key = JSON.stringify([findTokenEndpoint ? 'oidc' : 'oauth2', settings]);
   let cache = tokenCaches.get(scope.options);
   if (cache === undefined) {
     cache = { tokens: new Map(), pending: new Map() };
@@ -48,7 +53,7 @@ export async function oauth2AccessToken(settings: Record<string, unknown>, scope
   }
   const { tokens, pending } = cache;
   const issuedAt = Date.now();
-  const request = requestToken(settings, scope)
+  const request = requestToken(settings, scope, findTokenEndpoint)
     .then(({ accessToken, expiresIn }) => {
       if (expiresIn !== undefined) tokens.set(key, { accessToken, expiresAt: issuedAt + Math.max(0, expiresIn * 1000 - EXPIRY_MARGIN_MS) });
       else tokens.delete(key);
@@ -61,12 +66,16 @@ export async function oauth2AccessToken(settings: Record<string, unknown>, scope
   return request;
 }
 
-async function requestToken(settings: Record<string, unknown>, scope: CallScope): Promise<{ accessToken: string; expiresIn?: number }> {
+async function requestToken(
+  settings: Record<string, unknown>,
+  scope: CallScope,
+  findTokenEndpoint: (() => Promise<URL>) | undefined,
+): Promise<{ accessToken: string; expiresIn?: number }> {
   const grant = settings.grant;
   if (typeof grant !== 'string' || !SUPPORTED_GRANTS.includes(grant)) {
     throw fault('configuration', `the oauth2 grant ${JSON.stringify(grant)} is not supported yet: ${SUPPORTED_GRANTS.join(' and ')} are`, scope);
   }
-  const url = tokenEndpoint(settings, scope);
+  const url = findTokenEndpoint ? await findTokenEndpoint() : tokenEndpoint(settings, scope);
   const parameters: Record<string, string> = { grant_type: grant };
   if (grant === 'password') Object.assign(parameters, { username: text(settings.username), password: text(settings.password) });
   const scopes = list(settings.scopes);

@@ -5,11 +5,12 @@
  * `basePath`, else the document's own origin), and sends it like `call: http`.
  */
 import { standardFault } from '../../runtime/workflow-fault.js';
-import { authorizationHeader, configurationFault } from './authentication.js';
+import { authorizationHeader } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import { isRecord, type CallScope } from './call-context.js';
 import { encodeBody, outputFormat } from './http-call.js';
 import { exchangeHttp } from './http-exchange.js';
-import { findOperation, loadOpenApiDocument, resolveRef, type OpenApiDocument, type OpenApiOperation } from './openapi-document.js';
+import { findOperation, loadOpenApiDocument, resolveRef, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from './openapi-document.js';
 
 export async function performOpenApiCall(args: Record<string, unknown>, input: unknown, scope: CallScope): Promise<unknown> {
   if (typeof args.operationId !== 'string' || args.operationId === '') throw configurationFault('call: openapi needs an operationId', scope);
@@ -37,12 +38,10 @@ export async function performOpenApiCall(args: Record<string, unknown>, input: u
     used.add(parameter.name);
     switch (parameter.in) {
       case 'path':
-        path = path.split(`{${parameter.name}}`).join(encodeURIComponent(text(value)));
+        path = path.split(`{${parameter.name}}`).join(encodeURIComponent(Array.isArray(value) ? value.map(text).join(',') : text(value)));
         break;
       case 'query':
-        for (const item of Array.isArray(value) && parameter.collectionFormat !== 'csv' && parameter.explode !== false ? value : [value]) {
-          query.push([parameter.name, Array.isArray(item) ? item.map(text).join(',') : text(item)]);
-        }
+        for (const item of queryValues(parameter, value, document.swagger !== undefined)) query.push([parameter.name, item]);
         break;
       case 'header':
         headers[parameter.name] = text(value);
@@ -141,6 +140,23 @@ function responseTypes(document: OpenApiDocument, operation: OpenApiOperation): 
     if (isRecord(resolved) && isRecord(resolved.content)) for (const type of Object.keys(resolved.content)) types.add(type);
   }
   return [...types];
+}
+
+/** Swagger 2 separator per `collectionFormat` (default csv; `multi` repeats the parameter). */
+const COLLECTION_SEPARATORS: Record<string, string> = { csv: ',', ssv: ' ', tsv: '\t', pipes: '|' };
+/** OpenAPI 3 separator per `style` when `explode` is false (form style explodes by default). */
+const STYLE_SEPARATORS: Record<string, string> = { form: ',', spaceDelimited: ' ', pipeDelimited: '|' };
+
+/** The query values of one parameter: an array is repeated or joined as the document's style says. */
+function queryValues(parameter: OpenApiParameter, value: unknown, swagger: boolean): string[] {
+  if (!Array.isArray(value)) return [text(value)];
+  const items = value.map(text);
+  const separator = swagger
+    ? COLLECTION_SEPARATORS[parameter.collectionFormat ?? 'csv']
+    : parameter.explode === false || (parameter.explode === undefined && parameter.style !== undefined && parameter.style !== 'form')
+      ? STYLE_SEPARATORS[parameter.style ?? 'form']
+      : undefined;
+  return separator === undefined ? items : [items.join(separator)];
 }
 
 function text(value: unknown): string {

@@ -6,7 +6,8 @@
 import { parse as parseYaml } from 'yaml';
 import type { InterpreterOptions } from '../../runtime/interpreter-options.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
-import { authorizationHeader, configurationFault } from './authentication.js';
+import { authorizationHeader } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import { isRecord, type CallScope } from './call-context.js';
 import { resolveEndpoint } from './endpoint.js';
 import { exchangeHttp } from './http-exchange.js';
@@ -20,7 +21,10 @@ export interface OpenApiParameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie' | 'body' | 'formData';
   required?: boolean;
+  /** Swagger 2: how an array is sent (`csv` by default, `multi` repeats the parameter). */
   collectionFormat?: string;
+  /** OpenAPI 3: how an array is sent (`form` and `explode` by default, which repeats the parameter). */
+  style?: string;
   explode?: boolean;
 }
 

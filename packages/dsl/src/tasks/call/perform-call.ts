@@ -7,7 +7,7 @@
  */
 import { defaultLogger, hasErrorCode } from '@baton/core';
 import { standardFault, WORKFLOW_FAULT } from '../../runtime/workflow-fault.js';
-import { configurationFault } from './authentication.js';
+import { configurationFault } from './call-fault.js';
 import type { CallContext, CallScope } from './call-context.js';
 import { performGrpcCall } from './grpc-call.js';
 import { performHttpCall } from './http-call.js';
