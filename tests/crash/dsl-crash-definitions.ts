@@ -14,9 +14,9 @@ function header(name: string): string {
   return `document: { dsl: '1.0.0', namespace: crash, name: ${name}, version: '1.0.0' }\ndo:\n`;
 }
 
-/** A call, a durable four-second wait, a call. */
+/** A call, a durable ten-second wait (long enough for the test to kill the worker in it), a call. */
 export const waitDefinition =
-  header('wait') + call('before', '/wait/before', '  ') + `  - pause:\n      wait:\n        seconds: 4\n` + call('after', '/wait/after', '  ');
+  header('wait') + call('before', '/wait/before', '  ') + `  - pause:\n      wait:\n        seconds: 10\n` + call('after', '/wait/after', '  ');
 
 /** A call, a fork of two branches of two calls each, a call. */
 export const forkDefinition =
@@ -30,7 +30,7 @@ export const forkDefinition =
   call('r2', '/fork/r2', '                ') +
   call('finish', '/fork/finish', '  ');
 
-/** A call, a call retried on communication errors every three seconds (up to five attempts), a call. */
+/** A call, a call retried on communication errors every five seconds (up to five retries), a call. */
 export const retryDefinition =
   header('retry') +
   call('before', '/retry/before', '  ') +
@@ -42,7 +42,7 @@ export const retryDefinition =
             type: https://serverlessworkflow.io/spec/1.0.0/errors/communication
         retry:
           delay:
-            seconds: 3
+            seconds: 5
           limit:
             attempt:
               count: 5
