@@ -11,7 +11,7 @@ import { definitionWorkflow, parseDefinition, type InterpreterOptions, type Work
 
 export interface Outcome {
   runId: string;
-  status: 'completed' | 'failed';
+  status: 'completed' | 'failed' | 'cancelled';
   output?: unknown;
   /** The DSL error of a failed run. */
   fault?: WorkflowErrorObject;
@@ -69,7 +69,8 @@ export class DefinitionRunner {
     const steps = entries.map((entry) => entry.name);
     if (!failed) return { runId, status: 'completed', output, steps, entries };
     const fault = (error as { details?: { error?: WorkflowErrorObject } }).details?.error;
-    return { runId, status: 'failed', error, steps, entries, ...(fault === undefined ? {} : { fault }) };
+    const status = (error as { code?: string }).code === 'BATON_CANCELLED' ? 'cancelled' : 'failed';
+    return { runId, status, error, steps, entries, ...(fault === undefined ? {} : { fault }) };
   }
 
   async close(): Promise<void> {

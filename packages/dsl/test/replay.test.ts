@@ -122,4 +122,23 @@ do:
       '/do/1/join',
     ]);
   });
+
+  it('cancels a run waiting in a wait task like any other run', async () => {
+    const workflow = await runner.workflow(
+      definition(`
+do:
+  - nap:
+      wait: PT1H
+  - never:
+      set: { reached: true }
+`),
+    );
+    const engine = await runner.engine([workflow]);
+    const { id } = await engine.client.start(workflow, {});
+    await until(async () => (await engine.client.get(id))?.status === 'waiting', 'the run waits');
+    await engine.client.cancel(id, 'no longer needed');
+    await until(async () => (await engine.client.get(id))?.status === 'cancelled', 'the run is cancelled');
+    const journal = await engine.client.journal(id);
+    expect(journal.filter((entry) => entry.name === '/do/1/never')).toHaveLength(0);
+  });
 });

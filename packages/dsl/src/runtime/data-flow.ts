@@ -14,31 +14,31 @@ interface Transform {
 }
 
 /** A transformation (`input.from`, `output.as`, `export.as`): a string is an expression (`${ }` optional), anything else a template. */
-export function transform(frame: RunFrame, expression: unknown, value: unknown, scope: Scope): unknown {
+export async function transform(frame: RunFrame, expression: unknown, value: unknown, scope: Scope): Promise<unknown> {
   if (expression === undefined) return value;
   if (typeof expression === 'string') return frame.evaluator.expression(expression, value, scope);
   return frame.evaluator.template(expression, value, scope);
 }
 
 /** The task's transformed input. */
-export function taskInput(frame: RunFrame, input: Transform | undefined, raw: unknown, scope: Scope, what: string): unknown {
+export async function taskInput(frame: RunFrame, input: Transform | undefined, raw: unknown, scope: Scope, what: string): Promise<unknown> {
   if (input === undefined) return raw;
   frame.schemas.check(input.schema, raw, `The input of ${what}`);
   return transform(frame, input.from, raw, scope);
 }
 
 /** The task's transformed output. */
-export function taskOutput(frame: RunFrame, output: Transform | undefined, raw: unknown, scope: Scope, what: string): unknown {
+export async function taskOutput(frame: RunFrame, output: Transform | undefined, raw: unknown, scope: Scope, what: string): Promise<unknown> {
   if (output === undefined) return raw;
-  const value = transform(frame, output.as, raw, { ...scope, output: raw });
+  const value = await transform(frame, output.as, raw, { ...scope, output: raw });
   frame.schemas.check(output.schema, value, `The output of ${what}`);
   return value;
 }
 
 /** The new `$context` after the task, or undefined when the task exports nothing. */
-export function exportedContext(frame: RunFrame, exported: Transform | undefined, output: unknown, scope: Scope, what: string): unknown {
+export async function exportedContext(frame: RunFrame, exported: Transform | undefined, output: unknown, scope: Scope, what: string): Promise<unknown> {
   if (exported?.as === undefined) return undefined;
-  const context = transform(frame, exported.as, output, { ...scope, output });
+  const context = await transform(frame, exported.as, output, { ...scope, output });
   frame.schemas.check(exported.schema, context, `The context exported by ${what}`);
   return context;
 }

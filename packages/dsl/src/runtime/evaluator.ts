@@ -7,6 +7,7 @@
  */
 import { EXPRESSION_ARGUMENTS, expressionBody, isRuntimeExpression } from '../expressions/expression.js';
 import { JqError, type JqEngine } from '../expressions/jq-engine.js';
+import { JqBatcher } from './jq-batcher.js';
 import { standardFault } from './workflow-fault.js';
 
 /** What an expression can read besides `.`: the DSL's arguments and scope variables, by name (without `$`). */
@@ -14,32 +15,40 @@ export type Scope = Readonly<Record<string, unknown>>;
 
 const VARIABLE = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** jq builtins whose result is not a function of the program and its input: never memoized. */
+const IMPURE = /\b(?:now|input|inputs|input_line_number|debug|stderr|env|halt|halt_error|get_search_list|input_filename)\b|\$ENV|\$__loc__/;
+/** How many evaluations an interpreter remembers (jq is pure, and costs ~1 ms a call: loops and repeated runs evaluate the same thing again). */
+const MEMO_SIZE = 2000;
+/** Large inputs are not remembered (their keys would hold the memory). */
+const MAX_MEMO_KEY = 16 * 1024;
 const SECRET = /\$secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\])/g;
 
 export class Evaluator {
-  readonly #jq: JqEngine;
+  readonly #jq: JqBatcher;
   readonly #templates = new WeakMap<object, string | null>();
+  /** Recent results by program and input, oldest first (a Map keeps insertion order). */
+  readonly #memo = new Map<string, unknown>();
 
   constructor(jq: JqEngine) {
-    this.#jq = jq;
+    this.#jq = new JqBatcher(jq);
   }
 
   /**
    * The value of a runtime expression on `value`: `${ … }`, or a bare jq string where the DSL takes
    * one (e.g. `when: .color == "red"`). Several outputs make an array; none make null.
    */
-  expression(expression: string, value: unknown, scope: Scope): unknown {
+  expression(expression: string, value: unknown, scope: Scope): Promise<unknown> {
     return this.#run(`(${expressionBody(expression)}\n)`, value, scope);
   }
 
   /** A truth test (`if`, `when`, `while`): jq's truthiness of the expression's value. */
-  test(expression: string, value: unknown, scope: Scope): boolean {
-    const result = this.expression(expression, value, scope);
+  async test(expression: string, value: unknown, scope: Scope): Promise<boolean> {
+    const result = await this.expression(expression, value, scope);
     return result !== null && result !== false;
   }
 
   /** `value` with every `${ }` string inside it evaluated on `input`; the same value when it has none. */
-  template(value: unknown, input: unknown, scope: Scope): unknown {
+  async template(value: unknown, input: unknown, scope: Scope): Promise<unknown> {
     const program = this.#template(value);
     return program === null ? value : this.#run(program, input, scope);
   }
@@ -59,7 +68,7 @@ export class Evaluator {
     return program;
   }
 
-  #run(program: string, value: unknown, scope: Scope): unknown {
+  async #run(program: string, value: unknown, scope: Scope): Promise<unknown> {
     if (program.includes('$secrets')) assertSecrets(program, scope.secrets);
     const names = new Set<string>(EXPRESSION_ARGUMENTS);
     for (const name of Object.keys(scope)) if (IDENTIFIER.test(name)) names.add(name);
@@ -71,8 +80,24 @@ export class Evaluator {
       bound.push(`$${name}`);
     }
     const full = bound.length === 0 ? `.[1] | ${program}` : `.[0] as {${bound.join(', ')}} | .[1] | ${program}`;
+    const jqProgram = `[${full}] | if length == 1 then .[0] elif length == 0 then null else . end`;
+    const input = [used, value ?? null];
+    let key: string | undefined = IMPURE.test(program) ? undefined : `${jqProgram}\u0000${JSON.stringify(input)}`;
+    if (key !== undefined && key.length > MAX_MEMO_KEY) key = undefined;
+    if (key !== undefined && this.#memo.has(key)) {
+      const hit = this.#memo.get(key);
+      // Refresh its place, and hand out a copy: callers may keep and change what they get.
+      this.#memo.delete(key);
+      this.#memo.set(key, hit);
+      return structuredClone(hit);
+    }
     try {
-      return this.#jq.run(`[${full}] | if length == 1 then .[0] elif length == 0 then null else . end`, [used, value ?? null])[0];
+      const result = (await this.#jq.run(jqProgram, input))[0];
+      if (key !== undefined) {
+        this.#memo.set(key, structuredClone(result));
+        if (this.#memo.size > MEMO_SIZE) this.#memo.delete(this.#memo.keys().next().value!);
+      }
+      return result;
     } catch (error) {
       const message = error instanceof JqError ? error.message : String(error);
       throw standardFault('expression', `The expression failed: ${message}`);

@@ -114,15 +114,15 @@ async function leafEvaluation(
 ): Promise<LeafResult> {
   const descriptor: Record<string, unknown> = { name: site.name, reference: site.reference, definition: task, input: raw, startedAt: new Date().toISOString() };
   let scope = scopeOf(frame, site, { input: raw, task: descriptor });
-  if (task.if !== undefined && !frame.evaluator.test(task.if, raw, scope)) return { output: raw };
+  if (task.if !== undefined && !(await frame.evaluator.test(task.if, raw, scope))) return { output: raw };
   const what = `task ${site.reference}`;
-  const input = taskInput(frame, task.input, raw, scope, what);
+  const input = await taskInput(frame, task.input, raw, scope, what);
   descriptor.input = input;
   scope = { ...scope, input };
   const result = await perform({ task, input, scope, frame, site, ...step });
-  const output = taskOutput(frame, task.output, result.output, scope, what);
+  const output = await taskOutput(frame, task.output, result.output, scope, what);
   descriptor.output = output;
-  const context = exportedContext(frame, task.export, output, scope, what);
+  const context = await exportedContext(frame, task.export, output, scope, what);
   const out: LeafResult = { output };
   if (context !== undefined) out.context = context;
   if (result.then !== undefined) out.then = result.then;
@@ -141,10 +141,10 @@ async function compoundEvaluation(
   const descriptor = { name: site.name, reference: site.reference, definition: task, input: raw };
   let input = raw;
   if (!plain.entry) {
-    const entry = await guardedStep(frame, stepName(site), site.reference, () => {
+    const entry = await guardedStep(frame, stepName(site), site.reference, async () => {
       const scope = scopeOf(frame, site, { input: raw, task: descriptor });
-      if (task.if !== undefined && !frame.evaluator.test(task.if, raw, scope)) return { skip: true, input: raw };
-      return { skip: false, input: taskInput(frame, task.input, raw, scope, what) };
+      if (task.if !== undefined && !(await frame.evaluator.test(task.if, raw, scope))) return { skip: true, input: raw };
+      return { skip: false, input: await taskInput(frame, task.input, raw, scope, what) };
     });
     if (entry.skip) return { output: raw };
     input = entry.input;
@@ -152,10 +152,10 @@ async function compoundEvaluation(
   const taskScope = scopeOf(frame, site, { input, task: { ...descriptor, input } });
   const flow = await perform(input, taskScope);
   if (plain.exit || flow.end === true) return flow;
-  const exit = await guardedStep(frame, stepName(site, 'output'), site.reference, () => {
+  const exit = await guardedStep(frame, stepName(site, 'output'), site.reference, async () => {
     const scope = { ...taskScope, context: frame.shared.context };
-    const output = taskOutput(frame, task.output, flow.output, scope, what);
-    return { output, context: exportedContext(frame, task.export, output, scope, what) as unknown };
+    const output = await taskOutput(frame, task.output, flow.output, scope, what);
+    return { output, context: (await exportedContext(frame, task.export, output, scope, what)) as unknown };
   });
   if (exit.context !== undefined) frame.shared.context = exit.context;
   return { ...flow, output: exit.output };

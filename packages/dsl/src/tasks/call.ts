@@ -9,7 +9,7 @@ export const callExecutor: LeafExecutor = {
   kind: 'leaf',
   async perform({ task, input, scope, frame, site, signal }) {
     const { authentication, ...rest } = (task.with ?? {}) as Record<string, unknown>;
-    const evaluated = frame.evaluator.template(rest, input, scope) as Record<string, unknown>;
+    const evaluated = (await frame.evaluator.template(rest, input, scope)) as Record<string, unknown>;
     if (authentication !== undefined) evaluated.authentication = authentication;
     const output = await performCall(
       { call: String(task.call), with: evaluated, input, reference: site.reference },
@@ -17,7 +17,7 @@ export const callExecutor: LeafExecutor = {
         options: frame.options,
         use: frame.document.use,
         signal,
-        evaluate: (value) => Promise.resolve(frame.evaluator.template(value, input, scope)),
+        evaluate: (value) => frame.evaluator.template(value, input, scope),
       },
     );
     return { output };

@@ -10,7 +10,7 @@ export const emitExecutor: LeafExecutor = {
   kind: 'leaf',
   async perform({ task, input, scope, frame, idempotencyKey }) {
     const attributes = (task.emit as { event?: { with?: Record<string, unknown> } } | undefined)?.event?.with ?? {};
-    const evaluated = frame.evaluator.template(attributes, input, scope) as Record<string, unknown>;
+    const evaluated = (await frame.evaluator.template(attributes, input, scope)) as Record<string, unknown>;
     const { source, type } = evaluated;
     if (typeof source !== 'string' || source === '' || typeof type !== 'string' || type === '') {
       throw standardFault('configuration', 'An emitted event needs a source and a type (non-empty strings).');

@@ -45,18 +45,20 @@ export function splitFilter(filter: EventFilter, evaluator: Evaluator): SplitFil
 }
 
 /** True when the event passes the interpreter's part of the filter. */
-export function passesFilter(rest: Record<string, unknown>, envelope: Record<string, unknown>, evaluator: Evaluator, scope: Scope): boolean {
-  return Object.entries(rest).every(([key, expected]) => passes(expected, envelope[key], evaluator, scope));
+export async function passesFilter(rest: Record<string, unknown>, envelope: Record<string, unknown>, evaluator: Evaluator, scope: Scope): Promise<boolean> {
+  for (const [key, expected] of Object.entries(rest)) if (!(await passes(expected, envelope[key], evaluator, scope))) return false;
+  return true;
 }
 
-function passes(expected: unknown, actual: unknown, evaluator: Evaluator, scope: Scope): boolean {
+async function passes(expected: unknown, actual: unknown, evaluator: Evaluator, scope: Scope): Promise<boolean> {
   if (typeof expected === 'string' && evaluator.hasExpressions(expected)) {
-    const result = evaluator.expression(expected, actual, scope);
+    const result = await evaluator.expression(expected, actual, scope);
     return typeof result === 'boolean' ? result : equal(result, actual);
   }
   if (isPlainObject(expected)) {
     if (!isPlainObject(actual)) return false;
-    return Object.entries(expected).every(([key, value]) => passes(value, actual[key], evaluator, scope));
+    for (const [key, value] of Object.entries(expected)) if (!(await passes(value, actual[key], evaluator, scope))) return false;
+    return true;
   }
   return equal(expected, actual);
 }

@@ -17,8 +17,8 @@ export const forExecutor: CompoundExecutor = {
     const spec = task.for as ForSpec;
     const each = spec.each ?? 'item';
     const at = spec.at ?? 'index';
-    const items = await guardedStep(frame, stepName(site, 'in'), site.reference, () => {
-      const collection = frame.evaluator.expression(spec.in, input, scope);
+    const items = await guardedStep(frame, stepName(site, 'in'), site.reference, async () => {
+      const collection = await frame.evaluator.expression(spec.in, input, scope);
       if (collection === null) return [];
       if (Array.isArray(collection)) return collection as unknown[];
       if (typeof collection === 'object') return Object.values(collection);

@@ -7,14 +7,14 @@ import type { LeafExecutor } from './executor.js';
 
 export const raiseExecutor: LeafExecutor = {
   kind: 'leaf',
-  perform({ task, input, scope, frame, site }) {
+  async perform({ task, input, scope, frame, site }) {
     let error = (task.raise as { error?: unknown } | undefined)?.error;
     if (typeof error === 'string') {
       const name = error;
       error = (frame.document.use?.errors as Record<string, unknown> | undefined)?.[name];
       if (error === undefined) throw standardFault('configuration', `The error '${name}' is not declared in use.errors.`);
     }
-    const evaluated = frame.evaluator.template(error, input, scope) as Partial<WorkflowErrorObject> | null;
+    const evaluated = (await frame.evaluator.template(error, input, scope)) as Partial<WorkflowErrorObject> | null;
     if (evaluated === null || typeof evaluated !== 'object' || typeof evaluated.type !== 'string' || typeof evaluated.status !== 'number') {
       throw standardFault('configuration', 'The raised error needs a type (a URI) and a status (a number).');
     }

@@ -36,9 +36,9 @@ export interface RetryState {
 }
 
 /** The delay before the next attempt, or undefined when the policy allows no more. */
-export function nextDelay(policy: RetrySpec, state: RetryState, evaluator: Evaluator, error: unknown, scope: Scope): number | undefined {
-  if (policy.when !== undefined && !evaluator.test(policy.when, error, scope)) return undefined;
-  if (policy.exceptWhen !== undefined && evaluator.test(policy.exceptWhen, error, scope)) return undefined;
+export async function nextDelay(policy: RetrySpec, state: RetryState, evaluator: Evaluator, error: unknown, scope: Scope): Promise<number | undefined> {
+  if (policy.when !== undefined && !(await evaluator.test(policy.when, error, scope))) return undefined;
+  if (policy.exceptWhen !== undefined && (await evaluator.test(policy.exceptWhen, error, scope))) return undefined;
   const count = policy.limit?.attempt?.count;
   // `count` is the number of retry attempts allowed after the first.
   if (count !== undefined && state.attempt > count) return undefined;

@@ -3,9 +3,9 @@ import type { LeafExecutor } from './executor.js';
 
 export const setExecutor: LeafExecutor = {
   kind: 'leaf',
-  perform({ task, input, scope, frame }) {
+  async perform({ task, input, scope, frame }) {
     const set = task.set;
-    if (typeof set === 'string') return { output: frame.evaluator.expression(set, input, scope) };
-    return { output: frame.evaluator.template(set, input, scope) };
+    if (typeof set === 'string') return { output: await frame.evaluator.expression(set, input, scope) };
+    return { output: await frame.evaluator.template(set, input, scope) };
   },
 };

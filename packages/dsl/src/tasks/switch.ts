@@ -9,7 +9,7 @@ type SwitchCase = { when?: string; then?: string };
 
 export const switchExecutor: LeafExecutor = {
   kind: 'leaf',
-  perform({ task, input, scope, frame }) {
+  async perform({ task, input, scope, frame }) {
     const cases = (task.switch ?? []) as Record<string, SwitchCase>[];
     let fallback: SwitchCase | undefined;
     for (const item of cases) {
@@ -19,7 +19,7 @@ export const switchExecutor: LeafExecutor = {
         fallback ??= choice;
         continue;
       }
-      if (frame.evaluator.test(choice.when, input, scope)) return thenOf(input, choice);
+      if (await frame.evaluator.test(choice.when, input, scope)) return thenOf(input, choice);
     }
     return fallback === undefined ? { output: input } : thenOf(input, fallback);
   },

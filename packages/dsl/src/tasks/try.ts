@@ -44,14 +44,15 @@ export const tryExecutor: CompoundExecutor = {
         const needsDecision = handler.when !== undefined || handler.exceptWhen !== undefined || policy !== undefined;
         const decision = !needsDecision
           ? { caught: true, delay: undefined }
-          : await guardedStep(frame, stepName({ reference: site.reference, qualifier }, 'catch'), site.reference, () => {
+          : await guardedStep(frame, stepName({ reference: site.reference, qualifier }, 'catch'), site.reference, async () => {
               const catchScope = { ...scope, ...vars };
-              if (handler.when !== undefined && !frame.evaluator.test(handler.when, error, catchScope)) return { caught: false, delay: undefined };
-              if (handler.exceptWhen !== undefined && frame.evaluator.test(handler.exceptWhen, error, catchScope)) return { caught: false, delay: undefined };
+              if (handler.when !== undefined && !(await frame.evaluator.test(handler.when, error, catchScope))) return { caught: false, delay: undefined };
+              if (handler.exceptWhen !== undefined && (await frame.evaluator.test(handler.exceptWhen, error, catchScope)))
+                return { caught: false, delay: undefined };
               if (policy === undefined) return { caught: true, delay: undefined };
               const now = Date.now();
               const state = { attempt, elapsedMs: now - firstStart, attemptElapsedMs: now - attemptStart, random: Math.random() };
-              return { caught: true, delay: nextDelay(policy, state, frame.evaluator, error, catchScope) };
+              return { caught: true, delay: await nextDelay(policy, state, frame.evaluator, error, catchScope) };
             });
         if (!decision.caught) throw failure;
         if (decision.delay !== undefined) {
