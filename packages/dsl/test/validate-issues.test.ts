@@ -1,6 +1,9 @@
 /** Each kind of issue, at its exact line, column and JSON pointer, with a message that says what to change. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DefinitionError, INVALID_DEFINITION, formatIssues, parseDefinition, type DefinitionIssue } from '@baton/dsl';
+import { DefinitionError, INVALID_DEFINITION, formatIssues, loadDefinitionFile, parseDefinition, type DefinitionIssue } from '@baton/dsl';
 
 const header = `document:
   dsl: '1.0.3'
@@ -184,6 +187,24 @@ do:
     );
     const issues = await issuesOf(text, 'broken.json');
     expect(places(issues)).toEqual(['14:17 /do/0/a/then reference']);
+    // JSON keeps the last of repeated keys; positions are still mapped.
+    const repeated = await issuesOf(text.replace('"then": "b"', '"then": "a",\n        "then": "c"'), 'broken.json');
+    expect(places(repeated)).toEqual(['15:17 /do/0/a/then reference']);
+  });
+
+  it('loadDefinitionFile reads a file, and a missing one is an issue, not a throw', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-dsl-'));
+    try {
+      const path = join(dir, 'flow.yml');
+      writeFileSync(path, `${header}do:\n  - a:\n      set:\n        x: 1\n`);
+      const loaded = await loadDefinitionFile(path);
+      expect(loaded.ok && loaded.definition.source).toEqual({ text: readFileSync(path, 'utf8'), format: 'yaml', file: path });
+      const missing = await loadDefinitionFile(join(dir, 'none.json'));
+      expect(missing.ok).toBe(false);
+      expect(missing.issues[0]).toMatchObject({ file: join(dir, 'none.json'), line: 1, column: 1, path: '', message: 'cannot read the file: no such file' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('formats issues one per line, and DefinitionError carries them with its code', async () => {
@@ -199,6 +220,10 @@ do:
   });
 
   it('never throws for input that is not a definition', async () => {
+    const noDsl = await issuesOf(`document:\n  namespace: tests\n  name: x\n  version: '1.0.0'\ndo: []\n`);
+    expect(noDsl.map((issue) => `${issue.line}:${issue.column} ${issue.path} ${issue.message}`)).toEqual([
+      "1:1 /document 'document' is missing the required property 'dsl': add it, e.g. dsl: '1.0.3'",
+    ]);
     for (const text of ['', '42', '- a\n- b', 'null', '{"document": 1}', 'document: {dsl: 1}\ndo: 5']) {
       const result = await parseDefinition(text);
       expect(result.ok).toBe(false);

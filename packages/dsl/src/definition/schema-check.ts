@@ -27,7 +27,9 @@ export function schemaIssues(workflow: unknown): Issue[] {
   const issues: Issue[] = [];
   const document = workflow.document;
   const dsl = isObject(document) ? document.dsl : undefined;
-  if (isObject(document) && dsl !== undefined && (typeof dsl !== 'string' || !DSL_VERSION.test(dsl))) {
+  if (isObject(document) && dsl === undefined) {
+    issues.push({ kind: 'schema', path: '/document', message: `'document' is missing the required property 'dsl': add it, e.g. dsl: '1.0.3'` });
+  } else if (isObject(document) && (typeof dsl !== 'string' || !DSL_VERSION.test(dsl))) {
     issues.push({ kind: 'schema', path: '/document/dsl', message: `document.dsl is ${JSON.stringify(dsl)}: Baton runs DSL 1.0.x, write e.g. '1.0.3'` });
   }
   issues.push(...workflowIssues(workflowShell(workflow)));
