@@ -154,6 +154,44 @@ do:
   });
 });
 
+describe('model calls and forks', () => {
+  it('a fork branch may not call a model itself (its journal order could not be replayed): a configuration fault', async () => {
+    const out = await runner.run(
+      definition(`
+do:
+  - both:
+      fork:
+        branches:
+          - one: { call: baton.llm, with: { prompt: first } }
+          - two: { call: baton.llm, with: { prompt: second } }
+`),
+    );
+    expect(out.fault).toMatchObject({ status: 400, instance: '/do/0/both/fork/branches/0/one' });
+    expect(out.fault?.detail).toContain('call: baton.workflow');
+    expect(server.modelCalls).toHaveLength(0);
+  });
+
+  it('branches run workflows as child runs', async () => {
+    const workflow = await runner.workflow(
+      definition(`
+do:
+  - both:
+      fork:
+        branches:
+          - one: { call: baton.workflow, with: { name: shop.lookup, input: { orderId: A } } }
+          - two: { call: baton.workflow, with: { name: shop.lookup, input: { orderId: B } } }
+`),
+      { resolveWorkflow: resolver([lookup]) },
+    );
+    const engine = await runner.engine([workflow, lookup]);
+    const out = await runner.outcome(engine, (await engine.client.start(workflow, {})).id);
+    expect(out.output).toEqual([
+      { orderId: 'A', status: 'shipped' },
+      { orderId: 'B', status: 'shipped' },
+    ]);
+  });
+});
+
 describe('a run resumed on another engine', () => {
   it('replays the model call and the shell command from the journal: never paid for, never run again', async () => {
     const path = join(dir, 'resume.db');

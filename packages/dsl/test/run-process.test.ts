@@ -35,6 +35,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function hasPython(): boolean {
   try {
     execFileSync('python3', ['--version'], { stdio: 'ignore' });
@@ -146,6 +155,32 @@ do:
     } finally {
       delete process.env.BATON_TEST_WORKER_SECRET;
     }
+  });
+
+  it('a task timeout stops the process, even when a try catches the timeout and the run goes on to wait', async () => {
+    const pidFile = join(dir, 'sleeper.pid');
+    const workflow = await runner.workflow(
+      definition(`
+do:
+  - bounded:
+      try:
+        - slow:
+            timeout: { after: { seconds: 1 } }
+            run:
+              shell: { command: 'echo $$ > "$1"; exec sleep 600', arguments: [ '${pidFile}' ] }
+      catch:
+        errors: { with: { status: 408 } }
+  - later:
+      call: baton.approval
+      with: { title: Go on?, form: { type: object } }
+`),
+      enabled,
+    );
+    const engine = await runner.engine([workflow]);
+    const { id } = await engine.client.start(workflow, {});
+    await expect.poll(async () => (await engine.client.get(id))?.status, { timeout: 60_000 }).toBe('waiting');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await expect.poll(() => alive(pid), { timeout: 30_000 }).toBe(false);
   });
 
   it('await: false starts the process and outputs the task’s input', async () => {

@@ -27,17 +27,17 @@ export const runExecutor: CompoundExecutor = {
       }
       const version = typeof spec.version === 'string' && spec.version !== 'latest' ? spec.version : undefined;
       const workflow = resolveChild(frame, site, `${spec.namespace}.${spec.name}`, version);
-      const childInput = spec.input === undefined ? {} : frame.evaluator.template(spec.input, input, scope);
+      const childInput = spec.input === undefined ? {} : await frame.evaluator.template(spec.input, input, scope);
       const output = await runChild(frame, site, workflow, childInput, wait);
       return { output: wait ? output : input };
     }
     if (run.shell !== undefined) {
       assertAllowed(frame, 'shell', site);
-      return { output: await runProcessTask(frame, site, run, input, shellProcess(frame, site, run.shell as Record<string, unknown>, input, scope)) };
+      return { output: await runProcessTask(frame, site, task, input, shellProcess(frame, site, run.shell as Record<string, unknown>, input, scope)) };
     }
     if (run.script !== undefined) {
       assertAllowed(frame, 'script', site);
-      return { output: await runProcessTask(frame, site, run, input, scriptProcess(frame, site, run.script as Record<string, unknown>, input, scope)) };
+      return { output: await runProcessTask(frame, site, task, input, scriptProcess(frame, site, run.script as Record<string, unknown>, input, scope)) };
     }
     if (run.container !== undefined) {
       throw standardFault(

@@ -12,12 +12,13 @@ import { stepName } from '../../runtime/run-frame.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
 import { resolveChild } from '../run/child-workflow.js';
 import type { BatonCall } from './baton-call.js';
-import { modelFault, modelOptions, textArgument } from './model-options.js';
+import { assertNotInBranch, modelFault, modelOptions, textArgument } from './model-options.js';
 
 const CALL = 'call: baton.agent';
 const DEFAULT_INSTRUCTIONS = 'You complete the task you are given, using your tools when they help, and answer with the result.';
 
 export const agentCall: BatonCall = async ({ args, frame, site }) => {
+  assertNotInBranch(site, CALL);
   const options = modelOptions(args, CALL);
   const prompt = textArgument(args.prompt, 'prompt', CALL);
   const instructions = args.instructions === undefined ? DEFAULT_INSTRUCTIONS : textArgument(args.instructions, 'instructions', CALL);

@@ -68,7 +68,7 @@ export const batonCallExecutor: CompoundExecutor = {
       if ((SCHEMA_FIELDS as readonly string[]).includes(key)) schemas[key] = value;
       else rest[key] = value;
     }
-    const args = { ...(frame.evaluator.template(rest, input, scope) as Record<string, unknown>), ...schemas };
+    const args = { ...((await frame.evaluator.template(rest, input, scope)) as Record<string, unknown>), ...schemas };
     return { output: await call({ args, input, scope, frame, site }) };
   },
 };

@@ -8,11 +8,12 @@
 import '@baton/ai';
 import { stepName } from '../../runtime/run-frame.js';
 import type { BatonCall } from './baton-call.js';
-import { modelFault, modelOptions, textArgument } from './model-options.js';
+import { assertNotInBranch, modelFault, modelOptions, textArgument } from './model-options.js';
 
 const CALL = 'call: baton.llm';
 
 export const llmCall: BatonCall = async ({ args, frame, site }) => {
+  assertNotInBranch(site, CALL);
   const options = modelOptions(args, CALL);
   const prompt = textArgument(args.prompt, 'prompt', CALL);
   const system = args.system === undefined ? undefined : textArgument(args.system, 'system', CALL);

@@ -6,6 +6,7 @@ import { AiErrorCode, type CallBudget } from '@baton/ai';
 import { errorMessage, hasErrorCode } from '@baton/core';
 import type { ZodType } from 'zod';
 import { isFault } from '../../runtime/faults.js';
+import type { TaskSite } from '../../runtime/run-frame.js';
 import { standardFault, type WorkflowFault } from '../../runtime/workflow-fault.js';
 import { zodFromJsonSchema } from './json-schema.js';
 
@@ -19,6 +20,21 @@ export function modelOptions(args: Readonly<Record<string, unknown>>, call: stri
   if (args.budget !== undefined) options.budget = budgetOf(args.budget, call);
   if (args.schema !== undefined) options.schema = zodFromJsonSchema(args.schema, `with.schema of ${call}`);
   return options;
+}
+
+/**
+ * Model calls are made on the run's own ctx, outside the order in which a fork's branches issue their
+ * operations (runtime/branch-sequencer.ts): two branches calling models at once would journal their
+ * steps in the order the answers happen to come, which a replay need not repeat. So a fork's
+ * branches may not call models themselves; a child workflow per branch may.
+ */
+export function assertNotInBranch(site: TaskSite, call: string): void {
+  if (!site.reference.includes('/fork/branches/')) return;
+  throw standardFault(
+    'configuration',
+    `${call} cannot run inside a fork branch: model calls of concurrent branches would not replay in the same order. Call the model before or after the fork, or give each branch a child workflow that calls it (call: baton.workflow).`,
+    { instance: site.reference },
+  );
 }
 
 /** A text argument: a string, or any other value as its JSON (a prompt built from data). */

@@ -9,6 +9,7 @@
  * end of stderr (a `try` can catch it). Not awaited, the process is started in the step and the
  * task's output is its input.
  */
+import { durationMs } from '../../runtime/duration.js';
 import { faultAt } from '../../runtime/faults.js';
 import { stepName, type RunFrame, type TaskSite } from '../../runtime/run-frame.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
@@ -25,8 +26,16 @@ export interface ProcessTask {
 }
 
 /** Runs the process of a `run` task in its step and gives the task's output. */
-export async function runProcessTask(frame: RunFrame, site: TaskSite, run: Record<string, unknown>, input: unknown, task: ProcessTask): Promise<unknown> {
+export async function runProcessTask(
+  frame: RunFrame,
+  site: TaskSite,
+  definition: Readonly<Record<string, unknown>>,
+  input: unknown,
+  task: ProcessTask,
+): Promise<unknown> {
+  const run = (definition.run ?? {}) as Record<string, unknown>;
   const mode = returnMode(run.return, site);
+  const timeoutMs = processTimeout(frame, definition.timeout);
   const wait = run.await !== false;
   try {
     return await frame.ctx.step(
@@ -47,8 +56,9 @@ export async function runProcessTask(frame: RunFrame, site: TaskSite, run: Recor
           throw faultAt(error, site.reference);
         }
       },
-      // Never retried by Baton (the DSL's `try` decides); the step's signal stops the process when the run is cancelled.
-      { retry: { maxAttempts: 1 } },
+      // Never retried by Baton (the DSL's `try` decides). The step's signal stops the process when the
+      // task times out (the step has the task's timeout) or the run is cancelled.
+      { retry: { maxAttempts: 1 }, ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }) },
     );
   } catch (error) {
     throw faultAt(error, site.reference);
@@ -72,6 +82,13 @@ export function processOutput(result: ProcessResult, mode: ReturnMode, what: str
     case 'none':
       return null;
   }
+}
+
+/** The task's `timeout` (inline, or named in `use.timeouts`) in ms; the task runner faults on a wrong one. */
+function processTimeout(frame: RunFrame, timeout: unknown): number | undefined {
+  const declared = typeof timeout === 'string' ? (frame.document.use?.timeouts as Record<string, unknown> | undefined)?.[timeout] : timeout;
+  const after = (declared as { after?: unknown } | undefined)?.after;
+  return after === undefined ? undefined : durationMs(after, 'The timeout');
 }
 
 function returnMode(value: unknown, site: TaskSite): ReturnMode {

@@ -32,15 +32,12 @@ export function scriptProcess(frame: RunFrame, site: TaskSite, script: Record<st
   return {
     kind: 'script',
     async prepare(signal) {
-      const {
-        arguments: args,
-        environment,
-        stdin,
-      } = frame.evaluator.template({ arguments: script.arguments ?? [], environment: script.environment ?? {}, stdin: script.stdin ?? null }, input, scope) as {
-        arguments: unknown;
-        environment: unknown;
-        stdin: unknown;
-      };
+      const evaluated = (await frame.evaluator.template(
+        { arguments: script.arguments ?? [], environment: script.environment ?? {}, stdin: script.stdin ?? null },
+        input,
+        scope,
+      )) as { arguments: unknown; environment: unknown; stdin: unknown };
+      const { arguments: args, environment, stdin } = evaluated;
       const code = typeof script.code === 'string' ? script.code : await sourceText(frame, script.source, signal, what);
       const dir = await mkdtemp(join(tmpdir(), 'baton-script-'));
       const file = join(dir, language.file);

@@ -29,19 +29,16 @@ export function shellProcess(frame: RunFrame, site: TaskSite, shell: Record<stri
   }
   return {
     kind: 'shell',
-    prepare() {
-      const {
-        arguments: args,
-        environment,
-        stdin,
-      } = frame.evaluator.template({ arguments: shell.arguments ?? [], environment: shell.environment ?? {}, stdin: shell.stdin ?? null }, input, scope) as {
-        arguments: unknown;
-        environment: unknown;
-        stdin: unknown;
-      };
+    async prepare() {
+      const evaluated = (await frame.evaluator.template(
+        { arguments: shell.arguments ?? [], environment: shell.environment ?? {}, stdin: shell.stdin ?? null },
+        input,
+        scope,
+      )) as { arguments: unknown; environment: unknown; stdin: unknown };
+      const { arguments: args, environment, stdin } = evaluated;
       const spec = { program: SHELL, argv: ['-c', command, 'sh', ...argumentList(args, what)], env: processEnvironment(environment, what), what };
       const text = stdinText(stdin);
-      return Promise.resolve(text === undefined ? spec : { ...spec, stdin: text });
+      return text === undefined ? spec : { ...spec, stdin: text };
     },
   };
 }

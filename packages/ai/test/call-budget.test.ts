@@ -1,0 +1,85 @@
+/**
+ * Budgets of one call (`ctx.llm({ budget })`) and of one agent (`ctx.agent({ budget })`, its turns
+ * together), against the scripted model server on a real SQLite store: a call over budget is never
+ * made, and an agent stops before the turn that would go over.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Engine, defineWorkflow, silentLogger, type AnyWorkflow } from '@baton/core';
+import { SqliteStore } from '@baton/sqlite';
+import { agentTool, configureAI } from '@baton/ai';
+import { startScriptedModelServer, type ScriptedModelServer } from '@baton/ai/testing';
+
+let server: ScriptedModelServer;
+let dir: string;
+const open: { engine: Engine; store: SqliteStore }[] = [];
+
+beforeAll(async () => {
+  server = await startScriptedModelServer();
+  dir = mkdtempSync(join(tmpdir(), 'baton-ai-budget-'));
+  configureAI({ env: { OPENAI_API_KEY: 'test', OPENAI_BASE_URL: server.openaiBaseUrl }, defaultModel: 'openai:gpt-4o-mini', retries: 1 });
+});
+
+afterEach(async () => {
+  for (const { engine, store } of open.splice(0)) {
+    await engine.stop({ timeoutMs: 1000 });
+    await store.close();
+  }
+  server.reset();
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let files = 0;
+async function engineFor(workflows: AnyWorkflow[]): Promise<Engine> {
+  const store = new SqliteStore({ path: join(dir, `budget-${++files}.db`) });
+  const engine = new Engine({ store, workflows, logger: silentLogger, pollIntervalMs: 20 });
+  await engine.start();
+  open.push({ engine, store });
+  return engine;
+}
+
+async function failure(engine: Engine, workflow: AnyWorkflow): Promise<unknown> {
+  const handle = await engine.client.start(workflow, {});
+  return handle.result({ timeoutMs: 60_000 }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe('call budgets', () => {
+  it('ctx.llm with a budget its estimate is over fails with BATON_BUDGET_EXCEEDED and calls no model', async () => {
+    const ask = defineWorkflow(
+      { name: 'budget.ask' },
+      async (ctx) => (await ctx.llm({ prompt: 'tell me everything '.repeat(40), budget: { maxTokens: 50 } })).text,
+    );
+    const error = await failure(await engineFor([ask]), ask);
+    expect(String((error as Error).message)).toContain('would go over its own budget');
+    expect(server.modelCalls).toHaveLength(0);
+  });
+
+  it('ctx.llm within its budget is made', async () => {
+    server.enqueue({ text: 'short' });
+    const ask = defineWorkflow({ name: 'budget.ok' }, async (ctx) => (await ctx.llm({ prompt: 'hi', budget: { maxTokens: 1000 } })).text);
+    const engine = await engineFor([ask]);
+    expect(await (await engine.client.start(ask, {})).result({ timeoutMs: 60_000 })).toBe('short');
+  });
+
+  it('ctx.agent counts its turns together and stops before the turn that would go over', async () => {
+    server.enqueue({ toolCalls: [{ name: 'ping', arguments: {} }], usage: { input: 700, output: 100 } }, { text: 'never asked' });
+    const ping = agentTool({ description: 'Pings', input: z.object({}), execute: () => 'pong' });
+    const agent = defineWorkflow(
+      { name: 'budget.agent' },
+      async (ctx) => (await ctx.agent({ instructions: 'Ping.', prompt: 'go', tools: { ping }, budget: { maxTokens: 800 } })).text,
+    );
+    const error = await failure(await engineFor([agent]), agent);
+    expect(String((error as Error).message)).toContain('own budget');
+    expect(server.modelCalls).toHaveLength(1);
+  });
+});
