@@ -37,17 +37,17 @@ export async function runDefinitionFile(options: RunDefinitionOptions, io: Io): 
   const interpreter: InterpreterOptions = { ...options.interpreter, resolveWorkflow: (name, version) => registry?.get(name, version) };
   try {
     const extra = options.workflows === undefined ? [] : (await loadWorkflows(options.workflows, { interpreter })).workflows;
-    const [workflow] = await loadDefinitionFiles([resolve(io.cwd, options.file)], interpreter);
+    const workflow: AnyWorkflow = (await loadDefinitionFiles([resolve(io.cwd, options.file)], interpreter))[0]!;
     const store = await openStore(dbPath, { mustExist: false });
-    const engine = new Engine({ store, workflows: [...extra, workflow as AnyWorkflow], logger: options.logger });
+    const engine = new Engine({ store, workflows: [...extra, workflow], logger: options.logger });
     registry = engine.workflows;
     try {
       await engine.start();
-      const handle = await engine.client.start(workflow!, options.input, {
+      const handle = await engine.client.start(workflow, options.input, {
         ...(options.id === undefined ? {} : { id: options.id }),
         ...(options.tags === undefined ? {} : { tags: options.tags }),
       });
-      io.err(`started run ${handle.id} of ${workflow!.name} ${workflow!.version}`);
+      io.err(`started run ${handle.id} of ${workflow.name} ${workflow.version}`);
       try {
         const output = await handle.result(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
         io.out(toJson(output, true));

@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 
 const cases: { name: string; args: () => string[]; exit: number; code: string; says?: string }[] = [
-  { name: 'an unknown command', args: () => ['deploy'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: "unknown command 'deploy'" },
+  { name: 'an unknown command', args: () => ['frobnicate'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: "unknown command 'frobnicate'" },
+  { name: 'a deploy without files', args: () => ['deploy', '--db', db], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: 'missing FILE' },
   { name: 'an unknown top-level flag', args: () => ['--verbose'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: 'unknown option --verbose' },
   { name: 'an unknown flag', args: () => ['runs', 'list', '--db', db, '--colour'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: 'unknown option --colour' },
   { name: 'an unknown runs subcommand', args: () => ['runs', 'delete'], exit: 2, code: 'BATON_INVALID_ARGUMENT' },
