@@ -3,7 +3,7 @@
  * by @baton/dsl's interpreter) and in TypeScript (ten ctx.step), on SQLite, as tasks/s and CPU per
  * task, and their ratio YAML/TS.
  *
- *   npm run bench:dsl [-- --reps 5] [--runs 200] [--durability strict,batched] [--only set,http] [--json]
+ *   npm run bench:dsl [-- --reps 5] [--runs 200] [--durability strict,batched] [--only set,http] [--inputs distinct|same] [--json]
  *
  * Shapes: `set` (each task `count: ${ .count + 1 }`, the W1 shape) and `http` (each task a GET to a
  * loopback node:http server started here). Each shape runs concurrently (all runs started at once,
@@ -11,6 +11,11 @@
  * fresh SQLite file; YAML and TypeScript alternate (their order swaps every repetition) after one
  * unreported warm-up of each, and the report quotes medians over the repetitions, the ratios being
  * the medians of each repetition's ratio.
+ *
+ * Each run starts from its own count (`--inputs distinct`, the default), so no two runs evaluate an
+ * expression on the same data (nor does any other measurement), and the interpreter's memo of recent
+ * jq results cannot answer for jq; `--inputs same` starts every run from 0 as W1 does, which shows
+ * what that memo saves. Each measurement has a new interpreter (a new memo).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -37,7 +42,8 @@ interface Variant {
   samples: Record<Side, Sample[]>;
 }
 
-const USAGE = 'Usage: npm run bench:dsl -- [--reps N (≥ 5 for the record)] [--runs N] [--durability strict,batched] [--only set,http] [--json]';
+const USAGE =
+  'Usage: npm run bench:dsl -- [--reps N (≥ 5 for the record)] [--runs N] [--durability strict,batched] [--only set,http] [--inputs distinct|same] [--json]';
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -63,6 +69,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '200' },
     durability: { type: 'string', default: 'strict,batched' },
     only: { type: 'string', default: 'set,http' },
+    inputs: { type: 'string', default: 'distinct' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
@@ -75,25 +82,31 @@ const reps = positive('reps', values.reps);
 const runs = positive('runs', values.runs);
 const durabilities = list<Durability>('durability', values.durability, ['strict', 'batched']);
 const shapes = list<Shape>('only', values.only, ['set', 'http']);
+const inputs = list<'distinct' | 'same'>('inputs', values.inputs, ['distinct', 'same'])[0]!;
+/** Measurements so far: each gives its runs counts no other measurement used. */
+let measurements = 0;
 const stores = sqliteStores();
 
 /** One measurement: `runs` runs of `workflow` on a fresh engine, all at once or one after another. */
 async function measure(workflow: AnyWorkflow, order: Order, durability: Durability): Promise<Sample> {
+  const base = ++measurements * runs * 1000;
+  /** Where run `i` starts counting. */
+  const startOf = (i: number): number => (inputs === 'same' ? 0 : base + i * 1000);
   const concurrency = order === 'concurrent' ? 256 : 16;
   return withEngine(stores, { durability, concurrency, workflows: [workflow] }, async (engine) => {
     const results: unknown[] = [];
     const cpu = cpuMs();
     const start = now();
     if (order === 'concurrent') {
-      const handles = await Promise.all(Array.from({ length: runs }, () => engine.client.start(workflow, { count: 0 })));
+      const handles = await Promise.all(Array.from({ length: runs }, (_, i) => engine.client.start(workflow, { count: startOf(i) })));
       results.push(...(await Promise.all(handles.map((h) => h.result()))));
     } else {
-      for (let i = 0; i < runs; i++) results.push(await (await engine.client.start(workflow, { count: 0 })).result());
+      for (let i = 0; i < runs; i++) results.push(await (await engine.client.start(workflow, { count: startOf(i) })).result());
     }
     const wallMs = now() - start;
     const cpuUsed = cpuMs() - cpu;
-    const wrong = results.find((r) => (r as Counter | null)?.count !== TASKS);
-    if (wrong !== undefined) throw new Error(`${workflow.name} returned ${JSON.stringify(wrong)}, not { count: ${TASKS} }`);
+    const wrong = results.findIndex((r, i) => (r as Counter | null)?.count !== startOf(i) + TASKS);
+    if (wrong >= 0) throw new Error(`${workflow.name} run ${wrong} returned ${JSON.stringify(results[wrong])}, not { count: ${startOf(wrong) + TASKS} }`);
     const tasks = runs * TASKS;
     return { tasksPerSec: tasks / (wallMs / 1000), cpuUsPerTask: (cpuUsed * 1000) / tasks };
   });
@@ -156,9 +169,10 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const server = await startCounterServer();
-  const pairs: Record<Shape, Record<Side, AnyWorkflow>> = {
-    set: { yaml: await definitionOf(setDefinitionText()), ts: typescriptSet },
-    http: { yaml: await definitionOf(httpDefinitionText(server.url)), ts: typescriptHttp(server.url) },
+  // A new interpreter for each measurement, so none starts with what an earlier one's evaluator remembers.
+  const pairs: Record<Shape, Record<Side, () => Promise<AnyWorkflow>>> = {
+    set: { yaml: () => definitionOf(setDefinitionText()), ts: () => Promise.resolve(typescriptSet) },
+    http: { yaml: () => definitionOf(httpDefinitionText(server.url)), ts: () => Promise.resolve(typescriptHttp(server.url)) },
   };
   const variants: Variant[] = [];
   for (const shape of shapes)
@@ -168,18 +182,18 @@ async function main(): Promise<void> {
   const loadBefore = loadavg().map((l) => l.toFixed(2));
   const started = new Date().toISOString();
   process.stderr.write(
-    `Baton DSL benchmark: ${started}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${stores.description}; ${runs} runs × ${TASKS} tasks, ${reps} repetitions\n`,
+    `Baton DSL benchmark: ${started}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${stores.description}; ${runs} runs × ${TASKS} tasks (${inputs} inputs), ${reps} repetitions\n`,
   );
   try {
     for (const variant of variants) {
       // Warm-up: the JIT, jq's WebAssembly module and the HTTP agent, unreported.
-      for (const side of ['yaml', 'ts'] as const) await measure(pairs[variant.shape][side], variant.order, variant.durability);
+      for (const side of ['yaml', 'ts'] as const) await measure(await pairs[variant.shape][side](), variant.order, variant.durability);
     }
     for (let rep = 0; rep < reps; rep++) {
       for (const variant of variants) {
         const sides: Side[] = rep % 2 === 0 ? ['yaml', 'ts'] : ['ts', 'yaml'];
         for (const side of sides) {
-          const sample = await measure(pairs[variant.shape][side], variant.order, variant.durability);
+          const sample = await measure(await pairs[variant.shape][side](), variant.order, variant.durability);
           variant.samples[side].push(sample);
           process.stderr.write(`  ${variant.shape} ${variant.order} ${variant.durability} ${side} #${rep + 1}: ${describe(sample)}\n`);
         }
@@ -192,14 +206,14 @@ async function main(): Promise<void> {
   const loadAfter = loadavg().map((l) => l.toFixed(2));
   if (values.json) {
     console.log(
-      JSON.stringify({ started, node: process.version, cpus: cpus().length, runs, tasks: TASKS, reps, loadBefore, loadAfter, rows, variants }, null, 2),
+      JSON.stringify({ started, node: process.version, cpus: cpus().length, runs, tasks: TASKS, inputs, reps, loadBefore, loadAfter, rows, variants }, null, 2),
     );
     return;
   }
   console.log(`\nBaton DSL benchmark — ${started}`);
   console.log(`Node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}); ${stores.description}`);
   console.log(
-    `${runs} runs × ${TASKS} tasks per measurement; medians of ${reps} alternated repetitions; load average before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')}\n`,
+    `${runs} runs × ${TASKS} tasks per measurement (${inputs} inputs); medians of ${reps} alternated repetitions; load average before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')}\n`,
   );
   console.log(table(rows));
   console.log('\ntime YAML/TS: how many times longer a YAML task takes than a TypeScript step (TS steps/s ÷ YAML tasks/s); goal ≤ 1.5×.');
