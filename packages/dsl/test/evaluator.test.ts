@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadJq, type JqEngine } from '@baton/dsl';
 import { Evaluator } from '../src/runtime/evaluator.js';
+import { fusedSetProgram } from '../src/runtime/fused-set.js';
 
 /** Counts the calls that reach jq. */
 function counting(jq: JqEngine): JqEngine & { calls: number } {
@@ -60,5 +61,29 @@ describe('evaluator', () => {
     await evaluator.expression('${ now }', null, {});
     await evaluator.expression('${ now }', null, {});
     expect(jq.calls).toBe(3);
+  });
+
+  it('evaluates a set task’s if, input.from, set, output.as and export.as in one jq call', async () => {
+    const jq = counting(await loadJq());
+    const evaluator = new Evaluator(jq);
+    const task = {
+      if: '.go',
+      input: { from: '.order' },
+      set: { total: '${ .qty * .price }', from: '${ $input.id }' },
+      output: { as: '{ summary: ., raw: $output.total }' },
+      export: { as: '$context + { last: $output.summary.total }' },
+    };
+    const program = fusedSetProgram(task, evaluator)!;
+    const scope = { input: null, context: { before: 1 } };
+    expect(await evaluator.program(program, { go: true, order: { id: 'o-1', qty: 2, price: 5 } }, scope)).toEqual({
+      skip: false,
+      output: { summary: { total: 10, from: 'o-1' }, raw: 10 },
+      context: { before: 1, last: 10 },
+    });
+    expect(jq.calls).toBe(1);
+    expect(await evaluator.program(program, { go: false }, scope)).toEqual({ skip: true });
+    // A schema between the stages, or a read of $task, takes the staged path.
+    expect(fusedSetProgram({ ...task, output: { as: '.', schema: { document: {} } } }, evaluator)).toBeUndefined();
+    expect(fusedSetProgram({ set: { name: '${ $task.name }' }, output: { as: '.' } }, evaluator)).toBeUndefined();
   });
 });

@@ -157,4 +157,28 @@ do:
     const out = await runner.outcome(engine, runId);
     expect(out.output).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
+
+  it('an event type Baton cannot store or wait for is a configuration error at the task', async () => {
+    const emit = await runner.run(
+      definition(`
+do:
+  - bad:
+      emit:
+        event:
+          with: { source: test, type: 'not a type!' }
+`),
+    );
+    expect(emit.fault).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration', instance: '/do/0/bad' });
+    const listen = await runner.run(
+      definition(`
+do:
+  - bad:
+      listen:
+        to:
+          one:
+            with: { type: '\${ .type }' }
+`),
+    );
+    expect(listen.fault).toMatchObject({ type: 'https://serverlessworkflow.io/spec/1.0.0/errors/configuration', instance: '/do/0/bad' });
+  });
 });

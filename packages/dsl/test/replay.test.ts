@@ -123,6 +123,39 @@ do:
     ]);
   });
 
+  it('a try that waits to retry catches the failed step again on replay, decoded from the journal', async () => {
+    const workflow = await runner.workflow(
+      definition(`
+do:
+  - attempt:
+      try:
+        - fail:
+            raise: { error: { type: https://example.com/flaky, status: 503, detail: '\${ "attempt " + ($context.n // 0 | tostring) }' } }
+            export: { as: '{}' }
+      catch:
+        errors: { with: { status: 503 } }
+        as: problem
+        retry: { delay: PT0.3S, limit: { attempt: { count: 1 } } }
+        do:
+          - handle:
+              set: { caught: '\${ $problem }' }
+`),
+    );
+    const { before, outcome } = await acrossEngines(workflow, {});
+    expect(before.map((e) => [e.name, e.status])).toEqual([
+      ['/do/0/attempt/try/0/fail', 'failed'],
+      ['/do/0/attempt catch', 'completed'],
+    ]);
+    expect(outcome.output).toEqual({ caught: { type: 'https://example.com/flaky', status: 503, detail: 'attempt 0', instance: '/do/0/attempt/try/0/fail' } });
+    expect(outcome.steps).toEqual([
+      '/do/0/attempt/try/0/fail',
+      '/do/0/attempt catch',
+      '/do/0/attempt/try/0/fail #2',
+      '/do/0/attempt #2 catch',
+      '/do/0/attempt/catch/do/0/handle',
+    ]);
+  });
+
   it('cancels a run waiting in a wait task like any other run', async () => {
     const workflow = await runner.workflow(
       definition(`

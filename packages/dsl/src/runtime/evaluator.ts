@@ -58,6 +58,20 @@ export class Evaluator {
     return this.#template(value) !== null;
   }
 
+  /**
+   * The jq program (on `.`, one value) of a transformation as the data flow reads it: a string is an
+   * expression (`${ }` optional), anything else a template (null when it holds no expression).
+   */
+  programOf(value: unknown, bareStrings: boolean): string | null {
+    if (typeof value === 'string' && bareStrings) return `(${expressionBody(value)}\n)`;
+    return this.#template(value);
+  }
+
+  /** Evaluates a jq program built from `programOf` pieces (with `$`-variables of the scope bound). */
+  program(program: string, value: unknown, scope: Scope): Promise<unknown> {
+    return this.#run(program, value, scope);
+  }
+
   #template(value: unknown): string | null {
     if (typeof value === 'string') return isRuntimeExpression(value) ? `(${expressionBody(value)}\n)` : null;
     if (typeof value !== 'object' || value === null) return null;

@@ -11,6 +11,7 @@ import { durationMs } from './duration.js';
 import { exportedContext, isPlainFlow, taskInput, taskOutput } from './data-flow.js';
 import type { Scope } from './evaluator.js';
 import { faultAt, isFault } from './faults.js';
+import { fusedSetProgram, type FusedResult } from './fused-set.js';
 import { guardedStep, withTimeout } from './journaled.js';
 import { scopeOf, stepName, type RunFrame, type TaskSite } from './run-frame.js';
 import { standardFault } from './workflow-fault.js';
@@ -54,6 +55,8 @@ export async function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, r
         stepName(site),
         async ({ signal, idempotencyKey }) => {
           try {
+            const fused = kind === 'set' ? fusedSetProgram(task, frame.evaluator) : undefined;
+            if (fused !== undefined) return await fusedEvaluation(frame, site, task, raw, fused);
             return await leafEvaluation(frame, site, task, raw, { signal, idempotencyKey }, executor.perform.bind(executor));
           } catch (error) {
             throw faultAt(error, site.reference);
@@ -127,6 +130,14 @@ async function leafEvaluation(
   if (context !== undefined) out.context = context;
   if (result.then !== undefined) out.then = result.then;
   return out;
+}
+
+/** A `set` task evaluated by its one fused jq program (see fused-set.ts). */
+async function fusedEvaluation(frame: RunFrame, site: TaskSite, task: FlowTask, raw: unknown, program: string): Promise<LeafResult> {
+  const scope = scopeOf(frame, site, { input: raw, task: null });
+  const result = (await frame.evaluator.program(program, raw, scope)) as FusedResult;
+  if (result.skip) return { output: raw };
+  return result.context === undefined ? { output: result.output } : { output: result.output, context: result.context };
 }
 
 async function compoundEvaluation(

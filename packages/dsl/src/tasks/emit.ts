@@ -2,6 +2,7 @@
  * `emit`: stores a CloudEvent (attributes from `emit.event.with`, expressions evaluated on the input)
  * in Baton's event log, inside the task's step. The output is the event as emitted.
  */
+import { assertEventType } from '@baton/core';
 import { emitFromRun, type CloudEvent } from '../runtime/event-log.js';
 import { standardFault } from '../runtime/workflow-fault.js';
 import type { LeafExecutor } from './executor.js';
@@ -14,6 +15,11 @@ export const emitExecutor: LeafExecutor = {
     const { source, type } = evaluated;
     if (typeof source !== 'string' || source === '' || typeof type !== 'string' || type === '') {
       throw standardFault('configuration', 'An emitted event needs a source and a type (non-empty strings).');
+    }
+    try {
+      assertEventType(type);
+    } catch (error) {
+      throw standardFault('configuration', (error as Error).message);
     }
     const event: CloudEvent = {
       ...evaluated,

@@ -5,7 +5,7 @@
  * checked by the interpreter on the received event: an expression is a predicate on the attribute
  * (a boolean result) or the value it must equal, a constant must be contained in the attribute.
  */
-import type { EventMatch, ReceivedEvent } from '@baton/core';
+import { assertEventType, type EventMatch, type ReceivedEvent } from '@baton/core';
 import type { Evaluator, Scope } from '../runtime/evaluator.js';
 import { standardFault } from '../runtime/workflow-fault.js';
 
@@ -24,6 +24,11 @@ export function splitFilter(filter: EventFilter, evaluator: Evaluator): SplitFil
   const type = attributes.type;
   if (typeof type !== 'string' || type === '' || evaluator.hasExpressions(type)) {
     throw standardFault('configuration', 'An event filter needs a constant type: Baton waits for events by type.');
+  }
+  try {
+    assertEventType(type);
+  } catch (error) {
+    throw standardFault('configuration', (error as Error).message);
   }
   const match: EventMatch = {};
   const rest: Record<string, unknown> = {};
