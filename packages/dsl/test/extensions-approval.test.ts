@@ -1,15 +1,12 @@
 /**
- * `call: baton.approval` on a real engine (SQLite file): the run waits and shows in the inbox with
+ * `call: baton.approval` on a real engine (a SQLite file, and PostgreSQL in a fresh schema): the run waits and shows in the inbox with
  * its form, a signal that violates the form is refused to its sender, a valid one completes the run
  * with its data, and a timeout is the DSL's timeout error (408), which a `try` can catch.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasErrorCode, type Engine } from '@baton/core';
 import { DefinitionRunner } from './definition-runner.js';
-import { definition } from './test-stores.js';
-
-const runner = new DefinitionRunner();
-afterAll(() => runner.close());
+import { definition, testStores } from './test-stores.js';
 
 const refund = definition(`
 do:
@@ -37,41 +34,45 @@ async function waiting(engine: Engine, runId: string): Promise<void> {
   await expect.poll(async () => (await engine.client.get(runId))?.status, { timeout: 60_000 }).toBe('waiting');
 }
 
-describe('call: baton.approval', () => {
-  it('waits in the inbox with its form; a signal that violates the form is refused; a valid one completes the run with its data', async () => {
-    const workflow = await runner.workflow(refund);
-    expect(Object.keys(workflow.options.signals ?? {})).toEqual(['refund-approval']);
-    const engine = await runner.engine([workflow]);
-    const { id } = await engine.client.start(workflow, { order: 'A-7', amount: 120 });
-    await waiting(engine, id);
+for (const store of testStores('DSL approvals')) {
+  const runner = new DefinitionRunner(() => store.create());
+  afterAll(() => runner.close());
 
-    const inbox = await engine.client.inbox.list();
-    const entry = inbox.entries.find((e) => e.run.id === id);
-    expect(entry?.signals).toEqual(['refund-approval']);
-    expect((await engine.client.get(id))?.progress).toMatchObject({
-      waitingFor: 'approval',
-      signal: 'refund-approval',
-      title: 'Refund 120 for A-7',
-      description: 'A customer asked for their money back.',
-      form: { required: ['approved'] },
+  describe(`call: baton.approval (${store.name})`, () => {
+    it('waits in the inbox with its form; a signal that violates the form is refused; a valid one completes the run with its data', async () => {
+      const workflow = await runner.workflow(refund);
+      expect(Object.keys(workflow.options.signals ?? {})).toEqual(['refund-approval']);
+      const engine = await runner.engine([workflow]);
+      const { id } = await engine.client.start(workflow, { order: 'A-7', amount: 120 });
+      await waiting(engine, id);
+
+      const inbox = await engine.client.inbox.list();
+      const entry = inbox.entries.find((e) => e.run.id === id);
+      expect(entry?.signals).toEqual(['refund-approval']);
+      expect((await engine.client.get(id))?.progress).toMatchObject({
+        waitingFor: 'approval',
+        signal: 'refund-approval',
+        title: 'Refund 120 for A-7',
+        description: 'A customer asked for their money back.',
+        form: { required: ['approved'] },
+      });
+
+      const refused = await engine.client.signal(id, 'refund-approval', { approved: 'yes' }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(hasErrorCode(refused, 'BATON_INVALID_SIGNAL')).toBe(true);
+      expect((await engine.client.get(id))?.status).toBe('waiting');
+
+      await engine.client.signal(id, 'refund-approval', { approved: true, note: 'loyal customer' });
+      const out = await runner.outcome(engine, id);
+      expect(out.status).toBe('completed');
+      expect(out.output).toEqual({ order: 'A-7', approved: true, note: 'loyal customer' });
     });
 
-    const refused = await engine.client.signal(id, 'refund-approval', { approved: 'yes' }).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    expect(hasErrorCode(refused, 'BATON_INVALID_SIGNAL')).toBe(true);
-    expect((await engine.client.get(id))?.status).toBe('waiting');
-
-    await engine.client.signal(id, 'refund-approval', { approved: true, note: 'loyal customer' });
-    const out = await runner.outcome(engine, id);
-    expect(out.status).toBe('completed');
-    expect(out.output).toEqual({ order: 'A-7', approved: true, note: 'loyal customer' });
-  });
-
-  it('times out with the DSL timeout error (408), which a try catches', async () => {
-    const out = await runner.run(
-      definition(`
+    it('times out with the DSL timeout error (408), which a try catches', async () => {
+      const out = await runner.run(
+        definition(`
 do:
   - ask:
       try:
@@ -85,21 +86,22 @@ do:
           - fallback:
               set: { decided: automatically, why: '\${ $late.type }' }
 `),
-    );
-    expect(out.status).toBe('completed');
-    expect(out.output).toEqual({ decided: 'automatically', why: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout' });
-  });
+      );
+      expect(out.status).toBe('completed');
+      expect(out.output).toEqual({ decided: 'automatically', why: 'https://serverlessworkflow.io/spec/1.0.0/errors/timeout' });
+    });
 
-  it('an uncaught timeout fails the run with the 408 at the approval task', async () => {
-    const out = await runner.run(
-      definition(`do: [ { approve: { call: baton.approval, with: { title: Ship it?, form: { type: object }, timeout: PT0.2S } } } ]`),
-    );
-    expect(out.fault).toMatchObject({ status: 408, instance: '/do/0/approve' });
-  });
+    it('an uncaught timeout fails the run with the 408 at the approval task', async () => {
+      const out = await runner.run(
+        definition(`do: [ { approve: { call: baton.approval, with: { title: Ship it?, form: { type: object }, timeout: PT0.2S } } } ]`),
+      );
+      expect(out.fault).toMatchObject({ status: 408, instance: '/do/0/approve' });
+    });
 
-  it('a form that is no JSON Schema is a configuration fault', async () => {
-    const out = await runner.run(definition(`do: [ { approve: { call: baton.approval, with: { title: x, form: { type: nonsense } } } } ]`));
-    expect(out.fault).toMatchObject({ status: 400, instance: '/do/0/approve' });
-    expect(out.fault?.detail).toContain('with.form');
+    it('a form that is no JSON Schema is a configuration fault', async () => {
+      const out = await runner.run(definition(`do: [ { approve: { call: baton.approval, with: { title: x, form: { type: nonsense } } } } ]`));
+      expect(out.fault).toMatchObject({ status: 400, instance: '/do/0/approve' });
+      expect(out.fault?.detail).toContain('with.form');
+    });
   });
-});
+}
