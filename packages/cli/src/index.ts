@@ -22,6 +22,7 @@ export type { Command, Io } from './command.js';
 export { DEFAULT_DB_PATH } from './command.js';
 export { CliError, CliErrorCode, ExitCode, UsageError, reportError } from './errors.js';
 export { loadWorkflows } from './load-workflows.js';
+export { interpreterOptions } from './dsl-options.js';
 export type { DemoContext, DemoFunction, LoadedWorkflows } from './load-workflows.js';
 export { eventLine, lineLogger, toJson } from './output.js';
 
