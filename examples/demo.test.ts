@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, silentLogger } from '@baton/core';
+import { Engine, isWorkflow, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
+import { withExampleDefinitions } from './definitions/load-definitions.js';
 import * as examples from './index.js';
 import { invoiceServices } from './invoice-approval/workflow.js';
 import { onboardingServices } from './customer-onboarding/workflow.js';
@@ -27,10 +28,11 @@ afterEach(async () => {
 
 afterAll(() => examples.exampleModel.close());
 
-it('runs the four workflows, answers their people steps and reports the results', async () => {
+it('runs the four workflows and the YAML definitions, answers their people steps and reports the results', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-demo-'));
   const store = new SqliteStore({ path: join(dir, 'baton.db'), synchronous: 'NORMAL' });
-  const engine = new Engine({ store, workflows: examples, logger: silentLogger });
+  const workflows = await withExampleDefinitions(Object.values(examples).filter(isWorkflow));
+  const engine = new Engine({ store, workflows, logger: silentLogger });
   await engine.start();
   cleanups.push(async () => {
     await engine.stop({ timeoutMs: 1_000 });
@@ -44,6 +46,9 @@ it('runs the four workflows, answers their people steps and reports the results'
     'daily-digest',
     'support-triage',
     'content-pipeline',
+    'examples.expense-claim',
+    'examples.shipping-quote',
+    'examples.vip-onboarding',
   ]);
 
   const lines: string[] = [];
@@ -55,7 +60,13 @@ it('runs the four workflows, answers their people steps and reports the results'
   expect(output).toContain('CUST-1815 onboarded');
   expect(output).toContain('invoice    · awaiting-approval: waiting up to 3 days for dana');
   expect(invoiceServices.payments.payments).toHaveLength(1);
-  expect(onboardingServices.mailer.sent).toHaveLength(1);
+  // CUST-1815 by the TypeScript run, CUST-2001 by the YAML definition's child run.
+  expect(onboardingServices.mailer.sent).toHaveLength(2);
+
+  expect(output).toMatch(/demo: expense claim \S+ waits in the inbox for an 'approval' signal with its form/);
+  expect(output).toMatch(/demo: expense-claim \S+ → EXP-0815 approved by dana/);
+  expect(output).toMatch(/demo: vip-onboarding \S+ → CUST-2001 onboarded as \S+; welcome note drafted: ".+"/);
+  expect(output).toMatch(/demo: shipping-quote \S+ → ORD-7310 quoted 114\.90 \(P1 by carrier, P2 by freight\)/);
 
   expect(examples.exampleModel).toMatchObject({ model: 'demo:scripted', scripted: true });
   expect(output).toContain("demo: the AI runs below call demo:scripted, Baton's local scripted model server (BATON_AI_MODEL is unset)");
