@@ -7,7 +7,7 @@
  */
 import { EXPRESSION_ARGUMENTS, expressionBody, isRuntimeExpression } from '../expressions/expression.js';
 import { JqError, type JqEngine } from '../expressions/jq-engine.js';
-import { BatchedEvaluator } from '../expressions/batched-evaluator.js';
+import { BatchedEvaluator, sharedEvaluator } from '../expressions/batched-evaluator.js';
 import { standardFault } from './workflow-fault.js';
 
 /** What an expression can read besides `.`: the DSL's arguments and scope variables, by name (without `$`). */
@@ -29,8 +29,9 @@ export class Evaluator {
   /** Recent results by program and input, oldest first (a Map keeps insertion order). */
   readonly #memo = new Map<string, unknown>();
 
-  constructor(jq: JqEngine) {
-    this.#jq = new BatchedEvaluator(Promise.resolve(jq));
+  /** On the process's shared batches (every definition's runs evaluate together), or on `jq` alone. */
+  constructor(jq?: JqEngine) {
+    this.#jq = jq === undefined ? sharedEvaluator() : new BatchedEvaluator(Promise.resolve(jq));
   }
 
   /**

@@ -7,7 +7,6 @@
 import { createRequire } from 'node:module';
 import { defineWorkflow, type AnyWorkflow } from '@baton/core';
 import type { Definition } from '../definition/definition.js';
-import { loadJq } from '../expressions/jq-engine.js';
 import { approvalSignals } from '../tasks/baton/approval-signals.js';
 import type { TaskList } from '../tasks/executor.js';
 import { taskInput, taskOutput } from './data-flow.js';
@@ -27,7 +26,8 @@ const VERSION = (createRequire(import.meta.url)('../../package.json') as { versi
 export function definitionWorkflow(definition: Definition, options: InterpreterOptions = {}): AnyWorkflow {
   const document = definition.document;
   const schemas = new SchemaValidator();
-  let evaluator: Evaluator | undefined;
+  // One evaluator for every run of this definition (its memo), on the process's shared jq batches.
+  const evaluator = new Evaluator();
   // `$workflow.startedAt` costs a journal entry: only definitions that read `$workflow` pay it.
   const readsWorkflow = definition.source.text.includes('$workflow');
   const signals = approvalSignals(document);
@@ -38,7 +38,6 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
     ...(signals === undefined ? {} : { signals }),
   };
   return defineWorkflow(declared, async (ctx, input) => {
-    evaluator ??= new Evaluator(await loadJq());
     const workflow: Record<string, unknown> = { id: ctx.runId, definition: document, input: input ?? null };
     if (readsWorkflow) workflow.startedAt = ctx.now().toISOString();
     const frame: RunFrame = {
