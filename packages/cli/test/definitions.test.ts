@@ -67,6 +67,30 @@ describe('definitions from the CLI', { timeout: 120_000 }, () => {
     }
   });
 
+  it('prints a failed run of a definition file as the DSL error object on stderr and exits 1', async () => {
+    const failing = file(
+      'run/failing.yaml',
+      `document: { dsl: '1.0.0', namespace: cli, name: failing, version: '1.0.0' }
+do:
+  - refuse:
+      raise:
+        error: { type: 'https://example.com/errors/too-big', status: 422, title: Too big, detail: '\${ "n is \\(.n)" }' }
+`,
+    );
+    const failed = await baton(['run', failing, '--input', '{"n":30}', '--wait']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    const lines = failed.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^started run \S+ of cli\.failing 1\.0\.0$/);
+    expect(JSON.parse(lines.slice(1).join('\n'))).toEqual({
+      type: 'https://example.com/errors/too-big',
+      status: 422,
+      title: 'Too big',
+      detail: 'n is 30',
+      instance: '/do/0/refuse',
+    });
+  });
+
   it('refuses an invalid file with its issues (exit 1) and wrong runtime flags (exit 2)', async () => {
     const bad = file('bad/broken.yaml', 'document: [unclosed');
     const refused = await baton(['run', bad]);

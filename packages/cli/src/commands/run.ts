@@ -71,7 +71,8 @@ ${DSL_HELP}
           ...(values.tag === undefined ? {} : { tags: values.tag }),
           timeoutMs,
           interpreter: interpreterOptions(values, io, 'run'),
-          logger: jsonLogger(io.env, 'run'),
+          // Only what went wrong unexpectedly: a fault of the definition is the error object this prints.
+          logger: jsonLogger({ ...io.env, BATON_LOG_LEVEL: io.env.BATON_LOG_LEVEL ?? 'error' }, 'run'),
         },
         io,
       );
