@@ -11,7 +11,7 @@
  * would see the other lines of a batch: they run alone.
  */
 import { loadJq, JqError, type JqEngine } from './jq-engine.js';
-import { EXPRESSION_ARGUMENTS, expressionBody, type ExpressionArguments } from './expression.js';
+import { boundProgram, expressionBody, type ExpressionArguments } from './expression.js';
 
 interface Pending {
   /** A jq program that reads its whole input document (`.`). */
@@ -21,7 +21,6 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-const BINDING = `.[0] as {${EXPRESSION_ARGUMENTS.map((name) => `$${name}`).join(', ')}} | .[1]`;
 /** jq builtins that read, or end, the whole input stream: never batched. */
 const STREAM_BUILTINS = /(?<![$.\w])(?:inputs?|halt|halt_error|input_line_number|input_filename|\$__prog_args)(?!\w)/;
 
@@ -33,7 +32,7 @@ export class BatchedEvaluator {
 
   /** Every output of `expression` (a `${ }` string or a bare jq program) on `value`. Rejects with JqError. */
   evaluate(expression: string, value: unknown, args: ExpressionArguments): Promise<unknown[]> {
-    return this.run(`${BINDING} | (${expressionBody(expression)}\n)`, [args, value === undefined ? null : value]);
+    return this.run(boundProgram(expressionBody(expression)), [args, value === undefined ? null : value]);
   }
 
   /** Every output of the jq `program` on `input`, as `JqEngine.run` gives them, batched. Rejects with JqError. */
