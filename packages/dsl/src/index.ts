@@ -24,3 +24,12 @@ export { deployDefinitionText, definitionDigest, readDefinition } from './deploy
 export type { DeployOptions, DeployedDefinition } from './deploy/deploy.js';
 export { DefinitionLoader } from './deploy/definition-loader.js';
 export type { DefinitionLoaderOptions } from './deploy/definition-loader.js';
+export { PLANNER_WORKFLOW } from './planner/planner-options.js';
+export type { PlannerOptions } from './planner/planner-options.js';
+export { EMPTY_CATALOG } from './planner/planning-catalog.js';
+export type { PlanningCatalog, CatalogWorkflowEntry, CatalogFunction, CatalogMcpTool, JsonSchema } from './planner/planning-catalog.js';
+export type { PlanRequest, PlanResult, PlanRound, PlanTokens, PlanProgress } from './planner/plan-types.js';
+export { plannerSystemPrompt, plannerRequestMessage, plannerFeedbackMessage, readPlannerPrompt, PLANNER_HEADER } from './planner/planner-prompt.js';
+export type { PlannerPrompt } from './planner/planner-prompt.js';
+export type { Scenario, ScenarioAnswer, AnswerSource, SimulatedTask, SimulationResult } from './simulation/simulation-types.js';
+export type { SimulateOptions } from './simulation/simulate-options.js';
