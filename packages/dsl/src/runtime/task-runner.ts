@@ -42,8 +42,8 @@ export async function runList(frame: RunFrame, list: TaskList, pointer: string, 
   return { output: value };
 }
 
-/** Runs one task on its raw input. */
-export async function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, raw: unknown): Promise<Flow> {
+/** Runs one task on its raw input. (Not async itself: a production task costs no extra promise.) */
+export function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, raw: unknown): Promise<Flow> {
   const kind = taskKind(task);
   if (frame.simulation !== undefined) return observedTask(frame, frame.simulation, site, task, raw, kind);
   return performTask(frame, site, task, raw, kind, executorFor(kind));

@@ -14,14 +14,14 @@ export const switchExecutor: LeafExecutor = {
     const cases = (task.switch ?? []) as Record<string, SwitchCase>[];
     let fallback: [string, SwitchCase] | undefined;
     for (const item of cases) {
-      const entry = Object.entries(item)[0];
-      if (entry === undefined) continue;
-      const choice = entry[1];
+      const name = firstKey(item);
+      if (name === undefined) continue;
+      const choice = item[name]!;
       if (choice.when === undefined) {
-        fallback ??= entry;
+        fallback ??= [name, choice];
         continue;
       }
-      if (await frame.evaluator.test(choice.when, input, scope)) return thenOf(input, entry[0], choice);
+      if (await frame.evaluator.test(choice.when, input, scope)) return thenOf(input, name, choice);
     }
     return fallback === undefined ? { output: input, branch: 'none' } : thenOf(input, fallback[0], fallback[1]);
   },
@@ -29,4 +29,10 @@ export const switchExecutor: LeafExecutor = {
 
 function thenOf(input: unknown, name: string, choice: SwitchCase): LeafOutcome {
   return choice.then === undefined ? { output: input, branch: name } : { output: input, then: choice.then, branch: name };
+}
+
+/** A case's name (its only key), without building an array per case. */
+function firstKey(item: Record<string, SwitchCase>): string | undefined {
+  for (const key in item) return key;
+  return undefined;
 }

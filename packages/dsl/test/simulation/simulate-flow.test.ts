@@ -5,6 +5,7 @@
  * timeoutMs), and an invalid definition that runs nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { parseDefinition } from '@baton/dsl';
 import { definition, simulateInMemory, steps, task } from './simulation-support.js';
 
 const routing = definition(`
@@ -236,5 +237,42 @@ do:
       code: 'BATON_INVALID_ARGUMENT',
     });
     await expect(simulateInMemory(routing, {}, { maxTasks: 0 })).rejects.toMatchObject({ code: 'BATON_INVALID_ARGUMENT' });
+  });
+
+  it("shows a fork's branches one level deeper, their calls answered on the branches' own journals", async () => {
+    const result = await simulateInMemory(
+      definition(`
+do:
+  - gather:
+      fork:
+        branches:
+          - stock:
+              call: http
+              with: { method: get, endpoint: 'https://stock.example.com/items/1' }
+          - price:
+              call: baton.workflow
+              with: { name: pricing }
+`),
+      {},
+      { scenario: { tasks: { stock: { output: { units: 3 } }, price: { output: { eur: 12 } } } } },
+    );
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual([{ units: 3 }, { eur: 12 }]);
+    expect(result.path.map((t) => [t.name, t.depth, t.status])).toEqual(
+      expect.arrayContaining([
+        ['gather', 0, 'completed'],
+        ['stock', 1, 'completed'],
+        ['price', 1, 'completed'],
+      ]),
+    );
+    expect(result.path).toHaveLength(3);
+    expect(result.path[0]?.name).toBe('gather');
+  });
+
+  it('runs a definition given already parsed', async () => {
+    const parsed = await parseDefinition(routing);
+    if (!parsed.ok) throw new Error('the routing definition is valid');
+    const result = await simulateInMemory(parsed.definition, { amount: 2000 });
+    expect(steps(result)).toEqual(['classify:completed>large->review', 'review:completed->end']);
   });
 });
