@@ -13,18 +13,38 @@ export type ScenarioAnswer =
 /**
  * How the outside world answers in one simulation. Keys are a task's name or its JSON pointer
  * (`/do/2/checkCredit`); a pointer wins over a name. A list answers successive calls of that task
- * in order (loops, retries), its last entry repeating.
+ * in order (loops, retries), its last entry repeating. A task the scenario says nothing of is
+ * answered from a schema where there is one, else by a default (see AnswerSource).
  */
 export interface Scenario {
-  /** Calls (`call: http|openapi|grpc|asyncapi|<function>`, `baton.workflow`, `baton.llm`, `baton.agent`) and `run` tasks. */
+  /**
+   * Calls (`call: http|openapi|grpc|asyncapi|<function>`, `baton.workflow`, `baton.llm`,
+   * `baton.agent`) and `run` tasks (`workflow`, `shell`, `script`). `{ output }` is the task's raw
+   * output (before `output.as`); `{ error: { status, type?, title?, detail? } }` raises that DSL error
+   * (a communication error unless `type` says otherwise), which a `try` can catch. For `baton.llm` and
+   * `baton.agent` the output may be the whole result, or only its text (a string) or its structured
+   * object (any other value without a `text`): the rest of the result is filled in.
+   */
   readonly tasks?: Readonly<Record<string, ScenarioAnswer | readonly ScenarioAnswer[]>>;
-  /** Approvals' answers (the signal's data), by task name, pointer or signal name; `*` answers any other. */
+  /**
+   * Approvals' answers (the signal's data), by task pointer, task name or signal name; `*` answers
+   * any other. Checked against the approval's form as a person's answer is: one that does not fit
+   * faults the task with a validation error.
+   */
   readonly approvals?: Readonly<Record<string, unknown>>;
-  /** Events a `listen` receives, by event type: each the event's `data` (or the whole envelope with `read: envelope`). */
+  /**
+   * Events a `listen` receives, by event type, in order: each the event's `data`. With `read:
+   * envelope` an entry that has `data` (or `specversion`) is taken as the whole envelope.
+   */
   readonly events?: Readonly<Record<string, readonly unknown[]>>;
 }
 
-/** Where a simulated task's answer came from. */
+/**
+ * Where a simulated task's answer came from: the scenario; a schema (a call's `output.schema`, the
+ * catalog's output schema of a called workflow, a model call's `with.schema`, an approval's form);
+ * or a default (`{}` for calls and runs, a `[simulated] …` text for models, the input for a wait,
+ * a `{}` event for a listen). `model` is kept for answers from a model, which simulations do not ask yet.
+ */
 export type AnswerSource = 'scenario' | 'schema' | 'default' | 'model';
 
 /** One task the run went through, in the order tasks started. */
@@ -43,7 +63,7 @@ export interface SimulatedTask {
   readonly branch?: string;
   /** The flow directive taken after the task (`continue`, `exit`, `end`, or a task name), when not `continue`. */
   readonly then?: string;
-  /** For simulated tasks (calls, approvals, models, waits, listens): where the answer came from. */
+  /** For tasks a simulation answers (calls, runs, Baton's functions, waits, listens): where the answer came from. */
   readonly answeredBy?: AnswerSource;
   readonly output?: unknown;
   readonly error?: WorkflowErrorObject;
