@@ -275,4 +275,35 @@ do:
     const result = await simulateInMemory(parsed.definition, { amount: 2000 });
     expect(steps(result)).toEqual(['classify:completed>large->review', 'review:completed->end']);
   });
+
+  it('runs under task and workflow timeouts, and a raise faults the run with its error', async () => {
+    const result = await simulateInMemory(
+      definition(`
+timeout:
+  after: { minutes: 5 }
+do:
+  - fetch:
+      timeout:
+        after: { seconds: 30 }
+      do:
+        - get:
+            call: http
+            with: { method: get, endpoint: 'https://api.example.com/orders' }
+  - refuse:
+      if: '\${ .blocked }'
+      raise:
+        error:
+          type: https://example.com/errors/blocked
+          status: 403
+          title: Blocked
+          detail: '\${ "order " + .order + " is blocked" }'
+`),
+      {},
+      { scenario: { tasks: { get: { output: { order: 'A-9', blocked: true } } } } },
+    );
+    expect(result.status).toBe('faulted');
+    expect(result.error).toMatchObject({ type: 'https://example.com/errors/blocked', status: 403, detail: 'order A-9 is blocked', instance: '/do/1/refuse' });
+    expect(steps(result)).toEqual(['fetch:completed', 'get:completed', 'refuse:faulted']);
+    expect(task(result, 'refuse').error?.status).toBe(403);
+  });
 });
