@@ -57,7 +57,8 @@ export function interpretedWorkflow(definition: Definition, options: Interpreter
       runtime: { name: 'baton', version: VERSION, metadata: {} },
       secrets: options.secrets ?? {},
       shared: { context: {} },
-      ...(simulation === undefined ? {} : { simulation }),
+      // Always present (undefined in production), so every frame has one shape.
+      simulation,
     };
     const run = async (): Promise<unknown> => {
       let value: unknown = input ?? null;
