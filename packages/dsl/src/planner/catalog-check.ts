@@ -180,8 +180,9 @@ class CatalogCheck {
   #available(): string {
     const { workflows } = this.catalog;
     if (workflows.length === 0) return 'the catalog has no workflows, so do the work with tasks of the definition itself';
-    const listed = workflows.slice(0, 30).map((entry) => entry.name);
-    return `call one of ${listed.join(', ')}${workflows.length > listed.length ? ', …' : ''}, or do the work with tasks of the definition itself`;
+    const names = [...new Set(this.#names)];
+    const listed = names.slice(0, 30);
+    return `call one of ${listed.join(', ')}${names.length > listed.length ? ', …' : ''}, or do the work with tasks of the definition itself`;
   }
 }
 
