@@ -40,5 +40,6 @@ export type { PlanningCatalog, CatalogWorkflowEntry, CatalogFunction, CatalogMcp
 export type { PlanRequest, PlanResult, PlanRound, PlanTokens, PlanProgress } from './planner/plan-types.js';
 export { plannerSystemPrompt, plannerRequestMessage, plannerFeedbackMessage, readPlannerPrompt, PLANNER_HEADER } from './planner/planner-prompt.js';
 export type { PlannerPrompt } from './planner/planner-prompt.js';
+export { simulate } from './simulation/simulate.js';
 export type { Scenario, ScenarioAnswer, AnswerSource, SimulatedTask, SimulationResult } from './simulation/simulation-types.js';
 export type { SimulateOptions } from './simulation/simulate-options.js';
