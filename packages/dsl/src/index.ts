@@ -36,6 +36,8 @@ export type { AnswerVerdict } from './planner/validate-answer.js';
 export { PLANNER_GUIDE } from './planner/guide.js';
 export type { PlannerOptions } from './planner/planner-options.js';
 export { EMPTY_CATALOG } from './planner/planning-catalog.js';
+export { catalogFromStore } from './planner/catalog-source.js';
+export type { CatalogSourceOptions } from './planner/catalog-source.js';
 export type { PlanningCatalog, CatalogWorkflowEntry, CatalogFunction, CatalogMcpTool, JsonSchema } from './planner/planning-catalog.js';
 export type { PlanRequest, PlanResult, PlanRound, PlanTokens, PlanProgress } from './planner/plan-types.js';
 export { plannerSystemPrompt, plannerRequestMessage, plannerFeedbackMessage, readPlannerPrompt, PLANNER_HEADER } from './planner/planner-prompt.js';
