@@ -9,7 +9,7 @@ import type { DefinitionIssue } from '../definition/definition.js';
 import { pointerOf, valueAt } from '../definition/json-pointer.js';
 import { allTasks, isObject, useSection } from '../definition/task-walk.js';
 import { isRuntimeExpression } from '../expressions/expression.js';
-import { didYouMean } from './closest-names.js';
+import { closestNames, didYouMean } from './closest-names.js';
 import { SchemaChecker, schemaSummary, type ValueProblem } from './json-schema-check.js';
 import type { CatalogWorkflowEntry, PlanningCatalog } from './planning-catalog.js';
 
@@ -211,15 +211,22 @@ export function catalogFunctionHint(issue: Issue, workflow: unknown, catalog: Pl
   if (typeof called !== 'string') return issue;
   const declared = Object.keys(useSection(workflow, 'functions'));
   const exact = catalog.functions.find((fn) => fn.name === called);
-  if (exact !== undefined && !declared.includes(exact.name)) {
-    return {
-      ...issue,
-      message: `${issue.message}. The catalog has function '${exact.name}'${exact.declaredBy === undefined ? '' : ` (from ${exact.declaredBy})`}: declare it under use.functions as ${exact.name}: ${JSON.stringify(exact.task)}`,
-    };
-  }
-  const close = didYouMean(
-    called,
-    catalog.functions.map((fn) => fn.name),
-  );
-  return close === '' ? issue : { ...issue, message: `${issue.message}${close.replace(/^ \((.*)\)$/, '. Catalog functions: $1')}` };
+  const nearest =
+    exact ??
+    catalog.functions.find(
+      (fn) =>
+        fn.name ===
+        closestNames(
+          called,
+          catalog.functions.map((f) => f.name),
+        )[0],
+    );
+  if (nearest === undefined || declared.includes(nearest.name)) return issue;
+  const from = nearest.declaredBy === undefined ? '' : ` (from ${nearest.declaredBy})`;
+  const declaration = `declare it under use.functions as ${nearest.name}: ${JSON.stringify(nearest.task)}`;
+  const message =
+    exact !== undefined
+      ? `${issue.message}. The catalog has function '${nearest.name}'${from}: ${declaration}`
+      : `${issue.message}. Did you mean the catalog's function '${nearest.name}'${from}? Call it by that name and ${declaration}`;
+  return { ...issue, message };
 }

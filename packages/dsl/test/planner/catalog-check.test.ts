@@ -214,7 +214,9 @@ do:
       `The catalog has function 'sendEmail' (from mail.notify): declare it under use.functions as sendEmail: {"call":"http","with":{"method":"post","endpoint":"https://mail.example.com/send"}}`,
     );
     const close = await issuesOf(`do: [ { mail: { call: sendMail } } ]`);
-    expect(close[0]!.message).toContain("Catalog functions: did you mean 'sendEmail'?");
+    expect(close[0]!.message).toContain(
+      "Did you mean the catalog's function 'sendEmail' (from mail.notify)? Call it by that name and declare it under use.functions as sendEmail: {",
+    );
     const declared = await issuesOf(`
 use:
   functions:
