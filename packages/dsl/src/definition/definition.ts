@@ -30,7 +30,7 @@ export interface DefinitionIssue {
    * Stable kind: 'syntax' (not YAML/JSON), 'schema' (the DSL's JSON Schema), 'reference' (an undeclared
    * name or a missing `then` target), 'duplicate', 'expression' (jq does not compile), 'unsupported',
    * 'catalog' (checked against a planning catalog: a workflow it does not have, an input that does not
-   * fit its schema, an approval without a form…).
+   * fit its schema, an approval without a form, a Baton function without the arguments it needs…).
    */
   readonly kind: 'syntax' | 'schema' | 'reference' | 'duplicate' | 'expression' | 'unsupported' | 'catalog';
   readonly file?: string;

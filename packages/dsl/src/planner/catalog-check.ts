@@ -2,20 +2,28 @@
  * A definition checked against what the deployment has (the planning catalog): the workflows it
  * calls exist (`call: baton.workflow`, `run: workflow`, an agent's tools) at the versions it names,
  * the input it gives them fits their input schema, an approval has a title and a form, a model
- * call's schema compiles, and `call: baton.<name>` is one of Baton's functions. Each issue says what
- * to change and names the catalog's closest names. parseDefinition runs it when given a catalog.
+ * call's schema compiles, `call: baton.<name>` is one of Baton's functions and has the arguments it
+ * needs (outside fork branches for model calls). Each issue says what to change and names the
+ * catalog's closest names. parseDefinition runs it when given a catalog.
  */
 import type { DefinitionIssue } from '../definition/definition.js';
 import { pointerOf, valueAt } from '../definition/json-pointer.js';
 import { allTasks, isObject, useSection } from '../definition/task-walk.js';
 import { isRuntimeExpression } from '../expressions/expression.js';
-import { didYouMean } from './closest-names.js';
+import { closestNames, didYouMean } from './closest-names.js';
 import { SchemaChecker, schemaSummary, type ValueProblem } from './json-schema-check.js';
 import type { CatalogWorkflowEntry, PlanningCatalog } from './planning-catalog.js';
 
 type Issue = Omit<DefinitionIssue, 'file' | 'line' | 'column'>;
 
 const BATON_FUNCTIONS = ['baton.workflow', 'baton.llm', 'baton.agent', 'baton.approval'];
+/** What each function needs in `with` (an approval's title and form have checks of their own). */
+const REQUIRED_ARGUMENTS: Record<string, string[]> = { 'baton.workflow': ['name'], 'baton.llm': ['prompt'], 'baton.agent': ['prompt', 'tools'] };
+const ARGUMENT_MEANING: Record<string, string> = {
+  name: 'the catalog workflow to run',
+  prompt: 'what to ask the model, text or a ${ } expression',
+  tools: 'a list of catalog workflow names',
+};
 
 /** Every way `workflow` does not fit `catalog`; empty when it fits. Tolerates any shape. */
 export function catalogIssues(workflow: unknown, catalog: PlanningCatalog): Issue[] {
@@ -52,6 +60,14 @@ class CatalogCheck {
   batonCall(task: string, call: string, args: unknown, pointer: string): void {
     const at = pointerOf(pointer, 'with');
     const withArgs = isObject(args) ? args : {};
+    this.#required(task, call, withArgs, at);
+    if ((call === 'baton.llm' || call === 'baton.agent') && pointer.includes('/fork/branches/')) {
+      this.issues.push({
+        kind: 'catalog',
+        path: pointerOf(pointer, 'call'),
+        message: `task '${task}' calls ${call} inside a fork branch, which Baton refuses (concurrent model calls cannot replay in order): call the model before or after the fork, or give the branch a child workflow (call: baton.workflow) that calls it`,
+      });
+    }
     switch (call) {
       case 'baton.workflow':
         this.#workflowCall(task, { name: withArgs.name, version: withArgs.version, input: withArgs.input, at, namePath: pointerOf(at, 'name') });
@@ -73,6 +89,18 @@ class CatalogCheck {
           message: `task '${task}' calls '${call}', which Baton does not have${didYouMean(call, BATON_FUNCTIONS)}: Baton's functions are ${BATON_FUNCTIONS.join(', ')}`,
         });
     }
+  }
+
+  /** The arguments Baton's functions cannot run without. */
+  #required(task: string, call: string, args: Record<string, unknown>, at: string): void {
+    const needed = REQUIRED_ARGUMENTS[call] ?? [];
+    const missing = needed.filter((name) => args[name] === undefined || args[name] === null || args[name] === '');
+    if (missing.length === 0) return;
+    this.issues.push({
+      kind: 'catalog',
+      path: at,
+      message: `task '${task}' (call: ${call}) needs ${missing.map((name) => `with.${name}`).join(' and ')}: ${needed.map((name) => `${name} (${ARGUMENT_MEANING[name] ?? name})`).join(', ')}`,
+    });
   }
 
   runWorkflow(task: string, spec: Record<string, unknown>, at: string): void {
@@ -211,15 +239,22 @@ export function catalogFunctionHint(issue: Issue, workflow: unknown, catalog: Pl
   if (typeof called !== 'string') return issue;
   const declared = Object.keys(useSection(workflow, 'functions'));
   const exact = catalog.functions.find((fn) => fn.name === called);
-  if (exact !== undefined && !declared.includes(exact.name)) {
-    return {
-      ...issue,
-      message: `${issue.message}. The catalog has function '${exact.name}'${exact.declaredBy === undefined ? '' : ` (from ${exact.declaredBy})`}: declare it under use.functions as ${exact.name}: ${JSON.stringify(exact.task)}`,
-    };
-  }
-  const close = didYouMean(
-    called,
-    catalog.functions.map((fn) => fn.name),
-  );
-  return close === '' ? issue : { ...issue, message: `${issue.message}${close.replace(/^ \((.*)\)$/, '. Catalog functions: $1')}` };
+  const nearest =
+    exact ??
+    catalog.functions.find(
+      (fn) =>
+        fn.name ===
+        closestNames(
+          called,
+          catalog.functions.map((f) => f.name),
+        )[0],
+    );
+  if (nearest === undefined || declared.includes(nearest.name)) return issue;
+  const from = nearest.declaredBy === undefined ? '' : ` (from ${nearest.declaredBy})`;
+  const declaration = `declare it under use.functions as ${nearest.name}: ${JSON.stringify(nearest.task)}`;
+  const message =
+    exact !== undefined
+      ? `${issue.message}. The catalog has function '${nearest.name}'${from}: ${declaration}`
+      : `${issue.message}. Did you mean the catalog's function '${nearest.name}'${from}? Call it by that name and ${declaration}`;
+  return { ...issue, message };
 }

@@ -41,7 +41,8 @@ export function plannerWorkflow(options: PlannerOptions): Workflow<PlanRequest, 
     {
       name: PLANNER_WORKFLOW,
       version: PLANNER_VERSION,
-      description: 'Writes a Serverless Workflow definition from a plain-language description, validated against the DSL and this deployment’s catalog',
+      description:
+        'Writes a Serverless Workflow definition from a plain-language description, validated against the DSL and the catalog of what the deployment has',
       input: planRequestSchema as z.ZodType<PlanRequest>,
     },
     async (ctx, request) => {

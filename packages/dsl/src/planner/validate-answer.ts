@@ -26,7 +26,8 @@ export async function validateAnswer(answer: string, catalog: PlanningCatalog): 
   if (definition === undefined || definition.trim() === '') {
     return { issues: [{ kind: 'syntax', path: '', message: NO_DEFINITION_MESSAGE }], valid: false };
   }
-  const parsed = await parseDefinition(definition, { format: 'yaml', catalog });
+  // YAML or JSON, as the text reads (a ```json block is read as strict JSON).
+  const parsed = await parseDefinition(definition, { catalog });
   if (!parsed.ok) return { definition, issues: parsed.issues, valid: false };
   return { definition, issues: [], valid: true, workflowName: parsed.definition.workflowName, version: parsed.definition.version };
 }

@@ -200,6 +200,31 @@ do:
     expect(issues[0]!.message).toContain("the schema of task 'ask' (baton.llm) is not a JSON Schema Baton can use");
   });
 
+  it("Baton's functions without the arguments they need, and model calls inside fork branches", async () => {
+    const issues = await issuesOf(`
+do:
+  - run:
+      call: baton.workflow
+  - ask:
+      call: baton.llm
+      with: { system: Be brief. }
+  - help:
+      call: baton.agent
+      with: { instructions: Help. }
+  - both:
+      fork:
+        branches:
+          - left: { call: baton.llm, with: { prompt: hi } }
+          - right: { set: { ok: true } }
+`);
+    expect(issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['/do/0/run/with', expect.stringContaining("task 'run' (call: baton.workflow) needs with.name: name (the catalog workflow to run)")],
+      ['/do/1/ask/with', expect.stringContaining("task 'ask' (call: baton.llm) needs with.prompt")],
+      ['/do/2/help/with', expect.stringContaining("task 'help' (call: baton.agent) needs with.prompt and with.tools")],
+      ['/do/3/both/fork/branches/0/left/call', expect.stringContaining("task 'left' calls baton.llm inside a fork branch, which Baton refuses")],
+    ]);
+  });
+
   it('a baton function that does not exist', async () => {
     const issues = await issuesOf(`do: [ { mail: { call: baton.email, with: { to: x } } } ]`);
     expect(issues).toEqual([expect.objectContaining({ kind: 'catalog', path: '/do/0/mail/call' })]);
@@ -214,7 +239,9 @@ do:
       `The catalog has function 'sendEmail' (from mail.notify): declare it under use.functions as sendEmail: {"call":"http","with":{"method":"post","endpoint":"https://mail.example.com/send"}}`,
     );
     const close = await issuesOf(`do: [ { mail: { call: sendMail } } ]`);
-    expect(close[0]!.message).toContain("Catalog functions: did you mean 'sendEmail'?");
+    expect(close[0]!.message).toContain(
+      "Did you mean the catalog's function 'sendEmail' (from mail.notify)? Call it by that name and declare it under use.functions as sendEmail: {",
+    );
     const declared = await issuesOf(`
 use:
   functions:
