@@ -10,7 +10,11 @@ export interface SimulateOptions {
    * the server): nothing of a simulation reaches the deployment's database. Closed afterwards.
    */
   readonly store: () => Store | Promise<Store>;
-  /** Output schemas of the workflows `baton.workflow` / `run: workflow` call, to answer them from. */
+  /**
+   * What the deployment has: a definition given as text is checked against it (as the planner checks
+   * its answers: 'catalog' issues make it `invalid`), and the workflows `baton.workflow` /
+   * `run: workflow` call are answered from its output schemas.
+   */
   readonly catalog?: PlanningCatalog;
   /** Values of `$secrets` (default none). */
   readonly secrets?: Readonly<Record<string, unknown>>;

@@ -20,7 +20,8 @@ const DEFAULT_MAX_TASKS = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * Runs `definition` (text, validated first; or a parsed Definition) on `input` as the scenario says.
+ * Runs `definition` (text, validated first, against `options.catalog` when given; or a parsed
+ * Definition, run as it is) on `input` as the scenario says.
  * Never throws for what the definition does: an invalid definition is `invalid`, a fault `faulted`,
  * a bound `stopped`. Throws BATON_INVALID_ARGUMENT for a wrong scenario or bound.
  */
@@ -32,7 +33,7 @@ export async function simulate(definition: string | Definition, input: unknown, 
   const answers = new ScenarioAnswers(options.scenario);
   let parsed: Definition;
   if (typeof definition === 'string') {
-    const result = await parseDefinition(definition);
+    const result = await parseDefinition(definition, options.catalog === undefined ? {} : { catalog: options.catalog });
     if (!result.ok) return { status: 'invalid', issues: result.issues, path: [], durationMs: elapsed() };
     parsed = result.definition;
   } else parsed = definition;

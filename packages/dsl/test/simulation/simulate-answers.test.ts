@@ -96,6 +96,7 @@ do:
           description: 'Scores a customer',
           outputSchema: { type: 'object', properties: { score: { type: 'integer', minimum: 300, maximum: 850 } }, required: ['score'] },
         },
+        { name: 'audit-log', version: '1', kind: 'code' },
         {
           name: 'billing.invoice',
           version: '1.0.0',
@@ -114,17 +115,33 @@ do:
   - invoice:
       run:
         workflow: { namespace: billing, name: invoice, version: '1.0.0', input: { amount: 10 } }
-  - unknown:
+  - log:
       call: baton.workflow
-      with: { name: not-in-catalog }
+      with: { name: audit-log }
 `),
       { customer: 'c-1' },
       { catalog },
     );
+    expect(result.issues ?? []).toEqual([]);
     expect(result.status).toBe('completed');
     expect(task(result, 'credit')).toMatchObject({ answeredBy: 'schema', output: { score: 300 } });
     expect(task(result, 'invoice')).toMatchObject({ kind: 'run', answeredBy: 'schema', output: { invoiceId: '00000000-0000-4000-8000-000000000000' } });
-    expect(task(result, 'unknown')).toMatchObject({ answeredBy: 'default', output: {} });
+    expect(task(result, 'log')).toMatchObject({ answeredBy: 'default', output: {} });
+
+    // Against the catalog, a workflow the deployment does not have makes the definition invalid: nothing runs.
+    const missing = await simulateInMemory(
+      definition(`
+do:
+  - credit:
+      call: baton.workflow
+      with: { name: not-deployed }
+`),
+      {},
+      { catalog },
+    );
+    expect(missing.status).toBe('invalid');
+    expect(missing.issues?.map((issue) => issue.kind)).toContain('catalog');
+    expect(missing.path).toEqual([]);
   });
 
   it('answers baton.llm with a schema with a sample object, and without one with a simulated text', async () => {
