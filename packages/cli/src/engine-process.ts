@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:os';
 import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
-import { DefinitionLoader, type InterpreterOptions } from '@baton/dsl';
+import { DefinitionLoader, PLANNER_WORKFLOW, catalogFromStore, plannerWorkflow, type InterpreterOptions } from '@baton/dsl';
 import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
@@ -44,9 +44,14 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
   const store = await openStore(options.dbPath, { mustExist: false });
   const stopSignal = listenForStop(io);
   try {
-    const engine = new Engine({
+    // Planning (POST /api/plans, the dashboard) runs on engines like this one, against what this process and its database have.
+    // A module that brings its own planner (another catalog) keeps it.
+    const planner = options.loaded.workflows.some((w) => w.name === PLANNER_WORKFLOW)
+      ? []
+      : [plannerWorkflow({ catalog: () => catalogFromStore(store, { workflows: engine.workflows }) })];
+    const engine: Engine = new Engine({
       store,
-      workflows: options.loaded.workflows,
+      workflows: [...options.loaded.workflows, ...planner],
       jsonSchemaValidator: createJsonSchemaValidator(),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.durability === undefined ? {} : { durability: options.durability }),

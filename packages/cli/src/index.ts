@@ -10,10 +10,12 @@ import { deployCommand } from './commands/deploy.js';
 import { startCommand } from './commands/start.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
+import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { runsListCommand } from './commands/runs-list.js';
 import { runsShowCommand } from './commands/runs-show.js';
 import { signalCommand } from './commands/signal.js';
+import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { UsageError, reportError } from './errors.js';
@@ -42,6 +44,8 @@ export const commands: readonly Command[] = [
   keysListCommand,
   keysRevokeCommand,
   validateCommand,
+  planCommand,
+  simulateCommand,
 ];
 
 /** Runs the CLI with `argv` (the arguments after `baton`) and resolves to the exit code. */
@@ -116,7 +120,9 @@ ${lines.join('\n')}
 Every command takes --help, and all but validate take --db FILE (default: $BATON_DB, else
 .baton/baton.db). run, runs, signal, cancel, retry, resume and keys also work through a server's
 HTTP API: --url URL --key KEY (or $BATON_URL and $BATON_KEY). validate checks Serverless Workflow
-definitions (YAML/JSON files or folders) without a database.
+definitions (YAML/JSON files or folders) without a database. plan writes a definition from a
+description with a model ($BATON_AI_MODEL), on a temporary database unless --db is given; simulate
+shows what a definition will do on a private in-memory one.
 Exit codes: 0 success, 1 the operation failed, 2 the command line is wrong.
 Set BATON_DEBUG=1 to see the stack trace of an error. baton --version prints the version.`;
 }

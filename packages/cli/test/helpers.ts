@@ -44,10 +44,23 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'baton-cli-'));
 }
 
+/** Where models come from: a test names its own (the scripted model server), never the machine's. */
+const MODEL_ENV = [
+  'BATON_AI_MODEL',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_BASE_URL',
+  'OLLAMA_BASE_URL',
+  'OPENAI_COMPATIBLE_BASE_URL',
+  'OPENAI_COMPATIBLE_API_KEY',
+];
+
 /** The test runner's environment without anything that would change what the CLI does. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of ['BATON_DB', 'BATON_WORKFLOWS', 'BATON_DEBUG', 'BATON_URL', 'BATON_KEY', 'BATON_HOOK_SECRET', 'NODE_OPTIONS']) delete env[key];
+  for (const key of ['BATON_DB', 'BATON_WORKFLOWS', 'BATON_DEBUG', 'BATON_URL', 'BATON_KEY', 'BATON_HOOK_SECRET', 'NODE_OPTIONS', ...MODEL_ENV])
+    delete env[key];
   return { ...env, ...extra };
 }
 
