@@ -238,6 +238,15 @@ describe('plannerResponder: new definitions', () => {
     expect(text).toMatch(/^document:/m);
   });
 
+  it.each([
+    'Approve ${ .secret } if the amount is above 5,000 EUR, then summarise "it" \\( with a model.',
+    'if then else end; reduce the def; and or not',
+    'A manager reviews it: # not a comment { [ ] } - * & ! | > 12 EUR',
+    'Für jeden Posten 🙂, wait 2 days. Otherwise, email the customer.',
+  ])('writes a valid definition from odd text: %s', async (description) => {
+    await plan(description);
+  });
+
   it('lists the clauses it could not plan in a comment rather than guessing', async () => {
     const { text } = await plan('Check the stock level in the warehouse, then notify the buyer.');
     expect(text).toContain('Not planned');
@@ -249,6 +258,24 @@ describe('plannerResponder: new definitions', () => {
     const first = await ask(planningMessages(description));
     const second = await ask(planningMessages(description));
     expect(second).toBe(first);
+  });
+
+  it('answers over the Anthropic Messages protocol as well, the system prompt given as Anthropic gives it', async () => {
+    const response = await fetch(`${server.anthropicBaseUrl}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'local', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'planner-test',
+        max_tokens: 4_000,
+        system: plannerSystemPrompt(GUIDE, catalog),
+        messages: [{ role: 'user', content: plannerRequestMessage('A manager approves the order if the amount is over 900 EUR.') }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { content: { type: string; text: string }[] };
+    const text = yamlOf(body.content[0]?.text ?? '');
+    expect((await parseDefinition(text)).issues).toEqual([]);
+    expect(text).toContain('$workflow.input.amount > 900');
   });
 
   it('answers a request that is not a planning request as the demo model does', async () => {

@@ -11,7 +11,7 @@ import type { CatalogWorkflowEntry, PlanningCatalog } from '../planner/planning-
 import { shortName } from './catalog-matching.js';
 import { negate } from './condition-reading.js';
 import type { Condition, InputField, PlannedStep, ProcessOutline } from './process-outline.js';
-import { camelCase, contentWords, jqString, kebabCase, sameWord, sentenceCase, uniqueName } from './words.js';
+import { camelCase, contentWords, jqString, kebabCase, plainText, sameWord, sentenceCase, uniqueName } from './words.js';
 
 type Json = Record<string, unknown>;
 /** One entry of a task list: `{ name: task }`. */
@@ -58,16 +58,16 @@ export function writeDefinition(outline: ProcessOutline, catalog: PlanningCatalo
       name: outline.name,
       version: '0.1.0',
       title: sentenceCase(outline.name.replace(/-/g, ' ')),
-      summary: outline.summary.slice(0, 500),
+      summary: plainText(outline.summary).slice(0, 500),
     },
     input: { schema: { format: 'json', document: inputSchema(writer.fields, tasks) } },
     ...(writer.functions.size === 0 ? {} : { use: { functions: Object.fromEntries(writer.functions) } }),
-    do: tasks.length > 0 ? tasks : [{ noteProcess: { set: { process: outline.summary, planned: false } } }],
+    do: tasks.length > 0 ? tasks : [{ noteProcess: { set: { process: plainText(outline.summary), planned: false } } }],
   };
   const notes = [PLANNER_NOTE];
   if (outline.unplanned.length > 0) {
     notes.push('Not planned (no catalog workflow, function or rule matches; add them by hand):');
-    for (const clause of outline.unplanned) notes.push(`  - ${clause}`);
+    for (const clause of outline.unplanned) notes.push(`  - ${clause.replace(/\n/g, ' ')}`);
   }
   return toYaml(document, notes);
 }
@@ -161,7 +161,7 @@ export class TaskWriter {
     const kept =
       step.action.kind === 'wait' || step.action.kind === 'emit' || step.action.kind === 'decision'
         ? task
-        : { ...task, export: { as: `\${ $context + { ${name}: . } }` } };
+        : { ...task, export: { as: `\${ $context + { ${jqKey(name)}: . } }` } };
     const items: TaskItem[] = [];
     if (step.retries !== undefined && step.retries > 0 && step.action.kind !== 'wait') {
       const { export: exported, ...inner } = kept;
@@ -178,7 +178,7 @@ export class TaskWriter {
     const decidedLater = later.some((s) => s.conditions?.some((c) => c.subject.kind === 'approved' && c.subject.step === step.index));
     if (step.action.kind === 'approval' && (later.length > 0 || this.followed) && !decidedLater && leave === 'end' && loopItem === undefined) {
       const stop = uniqueName(camelCase(`stop if ${name} refused`), this.taken);
-      items.push({ [stop]: { switch: [{ refused: { when: `\${ $context.${name}.approved != true }`, then: 'end' } }] } });
+      items.push({ [stop]: { switch: [{ refused: { when: `\${ $context${jqField(name)}.approved != true }`, then: 'end' } }] } });
     }
     return items;
   }
@@ -214,7 +214,7 @@ export class TaskWriter {
       case 'llm': {
         const schema = llmSchema(action.categories, action.fields);
         const prompt = `\${ ${jqString(`${sentenceCase(clause)}.\n\nThe data:\n`)} + (${data} | tojson) }`;
-        const system = `You carry out one step of a business process (${this.#outline.summary}). Answer for this step only.`;
+        const system = plainText(`You carry out one step of a business process (${this.#outline.summary}). Answer for this step only.`);
         return [
           llmName(action.verb, clause, action.categories ?? []),
           { call: 'baton.llm', with: { system: truncate(system, 1_000), prompt, ...(schema === undefined ? {} : { schema }) } },
@@ -285,8 +285,8 @@ export class TaskWriter {
       subject.kind === 'input'
         ? `$workflow.input.${subject.field}`
         : subject.kind === 'category'
-          ? `$context.${name ?? 'classification'}.object.category`
-          : `$context.${name ?? 'approval'}.approved`;
+          ? `$context${jqField(name ?? 'classification')}.object.category`
+          : `$context${jqField(name ?? 'approval')}.approved`;
     return `\${ ${left} ${condition.comparison} ${JSON.stringify(condition.value)} }`;
   }
 }
@@ -306,6 +306,38 @@ function caseNameOf(condition: Condition): string {
   if (subject.kind === 'approved') return (value === true) === (comparison === '==') ? 'approved' : 'refused';
   const left = subject.kind === 'input' ? subject.field : 'category';
   return camelCase(`${left} ${COMPARISON_WORDS[comparison]} ${String(value)}`) || 'matches';
+}
+
+/** jq's keywords: not usable as `.name` or as a bare object key. */
+const JQ_KEYWORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'if',
+  'then',
+  'elif',
+  'else',
+  'end',
+  'as',
+  'def',
+  'reduce',
+  'foreach',
+  'try',
+  'catch',
+  'label',
+  'import',
+  'include',
+  '__loc__',
+]);
+
+/** `.name`, or `["name"]` when the name is a jq keyword. */
+function jqField(name: string): string {
+  return JQ_KEYWORDS.has(name) ? `[${jqString(name)}]` : `.${name}`;
+}
+
+/** An object key in jq: bare, or quoted when it is a keyword. */
+function jqKey(name: string): string {
+  return JQ_KEYWORDS.has(name) ? jqString(name) : name;
 }
 
 function nameOf(item: TaskItem | undefined): string | undefined {

@@ -78,7 +78,9 @@ export function jqString(text: string): string {
 
 /** The text with its first letter upper-case and no trailing punctuation. */
 export function sentenceCase(text: string): string {
-  const trimmed = text.trim().replace(/[\s,;:.]+$/, '');
+  const trimmed = plainText(text)
+    .trim()
+    .replace(/[\s,;:.]+$/, '');
   return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
 }
 
@@ -88,4 +90,9 @@ export function uniqueName(name: string, taken: Set<string>): string {
   for (let i = 2; taken.has(candidate); i++) candidate = `${name}${i}`;
   taken.add(candidate);
   return candidate;
+}
+
+/** Text copied into a definition as a plain string: `${` would start a runtime expression there. */
+export function plainText(text: string): string {
+  return text.replace(/\$\{/g, '$ {');
 }
