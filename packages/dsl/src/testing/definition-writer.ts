@@ -10,8 +10,9 @@ import { Document } from 'yaml';
 import type { CatalogWorkflowEntry, PlanningCatalog } from '../planner/planning-catalog.js';
 import { shortName } from './catalog-matching.js';
 import { negate } from './condition-reading.js';
+import { actionName, caseNameOf, jqField, jqKey, llmName } from './task-naming.js';
 import type { Condition, InputField, PlannedStep, ProcessOutline } from './process-outline.js';
-import { camelCase, contentWords, jqString, kebabCase, plainText, sameWord, sentenceCase, uniqueName } from './words.js';
+import { camelCase, jqString, kebabCase, plainText, sentenceCase, uniqueName } from './words.js';
 
 type Json = Record<string, unknown>;
 /** One entry of a task list: `{ name: task }`. */
@@ -291,55 +292,6 @@ export class TaskWriter {
   }
 }
 
-const COMPARISON_WORDS: Readonly<Record<Condition['comparison'], string>> = {
-  '>': 'over',
-  '>=': 'at least',
-  '<': 'under',
-  '<=': 'at most',
-  '==': 'is',
-  '!=': 'is not',
-};
-
-/** A switch case's name from its condition: `amountOver5000`, `categoryIsBilling`, `approved`. */
-function caseNameOf(condition: Condition): string {
-  const { subject, comparison, value } = condition;
-  if (subject.kind === 'approved') return (value === true) === (comparison === '==') ? 'approved' : 'refused';
-  const left = subject.kind === 'input' ? subject.field : 'category';
-  return camelCase(`${left} ${COMPARISON_WORDS[comparison]} ${String(value)}`) || 'matches';
-}
-
-/** jq's keywords: not usable as `.name` or as a bare object key. */
-const JQ_KEYWORDS = new Set([
-  'and',
-  'or',
-  'not',
-  'if',
-  'then',
-  'elif',
-  'else',
-  'end',
-  'as',
-  'def',
-  'reduce',
-  'foreach',
-  'try',
-  'catch',
-  'label',
-  'import',
-  'include',
-  '__loc__',
-]);
-
-/** `.name`, or `["name"]` when the name is a jq keyword. */
-function jqField(name: string): string {
-  return JQ_KEYWORDS.has(name) ? `[${jqString(name)}]` : `.${name}`;
-}
-
-/** An object key in jq: bare, or quoted when it is a keyword. */
-function jqKey(name: string): string {
-  return JQ_KEYWORDS.has(name) ? jqString(name) : name;
-}
-
 function nameOf(item: TaskItem | undefined): string | undefined {
   return item === undefined ? undefined : Object.keys(item)[0];
 }
@@ -376,56 +328,6 @@ function llmSchema(categories: readonly string[] | undefined, fields: readonly s
       properties: Object.fromEntries(fields.map((f) => [f, { type: /amount|total|price|count|quantity/i.test(f) ? 'number' : 'string' }])),
     };
   return undefined;
-}
-
-/** The base form of a model verb: `classified` → `classify`, `drafts` → `draft`. */
-function verbBase(verb: string): string {
-  const lower = verb.toLowerCase();
-  const bases = [
-    'classify',
-    'categorise',
-    'triage',
-    'summarise',
-    'draft',
-    'extract',
-    'rewrite',
-    'write',
-    'translate',
-    'generate',
-    'analyse',
-    'compose',
-    'tag',
-    'detect',
-    'assess',
-    'score',
-    'review',
-  ];
-  return (
-    bases.find((base) => lower.startsWith(base.slice(0, Math.min(5, base.length - 1))) || (base === 'write' && lower === 'written')) ?? lower.replace(/s$/, '')
-  );
-}
-
-/** A model task's name: its verb and what it works on ("classify" + "support tickets"). */
-function llmName(verb: string, clause: string, categories: readonly string[]): string {
-  const base = verbBase(verb);
-  const objects = contentWords(clause).filter(
-    (w) => !sameWord(w, base) && !sameWord(w, verb.toLowerCase()) && !categories.includes(w) && !/^(model|llm|new|incoming|using|based|then|text)$/.test(w),
-  );
-  return camelCase([base, ...objects.slice(0, 2)].join(' ')) || base;
-}
-
-/** A task name from a verb and the words after it: "notify the requester by email" → notifyRequesterEmail. */
-function actionName(verb: string, clause: string): string {
-  const words = contentWords(clause);
-  const at =
-    verb === ''
-      ? 0
-      : Math.max(
-          0,
-          words.findIndex((w) => w.startsWith(verb.slice(0, 4))),
-        );
-  const picked = words.slice(at, at + 3);
-  return camelCase((verb === '' || picked[0]?.startsWith(verb.slice(0, 4)) ? picked : [verb, ...picked.slice(0, 2)]).join(' ')) || 'step';
 }
 
 function truncate(text: string, max: number): string {
