@@ -226,6 +226,19 @@ describe('plannerResponder: new definitions', () => {
     expect(calls(tasks, 'baton.approval')).toHaveLength(1);
   });
 
+  it('reads who approves, one approval each, and a catalog workflow named in plain words', async () => {
+    const { tasks } = await plan(
+      'When an invoice arrives, run the invoice approval. Purchases above 25,000 USD need approval from procurement and finance. HR reviews the paperwork; the CFO must also sign off.',
+    );
+    expect(calls(tasks, 'baton.workflow').map((t) => (t['with'] as { name: string }).name)).toEqual(['invoice-approval']);
+    expect(calls(tasks, 'baton.approval').map((t) => (t['with'] as { signal: string }).signal)).toEqual([
+      'procurement-approval',
+      'finance-approval',
+      'hr-approval',
+      'cfo-approval',
+    ]);
+  });
+
   it.each([
     'Every Monday, extract the vendor, amount and due date from each uploaded invoice using a model. Invoices over $10k need sign-off from the CFO. Translate the summary into German and publish it.',
     'Draft the release notes from the merged pull requests with a model, have the product owner review them, then publish them to the blog and wait 1 day before announcing them to customers.',

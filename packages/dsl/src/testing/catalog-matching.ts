@@ -24,6 +24,8 @@ export function namedWorkflow(clause: string, catalog: PlanningCatalog): Catalog
     if (text.includes(entry.name.toLowerCase())) return true;
     if (short.includes('-') && new RegExp(`\\b${escapeRegExp(short)}\\b`).test(text)) return true;
     const spaced = short.replace(/[-_]+/g, ' ');
+    // "run the invoice approval", "through support triage": a name of two words or more, as words.
+    if (spaced.includes(' ')) return new RegExp(`\\b${escapeRegExp(spaced)}\\b`).test(text);
     return new RegExp(`\\b${escapeRegExp(spaced)}\\s+(?:workflow|process)\\b`).test(text);
   });
 }

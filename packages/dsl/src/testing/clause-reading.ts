@@ -7,7 +7,7 @@
 import type { PlanningCatalog } from '../planner/planning-catalog.js';
 import { matchingFunction, matchingWorkflow, namedWorkflow } from './catalog-matching.js';
 import type { InlineDuration, StepAction } from './process-outline.js';
-import { camelCase, contentWords } from './words.js';
+import { camelCase, contentWords, isStopWord } from './words.js';
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   a: 1,
@@ -32,12 +32,19 @@ const RETRY = new RegExp(
 );
 
 const APPROVAL =
-  /\b(approv(?:e|es|ed|al|ing)|sign(?:s|ed)?[- ]off|authori[sz](?:e|es|ed|ation)|review(?:s|ed)?\s+(?:and\s+approve[sd]?\s+)?by|(?:must|has to|needs? to|should|to)\s+review|reviews?)\b/i;
+  /\b(approv(?:e|es|ed|al|ing)|sign(?:s|ed)?[- ]off|authori[sz](?:e|es|ed|ation)|review(?:s|ed)?\s+(?:and\s+approve[sd]?\s+)?by|(?:must|has to|needs? to|should|to)\s+review|reviews?|ask\w*\s+(?:the\s+|a\s+|an\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:to|for)\s+(?:confirm|accept|agree))\b/i;
+const ROLE_ASK = /\bask\w*\s+(?:the\s+|a\s+|an\s+)?([a-z]+(?:\s+[a-z]+)?)\s+(?:to|for)\b/i;
 const MODEL_WORDS = /\b(model|llm|ai|gpt|claude|automatically)\b/i;
 const LLM_VERBS =
   /\b(classif\w*|categori[sz]\w*|triag\w*|summari[sz]\w*|draft(?:s|ed|ing)?|extract(?:s|ed|ing)?|writ(?:e|es|ing)|written|translat\w*|generat(?:e|es|ed|ing)|analy[sz]\w*|compos(?:e|es|ed|ing)|rewrit(?:e|es|ing)|rewritten|tag(?:s|ged|ging)?|detect(?:s|ed|ing)?|assess(?:es|ed|ing)?|scor(?:e|es|ed|ing))\b/i;
 const NOTIFY_VERBS =
-  /\b(notif\w*|send(?:s|ing)?|sent|e-?mail(?:s|ed|ing)?(?!\s+address)|post(?:s|ed|ing)?|inform(?:s|ed|ing)?|alert(?:s|ed|ing)?|tell(?:s|ing)?|remind(?:s|ed|ing)?|messag(?:e|es|ed|ing)|announc\w*|ping(?:s|ed|ing)?|pag(?:e|es|ed|ing)|publish\w*)\b/i;
+  /\b(notif\w*|escalat\w*|send(?:s|ing)?|sent|e-?mail(?:s|ed|ing)?(?!\s+address)|post(?:s|ed|ing)?|inform(?:s|ed|ing)?|alert(?:s|ed|ing)?|tell(?:s|ing)?|remind(?:s|ed|ing)?|messag(?:e|es|ed|ing)|announc\w*|ping(?:s|ed|ing)?|pag(?:e|es|ed|ing)|publish\w*)\b/i;
+/** "the manager gets a reminder": a notification, said with a noun. */
+const NOTIFY_NOUN = /\b(?:gets?|receives?|is sent|are sent)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:reminder|notification|e-?mail|message|alert)\b/i;
+/** What "extract" works on when no model is named: text a model reads, not a system's records. */
+const TEXT_SOURCE =
+  /\b(?:from|of|in|out of)\s+(?:the\s+|each\s+|every\s+|an?\s+)?(?:[\w-]+\s+)?(?:documents?|e-?mails?|invoices?|pdfs?|texts?|tickets?|messages?|contracts?|receipts?|attachments?|forms?|letters?|cvs?|resumes?|transcripts?|notes?|reports?|articles?|reviews?|briefs?)\b/i;
+
 /** "approved automatically": a policy decides, no person. */
 const AUTOMATIC = /\b(?:automatically|at once|immediately|by (?:the )?policy)\b/i;
 /** Words before a match that make it a noun ("a severity score", "with the draft"), not a verb. */
@@ -52,7 +59,7 @@ function verbIn(pattern: RegExp, clause: string): RegExpExecArray | undefined {
 
 /** Roles a person approving something is called by. */
 const ROLE =
-  /\b(?:(?:the|a|an|their|its|his|her)\s+)?([a-z]+(?:\s+(?:manager|lead|team|officer|director|owner|head|reviewer|counsel))?)(?:'s)?\s+(?:must\s+|has to\s+|needs? to\s+|should\s+|to\s+)?(?:approv|sign|review|authori)/i;
+  /\b(?:(?:the|a|an|their|its|his|her)\s+)?([a-z]+(?:\s+(?:manager|lead|team|officer|director|owner|head|reviewer|counsel))?)(?:'s)?\s+(?:must\s+|has to\s+|needs? to\s+|should\s+|to\s+|will\s+)?(?:also\s+|then\s+|first\s+|still\s+)?(?:approv|sign|review|authori)/i;
 const ROLE_AFTER =
   /\b(?:approv\w*|sign[- ]off|review\w*|authori\w*)\s+(?:from|by)\s+(?:the\s+|a\s+|an\s+)?([a-z]+(?:\s+(?:manager|lead|team|officer|director|owner|head))?)/i;
 
@@ -77,8 +84,10 @@ function actionOf(clause: string, catalog: PlanningCatalog): StepAction | undefi
   const named = namedWorkflow(clause, catalog);
   if (named !== undefined) return { kind: 'workflow', entry: named };
   const wait = WAIT.exec(clause);
-  const llm = verbIn(LLM_VERBS, clause);
-  const notify = verbIn(NOTIFY_VERBS, clause);
+  const candidate = verbIn(LLM_VERBS, clause);
+  // "extract new records from the CRM" is a data step, not a model's: only text, or a named model.
+  const llm = candidate !== undefined && /^extract/i.test(candidate[1] ?? '') && !MODEL_WORDS.test(clause) && !TEXT_SOURCE.test(clause) ? undefined : candidate;
+  const notify = verbIn(NOTIFY_VERBS, clause) ?? NOTIFY_NOUN.exec(clause) ?? undefined;
   if (wait !== null && llm === undefined && notify === undefined) return { kind: 'wait', duration: durationOf(countOf(wait[1] ?? '1'), wait[2] ?? 'day') };
   const byModel = MODEL_WORDS.test(clause);
   if (APPROVAL.test(clause) && AUTOMATIC.test(clause) && llm === undefined)
@@ -132,14 +141,29 @@ function durationOf(count: number, unit: string): InlineDuration {
 
 /** Who approves: "a manager approves" → manager, "sign-off from legal" → legal, else approver. */
 function roleOf(clause: string): string {
+  const asked = ROLE_ASK.exec(clause)?.[1];
   const after = ROLE_AFTER.exec(clause)?.[1];
   const before = ROLE.exec(clause)?.[1];
-  for (const candidate of [after, before]) {
+  for (const candidate of [asked, after, before]) {
     if (candidate === undefined) continue;
-    const words = contentWords(candidate).filter((w) => !/^(need|needs|must|get|gets|approv\w*|review\w*|sign\w*|purchase\w*|request\w*)$/.test(w));
+    // Two letters are a role too (HR, IT, QA).
+    const words = candidate
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length >= 2 && !isStopWord(w) && !/^(need|needs|must|get|gets|approv\w*|review\w*|sign\w*|purchase\w*|request\w*)$/.test(w));
     if (words.length > 0) return words.join(' ');
   }
   return 'approver';
+}
+
+/** "approval from procurement and finance" → [procurement, finance]; one role otherwise. */
+export function approvalRoles(clause: string): string[] {
+  const both =
+    /\b(?:from|by)\s+(?:the\s+)?([a-z]+(?:\s+(?:manager|lead|team|officer|director|owner|head))?)\s+(?:and|&)\s+(?:the\s+)?([a-z]+(?:\s+(?:manager|lead|team|officer|director|owner|head))?)\b/i.exec(
+      clause,
+    );
+  if (both === null) return [roleOf(clause)];
+  return [both[1], both[2]].map((role) => (role ?? '').toLowerCase()).filter((role, i, all) => role.length > 0 && !isStopWord(role) && all.indexOf(role) === i);
 }
 
 /** "classify it as billing, technical or other" → [billing, technical, other]. */

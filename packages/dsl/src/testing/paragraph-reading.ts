@@ -6,7 +6,7 @@
  * paragraph and catalog always give the same outline.
  */
 import type { PlanningCatalog } from '../planner/planning-catalog.js';
-import { leadingWait, readClause } from './clause-reading.js';
+import { approvalRoles, leadingWait, readClause } from './clause-reading.js';
 import { negate, numericCondition, readCondition } from './condition-reading.js';
 import { inputFieldsOf } from './input-fields.js';
 import type { Condition, PlannedStep, ProcessOutline } from './process-outline.js';
@@ -16,7 +16,7 @@ import { camelCase, contentWords, isStopWord, kebabCase } from './words.js';
 const VERB = String.raw`(?:approv|sign|review|check|verif|validat|classif|categori|triag|summari|draft|extract|writ|translat|generat|analy|scor|send|sent|notif|e-?mail(?!\s+address)|post|publish|inform|alert|remind|wait|run|ran|call|start|creat|updat|book|pay|paid|ship|reserv|onboard|provision|record|stor|archiv|escalat|assign|rout|retr|schedul|ask|collect|fetch|comput|calculat|clos|submit|forward|invit|welcom|repl|respond|tag|label|detect|flag|refund|charg|deploy|releas|monitor|sync|import|export|upload|transform|load|enrich|match|compar|confirm|trigger|launch|authori|need|requir|hand|mov|add|remov)\w*\b|(?:have|let)\b`;
 const SUBJECT = String.raw`(?:(?:(?:the|a|an|its|their|our)\s+[a-z]+(?:\s+[a-z]+)?|it|they|we|someone|finance|legal|hr)\s+)?(?:(?:is|are|gets?|must|should|will|can|then)\s+)?`;
 const SEPARATOR = new RegExp(
-  String.raw`\s*[;:]\s*|,?\s+(?:and\s+)?(?:then|afterwards|finally|after that|next)\s*,?\s+|(?:,\s*(?:and|but)?|\s+(?:and|but))\s*,?\s*(?=(?:if|when|whenever|once|unless)\s(?:[^,]|,(?=\d))+,\s)|,\s+(?:and\s+)?(?=${SUBJECT}${VERB})|\s+and\s+(?=${SUBJECT}${VERB})`,
+  String.raw`\s*[;:]\s*|,?\s+(?:and\s+)?(?=(?:after|wait)\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:minute|hour|day|week)s?\b)|,?\s+(?:and\s+)?(?:then|afterwards|finally|after that|next)\s*,?\s+|(?:,\s*(?:and|but)?|\s+(?:and|but))\s*,?\s*(?=(?:if|when|whenever|once|unless)\s(?:[^,]|,(?=\d))+,\s)|,\s+(?:and\s+)?(?=${SUBJECT}${VERB})|\s+and\s+(?=${SUBJECT}${VERB})`,
   'gi',
 );
 const SEQUEL = /\b(?:then|afterwards|finally|after that|next)\b/i;
@@ -47,6 +47,7 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
   const steps: PlannedStep[] = [];
   const unplanned: string[] = [];
   let lastConditions: readonly Condition[] = [];
+  let previousUnplanned = false;
   for (const sentence of sentences) {
     let body = sentence.replace(/[.!?]+$/, '').trim();
     if (STARTER.test(body) && !/[,;]/.test(body)) continue;
@@ -83,7 +84,7 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
     let applying: readonly Condition[] = conditions;
     for (const clause of clausesOf(body)) {
       if (clause.sequel && leading !== null) applying = conditions.slice(0, conditions.length - 1);
-      let text = clause.text;
+      let text = clause.text.replace(/^(?:then|and|finally|afterwards|also)\b[\s,]*/i, '');
       // "…, and when the priority is urgent, page the lead": a condition for the rest of the sentence.
       const inner = LEADING_CONDITION.exec(text);
       const innerCondition = inner === null ? undefined : readCondition(inner[1] ?? '', steps);
@@ -109,10 +110,12 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
       }
       const reading = readClause(text, catalog);
       if (reading.retryOnly === true) {
-        const last = steps.pop();
+        // Retry the step before, unless the clause before was one left unplanned.
+        const last = previousUnplanned ? undefined : steps.pop();
         if (last !== undefined) steps.push({ ...last, retries: reading.retries ?? 3 });
         continue;
       }
+      previousUnplanned = reading.action === undefined;
       if (reading.action === undefined) {
         if (contentWords(text).length >= 2 && !ARRIVAL.test(text)) unplanned.push(text);
         continue;
@@ -120,7 +123,11 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
       const inline = reading.action.kind === 'wait' ? undefined : numericCondition(text);
       const all = inline === undefined || own.some((c) => sameCondition(c, inline)) ? own : [...own, inline];
       if (inline !== undefined) lastConditions = [inline];
-      steps.push({ ...step(steps.length, text, reading.action, all, loop), ...(reading.retries === undefined ? {} : { retries: reading.retries }) });
+      const retries = reading.retries === undefined ? {} : { retries: reading.retries };
+      // "approval from procurement and finance": one approval each, in that order.
+      const roles = reading.action.kind === 'approval' ? approvalRoles(text) : [];
+      if (roles.length > 1) for (const role of roles) steps.push({ ...step(steps.length, text, { kind: 'approval', role }, all, loop), ...retries });
+      else steps.push({ ...step(steps.length, text, reading.action, all, loop), ...retries });
     }
   }
   return {
@@ -186,7 +193,7 @@ function singular(phrase: string): string {
 
 /** Nouns that name a process or the thing it handles. */
 const PROCESS_NOUNS =
-  /^(?:requests?|orders?|invoices?|claims?|tickets?|applications?|reports?|articles?|releases?|incidents?|documents?|contracts?|payments?|purchases?|expenses?|onboarding|notes|pipelines?|imports?|refunds?|shipments?|loans?|leads?|hires?|reviews?|posts?|campaigns?|subscriptions?|renewals?|returns?|deployments?|audits?)$/i;
+  /^(?:requests?|orders?|invoices?|claims?|tickets?|applications?|reports?|articles?|releases?|incidents?|documents?|contracts?|payments?|purchases?|expenses?|onboarding|notes|pipelines?|imports?|refunds?|shipments?|loans?|leads?|hires?|reviews?|posts?|campaigns?|subscriptions?|renewals?|returns?|deployments?|audits?|records?|hires?|cases?)$/i;
 
 /** Words that end a noun phrase: verbs and linking words. */
 const PHRASE_END = new RegExp(

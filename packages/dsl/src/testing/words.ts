@@ -10,7 +10,7 @@ const STOP_WORDS = new Set(
     'a an the and or but for with that this these those from into onto about please what which when where who whom how ' +
     'can could would should will shall may might must you your our we us are was were be been being is it its their they them ' +
     'then than there here has have had do does did done to of in on at by as if so not no any all each every some also ' +
-    'once after before until while via per new one two three workflow process step run'
+    'once after before until while via per new one two three workflow process step run up down out off also'
   ).split(' '),
 );
 
