@@ -175,9 +175,17 @@ function repairCatalog(document: Json, place: TaskPlace, problem: ProblemLine, c
   const { task, name } = place;
   const args = isJson(task['with']) ? task['with'] : (task['with'] = {});
   if (task['call'] === 'baton.approval' || /\bform\b/i.test(problem.message)) {
-    args['form'] = APPROVAL_FORM;
-    if (typeof args['title'] !== 'string') args['title'] = name;
+    if (/\bform\b/i.test(problem.message) || !isJson(args['form'])) args['form'] = APPROVAL_FORM;
+    if (typeof args['title'] !== 'string') args['title'] = typeof args['description'] === 'string' ? args['description'] : name;
     return `approval '${name}' given a form`;
+  }
+  if (problem.path.endsWith('/version') && 'version' in args) {
+    delete args['version'];
+    return `task '${name}' calls the current version`;
+  }
+  if (task['call'] === 'baton.llm' && /with\.prompt/.test(problem.message)) {
+    args['prompt'] = '${ $input | tojson }';
+    return `model task '${name}' given its input as the prompt`;
   }
   if (task['call'] === 'baton.workflow') {
     const called = typeof args['name'] === 'string' ? args['name'] : '';
@@ -185,7 +193,13 @@ function repairCatalog(document: Json, place: TaskPlace, problem: ProblemLine, c
     const entry = known ?? catalogWorkflowFor(`${called} ${name}`, catalog);
     if (entry !== undefined) {
       args['name'] = entry.name;
-      args['input'] = workflowInput(document, entry, isJson(args['input']) ? args['input'] : undefined);
+      const given = isJson(args['input']) ? { ...args['input'] } : undefined;
+      // A property the problem points at is taken from the run's input instead.
+      const at = pointerSegments(problem.path);
+      const withAt = at.lastIndexOf('with');
+      const property = withAt >= 0 && at[withAt + 1] === 'input' ? at[withAt + 2] : undefined;
+      if (given !== undefined && property !== undefined) delete given[property];
+      args['input'] = workflowInput(document, entry, given);
       return known === undefined
         ? `task '${name}' calls '${entry.name}' instead of '${called}'`
         : `the input of '${name}' fitted to the schema of '${entry.name}'`;

@@ -28,18 +28,20 @@ export const APPROVAL_FORM = {
 /** What a written definition says about itself, at the top of the YAML. */
 export const PLANNER_NOTE = "Written by Baton's rule-based offline planner (no model): it maps clauses to tasks by fixed rules, so read it before deploying.";
 
-/** The namespace of the catalog's definitions (the most common one), else `planned`. */
+/** The namespace the catalog's definitions use most (else its dotted workflow names), else `planned`. */
 export function catalogNamespace(catalog: PlanningCatalog): string {
-  const counts = new Map<string, number>();
-  for (const entry of catalog.workflows) {
-    const dot = entry.name.indexOf('.');
-    if (entry.kind !== 'definition' || dot <= 0) continue;
-    const namespace = entry.name.slice(0, dot);
-    if (/^[a-z0-9](-?[a-z0-9])*$/.test(namespace)) counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
-  }
-  let best: [string, number] | undefined;
-  for (const [namespace, count] of counts) if (best === undefined || count > best[1]) best = [namespace, count];
-  return best?.[0] ?? 'planned';
+  const mostCommon = (entries: readonly { name: string }[]): string | undefined => {
+    const counts = new Map<string, number>();
+    for (const entry of entries) {
+      const dot = entry.name.indexOf('.');
+      const namespace = dot > 0 ? entry.name.slice(0, dot) : '';
+      if (namespace !== 'baton' && /^[a-z0-9](-?[a-z0-9])*$/.test(namespace)) counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
+    }
+    let best: [string, number] | undefined;
+    for (const [namespace, count] of counts) if (best === undefined || count > best[1]) best = [namespace, count];
+    return best?.[0];
+  };
+  return mostCommon(catalog.workflows.filter((w) => w.kind === 'definition')) ?? mostCommon(catalog.workflows) ?? 'planned';
 }
 
 /** Writes the definition an outline describes. */
