@@ -128,7 +128,8 @@ function tasksOf(document: unknown): [string, Task][] {
 
 async function plan(description: string): Promise<{ text: string; document: Record<string, unknown>; tasks: [string, Task][] }> {
   const text = yamlOf(await ask(planningMessages(description)));
-  const parsed = await parseDefinition(text);
+  // Valid as `baton validate` has it, and against the catalog the planner checks answers with.
+  const parsed = await parseDefinition(text, { catalog });
   expect(parsed.issues, text).toEqual([]);
   const document = parse(text) as Record<string, unknown>;
   return { text, document, tasks: tasksOf(document) };
@@ -287,7 +288,7 @@ describe('plannerResponder: new definitions', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { content: { type: string; text: string }[] };
     const text = yamlOf(body.content[0]?.text ?? '');
-    expect((await parseDefinition(text)).issues).toEqual([]);
+    expect((await parseDefinition(text, { catalog })).issues).toEqual([]);
     expect(text).toContain('$workflow.input.amount > 900');
   });
 
@@ -311,33 +312,35 @@ do:
   - pay:
       call: baton.workflow
       with: { name: invoice-approvals, input: { doc: '\${ .document }' } }
+  - payAgain:
+      call: baton.workflow
+      with: { name: invoice-approval, version: '7', input: { document: '\${ .document }' } }
+  - ask:
+      call: baton.approval
+      with: { description: Is it fine? }
   - ping:
       call: slackNotify
 `;
 
-  it('renames the duplicate, points the then at the closest task, drops the undeclared call, fits the workflow call to the catalog', async () => {
-    const parsed = await parseDefinition(broken);
-    expect(parsed.ok).toBe(false);
-    const kinds = parsed.issues.map((i) => i.kind).sort();
-    expect(kinds).toEqual(['duplicate', 'reference', 'reference']);
-    const feedback = [
-      plannerFeedbackMessage(parsed.issues),
-      `- line 12, column 7, /do/3/pay/with/name (catalog): workflow 'invoice-approvals' is not in the catalog`,
-      `- line 12, column 7, /do/3/pay/with/input (catalog): the input does not match the schema of invoice-approval: missing 'document'`,
-    ].join('\n');
+  it('repairs each problem the validation and the catalog check report, and the answer then validates', async () => {
+    const parsed = await parseDefinition(broken, { catalog });
+    expect(parsed.issues.map((i) => i.kind)).toEqual(['duplicate', 'reference', 'catalog', 'catalog', 'catalog', 'catalog', 'reference']);
     const answer = await ask([
       ...planningMessages('Review it and pay it.'),
       { role: 'assistant', content: `\`\`\`yaml\n${broken}\`\`\`` },
-      { role: 'user', content: feedback },
+      { role: 'user', content: plannerFeedbackMessage(parsed.issues) },
     ]);
     expect(answer).toMatch(/^The corrected definition/);
     const text = yamlOf(answer);
-    const reparsed = await parseDefinition(text);
-    expect(reparsed.issues, text).toEqual([]);
+    expect((await parseDefinition(text, { catalog })).issues, text).toEqual([]);
     const tasks = tasksOf(parse(text));
-    expect(tasks.map(([name]) => name)).toEqual(['review', 'review2', 'route', 'pay']);
+    // The duplicate renamed, the call to an undeclared function dropped.
+    expect(tasks.map(([name]) => name)).toEqual(['review', 'review2', 'route', 'pay', 'payAgain', 'ask']);
+    // The then to nowhere goes to the closest task; the workflow the catalog lacks is the one it has, its input fitted.
     expect(JSON.stringify(tasks[2]?.[1])).toContain('"then":"pay"');
     expect(tasks[3]?.[1]['with']).toEqual({ name: 'invoice-approval', input: { document: '${ $workflow.input.document }' } });
+    expect(tasks[4]?.[1]['with']).toEqual({ name: 'invoice-approval', input: { document: '${ .document }' } });
+    expect(tasks[5]?.[1]['with']).toMatchObject({ title: 'Is it fine?', description: 'Is it fine?', form: { required: ['approved'] } });
     expect(text).toContain('Repaired after feedback');
   });
 
@@ -359,7 +362,7 @@ do:
       { role: 'user', content: feedback },
     ]);
     const text = yamlOf(answer);
-    expect((await parseDefinition(text)).ok).toBe(true);
+    expect((await parseDefinition(text, { catalog })).issues).toEqual([]);
     expect(tasksOf(parse(text))[0]?.[1]['with']).toMatchObject({ title: 'Approve it', form: { required: ['approved'] } });
   });
 
@@ -371,7 +374,7 @@ do:
       { role: 'user', content: feedback },
     ]);
     const text = yamlOf(answer);
-    expect((await parseDefinition(text)).ok).toBe(true);
+    expect((await parseDefinition(text, { catalog })).issues).toEqual([]);
     expect(text).toContain('call: baton.approval');
   });
 });
@@ -382,7 +385,7 @@ describe('plannerResponder: revisions', () => {
     const answer = await ask(planningMessages('Add a manager approval above 10,000 EUR before the invoice approval.', original));
     expect(answer).toMatch(/^The revised definition/);
     const text = yamlOf(answer);
-    expect((await parseDefinition(text)).issues, text).toEqual([]);
+    expect((await parseDefinition(text, { catalog })).issues, text).toEqual([]);
     const document = parse(text) as Record<string, unknown>;
     expect(document['document']).toMatchObject({ version: '0.2.0' });
     const names = tasksOf(document).map(([name]) => name);
@@ -399,7 +402,7 @@ describe('plannerResponder: revisions', () => {
   it('appends at the end when the change names no task, and removes a task a change asks to remove', async () => {
     const original = (await plan('Summarise the contract with a model, then notify the legal team.')).text;
     const added = yamlOf(await ask(planningMessages('Add a legal sign-off.', original)));
-    expect((await parseDefinition(added)).ok).toBe(true);
+    expect((await parseDefinition(added, { catalog })).issues).toEqual([]);
     expect(
       tasksOf(parse(added))
         .map(([name]) => name)
@@ -407,7 +410,7 @@ describe('plannerResponder: revisions', () => {
     ).toBe('legalApproval');
 
     const removed = yamlOf(await ask(planningMessages('Remove the summarise step.', added)));
-    expect((await parseDefinition(removed)).ok).toBe(true);
+    expect((await parseDefinition(removed, { catalog })).issues).toEqual([]);
     expect(tasksOf(parse(removed)).map(([name]) => name)).not.toContain('summariseContract');
   });
 });
