@@ -261,6 +261,29 @@ describe('plannerResponder: new definitions', () => {
     await plan(description);
   });
 
+  it('sends a notification through the catalog workflow for its channel, to the email the paragraph names', async () => {
+    const withEmail: PlanningCatalog = {
+      ...catalog,
+      workflows: [
+        ...catalog.workflows,
+        {
+          name: 'comms.send-email',
+          version: '1',
+          kind: 'code',
+          description: 'Sends an email',
+          inputSchema: { type: 'object', required: ['to', 'subject'], properties: { to: { type: 'string' }, subject: { type: 'string' } } },
+        },
+      ],
+    };
+    const text = yamlOf(await ask(planningMessages('A manager approves the trip; then the requester is notified by email.', undefined, withEmail)));
+    expect((await parseDefinition(text, { catalog: withEmail })).issues, text).toEqual([]);
+    const [send] = calls(tasksOf(parse(text)), 'baton.workflow');
+    expect(send?.['with']).toEqual({
+      name: 'comms.send-email',
+      input: { to: '${ $workflow.input.requesterEmail }', subject: 'The requester is notified by email' },
+    });
+  });
+
   it('lists the clauses it could not plan in a comment rather than guessing', async () => {
     const { text } = await plan('Check the stock level in the warehouse, then notify the buyer.');
     expect(text).toContain('Not planned');

@@ -60,3 +60,25 @@ function best<T>(entries: readonly T[], clause: string, text: (entry: T) => [str
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Words naming how a message goes out. */
+const CHANNELS = /^(e-?mail|emails|sms|text|slack|teams|chat|message|messages|notification|notifications|notify|letter|push|page|pager|webhook)$/;
+
+/**
+ * The catalog workflow that sends what a notification clause sends: one whose name holds the
+ * channel the clause names ("notify the requester by email" → `comms.send-email`); the one sharing
+ * the most other words with the clause on a tie, else the first.
+ */
+export function notifyingWorkflow(clause: string, catalog: PlanningCatalog): CatalogWorkflowEntry | undefined {
+  const words = [...new Set(contentWords(clause.replace(/e-mail/gi, 'email')))];
+  const channels = words.filter((w) => CHANNELS.test(w));
+  if (channels.length === 0) return undefined;
+  let found: { entry: CatalogWorkflowEntry; score: number } | undefined;
+  for (const entry of catalog.workflows) {
+    const nameWords = contentWords(shortName(entry.name).replace(/([a-z0-9])([A-Z])/g, '$1 $2'));
+    if (!channels.some((c) => nameWords.some((w) => sameWord(w, c)))) continue;
+    const score = words.filter((w) => nameWords.some((n) => sameWord(n, w))).length;
+    if (found === undefined || score > found.score) found = { entry, score };
+  }
+  return found?.entry;
+}

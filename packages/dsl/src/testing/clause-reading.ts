@@ -5,7 +5,7 @@
  * A clause none of these fit is left unplanned rather than guessed at.
  */
 import type { PlanningCatalog } from '../planner/planning-catalog.js';
-import { matchingFunction, matchingWorkflow, namedWorkflow } from './catalog-matching.js';
+import { matchingFunction, matchingWorkflow, namedWorkflow, notifyingWorkflow } from './catalog-matching.js';
 import type { InlineDuration, StepAction } from './process-outline.js';
 import { camelCase, contentWords, isStopWord } from './words.js';
 
@@ -102,6 +102,8 @@ function actionOf(clause: string, catalog: PlanningCatalog): StepAction | undefi
     return { kind: 'llm', verb, ...(categories === undefined ? {} : { categories }), ...(fields === undefined ? {} : { fields }) };
   }
   if (notify !== undefined) {
+    const sender = notifyingWorkflow(clause, catalog);
+    if (sender !== undefined) return { kind: 'workflow', entry: sender };
     const fn = matchingFunction(clause, catalog);
     if (fn !== undefined) return { kind: 'function', fn };
     return { kind: 'emit', what: clause };

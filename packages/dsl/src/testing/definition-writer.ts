@@ -194,7 +194,7 @@ export class TaskWriter {
       case 'workflow':
         return [
           camelCase(shortName(action.entry.name)) || 'callWorkflow',
-          { call: 'baton.workflow', with: { name: action.entry.name, input: this.#workflowInput(action.entry, loopItem) } },
+          { call: 'baton.workflow', with: { name: action.entry.name, input: this.#workflowInput(action.entry, loopItem, clause) } },
         ];
       case 'function':
         this.functions.set(action.fn.name, { ...action.fn.task });
@@ -253,7 +253,7 @@ export class TaskWriter {
   }
 
   /** The called workflow's required input, each property from a field of the run's input. */
-  #workflowInput(entry: CatalogWorkflowEntry, loopItem: string | undefined): unknown {
+  #workflowInput(entry: CatalogWorkflowEntry, loopItem: string | undefined, clause: string): unknown {
     const schema = entry.inputSchema;
     const properties = schema?.['properties'];
     if (schema === undefined || typeof properties !== 'object' || properties === null) return '${ $workflow.input }';
@@ -270,6 +270,11 @@ export class TaskWriter {
         continue;
       }
       const field = matchField(property, [...this.fields.keys()]);
+      // A message's words come from the clause that asks for it.
+      if (field === undefined && MESSAGE_TEXT.test(property) && isStringSchema(propertySchema)) {
+        input[property] = sentenceCase(clause);
+        continue;
+      }
       if (field === undefined) {
         if (required.length === 0) continue;
         this.fields.set(property, { name: property, schema: typeof propertySchema === 'object' && propertySchema !== null ? (propertySchema as Json) : {} });
@@ -310,6 +315,13 @@ function conditionKey(condition: Condition): string {
   return JSON.stringify([condition.subject, condition.comparison, condition.value]);
 }
 
+/** Properties that hold a message's text (its words, not data of the run). */
+const MESSAGE_TEXT = /^(subject|body|message|text|content|title|note)$/i;
+
+function isStringSchema(schema: unknown): boolean {
+  return typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'string';
+}
+
 /** The field of the run's input a called workflow's property takes: the same name, or one ending in it (`requesterEmail` for `email`). */
 export function matchField(property: string, fields: readonly string[]): string | undefined {
   const lower = property.toLowerCase();
@@ -317,7 +329,9 @@ export function matchField(property: string, fields: readonly string[]): string 
     fields.find((f) => f === property) ??
     fields.find((f) => f.toLowerCase() === lower) ??
     fields.find((f) => f.toLowerCase().endsWith(lower) && lower.length >= 4) ??
-    fields.find((f) => lower.endsWith(f.toLowerCase()) && f.length >= 4)
+    fields.find((f) => lower.endsWith(f.toLowerCase()) && f.length >= 4) ??
+    // A recipient: the email the paragraph names.
+    (/^(to|recipient|recipients|email|address)$/i.test(property) ? fields.find((f) => /email$/i.test(f)) : undefined)
   );
 }
 

@@ -23,6 +23,8 @@ const SEQUEL = /\b(?:then|afterwards|finally|after that|next)\b/i;
 const LEADING_CONDITION = /^(?:if|when|whenever|once|where|in case|should|provided that|only if|as soon as)\s+(.+?),(?!\d)\s*(?:then\s+)?(.+)$/i;
 const TRAILING_CONDITION = /^(.+?)\s+(?:if|when|whenever|only if|provided that|in case)\s+((?:[^,]|,(?=\d))+)$/i;
 const OTHERWISE = /^(?:otherwise|else|if not|in all other cases)\b[\s,]*(.*)$/i;
+/** A clause about what an approval decided ("Approved invoices are scheduled…"). */
+const DECIDED = /^(approved|rejected|declined|refused|denied|turned[- ]down)\s+((?:[a-z]+\s+){1,3}?(?:are|is|get|gets|will be|go|goes)\b.*)$/i;
 /** "Larger claims …", "Other orders …": the cases a numeric condition just before left out. */
 const COMPLEMENT = /^(?:the\s+)?(larger|bigger|higher|greater|more expensive|smaller|lower|cheaper|other|remaining|all other|the rest of the)\s+\w+/i;
 /** Someone starting the process ("Employees submit expense claims"): no step of its own. */
@@ -85,6 +87,20 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
     for (const clause of clausesOf(body)) {
       if (clause.sequel && leading !== null) applying = conditions.slice(0, conditions.length - 1);
       let text = clause.text.replace(/^(?:then|and|finally|afterwards|also)\b[\s,]*/i, '');
+      // "Approved invoices are paid", "Rejected claims are archived": the answer of the approval before.
+      const decided = DECIDED.exec(text);
+      const approval = [...steps].reverse().find((s) => s.action.kind === 'approval');
+      if (decided !== null && approval !== undefined) {
+        const approved = !/^(rejected|declined|refused|denied|turned)/i.test(decided[1] ?? '');
+        const condition: Condition = {
+          subject: { kind: 'approved', step: approval.index },
+          comparison: '==',
+          value: approved,
+          text: approved ? 'approved' : 'rejected',
+        };
+        applying = [...applying, condition];
+        text = decided[2] ?? '';
+      }
       // "…, and when the priority is urgent, page the lead": a condition for the rest of the sentence.
       const inner = LEADING_CONDITION.exec(text);
       const innerCondition = inner === null ? undefined : readCondition(inner[1] ?? '', steps);
