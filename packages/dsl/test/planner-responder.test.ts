@@ -240,6 +240,18 @@ describe('plannerResponder: new definitions', () => {
     ]);
   });
 
+  it('reads "review and sign off" as one approval, and a second approval after ", and" under its own threshold', async () => {
+    const { tasks } = await plan(
+      "The controller must review the report and sign off. The budget owner approves every request, and requests over 5,000 EUR also need the procurement lead's approval.",
+    );
+    expect(calls(tasks, 'baton.approval').map((t) => (t['with'] as { signal: string }).signal)).toEqual([
+      'controller-approval',
+      'budget-owner-approval',
+      'procurement-lead-approval',
+    ]);
+    expect(JSON.stringify(ofKind(tasks, 'switch'))).toContain('$workflow.input.amount > 5000');
+  });
+
   it.each([
     'Every Monday, extract the vendor, amount and due date from each uploaded invoice using a model. Invoices over $10k need sign-off from the CFO. Translate the summary into German and publish it.',
     'Draft the release notes from the merged pull requests with a model, have the product owner review them, then publish them to the blog and wait 1 day before announcing them to customers.',

@@ -16,7 +16,7 @@ import { camelCase, contentWords, isStopWord, kebabCase } from './words.js';
 const VERB = String.raw`(?:approv|sign|review|check|verif|validat|classif|categori|triag|summari|draft|extract|writ|translat|generat|analy|scor|send|sent|notif|e-?mail(?!\s+address)|post|publish|inform|alert|remind|wait|run|ran|call|start|creat|updat|book|pay|paid|ship|reserv|onboard|provision|record|stor|archiv|escalat|assign|rout|retr|schedul|ask|collect|fetch|comput|calculat|clos|submit|forward|invit|welcom|repl|respond|tag|label|detect|flag|refund|charg|deploy|releas|monitor|sync|import|export|upload|transform|load|enrich|match|compar|confirm|trigger|launch|authori|need|requir|hand|mov|add|remov)\w*\b|(?:have|let)\b`;
 const SUBJECT = String.raw`(?:(?:(?:the|a|an|its|their|our)\s+[a-z]+(?:\s+[a-z]+)?|it|they|we|someone|finance|legal|hr)\s+)?(?:(?:is|are|gets?|must|should|will|can|then)\s+)?`;
 const SEPARATOR = new RegExp(
-  String.raw`\s*[;:]\s*|,?\s+(?:and\s+)?(?=(?:after|wait)\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:minute|hour|day|week)s?\b)|,?\s+(?:and\s+)?(?:then|afterwards|finally|after that|next)\s*,?\s+|(?:,\s*(?:and|but)?|\s+(?:and|but))\s*,?\s*(?=(?:if|when|whenever|once|unless)\s(?:[^,]|,(?=\d))+,\s)|,\s+(?:and\s+)?(?=${SUBJECT}${VERB})|\s+and\s+(?=${SUBJECT}${VERB})`,
+  String.raw`\s*[;:]\s*|,?\s+(?:and\s+)?(?=(?:after|wait)\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:minute|hour|day|week)s?\b)|,?\s+(?:and\s+)?(?:then|afterwards|finally|after that|next)\s*,?\s+|(?:,\s*(?:and|but)?|\s+(?:and|but))\s*,?\s*(?=(?:if|when|whenever|once|unless)\s(?:[^,]|,(?=\d))+,\s)|,\s+(?:and\s+)?(?=${SUBJECT}${VERB})|\s+and\s+(?=${SUBJECT}${VERB})|,\s+and\s+(?=(?:[^,;]|,(?=\d))*\b${VERB})`,
   'gi',
 );
 const SEQUEL = /\b(?:then|afterwards|finally|after that|next)\b/i;
@@ -84,6 +84,7 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
     }
 
     let applying: readonly Condition[] = conditions;
+    let sentenceSteps = 0;
     for (const clause of clausesOf(body)) {
       if (clause.sequel && leading !== null) applying = conditions.slice(0, conditions.length - 1);
       let text = clause.text.replace(/^(?:then|and|finally|afterwards|also)\b[\s,]*/i, '');
@@ -139,6 +140,10 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
       const inline = reading.action.kind === 'wait' ? undefined : numericCondition(text);
       const all = inline === undefined || own.some((c) => sameCondition(c, inline)) ? own : [...own, inline];
       if (inline !== undefined) lastConditions = [inline];
+      // "the controller must review them and sign off": one approval, not two.
+      const before = steps[steps.length - 1];
+      if (reading.action.kind === 'approval' && reading.action.role === 'approver' && before?.action.kind === 'approval' && sentenceSteps > 0) continue;
+      sentenceSteps++;
       const retries = reading.retries === undefined ? {} : { retries: reading.retries };
       // "approval from procurement and finance": one approval each, in that order.
       const roles = reading.action.kind === 'approval' ? approvalRoles(text) : [];
