@@ -39,6 +39,12 @@ const LLM_VERBS =
   /\b(classif\w*|categori[sz]\w*|triag\w*|summari[sz]\w*|draft(?:s|ed|ing)?|extract(?:s|ed|ing)?|writ(?:e|es|ing)|written|translat\w*|generat(?:e|es|ed|ing)|analy[sz]\w*|compos(?:e|es|ed|ing)|rewrit(?:e|es|ing)|rewritten|tag(?:s|ged|ging)?|detect(?:s|ed|ing)?|assess(?:es|ed|ing)?|scor(?:e|es|ed|ing))\b/i;
 const NOTIFY_VERBS =
   /\b(notif\w*|escalat\w*|send(?:s|ing)?|sent|e-?mail(?:s|ed|ing)?(?!\s+address)|post(?:s|ed|ing)?|inform(?:s|ed|ing)?|alert(?:s|ed|ing)?|tell(?:s|ing)?|remind(?:s|ed|ing)?|messag(?:e|es|ed|ing)|announc\w*|ping(?:s|ed|ing)?|pag(?:e|es|ed|ing)|publish\w*)\b/i;
+/** "a security review", "the annual review": a review as a thing. */
+const REVIEW_NOUN = /\b(?:a|an|the)\s+(?:[\w-]+\s+)?review\b(?!\s+(?:by|from)\b)/i;
+/** Words that make a review a person's decision after all. */
+const PERSON_REVIEW =
+  /approv|authori|sign(?:s|ed)?[- ]off|\breview(?:s|ed)\b|\b(?:must|has to|needs? to|should|to)\s+review|'s\s+review|\breview\s+(?:by|from)\b/i;
+
 /** "the manager gets a reminder": a notification, said with a noun. */
 const NOTIFY_NOUN = /\b(?:gets?|receives?|is sent|are sent)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?:reminder|notification|e-?mail|message|alert)\b/i;
 /** What "extract" works on when no model is named: text a model reads, not a system's records. */
@@ -48,7 +54,7 @@ const TEXT_SOURCE =
 /** "approved automatically": a policy decides, no person. */
 const AUTOMATIC = /\b(?:automatically|at once|immediately|by (?:the )?policy)\b/i;
 /** Words before a match that make it a noun ("a severity score", "with the draft"), not a verb. */
-const NOUN_BEFORE = /\b(?:a|an|the|with|this|that|its|their|our|your|his|her|any|each|every|of|for)\s+(?:[\w-]+\s+)?$/i;
+const NOUN_BEFORE = /\b(?:a|an|the|with|this|that|its|their|our|your|his|her|any|each|every|of|for)\s+(?:[\w-]+\s+){0,2}$/i;
 
 /** The first match of `pattern` in the clause used as a verb, not as a noun. */
 function verbIn(pattern: RegExp, clause: string): RegExpExecArray | undefined {
@@ -90,12 +96,13 @@ function actionOf(clause: string, catalog: PlanningCatalog): StepAction | undefi
   const notify = verbIn(NOTIFY_VERBS, clause) ?? NOTIFY_NOUN.exec(clause) ?? undefined;
   if (wait !== null && llm === undefined && notify === undefined) return { kind: 'wait', duration: durationOf(countOf(wait[1] ?? '1'), wait[2] ?? 'day') };
   const byModel = MODEL_WORDS.test(clause);
-  if (APPROVAL.test(clause) && AUTOMATIC.test(clause) && llm === undefined)
-    return { kind: 'decision', approved: !/\b(reject|refus|declin|den)\w*/i.test(clause) };
-  if (APPROVAL.test(clause) && !byModel) return { kind: 'approval', role: roleOf(clause) };
+  // "open a security review of the account" names a review, not a person's approval.
+  const approval = APPROVAL.test(clause) && !(REVIEW_NOUN.test(clause) && !PERSON_REVIEW.test(clause));
+  if (approval && AUTOMATIC.test(clause) && llm === undefined) return { kind: 'decision', approved: !/\b(reject|refus|declin|den)\w*/i.test(clause) };
+  if (approval && !byModel) return { kind: 'approval', role: roleOf(clause) };
   const workflow = byModel && llm !== undefined ? undefined : matchingWorkflow(clause, catalog);
   if (workflow !== undefined) return { kind: 'workflow', entry: workflow };
-  if (llm !== undefined || APPROVAL.test(clause)) {
+  if (llm !== undefined || approval) {
     const verb = (llm?.[1] ?? 'review').toLowerCase();
     const categories = categoriesOf(clause);
     const fields = /^extract/.test(verb) ? extractedFields(clause) : undefined;

@@ -13,7 +13,7 @@ import type { Condition, PlannedStep, ProcessOutline } from './process-outline.j
 import { camelCase, contentWords, isStopWord, kebabCase } from './words.js';
 
 /** Verbs that start a new clause after "and" or a comma. */
-const VERB = String.raw`(?:approv|sign|review|check|verif|validat|classif|categori|triag|summari|draft|extract|writ|translat|generat|analy|scor|send|sent|notif|e-?mail(?!\s+address)|post|publish|inform|alert|remind|wait|run|ran|call|start|creat|updat|book|pay|paid|ship|reserv|onboard|provision|record|stor|archiv|escalat|assign|rout|retr|schedul|ask|collect|fetch|comput|calculat|clos|submit|forward|invit|welcom|repl|respond|tag|label|detect|flag|refund|charg|deploy|releas|monitor|sync|import|export|upload|transform|load|enrich|match|compar|confirm|trigger|launch|authori|need|requir|hand|mov|add|remov)\w*\b|(?:have|let)\b`;
+const VERB = String.raw`(?:approv|sign|review|check|verif|validat|classif|categori|triag|summari|draft|extract|writ|translat|generat|analy|scor|send|sent|notif|e-?mail(?!\s+address)|post|publish|inform|alert|remind|wait|run|ran|call|start|creat|updat|book|pay|paid|ship|reserv|onboard|provision|record|stor|archiv|escalat|assign|rout|retr|schedul|ask|collect|fetch|comput|calculat|clos|submit|forward|invit|welcom|repl|respond|tag|label|detect|flag|refund|charg|deploy|releas|monitor|sync|import|export|upload|transform|load|enrich|match|compar|confirm|trigger|launch|authori|need|requir|hand|mov|add|remov|order|enrol|revok|screen|pull|pars|put|open|arrang|lock|reconcil|disabl|eras|delet|cancel|declin|reject|regist|deliver|dispatch|pack|restock|bill|invit|shar)\w*\b(?!\s+(?:id|ids|number|numbers|date|dates|name|names|address|details|status|type|value|amount|total|count|lines?|items?)\b)|(?:have|let)\b`;
 const SUBJECT = String.raw`(?:(?:(?:the|a|an|its|their|our)\s+[a-z]+(?:\s+[a-z]+)?|it|they|we|someone|finance|legal|hr)\s+)?(?:(?:is|are|gets?|must|should|will|can|then)\s+)?`;
 const SEPARATOR = new RegExp(
   String.raw`\s*[;:]\s*|,?\s+(?:and\s+)?(?=(?:after|wait)\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:minute|hour|day|week)s?\b)|,?\s+(?:and\s+)?(?:then|afterwards|finally|after that|next)\s*,?\s+|(?:,\s*(?:and|but)?|\s+(?:and|but))\s*,?\s*(?=(?:if|when|whenever|once|unless)\s(?:[^,]|,(?=\d))+,\s)|,\s+(?:and\s+)?(?=${SUBJECT}${VERB})|\s+and\s+(?=${SUBJECT}${VERB})|,\s+and\s+(?=(?:[^,;]|,(?=\d))*\b${VERB})`,
@@ -36,7 +36,8 @@ const ARRIVAL =
 /** Words of time that do not name a process ("each week", "every morning"). */
 const TIME_WORDS =
   /^(?:day|days|week|weeks|month|months|year|morning|evening|night|hour|minute|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|quarter|time)$/i;
-const LOOP = new RegExp(String.raw`^(?:for\s+(?:each|every|all)|per)\s+(.+?)(?:,\s*|\s+(?=(?:we\s+)?${VERB}))(.*)$`, 'i');
+const LOOP_COMMA = /^(?:for\s+(?:each|every|all)|per)\s+([^,]+?),\s*(.*)$/i;
+const LOOP = new RegExp(String.raw`^(?:for\s+(?:each|every|all)|per)\s+(.+?)\s+(?=(?:we\s+)?${VERB})(.*)$`, 'i');
 
 interface Clause {
   readonly text: string;
@@ -61,7 +62,7 @@ export function readParagraph(description: string, catalog: PlanningCatalog): Pr
       conditions = [negate(lastConditions[0])];
       body = otherwise[1] ?? '';
     }
-    const looped = LOOP.exec(body);
+    const looped = LOOP_COMMA.exec(body) ?? LOOP.exec(body);
     if (looped !== null) {
       loop = loopOf(looped[1] ?? '');
       body = looped[2] ?? '';

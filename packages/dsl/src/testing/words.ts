@@ -27,12 +27,34 @@ export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word.toLowerCase());
 }
 
+/** Irregular verb forms, to their base form. */
+const IRREGULAR: Readonly<Record<string, string>> = {
+  paid: 'pay',
+  sent: 'send',
+  ran: 'run',
+  written: 'write',
+  wrote: 'write',
+  built: 'build',
+  made: 'make',
+  taken: 'take',
+  given: 'give',
+  held: 'hold',
+  kept: 'keep',
+  sold: 'sell',
+  bought: 'buy',
+  told: 'tell',
+  chosen: 'choose',
+};
+
 /**
  * The same word, loosely: equal, one a prefix of the other past four letters (`onboard` /
  * `onboarding`), or the same stem once a common suffix is cut (`approves` / `approval`).
  */
 export function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
+  const irregularA = IRREGULAR[a] ?? a;
+  const irregularB = IRREGULAR[b] ?? b;
+  if (irregularA !== a || irregularB !== b) return irregularA === irregularB || sameWord(irregularA, irregularB);
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   if (short.length >= 4 && long.startsWith(short)) return true;
   const stemA = stem(a);
