@@ -4,7 +4,9 @@
  * examples to the end.
  */
 import { readFileSync } from 'node:fs';
-import { isTerminalStatus } from '@baton/core';
+import { defineWorkflow, isTerminalStatus } from '@baton/core';
+import '@baton/ai';
+import { EMPTY_CATALOG, parseDefinition, plannerRequestMessage, plannerSystemPrompt } from '@baton/dsl';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useExampleModel, type ExampleModel } from './ai-model.js';
 import { startTestEngine, waitFor, waitForRun, waitForSignalWait, type TestEngine } from './test-support.js';
@@ -93,6 +95,25 @@ describe('useExampleModel', () => {
 
     expect(await run.result({ timeoutMs: 10_000 })).toMatchObject({ route: 'refund', refund: { status: 'issued', amount: 249, decidedBy: 'dana' } });
     expect(services.mailer.sent).toHaveLength(1);
+  });
+
+  it("answers a planning request with a definition from Baton's rule-based planner", async () => {
+    model = useExampleModel({ env: {}, log: () => {} });
+    const ask = defineWorkflow({ name: 'ask-planner' }, async (ctx, description: string) => {
+      const answer = await ctx.llm({
+        system: plannerSystemPrompt('Write Serverless Workflow 1.0 YAML.', EMPTY_CATALOG),
+        prompt: plannerRequestMessage(description),
+      });
+      return answer.text;
+    });
+    current = await startTestEngine([ask]);
+    const run = await current.client.start(ask, 'If the amount is over 2,000 EUR, a manager approves the order; then email the customer.');
+    const answer = await run.result({ timeoutMs: 10_000 });
+    const text = /```yaml\n([\s\S]*?)\n```/.exec(answer)?.[1] ?? '';
+    const parsed = await parseDefinition(text);
+    expect(parsed.issues).toEqual([]);
+    expect(text).toContain('call: baton.approval');
+    expect(text).toContain('$workflow.input.amount > 2000');
   });
 
   const samples: [file: string, stage: TriageStage, route?: TriageRoute][] = [

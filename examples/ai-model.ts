@@ -3,14 +3,17 @@
  * OPENAI_API_KEY, `anthropic:…` with ANTHROPIC_API_KEY, `ollama:…`), that model. Without it, Baton's
  * local scripted model server answers on loopback: a deterministic stand-in that returns JSON
  * matching each step's schema and calls the tools an agent is offered, so the examples run end to
- * end with no account and no network. Its answers are placeholders, not prose.
+ * end with no account and no network. Its answers are placeholders, not prose. Planning requests
+ * (`baton plan`, the "New workflow" page, the demo) get a definition written by Baton's rule-based
+ * offline planner (plannerResponder from @baton/dsl/testing), so planning works offline too.
  *
  * The server starts on the first model call and stops after a moment without one, so a process that
  * only starts runs or sends signals never opens it, and none is kept alive by it.
  */
 import { createOpenAI } from '@ai-sdk/openai';
 import { configureAI, type ModelFactory } from '@baton/ai';
-import { demoResponder, startScriptedModelServer, type ScriptedModelServer, type ScriptedResponder } from '@baton/ai/testing';
+import { startScriptedModelServer, type ScriptedModelServer, type ScriptedResponder } from '@baton/ai/testing';
+import { plannerResponder } from '@baton/dsl/testing';
 
 /** The default model when nothing is configured: the local scripted model server. */
 export const SCRIPTED_MODEL = 'demo:scripted';
@@ -31,7 +34,7 @@ export interface ExampleModelOptions {
   log?: (line: string) => void;
   /** How long the local server stays up after its last model call. Default 2 s. */
   idleMs?: number;
-  /** What the local server answers. Default Baton's demo responder. */
+  /** What the local server answers. Default: planning requests by Baton's rule-based planner, the rest by its demo responder. */
   responder?: ScriptedResponder;
 }
 
@@ -44,7 +47,7 @@ export function useExampleModel(options: ExampleModelOptions = {}): ExampleModel
   const named = env.BATON_AI_MODEL?.trim();
   if (named !== undefined && named.length > 0) return { model: named, scripted: false, close: () => Promise.resolve() };
 
-  const server = new OnDemandModelServer(options.responder ?? demoResponder, options.idleMs ?? 2_000, options.log ?? ((line) => console.error(line)));
+  const server = new OnDemandModelServer(options.responder ?? plannerResponder, options.idleMs ?? 2_000, options.log ?? ((line) => console.error(line)));
   // The base URL only names the paths: server.fetch sends each request to wherever the server listens now.
   configureAI({
     env,

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, isWorkflow, silentLogger } from '@baton/core';
+import { catalogFromStore, parseDefinition, plannerWorkflow } from '@baton/dsl';
 import { SqliteStore } from '@baton/sqlite';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import { withExampleDefinitions } from './definitions/load-definitions.js';
@@ -32,7 +33,9 @@ it('runs the four workflows and the YAML definitions, answers their people steps
   const dir = mkdtempSync(join(tmpdir(), 'baton-demo-'));
   const store = new SqliteStore({ path: join(dir, 'baton.db'), synchronous: 'NORMAL' });
   const workflows = await withExampleDefinitions(Object.values(examples).filter(isWorkflow));
-  const engine = new Engine({ store, workflows, logger: silentLogger });
+  // The planner as `baton dev` registers it: its catalog is what this engine has.
+  const planner = plannerWorkflow({ catalog: () => catalogFromStore(store, { workflows: engine.workflows }) });
+  const engine: Engine = new Engine({ store, workflows: [...workflows, planner], logger: silentLogger });
   await engine.start();
   cleanups.push(async () => {
     await engine.stop({ timeoutMs: 1_000 });
@@ -49,6 +52,7 @@ it('runs the four workflows and the YAML definitions, answers their people steps
     'examples.expense-claim',
     'examples.shipping-quote',
     'examples.vip-onboarding',
+    'baton.plan',
   ]);
 
   const lines: string[] = [];
@@ -84,4 +88,23 @@ it('runs the four workflows and the YAML definitions, answers their people steps
   expect(supportServices.mailer.sent).toMatchObject([{ to: 'grace@example.com', subject: 'Re: Refund for my espresso machine [TKT-5001]' }]);
   expect(contentServices.cms.published).toHaveLength(1);
   expect(contentServices.inbox.requests.map((r) => r.revision)).toEqual([0, 1]);
+
+  // The planning part: one round, valid, its definition shown and simulated through the approval branch.
+  expect(output).toContain('demo: planning a workflow from a paragraph (a durable baton.plan run)');
+  expect(output).toMatch(/demo: plan round 1 \(demo:scripted\): valid · \d+ tokens/);
+  expect(output).toContain('demo: planned examples.purchase-request 0.1.0:');
+  const definition = lines
+    .filter((line) => line.startsWith('  │ '))
+    .map((line) => line.slice(4))
+    .join('\n');
+  const catalog = await catalogFromStore(store, { workflows: engine.workflows });
+  const parsed = await parseDefinition(definition, { catalog });
+  expect(parsed.issues).toEqual([]);
+  expect(definition).toContain('call: baton.approval');
+  expect(definition).toContain('name: invoice-approval');
+  expect(definition).toContain('$workflow.input.amount > 5000');
+  expect(output).toMatch(
+    /demo: simulated it .*: checkAmount \[amountOver5000\] → managerApproval → stopIfManagerApprovalRefused → invoiceApproval → notifyRequesterEmail → completed/,
+  );
+  expect(output).toContain('"New workflow" page');
 });

@@ -3,13 +3,15 @@
  * enough to need a person's approval, approved a few seconds later as 'dana'; one customer
  * onboarding; one support ticket asking for a refund large enough to need approval; and one article
  * that the editor sends back for a revision before approving it. Each run's progress is printed as
- * it moves. Beside them, the YAML definitions of examples/definitions run (definitions-demo.ts).
+ * it moves. Beside them, the YAML definitions of examples/definitions run (definitions-demo.ts), and
+ * a workflow is planned from a paragraph, shown and simulated (planner-demo.ts).
  */
 import { aiConfig } from '@baton/ai';
 import { isTerminalStatus, uuidv7, type Client, type Engine } from '@baton/core';
 import { SCRIPTED_MODEL } from './ai-model.js';
 import { contentPipeline, type ContentBrief, type ContentOutcome, type ContentProgress, type EditorDecision } from './content-pipeline/workflow.js';
 import { definitionsDemo } from './definitions-demo.js';
+import { plannerDemo } from './planner-demo.js';
 import { customerOnboarding, type OnboardingInput, type OnboardingOutcome, type OnboardingProgress } from './customer-onboarding/workflow.js';
 import { formatMoney, parseInvoice } from './invoice-approval/invoice.js';
 import { DEFAULT_INVOICE_POLICY, invoiceApproval, type ApprovalDecision, type InvoiceOutcome, type InvoiceProgress } from './invoice-approval/workflow.js';
@@ -101,6 +103,10 @@ export async function demo({
     const article = await client.start(contentPipeline, DEMO_ARTICLE, { id: articleId });
     const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, approvalDelayMs));
     const definitions = definitionsDemo({ client, ...(engine === undefined ? {} : { engine }), log, approvalDelayMs, timeoutMs });
+    const planning = plannerDemo({ client, ...(engine === undefined ? {} : { engine }), log, timeoutMs }).then(
+      () => {},
+      (error: unknown) => log(failure('planning', 'run', error)),
+    );
 
     const approveInvoice = async (): Promise<void> => {
       if ((await waitingForSignal(client, invoice.id, ['approval'], 0, timeoutMs)) === undefined) return;
@@ -143,7 +149,7 @@ export async function demo({
       await client.signal(article.id, 'editor-approval', approve);
     };
 
-    await Promise.all([approveInvoice(), answerTicket(), reviewArticle(), definitions]);
+    await Promise.all([approveInvoice(), answerTicket(), reviewArticle(), definitions, planning]);
     const [invoiceResult, onboardingResult, ticketResult, articleResult] = await Promise.allSettled([
       invoice.result({ timeoutMs }),
       onboarding.result({ timeoutMs }),
