@@ -44,6 +44,7 @@ import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
 import { registerDefinitionGraphRoute } from './routes/definition-graph.js';
 import { registerDefinitionRoutes, type DefinitionRouteOptions } from './routes/definitions.js';
+import { registerPlanRoutes } from './routes/plans.js';
 import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
 import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
@@ -80,6 +81,11 @@ export interface AppOptions {
   dashboard?: DashboardOptions;
   /** Deployed definitions (see routes/definitions.ts): who hears of a deploy made through this server. */
   definitions?: DefinitionRouteOptions;
+  /**
+   * Opens a fresh, private store for one simulation (POST /api/simulations), closed after it: SQLite
+   * `:memory:` in the CLI. Without it simulations answer 501 BATON_SIMULATION_UNAVAILABLE.
+   */
+  simulationStore?: () => Store | Promise<Store>;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -621,6 +627,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     return stored === undefined ? undefined : (JSON.parse(stored.document) as { do?: unknown });
   });
   registerDefinitionRoutes(app, options.store, options.definitions);
+  registerPlanRoutes(app, acting);
   registerDocsRoute(app);
 
   app.doc31('/api/openapi.json', {

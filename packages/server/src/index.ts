@@ -35,5 +35,10 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiPlanRequest,
+  ApiPlan,
+  ApiDefinitionIssue,
+  ApiScenario,
+  ApiSimulationResult,
   ApiDeployedDefinition,
 } from './api-client.js';

@@ -2,11 +2,12 @@
  * GET /api/definitions/{name}/versions/{version}/graph: a deployed definition drawn as a graph (its
  * tasks, the compound tasks that group them and the edges of its flow), for the dashboard to lay out
  * before any run and to colour with a run's journal. Nodes are named by the task's JSON pointer, the
- * name its journal entries carry.
+ * name its journal entries carry. POST /api/definitions/graph draws a text not deployed (a draft),
+ * after validating it as a deploy would: the dashboard's editor checks each edit with it.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ErrorCode } from '@baton/core';
-import { definitionGraph } from '@baton/dsl';
+import { DefinitionError, definitionGraph, parseDefinition } from '@baton/dsl';
 import { ErrorSchema, apiError } from '../errors.js';
 import { json } from '../schemas.js';
 
@@ -57,7 +58,37 @@ const Params = z.object({
     .openapi({ param: { name: 'version', in: 'path' }, example: '1.0.0' }),
 });
 
+/** The longest definition text the draft graph and simulations read (the request body's own limit applies first). */
+export const MAX_DEFINITION_TEXT = 1_000_000;
+
+const DraftBody = z
+  .object({ definition: z.string().min(1).max(MAX_DEFINITION_TEXT).openapi({ description: 'The definition as YAML or JSON text' }) })
+  .openapi('DraftDefinition');
+
 export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: ReadDefinitionDocument): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/definitions/graph',
+      tags: ['definitions'],
+      summary: 'Validate a definition text not deployed, and draw it as a graph',
+      description:
+        'Validates the text as a deploy would and draws its flow; nothing is stored. An invalid text is refused with 400 BATON_INVALID_DEFINITION, details.issues listing each problem with its line and column. Needs a viewer key.',
+      request: { body: { required: true, content: { 'application/json': { schema: DraftBody } } } },
+      responses: {
+        200: json(DefinitionGraphSchema, 'It is valid: its tasks and the edges between them'),
+        400: json(ErrorSchema, 'Invalid request, or an invalid definition (BATON_INVALID_DEFINITION: details.issues)'),
+      },
+    }),
+    async (c) => {
+      const { definition } = c.req.valid('json');
+      const parsed = await parseDefinition(definition);
+      if (!parsed.ok) throw new DefinitionError(parsed.issues);
+      const graph = definitionGraph(parsed.definition.document as { do?: unknown });
+      return c.json({ name: parsed.definition.workflowName, version: parsed.definition.version, nodes: [...graph.nodes], edges: [...graph.edges] }, 200);
+    },
+  );
+
   app.openapi(
     createRoute({
       method: 'get',
