@@ -11,7 +11,7 @@ import type { OverviewSchema } from './routes/overview.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 import type { TriggersSchema } from './routes/triggers.js';
 import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
-import type { DefinitionGraphSchema } from './routes/definition-graph.js';
+import type { DefinitionGraphSchema, DraftGraphSchema } from './routes/definition-graph.js';
 import type { DefinitionSourceSchema, DefinitionSummarySchema, DefinitionVersionSchema } from './routes/definitions.js';
 import type { DefinitionIssueSchema, PlanRequestSchema, PlanSchema } from './routes/plans.js';
 import type { ScenarioSchema, SimulationResultSchema } from './routes/simulation-schemas.js';
@@ -36,6 +36,8 @@ export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
 export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
 /** A definition version's tasks (by JSON pointer) and the edges of its flow. */
 export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
+/** A draft definition's graph, with the JSON Schema of its input when it declares one. */
+export type ApiDraftGraph = z.infer<typeof DraftGraphSchema>;
 /** A deployed definition name at a glance (GET /api/definitions). */
 export type ApiDefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
 /** A deployed definition version (GET /api/definitions/{name}). */
@@ -406,8 +408,8 @@ export class ApiClient {
    * Validates a definition text that is not deployed and draws it. Throws BATON_INVALID_DEFINITION
    * with `details.issues` when it is not valid.
    */
-  async draftGraph(definition: string): Promise<ApiDefinitionGraph> {
-    return this.#call<ApiDefinitionGraph>('POST', '/api/definitions/graph', { definition });
+  async draftGraph(definition: string): Promise<ApiDraftGraph> {
+    return this.#call<ApiDraftGraph>('POST', '/api/definitions/graph', { definition });
   }
 
   /** Starts planning (an operator key); read it with `planOf(id)`. */

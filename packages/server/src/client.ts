@@ -19,6 +19,7 @@ export type {
   ApiRecentEvent,
   ApiStartedRun,
   ApiPlanRequest,
+  ApiDraftGraph,
   ApiPlan,
   ApiDefinitionIssue,
   ApiScenario,

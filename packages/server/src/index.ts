@@ -36,6 +36,7 @@ export type {
   ApiRecentEvent,
   ApiStartedRun,
   ApiPlanRequest,
+  ApiDraftGraph,
   ApiPlan,
   ApiDefinitionIssue,
   ApiScenario,

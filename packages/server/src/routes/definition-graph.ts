@@ -61,6 +61,17 @@ const Params = z.object({
 /** The longest definition text the draft graph and simulations read (the request body's own limit applies first). */
 export const MAX_DEFINITION_TEXT = 1_000_000;
 
+export const DraftGraphSchema = DefinitionGraphSchema.extend({
+  inputSchema: z.unknown().optional().openapi({ description: 'The JSON Schema of its input (its `input.schema` document), when it declares one' }),
+}).openapi('DraftGraph');
+
+/** The JSON Schema a document declares for its input, when it has a JSON one. */
+function inputSchemaOf(document: { input?: unknown }): unknown {
+  const schema = (document.input as { schema?: { format?: unknown; document?: unknown } } | undefined)?.schema;
+  if (schema === undefined || (schema.format !== undefined && schema.format !== 'json')) return undefined;
+  return typeof schema.document === 'object' && schema.document !== null ? schema.document : undefined;
+}
+
 const DraftBody = z
   .object({ definition: z.string().min(1).max(MAX_DEFINITION_TEXT).openapi({ description: 'The definition as YAML or JSON text' }) })
   .openapi('DraftDefinition');
@@ -76,7 +87,7 @@ export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: Rea
         'Validates the text as a deploy would and draws its flow; nothing is stored. An invalid text is refused with 400 BATON_INVALID_DEFINITION, details.issues listing each problem with its line and column. Needs a viewer key.',
       request: { body: { required: true, content: { 'application/json': { schema: DraftBody } } } },
       responses: {
-        200: json(DefinitionGraphSchema, 'It is valid: its tasks and the edges between them'),
+        200: json(DraftGraphSchema, 'It is valid: its tasks and the edges between them, and its input schema'),
         400: json(ErrorSchema, 'Invalid request, or an invalid definition (BATON_INVALID_DEFINITION: details.issues)'),
       },
     }),
@@ -84,8 +95,19 @@ export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: Rea
       const { definition } = c.req.valid('json');
       const parsed = await parseDefinition(definition);
       if (!parsed.ok) throw new DefinitionError(parsed.issues);
-      const graph = definitionGraph(parsed.definition.document as { do?: unknown });
-      return c.json({ name: parsed.definition.workflowName, version: parsed.definition.version, nodes: [...graph.nodes], edges: [...graph.edges] }, 200);
+      const document = parsed.definition.document as { do?: unknown; input?: unknown };
+      const graph = definitionGraph(document);
+      const inputSchema = inputSchemaOf(document);
+      return c.json(
+        {
+          name: parsed.definition.workflowName,
+          version: parsed.definition.version,
+          nodes: [...graph.nodes],
+          edges: [...graph.edges],
+          ...(inputSchema === undefined ? {} : { inputSchema }),
+        },
+        200,
+      );
     },
   );
 
