@@ -52,6 +52,7 @@ export function NewWorkflowPage() {
   const canDeploy = useCan('admin');
   const navigate = useNavigate();
   const [description, setDescription] = useState('');
+  const [model, setModel] = useState('');
   const [change, setChange] = useState('');
   const [planId, setPlanId] = useState<string | undefined>(undefined);
   const [plan, setPlan] = useState<ApiPlan | undefined>(undefined);
@@ -113,7 +114,7 @@ export function NewWorkflowPage() {
     setPlanError(undefined);
     setDeployError(undefined);
     try {
-      const started = await client.plan(request);
+      const started = await client.plan(model.trim().length === 0 ? request : { ...request, model: model.trim() });
       setPlan(undefined);
       setPlanId(started.id);
     } catch (error) {
@@ -173,6 +174,12 @@ export function NewWorkflowPage() {
             >
               {planning ? 'Planning…' : 'Plan'}
             </button>
+          ) : null}
+          {canPlan ? (
+            <label className="field model-field">
+              Model (optional)
+              <input value={model} placeholder="the default model" onChange={(e) => setModel(e.target.value)} />
+            </label>
           ) : null}
           {draft === undefined ? (
             <button type="button" className="link-button" onClick={() => setDraft(BLANK)}>
