@@ -91,6 +91,10 @@ describe.each(testStores('the definition graph API tests'))('the definition grap
   namespace: shop
   name: draft
   version: '0.1.0'
+input:
+  schema:
+    format: json
+    document: { type: object, properties: { stock: { type: integer } } }
 do:
   - check:
       switch:
@@ -101,7 +105,7 @@ do:
 `;
     const { status, body } = await post('/api/definitions/graph', { definition: draft });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ name: 'shop.draft', version: '0.1.0' });
+    expect(body).toMatchObject({ name: 'shop.draft', version: '0.1.0', inputSchema: { type: 'object', properties: { stock: { type: 'integer' } } } });
     expect(body.nodes).toEqual(expect.arrayContaining([{ id: '/do/1/reorder', name: 'reorder', kind: 'set', label: 'set reordered' }]));
     expect(body.edges).toEqual(expect.arrayContaining([{ from: '/do/0/check', to: '/do/1/reorder', kind: 'case', label: '.stock < 1' }]));
     expect(await store.listDefinitionVersions('shop.draft')).toEqual([]);
