@@ -129,6 +129,21 @@ do:
     const empty = await post('/api/definitions/graph', { definition: '' });
     expect(empty.status).toBe(400);
     expect(empty.body.error.code).toBe('BATON_INVALID_ARGUMENT');
+    // Checked against what the deployment has, as the planner checks its answers.
+    const unknownWorkflow = broken.replace(
+      '      set: { a: 1 }\n      then: nowhere',
+      '      call: baton.workflow\n      with: { name: shop.nothing, input: {} }',
+    );
+    const catalog = await post('/api/definitions/graph', { definition: unknownWorkflow });
+    expect(catalog.status).toBe(400);
+    expect(catalog.body.error.details.issues).toEqual([
+      expect.objectContaining({
+        kind: 'catalog',
+        path: '/do/0/first/with/name',
+        line: 9,
+        message: expect.stringContaining("calls workflow 'shop.nothing', which the catalog does not have"),
+      }),
+    ]);
     const notYaml = await post('/api/definitions/graph', { definition: 'do: [' });
     expect(notYaml.status).toBe(400);
     expect(notYaml.body.error.details.issues[0].kind).toBe('syntax');

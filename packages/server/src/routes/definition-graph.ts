@@ -7,7 +7,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ErrorCode } from '@baton/core';
-import { DefinitionError, definitionGraph, parseDefinition } from '@baton/dsl';
+import { DefinitionError, definitionGraph, parseDefinition, type PlanningCatalog } from '@baton/dsl';
 import { ErrorSchema, apiError } from '../errors.js';
 import { json } from '../schemas.js';
 
@@ -76,7 +76,11 @@ const DraftBody = z
   .object({ definition: z.string().min(1).max(MAX_DEFINITION_TEXT).openapi({ description: 'The definition as YAML or JSON text' }) })
   .openapi('DraftDefinition');
 
-export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: ReadDefinitionDocument): void {
+/**
+ * `catalog` reads what the deployment has: a draft is checked against it as the planner checks its
+ * answers (the workflows it calls exist and get inputs that fit, approvals have forms).
+ */
+export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: ReadDefinitionDocument, catalog?: () => Promise<PlanningCatalog>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -84,7 +88,7 @@ export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: Rea
       tags: ['definitions'],
       summary: 'Validate a definition text not deployed, and draw it as a graph',
       description:
-        'Validates the text as a deploy would and draws its flow; nothing is stored. An invalid text is refused with 400 BATON_INVALID_DEFINITION, details.issues listing each problem with its line and column. Needs a viewer key.',
+        'Validates the text as a deploy would, and against what the deployment has as the planner does (the workflows it calls exist and get inputs that fit, approvals have forms: issues of kind catalog), and draws its flow; nothing is stored. An invalid text is refused with 400 BATON_INVALID_DEFINITION, details.issues listing each problem with its line and column. Needs a viewer key.',
       request: { body: { required: true, content: { 'application/json': { schema: DraftBody } } } },
       responses: {
         200: json(DraftGraphSchema, 'It is valid: its tasks and the edges between them, and its input schema'),
@@ -93,7 +97,7 @@ export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: Rea
     }),
     async (c) => {
       const { definition } = c.req.valid('json');
-      const parsed = await parseDefinition(definition);
+      const parsed = await parseDefinition(definition, catalog === undefined ? {} : { catalog: await catalog() });
       if (!parsed.ok) throw new DefinitionError(parsed.issues);
       const document = parsed.definition.document as { do?: unknown; input?: unknown };
       const graph = definitionGraph(document);

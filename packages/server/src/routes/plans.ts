@@ -68,7 +68,12 @@ export const PlanProgressSchema = z
 export const PlanRequestSchema = z
   .object({
     description: z.string().min(1).max(20_000).openapi({ description: 'The process in plain language' }),
-    from: z.string().min(1).max(200 * 1024).optional().openapi({ description: 'A definition (YAML or JSON text, at most 200 KiB) to revise as the description asks' }),
+    from: z
+      .string()
+      .min(1)
+      .max(200 * 1024)
+      .optional()
+      .openapi({ description: 'A definition (YAML or JSON text, at most 200 KiB) to revise as the description asks' }),
     model: z.string().min(1).max(200).optional().openapi({ description: 'provider:model; default the configured default model' }),
     maxRounds: z.number().int().min(1).max(10).optional().openapi({ description: 'Rounds before giving up (default 3)' }),
     id: z.string().min(1).max(200).optional().openapi({ description: 'The run id (a repeated request with the same id starts nothing new)' }),
