@@ -12,7 +12,7 @@ import { dashboardOption } from './dashboard.js';
 import type { LoadedWorkflows } from './load-workflows.js';
 import type { LeaseOptions } from './lease-options.js';
 import { jsonLogger } from './logging.js';
-import { openStore } from './store.js';
+import { openStore, simulationStore } from './store.js';
 import { StoreBackend } from './backend/store-backend.js';
 import { startTracing } from './tracing.js';
 
@@ -75,6 +75,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
           workflows: engine.workflows,
           webhooks: options.loaded.webhooks,
           metrics: { engine },
+          simulationStore,
           // A deploy through this server loads at once (other workers see it at their next poll).
           definitions: {
             onDeployed: () => void definitions.refresh().catch((error: unknown) => logger.warn({ err: error }, 'loading a deployed definition failed')),

@@ -61,3 +61,8 @@ export async function withStore<T>(path: string, options: OpenStoreOptions, fn: 
     await store.close();
   }
 }
+
+/** A fresh private store for one simulation (POST /api/simulations): SQLite in memory, gone when closed. */
+export function simulationStore(): Store {
+  return new SqliteStore({ path: ':memory:' });
+}

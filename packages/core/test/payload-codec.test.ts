@@ -78,6 +78,19 @@ describe('PayloadCodec', () => {
     }
   });
 
+  it('refuses a value nested more than 1,000 levels deep (it could not be read back), and round-trips one nested 1,000 levels', () => {
+    const nested = (levels: number): unknown => {
+      let value: unknown = 'bottom';
+      for (let i = 0; i < levels; i++) value = i % 2 === 0 ? [value] : { a: value };
+      return value;
+    };
+    expect(codec.decode(codec.encode(nested(1000)))).toEqual(nested(1000));
+    for (const levels of [1001, 20_000])
+      expect(() => codec.encode(nested(levels), 'data of event t')).toThrow(
+        expect.objectContaining({ code: ErrorCode.PayloadEncoding, message: expect.stringContaining('more than 1000 levels deep') }),
+      );
+  });
+
   it('enforces the size limit in UTF-8 bytes with BATON_PAYLOAD_TOO_LARGE', () => {
     const small = new PayloadCodec({ maxPayloadBytes: 100 });
     expect(() => small.encode('x'.repeat(90))).not.toThrow();

@@ -20,6 +20,7 @@ const InboxPage = lazy(() => import('./views/inbox-page').then((m) => ({ default
 const WorkflowsPage = lazy(() => import('./views/workflows-page').then((m) => ({ default: m.WorkflowsPage })));
 const WorkflowPage = lazy(() => import('./views/workflows-page').then((m) => ({ default: m.WorkflowPage })));
 const DefinitionsPage = lazy(() => import('./views/definitions-page').then((m) => ({ default: m.DefinitionsPage })));
+const NewWorkflowPage = lazy(() => import('./views/new-workflow-page').then((m) => ({ default: m.NewWorkflowPage })));
 const DefinitionPage = lazy(() => import('./views/definition-page').then((m) => ({ default: m.DefinitionPage })));
 const SchedulesPage = lazy(() => import('./views/schedules-page').then((m) => ({ default: m.SchedulesPage })));
 const SchedulePage = lazy(() => import('./views/schedule-page').then((m) => ({ default: m.SchedulePage })));
@@ -100,6 +101,7 @@ export function App() {
             <Route path="/workflows" element={<WorkflowsPage />} />
             <Route path="/workflows/:name" element={<WorkflowPage />} />
             <Route path="/definitions" element={<DefinitionsPage />} />
+            <Route path="/definitions/new" element={<NewWorkflowPage />} />
             <Route path="/definitions/:name" element={<DefinitionPage />} />
             <Route path="/definitions/:name/versions/:version" element={<DefinitionPage />} />
             <Route path="/schedules" element={<SchedulesPage />} />

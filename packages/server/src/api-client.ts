@@ -11,8 +11,10 @@ import type { OverviewSchema } from './routes/overview.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 import type { TriggersSchema } from './routes/triggers.js';
 import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
-import type { DefinitionGraphSchema } from './routes/definition-graph.js';
+import type { DefinitionGraphSchema, DraftGraphSchema } from './routes/definition-graph.js';
 import type { DefinitionSourceSchema, DefinitionSummarySchema, DefinitionVersionSchema } from './routes/definitions.js';
+import type { DefinitionIssueSchema, PlanRequestSchema, PlanSchema } from './routes/plans.js';
+import type { ScenarioSchema, SimulationResultSchema } from './routes/simulation-schemas.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -34,12 +36,24 @@ export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
 export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
 /** A definition version's tasks (by JSON pointer) and the edges of its flow. */
 export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
+/** A draft definition's graph, with the JSON Schema of its input when it declares one. */
+export type ApiDraftGraph = z.infer<typeof DraftGraphSchema>;
 /** A deployed definition name at a glance (GET /api/definitions). */
 export type ApiDefinitionSummary = z.infer<typeof DefinitionSummarySchema>;
 /** A deployed definition version (GET /api/definitions/{name}). */
 export type ApiDefinitionVersion = z.infer<typeof DefinitionVersionSchema>;
 /** A deployed definition version with its text and document. */
 export type ApiDefinitionSource = z.infer<typeof DefinitionSourceSchema>;
+/** What planning is asked: a description, and to revise, the definition `from`. */
+export type ApiPlanRequest = z.input<typeof PlanRequestSchema>;
+/** A planning run: its rounds so far (`progress`), or its `result` once done. */
+export type ApiPlan = z.infer<typeof PlanSchema>;
+/** A problem of a definition with its place. */
+export type ApiDefinitionIssue = z.infer<typeof DefinitionIssueSchema>;
+/** How the outside world answers in a simulation. */
+export type ApiScenario = z.input<typeof ScenarioSchema>;
+/** The path a simulated run took, and its output or error. */
+export type ApiSimulationResult = z.infer<typeof SimulationResultSchema>;
 /** A run status change or journal entry from the live stream, with its position (`id`) to resume from. */
 export type ApiChange = z.infer<typeof ChangeSchema> & { id: string };
 
@@ -388,6 +402,33 @@ export class ApiClient {
   /** A definition version drawn as a graph (BATON_DEFINITION_NOT_FOUND for an unknown name or version). */
   async definitionGraph(name: string, version: string): Promise<ApiDefinitionGraph> {
     return this.#call<ApiDefinitionGraph>('GET', `/api/definitions/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/graph`);
+  }
+
+  /**
+   * Validates a definition text that is not deployed and draws it. Throws BATON_INVALID_DEFINITION
+   * with `details.issues` when it is not valid.
+   */
+  async draftGraph(definition: string): Promise<ApiDraftGraph> {
+    return this.#call<ApiDraftGraph>('POST', '/api/definitions/graph', { definition });
+  }
+
+  /** Starts planning (an operator key); read it with `planOf(id)`. */
+  async plan(request: ApiPlanRequest): Promise<{ id: string; status: string; created: boolean }> {
+    return this.#call('POST', '/api/plans', request);
+  }
+
+  /** A plan as it stands (BATON_PLAN_NOT_FOUND for an id that is no plan). */
+  async planOf(id: string): Promise<ApiPlan> {
+    return this.#call<ApiPlan>('GET', `/api/plans/${encodeURIComponent(id)}`);
+  }
+
+  /** Simulates a definition text on `input` with nothing leaving the server (an invalid text answers status 'invalid'). */
+  async simulate(definition: string, input?: unknown, scenario?: ApiScenario): Promise<ApiSimulationResult> {
+    return this.#call<ApiSimulationResult>('POST', '/api/simulations', {
+      definition,
+      ...(input === undefined ? {} : { input }),
+      ...(scenario === undefined ? {} : { scenario }),
+    });
   }
 
   async schedules(): Promise<ApiSchedule[]> {

@@ -44,6 +44,9 @@ import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
 import { registerDefinitionGraphRoute } from './routes/definition-graph.js';
 import { registerDefinitionRoutes, type DefinitionRouteOptions } from './routes/definitions.js';
+import { registerPlanRoutes } from './routes/plans.js';
+import { registerSimulationRoute } from './routes/simulations.js';
+import { catalogFromStore } from '@baton/dsl';
 import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
 import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
@@ -80,6 +83,11 @@ export interface AppOptions {
   dashboard?: DashboardOptions;
   /** Deployed definitions (see routes/definitions.ts): who hears of a deploy made through this server. */
   definitions?: DefinitionRouteOptions;
+  /**
+   * Opens a fresh, private store for one simulation (POST /api/simulations), closed after it: SQLite
+   * `:memory:` in the CLI. Without it simulations answer 501 BATON_SIMULATION_UNAVAILABLE.
+   */
+  simulationStore?: () => Store | Promise<Store>;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -146,6 +154,8 @@ const ScheduleIdParam = z.object({
 export function createApp(options: AppOptions): OpenAPIHono {
   const { client } = options;
   const acting = (c: Context): Client => actingClient(c, client);
+  // What the deployment has (workflows with their schemas, declared functions): drafts are checked and simulated against it.
+  const planningCatalog = () => catalogFromStore(options.store, options.workflows === undefined ? {} : { workflows: options.workflows });
   const app = new OpenAPIHono({
     defaultHook: async (result, c) => {
       if (result.success) return undefined;
@@ -623,11 +633,20 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerTriggersRoute(app, options.store, options.webhooks ?? []);
   registerRecentEventsRoute(app, acting);
   registerScheduleRunRoutes(app, client, acting);
-  registerDefinitionGraphRoute(app, async (name, version) => {
-    const stored = await options.store.getDefinition(name, version);
-    return stored === undefined ? undefined : (JSON.parse(stored.document) as { do?: unknown });
-  });
+  registerDefinitionGraphRoute(
+    app,
+    async (name, version) => {
+      const stored = await options.store.getDefinition(name, version);
+      return stored === undefined ? undefined : (JSON.parse(stored.document) as { do?: unknown });
+    },
+    planningCatalog,
+  );
   registerDefinitionRoutes(app, options.store, options.definitions);
+  registerPlanRoutes(app, acting);
+  registerSimulationRoute(app, {
+    catalog: planningCatalog,
+    ...(options.simulationStore === undefined ? {} : { simulationStore: options.simulationStore }),
+  });
   registerDocsRoute(app);
 
   app.doc31('/api/openapi.json', {

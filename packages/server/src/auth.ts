@@ -1,7 +1,7 @@
 /**
  * API keys and roles. Every route but /api/health, /api/openapi.json and /api/docs needs a key; what
- * a key may do follows from its role: a viewer reads, an operator also starts, signals, cancels,
- * retries, resumes and emits events, an admin also manages schedules, keys and definitions (and lists keys). Any
+ * a key may do follows from its role: a viewer reads (and draws and simulates draft definitions),
+ * an operator also starts, signals, cancels, retries, resumes, emits events and plans, an admin also manages schedules, keys and definitions (and lists keys). Any
  * key may revoke itself.
  */
 import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
@@ -27,6 +27,8 @@ export function requiredRole(method: string, path: string): Role | undefined {
   // The audit log tells who did what: an admin's to read.
   if (path === '/api/audit') return 'admin';
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
+  // Drawing a draft and simulating one change nothing and reach nothing outside the process: a read.
+  if (method === 'POST' && (path === '/api/definitions/graph' || path === '/api/simulations')) return 'viewer';
   if (path.startsWith('/api/schedules')) return 'admin';
   // A deploy changes what workers run (and with what access to hosts and secrets), as code does: an admin's.
   if (path.startsWith('/api/definitions')) return 'admin';

@@ -46,6 +46,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.PayloadEncoding]: 400,
   [ErrorCode.InvalidDefinition]: 400,
   [ApiErrorCode.InvalidJson]: 400,
+  BATON_INVALID_SCENARIO: 400,
   [ApiErrorCode.BadRequest]: 400,
   [ApiErrorCode.RequestTimeout]: 408,
   [ApiErrorCode.UnsupportedMediaType]: 415,
@@ -62,6 +63,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.DefinitionNotFound]: 404,
   [ApiErrorCode.NotFound]: 404,
   [ApiErrorCode.KeyNotFound]: 404,
+  BATON_PLAN_NOT_FOUND: 404,
   [ErrorCode.RunFinished]: 409,
   [ErrorCode.RunNotFailed]: 409,
   [ErrorCode.RunNotWaiting]: 409,
@@ -71,6 +73,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.ScheduleBusy]: 409,
   [ErrorCode.SchedulePaused]: 409,
   [ErrorCode.RunIdTaken]: 409,
+  BATON_SIMULATION_UNAVAILABLE: 501,
   [ErrorCode.StoreError]: 503,
   [ApiErrorCode.Internal]: 500,
 };

@@ -35,5 +35,11 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiPlanRequest,
+  ApiDraftGraph,
+  ApiPlan,
+  ApiDefinitionIssue,
+  ApiScenario,
+  ApiSimulationResult,
   ApiDeployedDefinition,
 } from './api-client.js';

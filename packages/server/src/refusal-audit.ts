@@ -22,6 +22,8 @@ interface AuditedRoute {
 /** The mutating routes and the actions their changes are audited as (see the clients and routes/keys.ts). */
 const ROUTES: AuditedRoute[] = [
   { method: 'POST', pattern: /^\/api\/runs$/, action: 'run.start', bodyTarget: 'id' },
+  // A plan is a run of the planner workflow: its start is recorded by the client as run.start.
+  { method: 'POST', pattern: /^\/api\/plans$/, action: 'run.start', bodyTarget: 'id' },
   { method: 'POST', pattern: /^\/api\/runs\/([^/]+)\/(signal|cancel|retry|resume)$/, action: 'run.$2' },
   { method: 'POST', pattern: /^\/api\/events$/, action: 'event.emit', bodyTarget: 'id' },
   { method: 'POST', pattern: /^\/api\/schedules$/, action: 'schedule.create', bodyTarget: 'id' },

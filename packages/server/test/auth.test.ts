@@ -38,6 +38,8 @@ function expectedRole(method: string, path: string): Role | undefined {
   if (path === '/api/health') return undefined;
   if (path.startsWith('/api/keys') || path === '/api/audit') return 'admin';
   if (method === 'get') return 'viewer';
+  // Drawing and simulating a draft change nothing: reads.
+  if (path === '/api/definitions/graph' || path === '/api/simulations') return 'viewer';
   if (path.startsWith('/api/schedules')) return 'admin';
   if (path.startsWith('/api/definitions')) return 'admin';
   return 'operator';

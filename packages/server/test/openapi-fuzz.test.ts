@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine, defineWorkflow, newApiKey, seededRandom, silentLogger, type Store } from '@baton/core';
 import { defineWebhook, startApiServer, type ApiServer } from '@baton/server';
+import { SqliteStore } from '@baton/sqlite';
 import { RequestFuzzer, operationsOf, type FuzzRequest, type OpenApiDocument } from './fuzz/openapi-requests.js';
 import { testStores } from './test-stores.js';
 
@@ -82,6 +83,7 @@ describe.each(stores)('hostile requests over HTTP on every OpenAPI operation: $n
       store,
       workflows: engine.workflows,
       maxBodyBytes: 64 * 1024,
+      simulationStore: () => new SqliteStore({ path: ':memory:' }),
       webhooks: [
         defineWebhook({ name: 'fuzzhook', workflow: 'fuzzed', secret: 'fuzz-secret-0123456789' }),
         defineWebhook({ name: 'openhook', workflow: 'fuzzed' }),

@@ -6,7 +6,7 @@ import { listenForStop, webhookLines } from '../engine-process.js';
 import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { jsonLogger } from '../logging.js';
-import { openStore } from '../store.js';
+import { openStore, simulationStore } from '../store.js';
 import { startTracing } from '../tracing.js';
 
 export const startCommand = defineCommand({
@@ -46,6 +46,7 @@ Options:
         workflows,
         webhooks: loaded?.webhooks ?? [],
         metrics: true,
+        simulationStore,
         onError: logUnexpectedErrors(logger),
         port,
         host,

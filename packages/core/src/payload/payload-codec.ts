@@ -18,6 +18,13 @@ export interface PayloadCodecOptions {
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 
+/**
+ * How deep a payload may nest arrays and objects. Decoding recurses once per level: a value nested
+ * deeper than the stack allows would be stored and then fail every read of it, so it is refused
+ * when it is written.
+ */
+export const MAX_PAYLOAD_DEPTH = 1000;
+
 export class PayloadCodec {
   readonly maxPayloadBytes: number;
 
@@ -29,7 +36,7 @@ export class PayloadCodec {
   encode(value: unknown, what = 'payload'): string {
     let text: string;
     try {
-      text = JSON.stringify(toJson(value, new Set()));
+      text = JSON.stringify(toJson(value, new Set(), 0));
     } catch (cause) {
       throw new BatonError(
         ErrorCode.PayloadEncoding,
@@ -59,7 +66,7 @@ export class PayloadCodec {
 
 export const defaultPayloadCodec = new PayloadCodec();
 
-function toJson(value: unknown, seen: Set<object>): unknown {
+function toJson(value: unknown, seen: Set<object>, depth: number): unknown {
   switch (typeof value) {
     case 'undefined':
       return { [TAG]: 'undefined' };
@@ -80,19 +87,21 @@ function toJson(value: unknown, seen: Set<object>): unknown {
   if (value === null) return null;
   const obj = value as object;
   if (seen.has(obj)) throw new TypeError('the value contains a circular reference');
+  if (depth >= MAX_PAYLOAD_DEPTH) throw new TypeError(`it nests arrays and objects more than ${MAX_PAYLOAD_DEPTH} levels deep`);
   seen.add(obj);
+  const inner = depth + 1;
   try {
-    if (Array.isArray(obj)) return obj.map((item) => toJson(item, seen));
+    if (Array.isArray(obj)) return obj.map((item) => toJson(item, seen, inner));
     if (obj instanceof Date) return { [TAG]: 'date', v: Number.isNaN(obj.getTime()) ? null : obj.toISOString() };
-    if (obj instanceof Map) return { [TAG]: 'map', v: [...obj].map(([k, v]) => [toJson(k, seen), toJson(v, seen)]) };
-    if (obj instanceof Set) return { [TAG]: 'set', v: [...obj].map((v) => toJson(v, seen)) };
+    if (obj instanceof Map) return { [TAG]: 'map', v: [...obj].map(([k, v]) => [toJson(k, seen, inner), toJson(v, seen, inner)]) };
+    if (obj instanceof Set) return { [TAG]: 'set', v: [...obj].map((v) => toJson(v, seen, inner)) };
     if (obj instanceof Uint8Array) return { [TAG]: 'bytes', v: bytesToBase64(obj) };
-    if (obj instanceof Error) return { [TAG]: 'error', v: errorToJson(obj, seen) };
+    if (obj instanceof Error) return { [TAG]: 'error', v: errorToJson(obj, seen, inner) };
     if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) throw new TypeError('typed arrays other than Uint8Array are not payload values');
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) {
       if (v === undefined) continue; // like JSON: absent and undefined properties are the same
-      out[k] = toJson(v, seen);
+      out[k] = toJson(v, seen, inner);
     }
     return TAG in out ? { [TAG]: 'object', v: out } : out;
   } finally {
@@ -100,14 +109,14 @@ function toJson(value: unknown, seen: Set<object>): unknown {
   }
 }
 
-function errorToJson(error: Error, seen: Set<object>): Record<string, unknown> {
+function errorToJson(error: Error, seen: Set<object>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = { name: error.name, message: error.message };
   if (error.stack !== undefined) out.stack = error.stack;
   for (const [k, v] of Object.entries(error)) {
     if (k === 'isBatonError' || v === undefined || typeof v === 'function') continue;
-    out[k] = toJson(v, seen);
+    out[k] = toJson(v, seen, depth);
   }
-  if (error.cause !== undefined) out.cause = toJson(error.cause, seen);
+  if (error.cause !== undefined) out.cause = toJson(error.cause, seen, depth);
   return out;
 }
 

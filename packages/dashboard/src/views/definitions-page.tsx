@@ -1,6 +1,7 @@
 /**
  * The deployed definitions (/definitions): each declarative workflow by name, with its latest
- * version, how many versions it has, what triggers its runs and when it was last deployed.
+ * version, how many versions it has, what triggers its runs and when it was last deployed; and the
+ * way to the New workflow page, where one is planned from a description.
  */
 import { Link } from 'react-router-dom';
 import { useSession } from '../api/session';
@@ -16,6 +17,9 @@ export function DefinitionsPage() {
     <section className="page">
       <div className="page-head">
         <h1>Definitions</h1>
+        <Link className="button button-primary" to="/definitions/new">
+          New workflow
+        </Link>
       </div>
       {definitions.error !== undefined ? (
         <ErrorState error={definitions.error} title="The definitions could not be loaded" onRetry={definitions.reload} />
