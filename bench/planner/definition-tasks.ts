@@ -38,7 +38,7 @@ function walkList(list: unknown, pointer: string, found: FoundTask[]): void {
   list.forEach((item, index) => {
     if (!isObject(item)) return;
     for (const [name, task] of Object.entries(item)) {
-      if (isObject(task)) walkTask(name, task, `${pointer}/${index}/${escape(name)}`, found);
+      if (isObject(task)) walkTask(name, task, `${pointer}/${index}/${name}`, found);
     }
   });
 }
@@ -71,18 +71,17 @@ function walkTask(name: string, task: Json, reference: string, found: FoundTask[
     ...(approval ? { form: withArgs['form'] } : {}),
   });
 
-  // Nested task lists: `do`, `for`'s `do`, `try` and its `catch.do`, `fork.branches`.
+  // Nested task lists, with the pointers the interpreter gives them (names unescaped, as it does):
+  // `do`, `for`'s `do`, `try` and its `catch.do`, `fork.branches`, `listen.foreach.do`.
   walkList(task['do'], `${reference}/do`, found);
   walkList(task['try'], `${reference}/try`, found);
   const caught = isObject(task['catch']) ? task['catch'] : undefined;
   if (caught !== undefined) walkList(caught['do'], `${reference}/catch/do`, found);
   const fork = isObject(task['fork']) ? task['fork'] : undefined;
   if (fork !== undefined) walkList(fork['branches'], `${reference}/fork/branches`, found);
-}
-
-/** JSON pointer escaping of one segment. */
-function escape(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  const listen = isObject(task['listen']) ? task['listen'] : undefined;
+  const foreach = listen !== undefined && isObject(listen['foreach']) ? listen['foreach'] : undefined;
+  if (foreach !== undefined) walkList(foreach['do'], `${reference}/foreach/do`, found);
 }
 
 /** The catalog workflows a definition calls anywhere. */
