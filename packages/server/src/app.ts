@@ -214,6 +214,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
             // A schema JSON Schema cannot express (a transform): published without it.
           }
         }
+        if (w.options.output !== undefined) {
+          try {
+            out.outputSchema = z.toJSONSchema(w.options.output as z.ZodType, { io: 'output', unrepresentable: 'any' });
+          } catch {
+            // As for the input: published without it.
+          }
+        }
         if (w.options.signals !== undefined) out.signals = signalSchemas(w);
         return out;
       });

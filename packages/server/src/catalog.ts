@@ -28,6 +28,8 @@ export async function catalogWorkflows(store: Store, known: ReadonlySet<string>)
     if (entry.description !== undefined) out.description = entry.description;
     const input = parsed(entry.inputSchema);
     if (input !== undefined) out.inputSchema = input;
+    const output = parsed(entry.outputSchema);
+    if (output !== undefined) out.outputSchema = output;
     const signals = parsed(entry.signals);
     if (typeof signals === 'object' && signals !== null && !Array.isArray(signals)) out.signals = signals as Record<string, unknown>;
     return out;

@@ -142,7 +142,7 @@ export const ApiKeySchema = z
   })
   .openapi('ApiKey', { description: 'An API key as listed: never its secret nor its hash.' });
 
-/** A workflow the server knows (GET /api/workflows): its input and signals as JSON Schema, when declared. */
+/** A workflow the server knows (GET /api/workflows): its input, output and signals as JSON Schema, when declared. */
 export const WorkflowSchema = z
   .object({
     name: z.string(),
@@ -150,6 +150,7 @@ export const WorkflowSchema = z
     description: z.string().optional(),
     queue: z.string(),
     inputSchema: z.unknown().optional(),
+    outputSchema: z.unknown().optional().openapi({ description: 'What a run of it returns, as JSON Schema' }),
     signals: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The signals its runs wait for, each with its data as JSON Schema' }),
     kind: z.string().optional().openapi({
       description:

@@ -9,8 +9,9 @@ import { SqliteStore } from '@baton/sqlite';
 import { createApp, startApiServer } from '@baton/server';
 import { Validator } from '@seriousme/openapi-schema-validator';
 
-const greet = defineWorkflow({ name: 'greet', description: 'Says hello', input: z.object({ name: z.string().min(1) }) }, async (ctx, input: { name: string }) =>
-  ctx.step('hello', () => ({ greeting: `hello ${input.name}`, at: new Date(Date.UTC(2030, 0, 1)) })),
+const greet = defineWorkflow(
+  { name: 'greet', description: 'Says hello', input: z.object({ name: z.string().min(1) }), output: z.object({ greeting: z.string(), at: z.date() }) },
+  async (ctx, input: { name: string }) => ctx.step('hello', () => ({ greeting: `hello ${input.name}`, at: new Date(Date.UTC(2030, 0, 1)) })),
 );
 const approval = defineWorkflow({ name: 'approval' }, async (ctx) => ctx.waitForSignal<{ ok: boolean }>('decision'));
 const fails = defineWorkflow({ name: 'fails' }, async (ctx) => {
@@ -63,6 +64,8 @@ describe('HTTP API routes', () => {
     const g = body.workflows.find((w: { name: string }) => w.name === 'greet');
     expect(g).toMatchObject({ name: 'greet', version: '1', description: 'Says hello', queue: 'default' });
     expect(g.inputSchema).toMatchObject({ type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'] });
+    expect(g.outputSchema).toMatchObject({ type: 'object', properties: { greeting: { type: 'string' } }, required: ['greeting', 'at'] });
+    expect(body.workflows.find((w: { name: string }) => w.name === 'approval').outputSchema).toBeUndefined();
   });
 
   it('starts a run (idempotently by id), reads it with its journal, and lists runs', async () => {

@@ -12,7 +12,7 @@ import { waitFor } from '@baton/testkit';
 import { testStores } from './test-stores.js';
 
 const greet = defineWorkflow(
-  { name: 'greet', version: '2', description: 'Says hello', input: z.object({ name: z.string() }) },
+  { name: 'greet', version: '2', description: 'Says hello', input: z.object({ name: z.string() }), output: z.string() },
   async (ctx, input: { name: string }) => ctx.step('hello', () => `hello ${input.name}`),
 );
 const other = defineWorkflow({ name: 'other' }, async () => 'other');
@@ -106,6 +106,7 @@ describe.each(testStores('the workflow catalog API tests'))('the workflow catalo
         description: 'Says hello',
         queue: 'default',
         inputSchema: expect.objectContaining({ type: 'object', required: ['name'] }),
+        outputSchema: expect.objectContaining({ type: 'string' }),
         kind: 'code',
         lastSeenAt: expect.any(String),
       },

@@ -8,6 +8,7 @@ export interface CatalogRow {
   description: string | null;
   queue: string;
   input_schema: string | null;
+  output_schema: string | null;
   signals: string | null;
   /** 0/1 on SQLite, a boolean on PostgreSQL. */
   is_current: number | boolean;
@@ -27,6 +28,7 @@ export function toCatalogWorkflow(row: CatalogRow): CatalogWorkflow {
   };
   if (row.description !== null) entry.description = row.description;
   if (row.input_schema !== null) entry.inputSchema = row.input_schema;
+  if (row.output_schema !== null) entry.outputSchema = row.output_schema;
   if (row.signals !== null) entry.signals = row.signals;
   return entry;
 }

@@ -54,8 +54,15 @@ export function definitionValues(definition: NewDefinition, now: number): unknow
   ];
 }
 
-/** The catalog entry a deployed definition adds: the latest deploy of a name is the version its starts run on. */
+/**
+ * The catalog entry a deployed definition adds: the latest deploy of a name is the version its starts
+ * run on. Its input and output JSON Schemas are the document's `input.schema` and `output.schema`
+ * when given inline as JSON Schema (an external resource is left out: nothing here may fetch it).
+ */
 export function definitionRegistration(definition: NewDefinition): CatalogRegistration {
+  const document = parsedDocument(definition.document);
+  const inputSchema = inlineJsonSchema(document?.input);
+  const outputSchema = inlineJsonSchema(document?.output);
   return {
     name: definition.name,
     version: definition.version,
@@ -63,5 +70,28 @@ export function definitionRegistration(definition: NewDefinition): CatalogRegist
     queue: 'default',
     current: true,
     ...(definition.description === undefined ? {} : { description: definition.description }),
+    ...(inputSchema === undefined ? {} : { inputSchema }),
+    ...(outputSchema === undefined ? {} : { outputSchema }),
   };
+}
+
+function parsedDocument(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `{ schema: { format?: 'json…', document: {...} } }` (a document's `input` or `output`) → the schema document as JSON text. */
+function inlineJsonSchema(dataFlow: unknown): string | undefined {
+  if (!isRecord(dataFlow) || !isRecord(dataFlow.schema)) return undefined;
+  const { format, document } = dataFlow.schema;
+  if (format !== undefined && (typeof format !== 'string' || !format.startsWith('json'))) return undefined;
+  return isRecord(document) ? JSON.stringify(document) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

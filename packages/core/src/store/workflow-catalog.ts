@@ -26,6 +26,8 @@ export interface CatalogRegistration {
   queue: string;
   /** The JSON Schema of its input, as JSON text, when it declares one that JSON Schema can express. */
   inputSchema?: string;
+  /** The JSON Schema of its output, as JSON text, when it declares one that JSON Schema can express. */
+  outputSchema?: string;
   /** The signals its runs wait for, as JSON text of `{ name: JSON Schema }`, when it declares some. */
   signals?: string;
   /** The version the registering process starts runs of this name on; the latest registration's current wins. */

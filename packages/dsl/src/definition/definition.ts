@@ -26,8 +26,13 @@ export function definitionWorkflowName(document: { document: { namespace: string
 
 /** One thing wrong with a definition: where (file, line, column, JSON pointer) and what to change. */
 export interface DefinitionIssue {
-  /** Stable kind: 'syntax' (not YAML/JSON), 'schema' (the DSL's JSON Schema), 'reference' (an undeclared name or a missing `then` target), 'duplicate', 'expression' (jq does not compile), 'unsupported'. */
-  readonly kind: 'syntax' | 'schema' | 'reference' | 'duplicate' | 'expression' | 'unsupported';
+  /**
+   * Stable kind: 'syntax' (not YAML/JSON), 'schema' (the DSL's JSON Schema), 'reference' (an undeclared
+   * name or a missing `then` target), 'duplicate', 'expression' (jq does not compile), 'unsupported',
+   * 'catalog' (checked against a planning catalog: a workflow it does not have, an input that does not
+   * fit its schema, an approval without a form, a Baton function without the arguments it needs…).
+   */
+  readonly kind: 'syntax' | 'schema' | 'reference' | 'duplicate' | 'expression' | 'unsupported' | 'catalog';
   readonly file?: string;
   /** 1-based; absent when the position is unknown. */
   readonly line?: number;

@@ -10,6 +10,8 @@ import { expressionIssues } from './expression-check.js';
 import { referenceIssues } from './reference-check.js';
 import { schemaIssues } from './schema-check.js';
 import { readSource } from './source-map.js';
+import { catalogFunctionHint, catalogIssues } from '../planner/catalog-check.js';
+import type { PlanningCatalog } from '../planner/planning-catalog.js';
 
 export type ParseResult = { ok: true; definition: Definition; issues: [] } | { ok: false; issues: DefinitionIssue[] };
 
@@ -18,6 +20,12 @@ export interface ParseOptions {
   file?: string;
   /** Default: from the file's extension, else JSON when the text starts with `{`, else YAML. */
   format?: 'yaml' | 'json';
+  /**
+   * Also check the definition against what a deployment has: the workflows it calls exist and get
+   * inputs that fit, approvals have a title and a form ('catalog' issues), and an undeclared
+   * function's issue shows the catalog's declaration. Run once the DSL's schema found nothing.
+   */
+  catalog?: PlanningCatalog;
 }
 
 /** What Baton accepts as a workflow name (the same rule as `defineWorkflow`). */
@@ -37,7 +45,10 @@ export async function parseDefinition(text: string, options: ParseOptions = {}):
   if (tooDeep !== undefined) return { ok: false, issues: [{ ...tooDeep, ...(file === undefined ? {} : { file }), ...source.positionOf(tooDeep.path) }] };
   const schema = schemaIssues(value);
   const nameChecked = schema.some((issue) => issue.path.startsWith('/document'));
-  const found = [...schema, ...(nameChecked ? [] : nameIssues(value)), ...referenceIssues(value), ...(await expressionIssues(value))];
+  const { catalog } = options;
+  const references = catalog === undefined ? referenceIssues(value) : referenceIssues(value).map((issue) => catalogFunctionHint(issue, value, catalog));
+  const againstCatalog = catalog !== undefined && schema.length === 0 ? catalogIssues(value, catalog) : [];
+  const found = [...schema, ...(nameChecked ? [] : nameIssues(value)), ...references, ...(await expressionIssues(value)), ...againstCatalog];
   if (found.length > 0) {
     const issues = found.map((issue) => ({ ...issue, ...(file === undefined ? {} : { file }), ...source.positionOf(issue.path) }));
     return { ok: false, issues: issues.sort((a, b) => a.line - b.line || a.column - b.column) };

@@ -17,6 +17,7 @@ import type { InterpreterOptions } from './interpreter-options.js';
 import { guardedStep, withTimeout } from './journaled.js';
 import type { RunFrame } from './run-frame.js';
 import { SchemaValidator } from './schema-validator.js';
+import type { SimulationHooks } from './simulation-hooks.js';
 import { runList } from './task-runner.js';
 import './event-log.js';
 
@@ -24,6 +25,11 @@ const VERSION = (createRequire(import.meta.url)('../../package.json') as { versi
 
 /** The Baton workflow that runs `definition` (name `<namespace>.<name>`, version `document.version`). */
 export function definitionWorkflow(definition: Definition, options: InterpreterOptions = {}): AnyWorkflow {
+  return interpretedWorkflow(definition, options, undefined);
+}
+
+/** The same, with a simulation's hooks (internal: see simulation-hooks.ts). */
+export function interpretedWorkflow(definition: Definition, options: InterpreterOptions, simulation: SimulationHooks | undefined): AnyWorkflow {
   const document = definition.document;
   const schemas = new SchemaValidator();
   // One evaluator for every run of this definition (its memo), on the process's shared jq batches.
@@ -38,6 +44,7 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
     ...(signals === undefined ? {} : { signals }),
   };
   return defineWorkflow(declared, async (ctx, input) => {
+    simulation?.runStarted();
     const workflow: Record<string, unknown> = { id: ctx.runId, definition: document, input: input ?? null };
     if (readsWorkflow) workflow.startedAt = ctx.now().toISOString();
     const frame: RunFrame = {
@@ -50,6 +57,7 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
       runtime: { name: 'baton', version: VERSION, metadata: {} },
       secrets: options.secrets ?? {},
       shared: { context: {} },
+      ...(simulation === undefined ? {} : { simulation }),
     };
     const run = async (): Promise<unknown> => {
       let value: unknown = input ?? null;

@@ -8,6 +8,7 @@ import type { WorkflowDocument } from '../definition/definition.js';
 import type { Evaluator, Scope } from './evaluator.js';
 import type { InterpreterOptions } from './interpreter-options.js';
 import type { SchemaValidator } from './schema-validator.js';
+import type { SimulationHooks } from './simulation-hooks.js';
 
 export interface RunFrame {
   readonly ctx: WorkflowContext;
@@ -23,6 +24,8 @@ export interface RunFrame {
   readonly secrets: Readonly<Record<string, unknown>>;
   /** `$context`, replaced by each `export.as` (a holder, shared by the frames of concurrent branches). */
   readonly shared: { context: unknown };
+  /** Set only for simulations (see simulation-hooks.ts); production runs never have it. */
+  readonly simulation?: SimulationHooks;
 }
 
 /** Where a task sits: its name, its JSON pointer, the journal qualifier of the loop/attempt around it, and the scope variables of enclosing tasks. */

@@ -5,7 +5,7 @@
  * try, wait, listen) journals its own data flow in a step named by its pointer (only when it has
  * one), and an `<pointer> output` step for its output transformations.
  */
-import type { Flow, LeafExecutor, TaskDefinition, TaskList } from '../tasks/executor.js';
+import type { Flow, LeafExecutor, TaskDefinition, TaskExecutor, TaskList } from '../tasks/executor.js';
 import { executorFor, taskKind } from '../tasks/registry.js';
 import { durationMs } from './duration.js';
 import { exportedContext, isPlainFlow, taskInput, taskOutput } from './data-flow.js';
@@ -14,6 +14,7 @@ import { faultAt, isFault } from './faults.js';
 import { fusedSetProgram, type FusedResult } from './fused-set.js';
 import { guardedStep, withTimeout } from './journaled.js';
 import { scopeOf, stepName, type RunFrame, type TaskSite } from './run-frame.js';
+import type { SimulationHooks } from './simulation-hooks.js';
 import { standardFault } from './workflow-fault.js';
 
 type FlowTask = TaskDefinition & { if?: string; input?: object; output?: object; export?: object; then?: string; timeout?: unknown };
@@ -44,7 +45,38 @@ export async function runList(frame: RunFrame, list: TaskList, pointer: string, 
 /** Runs one task on its raw input. */
 export async function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, raw: unknown): Promise<Flow> {
   const kind = taskKind(task);
-  const executor = executorFor(kind);
+  if (frame.simulation !== undefined) return observedTask(frame, frame.simulation, site, task, raw, kind);
+  return performTask(frame, site, task, raw, kind, executorFor(kind));
+}
+
+/** A task of a simulated run: its kind's stand-in executor when there is one, and the observer told how it went. */
+async function observedTask(frame: RunFrame, hooks: SimulationHooks, site: TaskSite, task: FlowTask, raw: unknown, kind: string | undefined): Promise<Flow> {
+  const replacement = kind === undefined ? undefined : hooks.executors.get(kind);
+  const token = hooks.taskStarted(site, kind ?? 'unknown');
+  let flow: Flow;
+  try {
+    flow = await performTask(frame, site, task, raw, kind, replacement ?? executorFor(kind));
+  } catch (error) {
+    hooks.taskEnded(token, { status: 'faulted', error });
+    throw error;
+  }
+  const then = flow.end === true ? 'end' : (flow.then ?? task.then);
+  hooks.taskEnded(token, {
+    status: flow.skipped === true ? 'skipped' : 'completed',
+    flow,
+    ...(then === undefined || then === 'continue' ? {} : { then }),
+  });
+  return flow;
+}
+
+async function performTask(
+  frame: RunFrame,
+  site: TaskSite,
+  task: FlowTask,
+  raw: unknown,
+  kind: string | undefined,
+  executor: TaskExecutor | undefined,
+): Promise<Flow> {
   if (executor === undefined) {
     throw standardFault('configuration', `Tasks of kind '${kind ?? 'unknown'}' are not supported by this runtime.`, { instance: site.reference });
   }
@@ -67,6 +99,7 @@ export async function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, r
       .then(
         (result) => {
           if (result.context !== undefined) frame.shared.context = result.context;
+          if (frame.simulation !== undefined) return simulatedFlow(result);
           return result.then === undefined ? { output: result.output } : { output: result.output, then: result.then };
         },
         (error: unknown) => {
@@ -101,10 +134,30 @@ export async function runTask(frame: RunFrame, site: TaskSite, task: FlowTask, r
   }
 }
 
+/** What a leaf task's step journals. */
 interface LeafResult {
   output: unknown;
   context?: unknown;
   then?: string;
+  /** Journaled only in simulations: the run's path shows them after a replay too. */
+  skipped?: boolean;
+  branch?: string;
+  answeredBy?: string;
+}
+
+/** A leaf's journaled result as the flow a simulation's observer reads. */
+function simulatedFlow(result: LeafResult): Flow {
+  const flow: Flow = { output: result.output };
+  if (result.then !== undefined) flow.then = result.then;
+  if (result.skipped === true) flow.skipped = true;
+  if (result.branch !== undefined) flow.branch = result.branch;
+  if (result.answeredBy !== undefined) flow.answeredBy = result.answeredBy;
+  return flow;
+}
+
+/** The result of a task whose `if` did not hold (marked so only in simulations: production journals stay as they were). */
+function skippedResult(frame: RunFrame, raw: unknown): LeafResult {
+  return frame.simulation === undefined ? { output: raw } : { output: raw, skipped: true };
 }
 
 async function leafEvaluation(
@@ -117,7 +170,7 @@ async function leafEvaluation(
 ): Promise<LeafResult> {
   const descriptor: Record<string, unknown> = { name: site.name, reference: site.reference, definition: task, input: raw, startedAt: new Date().toISOString() };
   let scope = scopeOf(frame, site, { input: raw, task: descriptor });
-  if (task.if !== undefined && !(await frame.evaluator.test(task.if, raw, scope))) return { output: raw };
+  if (task.if !== undefined && !(await frame.evaluator.test(task.if, raw, scope))) return skippedResult(frame, raw);
   const what = `task ${site.reference}`;
   const input = await taskInput(frame, task.input, raw, scope, what);
   descriptor.input = input;
@@ -129,6 +182,10 @@ async function leafEvaluation(
   const out: LeafResult = { output };
   if (context !== undefined) out.context = context;
   if (result.then !== undefined) out.then = result.then;
+  if (frame.simulation !== undefined) {
+    if (result.branch !== undefined) out.branch = result.branch;
+    if (result.answeredBy !== undefined) out.answeredBy = result.answeredBy;
+  }
   return out;
 }
 
@@ -136,7 +193,7 @@ async function leafEvaluation(
 async function fusedEvaluation(frame: RunFrame, site: TaskSite, task: FlowTask, raw: unknown, program: string): Promise<LeafResult> {
   const scope = scopeOf(frame, site, { input: raw, task: null });
   const result = (await frame.evaluator.program(program, raw, scope)) as FusedResult;
-  if (result.skip) return { output: raw };
+  if (result.skip) return skippedResult(frame, raw);
   return result.context === undefined ? { output: result.output } : { output: result.output, context: result.context };
 }
 
@@ -157,7 +214,7 @@ async function compoundEvaluation(
       if (task.if !== undefined && !(await frame.evaluator.test(task.if, raw, scope))) return { skip: true, input: raw };
       return { skip: false, input: await taskInput(frame, task.input, raw, scope, what) };
     });
-    if (entry.skip) return { output: raw };
+    if (entry.skip) return { output: raw, skipped: true };
     input = entry.input;
   }
   const taskScope = scopeOf(frame, site, { input, task: { ...descriptor, input } });

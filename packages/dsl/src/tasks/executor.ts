@@ -20,6 +20,23 @@ export interface Flow {
   then?: string;
   /** `then: end` was reached: the workflow ends with `output`. */
   end?: boolean;
+  /** What a simulation's path shows (set only when the run has simulation hooks, see simulation-hooks.ts). */
+  /** The task did not run: its `if` did not hold. */
+  skipped?: boolean;
+  /** A switch: the name of the case taken, or `none`. */
+  branch?: string;
+  /** A simulated task: where its answer came from (scenario, schema, default). */
+  answeredBy?: string;
+}
+
+/** What a leaf executor gives back: its raw output, and a flow directive for `switch`. */
+export interface LeafOutcome {
+  output: unknown;
+  then?: string;
+  /** A switch: the name of the case taken, or `none` (only journaled for simulations). */
+  branch?: string;
+  /** A simulated task: where its answer came from. */
+  answeredBy?: string;
 }
 
 export interface LeafInvocation {
@@ -38,7 +55,7 @@ export interface LeafInvocation {
 export interface LeafExecutor {
   readonly kind: 'leaf';
   /** The task's raw output (and a flow directive, for `switch`); runs inside the task's step. Throws WorkflowFault. */
-  perform(invocation: LeafInvocation): Promise<{ output: unknown; then?: string }> | { output: unknown; then?: string };
+  perform(invocation: LeafInvocation): Promise<LeafOutcome> | LeafOutcome;
 }
 
 export interface CompoundInvocation {

@@ -17,7 +17,7 @@ import { envelopeOf, passesFilter, splitFilter, type EventFilter } from './event
 import type { CompoundExecutor, Flow, TaskList } from './executor.js';
 
 type Strategy = { one?: EventFilter; all?: EventFilter[]; any?: EventFilter[]; until?: string | Strategy };
-type Foreach = { item?: string; at?: string; do?: TaskList; output?: { as?: unknown } };
+export type Foreach = { item?: string; at?: string; do?: TaskList; output?: { as?: unknown } };
 
 export const listenExecutor: CompoundExecutor = {
   kind: 'compound',
@@ -97,7 +97,8 @@ class Waits {
   }
 }
 
-async function iterate({ frame, site, runList, scope }: Parameters<CompoundExecutor['perform']>[0], foreach: Foreach, events: unknown[]): Promise<Flow> {
+/** Runs `foreach` over the events read (shared with a simulation's listen). */
+export async function iterate({ frame, site, runList, scope }: Parameters<CompoundExecutor['perform']>[0], foreach: Foreach, events: unknown[]): Promise<Flow> {
   const outputs: unknown[] = [];
   for (let index = 0; index < events.length; index++) {
     const vars = { [foreach.item ?? 'item']: events[index], [foreach.at ?? 'index']: index };

@@ -1,9 +1,10 @@
 /**
  * `switch`: the first case whose `when` holds (a case without `when` is the default) gives the flow
  * directive; with no match the task's own `then` applies. The output is the input. Evaluated inside
- * the task's step, so the decision is journaled.
+ * the task's step, so the decision is journaled. It names the case it took (`none` without one), for
+ * a simulation's path.
  */
-import type { LeafExecutor } from './executor.js';
+import type { LeafExecutor, LeafOutcome } from './executor.js';
 
 type SwitchCase = { when?: string; then?: string };
 
@@ -11,20 +12,21 @@ export const switchExecutor: LeafExecutor = {
   kind: 'leaf',
   async perform({ task, input, scope, frame }) {
     const cases = (task.switch ?? []) as Record<string, SwitchCase>[];
-    let fallback: SwitchCase | undefined;
+    let fallback: [string, SwitchCase] | undefined;
     for (const item of cases) {
-      const choice = Object.values(item)[0];
-      if (choice === undefined) continue;
+      const entry = Object.entries(item)[0];
+      if (entry === undefined) continue;
+      const choice = entry[1];
       if (choice.when === undefined) {
-        fallback ??= choice;
+        fallback ??= entry;
         continue;
       }
-      if (await frame.evaluator.test(choice.when, input, scope)) return thenOf(input, choice);
+      if (await frame.evaluator.test(choice.when, input, scope)) return thenOf(input, entry[0], choice);
     }
-    return fallback === undefined ? { output: input } : thenOf(input, fallback);
+    return fallback === undefined ? { output: input, branch: 'none' } : thenOf(input, fallback[0], fallback[1]);
   },
 };
 
-function thenOf(input: unknown, choice: SwitchCase): { output: unknown; then?: string } {
-  return choice.then === undefined ? { output: input } : { output: input, then: choice.then };
+function thenOf(input: unknown, name: string, choice: SwitchCase): LeafOutcome {
+  return choice.then === undefined ? { output: input, branch: name } : { output: input, then: choice.then, branch: name };
 }

@@ -56,7 +56,8 @@ export const tryExecutor: CompoundExecutor = {
             });
         if (!decision.caught) throw failure;
         if (decision.delay !== undefined) {
-          if (decision.delay > 0) await frame.ctx.sleep(decision.delay);
+          // A simulation shows the attempts without waiting for their back-offs.
+          if (decision.delay > 0 && frame.simulation?.skipDelays !== true) await frame.ctx.sleep(decision.delay);
           continue;
         }
         if (policy !== undefined && handler.do === undefined) throw failure;

@@ -11,11 +11,11 @@ import {
 } from '@baton/core';
 
 /** Every version of a registration in one statement, in a fixed order (rows are locked as they are written). */
-const UPSERT = `INSERT INTO workflow_catalog (name, version, kind, description, queue, input_schema, signals, is_current, registered_at, last_seen_at)
-  SELECT n, v, k, d, q, i, s, false, $8, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-    WITH ORDINALITY AS w(n, v, k, d, q, i, s, o) ORDER BY o
+const UPSERT = `INSERT INTO workflow_catalog (name, version, kind, description, queue, input_schema, output_schema, signals, is_current, registered_at, last_seen_at)
+  SELECT n, v, k, d, q, i, os, s, false, $9, $9 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    WITH ORDINALITY AS w(n, v, k, d, q, i, os, s, o) ORDER BY o
   ON CONFLICT (name, version) DO UPDATE SET kind = excluded.kind, description = excluded.description, queue = excluded.queue,
-    input_schema = excluded.input_schema, signals = excluded.signals, last_seen_at = excluded.last_seen_at`;
+    input_schema = excluded.input_schema, output_schema = excluded.output_schema, signals = excluded.signals, last_seen_at = excluded.last_seen_at`;
 
 const SET_CURRENT = `UPDATE workflow_catalog c SET is_current = (c.version = w.v)
   FROM unnest($1::text[], $2::text[]) AS w(n, v) WHERE c.name = w.n AND c.is_current IS DISTINCT FROM (c.version = w.v)`;
@@ -34,6 +34,7 @@ export async function registerWorkflows(db: pg.PoolClient, schema: string, workf
     rows.map((w) => w.description ?? null),
     rows.map((w) => w.queue),
     rows.map((w) => w.inputSchema ?? null),
+    rows.map((w) => w.outputSchema ?? null),
     rows.map((w) => w.signals ?? null),
     now,
   ]);

@@ -10,10 +10,10 @@ import {
   type CatalogWorkflow,
 } from '@baton/core';
 
-const UPSERT = `INSERT INTO workflow_catalog (name, version, kind, description, queue, input_schema, signals, is_current, registered_at, last_seen_at)
-  VALUES (@name, @version, @kind, @description, @queue, @inputSchema, @signals, 0, @now, @now)
+const UPSERT = `INSERT INTO workflow_catalog (name, version, kind, description, queue, input_schema, output_schema, signals, is_current, registered_at, last_seen_at)
+  VALUES (@name, @version, @kind, @description, @queue, @inputSchema, @outputSchema, @signals, 0, @now, @now)
   ON CONFLICT (name, version) DO UPDATE SET kind = excluded.kind, description = excluded.description, queue = excluded.queue,
-    input_schema = excluded.input_schema, signals = excluded.signals, last_seen_at = excluded.last_seen_at`;
+    input_schema = excluded.input_schema, output_schema = excluded.output_schema, signals = excluded.signals, last_seen_at = excluded.last_seen_at`;
 
 const SET_CURRENT = 'UPDATE workflow_catalog SET is_current = (version = ?) WHERE name = ?';
 
@@ -28,6 +28,7 @@ export function registerWorkflows(db: Database.Database, workflows: readonly Cat
       description: w.description ?? null,
       queue: w.queue,
       inputSchema: w.inputSchema ?? null,
+      outputSchema: w.outputSchema ?? null,
       signals: w.signals ?? null,
       now,
     });

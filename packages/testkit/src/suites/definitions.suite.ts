@@ -54,6 +54,36 @@ export function definitionsSuite(factory: StoreFactory): void {
       });
     });
 
+    it("registers the document's inline input and output JSON Schemas in the catalog, and leaves out what is not inline JSON Schema", async () => {
+      await withStore(factory, async (store) => {
+        const input = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] };
+        const output = { type: 'object', properties: { approved: { type: 'boolean' } } };
+        const document = (io: Record<string, unknown>) => JSON.stringify({ document: { name: 'x', version: '1' }, ...io, do: [] });
+        await store.deployDefinition(
+          definition('fin.claim', '1', {
+            document: document({ input: { schema: { format: 'json', document: input } }, output: { schema: { document: output } } }),
+          }),
+          T0,
+        );
+        await store.deployDefinition(
+          definition('fin.claim', '2', {
+            document: document({
+              input: { schema: { format: 'json', resource: { endpoint: 'https://example.test/s.json' } } },
+              output: { schema: { format: 'avro', document: output } },
+            }),
+          }),
+          T0 + 1,
+        );
+        const [one, two] = await store.listWorkflowCatalog({ name: 'fin.claim' });
+        expect(JSON.parse(one!.inputSchema!)).toEqual(input);
+        expect(JSON.parse(one!.outputSchema!)).toEqual(output);
+        expect(one!.current).toBe(false);
+        expect(two).toMatchObject({ version: '2', kind: 'definition', current: true });
+        expect(two!.inputSchema).toBeUndefined();
+        expect(two!.outputSchema).toBeUndefined();
+      });
+    });
+
     it('answers the same text again as unchanged and another text under that version as a conflict, writing nothing', async () => {
       await withStore(factory, async (store) => {
         const audit = { actor: 'cli', namespace: 'default', action: 'definition.deploy', target: 'a.b@1', result: 'ok', at: T0 };

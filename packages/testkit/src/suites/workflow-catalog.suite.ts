@@ -2,7 +2,8 @@
  * The workflow catalog: registrations upsert (name, version) entries, keep when a version was first
  * seen, move its last-seen time and follow the latest registration's current version; concurrent
  * registrations all apply; engines register their workflows when they start; and clients without
- * the code accept a name the catalog knows and refuse, audited, one it does not.
+ * the code accept a name the catalog knows and refuse, audited, one it does not. Input and output
+ * schemas are kept as the JSON text registered.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -22,7 +23,13 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
         expect(await store.listWorkflowCatalog()).toEqual([]);
         await store.registerWorkflows(
           [
-            entry('invoice', '2', { description: 'Bills a customer', queue: 'billing', inputSchema: '{"type":"object"}', signals: '{"approve":{}}' }),
+            entry('invoice', '2', {
+              description: 'Bills a customer',
+              queue: 'billing',
+              inputSchema: '{"type":"object"}',
+              outputSchema: '{"type":"object","properties":{"total":{"type":"number"}}}',
+              signals: '{"approve":{}}',
+            }),
             entry('invoice', '1', { current: false }),
             entry('Zeta', '1'),
           ],
@@ -32,7 +39,13 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
           { ...entry('Zeta', '1'), registeredAt: T0, lastSeenAt: T0 },
           { ...entry('invoice', '1', { current: false }), registeredAt: T0, lastSeenAt: T0 },
           {
-            ...entry('invoice', '2', { description: 'Bills a customer', queue: 'billing', inputSchema: '{"type":"object"}', signals: '{"approve":{}}' }),
+            ...entry('invoice', '2', {
+              description: 'Bills a customer',
+              queue: 'billing',
+              inputSchema: '{"type":"object"}',
+              outputSchema: '{"type":"object","properties":{"total":{"type":"number"}}}',
+              signals: '{"approve":{}}',
+            }),
             registeredAt: T0,
             lastSeenAt: T0,
           },
@@ -48,7 +61,12 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
 
     it('keeps when a version was first registered, moves its last-seen time and takes the new description, queue and schemas', async () => {
       await withStore(factory, async (store) => {
-        await store.registerWorkflows([entry('report', '1', { description: 'old', inputSchema: '{"type":"string"}', queue: 'slow' })], T0);
+        await store.registerWorkflows(
+          [entry('report', '1', { description: 'old', inputSchema: '{"type":"string"}', outputSchema: '{"type":"number"}', queue: 'slow' })],
+          T0,
+        );
+        expect((await store.listWorkflowCatalog({ name: 'report' }))[0]?.outputSchema).toBe('{"type":"number"}');
+        // A registration without schemas drops them: the code no longer declares them.
         await store.registerWorkflows([entry('report', '1')], T0 + 5000);
         expect(await store.listWorkflowCatalog({ name: 'report' })).toEqual([{ ...entry('report', '1'), registeredAt: T0, lastSeenAt: T0 + 5000 }]);
         await store.registerWorkflows([entry('report', '1', { description: 'new', kind: 'definition' })], T0 + 9000);
@@ -130,9 +148,10 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
             description: 'Takes an order',
             queue: 'orders',
             input: z.object({ sku: z.string() }),
+            output: z.object({ orderId: z.string(), total: z.number().default(0) }),
             signals: { approve: z.object({ by: z.string() }), poke: z.string().transform((s) => s.length) },
           },
-          async () => 2,
+          async () => ({ orderId: 'o-2', total: 2 }),
         );
         const engine = new Engine({ store, workflows: [v1, v2], logger: silentLogger, pollIntervalMs: 50 });
         await engine.start();
@@ -148,7 +167,14 @@ export function workflowCatalogSuite(factory: StoreFactory): void {
           const signals = JSON.parse(two.signals!) as Record<string, unknown>;
           expect(signals.approve).toMatchObject({ type: 'object', properties: { by: { type: 'string' } } });
           expect(signals).toHaveProperty('poke');
+          // The output as a caller receives it: a defaulted field is always there.
+          expect(JSON.parse(two.outputSchema!)).toMatchObject({
+            type: 'object',
+            properties: { orderId: { type: 'string' }, total: { type: 'number' } },
+            required: ['orderId', 'total'],
+          });
           expect(listed[0]!.inputSchema).toBeUndefined();
+          expect(listed[0]!.outputSchema).toBeUndefined();
           expect(two.registeredAt).toBe(two.lastSeenAt);
         } finally {
           await engine.stop({ timeoutMs: 2000 });

@@ -55,3 +55,27 @@ function visit(value: unknown, onApproval: (task: Record<string, unknown>) => vo
   if (record.call === 'baton.approval') onApproval(record);
   for (const child of Object.values(record)) visit(child, onApproval);
 }
+
+/**
+ * The forms of every approval in `document` as written (JSON Schema), by signal: what a catalog shows
+ * of the signals a definition's runs wait for. Approvals that share a signal give `anyOf` their forms;
+ * an approval without a form, or with a signal name that is not one, is left out.
+ */
+export function approvalForms(document: unknown): Record<string, Record<string, unknown>> | undefined {
+  const forms = new Map<string, Record<string, unknown>[]>();
+  visit(document, (task) => {
+    const args = (task.with ?? {}) as { signal?: unknown; form?: unknown };
+    if (typeof args.form !== 'object' || args.form === null || Array.isArray(args.form)) return;
+    let name: string;
+    try {
+      name = approvalSignal(args.signal);
+    } catch {
+      return;
+    }
+    forms.set(name, [...(forms.get(name) ?? []), args.form as Record<string, unknown>]);
+  });
+  if (forms.size === 0) return undefined;
+  const signals: Record<string, Record<string, unknown>> = {};
+  for (const [name, schemas] of forms) signals[name] = schemas.length === 1 ? schemas[0]! : { anyOf: schemas };
+  return signals;
+}

@@ -49,27 +49,39 @@ export function isBatonCall(task: Readonly<Record<string, unknown>>): boolean {
 export const batonCallExecutor: CompoundExecutor = {
   kind: 'compound',
   async perform({ task, input, scope, frame, site }) {
-    const name = String(task.call).slice(BATON_CALL_PREFIX.length);
-    const call = BATON_CALLS.get(name);
-    if (call === undefined) {
-      throw standardFault(
-        'configuration',
-        `call: baton.${name} is not one of Baton's functions (${[...BATON_CALLS.keys()].map((n) => `baton.${n}`).join(', ')}).`,
-        {
-          instance: site.reference,
-        },
-      );
-    }
-    const written = (task.with ?? {}) as Record<string, unknown>;
-    if (typeof written !== 'object' || Array.isArray(written))
-      throw standardFault('configuration', `with of call: baton.${name} must be an object.`, { instance: site.reference });
-    const schemas: Record<string, unknown> = {};
-    const rest: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(written)) {
-      if ((SCHEMA_FIELDS as readonly string[]).includes(key)) schemas[key] = value;
-      else rest[key] = value;
-    }
-    const args = { ...((await frame.evaluator.template(rest, input, scope)) as Record<string, unknown>), ...schemas };
+    const { name, args } = await batonCallArguments(task, input, scope, frame, site);
+    const call = BATON_CALLS.get(name)!;
     return { output: await call({ args, input, scope, frame, site }) };
   },
 };
+
+/** The function a `call: baton.<name>` task calls (one of BATON_CALLS, else a configuration fault) and its `with`, evaluated. */
+export async function batonCallArguments(
+  task: Readonly<Record<string, unknown>>,
+  input: unknown,
+  scope: Scope,
+  frame: RunFrame,
+  site: TaskSite,
+): Promise<{ name: string; args: Record<string, unknown> }> {
+  const name = String(task.call).slice(BATON_CALL_PREFIX.length);
+  if (!BATON_CALLS.has(name)) {
+    throw standardFault(
+      'configuration',
+      `call: baton.${name} is not one of Baton's functions (${[...BATON_CALLS.keys()].map((n) => `baton.${n}`).join(', ')}).`,
+      {
+        instance: site.reference,
+      },
+    );
+  }
+  const written = (task.with ?? {}) as Record<string, unknown>;
+  if (typeof written !== 'object' || Array.isArray(written))
+    throw standardFault('configuration', `with of call: baton.${name} must be an object.`, { instance: site.reference });
+  const schemas: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(written)) {
+    if ((SCHEMA_FIELDS as readonly string[]).includes(key)) schemas[key] = value;
+    else rest[key] = value;
+  }
+  const args = { ...((await frame.evaluator.template(rest, input, scope)) as Record<string, unknown>), ...schemas };
+  return { name, args };
+}
