@@ -6,15 +6,9 @@
  * as any OpenAI-compatible model would be.
  */
 import { configureAI } from '@baton/ai';
-import { startScriptedModelServer, type ScriptedResponder } from '@baton/ai/testing';
+import { startScriptedModelServer } from '@baton/ai/testing';
+import { plannerResponder } from '@baton/dsl/testing';
 import { scriptedModelProvider } from '../../examples/ai-model.js';
-
-/**
- * Where the local scripted model's rules live. Loaded on demand, only when no model is configured, so
- * a run against a real model never loads them; the specifier is a plain string, so this file type-checks
- * whichever entry points of @baton/dsl are built.
- */
-const RESPONDER_MODULE: string = '@baton/dsl/testing';
 
 /** The name the local scripted model answers to. */
 export const LOCAL_MODEL = 'local:planner-responder';
@@ -33,7 +27,6 @@ export async function benchModel(flag: string | undefined, env: Record<string, s
     configureAI({ env, defaultModel: named });
     return { model: named, scripted: false, close: () => Promise.resolve() };
   }
-  const { plannerResponder } = (await import(RESPONDER_MODULE)) as { plannerResponder: ScriptedResponder };
   const server = await startScriptedModelServer({ host: '127.0.0.1', responder: plannerResponder });
   configureAI({ env, defaultModel: LOCAL_MODEL, providers: { local: scriptedModelProvider(server.openaiBaseUrl) } });
   return { model: LOCAL_MODEL, scripted: true, close: () => server.close() };

@@ -47,7 +47,7 @@ export async function launchBrowser(profileDir: string): Promise<BrowserContext>
     timezoneId: 'UTC',
     locale: 'en-GB',
   });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(30_000);
   return context;
 }
 

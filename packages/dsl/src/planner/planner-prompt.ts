@@ -14,6 +14,7 @@ const CATALOG_HEADING = '## Catalog';
 const PROCESS_HEADING = '## Process';
 const CURRENT_HEADING = '## Current definition';
 const PROBLEMS_HEADING = '## Problems';
+const ANSWER_HEADING = '## Answer';
 
 /** The system prompt: the header, the guide, and the catalog as a fenced JSON block. */
 export function plannerSystemPrompt(guide: string, catalog: PlanningCatalog): string {
@@ -36,7 +37,7 @@ export function plannerRequestMessage(description: string, from?: string): strin
   if (from !== undefined) {
     lines.push('', CURRENT_HEADING, 'Revise this definition as the process above asks; keep everything it does not mention.', '```yaml', from.trimEnd(), '```');
   }
-  lines.push('', 'Answer with the whole definition as YAML in one ```yaml fenced block.');
+  lines.push('', ANSWER_HEADING, 'Answer with the whole definition as YAML in one ```yaml fenced block.');
   return lines.join('\n');
 }
 
