@@ -88,6 +88,8 @@ export interface AppOptions {
    * `:memory:` in the CLI. Without it simulations answer 501 BATON_SIMULATION_UNAVAILABLE.
    */
   simulationStore?: () => Store | Promise<Store>;
+  /** Simulations run at once (each a private engine and store); more answer 429 BATON_SIMULATIONS_BUSY. Default 4. */
+  maxConcurrentSimulations?: number;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -646,6 +648,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerSimulationRoute(app, {
     catalog: planningCatalog,
     ...(options.simulationStore === undefined ? {} : { simulationStore: options.simulationStore }),
+    ...(options.maxConcurrentSimulations === undefined ? {} : { maxConcurrent: options.maxConcurrentSimulations }),
   });
   registerDocsRoute(app);
 

@@ -290,4 +290,40 @@ describe.each(testStores('the plans API tests'))('plans and simulations through 
     expect(res.status).toBe(501);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BATON_SIMULATION_UNAVAILABLE');
   });
+
+  it('runs at most maxConcurrentSimulations at once: one more answers 429 BATON_SIMULATIONS_BUSY, and a slot freed serves again', async () => {
+    // The first simulation holds its slot until the test lets its store open: no timing involved.
+    let open: () => void = () => {};
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    let asked = 0;
+    const app = createApp({
+      client: new Client({ store }),
+      store,
+      auth: false,
+      maxConcurrentSimulations: 1,
+      simulationStore: async () => {
+        if (++asked === 1) await opened;
+        return new SqliteStore({ path: ':memory:' });
+      },
+    });
+    const simulate = (): Promise<Response> =>
+      Promise.resolve(
+        app.request('/api/simulations', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ definition: VALID }),
+        }),
+      );
+    const first = simulate();
+    await waitFor(() => asked === 1, { timeoutMs: 30_000 });
+    const busy = await simulate();
+    expect(busy.status).toBe(429);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('BATON_SIMULATIONS_BUSY');
+    open();
+    expect((await first).status).toBe(200);
+    const again = await simulate();
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { status: string }).status).toBe('completed');
+  });
 });

@@ -13,15 +13,24 @@ import { INVALID_SCENARIO, SimulationRequestSchema, SimulationResultSchema } fro
 
 /** The server was made without a store for simulations. */
 export const SIMULATION_UNAVAILABLE = 'BATON_SIMULATION_UNAVAILABLE';
+/** As many simulations as the server runs at once are running: try again in a moment. */
+export const SIMULATIONS_BUSY = 'BATON_SIMULATIONS_BUSY';
 
 export interface SimulationRouteOptions {
   /** Reads what the deployment has: the output schemas of the workflows a definition calls answer those calls. */
   catalog: () => Promise<PlanningCatalog>;
   /** Opens a fresh private store per simulation (SQLite `:memory:`); without it the route answers 501. */
   simulationStore?: () => Store | Promise<Store>;
+  /**
+   * Simulations run at once. Each holds a private engine and store for up to its time limit, and any
+   * signed-in role may ask for one, so they are bounded; one more answers 429. Default 4.
+   */
+  maxConcurrent?: number;
 }
 
 export function registerSimulationRoute(app: OpenAPIHono, options: SimulationRouteOptions): void {
+  const maxConcurrent = options.maxConcurrent ?? 4;
+  let running = 0;
   app.openapi(
     createRoute({
       method: 'post',
@@ -34,6 +43,7 @@ export function registerSimulationRoute(app: OpenAPIHono, options: SimulationRou
       responses: {
         200: json(SimulationResultSchema, 'The simulated run'),
         400: json(ErrorSchema, 'Invalid request (BATON_INVALID_SCENARIO: a scenario of the wrong shape)'),
+        429: json(ErrorSchema, 'As many simulations as this server runs at once are running (BATON_SIMULATIONS_BUSY): retry after the Retry-After seconds'),
         501: json(ErrorSchema, 'This server simulates nothing (BATON_SIMULATION_UNAVAILABLE)'),
       },
     }),
@@ -41,13 +51,25 @@ export function registerSimulationRoute(app: OpenAPIHono, options: SimulationRou
       const request = c.req.valid('json');
       if (options.simulationStore === undefined)
         return c.json(apiError(SIMULATION_UNAVAILABLE, 'This server was started without a store for simulations: baton dev and baton start have one.'), 501);
-      const catalog = await options.catalog();
-      const result = await simulate(request.definition, request.input, {
-        store: options.simulationStore,
-        catalog,
-        ...(request.scenario === undefined ? {} : { scenario: request.scenario as Scenario }),
-      });
-      return c.json(result as never, 200);
+      if (running >= maxConcurrent) {
+        c.header('Retry-After', '1');
+        return c.json(
+          apiError(SIMULATIONS_BUSY, `This server runs at most ${maxConcurrent} simulations at once and all are busy: try again in a moment.`),
+          429,
+        );
+      }
+      running++;
+      try {
+        const catalog = await options.catalog();
+        const result = await simulate(request.definition, request.input, {
+          store: options.simulationStore,
+          catalog,
+          ...(request.scenario === undefined ? {} : { scenario: request.scenario as Scenario }),
+        });
+        return c.json(result as never, 200);
+      } finally {
+        running--;
+      }
     },
     (result, c) => {
       if (result.success) return undefined;
