@@ -32,6 +32,8 @@ export interface EngineProcessOptions {
   banner: string;
   /** How definitions run here (files given to --workflows and versions deployed into the database). */
   interpreter?: InterpreterOptions;
+  /** Also stops when this settles, saying why (`baton mcp`: its client closed stdin). */
+  stopWhen?: Promise<string>;
   /** Serve the HTTP API from this process (`baton dev`). */
   api?: { port: number; host: string };
   io: Io;
@@ -103,8 +105,12 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       }
     }
     options.afterStart?.(engine);
-    const signal = await stopSignal.requested;
-    io.out(`${signal}: stopping; letting running runs finish (send ${signal} again to exit at once)`);
+    const stop = await Promise.race([
+      stopSignal.requested.then((signal) => ({ signal })),
+      ...(options.stopWhen === undefined ? [] : [options.stopWhen.then((reason) => ({ reason }))]),
+    ]);
+    if ('signal' in stop) io.out(`${stop.signal}: stopping; letting running runs finish (send ${stop.signal} again to exit at once)`);
+    else io.out(`${stop.reason}: stopping; letting running runs finish (send SIGINT to exit at once)`);
     await api?.close();
     definitions.stop();
     await engine.stop();

@@ -10,6 +10,7 @@ import { deployCommand } from './commands/deploy.js';
 import { startCommand } from './commands/start.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
+import { mcpCommand } from './commands/mcp.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { runsListCommand } from './commands/runs-list.js';
@@ -46,6 +47,7 @@ export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
   simulateCommand,
+  mcpCommand,
 ];
 
 /** Runs the CLI with `argv` (the arguments after `baton`) and resolves to the exit code. */

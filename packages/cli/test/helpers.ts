@@ -57,7 +57,7 @@ const MODEL_ENV = [
 ];
 
 /** The test runner's environment without anything that would change what the CLI does. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of ['BATON_DB', 'BATON_WORKFLOWS', 'BATON_DEBUG', 'BATON_URL', 'BATON_KEY', 'BATON_HOOK_SECRET', 'NODE_OPTIONS', ...MODEL_ENV])
     delete env[key];

@@ -1,0 +1,111 @@
+/**
+ * `baton mcp` as an MCP client starts it: the SDK's own client spawns the built CLI over stdio and
+ * lists the tools, runs a quick workflow, follows one that waits for a signal, and sees a failure.
+ */
+import { join } from 'node:path';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, WORKFLOWS, childEnv, tempDir } from './helpers.js';
+
+let client: McpClient;
+let transport: StdioClientTransport;
+let stderr = '';
+const protocolErrors: Error[] = [];
+
+beforeAll(async () => {
+  const db = join(tempDir(), 'mcp.db');
+  transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', '--workflows', WORKFLOWS, '--db', db],
+    env: childEnv() as Record<string, string>,
+    cwd: ROOT,
+    stderr: 'pipe',
+  });
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  client = new McpClient({ name: 'baton-test', version: '1.0.0' });
+  // Anything but the protocol on stdout would surface here.
+  client.onerror = (error) => protocolErrors.push(error);
+  await client.connect(transport);
+}, 60_000);
+
+afterAll(async () => {
+  await client.close();
+});
+
+async function call(name: string, args: Record<string, unknown>, meta?: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args, ...(meta === undefined ? {} : { _meta: meta }) }, undefined, { timeout: 90_000 })) as CallToolResult;
+}
+
+function text(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === 'text' ? first.text : '';
+}
+
+describe('baton mcp', () => {
+  it('lists one tool per workflow with its input schema, beside the run tools', async () => {
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['greet', 'approval', 'always-fails', 'get_run', 'wait_run', 'send_signal', 'cancel_run']));
+    expect(names.some((n) => n.startsWith('baton'))).toBe(false);
+    const greet = tools.find((t) => t.name === 'greet');
+    expect(greet?.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { name: { type: 'string', minLength: 1 }, times: { type: 'integer', exclusiveMinimum: 0 } },
+      required: ['name', 'times'],
+    });
+    // A workflow without an input schema takes any object.
+    expect(tools.find((t) => t.name === 'always-fails')?.inputSchema).toEqual({ type: 'object' });
+  });
+
+  it('answers a quick workflow with its output', async () => {
+    const result = await call('greet', { name: 'ada', times: 2 });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ greeting: 'hello ADA ADA' });
+    expect(JSON.parse(text(result))).toEqual({ greeting: 'hello ADA ADA' });
+  });
+
+  it('answers a run that waits with its id; send_signal and wait_run take it to its output', async () => {
+    const meta = { 'baton/runId': 'mcp-approval-1', 'baton/waitSeconds': 0 };
+    const started = await call('approval', { amount: 5 }, meta);
+    expect(started.isError).toBeFalsy();
+    expect(started.structuredContent).toMatchObject({ runId: 'mcp-approval-1', workflow: 'approval' });
+    expect(['pending', 'running', 'waiting']).toContain((started.structuredContent as { status: string }).status);
+    // The same run id is the same run (an idempotent start).
+    const again = await call('approval', { amount: 5 }, meta);
+    expect(again.structuredContent).toMatchObject({ runId: 'mcp-approval-1' });
+
+    const signalled = await call('send_signal', { runId: 'mcp-approval-1', name: 'approve', data: { by: 'ops' } });
+    expect(signalled.isError).toBeFalsy();
+    const ended = await call('wait_run', { runId: 'mcp-approval-1', seconds: 60 });
+    expect(ended.structuredContent).toMatchObject({ runId: 'mcp-approval-1', status: 'completed', output: { approvedBy: 'ops', amount: 5 } });
+    const read = await call('get_run', { runId: 'mcp-approval-1' });
+    expect(read.structuredContent).toMatchObject({ status: 'completed', output: { approvedBy: 'ops', amount: 5 } });
+  });
+
+  it('answers a failed run with a tool error carrying its code and message', async () => {
+    const result = await call('always-fails', {});
+    expect(result.isError).toBe(true);
+    const error = JSON.parse(text(result)) as { code: string; message: string; status: string };
+    expect(error.code).toMatch(/^BATON_/);
+    expect(error.message).toContain('doomed');
+    expect(error.status).toBe('failed');
+  });
+
+  it('answers bad input and unknown runs with tool errors, not protocol failures', async () => {
+    const bad = await call('greet', { name: '', times: 1 });
+    expect(bad.isError).toBe(true);
+    expect(JSON.parse(text(bad))).toMatchObject({ code: expect.stringMatching(/^BATON_/) });
+    const missing = await call('get_run', { runId: 'no-such-run' });
+    expect(missing.isError).toBe(true);
+    expect(JSON.parse(text(missing))).toMatchObject({ code: 'BATON_RUN_NOT_FOUND' });
+    const cancel = await call('cancel_run', {});
+    expect(JSON.parse(text(cancel))).toMatchObject({ code: 'BATON_INVALID_ARGUMENT' });
+  });
+
+  it('writes nothing but the protocol to stdout; its log goes to stderr', () => {
+    expect(protocolErrors).toEqual([]);
+    expect(stderr).toContain('baton mcp: ');
+  });
+});
