@@ -2,12 +2,13 @@
  * `baton mcp` as an MCP client starts it: the SDK's own client spawns the built CLI over stdio and
  * lists the tools, runs a quick workflow, follows one that waits for a signal, and sees a failure.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, WORKFLOWS, childEnv, tempDir } from './helpers.js';
+import { BIN, ROOT, WORKFLOWS, baton, childEnv, registerFixtureWorkflows, tempDir } from './helpers.js';
 
 let client: McpClient;
 let transport: StdioClientTransport;
@@ -71,7 +72,7 @@ describe('baton mcp', () => {
     const started = await call('approval', { amount: 5 }, meta);
     expect(started.isError).toBeFalsy();
     expect(started.structuredContent).toMatchObject({ runId: 'mcp-approval-1', workflow: 'approval' });
-    expect(['pending', 'running', 'waiting']).toContain((started.structuredContent as { status: string }).status);
+    expect(['queued', 'running', 'waiting']).toContain((started.structuredContent as { status: string }).status);
     // The same run id is the same run (an idempotent start).
     const again = await call('approval', { amount: 5 }, meta);
     expect(again.structuredContent).toMatchObject({ runId: 'mcp-approval-1' });
@@ -108,4 +109,42 @@ describe('baton mcp', () => {
     expect(protocolErrors).toEqual([]);
     expect(stderr).toContain('baton mcp: ');
   });
+
+  it('stops when its client closes stdin, having written nothing to stdout', async () => {
+    const child = spawn(process.execPath, [BIN, 'mcp', '--workflows', WORKFLOWS, '--db', join(tempDir(), 'mcp.db')], { cwd: ROOT, env: childEnv() });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Once it serves, the client goes away.
+    await new Promise<void>((resolve) => child.stderr.on('data', () => err.includes('baton mcp: ') && resolve()));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(err).toContain('stdin closed: stopping');
+    expect(out).toBe('');
+  }, 60_000);
+
+  it('with --no-worker starts runs for the workers on the database and runs none itself', async () => {
+    const missing = await baton(['mcp', '--no-worker', '--workflows', WORKFLOWS, '--db', join(tempDir(), 'none.db')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    const db = join(tempDir(), 'mcp.db');
+    await registerFixtureWorkflows(db);
+    const own = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp', '--no-worker', '--workflows', WORKFLOWS, '--db', db],
+      env: childEnv() as Record<string, string>,
+      cwd: ROOT,
+    });
+    const noWorker = new McpClient({ name: 'baton-test', version: '1.0.0' });
+    await noWorker.connect(own);
+    try {
+      const started = (await noWorker.callTool({ name: 'greet', arguments: { name: 'x', times: 1 }, _meta: { 'baton/waitSeconds': 1 } })) as CallToolResult;
+      // Nothing executes it: it waits for a worker.
+      expect(started.structuredContent).toMatchObject({ workflow: 'greet', status: 'queued' });
+    } finally {
+      await noWorker.close();
+    }
+  }, 60_000);
 });
