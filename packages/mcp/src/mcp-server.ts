@@ -4,7 +4,7 @@
  * `cancel_run` follow runs that take longer (a person's approval, a long job). The tool list is read
  * from the registry at each request, so definitions loaded later appear without a restart.
  */
-import { errorMessage, hasErrorCode, isBatonError, isTerminalStatus, WorkflowRegistry, type AnyWorkflow, type Client } from '@baton/core';
+import { ErrorCode, errorMessage, hasErrorCode, isBatonError, isTerminalStatus, WorkflowRegistry, type AnyWorkflow, type Client } from '@baton/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toolInput, workflowInput, type ToolInput } from './input-schema.js';
@@ -83,11 +83,11 @@ export function createMcpServer(options: McpServerOptions): Server {
         }
       }
       const tool = workflowTools().get(name);
-      if (tool === undefined) return errorResult('BATON_WORKFLOW_NOT_FOUND', `No tool named '${name}'.`);
+      if (tool === undefined) return errorResult(ErrorCode.WorkflowNotFound, `No tool named '${name}'.`);
       const id = request.params._meta?.[RUN_ID_META];
       const wait = request.params._meta?.[WAIT_META];
       if (wait !== undefined && !validSeconds(wait))
-        return errorResult('BATON_INVALID_ARGUMENT', `_meta.${WAIT_META} must be a number from 0 to ${MAX_WAIT_SECONDS}.`);
+        return errorResult(ErrorCode.InvalidArgument, `_meta.${WAIT_META} must be a number from 0 to ${MAX_WAIT_SECONDS}.`);
       const handle = await options.client.start(tool.workflow, workflowInput(tool.input, args), typeof id === 'string' ? { id } : {});
       return await awaitRun(options.client, handle.id, wait === undefined ? waitMs : wait * 1000, 'output');
     } catch (error) {
@@ -105,7 +105,7 @@ async function awaitRun(client: Client, runId: string, ms: number, view: 'output
   // A run's failure is read from the run below; a wait that ran out reports the run still going.
   await client.result(runId, { timeoutMs: ms }).catch((error: unknown) => (failure = error));
   const run = await mustGet(client, runId);
-  if (failure !== undefined && !isTerminalStatus(run.status) && !hasErrorCode(failure, 'BATON_TIMEOUT')) throw failure;
+  if (failure !== undefined && !isTerminalStatus(run.status) && !hasErrorCode(failure, ErrorCode.Timeout)) throw failure;
   // A run that continued as new: report the last run of the chain (result() followed it).
   if (run.status === 'completed' && run.continuedTo !== undefined) return awaitRun(client, run.continuedTo, 0, view);
   return runResult(run, view);
@@ -120,7 +120,7 @@ async function waitRun(client: Client, args: Record<string, unknown> | undefined
   const runId = requiredString(args, 'runId');
   const seconds = args?.seconds ?? 20;
   if (!validSeconds(seconds)) {
-    return errorResult('BATON_INVALID_ARGUMENT', `seconds must be a number from 0 to ${MAX_WAIT_SECONDS}.`);
+    return errorResult(ErrorCode.InvalidArgument, `seconds must be a number from 0 to ${MAX_WAIT_SECONDS}.`);
   }
   const run = await mustGet(client, runId);
   if (isTerminalStatus(run.status) && run.continuedTo === undefined) return runResult(run, 'run');
@@ -133,13 +133,13 @@ function validSeconds(value: unknown): value is number {
 
 async function mustGet(client: Client, runId: string): Promise<NonNullable<Awaited<ReturnType<Client['get']>>>> {
   const run = await client.get(runId);
-  if (run === undefined) throw new RunToolError('BATON_RUN_NOT_FOUND', `No run with id '${runId}'.`);
+  if (run === undefined) throw new RunToolError(ErrorCode.RunNotFound, `No run with id '${runId}'.`);
   return run;
 }
 
 function requiredString(args: Record<string, unknown> | undefined, key: string): string {
   const value = args?.[key];
-  if (typeof value !== 'string' || value.length === 0) throw new RunToolError('BATON_INVALID_ARGUMENT', `${key} must be a non-empty string.`);
+  if (typeof value !== 'string' || value.length === 0) throw new RunToolError(ErrorCode.InvalidArgument, `${key} must be a non-empty string.`);
   return value;
 }
 

@@ -2,13 +2,14 @@
  * What a tool call answers about a run: its output once it completed, an MCP tool error (with Baton's
  * error code) when it failed or was cancelled, and otherwise where it stands and how to follow it.
  */
-import { isTerminalStatus, type RunInfo } from '@baton/core';
+import { ErrorCode, isTerminalStatus, type RunInfo } from '@baton/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 /** A run as a tool result (the run as `get_run` and `wait_run` report it, or a workflow tool's output). */
 export function runResult(run: RunInfo, view: 'output' | 'run'): CallToolResult {
   if (run.status === 'failed' || run.status === 'cancelled') {
-    const code = run.error?.code ?? (run.status === 'cancelled' ? 'BATON_CANCELLED' : 'BATON_RUN_FAILED');
+    // An application error thrown without a code is named by its class (`Error`, `TypeError`).
+    const code = run.error?.code ?? (run.status === 'cancelled' ? ErrorCode.Cancelled : (run.error?.name ?? 'Error'));
     const message = run.error?.message ?? `run ${run.id} ${run.status}`;
     return errorResult(code, message, { runId: run.id, status: run.status });
   }
