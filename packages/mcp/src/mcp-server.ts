@@ -4,7 +4,18 @@
  * `cancel_run` follow runs that take longer (a person's approval, a long job). The tool list is read
  * from the registry at each request, so definitions loaded later appear without a restart.
  */
-import { ErrorCode, errorMessage, hasErrorCode, isBatonError, isTerminalStatus, WorkflowRegistry, type AnyWorkflow, type Client } from '@baton/core';
+import {
+  defaultLogger,
+  ErrorCode,
+  errorMessage,
+  hasErrorCode,
+  isBatonError,
+  isTerminalStatus,
+  WorkflowRegistry,
+  type AnyWorkflow,
+  type Client,
+  type Logger,
+} from '@baton/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toolInput, workflowInput, type ToolInput } from './input-schema.js';
@@ -20,6 +31,8 @@ export interface McpServerOptions {
   waitMs?: number;
   /** The server's name and version in the MCP handshake. */
   info?: { name: string; version: string };
+  /** Where a tool call's unexpected failure is logged, with its stack (default: JSON lines on stderr). */
+  logger?: Logger;
 }
 
 /** The `_meta` key a caller sets on a workflow tool call to choose the run id (an idempotency key). */
@@ -93,6 +106,7 @@ export function createMcpServer(options: McpServerOptions): Server {
     } catch (error) {
       // Bad arguments, unknown runs, refused starts: the caller's to fix, answered as a tool error.
       if (error instanceof RunToolError || isBatonError(error)) return errorResult(error.code, error.message);
+      (options.logger ?? defaultLogger).error({ err: error, tool: name }, 'MCP tool call failed unexpectedly');
       return errorResult('BATON_INTERNAL', errorMessage(error));
     }
   });

@@ -11,6 +11,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { commonOptions, databasePath, defineCommand, displayDatabase, positiveInteger, requiredWorkflowsPath, type Io } from '../command.js';
 import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { listenForStop, runEngineProcess } from '../engine-process.js';
+import { jsonLogger } from '../logging.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { openStore } from '../store.js';
@@ -58,7 +59,7 @@ ${DSL_HELP}
     const closed = stdinClosed();
     let server: ReturnType<typeof createMcpServer> | undefined;
     const serve = (client: Client, workflows: Engine['workflows'] | typeof loaded.workflows): void => {
-      server = createMcpServer({ client, workflows, waitMs, info: { name: 'baton', version: cliVersion() } });
+      server = createMcpServer({ client, workflows, waitMs, info: { name: 'baton', version: cliVersion() }, logger: jsonLogger(processIo.env) });
       server.connect(new StdioServerTransport()).catch((error: unknown) => io.err(`baton mcp: the MCP transport failed: ${errorMessage(error)}`));
     };
     // Once stopped, stdin is let go so that the process can exit.
