@@ -3,4 +3,7 @@
  * an agent skill and each run an A2A task; as a client, `ctx.a2a(agent).send(message)` calls a
  * remote agent as a journaled step that follows the remote task until it ends.
  */
-export {};
+export { BatonRequestHandler, createA2aRequestHandler, type A2aServerOptions } from './server/request-handler.js';
+export { buildAgentCard, agentCardJson, legacyAgentCardJson, workflowSkill, type AgentCardOptions } from './server/agent-card.js';
+export { batonCallContext, type BatonCallOptions } from './server/call-context.js';
+export { A2A_TAG, CONTEXT_TAG_PREFIX, OUTPUT_ARTIFACT_ID, runTask } from './server/task-view.js';

@@ -18,7 +18,7 @@ import {
   type RunInfo,
   type ScheduleInfo,
   type Store,
-  type WorkflowRegistry,
+  WorkflowRegistry,
 } from '@baton/core';
 import type { Context } from 'hono';
 import { authenticate, authorize } from './auth.js';
@@ -51,6 +51,7 @@ import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
 import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
+import { registerA2aRoutes, type A2aOptions } from './routes/a2a.js';
 
 export interface AppOptions {
   client: Client;
@@ -90,6 +91,11 @@ export interface AppOptions {
   simulationStore?: () => Store | Promise<Store>;
   /** Simulations run at once (each a private engine and store); more answer 429 BATON_SIMULATIONS_BUSY. Default 4. */
   maxConcurrentSimulations?: number;
+  /**
+   * Serve the workflows as an A2A agent (routes/a2a.ts): its card at GET /.well-known/agent-card.json
+   * and JSON-RPC at POST /a2a. Needs `workflows`.
+   */
+  a2a?: A2aOptions;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -180,6 +186,16 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use('/hooks/*', storableText());
   if (options.metrics !== undefined && options.metrics !== false)
     serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
+  if (options.a2a !== undefined) {
+    registerA2aRoutes(app, {
+      client,
+      store: options.store,
+      workflows: options.workflows ?? new WorkflowRegistry(),
+      auth: options.auth !== false,
+      a2a: options.a2a,
+      onError: options.onError,
+    });
+  }
   if (options.dashboard !== undefined) registerDashboardRoute(app, options.dashboard);
 
   app.onError(errorHandler(options.onError, (c, code) => auditRefusal(options.store, c, code, { auth: options.auth !== false })));

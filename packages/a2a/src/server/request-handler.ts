@@ -1,0 +1,249 @@
+/**
+ * `BatonRequestHandler`: the SDK's `DefaultRequestHandler` with Baton's side of each request done
+ * first. A new message starts a run of the skill it names (its id made from the messageId, so a resent
+ * message finds the run it started); a message to a task whose run waits for a signal sends that
+ * signal; `tasks/cancel` cancels the run. Input the run or the signal refuses is an A2A error and
+ * changes nothing. Everything else (events, streams, task reads) is the SDK's, over `RunTaskStore`
+ * and `RunExecutor`.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { AgentCard, Message, Task } from '@a2a-js/sdk';
+import type {
+  CancelTaskRequest,
+  DeleteTaskPushNotificationConfigRequest,
+  GetExtendedAgentCardRequest,
+  GetTaskPushNotificationConfigRequest,
+  GetTaskRequest,
+  ListTaskPushNotificationConfigsRequest,
+  ListTaskPushNotificationConfigsResponse,
+  ListTasksRequest,
+  ListTasksResponse,
+  SendMessageRequest,
+  StreamResponse,
+  SubscribeToTaskRequest,
+  TaskPushNotificationConfig,
+} from '@a2a-js/sdk';
+import { RequestMalformedError, TaskNotFoundError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
+import { DefaultExecutionEventBusManager, DefaultRequestHandler, type A2ARequestHandler, type ServerCallContext } from '@a2a-js/sdk/server';
+import { BatonError, ErrorCode, isBatonError, isTerminalStatus, WorkflowRegistry, type AnyWorkflow, type Client, type RunInfo } from '@baton/core';
+import type { z } from 'zod';
+import { buildAgentCard, type AgentCardOptions } from './agent-card.js';
+import { clientOf, markSignalled, scopeOf } from './call-context.js';
+import { chooseSkill, messageValue, metadataString } from './message-input.js';
+import { RunExecutor } from './run-executor.js';
+import { RunTaskStore } from './run-task-store.js';
+import { A2A_TAG, CONTEXT_TAG_PREFIX, contextIdOf, waitedSignals } from './task-view.js';
+
+export interface A2aServerOptions {
+  /** Starts, reads, signals and cancels runs (a request's acting client is used when its context has one). */
+  client: Client;
+  /** The workflows this process knows (an engine's `engine.workflows`, or a list). */
+  workflows: WorkflowRegistry | readonly AnyWorkflow[];
+  /** The names of the workflows offered as skills; default every current workflow but Baton's own. */
+  skills?: readonly string[];
+  /** The agent card's name, description, URL and examples. */
+  card: AgentCardOptions;
+  /** How long `tasks/cancel` waits for the run to end (its compensations run first); default 30 000 ms. */
+  cancelWaitMs?: number;
+}
+
+/** Longest contextId kept on a run (as a tag of at most 100 characters). */
+const MAX_CONTEXT_ID = 100 - CONTEXT_TAG_PREFIX.length;
+
+export class BatonRequestHandler implements A2ARequestHandler {
+  readonly card: AgentCard;
+  readonly #inner: DefaultRequestHandler;
+  readonly #client: Client;
+  readonly #registry: WorkflowRegistry;
+  readonly #skills: Map<string, AnyWorkflow>;
+  readonly #store: RunTaskStore;
+  readonly #cancelWaitMs: number;
+
+  constructor(options: A2aServerOptions) {
+    this.#client = options.client;
+    this.#registry = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
+    this.#skills = chooseWorkflows(this.#registry, options.skills);
+    this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
+    this.card = buildAgentCard([...this.#skills.values()], options.card);
+    this.#store = new RunTaskStore(this.#client, this.#registry);
+    this.#inner = new DefaultRequestHandler(
+      this.card,
+      this.#store,
+      new RunExecutor(this.#client, this.#registry),
+      new DefaultExecutionEventBusManager(),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      // An execution ends with its run's wait for a signal; the reply starts a new one.
+      { keepBusAliveStates: [] },
+    );
+  }
+
+  getAgentCard(): Promise<AgentCard> {
+    return Promise.resolve(this.card);
+  }
+
+  getAuthenticatedExtendedAgentCard(params: GetExtendedAgentCardRequest, context: ServerCallContext): Promise<AgentCard> {
+    return this.#inner.getAuthenticatedExtendedAgentCard(params, context);
+  }
+
+  async sendMessage(params: SendMessageRequest, context: ServerCallContext): Promise<Message | Task> {
+    const ended = await this.#prepare(params, context);
+    return ended ?? this.#inner.sendMessage(params, context);
+  }
+
+  async *sendMessageStream(params: SendMessageRequest, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
+    const ended = await this.#prepare(params, context);
+    if (ended !== undefined) {
+      yield { payload: { $case: 'task', value: ended } };
+      return;
+    }
+    yield* this.#inner.sendMessageStream(params, context);
+  }
+
+  getTask(params: GetTaskRequest, context: ServerCallContext): Promise<Task> {
+    return this.#inner.getTask(params, context);
+  }
+
+  listTasks(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
+    return this.#inner.listTasks(params, context);
+  }
+
+  async cancelTask(params: CancelTaskRequest, context: ServerCallContext): Promise<Task> {
+    const client = clientOf(context, this.#client);
+    const run = await this.#run(client, params.id);
+    if (run !== undefined && !isTerminalStatus(run.status)) {
+      await client.cancel(run.id, 'cancelled through A2A').catch((error: unknown) => {
+        if (!isBatonError(error) || error.code !== ErrorCode.RunFinished) throw toA2aError(error);
+      });
+      // Compensations run before the run is cancelled: wait for it (bounded), so the answer says canceled.
+      await client.result(run.id, { timeoutMs: this.#cancelWaitMs }).catch(() => undefined);
+    }
+    return this.#inner.cancelTask(params, context);
+  }
+
+  resubscribe(params: SubscribeToTaskRequest, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
+    return this.#inner.resubscribe(params, context);
+  }
+
+  createTaskPushNotificationConfig(params: TaskPushNotificationConfig, context: ServerCallContext): Promise<TaskPushNotificationConfig> {
+    return this.#inner.createTaskPushNotificationConfig(params, context);
+  }
+
+  getTaskPushNotificationConfig(params: GetTaskPushNotificationConfigRequest, context: ServerCallContext): Promise<TaskPushNotificationConfig> {
+    return this.#inner.getTaskPushNotificationConfig(params, context);
+  }
+
+  listTaskPushNotificationConfigs(
+    params: ListTaskPushNotificationConfigsRequest,
+    context: ServerCallContext,
+  ): Promise<ListTaskPushNotificationConfigsResponse> {
+    return this.#inner.listTaskPushNotificationConfigs(params, context);
+  }
+
+  deleteTaskPushNotificationConfig(params: DeleteTaskPushNotificationConfigRequest, context: ServerCallContext): Promise<void> {
+    return this.#inner.deleteTaskPushNotificationConfig(params, context);
+  }
+
+  /**
+   * Baton's side of a message: start the run, or send the signal its run waits for. Returns the task
+   * when a resent message names a run that already ended (the SDK refuses messages to ended tasks).
+   */
+  async #prepare(params: SendMessageRequest, context: ServerCallContext): Promise<Task | undefined> {
+    const message = params.message;
+    if (message === undefined || !message.messageId) return undefined; // the SDK refuses it
+    const client = clientOf(context, this.#client);
+    if (message.taskId) {
+      const run = await this.#run(client, message.taskId);
+      if (run === undefined || isTerminalStatus(run.status)) return undefined; // the SDK answers: not found, or ended
+      if (waitedSignals(run).length === 0) {
+        throw new UnsupportedOperationError(`Task ${run.id} waits for no input now (it is ${run.status}); follow it with tasks/get or a subscription.`);
+      }
+      await this.#signal(client, run, message, params.metadata, context);
+      return undefined;
+    }
+    const workflow = chooseSkill(this.#skills, message, params.metadata);
+    const input = messageValue(message, workflow.options.input as z.ZodType | undefined, `input of skill '${workflow.name}'`);
+    const contextId = message.contextId || randomUUID();
+    if (contextId.length > MAX_CONTEXT_ID) throw new RequestMalformedError(`BATON_INVALID_ARGUMENT: contextId is longer than ${MAX_CONTEXT_ID} characters.`);
+    const runId = `a2a-${createHash('sha256')
+      .update(`${scopeOf(context)}\n${message.messageId}`)
+      .digest('hex')
+      .slice(0, 32)}`;
+    const handle = await client.start(workflow, input, { id: runId, tags: [A2A_TAG, `${CONTEXT_TAG_PREFIX}${contextId}`] }).catch((error: unknown) => {
+      throw toA2aError(error);
+    });
+    const run = await this.#run(client, handle.id);
+    if (run === undefined) throw new TaskNotFoundError(`Run ${handle.id} is not found.`);
+    message.taskId = run.id;
+    message.contextId = contextIdOf(run) ?? contextId;
+    if (!handle.created && isTerminalStatus(run.status)) return this.#store.load(run.id, context);
+    return undefined;
+  }
+
+  async #signal(client: Client, run: RunInfo, message: Message, metadata: Record<string, unknown> | undefined, context: ServerCallContext): Promise<void> {
+    const waits = waitedSignals(run);
+    const named = metadataString(message, metadata, 'signal');
+    const name = named ?? (waits.length === 1 ? waits[0]! : undefined);
+    if (name === undefined || !waits.includes(name)) {
+      throw new RequestMalformedError(
+        `BATON_INVALID_SIGNAL: task ${run.id} waits for the signal ${waits.map((w) => `'${w}'`).join(' or ')}` +
+          (named === undefined ? '; name one as metadata.signal.' : `, not '${named}'.`),
+      );
+    }
+    const schema = this.#registry.get(run.workflow, run.version)?.options.signals?.[name] as z.ZodType | undefined;
+    const data = messageValue(message, schema, `data of signal '${name}'`);
+    await client.signal(run.id, name, data).catch((error: unknown) => {
+      throw toA2aError(error);
+    });
+    markSignalled(context, { runId: run.id, claims: run.claims });
+  }
+
+  /** The run of an A2A task, or undefined (no such run, another namespace's, or not started through A2A). */
+  async #run(client: Client, id: string): Promise<RunInfo | undefined> {
+    const run = await client.get(id).catch(() => undefined);
+    return run !== undefined && contextIdOf(run) !== undefined ? run : undefined;
+  }
+}
+
+export function createA2aRequestHandler(options: A2aServerOptions): BatonRequestHandler {
+  return new BatonRequestHandler(options);
+}
+
+function chooseWorkflows(registry: WorkflowRegistry, names: readonly string[] | undefined): Map<string, AnyWorkflow> {
+  if (names === undefined)
+    return new Map(
+      registry
+        .current()
+        .filter((w) => !w.name.startsWith('baton.'))
+        .map((w) => [w.name, w]),
+    );
+  const skills = new Map<string, AnyWorkflow>();
+  for (const name of names) {
+    const workflow = registry.get(name);
+    if (workflow === undefined) {
+      throw new BatonError(
+        ErrorCode.WorkflowNotFound,
+        `No workflow '${name}' to offer as an A2A skill; known: ${registry
+          .current()
+          .map((w) => w.name)
+          .join(', ')}.`,
+        {
+          retryable: false,
+        },
+      );
+    }
+    skills.set(name, workflow);
+  }
+  return skills;
+}
+
+/** A Baton refusal as the A2A error a client understands; anything else is left to be logged as internal. */
+function toA2aError(error: unknown): unknown {
+  if (!isBatonError(error)) return error;
+  if (error.code === ErrorCode.RunNotFound) return new TaskNotFoundError(error.message);
+  if (error.code === ErrorCode.RunFinished) return new UnsupportedOperationError(`${error.code}: ${error.message}`);
+  if (error.retryable) return error;
+  return new RequestMalformedError(`${error.code}: ${error.message}`);
+}

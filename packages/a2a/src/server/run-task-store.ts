@@ -1,0 +1,48 @@
+/**
+ * The SDK's `TaskStore` over Baton's store: a task is read from its run each time, through the
+ * caller's acting client (so a key sees only its namespace's tasks). Saving keeps nothing: what a
+ * task says follows from its run, which the run's own writes keep durable.
+ */
+import type { ListTasksRequest, ListTasksResponse, Task } from '@a2a-js/sdk';
+import type { ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
+import { TaskState } from '@a2a-js/sdk';
+import type { Client, RunInfo, WorkflowRegistry } from '@baton/core';
+import { clientOf } from './call-context.js';
+import { A2A_TAG, CONTEXT_TAG_PREFIX, runTask } from './task-view.js';
+
+export class RunTaskStore implements TaskStore {
+  constructor(
+    private readonly client: Client,
+    private readonly workflows: WorkflowRegistry,
+  ) {}
+
+  /** Nothing to keep: the run is the task. */
+  save(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
+    const run = await clientOf(context, this.client)
+      .get(taskId)
+      .catch(() => undefined); // an id that cannot be a run id names no task
+    return run === undefined ? undefined : this.#task(run);
+  }
+
+  async list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
+    const pageSize = params.pageSize ?? 50;
+    const page = await clientOf(context, this.client).list({
+      tag: params.contextId ? `${CONTEXT_TAG_PREFIX}${params.contextId}` : A2A_TAG,
+      limit: pageSize,
+      ...(params.pageToken ? { cursor: params.pageToken } : {}),
+    });
+    const tasks = page.runs
+      .flatMap((run) => this.#task(run) ?? [])
+      .filter((task) => params.status === TaskState.TASK_STATE_UNSPECIFIED || params.status === undefined || task.status?.state === params.status)
+      .map((task) => (params.includeArtifacts === true ? task : { ...task, artifacts: [] }));
+    return { tasks, nextPageToken: page.nextCursor ?? '', pageSize, totalSize: tasks.length };
+  }
+
+  #task(run: RunInfo): Task | undefined {
+    return runTask(run, this.workflows.get(run.workflow, run.version));
+  }
+}
