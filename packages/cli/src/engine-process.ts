@@ -6,7 +6,7 @@
 import { constants } from 'node:os';
 import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
 import { DefinitionLoader, PLANNER_WORKFLOW, catalogFromStore, plannerWorkflow, type InterpreterOptions } from '@baton/dsl';
-import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer, type ApiServer, type WebhookDefinition } from '@baton/server';
+import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer, type A2aOptions, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
 import type { LoadedWorkflows } from './load-workflows.js';
@@ -34,8 +34,8 @@ export interface EngineProcessOptions {
   interpreter?: InterpreterOptions;
   /** Also stops when this settles, saying why (`baton mcp`: its client closed stdin). */
   stopWhen?: Promise<string>;
-  /** Serve the HTTP API from this process (`baton dev`). */
-  api?: { port: number; host: string };
+  /** Serve the HTTP API from this process (`baton dev`), with an A2A agent when `a2a` is given. */
+  api?: { port: number; host: string; a2a?: A2aOptions };
   io: Io;
 }
 
@@ -89,6 +89,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
         });
         io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`);
         if (dashboard.dashboard !== undefined) io.out(`Dashboard: ${api.url}/ (sign in with an API key)`);
+        if (options.api.a2a !== undefined) io.out(a2aLine(api.url));
         for (const line of webhookLines(options.loaded.webhooks, api.url)) io.out(line);
         if ((await store.listApiKeys()).length === 0) {
           // First start: an admin key, shown this once (only its hash is stored).
@@ -121,6 +122,11 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     await store.close();
     await tracing?.shutdown();
   }
+}
+
+/** Where the A2A agent is served. */
+export function a2aLine(url: string): string {
+  return `A2A agent: card at ${url}/.well-known/agent-card.json, JSON-RPC at ${url}/a2a (an operator API key sends messages)`;
 }
 
 /** One line per webhook served, saying how deliveries are authenticated. */

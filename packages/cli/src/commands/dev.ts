@@ -6,11 +6,12 @@ import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { clockTime, eventLine } from '../output.js';
+import { A2A_HELP, a2aFlags, a2aOptions } from '../a2a-options.js';
 
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'run an engine locally and print what every run does',
-  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--port N] [--host H] [--demo]
+  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--port N] [--host H] [--a2a WORKFLOWS] [--public-url URL] [--demo]
 
 Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
 build), serves the HTTP API (with the webhooks PATH exports at POST /hooks/NAME), and prints one line
@@ -28,6 +29,7 @@ ${DSL_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
+${A2A_HELP}
   --demo                call the module's exported demo({ client, engine, log }) once the engine runs
   -h, --help            show this help`,
   options: {
@@ -40,6 +42,7 @@ ${DSL_HELP}
     demo: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
+    ...a2aFlags,
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'dev');
@@ -49,6 +52,7 @@ ${DSL_HELP}
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'), { interpreter });
     const dbPath = databasePath(values.db, io);
     const { port, host } = apiAddress(values, io, 'dev');
+    const a2a = a2aOptions(values, io, 'dev', loaded.workflows);
     const log = (line: string): void => io.out(`${clockTime(new Date())} ${line}`);
     return runEngineProcess({
       io,
@@ -60,7 +64,7 @@ ${DSL_HELP}
       durability,
       logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),
-      api: { port, host },
+      api: { port, host, ...(a2a === undefined ? {} : { a2a }) },
       banner: `baton dev: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)} (Ctrl-C to stop)`,
       afterStart(engine) {
         if (values.demo !== true) return;

@@ -2,7 +2,8 @@
 import { Client, WorkflowRegistry } from '@baton/core';
 import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer } from '@baton/server';
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
-import { listenForStop, webhookLines } from '../engine-process.js';
+import { a2aLine, listenForStop, webhookLines } from '../engine-process.js';
+import { A2A_HELP, a2aFlags, a2aOptions } from '../a2a-options.js';
 import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { jsonLogger } from '../logging.js';
@@ -12,7 +13,7 @@ import { startTracing } from '../tracing.js';
 export const startCommand = defineCommand({
   name: 'start',
   summary: 'serve the HTTP API (no engine: workers run the runs)',
-  help: `Usage: baton start [--db FILE|URL] [--port N] [--host H] [--workflows PATH]
+  help: `Usage: baton start [--db FILE|URL] [--port N] [--host H] [--workflows PATH] [--a2a WORKFLOWS] [--public-url URL]
 
 Serves the HTTP API on the database, without running any workflow: start 'baton worker' processes
 for that. Several servers can serve one PostgreSQL database behind a load balancer. Every route but
@@ -24,8 +25,9 @@ Options:
   --host H              address to listen on (default: $BATON_HOST, else 127.0.0.1: this machine only)
   --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS): their input schemas are published,
                         starts are checked against them, and the webhooks it exports are served at POST /hooks/NAME
+${A2A_HELP}
   -h, --help            show this help`,
-  options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' } },
+  options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' }, ...a2aFlags },
   async run({ values }, io) {
     const { port, host } = apiAddress(values, io, 'start');
     // Unexpected request failures are logged here (JSON lines on stderr), with the request id the 500 carries.
@@ -33,6 +35,7 @@ Options:
     const modulePath = workflowsPath(values.workflows, io);
     const loaded = modulePath === undefined ? undefined : await loadWorkflows(modulePath);
     const workflows = new WorkflowRegistry(loaded?.workflows ?? []);
+    const a2a = a2aOptions(values, io, 'start', loaded?.workflows ?? []);
     const dbPath = databasePath(values.db, io);
     const tracing = startTracing(io.env);
     const store = await openStore(dbPath, { mustExist: false });
@@ -50,12 +53,14 @@ Options:
         onError: logUnexpectedErrors(logger),
         port,
         host,
+        ...(a2a === undefined ? {} : { a2a }),
         ...dashboard,
       });
       io.out(
         `baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`,
       );
       if (dashboard.dashboard !== undefined) io.out(`Dashboard: ${api.url}/ (sign in with an API key)`);
+      if (a2a !== undefined) io.out(a2aLine(api.url));
       for (const line of webhookLines(loaded?.webhooks ?? [], api.url)) io.out(line);
       if ((await store.listApiKeys()).length === 0) io.out('No API key exists yet: make one with baton keys create --name NAME --role admin.');
       const signal = await stop.requested;
