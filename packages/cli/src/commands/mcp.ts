@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, errorMessage, type Engine } from '@baton/core';
-import { createMcpServer } from '@baton/mcp';
+import { createMcpServer, type ChangeFeed } from '@baton/mcp';
 import { createJsonSchemaValidator } from '@baton/server';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { commonOptions, databasePath, defineCommand, displayDatabase, positiveInteger, requiredWorkflowsPath, type Io } from '../command.js';
@@ -58,8 +58,8 @@ ${DSL_HELP}
     const banner = `baton mcp: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)}`;
     const closed = stdinClosed();
     let server: ReturnType<typeof createMcpServer> | undefined;
-    const serve = (client: Client, workflows: Engine['workflows'] | typeof loaded.workflows): void => {
-      server = createMcpServer({ client, workflows, waitMs, info: { name: 'baton', version: cliVersion() }, logger: jsonLogger(processIo.env) });
+    const serve = (client: Client, workflows: Engine['workflows'] | typeof loaded.workflows, changes: ChangeFeed): void => {
+      server = createMcpServer({ client, workflows, changes, waitMs, info: { name: 'baton', version: cliVersion() }, logger: jsonLogger(processIo.env) });
       server.connect(new StdioServerTransport()).catch((error: unknown) => io.err(`baton mcp: the MCP transport failed: ${errorMessage(error)}`));
     };
     // Once stopped, stdin is let go so that the process can exit.
@@ -71,7 +71,7 @@ ${DSL_HELP}
       const store = await openStore(dbPath, { mustExist: true });
       const stop = listenForStop(io);
       try {
-        serve(new Client({ store, workflows: loaded.workflows, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows);
+        serve(new Client({ store, workflows: loaded.workflows, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows, store);
         io.out(`${banner} (no worker)`);
         await Promise.race([stop.requested, closed]);
         return 0;
@@ -93,7 +93,7 @@ ${DSL_HELP}
       onEvent: () => {},
       banner,
       stopWhen: closed,
-      afterStart: (engine) => serve(engine.client, engine.workflows),
+      afterStart: (engine) => serve(engine.client, engine.workflows, engine.store),
     }).finally(release);
     return code;
   },
