@@ -31,6 +31,8 @@ export class RunWatcher {
   readonly #runs = new Map<string, string>();
   #cursor: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** A look is under way: the next is scheduled when it ends. */
+  #looking = false;
   #stopped = false;
 
   constructor(options: RunWatcherOptions) {
@@ -69,12 +71,14 @@ export class RunWatcher {
   }
 
   #schedule(): void {
-    if (this.#stopped || this.#timer !== undefined || this.#runs.size === 0) return;
+    if (this.#stopped || this.#timer !== undefined || this.#looking || this.#runs.size === 0) return;
     this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#looking = true;
       this.#look()
         .catch((error: unknown) => this.#options.logger.error({ err: error }, 'MCP resource watcher failed to read runs'))
         .finally(() => {
-          this.#timer = undefined;
+          this.#looking = false;
           this.#schedule();
         });
     }, this.#pollMs);

@@ -124,17 +124,25 @@ export function registerRunResources(server: Server, options: RunResourcesOption
     const { uri } = request.params;
     const target = parseUri(uri);
     if (subscriptions.has(uri)) return {};
-    if (subscriptions.size >= maxSubscriptions) {
-      throw new McpError(
+    const full = (): McpError =>
+      new McpError(
         ErrorCode.InvalidParams,
         `${BatonCode.InvalidArgument}: this client holds ${maxSubscriptions} subscriptions, the most it may: unsubscribe from runs it no longer follows.`,
         { code: BatonCode.InvalidArgument, uri },
       );
-    }
+    if (subscriptions.size >= maxSubscriptions) throw full();
     await guarded(options.logger, async () => {
       if ((await client.get(target.runId)) === undefined) throw notFound(uri, target.runId);
+      // Another subscription may have been added while the run was read.
+      if (subscriptions.has(uri)) return;
+      if (subscriptions.size >= maxSubscriptions) throw full();
       subscriptions.set(uri, target.runId);
-      await watcher.watch(target.runId);
+      try {
+        await watcher.watch(target.runId);
+      } catch (error) {
+        subscriptions.delete(uri);
+        throw error;
+      }
     });
     return {};
   });

@@ -166,6 +166,10 @@ describe.each([
     expect(missing.code).toBe(RESOURCE_NOT_FOUND);
     expect(missing.message).toContain('BATON_RUN_NOT_FOUND');
     expect(missing.data).toMatchObject({ code: 'BATON_RUN_NOT_FOUND' });
+    // Ids are escaped in uris, and read back unescaped.
+    expect(runUri('a b/c')).toBe('baton://runs/a%20b%2Fc');
+    const escaped = await errorOf(mcp.readResource({ uri: runUri('a b/c') }));
+    expect(escaped.message).toContain("no run with id 'a b/c'");
     const journal = await errorOf(mcp.readResource({ uri: journalUri('no-such-run') }));
     expect(journal.code).toBe(RESOURCE_NOT_FOUND);
     for (const uri of ['baton://runs/', 'baton://elsewhere/x', 'https://example.com/', 'baton://runs/a/b/c', 'baton://runs/%E0%A4%A']) {
