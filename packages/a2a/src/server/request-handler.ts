@@ -7,7 +7,7 @@
  * and `RunExecutor`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { AgentCard, Message, Task } from '@a2a-js/sdk';
+import { TaskState, type AgentCard, type Message, type Task } from '@a2a-js/sdk';
 import type {
   CancelTaskRequest,
   DeleteTaskPushNotificationConfigRequest,
@@ -89,17 +89,44 @@ export class BatonRequestHandler implements A2ARequestHandler {
   }
 
   async sendMessage(params: SendMessageRequest, context: ServerCallContext): Promise<Message | Task> {
-    const ended = await this.#prepare(params, context);
-    return ended ?? this.#inner.sendMessage(params, context);
+    const prepared = await this.#prepare(params, context);
+    if (prepared.ended !== undefined) return prepared.ended;
+    try {
+      return await this.#inner.sendMessage(params, context);
+    } catch (error) {
+      return this.#endedMeanwhile(error, prepared.started, context);
+    }
   }
 
   async *sendMessageStream(params: SendMessageRequest, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
-    const ended = await this.#prepare(params, context);
-    if (ended !== undefined) {
-      yield { payload: { $case: 'task', value: ended } };
+    const prepared = await this.#prepare(params, context);
+    if (prepared.ended !== undefined) {
+      yield { payload: { $case: 'task', value: prepared.ended } };
       return;
     }
-    yield* this.#inner.sendMessageStream(params, context);
+    const stream = this.#inner.sendMessageStream(params, context);
+    let first: IteratorResult<StreamResponse, void>;
+    try {
+      first = await stream.next();
+    } catch (error) {
+      yield { payload: { $case: 'task', value: await this.#endedMeanwhile(error, prepared.started, context) } };
+      return;
+    }
+    if (first.done === true) return;
+    yield first.value;
+    yield* stream;
+  }
+
+  /**
+   * A run that ended between its start and the SDK's look at its task (a quick run) is answered as it
+   * ended: the SDK refuses messages to ended tasks, but this message started it.
+   */
+  async #endedMeanwhile(error: unknown, started: string | undefined, context: ServerCallContext): Promise<Task> {
+    if (started === undefined || !(error instanceof UnsupportedOperationError)) throw error;
+    const task = await this.#store.load(started, context);
+    const state = task?.status?.state;
+    if (state !== TaskState.TASK_STATE_COMPLETED && state !== TaskState.TASK_STATE_FAILED && state !== TaskState.TASK_STATE_CANCELED) throw error;
+    return task!;
   }
 
   getTask(params: GetTaskRequest, context: ServerCallContext): Promise<Task> {
@@ -147,21 +174,22 @@ export class BatonRequestHandler implements A2ARequestHandler {
   }
 
   /**
-   * Baton's side of a message: start the run, or send the signal its run waits for. Returns the task
-   * when a resent message names a run that already ended (the SDK refuses messages to ended tasks).
+   * Baton's side of a message: start the run, or send the signal its run waits for. `ended` is the
+   * task when the run this message starts has ended already (a quick run, or a message sent again
+   * after its run ended): the SDK refuses messages to ended tasks. `started` is the run it started.
    */
-  async #prepare(params: SendMessageRequest, context: ServerCallContext): Promise<Task | undefined> {
+  async #prepare(params: SendMessageRequest, context: ServerCallContext): Promise<{ ended?: Task; started?: string }> {
     const message = params.message;
-    if (message === undefined || !message.messageId) return undefined; // the SDK refuses it
+    if (message === undefined || !message.messageId) return {}; // the SDK refuses it
     const client = clientOf(context, this.#client);
     if (message.taskId) {
       const run = await this.#run(client, message.taskId);
-      if (run === undefined || isTerminalStatus(run.status)) return undefined; // the SDK answers: not found, or ended
+      if (run === undefined || isTerminalStatus(run.status)) return {}; // the SDK answers: not found, or ended
       if (waitedSignals(run).length === 0) {
         throw new UnsupportedOperationError(`Task ${run.id} waits for no input now (it is ${run.status}); follow it with tasks/get or a subscription.`);
       }
       await this.#signal(client, run, message, params.metadata, context);
-      return undefined;
+      return {};
     }
     const workflow = chooseSkill(this.#skills, message, params.metadata);
     const input = messageValue(message, workflow.options.input as z.ZodType | undefined, `input of skill '${workflow.name}'`);
@@ -178,8 +206,8 @@ export class BatonRequestHandler implements A2ARequestHandler {
     if (run === undefined) throw new TaskNotFoundError(`Run ${handle.id} is not found.`);
     message.taskId = run.id;
     message.contextId = contextIdOf(run) ?? contextId;
-    if (!handle.created && isTerminalStatus(run.status)) return this.#store.load(run.id, context);
-    return undefined;
+    const ended = isTerminalStatus(run.status) ? await this.#store.load(run.id, context) : undefined;
+    return { started: run.id, ...(ended === undefined ? {} : { ended }) };
   }
 
   async #signal(client: Client, run: RunInfo, message: Message, metadata: Record<string, unknown> | undefined, context: ServerCallContext): Promise<void> {
