@@ -11,8 +11,12 @@ import { isTerminalStatus, type Client, type RunInfo, type WorkflowRegistry } fr
 import { clientOf, signalledIn } from './call-context.js';
 import { outputArtifact, runTask, signalWaits, taskStatus, waitedSignals } from './task-view.js';
 
-/** How often a followed run is read for progress (its end is noticed at once where the store tells). */
-const FOLLOW_INTERVAL_MS = 250;
+/**
+ * How often a followed run is read for progress: from every 250 ms after a change to every 5 s for a
+ * run that stays as it is (a long wait). Its end is noticed at once where the store tells of it.
+ */
+const FOLLOW_MIN_MS = 250;
+const FOLLOW_MAX_MS = 5000;
 
 export class RunExecutor implements AgentExecutor {
   constructor(
@@ -35,6 +39,7 @@ export class RunExecutor implements AgentExecutor {
     bus.publish(AgentEvent.task(first));
     // The first status update repeats the task's state, so a client following status updates sees it too.
     let last = '';
+    let interval = FOLLOW_MIN_MS;
     for (;;) {
       const workflow = this.workflows.get(run.workflow, run.version);
       const inputRequired = waitsForSignal(run) && !answered(run);
@@ -48,9 +53,12 @@ export class RunExecutor implements AgentExecutor {
       if (now !== last || isTerminalStatus(run.status)) {
         bus.publish(AgentEvent.statusUpdate({ taskId: runId, contextId, status, metadata: undefined }));
         last = now;
+        interval = FOLLOW_MIN_MS;
+      } else {
+        interval = Math.min(interval * 2, FOLLOW_MAX_MS);
       }
       if (isTerminalStatus(run.status) || inputRequired) return;
-      await client.result(runId, { timeoutMs: FOLLOW_INTERVAL_MS }).catch(() => undefined);
+      await client.result(runId, { timeoutMs: interval }).catch(() => undefined);
       run = await mustGet(client, runId);
       if (run.status === 'completed' && run.continuedTo !== undefined) run = await mustGet(client, run.continuedTo).then((next) => ({ ...next, id: runId }));
     }
