@@ -49,6 +49,7 @@ let engine: Engine;
 let server: Awaited<ReturnType<typeof startApiServer>>;
 let operatorToken: string;
 let viewerToken: string;
+let otherNamespaceToken: string;
 
 const withKey =
   (token: string): typeof fetch =>
@@ -112,6 +113,9 @@ beforeAll(async () => {
   const viewer = newApiKey({ name: 'watcher', role: 'viewer' }, Date.now());
   await store.createApiKey(operator.record);
   await store.createApiKey(viewer.record);
+  const other = newApiKey({ name: 'team-b', role: 'operator', namespace: 'team-b' }, Date.now());
+  await store.createApiKey(other.record);
+  otherNamespaceToken = other.token;
   operatorToken = operator.token;
   viewerToken = viewer.token;
   server = await startApiServer({
@@ -266,6 +270,29 @@ describe('keys, idempotency and refusals', () => {
     await expect((await v1Client(viewerToken)).sendMessage(send(message([text('Ada')], { skill: 'greet' })))).rejects.toThrow();
     const cancel = await rpc(viewerToken, { jsonrpc: '2.0', id: 3, method: 'tasks/cancel', params: { id: sent.result.id } });
     expect(cancel.status).toBe(403);
+  });
+
+  it("lists a context's tasks, and keeps them from another namespace's key", async () => {
+    const client = await v1Client(operatorToken);
+    const contextId = randomUUID();
+    const messageId = randomUUID();
+    const task = asTask(await client.sendMessage(send(message([data({ name: 'Kim' })], { skill: 'greet', contextId, messageId }))));
+    expect(task.contextId).toBe(contextId);
+    const listed = await client.listTasks({
+      tenant: '',
+      contextId,
+      status: TaskState.TASK_STATE_UNSPECIFIED,
+      pageToken: '',
+      statusTimestampAfter: undefined,
+      includeArtifacts: true,
+    });
+    expect(listed.tasks.map((t) => t.id)).toEqual([task.id]);
+    const other = await v1Client(otherNamespaceToken);
+    await expect(other.getTask({ tenant: '', id: task.id, historyLength: undefined })).rejects.toThrow(/not found/i);
+    // The same messageId from another namespace is another message: its own run.
+    const theirs = asTask(await other.sendMessage(send(message([data({ name: 'Kim' })], { skill: 'greet', messageId }))));
+    expect(theirs.id).not.toBe(task.id);
+    expect((await engine.client.get(theirs.id))?.namespace).toBe('team-b');
   });
 
   it('a resent message (same messageId) starts no second run', async () => {
