@@ -126,7 +126,12 @@ export function createMcpServer(options: McpServerOptions): Server {
       }
     }
     if (options.audit !== undefined) {
-      const call: McpToolCall = { tool: name.slice(0, 200), runId: runId.slice(0, 200), result: resultCode(result), ...(detail === undefined ? {} : { detail }) };
+      const call: McpToolCall = {
+        tool: name.slice(0, 200),
+        runId: runId.slice(0, 200),
+        result: resultCode(result),
+        ...(detail === undefined ? {} : { detail }),
+      };
       await options.audit(call).catch((error: unknown) => logger.error({ err: error, tool: name }, 'recording an MCP tool call in the audit log failed'));
     }
     return result;

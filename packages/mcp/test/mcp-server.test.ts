@@ -56,7 +56,16 @@ async function call(name: string, args: Record<string, unknown>, meta?: Record<s
 describe('createMcpServer', () => {
   it('offers the current version of each workflow under a name MCP clients accept, without Baton’s own', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['cancel_run', 'get_run', 'hold', 'list_waiting_runs', 'orders_refund', 'send_signal', 'shout', 'wait_run']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'cancel_run',
+      'get_run',
+      'hold',
+      'list_waiting_runs',
+      'orders_refund',
+      'send_signal',
+      'shout',
+      'wait_run',
+    ]);
     const tool = tools.find((t) => t.name === 'orders_refund');
     expect(tool).toMatchObject({ title: 'orders.refund', description: 'Refunds an order (v2).' });
     // The input a caller sends: a field with a default is optional.

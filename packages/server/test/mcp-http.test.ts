@@ -19,18 +19,16 @@ import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 
-const greet = defineWorkflow(
-  { name: 'greet', description: 'Greets someone by name.', input: z.object({ name: z.string() }) },
-  async (ctx, input) => ctx.step('greet', () => ({ greeting: `hello ${input.name}` })),
+const greet = defineWorkflow({ name: 'greet', description: 'Greets someone by name.', input: z.object({ name: z.string() }) }, async (ctx, input) =>
+  ctx.step('greet', () => ({ greeting: `hello ${input.name}` })),
 );
 const report = defineWorkflow({ name: 'report' }, async (ctx) => {
   ctx.setProgress('half way');
   await ctx.waitForSignal('finish');
   return { done: true };
 });
-const approval = defineWorkflow(
-  { name: 'approval', signals: { approve: z.object({ approved: z.boolean() }) } },
-  async (ctx) => ctx.waitForSignal('approve', { schema: z.object({ approved: z.boolean() }) }),
+const approval = defineWorkflow({ name: 'approval', signals: { approve: z.object({ approved: z.boolean() }) } }, async (ctx) =>
+  ctx.waitForSignal('approve', { schema: z.object({ approved: z.boolean() }) }),
 );
 const internal = defineWorkflow({ name: 'baton.internal' }, async () => 'hidden');
 
@@ -58,7 +56,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baton-mcp-http-'));
   store = new SqliteStore({ path: join(dir, 'baton.db') });
   await store.init();
-  for (const [name, role] of [['admin', 'admin'], ['operator', 'operator'], ['viewer', 'viewer'], ['operator2', 'operator']] as const) {
+  for (const [name, role] of [
+    ['admin', 'admin'],
+    ['operator', 'operator'],
+    ['viewer', 'viewer'],
+    ['operator2', 'operator'],
+  ] as const) {
     const key = newApiKey({ name, role }, Date.now());
     await store.createApiKey(key.record);
     keys[name] = { id: key.record.id, token: key.token };
@@ -265,7 +268,11 @@ describe('MCP over Streamable HTTP at /mcp', { timeout: 120_000 }, () => {
     const small = await startApiServer({ client: new Client({ store }), store, mcp: { maxSessions: 1, logger: silentLogger } });
     try {
       const { transport } = await connect(keys.operator.token, `${small.url}/mcp`);
-      const full = await fetch(`${small.url}/mcp`, { method: 'POST', headers: { ...mcpHeaders, authorization: `Bearer ${keys.operator.token}` }, body: initialize });
+      const full = await fetch(`${small.url}/mcp`, {
+        method: 'POST',
+        headers: { ...mcpHeaders, authorization: `Bearer ${keys.operator.token}` },
+        body: initialize,
+      });
       expect(full.status).toBe(503);
       expect(((await full.json()) as { error: { code: string } }).error.code).toBe('BATON_MCP_SESSIONS_FULL');
       await transport.terminateSession();
@@ -279,7 +286,11 @@ describe('MCP over Streamable HTTP at /mcp', { timeout: 120_000 }, () => {
   it('is off with mcp: false', async () => {
     const off = await startApiServer({ client: new Client({ store }), store, mcp: false });
     try {
-      const res = await fetch(`${off.url}/mcp`, { method: 'POST', headers: { ...mcpHeaders, authorization: `Bearer ${keys.operator.token}` }, body: initialize });
+      const res = await fetch(`${off.url}/mcp`, {
+        method: 'POST',
+        headers: { ...mcpHeaders, authorization: `Bearer ${keys.operator.token}` },
+        body: initialize,
+      });
       expect(res.status).toBe(404);
     } finally {
       await off.close();

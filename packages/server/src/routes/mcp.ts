@@ -93,7 +93,10 @@ export function registerMcpRoute(app: OpenAPIHono, deps: McpRouteDependencies, o
       const session = sessions.get(id);
       if (session === undefined)
         return c.json(
-          apiError(ApiErrorCode.McpSessionNotFound, `No MCP session '${id.slice(0, 100)}' is open (it was closed, timed out, or the server restarted): initialize a new one.`),
+          apiError(
+            ApiErrorCode.McpSessionNotFound,
+            `No MCP session '${id.slice(0, 100)}' is open (it was closed, timed out, or the server restarted): initialize a new one.`,
+          ),
           404,
         );
       if (session.keyId !== (key?.id ?? '')) return c.json(apiError('BATON_FORBIDDEN', 'This MCP session was opened with another API key.'), 403);
@@ -101,7 +104,10 @@ export function registerMcpRoute(app: OpenAPIHono, deps: McpRouteDependencies, o
       return session.http.handle(c.req.raw);
     }
     if (c.req.method !== 'POST')
-      return c.json(apiError('BATON_INVALID_ARGUMENT', `${c.req.method} /mcp needs the Mcp-Session-Id header of an open session; open one with an initialize POST.`), 400);
+      return c.json(
+        apiError('BATON_INVALID_ARGUMENT', `${c.req.method} /mcp needs the Mcp-Session-Id header of an open session; open one with an initialize POST.`),
+        400,
+      );
     if (sessions.size + opening >= maxSessions) {
       c.header('Retry-After', '60');
       return c.json(
@@ -132,4 +138,3 @@ export function registerMcpRoute(app: OpenAPIHono, deps: McpRouteDependencies, o
     },
   };
 }
-
