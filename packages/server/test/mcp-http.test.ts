@@ -274,12 +274,41 @@ describe('MCP over Streamable HTTP at /mcp', { timeout: 120_000 }, () => {
         body: initialize,
       });
       expect(full.status).toBe(503);
+      expect(full.headers.get('retry-after')).toBe('60');
       expect(((await full.json()) as { error: { code: string } }).error.code).toBe('BATON_MCP_SESSIONS_FULL');
       await transport.terminateSession();
       const { client } = await connect(keys.operator.token, `${small.url}/mcp`);
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     } finally {
       await small.close();
+    }
+  });
+
+  it('closes a session left idle', async () => {
+    const idle = await startApiServer({ client: new Client({ store }), store, mcp: { idleMs: 200, logger: silentLogger } });
+    try {
+      const opened = await fetch(`${idle.url}/mcp`, {
+        method: 'POST',
+        headers: { ...mcpHeaders, authorization: `Bearer ${keys.operator.token}` },
+        body: initialize,
+      });
+      expect(opened.status).toBe(200);
+      const id = opened.headers.get('mcp-session-id');
+      expect(id).toBeTruthy();
+      await opened.body?.cancel();
+      // Another key's requests are refused before they count as use, so they can watch it close.
+      const probe = async () =>
+        (
+          await fetch(`${idle.url}/mcp`, {
+            method: 'POST',
+            headers: { ...mcpHeaders, authorization: `Bearer ${keys.operator2.token}`, 'mcp-session-id': id! },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list', params: {} }),
+          })
+        ).status;
+      expect([403, 404]).toContain(await probe());
+      await waitFor(async () => (await probe()) === 404, { timeoutMs: 30_000, message: 'the idle session was not closed' });
+    } finally {
+      await idle.close();
     }
   });
 
