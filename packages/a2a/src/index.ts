@@ -3,4 +3,11 @@
  * an agent skill and each run an A2A task; as a client, `ctx.a2a(agent).send(message)` calls a
  * remote agent as a journaled step that follows the remote task until it ends.
  */
-export {};
+import { registerContextExtension } from '@baton/core';
+import { a2aContext } from './client/a2a-context.js';
+import { AgentCardCache } from './client/agent-connection.js';
+
+// One agent card cache per process: cards are fetched again after AGENT_CARD_TTL_MS.
+registerContextExtension('a2a', a2aContext(new AgentCardCache()));
+
+export * from './client/index.js';
