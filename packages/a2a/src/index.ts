@@ -4,10 +4,8 @@
  * remote agent as a journaled step that follows the remote task until it ends.
  */
 import { registerContextExtension } from '@baton/core';
-import { a2aContext } from './client/a2a-context.js';
-import { AgentCardCache } from './client/agent-connection.js';
+import { a2aExtension } from './client/process-agents.js';
 
-// One agent card cache per process: cards are fetched again after AGENT_CARD_TTL_MS.
-registerContextExtension('a2a', a2aContext(new AgentCardCache()));
+registerContextExtension('a2a', a2aExtension);
 
 export * from './client/index.js';

@@ -15,8 +15,11 @@ import { A2aClientErrorCode } from './client-errors.js';
 export type AgentTarget = { card: string } | { endpoint: string };
 
 export interface AgentConnectionOptions {
-  /** Sent with every request, the card's included (e.g. `{ authorization: 'Bearer …' }`). */
-  headers?: Record<string, string>;
+  /**
+   * Sent with every request, the card's included (e.g. `{ authorization: 'Bearer …' }`); a function
+   * is called inside each step that reaches the agent (for tokens that expire). Never journaled.
+   */
+  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
 }
 
 /** How long a resolved agent card is used before it is fetched again. */
@@ -62,7 +65,8 @@ function endpointCard(endpoint: string): AgentCard {
 
 /** An SDK client for the agent, its card from `cache` when fresh. */
 export async function connectAgent(target: AgentTarget, options: AgentConnectionOptions, cache: AgentCardCache, now: number): Promise<Client> {
-  const fetchImpl = fetchWith(options.headers);
+  const headers = typeof options.headers === 'function' ? await options.headers() : options.headers;
+  const fetchImpl = fetchWith(headers);
   const cardResolver = new DefaultAgentCardResolver({ fetchImpl, legacyCompat: { enabled: true } });
   const factory = new ClientFactory({
     transports: [
@@ -75,7 +79,7 @@ export async function connectAgent(target: AgentTarget, options: AgentConnection
   if ('endpoint' in target) {
     card = endpointCard(target.endpoint);
   } else {
-    const key = `${target.card}\n${JSON.stringify(options.headers ?? {})}`;
+    const key = `${target.card}\n${JSON.stringify(headers ?? {})}`;
     const cached = cache.get(key, now);
     if (cached === undefined) {
       const { base, path } = cardLocation(target.card);

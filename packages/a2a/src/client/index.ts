@@ -1,4 +1,5 @@
 /** The A2A client: `ctx.a2a(agent)` and the journaled remote-agent operations the DSL's `call: a2a` uses. */
+export { remoteAgent } from './process-agents.js';
 export { a2aContext, resultOf } from './a2a-context.js';
 export type { A2aAgent, A2aAgentOptions, A2aResult, A2aSendOptions } from './a2a-context.js';
 export { AgentCardCache, AGENT_CARD_TTL_MS } from './agent-connection.js';
