@@ -17,8 +17,8 @@ let store: SqliteStore;
 
 const fast = { firstDelayMs: 50, maxDelayMs: 200, inStepWaitMs: 0 };
 
-const ask = defineWorkflow({ name: 'ask', input: z.object({ text: z.string(), follow: z.boolean().default(false) }) }, async (ctx, input) =>
-  ctx.a2a(agent.url, input.follow ? fast : {}).send(input.text),
+const ask = defineWorkflow({ name: 'ask', input: z.object({ text: z.string(), follow: z.boolean().optional() }) }, async (ctx, input) =>
+  ctx.a2a(agent.url, input.follow === true ? fast : {}).send(input.text),
 );
 const converse = defineWorkflow({ name: 'converse' }, async (ctx) => {
   const remote = ctx.a2a(agent.url);
