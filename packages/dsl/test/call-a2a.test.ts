@@ -7,6 +7,7 @@ import { parseDefinition } from '@baton/dsl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '../../a2a/test/support/test-agent.js';
 import { DefinitionRunner } from './definition-runner.js';
+import { simulateInMemory, task } from './simulation/simulation-support.js';
 
 let agent: TestAgent;
 const runner = new DefinitionRunner();
@@ -181,5 +182,15 @@ do:
         ['/do/1/nothing/with/method', expect.stringContaining("method 'message/sned' is not an A2A method")],
       ]),
     );
+  });
+});
+
+describe('call: a2a in a simulation', () => {
+  it('is answered by the scenario and sends nothing', async () => {
+    const before = agent.received.length;
+    const result = await simulateInMemory(definition(send('quick simulated')), {}, { scenario: { tasks: { ask: { output: { kind: 'task', id: 'sim' } } } } });
+    expect(result.status).toBe('completed');
+    expect(task(result, 'ask')).toMatchObject({ answeredBy: 'scenario', output: { kind: 'task', id: 'sim' } });
+    expect(agent.received.length).toBe(before);
   });
 });

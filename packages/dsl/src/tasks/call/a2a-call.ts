@@ -20,8 +20,6 @@ import { isRecord, type CallScope } from './call-context.js';
 import { configurationFault } from './call-fault.js';
 import { resolveEndpoint } from './endpoint.js';
 
-const A2A_METHODS = A2A_CALL_METHODS;
-
 const STEP_FAILED = 'BATON_STEP_FAILED';
 const A2A_CODES: readonly string[] = Object.values(A2aClientErrorCode);
 
@@ -59,8 +57,8 @@ async function performA2aCall({ task, input, scope, frame, site }: CompoundInvoc
     evaluate: (value) => frame.evaluator.template(value, input, scope),
   };
   const method = args.method;
-  if (typeof method !== 'string' || !(A2A_METHODS as readonly string[]).includes(method)) {
-    throw configurationFault(`call: a2a method '${String(method)}' is not one Baton runs: use ${A2A_METHODS.join(', ')}`, callScope);
+  if (typeof method !== 'string' || !(A2A_CALL_METHODS as readonly string[]).includes(method)) {
+    throw configurationFault(`call: a2a method '${String(method)}' is not one Baton runs: use ${A2A_CALL_METHODS.join(', ')}`, callScope);
   }
   const { target, authentication } = agentOf(
     await evaluateEndpoint(agentCard, 'endpoint'),
