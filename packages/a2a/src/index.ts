@@ -3,6 +3,12 @@
  * an agent skill and each run an A2A task; as a client, `ctx.a2a(agent).send(message)` calls a
  * remote agent as a journaled step that follows the remote task until it ends.
  */
+import { registerContextExtension } from '@baton/core';
+import { a2aExtension } from './client/process-agents.js';
+
+registerContextExtension('a2a', a2aExtension);
+
+export * from './client/index.js';
 export { BatonRequestHandler, createA2aRequestHandler, type A2aServerOptions } from './server/request-handler.js';
 export { buildAgentCard, agentCardJson, legacyAgentCardJson, workflowSkill, type AgentCardOptions } from './server/agent-card.js';
 export { batonCallContext, type BatonCallOptions } from './server/call-context.js';

@@ -52,6 +52,7 @@ import { catalogWorkflows } from './catalog.js';
 import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
 import { registerA2aRoutes, type A2aOptions } from './routes/a2a.js';
+import { registerMcpRoute, type McpRouteOptions } from './routes/mcp.js';
 
 export interface AppOptions {
   client: Client;
@@ -96,6 +97,12 @@ export interface AppOptions {
    * and JSON-RPC at POST /a2a. Needs `workflows`.
    */
   a2a?: A2aOptions;
+  /**
+   * The Model Context Protocol at /mcp (Streamable HTTP, see routes/mcp.ts): the workflows of
+   * `workflows` and of the store's catalog as tools, for the API key of each session. On by default;
+   * false turns it off.
+   */
+  mcp?: McpRouteOptions | false;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -160,6 +167,11 @@ const ScheduleIdParam = z.object({
 });
 
 export function createApp(options: AppOptions): OpenAPIHono {
+  return buildApp(options).app;
+}
+
+/** The app, and what ends what it keeps open between requests (MCP sessions) when its server closes. */
+export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Promise<void> } {
   const { client } = options;
   const acting = (c: Context): Client => actingClient(c, client);
   // What the deployment has (workflows with their schemas, declared functions): drafts are checked and simulated against it.
@@ -186,6 +198,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use('/hooks/*', storableText());
   if (options.metrics !== undefined && options.metrics !== false)
     serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
+  // Before the dashboard, whose pages answer every other GET.
+  const mcp =
+    options.mcp === false
+      ? undefined
+      : registerMcpRoute(app, { client, store: options.store, workflows: options.workflows, auth: options.auth !== false }, options.mcp);
   if (options.a2a !== undefined) {
     registerA2aRoutes(app, {
       client,
@@ -672,5 +689,5 @@ export function createApp(options: AppOptions): OpenAPIHono {
     openapi: '3.1.0',
     info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events, schedules and deployed definitions.' },
   });
-  return app;
+  return { app, close: async () => mcp?.close() };
 }
