@@ -203,16 +203,17 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
     options.mcp === false
       ? undefined
       : registerMcpRoute(app, { client, store: options.store, workflows: options.workflows, auth: options.auth !== false }, options.mcp);
-  if (options.a2a !== undefined) {
-    registerA2aRoutes(app, {
-      client,
-      store: options.store,
-      workflows: options.workflows ?? new WorkflowRegistry(),
-      auth: options.auth !== false,
-      a2a: options.a2a,
-      onError: options.onError,
-    });
-  }
+  const a2a =
+    options.a2a === undefined
+      ? undefined
+      : registerA2aRoutes(app, {
+          client,
+          store: options.store,
+          workflows: options.workflows ?? new WorkflowRegistry(),
+          auth: options.auth !== false,
+          a2a: options.a2a,
+          onError: options.onError,
+        });
   if (options.dashboard !== undefined) registerDashboardRoute(app, options.dashboard);
 
   app.onError(errorHandler(options.onError, (c, code) => auditRefusal(options.store, c, code, { auth: options.auth !== false })));
@@ -689,5 +690,11 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
     openapi: '3.1.0',
     info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events, schedules and deployed definitions.' },
   });
-  return { app, close: async () => mcp?.close() };
+  return {
+    app,
+    close: async () => {
+      a2a?.close();
+      await mcp?.close();
+    },
+  };
 }

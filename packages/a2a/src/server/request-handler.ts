@@ -58,6 +58,7 @@ export class BatonRequestHandler implements A2ARequestHandler {
   readonly #skills: Map<string, AnyWorkflow>;
   readonly #store: RunTaskStore;
   readonly #cancelWaitMs: number;
+  readonly #executor: RunExecutor;
 
   constructor(options: A2aServerOptions) {
     this.#client = options.client;
@@ -66,10 +67,11 @@ export class BatonRequestHandler implements A2ARequestHandler {
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
     this.card = buildAgentCard([...this.#skills.values()], options.card);
     this.#store = new RunTaskStore(this.#client, this.#registry);
+    this.#executor = new RunExecutor(this.#client, this.#registry);
     this.#inner = new DefaultRequestHandler(
       this.card,
       this.#store,
-      new RunExecutor(this.#client, this.#registry),
+      this.#executor,
       new DefaultExecutionEventBusManager(),
       undefined,
       undefined,
@@ -78,6 +80,11 @@ export class BatonRequestHandler implements A2ARequestHandler {
       // An execution ends with its run's wait for a signal; the reply starts a new one.
       { keepBusAliveStates: [] },
     );
+  }
+
+  /** Stops following runs for the requests still open (the server closes); the runs go on. */
+  close(): void {
+    this.#executor.close();
   }
 
   getAgentCard(): Promise<AgentCard> {

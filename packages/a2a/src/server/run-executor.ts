@@ -19,6 +19,9 @@ const FOLLOW_MIN_MS = 250;
 const FOLLOW_MAX_MS = 5000;
 
 export class RunExecutor implements AgentExecutor {
+  /** Aborted by `close`: every execution stops following its run (the runs themselves go on). */
+  readonly #closed = new AbortController();
+
   constructor(
     private readonly client: Client,
     private readonly workflows: WorkflowRegistry,
@@ -59,9 +62,16 @@ export class RunExecutor implements AgentExecutor {
       }
       if (isTerminalStatus(run.status) || inputRequired) return;
       await client.result(runId, { timeoutMs: interval }).catch(() => undefined);
+      // The server is closing: its store may be closed next, and a client reading the task later reads it from the run.
+      if (this.#closed.signal.aborted) return;
       run = await mustGet(client, runId);
       if (run.status === 'completed' && run.continuedTo !== undefined) run = await mustGet(client, run.continuedTo).then((next) => ({ ...next, id: runId }));
     }
+  }
+
+  /** Stops following runs (a server that closes): executions end where they are, their runs go on. */
+  close(): void {
+    this.#closed.abort();
   }
 
   /** The request handler cancelled the run before this is called; the execution following it reports the end. */

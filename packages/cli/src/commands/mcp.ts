@@ -4,7 +4,7 @@
  * the command would print (its banner, the engine's log) goes to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { Client, errorMessage, type Engine } from '@baton/core';
+import { Client, errorMessage, type Engine, type Store } from '@baton/core';
 import { createMcpServer, type ChangeFeed } from '@baton/mcp';
 import { createJsonSchemaValidator } from '@baton/server';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -60,8 +60,17 @@ ${DSL_HELP}
     const banner = `baton mcp: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)}`;
     const closed = stdinClosed();
     let server: ReturnType<typeof createMcpServer> | undefined;
-    const serve = (client: Client, workflows: Engine['workflows'] | typeof loaded.workflows, changes: ChangeFeed): void => {
-      server = createMcpServer({ client, workflows, changes, waitMs, info: { name: 'baton', version: cliVersion() }, logger: jsonLogger(processIo.env) });
+    const serve = (client: Client, workflows: Engine['workflows'] | typeof loaded.workflows, changes: ChangeFeed, catalog?: Store): void => {
+      // Without a worker here, the workflows that workers elsewhere registered (and deployed definitions) are tools too.
+      server = createMcpServer({
+        client,
+        workflows,
+        changes,
+        ...(catalog === undefined ? {} : { store: catalog }),
+        waitMs,
+        info: { name: 'baton', version: cliVersion() },
+        logger: jsonLogger(processIo.env),
+      });
       server.connect(new StdioServerTransport()).catch((error: unknown) => io.err(`baton mcp: the MCP transport failed: ${errorMessage(error)}`));
     };
     // Once stopped, stdin is let go so that the process can exit.
@@ -73,7 +82,7 @@ ${DSL_HELP}
       const store = await openStore(dbPath, { mustExist: true });
       const stop = listenForStop(io);
       try {
-        serve(new Client({ store, workflows: loaded.workflows, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows, store);
+        serve(new Client({ store, workflows: loaded.workflows, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows, store, store);
         io.out(`${banner} (no worker)`);
         await Promise.race([stop.requested, closed]);
         return 0;

@@ -60,7 +60,8 @@ const READS = new Set([
 
 const INTERNAL_ERROR = -32603;
 
-export function registerA2aRoutes(app: OpenAPIHono, options: A2aRouteOptions): void {
+/** Serves the card and the JSON-RPC endpoint; `close` stops following runs for requests still open. */
+export function registerA2aRoutes(app: OpenAPIHono, options: A2aRouteOptions): { close(): void } {
   const publicUrl = options.a2a.publicUrl?.replace(/\/+$/, '');
   const card: AgentCardOptions = {
     url: `${publicUrl ?? 'http://127.0.0.1'}${A2A_PATH}`,
@@ -161,6 +162,7 @@ export function registerA2aRoutes(app: OpenAPIHono, options: A2aRouteOptions): v
     });
     return new Response(stream, { status: 200, headers: SSE_HEADERS });
   });
+  return { close: () => handler.close() };
 }
 
 /** A2A-Version 0.x (or none) is v0.3. */
