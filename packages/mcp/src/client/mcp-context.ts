@@ -147,7 +147,11 @@ function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServ
     async callTool(tool, args = {}, options) {
       const timeoutMs = timeoutMsOf(options);
       try {
-        return await ctx.step(options?.step ?? `mcp:${name}:${tool}`, (info) => call(tool, args, info, timeoutMs), stepOptions(options, { tool, arguments: args }));
+        return await ctx.step(
+          options?.step ?? `mcp:${name}:${tool}`,
+          (info) => call(tool, args, info, timeoutMs),
+          stepOptions(options, { tool, arguments: args }),
+        );
       } catch (error) {
         throw unwrap(error);
       }

@@ -153,5 +153,8 @@ export function resolveMcpServer(server: string | McpServerConfig): { name: stri
 function serverLabel(config: McpServerConfig): string {
   if ('url' in config) return new URL(config.url).host;
   const last = [config.command, ...(config.args ?? [])].reverse().find((part) => !part.startsWith('-')) ?? config.command;
-  return last.split(/[\\/]/).pop()!.replace(/\.[cm]?[jt]s$/, '');
+  return last
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.[cm]?[jt]s$/, '');
 }
