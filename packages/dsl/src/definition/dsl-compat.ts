@@ -4,9 +4,15 @@
  * copy (their own shape is checked here), so a valid 1.0.x definition passes.
  */
 import { isObject, type Json } from './task-walk.js';
+import { mcpWithIssues, type ShapeIssue } from './mcp-call-shape.js';
 
 /** Calls added after 1.0.0: the SDK's schema has no branch for them. */
 export const LATER_CALLS = ['a2a', 'mcp'] as const;
+
+/** The checks of a later call's `with` (its own shape, which the SDK's schema cannot check), by call. */
+export const LATER_CALL_CHECKS: Partial<Record<(typeof LATER_CALLS)[number], (args: Json, pointer: string) => ShapeIssue[]>> = {
+  mcp: mcpWithIssues,
+};
 
 /** The task as DSL 1.0.0 would write it (a copy; the original is left as it is). */
 export function asDsl100(task: Json): Json {

@@ -11,7 +11,7 @@ import sdk from '@serverlessworkflow/sdk';
 import type { DefinitionIssue } from './definition.js';
 import { lastKey, pointerOf, valueAt } from './json-pointer.js';
 import { allTasks, isObject, nestedLists, TASK_KEYS, taskLists, taskTypeOf, type Json } from './task-walk.js';
-import { asDsl100, LATER_CALLS } from './dsl-compat.js';
+import { asDsl100, LATER_CALL_CHECKS, LATER_CALLS } from './dsl-compat.js';
 import { schemaErrorIssues, type SchemaError } from './schema-messages.js';
 
 type Issue = Omit<DefinitionIssue, 'file' | 'line' | 'column'>;
@@ -85,9 +85,18 @@ function taskIssues(name: string, task: unknown, pointer: string): Issue[] {
     return [{ kind: 'schema', path: pointer, message }];
   }
   if (isObject(task) && (LATER_CALLS as readonly unknown[]).includes(task.call)) {
-    return task.with === undefined || isObject(task.with)
-      ? []
-      : [{ kind: 'schema', path: pointerOf(pointer, 'with'), message: `call ${String(task.call)} task '${name}': 'with' must be an object` }];
+    const call = task.call as (typeof LATER_CALLS)[number];
+    if (task.with !== undefined && !isObject(task.with)) {
+      return [{ kind: 'schema', path: pointerOf(pointer, 'with'), message: `call ${call} task '${name}': 'with' must be an object` }];
+    }
+    const check = LATER_CALL_CHECKS[call];
+    if (check === undefined) return [];
+    if (task.with === undefined) return [{ kind: 'schema', path: pointer, message: `call ${call} task '${name}': 'with' is required` }];
+    return check(task.with, pointerOf(pointer, 'with')).map((issue) => ({
+      kind: 'schema',
+      path: issue.path,
+      message: `call ${call} task '${name}': ${issue.message}`,
+    }));
   }
   const kind =
     isObject(task) && typeof task.call === 'string' && type !== 'CallFunction' ? `call ${task.call}` : (type.replace(/Task$/, '').toLowerCase() as string);
