@@ -113,6 +113,29 @@ describe('MCP client steps in baton worker', () => {
     }
   }, 180_000);
 
+  it('baton run FILE.yaml makes a call: mcp over stdio and exits, its server stopped', async () => {
+    const flow = join(dir, 'lookup.yaml');
+    writeFileSync(
+      flow,
+      `document: { dsl: '1.0.3', namespace: tests, name: lookup, version: '1.0.0' }
+do:
+  - lookup:
+      call: mcp
+      with:
+        method: tools/call
+        parameters: { name: lookup, arguments: { topic: '\${ .topic }' } }
+        transport:
+          stdio: { command: ${JSON.stringify(process.execPath)}, arguments: [${JSON.stringify(TOOL_SERVER)}] }
+      output:
+        as: '\${ .structuredContent.article }'
+`,
+    );
+    const result = await baton(['run', flow, '--input', '{"topic":"shipping"}']);
+    expect(result.stderr).not.toContain('Error');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toBe('Orders ship from Rotterdam within 24 hours.');
+  });
+
   it('refuses an --mcp-config file that is not valid, saying what is wrong', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ mcpServers: { kb: { command: 'node', args: 'kb.mjs' } } }));
