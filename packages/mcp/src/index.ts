@@ -10,6 +10,8 @@ registerContextExtension('mcp', mcpContext);
 export { createMcpServer, RUN_ID_META, WAIT_META, type McpServerOptions } from './mcp-server.js';
 export { toolNames, RUN_TOOLS } from './tool-names.js';
 export { toolInput, type ToolInput } from './input-schema.js';
+export { registerRunResources, runUri, journalUri, RESOURCE_NOT_FOUND, RUN_RESOURCES_CAPABILITY, type RunResourcesOptions } from './resources.js';
+export type { ChangeFeed } from './resources-watcher.js';
 export { McpErrorCode } from './client/errors.js';
 export {
   configureMcp,

@@ -19,6 +19,8 @@ import {
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { toolInput, workflowInput, type ToolInput } from './input-schema.js';
+import { registerRunResources, RUN_RESOURCES_CAPABILITY } from './resources.js';
+import type { ChangeFeed } from './resources-watcher.js';
 import { errorResult, runResult } from './run-result.js';
 import { toolNames } from './tool-names.js';
 
@@ -33,6 +35,10 @@ export interface McpServerOptions {
   info?: { name: string; version: string };
   /** Where a tool call's unexpected failure is logged, with its stack (default: JSON lines on stderr). */
   logger?: Logger;
+  /** The store's change feed (an engine's `engine.store`): subscribed runs' journal growth is read from it in one query. */
+  changes?: ChangeFeed;
+  /** How often runs that clients subscribed to are looked at (default 500 ms). */
+  resourcePollMs?: number;
 }
 
 /** The `_meta` key a caller sets on a workflow tool call to choose the run id (an idempotency key). */
@@ -53,7 +59,7 @@ export function createMcpServer(options: McpServerOptions): Server {
   const registry = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
   const waitMs = options.waitMs ?? 20_000;
   const server = new Server(options.info ?? { name: 'baton', version: '0.1.0' }, {
-    capabilities: { tools: {} },
+    capabilities: { tools: {}, resources: RUN_RESOURCES_CAPABILITY },
     instructions:
       'Each workflow tool starts a durable run. When a run takes longer than the call waits, the answer carries its runId: follow it with wait_run or get_run, and answer what it waits for with send_signal.',
   });
@@ -64,6 +70,13 @@ export function createMcpServer(options: McpServerOptions): Server {
     const names = toolNames(workflows.map((w) => w.name));
     return new Map(workflows.map((workflow) => [names.get(workflow.name) ?? workflow.name, { workflow, input: toolInput(workflow) }]));
   };
+
+  registerRunResources(server, {
+    client: options.client,
+    changes: options.changes,
+    pollMs: options.resourcePollMs,
+    logger: options.logger ?? defaultLogger,
+  });
 
   server.setRequestHandler(ListToolsRequestSchema, () => {
     const tools: Tool[] = [...workflowTools()].map(([name, { workflow, input }]) => ({

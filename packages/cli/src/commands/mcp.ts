@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, errorMessage, type Engine } from '@baton/core';
-import { createMcpServer } from '@baton/mcp';
+import { createMcpServer, type ChangeFeed } from '@baton/mcp';
 import { createJsonSchemaValidator } from '@baton/server';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { commonOptions, databasePath, defineCommand, displayDatabase, positiveInteger, requiredWorkflowsPath, type Io } from '../command.js';
@@ -25,6 +25,8 @@ export const mcpCommand = defineCommand({
 Serves the Model Context Protocol on stdin/stdout for an MCP client that starts this command: each
 workflow of PATH is a tool that starts a run and answers with its output (or, when the run takes
 longer than --wait, with its run id), beside the tools get_run, wait_run, send_signal and cancel_run.
+Runs and their journals are resources too (baton://runs/{id}, baton://runs/{id}/journal) that a
+client may read and subscribe to.
 Runs execute in an engine in this process on the database, unless --no-worker. Logs go to stderr.
 Stops when the client closes stdin, or on SIGINT/SIGTERM.
 
@@ -62,8 +64,8 @@ ${DSL_HELP}
     const banner = `baton mcp: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)}`;
     const closed = stdinClosed();
     let server: ReturnType<typeof createMcpServer> | undefined;
-    const serve = (client: Client, workflows: Engine['workflows'] | typeof loaded.workflows): void => {
-      server = createMcpServer({ client, workflows, waitMs, info: { name: 'baton', version: cliVersion() }, logger: jsonLogger(processIo.env) });
+    const serve = (client: Client, workflows: Engine['workflows'] | typeof loaded.workflows, changes: ChangeFeed): void => {
+      server = createMcpServer({ client, workflows, changes, waitMs, info: { name: 'baton', version: cliVersion() }, logger: jsonLogger(processIo.env) });
       server.connect(new StdioServerTransport()).catch((error: unknown) => io.err(`baton mcp: the MCP transport failed: ${errorMessage(error)}`));
     };
     // Once stopped, stdin is let go so that the process can exit.
@@ -75,7 +77,7 @@ ${DSL_HELP}
       const store = await openStore(dbPath, { mustExist: true });
       const stop = listenForStop(io);
       try {
-        serve(new Client({ store, workflows: loaded.workflows, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows);
+        serve(new Client({ store, workflows: loaded.workflows, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows, store);
         io.out(`${banner} (no worker)`);
         await Promise.race([stop.requested, closed]);
         return 0;
@@ -97,7 +99,7 @@ ${DSL_HELP}
       onEvent: () => {},
       banner,
       stopWhen: closed,
-      afterStart: (engine) => serve(engine.client, engine.workflows),
+      afterStart: (engine) => serve(engine.client, engine.workflows, engine.store),
     }).finally(release);
     return code;
   },

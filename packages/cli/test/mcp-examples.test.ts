@@ -1,0 +1,70 @@
+/**
+ * The examples' workflows as MCP tools: `baton mcp --workflows examples/index.ts`, started by the SDK's
+ * client over stdio, lists each workflow the examples export as a tool with its input schema, and runs
+ * the small-invoice approval (auto-approved) and the daily digest end to end.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, childEnv, tempDir } from './helpers.js';
+
+const EXAMPLES = join(ROOT, 'examples/index.ts');
+
+let client: McpClient;
+let stderr = '';
+
+beforeAll(async () => {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', '--workflows', EXAMPLES, '--db', join(tempDir(), 'examples.db'), '--wait', '120'],
+    env: childEnv() as Record<string, string>,
+    cwd: ROOT,
+    stderr: 'pipe',
+  });
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  client = new McpClient({ name: 'examples-test', version: '1.0.0' });
+  await client.connect(transport);
+}, 90_000);
+
+afterAll(async () => {
+  await client.close();
+});
+
+async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args }, undefined, { timeout: 150_000 })) as CallToolResult;
+}
+
+describe('baton mcp --workflows examples/index.ts', () => {
+  it("lists the examples' workflows as tools with their input schemas", async () => {
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['invoice-approval', 'customer-onboarding', 'order-fulfilment', 'daily-digest', 'support-triage', 'content-pipeline']),
+    );
+    expect(tools.find((t) => t.name === 'invoice-approval')?.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { document: { type: 'string', minLength: 1 } },
+      required: ['document'],
+    });
+    for (const tool of tools) expect(tool.inputSchema.type, tool.name).toBe('object');
+    expect(tools.find((t) => t.name === 'daily-digest')?.description).toBe('Weekday 08:00 digest of open items.');
+  });
+
+  it('runs a small invoice to its payment, and a daily digest', async () => {
+    const document = (JSON.parse(readFileSync(join(ROOT, 'examples/invoice-approval/inputs/small-invoice.json'), 'utf8')) as { document: string }).document;
+    const invoice = await call('invoice-approval', { document });
+    expect(invoice.isError, JSON.stringify(invoice.content)).toBeFalsy();
+    expect(invoice.structuredContent).toMatchObject({ status: 'paid', invoiceId: 'INV-2030-0007', autoApproved: true });
+
+    const digest = await call('daily-digest', { team: 'operations' });
+    expect(digest.isError, JSON.stringify(digest.content)).toBeFalsy();
+    expect(digest.structuredContent).toMatchObject({ team: 'operations', items: expect.any(Number) });
+  }, 180_000);
+
+  it('logs to stderr only', () => {
+    expect(stderr).toContain('baton mcp: ');
+  });
+});
