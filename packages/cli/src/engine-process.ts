@@ -36,7 +36,7 @@ export interface EngineProcessOptions {
   /** Also stops when this settles, saying why (`baton mcp`: its client closed stdin). */
   stopWhen?: Promise<string>;
   /** Serve the HTTP API from this process (`baton dev`). */
-  api?: { port: number; host: string };
+  api?: { port: number; host: string; mcp?: boolean };
   io: Io;
 }
 
@@ -86,9 +86,12 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
           // Every unexpected failure of a request, with its stack and the request id its answer carries.
           onError: logUnexpectedErrors(logger),
           ...dashboard,
-          ...options.api,
+          port: options.api.port,
+          host: options.api.host,
+          mcp: options.api.mcp === false ? false : { logger },
         });
         io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`);
+        if (options.api.mcp !== false) io.out(`MCP (Streamable HTTP) on ${api.url}/mcp (send the API key as Authorization: Bearer <key>)`);
         if (dashboard.dashboard !== undefined) io.out(`Dashboard: ${api.url}/ (sign in with an API key)`);
         for (const line of webhookLines(options.loaded.webhooks, api.url)) io.out(line);
         if ((await store.listApiKeys()).length === 0) {

@@ -187,10 +187,16 @@ describe('unforeseen failures', () => {
 });
 
 describe('other calls', () => {
-  it.each(['asyncapi', 'a2a'])('call: %s is a configuration fault naming the task', async (kind) => {
+  it.each(['asyncapi'])('call: %s is a configuration fault naming the task', async (kind) => {
     const fault = await faultOf(call({ call: kind, with: {}, reference: '/do/3/publish' }));
     expect(fault).toMatchObject({ type: StandardError.configuration.type, status: 400, instance: '/do/3/publish' });
     expect(fault.detail).toContain(`call: ${kind} (task /do/3/publish) is not supported yet`);
+  });
+
+  it('call: a2a as a declared function is a configuration fault (it runs as a task of its own)', async () => {
+    const fault = await faultOf(call({ call: 'a2a', with: {}, reference: '/do/3/publish' }));
+    expect(fault).toMatchObject({ type: StandardError.configuration.type, status: 400, instance: '/do/3/publish' });
+    expect(fault.detail).toContain('call: a2a (task /do/3/publish) runs only as a task of its own');
   });
 
   it('an unknown function is a configuration fault', async () => {

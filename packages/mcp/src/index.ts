@@ -7,11 +7,12 @@ import { mcpContext } from './client/mcp-context.js';
 
 registerContextExtension('mcp', mcpContext);
 
-export { createMcpServer, RUN_ID_META, WAIT_META, type McpServerOptions } from './mcp-server.js';
+export { createMcpServer, RUN_ID_META, WAIT_META, type McpServerOptions, type McpToolCall } from './mcp-server.js';
 export { toolNames, RUN_TOOLS } from './tool-names.js';
-export { toolInput, type ToolInput } from './input-schema.js';
+export { toolInput, toolInputOf, type ToolInput } from './input-schema.js';
 export { registerRunResources, runUri, journalUri, RESOURCE_NOT_FOUND, RUN_RESOURCES_CAPABILITY, type RunResourcesOptions } from './resources.js';
 export type { ChangeFeed } from './resources-watcher.js';
+export { openMcpHttpSession, type McpHttpSession, type McpHttpSessionHooks } from './http-session.js';
 export { McpErrorCode } from './client/errors.js';
 export {
   configureMcp,

@@ -18,7 +18,16 @@ export function toolInput(workflow: AnyWorkflow): ToolInput {
   // A workflow without a schema takes any object.
   if (input === undefined) return { schema: { type: 'object' }, wrapped: false };
   // io 'input': what a caller sends (before defaults and transforms); parts JSON Schema cannot say are left open.
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return toolInputOf(z.toJSONSchema(input, { io: 'input', unrepresentable: 'any' }));
+}
+
+/**
+ * The tool input for a workflow's input JSON Schema (as the store's workflow catalog keeps it for
+ * workflows this process has no code for); undefined or a schema that is not an object takes any object.
+ */
+export function toolInputOf(jsonSchema: unknown): ToolInput {
+  if (typeof jsonSchema !== 'object' || jsonSchema === null || Array.isArray(jsonSchema)) return { schema: { type: 'object' }, wrapped: false };
+  const { $schema: _ignored, ...schema } = jsonSchema as Record<string, unknown>;
   if (schema.type === 'object') return { schema: { ...schema, type: 'object' }, wrapped: false };
   return { schema: { type: 'object', properties: { input: schema }, required: ['input'], additionalProperties: false }, wrapped: true };
 }

@@ -5,7 +5,7 @@
  */
 
 /** The tools every Baton MCP server has; a workflow never takes one of these names. */
-export const RUN_TOOLS = ['get_run', 'wait_run', 'send_signal', 'cancel_run'] as const;
+export const RUN_TOOLS = ['get_run', 'wait_run', 'send_signal', 'cancel_run', 'list_waiting_runs'] as const;
 
 /** The tool name of each workflow name, unique among `names` and the run tools (a clash gets `_2`, `_3`…). */
 export function toolNames(names: readonly string[]): Map<string, string> {

@@ -4,7 +4,7 @@
  * MCP clients accept, inputs that are not objects, Baton's own workflows left out, cancel_run.
  */
 import { defineWorkflow, Engine, silentLogger } from '@baton/core';
-import { createMcpServer, toolNames } from '@baton/mcp';
+import { createMcpServer, toolNames, type McpToolCall } from '@baton/mcp';
 import { SqliteStore } from '@baton/sqlite';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -56,7 +56,16 @@ async function call(name: string, args: Record<string, unknown>, meta?: Record<s
 describe('createMcpServer', () => {
   it('offers the current version of each workflow under a name MCP clients accept, without Baton’s own', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['cancel_run', 'get_run', 'hold', 'orders_refund', 'send_signal', 'shout', 'wait_run']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'cancel_run',
+      'get_run',
+      'hold',
+      'list_waiting_runs',
+      'orders_refund',
+      'send_signal',
+      'shout',
+      'wait_run',
+    ]);
     const tool = tools.find((t) => t.name === 'orders_refund');
     expect(tool).toMatchObject({ title: 'orders.refund', description: 'Refunds an order (v2).' });
     // The input a caller sends: a field with a default is optional.
@@ -107,3 +116,96 @@ describe('toolNames', () => {
     expect([...names.values()]).toEqual(['a_b', 'a_b_2', 'get_run_2', 'x_y_z']);
   });
 });
+
+describe('createMcpServer with roles, progress and waiting runs', () => {
+  const review = defineWorkflow({ name: 'review', signals: { verdict: z.object({ ok: z.boolean() }) } }, async (ctx) => {
+    ctx.setProgress({ stage: 'waiting for a reviewer' });
+    return ctx.waitForSignal('verdict', { schema: z.object({ ok: z.boolean() }) });
+  });
+  let reviewStore: SqliteStore;
+  let reviewEngine: Engine;
+
+  beforeAll(async () => {
+    reviewStore = new SqliteStore({ path: ':memory:' });
+    reviewEngine = new Engine({ store: reviewStore, workflows: [review, refund], logger: silentLogger, schedules: false });
+    await reviewEngine.start();
+  });
+
+  afterAll(async () => {
+    await reviewEngine.stop();
+    await reviewStore.close();
+  });
+
+  async function connected(options: { role?: 'viewer' | 'operator'; audit?: (call: McpToolCall) => Promise<void> } = {}): Promise<McpClient> {
+    const server = createMcpServer({ client: reviewEngine.client, workflows: reviewEngine.workflows, waitMs: 60_000, progressPollMs: 20, ...options });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const mcp = new McpClient({ name: 'in-process', version: '1.0.0' });
+    await mcp.connect(clientSide);
+    return mcp;
+  }
+
+  it('sends progress while waiting, lists the waiting run with its signal’s schema from the code, and refuses data that does not match it', async () => {
+    const calls: McpToolCall[] = [];
+    const mcp = await connected({ audit: async (call) => void calls.push(call) });
+    try {
+      const messages: string[] = [];
+      let seen: () => void = () => {};
+      const progressed = new Promise<void>((resolve) => (seen = resolve));
+      const pending = mcp.callTool({ name: 'review', arguments: {}, _meta: { 'baton/runId': 'review-1' } }, undefined, {
+        timeout: 60_000,
+        onprogress: (p) => {
+          messages.push(p.message ?? '');
+          seen();
+        },
+      });
+      await progressed;
+      expect(messages[0]).toBe('{"stage":"waiting for a reviewer"}');
+      await until(async () => (await reviewEngine.client.get('review-1'))?.status === 'waiting');
+      const waiting = (await mcp.callTool({ name: 'list_waiting_runs', arguments: {} })).structuredContent as { runs: Record<string, unknown>[] };
+      expect(waiting.runs).toEqual([
+        expect.objectContaining({
+          runId: 'review-1',
+          signals: [{ name: 'verdict', schema: expect.objectContaining({ type: 'object', properties: { ok: { type: 'boolean' } } }) }],
+          progress: { stage: 'waiting for a reviewer' },
+        }),
+      ]);
+      const wrong = (await mcp.callTool({ name: 'send_signal', arguments: { runId: 'review-1', name: 'verdict', data: { ok: 1 } } })) as CallToolResult;
+      expect(wrong.isError).toBe(true);
+      expect(JSON.parse((wrong.content[0] as { text: string }).text)).toMatchObject({ code: 'BATON_INVALID_SIGNAL' });
+      await mcp.callTool({ name: 'send_signal', arguments: { runId: 'review-1', name: 'verdict', data: { ok: true } } });
+      expect(((await pending) as CallToolResult).structuredContent).toEqual({ ok: true });
+      expect(calls).toContainEqual({ tool: 'send_signal', runId: 'review-1', result: 'BATON_INVALID_SIGNAL' });
+      expect(calls).toContainEqual({ tool: 'review', runId: 'review-1', result: 'ok' });
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it('gives a viewer the tools that change nothing and refuses the rest with BATON_FORBIDDEN', async () => {
+    const calls: McpToolCall[] = [];
+    const mcp = await connected({ role: 'viewer', audit: async (call) => void calls.push(call) });
+    try {
+      expect((await mcp.listTools()).tools.map((t) => t.name).sort()).toEqual(['get_run', 'list_waiting_runs', 'wait_run']);
+      const refused = (await mcp.callTool({
+        name: 'orders_refund',
+        arguments: { orderId: 'o-9' },
+        _meta: { 'baton/runId': 'viewer-refund' },
+      })) as CallToolResult;
+      expect(JSON.parse((refused.content[0] as { text: string }).text)).toMatchObject({ code: 'BATON_FORBIDDEN' });
+      expect(await reviewEngine.client.get('viewer-refund')).toBeUndefined();
+      expect(calls).toEqual([{ tool: 'orders_refund', runId: 'viewer-refund', result: 'BATON_FORBIDDEN', detail: { needed: 'operator', role: 'viewer' } }]);
+    } finally {
+      await mcp.close();
+    }
+  });
+});
+
+/** Waits until `condition` holds, checking often, for up to 30 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -51,6 +51,7 @@ import { signalSchemas } from './json-schema.js';
 import { catalogWorkflows } from './catalog.js';
 import { auditRefusal, invalidFields, vouchForHook } from './refusal-audit.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
+import { registerMcpRoute, type McpRouteOptions } from './routes/mcp.js';
 
 export interface AppOptions {
   client: Client;
@@ -90,6 +91,12 @@ export interface AppOptions {
   simulationStore?: () => Store | Promise<Store>;
   /** Simulations run at once (each a private engine and store); more answer 429 BATON_SIMULATIONS_BUSY. Default 4. */
   maxConcurrentSimulations?: number;
+  /**
+   * The Model Context Protocol at /mcp (Streamable HTTP, see routes/mcp.ts): the workflows of
+   * `workflows` and of the store's catalog as tools, for the API key of each session. On by default;
+   * false turns it off.
+   */
+  mcp?: McpRouteOptions | false;
 }
 
 /** A typed-JSON value from a request as the value it stands for; a malformed tag is bad input. */
@@ -154,6 +161,11 @@ const ScheduleIdParam = z.object({
 });
 
 export function createApp(options: AppOptions): OpenAPIHono {
+  return buildApp(options).app;
+}
+
+/** The app, and what ends what it keeps open between requests (MCP sessions) when its server closes. */
+export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Promise<void> } {
   const { client } = options;
   const acting = (c: Context): Client => actingClient(c, client);
   // What the deployment has (workflows with their schemas, declared functions): drafts are checked and simulated against it.
@@ -180,6 +192,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use('/hooks/*', storableText());
   if (options.metrics !== undefined && options.metrics !== false)
     serveMetrics(app, options.store, options.metrics === true ? {} : options.metrics, options.auth !== false);
+  // Before the dashboard, whose pages answer every other GET.
+  const mcp =
+    options.mcp === false
+      ? undefined
+      : registerMcpRoute(app, { client, store: options.store, workflows: options.workflows, auth: options.auth !== false }, options.mcp);
   if (options.dashboard !== undefined) registerDashboardRoute(app, options.dashboard);
 
   app.onError(errorHandler(options.onError, (c, code) => auditRefusal(options.store, c, code, { auth: options.auth !== false })));
@@ -656,5 +673,5 @@ export function createApp(options: AppOptions): OpenAPIHono {
     openapi: '3.1.0',
     info: { title: 'Baton API', version: '0.1.0', description: 'Durable workflow orchestration: runs, events, schedules and deployed definitions.' },
   });
-  return app;
+  return { app, close: async () => mcp?.close() };
 }

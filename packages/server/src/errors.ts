@@ -23,6 +23,10 @@ export const ApiErrorCode = {
   HeadersTooLarge: 'BATON_HEADERS_TOO_LARGE',
   /** The request did not arrive in full within the server's time limit. */
   RequestTimeout: 'BATON_REQUEST_TIMEOUT',
+  /** A request to /mcp naming a session that is not open (closed, timed out, or from before a restart). */
+  McpSessionNotFound: 'BATON_MCP_SESSION_NOT_FOUND',
+  /** An MCP initialize while the server keeps as many sessions as it may. */
+  McpSessionsFull: 'BATON_MCP_SESSIONS_FULL',
 } as const;
 
 export const ErrorSchema = z
@@ -63,6 +67,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.DefinitionNotFound]: 404,
   [ApiErrorCode.NotFound]: 404,
   [ApiErrorCode.KeyNotFound]: 404,
+  [ApiErrorCode.McpSessionNotFound]: 404,
   BATON_PLAN_NOT_FOUND: 404,
   [ErrorCode.RunFinished]: 409,
   [ErrorCode.RunNotFailed]: 409,
@@ -76,6 +81,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   BATON_SIMULATIONS_BUSY: 429,
   BATON_SIMULATION_UNAVAILABLE: 501,
   [ErrorCode.StoreError]: 503,
+  [ApiErrorCode.McpSessionsFull]: 503,
   [ApiErrorCode.Internal]: 500,
 };
 

@@ -2,6 +2,7 @@
 export { createApp } from './app.js';
 export type { AppOptions } from './app.js';
 export type { DashboardOptions } from './routes/dashboard.js';
+export type { McpRouteOptions } from './routes/mcp.js';
 export { ApiErrorCode, ERROR_STATUS, ErrorSchema, apiError, toApiError } from './errors.js';
 export type { ApiError } from './errors.js';
 export { startApiServer } from './listen.js';

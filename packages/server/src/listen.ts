@@ -2,7 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp, type AppOptions } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { answerClientErrors } from './client-errors.js';
 
 export interface ApiServerOptions extends AppOptions {
@@ -19,7 +19,7 @@ export interface ApiServer {
 }
 
 export function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const app = createApp(options);
+  const { app, close: closeApp } = buildApp(options);
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
@@ -31,7 +31,8 @@ export function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
         url: `http://${shown}:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
-            server!.close(() => done());
+            // Open MCP sessions end first: their event streams would hold connections open.
+            void closeApp().finally(() => server!.close(() => done()));
             // Idle keep-alive connections would hold close() open.
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),

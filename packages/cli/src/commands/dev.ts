@@ -11,10 +11,11 @@ import { clockTime, eventLine } from '../output.js';
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'run an engine locally and print what every run does',
-  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--mcp-config FILE] [--port N] [--host H] [--demo]
+  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--mcp-config FILE] [--port N] [--host H] [--no-mcp] [--demo]
 
 Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
-build), serves the HTTP API (with the webhooks PATH exports at POST /hooks/NAME), and prints one line
+build), serves the HTTP API (with the webhooks PATH exports at POST /hooks/NAME, and the workflows as
+MCP tools at /mcp), and prints one line
 per engine event. Stops gracefully on Ctrl-C (press
 it twice to exit at once).
 
@@ -30,6 +31,7 @@ ${DSL_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
+  --no-mcp              do not serve the workflows as MCP tools at /mcp
   --demo                call the module's exported demo({ client, engine, log }) once the engine runs
   -h, --help            show this help`,
   options: {
@@ -41,6 +43,7 @@ ${DSL_HELP}
     ...dslFlags,
     durability: { type: 'string' },
     demo: { type: 'boolean' },
+    'no-mcp': { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
   },
@@ -64,7 +67,7 @@ ${DSL_HELP}
       durability,
       logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),
-      api: { port, host },
+      api: { port, host, mcp: values['no-mcp'] !== true },
       banner: `baton dev: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)} (Ctrl-C to stop)`,
       afterStart(engine) {
         if (values.demo !== true) return;

@@ -12,11 +12,12 @@ import { startTracing } from '../tracing.js';
 export const startCommand = defineCommand({
   name: 'start',
   summary: 'serve the HTTP API (no engine: workers run the runs)',
-  help: `Usage: baton start [--db FILE|URL] [--port N] [--host H] [--workflows PATH]
+  help: `Usage: baton start [--db FILE|URL] [--port N] [--host H] [--workflows PATH] [--no-mcp]
 
 Serves the HTTP API on the database, without running any workflow: start 'baton worker' processes
 for that. Several servers can serve one PostgreSQL database behind a load balancer. Every route but
-/api/health needs an API key (baton keys create). Stops on Ctrl-C or SIGTERM.
+/api/health needs an API key (baton keys create). The workflows are also MCP tools at /mcp (Streamable
+HTTP, with the same keys). Stops on Ctrl-C or SIGTERM.
 
 Options:
   --db FILE|URL         database file or postgres:// URL (default: $BATON_DB, else .baton/baton.db)
@@ -24,8 +25,9 @@ Options:
   --host H              address to listen on (default: $BATON_HOST, else 127.0.0.1: this machine only)
   --workflows PATH      module exporting the workflows (default: $BATON_WORKFLOWS): their input schemas are published,
                         starts are checked against them, and the webhooks it exports are served at POST /hooks/NAME
+  --no-mcp              do not serve the workflows as MCP tools at /mcp
   -h, --help            show this help`,
-  options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' } },
+  options: { ...commonOptions, port: { type: 'string' }, host: { type: 'string' }, workflows: { type: 'string' }, 'no-mcp': { type: 'boolean' } },
   async run({ values }, io) {
     const { port, host } = apiAddress(values, io, 'start');
     // Unexpected request failures are logged here (JSON lines on stderr), with the request id the 500 carries.
@@ -48,6 +50,7 @@ Options:
         metrics: true,
         simulationStore,
         onError: logUnexpectedErrors(logger),
+        mcp: values['no-mcp'] === true ? false : { logger },
         port,
         host,
         ...dashboard,
@@ -55,6 +58,7 @@ Options:
       io.out(
         `baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`,
       );
+      if (values['no-mcp'] !== true) io.out(`MCP (Streamable HTTP) on ${api.url}/mcp (send the API key as Authorization: Bearer <key>)`);
       if (dashboard.dashboard !== undefined) io.out(`Dashboard: ${api.url}/ (sign in with an API key)`);
       for (const line of webhookLines(loaded?.webhooks ?? [], api.url)) io.out(line);
       if ((await store.listApiKeys()).length === 0) io.out('No API key exists yet: make one with baton keys create --name NAME --role admin.');

@@ -1,5 +1,5 @@
 /**
- * `call` in a simulation (http, openapi, grpc, asyncapi, a `use.functions` function): the call is
+ * `call` in a simulation (http, openapi, grpc, asyncapi, a2a, a `use.functions` function): the call is
  * resolved and its arguments evaluated as in production (so a wrong expression faults the same way),
  * but nothing is sent. The answer comes from the scenario, else a sample of the task's
  * `output.schema`, else `{}`. It runs inside the task's step, so the answer is journaled.

@@ -7,7 +7,7 @@
 import { durationMs } from '../runtime/duration.js';
 import type { PlanningCatalog } from '../planner/planning-catalog.js';
 import type { CompoundExecutor, TaskExecutor } from '../tasks/executor.js';
-import { BATON_CALL_KIND } from '../tasks/registry.js';
+import { A2A_CALL_KIND, BATON_CALL_KIND } from '../tasks/registry.js';
 import type { ScenarioAnswers } from './scenario-answers.js';
 import { simulatedBatonCall } from './simulated-baton-call.js';
 import { simulatedCall } from './simulated-call.js';
@@ -26,6 +26,8 @@ const simulatedWait: CompoundExecutor = {
 export function simulatedExecutors(answers: ScenarioAnswers, catalog: PlanningCatalog | undefined): ReadonlyMap<string, TaskExecutor> {
   return new Map<string, TaskExecutor>([
     ['call', simulatedCall(answers)],
+    // `call: a2a` is a task kind of its own; simulated like any call, nothing is sent.
+    [A2A_CALL_KIND, simulatedCall(answers)],
     [BATON_CALL_KIND, simulatedBatonCall(answers, catalog)],
     ['run', simulatedRun(answers, catalog)],
     ['listen', simulatedListen(answers)],

@@ -4,6 +4,7 @@
  * (`call: baton.<name>`) is a kind of its own, run by the extensions' executor.
  */
 import { batonCallExecutor, isBatonCall } from './baton/baton-call.js';
+import { a2aCallExecutor } from './call/a2a-call.js';
 import { callExecutor } from './call.js';
 import { doExecutor } from './do.js';
 import { emitExecutor } from './emit.js';
@@ -23,10 +24,13 @@ const KINDS = ['call', 'emit', 'for', 'fork', 'listen', 'raise', 'run', 'set', '
 
 /** The kind of `call: baton.<name>` tasks. */
 export const BATON_CALL_KIND = 'baton.call';
+/** The kind of `call: a2a` tasks: journaled requests and durable waits, so a compound task. */
+export const A2A_CALL_KIND = 'a2a.call';
 
 const EXECUTORS: ReadonlyMap<string, TaskExecutor> = new Map<string, TaskExecutor>([
   ['call', callExecutor],
   [BATON_CALL_KIND, batonCallExecutor],
+  [A2A_CALL_KIND, a2aCallExecutor],
   ['do', doExecutor],
   ['emit', emitExecutor],
   ['for', forExecutor],
@@ -43,6 +47,7 @@ const EXECUTORS: ReadonlyMap<string, TaskExecutor> = new Map<string, TaskExecuto
 /** The kind of a task (its defining property), or undefined when it has none. */
 export function taskKind(task: TaskDefinition): string | undefined {
   const kind = KINDS.find((k) => task[k] !== undefined);
+  if (kind === 'call' && task.call === 'a2a') return A2A_CALL_KIND;
   return kind === 'call' && isBatonCall(task) ? BATON_CALL_KIND : kind;
 }
 

@@ -36,7 +36,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Paths the API owns: never answered with the app. */
 const API_PREFIXES = ['/api/', '/hooks/'];
-const API_PATHS = new Set(['/api', '/hooks', '/metrics']);
+const API_PATHS = new Set(['/api', '/hooks', '/metrics', '/mcp']);
 
 function ownedByApi(path: string): boolean {
   return API_PATHS.has(path) || API_PREFIXES.some((prefix) => path.startsWith(prefix));

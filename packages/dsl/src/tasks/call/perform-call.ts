@@ -17,7 +17,7 @@ import { performOpenApiCall } from './openapi-call.js';
 export type { CallContext } from './call-context.js';
 
 export interface CallRequest {
-  /** `http`, `openapi`, `grpc`, `asyncapi`, `a2a`, `mcp`, or the name of a custom function. */
+  /** `http`, `openapi`, `grpc`, `asyncapi`, `mcp`, or the name of a custom function (`a2a` is a task kind of its own). */
   call: string;
   /** The arguments, with runtime expressions evaluated except in authentication policies. */
   with: Record<string, unknown>;
@@ -28,7 +28,7 @@ export interface CallRequest {
 }
 
 /** Calls without protocol support in this release. */
-const LATER_PROTOCOLS = ['asyncapi', 'a2a'];
+const LATER_PROTOCOLS = ['asyncapi'];
 
 export async function performCall(request: CallRequest, context: CallContext): Promise<unknown> {
   const scope: CallScope = { ...context, instance: request.reference };
@@ -55,6 +55,9 @@ async function dispatch(request: CallRequest, scope: CallScope): Promise<unknown
       return performGrpcCall(args, request.input, scope);
     case 'mcp':
       return performMcpCall(args, request.input, scope);
+    case 'a2a':
+      // A direct `call: a2a` task runs as a task kind of its own (a2a-call.ts): it journals each request and may wait durably.
+      throw configurationFault(`call: a2a (task ${request.reference}) runs only as a task of its own, not as a function declared in use.functions`, scope);
     default:
       if (LATER_PROTOCOLS.includes(request.call)) {
         throw configurationFault(
