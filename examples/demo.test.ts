@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, isWorkflow, silentLogger } from '@baton/core';
 import { catalogFromStore, parseDefinition, plannerWorkflow } from '@baton/dsl';
+import { closeMcpConnections } from '@baton/mcp';
 import { SqliteStore } from '@baton/sqlite';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import { withExampleDefinitions } from './definitions/load-definitions.js';
@@ -27,7 +28,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-afterAll(() => examples.exampleModel.close());
+afterAll(async () => {
+  await closeMcpConnections();
+  await examples.exampleModel.close();
+});
 
 it('runs the four workflows and the YAML definitions, answers their people steps and reports the results', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-demo-'));
@@ -49,6 +53,7 @@ it('runs the four workflows and the YAML definitions, answers their people steps
     'daily-digest',
     'support-triage',
     'content-pipeline',
+    'knowledge-answer',
     'examples.expense-claim',
     'examples.shipping-quote',
     'examples.vip-onboarding',
@@ -62,6 +67,7 @@ it('runs the four workflows and the YAML definitions, answers their people steps
   expect(output).toMatch(/demo: approving invoice \S+ as 'dana' \(a person would do this in the dashboard or with `baton signal`\)/);
   expect(output).toContain('paid 4,860.00 EUR to Northwind Logistics for INV-2030-0042 (approved by dana');
   expect(output).toContain('CUST-1815 onboarded');
+  expect(output).toMatch(/demo: question \S+ → answered from KB-101 "Refunds for faulty appliances": A faulty appliance bought less than 30 days ago/);
   expect(output).toContain('invoice    · awaiting-approval: waiting up to 3 days for dana');
   expect(invoiceServices.payments.payments).toHaveLength(1);
   // CUST-1815 by the TypeScript run, CUST-2001 by the YAML definition's child run.

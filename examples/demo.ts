@@ -2,8 +2,9 @@
  * The demo `npm start` runs (`baton dev --workflows examples/index.ts --demo`): one invoice large
  * enough to need a person's approval, approved a few seconds later as 'dana'; one customer
  * onboarding; one support ticket asking for a refund large enough to need approval; and one article
- * that the editor sends back for a revision before approving it. Each run's progress is printed as
- * it moves. Beside them, the YAML definitions of examples/definitions run (definitions-demo.ts), and
+ * that the editor sends back for a revision before approving it; and one question answered from the
+ * knowledge base behind an MCP server (kb-server.mjs, a child process spoken to over stdio). Each
+ * run's progress is printed as it moves. Beside them, the YAML definitions of examples/definitions run (definitions-demo.ts), and
  * a workflow is planned from a paragraph, shown and simulated (planner-demo.ts).
  */
 import { aiConfig } from '@baton/ai';
@@ -15,6 +16,7 @@ import { plannerDemo } from './planner-demo.js';
 import { customerOnboarding, type OnboardingInput, type OnboardingOutcome, type OnboardingProgress } from './customer-onboarding/workflow.js';
 import { formatMoney, parseInvoice } from './invoice-approval/invoice.js';
 import { DEFAULT_INVOICE_POLICY, invoiceApproval, type ApprovalDecision, type InvoiceOutcome, type InvoiceProgress } from './invoice-approval/workflow.js';
+import { knowledgeAnswer, type KnowledgeAnswer } from './knowledge-base/workflow.js';
 import { supportTriage, type AgentReply, type Ticket, type TriageOutcome, type TriageProgress } from './support-triage/workflow.js';
 
 export interface DemoOptions {
@@ -58,6 +60,8 @@ export const DEMO_TICKET: Ticket = {
   orderId: 'ORD-7002',
 };
 
+export const DEMO_QUESTION = 'My espresso machine is faulty after two weeks: can I get a refund?';
+
 export const DEMO_ARTICLE: ContentBrief = {
   topic: 'Durable execution for AI agents',
   audience: 'backend engineers',
@@ -76,6 +80,7 @@ export async function demo({
   const onboardingId = uuidv7(Date.now());
   const ticketId = uuidv7(Date.now());
   const articleId = uuidv7(Date.now());
+  const questionId = uuidv7(Date.now());
   const stopFollowing = followProgress(
     follow ? engine : undefined,
     client,
@@ -84,6 +89,7 @@ export async function demo({
       [onboardingId, 'onboarding'],
       [ticketId, 'ticket    '],
       [articleId, 'article   '],
+      [questionId, 'question  '],
     ]),
     log,
   );
@@ -101,6 +107,8 @@ export async function demo({
     const ticket = await client.start(supportTriage, DEMO_TICKET, { id: ticketId });
     log(`demo: starting content-pipeline run ${articleId} on "${DEMO_ARTICLE.topic}": research, outline, draft, then SEO check and image brief in parallel`);
     const article = await client.start(contentPipeline, DEMO_ARTICLE, { id: articleId });
+    log(`demo: starting knowledge-answer run ${questionId}: it asks the knowledge base MCP server (kb-server.mjs over stdio), each tool call a journaled step`);
+    const question = await client.start(knowledgeAnswer, { question: DEMO_QUESTION }, { id: questionId });
     const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, approvalDelayMs));
     const definitions = definitionsDemo({ client, ...(engine === undefined ? {} : { engine }), log, approvalDelayMs, timeoutMs });
     const planning = plannerDemo({ client, ...(engine === undefined ? {} : { engine }), log, timeoutMs }).then(
@@ -150,11 +158,12 @@ export async function demo({
     };
 
     await Promise.all([approveInvoice(), answerTicket(), reviewArticle(), definitions, planning]);
-    const [invoiceResult, onboardingResult, ticketResult, articleResult] = await Promise.allSettled([
+    const [invoiceResult, onboardingResult, ticketResult, articleResult, questionResult] = await Promise.allSettled([
       invoice.result({ timeoutMs }),
       onboarding.result({ timeoutMs }),
       ticket.result({ timeoutMs }),
       article.result({ timeoutMs }),
+      question.result({ timeoutMs }),
     ]);
     await stopFollowing();
     log(
@@ -176,6 +185,11 @@ export async function demo({
       articleResult.status === 'fulfilled'
         ? `demo: article ${article.id} → ${describeArticle(articleResult.value)}`
         : failure('article', article.id, articleResult.reason),
+    );
+    log(
+      questionResult.status === 'fulfilled'
+        ? `demo: question ${question.id} → ${describeAnswer(questionResult.value)}`
+        : failure('question', question.id, questionResult.reason),
     );
     log('demo: done. The runs and their journals stay in the store; start more runs or send signals while this process runs.');
   } finally {
@@ -250,6 +264,11 @@ function describeTicket(outcome: TriageOutcome): string {
         : `refund ${refund.status} by ${refund.decidedBy}; `;
   const tools = outcome.toolCalls === undefined ? '' : `tools used: ${outcome.toolCalls.join(', ') || 'none'}; `;
   return `${outcome.ticketId} read as ${sentiment}, ${urgency}, ${topic} → ${outcome.route}: ${refunded}${tools}reply by ${outcome.repliedBy} sent to ${outcome.reply.to} as ${outcome.reply.messageId}`;
+}
+
+function describeAnswer(answer: KnowledgeAnswer): string {
+  if (answer.article === undefined) return `no article matched "${answer.question}"`;
+  return `answered from ${answer.article.id} "${answer.article.title}": ${answer.answer}`;
 }
 
 function describeArticle(outcome: ContentOutcome): string {

@@ -16,5 +16,6 @@ export { orderFulfilment } from './order-fulfilment/workflow.js';
 export { dailyDigest } from './daily-digest/workflow.js';
 export { supportTriage } from './support-triage/workflow.js';
 export { contentPipeline } from './content-pipeline/workflow.js';
+export { knowledgeAnswer } from './knowledge-base/workflow.js';
 export { demo } from './demo.js';
 export type { DemoOptions } from './demo.js';

@@ -3,7 +3,7 @@
  * is one journaled step; an agent is a loop whose every model turn and every tool call is a journaled
  * step (or child run, or wait), so nothing completed is ever called — or paid for — again.
  */
-import { tool as sdkTool, type ModelMessage, type ToolSet } from 'ai';
+import { jsonSchema, tool as sdkTool, type JSONSchema7, type ModelMessage, type ToolSet } from 'ai';
 import type { ZodType } from 'zod';
 import { BatonError, ErrorCode, errorMessage, isBatonError, type ExtensionServices, type WorkflowContext } from '@baton/core';
 import { aiConfig } from './config.js';
@@ -11,7 +11,7 @@ import { AiErrorCode } from './errors.js';
 import { ensureBudget, recordSpend } from './budget.js';
 import { callModels, requestRecord, type CallRequest, type LlmResult, type TokenUsage } from './model-call.js';
 import { callCost } from './prices.js';
-import { ApprovalDecision, type AgentTool } from './tools.js';
+import { ApprovalDecision, isJsonSchemaInput, type AgentTool } from './tools.js';
 
 export interface LlmOptions<T = unknown> {
   /** Names the step (`llm:<name>`); default `llm`. */
@@ -193,7 +193,12 @@ function llm(ctx: WorkflowContext, services: ExtensionServices) {
 
 function toolSet(tools: Record<string, AgentTool>): ToolSet {
   const set: ToolSet = {};
-  for (const [name, definition] of Object.entries(tools)) set[name] = sdkTool({ description: definition.description, inputSchema: definition.input });
+  for (const [name, definition] of Object.entries(tools)) {
+    const input = definition.input;
+    set[name] = isJsonSchemaInput(input)
+      ? sdkTool({ description: definition.description, inputSchema: jsonSchema(input.jsonSchema as JSONSchema7) })
+      : sdkTool({ description: definition.description, inputSchema: input });
+  }
   return set;
 }
 
@@ -284,12 +289,9 @@ async function runTool(
 ): Promise<unknown> {
   const definition = options.tools[call.name];
   if (definition === undefined) return { error: `There is no tool '${call.name}'. The tools are: ${Object.keys(options.tools).join(', ')}.` };
-  const parsed = definition.input.safeParse(call.input);
-  if (!parsed.success)
-    return {
-      error: `The input does not match the tool's schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    };
-  const input = parsed.data;
+  const checked = checkInput(definition.input, call.input);
+  if ('error' in checked) return checked;
+  const input = checked.input;
   try {
     switch (definition.kind) {
       case 'function':
@@ -312,6 +314,16 @@ async function runTool(
     const inner = isBatonError(error) && error.cause !== undefined ? error.cause : error;
     return { error: errorMessage(inner) };
   }
+}
+
+/** The model's input for a tool, checked by its zod schema; a JSON Schema tool checks its input itself, so only its being an object is checked here. */
+function checkInput(schema: AgentTool['input'], value: unknown): { input: unknown } | { error: string } {
+  if (isJsonSchemaInput(schema)) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { input: value } : { error: "The tool's input must be a JSON object." };
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { input: parsed.data };
+  return { error: `The input does not match the tool's schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
 }
 
 /** Registers ctx.llm and ctx.agent (done when the package is imported). */

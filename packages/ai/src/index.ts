@@ -18,7 +18,7 @@ export type { LlmResult, LlmRequestRecord, TokenUsage, ToolCallRequest } from '.
 export { MAX_PROMPT_TEXT } from './model-call.js';
 export type { LlmOptions, AgentOptions, AgentResult, CallBudget } from './context.js';
 export { agentTool, workflowTool, humanApproval, ApprovalDecision } from './tools.js';
-export type { AgentTool, FunctionTool, WorkflowTool, ApprovalTool } from './tools.js';
+export type { AgentTool, FunctionTool, WorkflowTool, ApprovalTool, JsonSchemaInput } from './tools.js';
 export { BUDGET_SIGNAL } from './budget.js';
 export { runUsage, workflowUsage } from './usage.js';
 export type { UsageSummary, ModelUsage } from './usage.js';

@@ -6,11 +6,20 @@
 import { z, type ZodType } from 'zod';
 import type { AnyWorkflow, RetryPolicy, StepInfo, Workflow } from '@baton/core';
 
+/**
+ * A tool's input described by a JSON Schema instead of zod (tools that come from elsewhere, such as
+ * an MCP server's): the model is shown the schema, and the input reaches `execute` unchecked but for
+ * being an object; the tool itself checks it.
+ */
+export interface JsonSchemaInput {
+  jsonSchema: Record<string, unknown>;
+}
+
 /** A function tool, its types erased (agentTool checks them where it is defined). */
 export interface FunctionTool {
   kind: 'function';
   description: string;
-  input: ZodType;
+  input: ZodType | JsonSchemaInput;
   execute: (input: unknown, info: StepInfo) => unknown;
   retry?: RetryPolicy;
 }
@@ -42,6 +51,11 @@ export function agentTool<I, O>(definition: {
 }): FunctionTool {
   // The model's input is parsed with `input` before `execute` sees it.
   return { kind: 'function', ...definition, input: definition.input, execute: definition.execute as (input: unknown, info: StepInfo) => unknown };
+}
+
+/** Is this tool input a JSON Schema (not zod)? */
+export function isJsonSchemaInput(input: ZodType | JsonSchemaInput): input is JsonSchemaInput {
+  return 'jsonSchema' in input && !('safeParse' in input);
 }
 
 /** A workflow the model may start and wait for, as a child run. Its input schema describes the tool. */

@@ -6,6 +6,7 @@
 import { constants } from 'node:os';
 import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
 import { DefinitionLoader, PLANNER_WORKFLOW, catalogFromStore, plannerWorkflow, type InterpreterOptions } from '@baton/dsl';
+import { closeMcpConnections } from '@baton/mcp';
 import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer, type A2aOptions, type ApiServer, type WebhookDefinition } from '@baton/server';
 import type { Io } from './command.js';
 import { dashboardOption } from './dashboard.js';
@@ -123,6 +124,8 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     return 0;
   } finally {
     stopSignal.dispose();
+    // Stdio MCP servers the workflows called are child processes of this one: stop them.
+    await closeMcpConnections();
     await store.close();
     await tracing?.shutdown();
   }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Engine, ErrorCode, errorMessage, hasErrorCode, type AnyWorkflow, type Logger } from '@baton/core';
 import { WORKFLOW_FAULT, type InterpreterOptions } from '@baton/dsl';
+import { closeMcpConnections } from '@baton/mcp';
 import type { Io } from './command.js';
 import { loadDefinitionFiles } from './definition-files.js';
 import { loadWorkflows } from './load-workflows.js';
@@ -58,6 +59,8 @@ export async function runDefinitionFile(options: RunDefinitionOptions, io: Io): 
       }
     } finally {
       await engine.stop({ timeoutMs: 1000 });
+      // A call: mcp over stdio started its server as a child process of this one.
+      await closeMcpConnections();
       await store.close();
     }
   } finally {

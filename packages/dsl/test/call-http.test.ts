@@ -187,7 +187,7 @@ describe('unforeseen failures', () => {
 });
 
 describe('other calls', () => {
-  it.each(['asyncapi', 'mcp'])('call: %s is a configuration fault naming the task', async (kind) => {
+  it.each(['asyncapi'])('call: %s is a configuration fault naming the task', async (kind) => {
     const fault = await faultOf(call({ call: kind, with: {}, reference: '/do/3/publish' }));
     expect(fault).toMatchObject({ type: StandardError.configuration.type, status: 400, instance: '/do/3/publish' });
     expect(fault.detail).toContain(`call: ${kind} (task /do/3/publish) is not supported yet`);

@@ -3,6 +3,7 @@ import { errorMessage } from '@baton/core';
 import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
+import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { clockTime, eventLine } from '../output.js';
@@ -11,7 +12,7 @@ import { A2A_HELP, a2aFlags, a2aOptions } from '../a2a-options.js';
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'run an engine locally and print what every run does',
-  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--port N] [--host H] [--no-mcp] [--a2a WORKFLOWS] [--public-url URL] [--demo]
+  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--mcp-config FILE] [--port N] [--host H] [--no-mcp] [--a2a WORKFLOWS] [--public-url URL] [--demo]
 
 Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
 build), serves the HTTP API (with the webhooks PATH exports at POST /hooks/NAME, and the workflows as
@@ -26,6 +27,7 @@ Options:
                         into the database (baton deploy) load too, without a restart
   --concurrency N       runs executed at once (default 100)
 ${LEASE_HELP}
+${MCP_CONFIG_HELP}
 ${DSL_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
@@ -39,6 +41,7 @@ ${A2A_HELP}
     workflows: { type: 'string' },
     concurrency: { type: 'string' },
     ...leaseFlags,
+    ...mcpConfigFlags,
     ...dslFlags,
     durability: { type: 'string' },
     demo: { type: 'boolean' },
@@ -52,6 +55,7 @@ ${A2A_HELP}
     const lease = leaseOptions(values, io, 'dev');
     const durability = oneOf(values.durability, ['strict', 'batched'], '--durability', 'dev');
     const interpreter = interpreterOptions(values, io, 'dev');
+    await configureMcpServers(values, io, 'dev');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'), { interpreter });
     const dbPath = databasePath(values.db, io);
     const { port, host } = apiAddress(values, io, 'dev');

@@ -13,13 +13,14 @@ import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { listenForStop, runEngineProcess } from '../engine-process.js';
 import { jsonLogger } from '../logging.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
+import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { openStore } from '../store.js';
 
 export const mcpCommand = defineCommand({
   name: 'mcp',
   summary: 'serve the workflows as MCP tools over stdio',
-  help: `Usage: baton mcp --workflows PATH [--db FILE] [--no-worker] [--wait SECONDS]
+  help: `Usage: baton mcp --workflows PATH [--db FILE] [--no-worker] [--wait SECONDS] [--mcp-config FILE]
 
 Serves the Model Context Protocol on stdin/stdout for an MCP client that starts this command: each
 workflow of PATH is a tool that starts a run and answers with its output (or, when the run takes
@@ -37,6 +38,7 @@ Options:
   --wait SECONDS        how long a workflow tool waits for its run before answering with the run id (default 20)
   --concurrency N       runs executed at once (default 100)
 ${LEASE_HELP}
+${MCP_CONFIG_HELP}
 ${DSL_HELP}
   -h, --help            show this help`,
   options: {
@@ -46,6 +48,7 @@ ${DSL_HELP}
     wait: { type: 'string' },
     concurrency: { type: 'string' },
     ...leaseFlags,
+    ...mcpConfigFlags,
     ...dslFlags,
   },
   async run({ values }, processIo) {
@@ -55,6 +58,7 @@ ${DSL_HELP}
     const waitMs = (positiveInteger(values.wait, '--wait', 'mcp') ?? 20) * 1000;
     const lease = leaseOptions(values, io, 'mcp');
     const interpreter = interpreterOptions(values, io, 'mcp');
+    await configureMcpServers(values, io, 'mcp');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'mcp'), { interpreter });
     const dbPath = databasePath(values.db, io);
     const banner = `baton mcp: ${workflowNames(loaded.workflows).join(', ')} on ${displayDatabase(dbPath)}`;

@@ -2,6 +2,7 @@
 import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
+import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
 import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { eventLine, isRunEnd } from '../output.js';
@@ -9,7 +10,7 @@ import { eventLine, isRunEnd } from '../output.js';
 export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'execute runs of the given workflows until stopped',
-  help: `Usage: baton worker --workflows PATH [--db FILE] [--concurrency N] [--lease DURATION] [--heartbeat DURATION]
+  help: `Usage: baton worker --workflows PATH [--db FILE] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--mcp-config FILE]
 
 Executes runs of the workflows exported by PATH (a .ts or .js module) from the database, alongside
 any number of other workers. Prints one line per run that ends. SIGTERM or SIGINT stops it gracefully:
@@ -22,6 +23,7 @@ Options:
   --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
   --concurrency N       runs executed at once (default 100)
 ${LEASE_HELP}
+${MCP_CONFIG_HELP}
 ${DSL_HELP}
   -h, --help            show this help`,
   options: {
@@ -29,12 +31,14 @@ ${DSL_HELP}
     workflows: { type: 'string' },
     concurrency: { type: 'string' },
     ...leaseFlags,
+    ...mcpConfigFlags,
     ...dslFlags,
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'worker');
     const lease = leaseOptions(values, io, 'worker');
     const interpreter = interpreterOptions(values, io, 'worker');
+    await configureMcpServers(values, io, 'worker');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'worker'), { interpreter });
     const dbPath = databasePath(values.db, io);
     return runEngineProcess({

@@ -4,9 +4,15 @@
  * copy (their own shape is checked here), so a valid 1.0.x definition passes.
  */
 import { isObject, type Json } from './task-walk.js';
+import { mcpWithIssues, type ShapeIssue } from './mcp-call-shape.js';
 
 /** Calls added after 1.0.0: the SDK's schema has no branch for them. */
 export const LATER_CALLS = ['a2a', 'mcp'] as const;
+
+/** The checks of a later call's `with` (its own shape, which the SDK's schema cannot check), by call. */
+export const LATER_CALL_CHECKS: Partial<Record<(typeof LATER_CALLS)[number], (args: Json, pointer: string) => ShapeIssue[]>> = {
+  mcp: mcpWithIssues,
+};
 
 /** The A2A methods (v0.3 names, as the reference lists them) Baton runs for `call: a2a`. */
 export const A2A_CALL_METHODS = ['message/send', 'message/stream', 'tasks/get', 'tasks/cancel', 'tasks/resubscribe'] as const;

@@ -11,7 +11,7 @@ import sdk from '@serverlessworkflow/sdk';
 import type { DefinitionIssue } from './definition.js';
 import { lastKey, pointerOf, valueAt } from './json-pointer.js';
 import { allTasks, isObject, nestedLists, TASK_KEYS, taskLists, taskTypeOf, type Json } from './task-walk.js';
-import { a2aCallProblems, asDsl100, LATER_CALLS } from './dsl-compat.js';
+import { a2aCallProblems, asDsl100, LATER_CALL_CHECKS, LATER_CALLS } from './dsl-compat.js';
 import { schemaErrorIssues, type SchemaError } from './schema-messages.js';
 
 type Issue = Omit<DefinitionIssue, 'file' | 'line' | 'column'>;
@@ -85,19 +85,28 @@ function taskIssues(name: string, task: unknown, pointer: string): Issue[] {
     return [{ kind: 'schema', path: pointer, message }];
   }
   if (isObject(task) && (LATER_CALLS as readonly unknown[]).includes(task.call)) {
-    if (task.call === 'a2a' && isObject(task.with)) {
+    const call = task.call as (typeof LATER_CALLS)[number];
+    if (task.with !== undefined && !isObject(task.with)) {
+      return [{ kind: 'schema', path: pointerOf(pointer, 'with'), message: `call ${call} task '${name}': 'with' must be an object` }];
+    }
+    if (call === 'a2a' && isObject(task.with)) {
       return a2aCallProblems(task.with).map(({ key, message }) => ({
         kind: 'schema' as const,
         path: pointerOf(pointerOf(pointer, 'with'), key),
         message: `call a2a task '${name}': ${message}`,
       }));
     }
-    if (task.call === 'a2a' && task.with === undefined) {
+    if (call === 'a2a' && task.with === undefined) {
       return [{ kind: 'schema', path: pointer, message: `call a2a task '${name}': 'with' is required ({ method, agentCard or server, parameters })` }];
     }
-    return task.with === undefined || isObject(task.with)
-      ? []
-      : [{ kind: 'schema', path: pointerOf(pointer, 'with'), message: `call ${String(task.call)} task '${name}': 'with' must be an object` }];
+    const check = LATER_CALL_CHECKS[call];
+    if (check === undefined) return [];
+    if (task.with === undefined) return [{ kind: 'schema', path: pointer, message: `call ${call} task '${name}': 'with' is required` }];
+    return check(task.with, pointerOf(pointer, 'with')).map((issue) => ({
+      kind: 'schema',
+      path: issue.path,
+      message: `call ${call} task '${name}': ${issue.message}`,
+    }));
   }
   const kind =
     isObject(task) && typeof task.call === 'string' && type !== 'CallFunction' ? `call ${task.call}` : (type.replace(/Task$/, '').toLowerCase() as string);

@@ -1,6 +1,6 @@
 /**
- * The `call` task's I/O ("Call" in the reference): dispatches on `call` to the HTTP, OpenAPI and
- * gRPC executors and returns the task's raw output (before `output.as`). It runs inside a journaled
+ * The `call` task's I/O ("Call" in the reference): dispatches on `call` to the HTTP, OpenAPI, gRPC
+ * and MCP executors and returns the task's raw output (before `output.as`). It runs inside a journaled
  * step, so it only does I/O: no workflow context. Failures are WorkflowFaults whose `instance` is the
  * task's JSON pointer; an abort through `signal` rethrows the abort reason; anything unforeseen is
  * logged and raised as the DSL's runtime error.
@@ -11,6 +11,7 @@ import { configurationFault } from './call-fault.js';
 import type { CallContext, CallScope } from './call-context.js';
 import { performGrpcCall } from './grpc-call.js';
 import { performHttpCall } from './http-call.js';
+import { performMcpCall } from './mcp-call.js';
 import { performOpenApiCall } from './openapi-call.js';
 
 export type { CallContext } from './call-context.js';
@@ -27,7 +28,7 @@ export interface CallRequest {
 }
 
 /** Calls without protocol support in this release. */
-const LATER_PROTOCOLS = ['asyncapi', 'mcp'];
+const LATER_PROTOCOLS = ['asyncapi'];
 
 export async function performCall(request: CallRequest, context: CallContext): Promise<unknown> {
   const scope: CallScope = { ...context, instance: request.reference };
@@ -52,6 +53,8 @@ async function dispatch(request: CallRequest, scope: CallScope): Promise<unknown
       return performOpenApiCall(args, request.input, scope);
     case 'grpc':
       return performGrpcCall(args, request.input, scope);
+    case 'mcp':
+      return performMcpCall(args, request.input, scope);
     case 'a2a':
       // A direct `call: a2a` task runs as a task kind of its own (a2a-call.ts): it journals each request and may wait durably.
       throw configurationFault(`call: a2a (task ${request.reference}) runs only as a task of its own, not as a function declared in use.functions`, scope);

@@ -1,0 +1,146 @@
+/**
+ * MCP client steps in `baton worker` processes: servers named in the file of --mcp-config, an agent
+ * using an MCP server's tools (the model is the scripted model server), and a worker SIGKILLed in the
+ * middle of the agent. The MCP server (an SDK server over stdio, started by the worker) appends every
+ * tool call to a file, so the test counts what really happened: after the kill, a new worker on the
+ * same SQLite file repeats no tool call whose result was journaled; only the call in flight is made again.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@baton/core';
+import { SqliteStore } from '@baton/sqlite';
+import { startScriptedModelServer, type ScriptedModelServer } from '@baton/ai/testing';
+import { CliProcess, FIXTURES, ROOT, baton, tempDir, waitFor } from './helpers.js';
+
+const WORKFLOWS = join(FIXTURES, 'mcp-agent-workflows.ts');
+const TOOL_SERVER = join(ROOT, 'packages/mcp/test/fixtures/tool-server.mjs');
+const dir = tempDir();
+const callsFile = join(dir, 'calls.jsonl');
+const configFile = join(dir, 'mcp.json');
+let model: ScriptedModelServer;
+
+beforeAll(async () => {
+  model = await startScriptedModelServer();
+  writeFileSync(configFile, JSON.stringify({ mcpServers: { tools: { command: process.execPath, args: [TOOL_SERVER], env: { TOOL_CALLS: callsFile } } } }));
+});
+
+afterAll(async () => {
+  await model.close();
+});
+
+function toolCalls(): string[] {
+  if (!existsSync(callsFile)) return [];
+  return readFileSync(callsFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => (JSON.parse(line) as { tool: string }).tool);
+}
+
+function worker(db: string): CliProcess {
+  return new CliProcess(['worker', '--workflows', WORKFLOWS, '--db', db, '--mcp-config', configFile, '--lease', '2s'], {
+    env: { OPENAI_API_KEY: 'test', OPENAI_BASE_URL: model.openaiBaseUrl, BATON_AI_MODEL: 'openai:gpt-4o-mini' },
+  });
+}
+
+describe('MCP client steps in baton worker', () => {
+  it('repeats no journaled tool call of an agent whose worker was SIGKILLed mid-agent', async () => {
+    const db = join(dir, 'kill.db');
+    const release = join(dir, 'release');
+    model.enqueue(
+      { toolCalls: [{ name: 'record', arguments: { text: 'customer asked about refunds' } }] },
+      { toolCalls: [{ name: 'hang', arguments: { release } }] },
+      { toolCalls: [{ name: 'lookup', arguments: { topic: 'refunds' } }] },
+      { text: 'Refunds are paid within 5 working days.' },
+    );
+    let first: CliProcess | undefined = worker(db);
+    let second: CliProcess | undefined;
+    const store = new SqliteStore({ path: db });
+    try {
+      await first.waitForOutput('baton worker:', 30_000);
+      await store.init();
+      const client = new Client({ store });
+      await client.start('mcp-agent', { prompt: 'How long do refunds take?' }, { id: 'agent-kill' });
+      // The `record` call is journaled and the `hang` call reached the server (and waits there): kill now.
+      await waitFor(
+        async () => {
+          const journal = await client.journal('agent-kill');
+          const recorded = journal.some((entry) => entry.name === 'agent:helper:tool:record' && entry.status === 'completed');
+          return recorded && toolCalls().includes('hang');
+        },
+        { timeoutMs: 60_000, what: () => `the record call to be journaled and hang to be called (calls: ${toolCalls().join(', ')})\n${first?.stderr ?? ''}` },
+      );
+      first.signal('SIGKILL');
+      await first.exited;
+      first = undefined;
+      expect(toolCalls()).toEqual(['record', 'hang']);
+
+      writeFileSync(release, '');
+      second = worker(db);
+      const output = await client.result('agent-kill', { timeoutMs: 90_000 });
+      expect(output).toEqual({
+        text: 'Refunds are paid within 5 working days.',
+        toolCalls: [
+          { name: 'record', output: 'recorded: customer asked about refunds' },
+          { name: 'hang', output: 'released' },
+          { name: 'lookup', output: { topic: 'refunds', article: 'Refunds are paid within 5 working days.' } },
+        ],
+      });
+      // `record` was journaled before the kill: it ran once. `hang` was in flight: it ran again.
+      expect(toolCalls()).toEqual(['record', 'hang', 'hang', 'lookup']);
+      const journal = (await client.journal('agent-kill')).map((entry) => entry.name);
+      expect(journal.filter((name) => name === 'mcp:tools:tools/list')).toHaveLength(1);
+      expect(journal.filter((name) => name.startsWith('agent:helper:tool:'))).toEqual([
+        'agent:helper:tool:record',
+        'agent:helper:tool:hang',
+        'agent:helper:tool:lookup',
+      ]);
+      // Four model turns in all: the journaled ones were not asked again.
+      expect(model.modelCalls).toHaveLength(4);
+      // The model was shown the MCP tools with their JSON Schemas.
+      const offered = model.modelCalls[0]!.tools.map((tool) => tool.name).sort();
+      expect(offered).toEqual(['hang', 'lookup', 'record']);
+      expect(model.modelCalls[0]!.tools.find((tool) => tool.name === 'lookup')!.parameters).toMatchObject({
+        type: 'object',
+        properties: { topic: { type: 'string' } },
+        required: ['topic'],
+      });
+      client.close();
+    } finally {
+      first?.signal('SIGKILL');
+      await second?.stop();
+      await store.close();
+    }
+  }, 180_000);
+
+  it('baton run FILE.yaml makes a call: mcp over stdio and exits, its server stopped', async () => {
+    const flow = join(dir, 'lookup.yaml');
+    writeFileSync(
+      flow,
+      `document: { dsl: '1.0.3', namespace: tests, name: lookup, version: '1.0.0' }
+do:
+  - lookup:
+      call: mcp
+      with:
+        method: tools/call
+        parameters: { name: lookup, arguments: { topic: '\${ .topic }' } }
+        transport:
+          stdio: { command: ${JSON.stringify(process.execPath)}, arguments: [${JSON.stringify(TOOL_SERVER)}] }
+      output:
+        as: '\${ .structuredContent.article }'
+`,
+    );
+    const result = await baton(['run', flow, '--input', '{"topic":"shipping"}']);
+    expect(result.stderr).not.toContain('Error');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toBe('Orders ship from Rotterdam within 24 hours.');
+  });
+
+  it('refuses an --mcp-config file that is not valid, saying what is wrong', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ mcpServers: { kb: { command: 'node', args: 'kb.mjs' } } }));
+    const result = await baton(['worker', '--workflows', WORKFLOWS, '--db', join(dir, 'bad.db'), '--mcp-config', bad]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`The MCP server 'kb' in ${bad} is not valid: args`);
+  });
+});
