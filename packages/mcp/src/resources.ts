@@ -128,7 +128,7 @@ export function registerRunResources(server: Server, options: RunResourcesOption
       new McpError(
         ErrorCode.InvalidParams,
         `${BatonCode.InvalidArgument}: this client holds ${maxSubscriptions} subscriptions, the most it may: unsubscribe from runs it no longer follows.`,
-        { code: BatonCode.InvalidArgument, uri },
+        { code: BatonCode.InvalidArgument, uri: uri.slice(0, 200) },
       );
     if (subscriptions.size >= maxSubscriptions) throw full();
     await guarded(options.logger, async () => {
@@ -184,14 +184,17 @@ function parseUri(uri: string): RunResourceUri {
     throw new McpError(
       ErrorCode.InvalidParams,
       `${BatonCode.InvalidArgument}: '${uri.slice(0, 200)}' is not a Baton resource: use baton://runs/{id} or baton://runs/{id}/journal.`,
-      { code: BatonCode.InvalidArgument, uri },
+      { code: BatonCode.InvalidArgument, uri: uri.slice(0, 200) },
     );
   }
   return { runId, kind: journal === null ? 'run' : 'journal' };
 }
 
 function notFound(uri: string, runId: string): McpError {
-  return new McpError(RESOURCE_NOT_FOUND, `${BatonCode.RunNotFound}: no run with id '${runId}'.`, { code: BatonCode.RunNotFound, uri });
+  return new McpError(RESOURCE_NOT_FOUND, `${BatonCode.RunNotFound}: no run with id '${runId.slice(0, 200)}'.`, {
+    code: BatonCode.RunNotFound,
+    uri: uri.slice(0, 200),
+  });
 }
 
 /** Runs a read; Baton's refusals become invalid params with their code, anything else is logged. */

@@ -224,7 +224,7 @@ export class BatonRequestHandler implements A2ARequestHandler {
     if (name === undefined || !waits.includes(name)) {
       throw new RequestMalformedError(
         `BATON_INVALID_SIGNAL: task ${run.id} waits for the signal ${waits.map((w) => `'${w}'`).join(' or ')}` +
-          (named === undefined ? '; name one as metadata.signal.' : `, not '${named}'.`),
+          (named === undefined ? '; name one as metadata.signal.' : `, not '${named.slice(0, 200)}'.`),
       );
     }
     const schema = this.#registry.get(run.workflow, run.version)?.options.signals?.[name] as z.ZodType | undefined;

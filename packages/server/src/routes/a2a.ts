@@ -17,6 +17,7 @@ import type { Context } from 'hono';
 import { actingClient, apiKeyOf } from '../acting.js';
 import { authorize } from '../auth.js';
 import type { UnexpectedErrorListener } from '../error-handler.js';
+import { malformedA2aRequest, type MalformedRequest } from './a2a-request-check.js';
 
 export interface A2aOptions {
   /** The workflows offered as skills, by name; default every workflow the server has but Baton's own. */
@@ -89,8 +90,10 @@ export function registerA2aRoutes(app: OpenAPIHono, options: A2aRouteOptions): {
   app.post(A2A_PATH, async (c) => {
     const raw = await c.req.text();
     let body: { id?: unknown; method?: unknown } | undefined;
+    let malformed: MalformedRequest | undefined;
     try {
       const parsed: unknown = JSON.parse(raw);
+      malformed = malformedA2aRequest(parsed);
       body = typeof parsed === 'object' && parsed !== null ? (parsed as typeof body) : undefined;
     } catch {
       body = undefined;
@@ -105,6 +108,7 @@ export function registerA2aRoutes(app: OpenAPIHono, options: A2aRouteOptions): {
     const legacy = header ? isLegacyVersion(header) : method === undefined || isLegacyJsonRpcMethod(method);
     const requestedVersion = header || (legacy ? '0.3' : '1.0');
     const id = typeof body?.id === 'string' || typeof body?.id === 'number' ? body.id : null;
+    if (malformed !== undefined) return c.json({ jsonrpc: '2.0', id, error: malformed }, 200);
     const mapError = legacy ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError : JsonRpcTransportHandler.mapToJSONRPCError;
     const key = apiKeyOf(c);
     const context = batonCallContext({

@@ -1,0 +1,638 @@
+/**
+ * Hostile input against the agent protocol endpoints (/mcp, /a2a and the agent card) on a real server:
+ * loopback HTTP, a SQLite file, keys required (an operator, a viewer, and an operator of another
+ * namespace). Each refusal must be a 4xx or a JSON-RPC error with a stable code, never a 5xx, a hang or
+ * a logged failure, and must change nothing; after each group the server still answers a good request.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Engine, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
+import { SqliteStore } from '@baton/sqlite';
+import { startApiServer, type ApiServer } from '@baton/server';
+import { waitFor } from '@baton/testkit';
+
+const greet = defineWorkflow({ name: 'greet', description: 'Greets someone by name.', input: z.object({ name: z.string() }) }, async (ctx, input) =>
+  ctx.step('greet', () => ({ greeting: `hello ${input.name}` })),
+);
+const hold = defineWorkflow({ name: 'hold', description: 'Waits until released.', signals: { release: z.object({ ok: z.boolean() }) } }, async (ctx) =>
+  ctx.waitForSignal('release', { schema: z.object({ ok: z.boolean() }) }),
+);
+
+const MAX_BODY = 64 * 1024;
+const dir = mkdtempSync(join(tmpdir(), 'baton-hostile-'));
+let store: SqliteStore;
+let engine: Engine;
+let server: ApiServer;
+const tokens = { operator: '', viewer: '', other: '' };
+/** Failures the server logged as unexpected: every test ends with none. */
+const unexpected: unknown[] = [];
+
+beforeAll(async () => {
+  store = new SqliteStore({ path: join(dir, 'hostile.db') });
+  engine = new Engine({ store, workflows: [greet, hold], logger: silentLogger, schedules: false, pollIntervalMs: 20 });
+  await engine.start();
+  for (const [name, role, namespace] of [
+    ['operator', 'operator', undefined],
+    ['viewer', 'viewer', undefined],
+    ['other', 'operator', 'team-b'],
+  ] as const) {
+    const key = newApiKey({ name, role, ...(namespace === undefined ? {} : { namespace }) }, Date.now());
+    await store.createApiKey(key.record);
+    tokens[name] = key.token;
+  }
+  server = await startApiServer({
+    client: engine.client,
+    store,
+    workflows: engine.workflows,
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: MAX_BODY,
+    a2a: {},
+    mcp: { waitMs: 30_000, logger: { ...silentLogger, error: (...args: unknown[]) => void unexpected.push(args) } },
+    onError: (error) => void unexpected.push(error),
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await engine?.stop();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  expect(unexpected.splice(0)).toEqual([]);
+});
+
+interface Answer {
+  status: number;
+  type: string;
+  text: string;
+  json: unknown;
+}
+
+/** One request with a deadline: a hang fails the test instead of stalling it. */
+async function request(path: string, init: RequestInit & { token?: string | undefined }): Promise<Answer> {
+  const headers = new Headers(init.headers);
+  if (init.token !== undefined) headers.set('authorization', `Bearer ${init.token}`);
+  const res = await fetch(`${server.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(20_000) });
+  const type = res.headers.get('content-type') ?? '';
+  // An event stream is read up to its first event (enough to see the answer).
+  const text = type.includes('text/event-stream') ? await firstEvent(res) : await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(type.includes('text/event-stream') ? (/^data: (.*)$/m.exec(text)?.[1] ?? 'null') : text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, type, text, json };
+}
+
+async function firstEvent(res: Response): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
+/** A refusal: a 4xx with Baton's error shape, or a JSON-RPC error object; never a 5xx. */
+function expectRefused(answer: Answer, what: string): void {
+  expect(answer.status, `${what}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+  const body = answer.json as { error?: { code?: unknown; message?: unknown } } | undefined;
+  expect(body?.error, `${what}: ${answer.text.slice(0, 300)}`).toBeDefined();
+  const { code, message } = body!.error!;
+  if (typeof code === 'string') expect(code, what).toMatch(/^BATON_[A-Z_]+$/);
+  else expect(typeof code, what).toBe('number');
+  expect(typeof message, what).toBe('string');
+  expect((message as string).length, what).toBeGreaterThan(0);
+}
+
+const runCount = async (): Promise<number> => (await engine.client.list({ limit: 1000 })).runs.length;
+
+// --- MCP -----------------------------------------------------------------------------------------------
+
+const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const initializeBody = (id: unknown = 1) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'hostile', version: '1' } },
+});
+
+const mcp = (token: string | undefined, body: string, headers: Record<string, string> = mcpHeaders, method = 'POST') =>
+  request('/mcp', { method, token, headers, ...(method === 'GET' || method === 'DELETE' ? {} : { body }) });
+
+/** Opens a session for `token` and returns its id. */
+async function openSession(token: string): Promise<string> {
+  const res = await fetch(`${server.url}/mcp`, {
+    method: 'POST',
+    headers: { ...mcpHeaders, authorization: `Bearer ${token}` },
+    body: JSON.stringify(initializeBody()),
+  });
+  expect(res.status).toBe(200);
+  const id = res.headers.get('mcp-session-id');
+  await res.body?.cancel();
+  expect(id).toBeTruthy();
+  const initialized = await fetch(`${server.url}/mcp`, {
+    method: 'POST',
+    headers: { ...mcpHeaders, authorization: `Bearer ${token}`, 'mcp-session-id': id!, 'mcp-protocol-version': '2025-06-18' },
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+  });
+  expect(initialized.status).toBe(202);
+  return id!;
+}
+
+const inSession = (token: string, session: string, body: unknown, extra: Record<string, string> = {}) =>
+  mcp(token, typeof body === 'string' ? body : JSON.stringify(body), {
+    ...mcpHeaders,
+    'mcp-session-id': session,
+    'mcp-protocol-version': '2025-06-18',
+    ...extra,
+  });
+
+/** The session still lists its tools and a tool call still runs a workflow. */
+async function expectMcpHealthy(token: string, session: string): Promise<void> {
+  const list = await inSession(token, session, { jsonrpc: '2.0', id: 900, method: 'tools/list' });
+  expect(list.status, list.text).toBe(200);
+  const names = ((list.json as { result: { tools: { name: string }[] } }).result.tools ?? []).map((t) => t.name);
+  expect(names).toContain('greet');
+  const called = await inSession(token, session, { jsonrpc: '2.0', id: 901, method: 'tools/call', params: { name: 'greet', arguments: { name: 'Ada' } } });
+  expect(called.status, called.text).toBe(200);
+  expect(called.text).toContain('hello Ada');
+}
+
+describe('/mcp without a session', () => {
+  it('refuses bodies that are not JSON-RPC initialize requests, and opens no session for them', async () => {
+    const cases: [string, string][] = [
+      ['malformed JSON', '{"jsonrpc": "2.0", "id": 1, "method": '],
+      ['empty body', ''],
+      ['a JSON string', '"initialize"'],
+      ['a JSON number', '42'],
+      ['null', 'null'],
+      ['an empty object', '{}'],
+      ['an empty array', '[]'],
+      ['a batch of garbage', '[1, 2, 3]'],
+      ['wrong jsonrpc version', JSON.stringify({ ...initializeBody(), jsonrpc: '1.0' })],
+      ['no jsonrpc member', JSON.stringify({ id: 1, method: 'initialize', params: {} })],
+      ['an unknown method', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'no/such/method', params: {} })],
+      ['a method that is a number', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 7 })],
+      ['params of the wrong type', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: [1, 2] })],
+      ['null params', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: null })],
+      ['a protocol version of the wrong type', JSON.stringify({ ...initializeBody(), params: { protocolVersion: 7, capabilities: {}, clientInfo: {} } })],
+      ['an id that is an object', JSON.stringify({ ...initializeBody({ x: 1 }) })],
+      ['tools/call before initialize', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'greet', arguments: { name: 'x' } } })],
+      ['deep nesting', `{"jsonrpc":"2.0","id":1,"method":"initialize","params":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+      ['two initializes in a batch', JSON.stringify([initializeBody(1), initializeBody(2)])],
+    ];
+    const before = await runCount();
+    for (const [what, body] of cases) {
+      const answer = await mcp(tokens.operator, body);
+      expectRefused(answer, what);
+      expect(answer.status, what).toBeGreaterThanOrEqual(400);
+    }
+    expect(await runCount()).toBe(before);
+  });
+
+  it('refuses wrong Content-Type and Accept headers', async () => {
+    const body = JSON.stringify(initializeBody());
+    for (const [what, headers] of [
+      ['text/plain', { 'content-type': 'text/plain', accept: 'application/json, text/event-stream' }],
+      ['no content type', { accept: 'application/json, text/event-stream' }],
+      ['accept json only', { 'content-type': 'application/json', accept: 'application/json' }],
+      ['accept html', { 'content-type': 'application/json', accept: 'text/html' }],
+      ['no accept', { 'content-type': 'application/json' }],
+    ] as const) {
+      const answer = await mcp(tokens.operator, body, headers);
+      expectRefused(answer, what);
+      expect(answer.status, what).toBeGreaterThanOrEqual(400);
+    }
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const big = JSON.stringify({ ...initializeBody(), params: { ...initializeBody().params, padding: 'x'.repeat(MAX_BODY * 2) } });
+    const answer = await mcp(tokens.operator, big);
+    expect(answer.status).toBe(413);
+    expectRefused(answer, 'huge body');
+    expect((answer.json as { error: { code: string } }).error.code).toBe('BATON_BODY_TOO_LARGE');
+  });
+
+  it('refuses GET and DELETE without a session, and unknown session ids of any shape', async () => {
+    for (const method of ['GET', 'DELETE', 'PUT', 'PATCH']) {
+      const answer = await mcp(tokens.operator, '{}', { accept: 'text/event-stream' }, method);
+      expectRefused(answer, method);
+      expect(answer.status, method).toBe(400);
+    }
+    for (const id of ['nope', randomUUID(), 'é'.repeat(10), '\u0000', 'x'.repeat(5000), "'; DROP TABLE runs; --"]) {
+      const headers: Record<string, string> = { ...mcpHeaders };
+      // Headers carry only Latin-1: anything else is sent percent-encoded, as a client would.
+      headers['mcp-session-id'] = /^[\x20-\x7e]*$/.test(id) ? id : encodeURIComponent(id);
+      const answer = await mcp(tokens.operator, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), headers);
+      expect(answer.status, id.slice(0, 20)).toBe(404);
+      expectRefused(answer, `session ${id.slice(0, 20)}`);
+      expect((answer.json as { error: { code: string } }).error.code).toBe('BATON_MCP_SESSION_NOT_FOUND');
+      expect((answer.json as { error: { message: string } }).error.message.length).toBeLessThan(400);
+    }
+  });
+
+  it('refuses without a key or with a wrong one', async () => {
+    for (const token of [undefined, 'not-a-key', 'bk_' + 'x'.repeat(2000)]) {
+      const answer = await mcp(token, JSON.stringify(initializeBody()));
+      expect(answer.status).toBe(401);
+      expectRefused(answer, 'no key');
+    }
+  });
+});
+
+describe('/mcp in a session', () => {
+  let session: string;
+  beforeAll(async () => {
+    session = await openSession(tokens.operator);
+  });
+
+  it('answers garbage inside a session with JSON-RPC errors and keeps working', async () => {
+    const before = await runCount();
+    const cases: [string, unknown][] = [
+      ['malformed JSON', '{"jsonrpc":"2.0","id":5,"method":"tools/list"'],
+      ['not JSON-RPC', JSON.stringify({ hello: 'world' })],
+      ['a batch of garbage', JSON.stringify([{ a: 1 }, 2, null])],
+      ['wrong version', { jsonrpc: '3.0', id: 1, method: 'tools/list' }],
+      ['unknown method', { jsonrpc: '2.0', id: 1, method: 'tools/destroy' }],
+      ['second initialize', initializeBody(2)],
+      ['tools/call with a numeric name', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 12, arguments: {} } }],
+      ['tools/call with null params', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: null }],
+      ['tools/call with array arguments', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'greet', arguments: [1, 2] } }],
+      ['resources/read with a numeric uri', { jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 5 } }],
+      ['resources/subscribe with no uri', { jsonrpc: '2.0', id: 1, method: 'resources/subscribe', params: {} }],
+      ['deep nesting', `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"greet","arguments":{"name":${'['.repeat(5000)}${']'.repeat(5000)}}}}`],
+    ];
+    for (const [what, body] of cases) {
+      const answer = await inSession(tokens.operator, session, body);
+      const result = (answer.json as { result?: { isError?: boolean; content: { text: string }[] } } | undefined)?.result;
+      // Arguments the workflow's input refuses are a tool result marked as an error, with Baton's code.
+      if (result !== undefined) {
+        expect(result.isError, what).toBe(true);
+        expect(result.content[0]?.text, what).toMatch(/"code":"BATON_[A-Z_]+"/);
+      } else expectRefused(answer, what);
+    }
+    expect(await runCount()).toBe(before);
+    await expectMcpHealthy(tokens.operator, session);
+  });
+
+  it('answers odd tool names and resource URIs with a useful error and starts nothing', async () => {
+    const before = await runCount();
+    const odd = [
+      '',
+      ' ',
+      'greet ',
+      'GREET',
+      '../greet',
+      'greet\u0000',
+      'ダミー',
+      '🦀'.repeat(50),
+      'x'.repeat(20_000),
+      'baton://runs/x',
+      '__proto__',
+      'constructor',
+    ];
+    for (const name of odd) {
+      const answer = await inSession(tokens.operator, session, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } });
+      expect(answer.status, name.slice(0, 20)).toBeLessThan(500);
+      // A tool the server does not have: a protocol error or a tool result marked as an error, naming it.
+      const body = answer.json as { error?: { message: string }; result?: { isError?: boolean; content: { text: string }[] } };
+      if (body.error === undefined) expect(body.result?.isError, name.slice(0, 20)).toBe(true);
+      const message = body.error?.message ?? body.result?.content[0]?.text ?? '';
+      expect(message.length, name.slice(0, 20)).toBeGreaterThan(0);
+      expect(message.length, `${name.slice(0, 20)}: ${message.slice(0, 100)}`).toBeLessThan(2000);
+    }
+    const uris = [
+      '',
+      'baton://runs/',
+      'baton://runs/../../etc/passwd',
+      'baton://runs/%00',
+      `baton://runs/${'x'.repeat(20_000)}`,
+      'file:///etc/passwd',
+      'baton://runs/ü/journal',
+      'http://127.0.0.1/',
+    ];
+    for (const uri of uris) {
+      for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe']) {
+        const answer = await inSession(tokens.operator, session, { jsonrpc: '2.0', id: 1, method, params: { uri } });
+        expect(answer.status, `${method} ${uri.slice(0, 30)}`).toBeLessThan(500);
+        const body = answer.json as { error?: { message: string } };
+        if (method === 'resources/read') {
+          expectRefused(answer, `${method} ${uri.slice(0, 30)}`);
+          expect(body.error!.message.length).toBeLessThan(2000);
+        }
+      }
+    }
+    expect(await runCount()).toBe(before);
+  });
+
+  it('refuses a workflow tool call whose arguments are of the wrong types, starting no run', async () => {
+    const before = await runCount();
+    for (const args of [{ name: 5 }, { name: null }, { name: ['Ada'] }, {}, { name: { $gt: '' } }]) {
+      const answer = await inSession(tokens.operator, session, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'greet', arguments: args } });
+      expect(answer.status).toBeLessThan(500);
+      const body = answer.json as { error?: { message: string }; result?: { isError?: boolean } };
+      if (body.error === undefined) expect(body.result?.isError, JSON.stringify(args)).toBe(true);
+    }
+    for (const args of [{ runId: 5 }, { runId: null }, { runId: 'no-such-run' }, { runId: 'x'.repeat(10_000) }]) {
+      for (const tool of ['get_run', 'cancel_run', 'send_signal']) {
+        const answer = await inSession(tokens.operator, session, {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: tool, arguments: { ...args, name: 'release' } },
+        });
+        expect(answer.status).toBeLessThan(500);
+        const body = answer.json as { error?: { message: string }; result?: { isError?: boolean } };
+        if (body.error === undefined) expect(body.result?.isError, `${tool} ${JSON.stringify(args).slice(0, 40)}`).toBe(true);
+      }
+    }
+    expect(await runCount()).toBe(before);
+  });
+
+  it('keeps a session to the key that opened it, and a DELETE twice ends it once', async () => {
+    const mine = await openSession(tokens.operator);
+    for (const token of [tokens.viewer, tokens.other]) {
+      const answer = await inSession(token, mine, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
+      expect(answer.status).toBe(403);
+      expectRefused(answer, 'another key');
+      const del = await mcp(token, '', { 'mcp-session-id': mine }, 'DELETE');
+      expect(del.status).toBe(403);
+    }
+    await expectMcpHealthy(tokens.operator, mine);
+    const first = await mcp(tokens.operator, '', { 'mcp-session-id': mine, 'mcp-protocol-version': '2025-06-18' }, 'DELETE');
+    expect(first.status, first.text).toBe(200);
+    const second = await mcp(tokens.operator, '', { 'mcp-session-id': mine, 'mcp-protocol-version': '2025-06-18' }, 'DELETE');
+    expect(second.status).toBe(404);
+    expectRefused(second, 'second delete');
+    const after = await inSession(tokens.operator, mine, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    expect(after.status).toBe(404);
+  });
+
+  it('refuses GET without Accept: text/event-stream', async () => {
+    for (const accept of [undefined, 'application/json', 'text/html', '*/*']) {
+      const headers: Record<string, string> = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
+      if (accept !== undefined) headers.accept = accept;
+      const answer = await mcp(tokens.operator, '', headers, 'GET');
+      expect(answer.status, String(accept)).toBe(406);
+      expectRefused(answer, `GET accept ${accept}`);
+    }
+    await expectMcpHealthy(tokens.operator, session);
+  });
+
+  it('refuses a viewer every tool that changes something', async () => {
+    const viewer = await openSession(tokens.viewer);
+    const before = await runCount();
+    for (const tool of ['greet', 'cancel_run', 'send_signal']) {
+      const answer = await inSession(tokens.viewer, viewer, {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: tool, arguments: { name: 'Ada', runId: 'r', data: {} } },
+      });
+      expect(answer.status).toBeLessThan(500);
+      const body = answer.json as { error?: { message: string }; result?: { isError?: boolean } };
+      if (body.error === undefined) expect(body.result?.isError, tool).toBe(true);
+    }
+    expect(await runCount()).toBe(before);
+  });
+
+  it('survives generated junk: every answer a refusal, the session still healthy', async () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    const values: unknown[] = [null, 0, -1, 1e308, true, '', 'x', '\u202e', '\ud800', [], {}, [null], { __proto__: { a: 1 } }, 'baton://runs/x'];
+    const methods = [
+      'tools/call',
+      'tools/list',
+      'resources/read',
+      'resources/subscribe',
+      'prompts/get',
+      'completion/complete',
+      'logging/setLevel',
+      'ping',
+      '',
+      'rpc.discover',
+    ];
+    const before = await runCount();
+    for (let i = 0; i < 150; i += 1) {
+      const body: Record<string, unknown> = { jsonrpc: random() < 0.9 ? '2.0' : pick(values), id: random() < 0.8 ? i : pick(values), method: pick(methods) };
+      if (random() < 0.8)
+        body.params =
+          random() < 0.5 ? pick(values) : { name: pick([...values, 'greet', 'hold']), uri: pick(values), arguments: pick(values), level: pick(values) };
+      const answer = await inSession(tokens.operator, session, body);
+      expect(answer.status, JSON.stringify(body)).toBeLessThan(500);
+    }
+    expect(await runCount()).toBe(before);
+    await expectMcpHealthy(tokens.operator, session);
+  });
+});
+
+// --- A2A -----------------------------------------------------------------------------------------------
+
+const a2a = (token: string | undefined, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  request('/a2a', { method: 'POST', token, headers, body });
+
+const legacySend = (messageId: string, parts: unknown, extra: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'message/send',
+  params: { message: { kind: 'message', role: 'user', messageId, parts, metadata: { skill: 'greet' }, ...extra } },
+});
+
+async function expectA2aHealthy(): Promise<void> {
+  const answer = await a2a(tokens.operator, JSON.stringify(legacySend(randomUUID(), [{ kind: 'data', data: { name: 'Ada' } }])));
+  expect(answer.status, answer.text).toBe(200);
+  expect((answer.json as { result?: { status?: { state?: string } } }).result?.status?.state, answer.text).toBe('completed');
+}
+
+describe('the agent card', () => {
+  it('answers any A2A-Version header, odd or not, with a card', async () => {
+    for (const version of ['', '0.3', '1.0', '9.9', 'garbage', 'ü'.repeat(3), ' '.repeat(100), '0.']) {
+      const headers: Record<string, string> = {};
+      if (version !== '') headers['A2A-Version'] = /^[\x20-\x7e]*$/.test(version) ? version : encodeURIComponent(version);
+      const answer = await request('/.well-known/agent-card.json', { method: 'GET', headers });
+      expect(answer.status, version).toBe(200);
+      expect((answer.json as { name?: string }).name).toBe('Baton');
+    }
+    const post = await request('/.well-known/agent-card.json', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(post.status).toBeLessThan(500);
+  });
+});
+
+describe('/a2a', () => {
+  it('refuses bodies that are not JSON-RPC requests, and starts nothing', async () => {
+    const before = await runCount();
+    const cases: [string, string][] = [
+      ['malformed JSON', '{"jsonrpc":"2.0","id":1,"method":"message/send",'],
+      ['empty body', ''],
+      ['a JSON string', '"message/send"'],
+      ['null', 'null'],
+      ['an empty object', '{}'],
+      ['an empty array', '[]'],
+      ['a batch', JSON.stringify([legacySend(randomUUID(), [{ kind: 'text', text: 'a' }]), legacySend(randomUUID(), [{ kind: 'text', text: 'b' }])])],
+      ['wrong jsonrpc version', JSON.stringify({ ...legacySend(randomUUID(), [{ kind: 'text', text: 'a' }]), jsonrpc: '1.0' })],
+      ['an unknown method', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tasks/explode', params: {} })],
+      ['a method that is a number', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 5, params: {} })],
+      ['params null', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'message/send', params: null })],
+      ['params an array', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'message/send', params: [1] })],
+      ['a message that is a string', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: 'hi' } })],
+      ['no parts', JSON.stringify(legacySend(randomUUID(), []))],
+      ['parts null', JSON.stringify(legacySend(randomUUID(), null))],
+      ['parts an object', JSON.stringify(legacySend(randomUUID(), { kind: 'text', text: 'a' }))],
+      ['parts of an unknown kind', JSON.stringify(legacySend(randomUUID(), [{ kind: 'hologram', beam: 1 }]))],
+      ['a part with no kind', JSON.stringify(legacySend(randomUUID(), [{ text: 'a' }]))],
+      ['a text part whose text is a number', JSON.stringify(legacySend(randomUUID(), [{ kind: 'text', text: 5 }]))],
+      ['a messageId that is a number', JSON.stringify(legacySend(7 as unknown as string, [{ kind: 'text', text: 'a' }]))],
+      ['an unknown skill', JSON.stringify(legacySend(randomUUID(), [{ kind: 'text', text: 'a' }], { metadata: { skill: 'no-such-skill' } }))],
+      ['a skill that is a number', JSON.stringify(legacySend(randomUUID(), [{ kind: 'text', text: 'a' }], { metadata: { skill: 5 } }))],
+      ['input the skill refuses', JSON.stringify(legacySend(randomUUID(), [{ kind: 'data', data: { name: 5 } }]))],
+      [
+        'deep nesting',
+        JSON.stringify(legacySend(randomUUID(), [{ kind: 'data', data: { name: 'a' } }])).replace('"a"', `${'['.repeat(5000)}${']'.repeat(5000)}`),
+      ],
+      ['v1.0 method without params', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage' })],
+      ['v1.0 SendMessage with an empty message', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message: {} } })],
+      [
+        'v1.0 SendMessage with parts of an unknown kind',
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'SendMessage',
+          params: { message: { messageId: randomUUID(), role: 'ROLE_USER', parts: [{ hologram: 1 }], metadata: { skill: 'greet' } } },
+        }),
+      ],
+    ];
+    for (const [what, body] of cases) {
+      const answer = await a2a(tokens.operator, body);
+      expectRefused(answer, what);
+    }
+    expect(await runCount()).toBe(before);
+    await expectA2aHealthy();
+  });
+
+  it('refuses a body over the limit and huge metadata', async () => {
+    const before = await runCount();
+    const huge = await a2a(
+      tokens.operator,
+      JSON.stringify(legacySend(randomUUID(), [{ kind: 'text', text: 'a' }], { metadata: { skill: 'greet', pad: 'x'.repeat(MAX_BODY * 2) } })),
+    );
+    expect(huge.status).toBe(413);
+    expectRefused(huge, 'huge body');
+    // Under the limit: long names in metadata are refused without being echoed whole.
+    for (const metadata of [{ skill: 'ü'.repeat(20_000) }, { skill: 'greet', pad: 'x'.repeat(MAX_BODY / 2) }, { skill: { nested: ['x'.repeat(1000)] } }]) {
+      const answer = await a2a(tokens.operator, JSON.stringify(legacySend(randomUUID(), [{ kind: 'text', text: 'Ada' }], { metadata })));
+      expect(answer.status, answer.text.slice(0, 300)).toBeLessThan(500);
+      expect(answer.text.length, answer.text.slice(0, 300)).toBeLessThan(4000);
+    }
+    expect(await runCount()).toBe(before + 1);
+  });
+
+  it('refuses wrong content types without crashing', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const answer = await a2a(tokens.operator, 'a=1', { 'content-type': type });
+      expectRefused(answer, type);
+    }
+  });
+
+  it('refuses tasks that are not runs, and runs of another namespace', async () => {
+    const mine = await a2a(tokens.operator, JSON.stringify(legacySend(randomUUID(), [{ kind: 'data', data: { name: 'Ada' } }])));
+    const taskId = (mine.json as { result: { id: string } }).result.id;
+    for (const id of ['', 'no-such-run', 'x'.repeat(10_000), '../../etc', '🦀', 5, null]) {
+      for (const method of ['tasks/get', 'tasks/cancel', 'tasks/resubscribe']) {
+        const answer = await a2a(tokens.operator, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { id } }));
+        expectRefused(answer, `${method} ${String(id).slice(0, 20)}`);
+      }
+    }
+    for (const method of ['tasks/get', 'tasks/cancel']) {
+      const answer = await a2a(tokens.other, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { id: taskId } }));
+      expectRefused(answer, `${method} of another namespace`);
+      expect(answer.text).not.toContain('hello Ada');
+    }
+    // A reply naming a task that is not a run (or is another namespace's) starts nothing.
+    const before = await runCount();
+    for (const [token, id] of [
+      [tokens.operator, 'no-such-run'],
+      [tokens.other, taskId],
+    ] as const) {
+      const answer = await a2a(token, JSON.stringify(legacySend(randomUUID(), [{ kind: 'text', text: 'yes' }], { taskId: id })));
+      expectRefused(answer, `reply to ${id}`);
+    }
+    expect(await runCount()).toBe(before);
+    const still = await a2a(tokens.operator, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tasks/get', params: { id: taskId } }));
+    expect((still.json as { result: { status: { state: string } } }).result.status.state).toBe('completed');
+  });
+
+  it('starts exactly one run for 20 identical sends at once', async () => {
+    const messageId = randomUUID();
+    const body = JSON.stringify(legacySend(messageId, [{ kind: 'data', data: { name: 'Twenty' } }]));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => a2a(tokens.operator, body)));
+    for (const answer of answers) expect(answer.status, answer.text).toBe(200);
+    const ids = new Set(answers.map((a) => (a.json as { result?: { id?: string } }).result?.id));
+    expect(ids.size, [...ids].join(', ')).toBe(1);
+    expect([...ids][0]).toBeTruthy();
+    await waitFor(async () => (await engine.client.list({ workflow: 'greet', limit: 1000 })).runs.length > 0);
+    const runs = (await engine.client.list({ workflow: 'greet', limit: 1000 })).runs.filter((r) => JSON.stringify(r.input).includes('Twenty'));
+    expect(runs).toHaveLength(1);
+  });
+
+  it('survives generated junk messages', async () => {
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    const values: unknown[] = [null, 0, -1, 1e308, true, '', 'x', '\u202e', [], {}, [null], 'greet', 'hold'];
+    const parts: unknown[] = [
+      { kind: 'text', text: pick(values) },
+      { kind: 'data', data: pick(values) },
+      { kind: 'file', file: pick(values) },
+      { kind: pick(values) },
+      pick(values),
+    ];
+    const methods = [
+      'message/send',
+      'message/stream',
+      'tasks/get',
+      'tasks/cancel',
+      'tasks/resubscribe',
+      'tasks/pushNotificationConfig/set',
+      'SendMessage',
+      'GetTask',
+      'CancelTask',
+      'ListTasks',
+      '',
+    ];
+    for (let i = 0; i < 120; i += 1) {
+      const message: Record<string, unknown> = {
+        kind: pick(['message', pick(values)]),
+        role: pick(['user', 'agent', pick(values)]),
+        messageId: pick([randomUUID(), pick(values)]),
+      };
+      if (random() < 0.8) message.parts = random() < 0.7 ? Array.from({ length: Math.floor(random() * 3) }, () => pick(parts)) : pick(values);
+      if (random() < 0.5) message.metadata = random() < 0.5 ? { skill: pick(values) } : pick(values);
+      if (random() < 0.3) message.taskId = pick(values);
+      const params = random() < 0.8 ? { message, id: pick(values), configuration: random() < 0.3 ? pick(values) : undefined } : pick(values);
+      const body = { jsonrpc: '2.0', id: i, method: pick(methods), params };
+      const answer = await a2a(tokens.operator, JSON.stringify(body));
+      expect(answer.status, `${JSON.stringify(body)} -> ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+    }
+    await expectA2aHealthy();
+  });
+});
