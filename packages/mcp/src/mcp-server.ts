@@ -170,7 +170,8 @@ export function createMcpServer(options: McpServerOptions): Server {
       }
     }
     const tool = (await workflowTools(registry, store)).get(name);
-    if (tool === undefined) return { result: errorResult(ErrorCode.WorkflowNotFound, `No tool named '${name.slice(0, 200)}': tools/list names the tools this key may call.`) };
+    if (tool === undefined)
+      return { result: errorResult(ErrorCode.WorkflowNotFound, `No tool named '${name.slice(0, 200)}': tools/list names the tools this key may call.`) };
     const id = meta?.[RUN_ID_META];
     const wait = meta?.[WAIT_META];
     if (wait !== undefined && !validSeconds(wait))

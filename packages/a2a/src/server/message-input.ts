@@ -61,7 +61,8 @@ export function chooseSkill(skills: ReadonlyMap<string, AnyWorkflow>, message: M
   const ids = [...skills.keys()].join(', ');
   if (named !== undefined) {
     const workflow = skills.get(named);
-    if (workflow === undefined) throw new RequestMalformedError(`BATON_WORKFLOW_NOT_FOUND: this agent has no skill '${named.slice(0, 200)}'; its skills: ${ids}.`);
+    if (workflow === undefined)
+      throw new RequestMalformedError(`BATON_WORKFLOW_NOT_FOUND: this agent has no skill '${named.slice(0, 200)}'; its skills: ${ids}.`);
     return workflow;
   }
   if (skills.size === 1) return [...skills.values()][0]!;
