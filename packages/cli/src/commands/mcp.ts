@@ -75,6 +75,8 @@ ${DSL_HELP}
         info: { name: 'baton', version: cliVersion() },
         logger: jsonLogger(processIo.env),
       });
+      // A line on stdin that is not a JSON-RPC message is dropped by the transport unanswered: it is said on stderr.
+      server.onerror = (error) => io.err(`baton mcp: MCP protocol error: ${errorMessage(error).slice(0, 500)}`);
       server.connect(new StdioServerTransport()).catch((error: unknown) => io.err(`baton mcp: the MCP transport failed: ${errorMessage(error)}`));
     };
     // Once stopped, stdin is let go so that the process can exit.
