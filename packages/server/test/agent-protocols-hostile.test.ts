@@ -381,6 +381,37 @@ describe('/mcp in a session', () => {
     expect(after.status).toBe(404);
   });
 
+  it("keeps a run of one namespace from another namespace's key", async () => {
+    const started = await engine.client.start('hold', undefined, { id: `hostile-hold-${randomUUID()}` });
+    await waitFor(async () => (await engine.client.get(started.id))?.status === 'waiting');
+    const other = await openSession(tokens.other);
+    for (const [tool, args] of [
+      ['get_run', { runId: started.id }],
+      ['cancel_run', { runId: started.id }],
+      ['send_signal', { runId: started.id, name: 'release', data: { ok: true } }],
+      ['wait_run', { runId: started.id, seconds: 0 }],
+    ] as const) {
+      const answer = await inSession(tokens.other, other, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: args } });
+      expect(answer.status).toBeLessThan(500);
+      const body = answer.json as { error?: { message: string }; result?: { isError?: boolean; content: { text: string }[] } };
+      if (body.error === undefined) expect(body.result?.isError, `${tool}: ${answer.text.slice(0, 300)}`).toBe(true);
+    }
+    for (const uri of [`baton://runs/${started.id}`, `baton://runs/${started.id}/journal`]) {
+      const answer = await inSession(tokens.other, other, { jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri } });
+      expectRefused(answer, uri);
+    }
+    // A signal of the wrong shape from the run's own namespace is refused too; the run still waits.
+    const refused = await inSession(tokens.operator, session, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'send_signal', arguments: { runId: started.id, name: 'release', data: { ok: 'yes' } } },
+    });
+    expect((refused.json as { result?: { isError?: boolean } }).result?.isError, refused.text).toBe(true);
+    expect((await engine.client.get(started.id))?.status).toBe('waiting');
+    await engine.client.cancel(started.id);
+  });
+
   it('refuses GET without Accept: text/event-stream', async () => {
     for (const accept of [undefined, 'application/json', 'text/html', '*/*']) {
       const headers: Record<string, string> = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
@@ -440,6 +471,43 @@ describe('/mcp in a session', () => {
     }
     expect(await runCount()).toBe(before);
     await expectMcpHealthy(tokens.operator, session);
+  });
+});
+
+describe('/mcp session limit', () => {
+  it('counts no session for a refused initialize', async () => {
+    const small = await startApiServer({ client: engine.client, store, workflows: engine.workflows, host: '127.0.0.1', port: 0, mcp: { maxSessions: 2 } });
+    try {
+      const post = (body: string, headers: Record<string, string> = mcpHeaders) =>
+        fetch(`${small.url}/mcp`, {
+          method: 'POST',
+          headers: { ...headers, authorization: `Bearer ${tokens.operator}` },
+          body,
+          signal: AbortSignal.timeout(20_000),
+        });
+      for (let i = 0; i < 20; i += 1) {
+        const refused = await post(
+          i % 2 === 0 ? '{' : JSON.stringify({ ...initializeBody(), jsonrpc: '1.0' }),
+          i % 4 === 1 ? { 'content-type': 'text/plain' } : mcpHeaders,
+        );
+        expect(refused.status).toBeGreaterThanOrEqual(400);
+        expect(refused.status).toBeLessThan(500);
+        await refused.body?.cancel();
+      }
+      const opened = [];
+      for (let i = 0; i < 2; i += 1) {
+        const res = await post(JSON.stringify(initializeBody()));
+        expect(res.status).toBe(200);
+        opened.push(res.headers.get('mcp-session-id'));
+        await res.body?.cancel();
+      }
+      expect(new Set(opened).size).toBe(2);
+      const full = await post(JSON.stringify(initializeBody()));
+      expect(full.status).toBe(503);
+      expect(((await full.json()) as { error: { code: string } }).error.code).toBe('BATON_MCP_SESSIONS_FULL');
+    } finally {
+      await small.close();
+    }
   });
 });
 
@@ -541,6 +609,62 @@ describe('/a2a', () => {
       expect(answer.text.length, answer.text.slice(0, 300)).toBeLessThan(4000);
     }
     expect(await runCount()).toBe(before + 1);
+  });
+
+  it('refuses an A2A-Version it does not speak', async () => {
+    const before = await runCount();
+    for (const version of ['9.9', 'garbage', '1.0', '0.3']) {
+      const answer = await a2a(tokens.operator, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tasks/explode', params: {} }), {
+        'content-type': 'application/json',
+        'A2A-Version': version,
+      });
+      expectRefused(answer, version);
+    }
+    for (const version of ['9.9', 'garbage']) {
+      const answer = await a2a(tokens.operator, JSON.stringify(legacySend(randomUUID(), [{ kind: 'text', text: 'Ada' }])), {
+        'content-type': 'application/json',
+        'A2A-Version': version,
+      });
+      expectRefused(answer, version);
+    }
+    expect(await runCount()).toBe(before);
+  });
+
+  it('keeps a task waiting for a reply from replies it must refuse', async () => {
+    const sent = await a2a(
+      tokens.operator,
+      JSON.stringify({
+        ...legacySend(randomUUID(), [{ kind: 'text', text: 'go' }], { metadata: { skill: 'hold' } }),
+        params: {
+          message: { kind: 'message', role: 'user', messageId: randomUUID(), parts: [{ kind: 'text', text: 'go' }], metadata: { skill: 'hold' } },
+          configuration: { blocking: false },
+        },
+      }),
+    );
+    const taskId = (sent.json as { result: { id: string } }).result.id;
+    await waitFor(async () => (await engine.client.get(taskId))?.status === 'waiting');
+    const reply = (parts: unknown[], metadata?: Record<string, unknown>) =>
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'message/send',
+        params: { message: { kind: 'message', role: 'user', messageId: randomUUID(), taskId, parts, ...(metadata === undefined ? {} : { metadata }) } },
+      });
+    for (const [what, token, body] of [
+      ['a viewer', tokens.viewer, reply([{ kind: 'data', data: { ok: true } }])],
+      ['another namespace', tokens.other, reply([{ kind: 'data', data: { ok: true } }])],
+      ['data the signal refuses', tokens.operator, reply([{ kind: 'data', data: { ok: 'yes' } }])],
+      ['no parts', tokens.operator, reply([])],
+      ['another signal', tokens.operator, reply([{ kind: 'data', data: { ok: true } }], { signal: 'x'.repeat(5000) })],
+    ] as const) {
+      const answer = await a2a(token, body);
+      expectRefused(answer, what);
+      expect(answer.text.length, what).toBeLessThan(4000);
+      expect((await engine.client.get(taskId))?.status, what).toBe('waiting');
+    }
+    const good = await a2a(tokens.operator, reply([{ kind: 'data', data: { ok: true } }]));
+    expect(good.status, good.text).toBe(200);
+    await waitFor(async () => (await engine.client.get(taskId))?.status === 'completed');
   });
 
   it('refuses wrong content types without crashing', async () => {
