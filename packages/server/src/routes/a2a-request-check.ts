@@ -15,9 +15,12 @@ export interface MalformedRequest {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Members that, when present, must be strings (task, context and message ids, a task's name). */
+/** Unset (absent or null, which protobuf JSON reads as unset) or a string. */
+const isStringOrUnset = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
+
+/** Members that, when set, must be strings (task, context and message ids, a task's name). */
 const PARAM_STRINGS = ['id', 'name', 'taskId', 'contextId', 'tenant'] as const;
-const MESSAGE_STRINGS = ['messageId', 'taskId', 'contextId', 'kind', 'role'] as const;
+const MESSAGE_STRINGS = ['messageId', 'taskId', 'contextId', 'kind'] as const;
 
 /** Why `body` (parsed JSON) is not a request the transports can read, or undefined when it is. */
 export function malformedA2aRequest(body: unknown): MalformedRequest | undefined {
@@ -27,11 +30,11 @@ export function malformedA2aRequest(body: unknown): MalformedRequest | undefined
   if (!('params' in body) || body.params === undefined) return undefined;
   const { params } = body;
   if (!isObject(params)) return { code: INVALID_PARAMS, message: 'params must be an object.' };
-  for (const key of PARAM_STRINGS) if (key in params && typeof params[key] !== 'string') return invalid(`params.${key}`, 'a string');
+  for (const key of PARAM_STRINGS) if (!isStringOrUnset(params[key])) return invalid(`params.${key}`, 'a string');
   if ('message' in params) {
     const { message } = params;
     if (!isObject(message)) return invalid('params.message', 'an object');
-    for (const key of MESSAGE_STRINGS) if (key in message && typeof message[key] !== 'string') return invalid(`params.message.${key}`, 'a string');
+    for (const key of MESSAGE_STRINGS) if (!isStringOrUnset(message[key])) return invalid(`params.message.${key}`, 'a string');
     if ('parts' in message && !Array.isArray(message.parts)) return invalid('params.message.parts', 'an array of parts');
     if (Array.isArray(message.parts)) {
       if (!message.parts.every(isObject)) return invalid('params.message.parts', 'an array of part objects');
