@@ -42,7 +42,7 @@ function messages(): { id?: unknown; result?: unknown; error?: { code: number; m
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => {
-      const message = JSON.parse(line) as { jsonrpc: string };
+      const message = JSON.parse(line) as { jsonrpc: string; id?: unknown; result?: unknown; error?: { code: number; message: string } };
       expect(message.jsonrpc, line.slice(0, 200)).toBe('2.0');
       return message;
     });
