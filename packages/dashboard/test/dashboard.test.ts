@@ -178,9 +178,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.getByRole('group', { name: 'Time window' }).getByRole('button', { name: '7 days' }).click();
     await page.waitForURL(/\/overview\?window=7d$/);
     await stat('Completed').filter({ hasText: /^2$/ }).waitFor();
-    expect(await page.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed')).toBe('true');
+    await page.locator('button[aria-pressed="true"]', { hasText: '7 days' }).waitFor();
     await page.goto(`${server.url}/overview?window=1h`);
-    expect(await page.getByRole('button', { name: 'Last hour' }).getAttribute('aria-pressed')).toBe('true');
+    await page.locator('button[aria-pressed="true"]', { hasText: 'Last hour' }).waitFor();
     await stat('Failed').filter({ hasText: /^1$/ }).waitFor();
   });
 
