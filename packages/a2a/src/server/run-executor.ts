@@ -9,6 +9,7 @@ import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestCon
 import { TaskState } from '@a2a-js/sdk';
 import { isTerminalStatus, type Client, type RunInfo, type WorkflowRegistry } from '@baton/core';
 import { clientOf, signalledIn } from './call-context.js';
+import { taskRun } from './run-chain.js';
 import { outputArtifact, runTask, signalWaits, taskStatus, waitedSignals } from './task-view.js';
 
 /**
@@ -65,7 +66,6 @@ export class RunExecutor implements AgentExecutor {
       // The server is closing: its store may be closed next, and a client reading the task later reads it from the run.
       if (this.#closed.signal.aborted) return;
       run = await mustGet(client, runId);
-      if (run.status === 'completed' && run.continuedTo !== undefined) run = await mustGet(client, run.continuedTo).then((next) => ({ ...next, id: runId }));
     }
   }
 
@@ -89,8 +89,9 @@ function fingerprint(state: TaskState | undefined, run: RunInfo): string {
   return JSON.stringify([state, run.progress ?? null, waitedSignals(run)]);
 }
 
+/** The task's run as it is now (the last of its chain, under the task's id). */
 async function mustGet(client: Client, runId: string): Promise<RunInfo> {
   const run = await client.get(runId);
   if (run === undefined) throw new Error(`Run ${runId} is not found.`);
-  return run;
+  return taskRun(client, run);
 }
