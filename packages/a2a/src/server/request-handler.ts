@@ -31,6 +31,7 @@ import { buildAgentCard, type AgentCardOptions } from './agent-card.js';
 import { clientOf, markSignalled, scopeOf } from './call-context.js';
 import { chooseSkill, messageValue, metadataString } from './message-input.js';
 import { RunExecutor } from './run-executor.js';
+import { pendingSignal, type PendingSignals } from './pending-signal.js';
 import { latestRun } from './run-chain.js';
 import { RunTaskStore } from './run-task-store.js';
 import { A2A_TAG, CONTEXT_TAG_PREFIX, contextIdOf, waitedSignals } from './task-view.js';
@@ -46,6 +47,12 @@ export interface A2aServerOptions {
   card: AgentCardOptions;
   /** How long `tasks/cancel` waits for the run to end (its compensations run first); default 30 000 ms. */
   cancelWaitMs?: number;
+  /**
+   * The store the client uses, read for the signals a run has not taken up yet: a task answered
+   * and not yet resumed shows `working`, and a second reply to it is refused. Without it a task shows
+   * `input-required` until its run resumes.
+   */
+  store?: PendingSignals;
 }
 
 /** Longest contextId kept on a run (as a tag of at most 100 characters). */
@@ -60,6 +67,7 @@ export class BatonRequestHandler implements A2ARequestHandler {
   readonly #store: RunTaskStore;
   readonly #cancelWaitMs: number;
   readonly #executor: RunExecutor;
+  readonly #signals: PendingSignals | undefined;
 
   constructor(options: A2aServerOptions) {
     this.#client = options.client;
@@ -67,7 +75,8 @@ export class BatonRequestHandler implements A2ARequestHandler {
     this.#skills = chooseWorkflows(this.#registry, options.skills);
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
     this.card = buildAgentCard([...this.#skills.values()], options.card);
-    this.#store = new RunTaskStore(this.#client, this.#registry);
+    this.#signals = options.store;
+    this.#store = new RunTaskStore(this.#client, this.#registry, options.store);
     this.#executor = new RunExecutor(this.#client, this.#registry);
     this.#inner = new DefaultRequestHandler(
       this.card,
@@ -200,6 +209,12 @@ export class BatonRequestHandler implements A2ARequestHandler {
       if (run === undefined || isTerminalStatus(run.status)) return {}; // the SDK answers: not found, or ended
       if (waitedSignals(run).length === 0) {
         throw new UnsupportedOperationError(`Task ${message.taskId} waits for no input now (it is ${run.status}); follow it with tasks/get or a subscription.`);
+      }
+      const pending = await pendingSignal(this.#signals, run);
+      if (pending !== undefined) {
+        throw new UnsupportedOperationError(
+          `Task ${message.taskId} has its answer already (the signal '${pending}') and goes on when its run resumes; follow it with tasks/get or a subscription.`,
+        );
       }
       await this.#signal(client, message.taskId, run, message, params.metadata, context);
       return {};

@@ -9,13 +9,15 @@ import { TaskState } from '@a2a-js/sdk';
 import { RequestMalformedError } from '@a2a-js/sdk/errors';
 import { isBatonError, type Client, type RunInfo, type WorkflowRegistry } from '@baton/core';
 import { clientOf } from './call-context.js';
-import { taskRun } from './run-chain.js';
-import { A2A_TAG, CONTEXT_TAG_PREFIX, runTask } from './task-view.js';
+import { pendingSignal, type PendingSignals } from './pending-signal.js';
+import { latestRun } from './run-chain.js';
+import { A2A_TAG, CONTEXT_TAG_PREFIX, runTask, waitedSignals } from './task-view.js';
 
 export class RunTaskStore implements TaskStore {
   constructor(
     private readonly client: Client,
     private readonly workflows: WorkflowRegistry,
+    private readonly signals?: PendingSignals,
   ) {}
 
   /** Nothing to keep: the run is the task. */
@@ -26,7 +28,7 @@ export class RunTaskStore implements TaskStore {
   async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
     const client = clientOf(context, this.client);
     const run = await client.get(taskId).catch(() => undefined); // an id that cannot be a run id names no task
-    return run === undefined ? undefined : this.#task(await taskRun(client, run));
+    return run === undefined ? undefined : this.#task(client, run);
   }
 
   async list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
@@ -44,15 +46,19 @@ export class RunTaskStore implements TaskStore {
         throw error;
       });
     // A run continued from another is part of that run's task, not a task of its own.
-    const runs = await Promise.all(page.runs.filter((run) => run.continuedFrom === undefined).map((run) => taskRun(client, run)));
-    const tasks = runs
-      .flatMap((run) => this.#task(run) ?? [])
+    const listed = await Promise.all(page.runs.filter((run) => run.continuedFrom === undefined).map((run) => this.#task(client, run)));
+    const tasks = listed
+      .flatMap((task) => task ?? [])
       .filter((task) => params.status === TaskState.TASK_STATE_UNSPECIFIED || params.status === undefined || task.status?.state === params.status)
       .map((task) => (params.includeArtifacts === true ? task : { ...task, artifacts: [] }));
     return { tasks, nextPageToken: page.nextCursor ?? '', pageSize, totalSize: tasks.length };
   }
 
-  #task(run: RunInfo): Task | undefined {
-    return runTask(run, this.workflows.get(run.workflow, run.version));
+  /** The task of `run`: its chain's last run under its id, needing input unless that run has its signal already. */
+  async #task(client: Client, run: RunInfo): Promise<Task | undefined> {
+    const latest = await latestRun(client, run);
+    const answered = (await pendingSignal(this.signals, latest)) !== undefined;
+    const view = latest === run ? run : { ...latest, id: run.id };
+    return runTask(view, this.workflows.get(view.workflow, view.version), waitedSignals(view).length > 0 && !answered);
   }
 }

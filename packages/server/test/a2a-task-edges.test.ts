@@ -1,6 +1,7 @@
 /**
  * Baton as an A2A agent, at the edges: a run that continues as new stays one task (read, answered,
- * listed and cancelled through the chain's last run), and requests with ids of the wrong type or a
+ * listed and cancelled through the chain's last run); a task answered whose run has not resumed yet
+ * is working, and a second answer is refused (the run takes one); requests with ids of the wrong type or a
  * page token the server never gave are refused as invalid parameters, not answered as internal
  * errors. Over real HTTP on loopback, on a SQLite file, with the SDK's v1.0 client and raw v0.3
  * JSON-RPC.
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Role, TaskState, type Message, type Part, type SendMessageRequest, type Task } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, type Client as A2aClient } from '@a2a-js/sdk/client';
-import { Engine, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
+import { Engine, WorkflowRegistry, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { startApiServer } from '@baton/server';
 import { waitFor } from '@baton/testkit';
@@ -30,6 +31,16 @@ const rounds = defineWorkflow(
     if (input.round < input.until) return ctx.continueAsNew({ round: input.round + 1, until: input.until });
     const go = await ctx.waitForSignal<{ note: string }>('go');
     return { rounds: input.round, note: go.note };
+  },
+);
+
+/** Run only by the engines the reply test starts and stops, so its run can wait with no worker. */
+const ask = defineWorkflow(
+  { name: 'ask', description: 'Asks one question.', input: z.object({ question: z.string() }), signals: { answer: z.object({ text: z.string() }) } },
+  async (ctx, input) => {
+    const answer = await ctx.waitForSignal<{ text: string }>('answer');
+    const again = await ctx.step('count', () => 1);
+    return { question: input.question, answer: answer.text, steps: again };
   },
 );
 
@@ -58,14 +69,14 @@ async function v1Client(): Promise<A2aClient> {
 
 const data = (value: unknown): Part => ({ content: { $case: 'data', value }, mediaType: 'application/json', filename: '', metadata: undefined });
 
-function send(parts: Part[], options: { taskId?: string; contextId?: string } = {}): SendMessageRequest {
+function send(parts: Part[], options: { skill?: string; taskId?: string; contextId?: string } = {}): SendMessageRequest {
   const message: Message = {
     messageId: randomUUID(),
     contextId: options.contextId ?? '',
     taskId: options.taskId ?? '',
     role: Role.ROLE_USER,
     parts,
-    metadata: undefined,
+    metadata: options.skill === undefined ? undefined : { skill: options.skill },
     extensions: [],
     referenceTaskIds: [],
   };
@@ -97,7 +108,7 @@ beforeAll(async () => {
   server = await startApiServer({
     client: engine.client,
     store,
-    workflows: engine.workflows,
+    workflows: new WorkflowRegistry([rounds, ask]),
     host: '127.0.0.1',
     port: 0,
     a2a: {},
@@ -115,7 +126,7 @@ afterAll(async () => {
 describe('a run that continues as new', () => {
   it('is one task: input-required while its last run waits, answered there, listed once and completed with its output', async () => {
     const client = await v1Client();
-    const first = (await client.sendMessage(send([data({ round: 1, until: 3 })]))) as Task;
+    const first = (await client.sendMessage(send([data({ round: 1, until: 3 })], { skill: 'rounds' }))) as Task;
     expect(first.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     const run = await engine.client.get(first.id);
     expect(run).toMatchObject({ status: 'completed' });
@@ -149,12 +160,42 @@ describe('a run that continues as new', () => {
 
   it('is cancelled through its last run', async () => {
     const client = await v1Client();
-    const first = (await client.sendMessage(send([data({ round: 1, until: 2 })]))) as Task;
+    const first = (await client.sendMessage(send([data({ round: 1, until: 2 })], { skill: 'rounds' }))) as Task;
     expect(first.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
     const cancelled = await client.cancelTask({ tenant: '', id: first.id, metadata: undefined });
     expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     const last = (await engine.client.get(first.id))?.continuedTo;
     await waitFor(async () => (await engine.client.get(last!))?.status === 'cancelled', { timeoutMs: 30_000, message: 'the last run to be cancelled' });
+  });
+});
+
+describe('a task answered whose run has not resumed yet', () => {
+  it('is working, refuses a second answer, and its run takes the one answer', async () => {
+    const client = await v1Client();
+    const asking = new Engine({ store, workflows: [ask], logger: silentLogger, schedules: false, pollIntervalMs: 20 });
+    await asking.start();
+    const first = (await client.sendMessage(send([data({ question: 'Ship it?' })], { skill: 'ask' }))) as Task;
+    expect(first.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    await asking.stop();
+
+    const reply = send([data({ text: 'yes' })], { taskId: first.id, contextId: first.contextId });
+    reply.configuration!.returnImmediately = true;
+    await client.sendMessage(reply);
+    expect((await engine.client.get(first.id))?.status).toBe('waiting');
+    const got = await client.getTask({ tenant: '', id: first.id, historyLength: undefined });
+    expect(got.status?.state).toBe(TaskState.TASK_STATE_WORKING);
+    await expect(client.sendMessage(send([data({ text: 'no' })], { taskId: first.id, contextId: first.contextId }))).rejects.toThrow(
+      /has its answer already \(the signal 'answer'\)/,
+    );
+
+    const resuming = new Engine({ store, workflows: [ask], logger: silentLogger, schedules: false, pollIntervalMs: 20 });
+    await resuming.start();
+    try {
+      await expect(engine.client.result(first.id, { timeoutMs: 30_000 })).resolves.toEqual({ question: 'Ship it?', answer: 'yes', steps: 1 });
+      expect(await store.getSignals(first.id)).toEqual([]);
+    } finally {
+      await resuming.stop();
+    }
   });
 });
 
