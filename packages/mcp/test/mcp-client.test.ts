@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, defineWorkflow, silentLogger, type AnyWorkflow } from '@baton/core';
 import {
+  McpConnectionPool,
   McpErrorCode,
   closeMcpConnections,
   configureMcp,
@@ -184,6 +185,22 @@ describe('mcpRequest', () => {
       { timeoutMs: 30_000, message: 'a request to succeed on a new connection' },
     );
     expect(await mcpConnections().client(own)).not.toBe(client);
+  });
+
+  it('keeps a connection being opened for every caller when the one that started it gives up', async () => {
+    const pool = new McpConnectionPool();
+    try {
+      const gaveUp = new AbortController();
+      const first = pool.client(stdio, { signal: gaveUp.signal });
+      const second = pool.client(stdio);
+      // The stdio server cannot have answered the handshake yet: its process has only just been asked for.
+      gaveUp.abort(new Error('the first run was cancelled'));
+      expect((await rejection(first)).message).toBe('the first run was cancelled');
+      const client = await second;
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('lookup');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('times out with a retryable BATON_MCP_TIMEOUT', async () => {
