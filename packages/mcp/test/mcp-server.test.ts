@@ -114,7 +114,20 @@ describe('createMcpServer', () => {
 describe('toolNames', () => {
   it('replaces what tool names disallow and keeps names unique, apart from the run tools', () => {
     const names = toolNames(['a.b', 'a_b', 'get_run', 'x y/z']);
-    expect([...names.values()]).toEqual(['a_b', 'a_b_2', 'get_run_2', 'x_y_z']);
+    expect([...names]).toEqual([
+      ['a.b', 'a_b_2'],
+      ['a_b', 'a_b'],
+      ['get_run', 'get_run_2'],
+      ['x y/z', 'x_y_z'],
+    ]);
+  });
+
+  it('never gives a valid name’s tool to a workflow listed before it whose name only maps onto it', () => {
+    // `orders_refund` is a tool; `orders.refund`, deployed later, sorts before it in the catalog.
+    expect(toolNames(['orders_refund']).get('orders_refund')).toBe('orders_refund');
+    const later = toolNames(['orders.refund', 'orders_refund']);
+    expect(later.get('orders_refund')).toBe('orders_refund');
+    expect(later.get('orders.refund')).toBe('orders_refund_2');
   });
 });
 
