@@ -40,14 +40,14 @@ export class McpConnectionPool {
     const entry = this.#open.get(key);
     if (entry === undefined) return;
     this.#open.delete(key);
-    await entry.then((client) => client.close()).catch(() => {});
+    await entry.then(closeClient).catch(() => {});
   }
 
   /** Closes every connection (stdio servers are stopped). The pool can be used again afterwards. */
   async close(): Promise<void> {
     const entries = [...this.#open.values()];
     this.#open.clear();
-    await Promise.all(entries.map((entry) => entry.then((client) => client.close()).catch(() => {})));
+    await Promise.all(entries.map((entry) => entry.then(closeClient).catch(() => {})));
   }
 
   /** How many connections are open or opening. */
@@ -79,6 +79,29 @@ export class McpConnectionPool {
   #forget(key: string, entry: Promise<Client>): void {
     if (this.#open.get(key) === entry) this.#open.delete(key);
   }
+}
+
+/** How long a closing connection waits for an HTTP server to end its session. */
+const END_SESSION_MS = 5_000;
+
+/**
+ * Closes a connection. An HTTP server is asked to end the session first (DELETE), so that it does
+ * not keep it until it times out: servers bound their sessions, and a worker that reconnects or
+ * restarts often would fill them. A server that does not answer soon is not waited for.
+ */
+async function closeClient(client: Client): Promise<void> {
+  const transport = client.transport;
+  if (transport instanceof StreamableHTTPClientTransport) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      transport.terminateSession().catch(() => {}),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, END_SESSION_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  await client.close();
 }
 
 /** `promise`, or the abort reason of `signal` if it aborts first. */
