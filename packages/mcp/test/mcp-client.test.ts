@@ -17,6 +17,7 @@ import {
   closeMcpConnections,
   configureMcp,
   loadMcpConfigFile,
+  mcpConfig,
   mcpConnections,
   mcpRequest,
   parseMcpServers,
@@ -245,6 +246,25 @@ describe('server configuration', () => {
       code: McpErrorCode.UnknownServer,
       message: expect.stringContaining("No MCP server is named 'nowhere' (configured: tools, tools-http)"),
     });
+  });
+
+  it('replays journaled requests on a worker where the server is no longer configured', async () => {
+    configureMcp({ servers: { retired: stdio } });
+    const engine = await engineFor([recordThenWait]);
+    const { id } = await engine.client.start('record-then-wait', { server: 'retired' });
+    await waitForStatus(engine, id, 'waiting', 30_000);
+    // The run resumes where 'retired' is gone: its journaled calls replay, the first new one fails.
+    mcpConfig().servers.delete('retired');
+    await engine.client.signal(id, 'go');
+    const failed = await rejection(engine.client.result(id, { timeoutMs: 30_000 }));
+    expect(failed.message).toContain("No MCP server is named 'retired'");
+    const steps = (await engine.client.journal(id)).filter((entry) => entry.kind === 'step');
+    expect(steps.map((entry) => [entry.name, entry.status])).toEqual([
+      ['mcp:retired:tools/list', 'completed'],
+      ['mcp:retired:record', 'completed'],
+      ['mcp:retired:lookup', 'failed'],
+    ]);
+    expect(calls().map((call) => call.tool)).toEqual(['record']);
   });
 
   it('takes an inline server, named in its steps by its command', async () => {
