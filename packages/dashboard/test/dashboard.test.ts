@@ -158,11 +158,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.goto(`${server.url}/overview`);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const stat = (label: string) => page.locator('.overview-stat', { hasText: label }).locator('.overview-stat-value');
+    // The figures refresh as the runs move: each is awaited (a loaded machine may show an earlier state first).
     await stat('Completed').filter({ hasText: /^2$/ }).waitFor();
-    expect(await stat('Started').textContent()).toBe('5');
-    expect(await stat('Failed').textContent()).toBe('1');
-    expect(await stat('Failure rate').textContent()).toBe('33.3%');
-    expect(await stat('Waiting for people').textContent()).toBe('2');
+    await stat('Started').filter({ hasText: /^5$/ }).waitFor();
+    await stat('Failed').filter({ hasText: /^1$/ }).waitFor();
+    await stat('Failure rate')
+      .filter({ hasText: /^33\.3%$/ })
+      .waitFor();
+    await stat('Waiting for people').filter({ hasText: /^2$/ }).waitFor();
     expect(await page.getByRole('link', { name: /Waiting for people/ }).getAttribute('href')).toBe('/inbox');
     // The charts are drawn: runs over time, failure rate and durations, as SVG with bars and a line.
     for (const chart of ['Runs over time', 'Failure rate', 'Duration per workflow']) {
@@ -175,9 +178,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium', () => {
     await page.getByRole('group', { name: 'Time window' }).getByRole('button', { name: '7 days' }).click();
     await page.waitForURL(/\/overview\?window=7d$/);
     await stat('Completed').filter({ hasText: /^2$/ }).waitFor();
-    expect(await page.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed')).toBe('true');
+    await page.locator('button[aria-pressed="true"]', { hasText: '7 days' }).waitFor();
     await page.goto(`${server.url}/overview?window=1h`);
-    expect(await page.getByRole('button', { name: 'Last hour' }).getAttribute('aria-pressed')).toBe('true');
+    await page.locator('button[aria-pressed="true"]', { hasText: 'Last hour' }).waitFor();
     await stat('Failed').filter({ hasText: /^1$/ }).waitFor();
   });
 

@@ -121,13 +121,15 @@ export function createMcpServer(options: McpServerOptions): Server {
         detail = { needed: 'operator', role: options.role };
         result = errorResult('BATON_FORBIDDEN', `The tool '${name}' changes runs: it needs an operator key; this key is ${options.role}.`);
       } else {
-        const called = await callTool(name, args, meta, progress);
+        const called = await callTool(name, args, meta, progress, extra.signal);
         result = called.result;
         runId = called.runId ?? runId;
       }
     } catch (error) {
       // Bad arguments, unknown runs, refused starts: the caller's to fix, answered as a tool error.
       if (error instanceof ToolArgumentError || isBatonError(error)) result = errorResult(error.code, error.message);
+      // The client cancelled the call or went away (the server is closing): no one is told, nothing failed.
+      else if (extra.signal.aborted) result = errorResult(ErrorCode.Cancelled, 'The tool call was cancelled by its client, or its connection closed.');
       else {
         logger.error({ err: error, tool: name }, 'MCP tool call failed unexpectedly');
         result = errorResult('BATON_INTERNAL', errorMessage(error));
@@ -150,12 +152,13 @@ export function createMcpServer(options: McpServerOptions): Server {
     args: Record<string, unknown> | undefined,
     meta: Record<string, unknown> | undefined,
     progress: ProgressSink | undefined,
+    signal: AbortSignal,
   ): Promise<{ result: CallToolResult; runId?: string }> => {
     switch (name) {
       case 'get_run':
         return { result: runResult(await mustGet(client, requiredString(args, 'runId')), 'run') };
       case 'wait_run':
-        return { result: await waitRun(client, args, progress) };
+        return { result: await waitRun(client, args, progress, signal) };
       case LIST_WAITING_RUNS:
         return { result: await listWaitingRuns(client, registry, store, args) };
       case 'send_signal': {
@@ -180,7 +183,12 @@ export function createMcpServer(options: McpServerOptions): Server {
     const startOptions = typeof id === 'string' ? { id } : {};
     // A workflow only the catalog knows is started by name: the worker that runs it validates the input.
     const handle = tool.code === undefined ? await client.start(tool.workflow, input, startOptions) : await client.start(tool.code, input, startOptions);
-    return { result: await awaitRun(client, handle.id, wait === undefined ? waitMs : wait * 1000, 'output', progress), runId: handle.id };
+    const result = await awaitRun(client, handle.id, wait === undefined ? waitMs : wait * 1000, 'output', progress, signal).catch((error: unknown) => {
+      // The run started: the audit names it even when the caller stopped waiting.
+      if (signal.aborted) return errorResult(ErrorCode.Cancelled, 'The tool call was cancelled by its client, or its connection closed.', { runId: handle.id });
+      throw error;
+    });
+    return { result, runId: handle.id };
   };
 
   const toolsPollMs = options.toolsPollMs ?? 10_000;
@@ -199,7 +207,12 @@ export function createMcpServer(options: McpServerOptions): Server {
   return server;
 }
 
-async function waitRun(client: Client, args: Record<string, unknown> | undefined, progress: ProgressSink | undefined): Promise<CallToolResult> {
+async function waitRun(
+  client: Client,
+  args: Record<string, unknown> | undefined,
+  progress: ProgressSink | undefined,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
   const runId = requiredString(args, 'runId');
   const seconds = args?.seconds ?? 20;
   if (!validSeconds(seconds)) {
@@ -207,7 +220,7 @@ async function waitRun(client: Client, args: Record<string, unknown> | undefined
   }
   const run = await mustGet(client, runId);
   if (isTerminalStatus(run.status) && run.continuedTo === undefined) return runResult(run, 'run');
-  return awaitRun(client, runId, seconds * 1000, 'run', progress);
+  return awaitRun(client, runId, seconds * 1000, 'run', progress, signal);
 }
 
 function validSeconds(value: unknown): value is number {

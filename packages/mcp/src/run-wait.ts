@@ -17,16 +17,27 @@ export interface ProgressSink {
   pollMs: number;
 }
 
-/** Waits up to `ms` for the run to end, then reports it as it is. */
-export async function awaitRun(client: Client, runId: string, ms: number, view: 'output' | 'run', progress?: ProgressSink): Promise<CallToolResult> {
+/**
+ * Waits up to `ms` for the run to end, then reports it as it is. `signal` (the request's: its client
+ * cancelled it or went away) ends the wait at once, throwing its reason.
+ */
+export async function awaitRun(
+  client: Client,
+  runId: string,
+  ms: number,
+  view: 'output' | 'run',
+  progress?: ProgressSink,
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
   let failure: unknown;
   const watch = progress === undefined || ms === 0 ? undefined : watchProgress(client, runId, progress);
   try {
     // A run's failure is read from the run below; a wait that ran out reports the run still going.
-    await client.result(runId, { timeoutMs: ms }).catch((error: unknown) => (failure = error));
+    await client.result(runId, { timeoutMs: ms, ...(signal === undefined ? {} : { signal }) }).catch((error: unknown) => (failure = error));
   } finally {
     await watch?.stop();
   }
+  signal?.throwIfAborted();
   const run = await mustGet(client, runId);
   if (failure !== undefined && !isTerminalStatus(run.status) && !hasErrorCode(failure, ErrorCode.Timeout)) throw failure;
   // A run that continued as new: report the last run of the chain (result() followed it).

@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, defineWorkflow, silentLogger, type AnyWorkflow } from '@baton/core';
 import {
+  McpConnectionPool,
   McpErrorCode,
   closeMcpConnections,
   configureMcp,
   loadMcpConfigFile,
+  mcpConfig,
   mcpConnections,
   mcpRequest,
   parseMcpServers,
@@ -186,6 +188,22 @@ describe('mcpRequest', () => {
     expect(await mcpConnections().client(own)).not.toBe(client);
   });
 
+  it('keeps a connection being opened for every caller when the one that started it gives up', async () => {
+    const pool = new McpConnectionPool();
+    try {
+      const gaveUp = new AbortController();
+      const first = pool.client(stdio, { signal: gaveUp.signal });
+      const second = pool.client(stdio);
+      // The stdio server cannot have answered the handshake yet: its process has only just been asked for.
+      gaveUp.abort(new Error('the first run was cancelled'));
+      expect((await rejection(first)).message).toBe('the first run was cancelled');
+      const client = await second;
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('lookup');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('times out with a retryable BATON_MCP_TIMEOUT', async () => {
     const release = join(dir, 'never');
     const error = await rejection(mcpRequest(stdio, 'tools/call', { name: 'hang', arguments: { release } }, { timeoutMs: 300 }));
@@ -228,6 +246,25 @@ describe('server configuration', () => {
       code: McpErrorCode.UnknownServer,
       message: expect.stringContaining("No MCP server is named 'nowhere' (configured: tools, tools-http)"),
     });
+  });
+
+  it('replays journaled requests on a worker where the server is no longer configured', async () => {
+    configureMcp({ servers: { retired: stdio } });
+    const engine = await engineFor([recordThenWait]);
+    const { id } = await engine.client.start('record-then-wait', { server: 'retired' });
+    await waitForStatus(engine, id, 'waiting', 30_000);
+    // The run resumes where 'retired' is gone: its journaled calls replay, the first new one fails.
+    mcpConfig().servers.delete('retired');
+    await engine.client.signal(id, 'go');
+    const failed = await rejection(engine.client.result(id, { timeoutMs: 30_000 }));
+    expect(failed.message).toContain("No MCP server is named 'retired'");
+    const steps = (await engine.client.journal(id)).filter((entry) => entry.kind === 'step');
+    expect(steps.map((entry) => [entry.name, entry.status])).toEqual([
+      ['mcp:retired:tools/list', 'completed'],
+      ['mcp:retired:record', 'completed'],
+      ['mcp:retired:lookup', 'failed'],
+    ]);
+    expect(calls().map((call) => call.tool)).toEqual(['record']);
   });
 
   it('takes an inline server, named in its steps by its command', async () => {

@@ -9,6 +9,7 @@ import { SqliteStore } from '@baton/sqlite';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { waitFor } from '@baton/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -113,7 +114,20 @@ describe('createMcpServer', () => {
 describe('toolNames', () => {
   it('replaces what tool names disallow and keeps names unique, apart from the run tools', () => {
     const names = toolNames(['a.b', 'a_b', 'get_run', 'x y/z']);
-    expect([...names.values()]).toEqual(['a_b', 'a_b_2', 'get_run_2', 'x_y_z']);
+    expect([...names]).toEqual([
+      ['a.b', 'a_b_2'],
+      ['a_b', 'a_b'],
+      ['get_run', 'get_run_2'],
+      ['x y/z', 'x_y_z'],
+    ]);
+  });
+
+  it('never gives a valid name’s tool to a workflow listed before it whose name only maps onto it', () => {
+    // `orders_refund` is a tool; `orders.refund`, deployed later, sorts before it in the catalog.
+    expect(toolNames(['orders_refund']).get('orders_refund')).toBe('orders_refund');
+    const later = toolNames(['orders.refund', 'orders_refund']);
+    expect(later.get('orders_refund')).toBe('orders_refund');
+    expect(later.get('orders.refund')).toBe('orders_refund_2');
   });
 });
 
@@ -181,6 +195,36 @@ describe('createMcpServer with roles, progress and waiting runs', () => {
       await mcp.close();
     }
   });
+
+  it('stops waiting once its client cancels the call, a workflow tool’s or wait_run’s, and audits the run it started', async () => {
+    const calls: McpToolCall[] = [];
+    const mcp = await connected({ audit: async (call) => void calls.push(call) });
+    const started = new AbortController();
+    const call = mcp.callTool({ name: 'review', arguments: {}, _meta: { 'baton/runId': 'mcp-cancelled-call', 'baton/waitSeconds': 300 } }, undefined, {
+      signal: started.signal,
+      timeout: 600_000,
+    });
+    await waitFor(async () => (await reviewEngine.client.get('mcp-cancelled-call'))?.status === 'waiting', { timeoutMs: 30_000, message: 'the run to wait' });
+    started.abort(new Error('the person closed the chat'));
+    await expect(call).rejects.toThrow('the person closed the chat');
+    // Without the cancellation the server would hold the wait (and its polling) for 300 s.
+    await waitFor(() => calls.find((c) => c.tool === 'review'), { timeoutMs: 30_000, message: 'the cancelled call to end' });
+    expect(calls).toContainEqual({ tool: 'review', runId: 'mcp-cancelled-call', result: 'BATON_CANCELLED' });
+
+    const waited = new AbortController();
+    const wait = mcp.callTool({ name: 'wait_run', arguments: { runId: 'mcp-cancelled-call', seconds: 300 } }, undefined, {
+      signal: waited.signal,
+      timeout: 600_000,
+    });
+    // The cancellation follows the request on the same ordered transport: the handler's wait is what must end.
+    waited.abort(new Error('gave up'));
+    await expect(wait).rejects.toThrow('gave up');
+    await waitFor(() => calls.find((c) => c.tool === 'wait_run'), { timeoutMs: 30_000, message: 'the cancelled wait_run to end' });
+    expect(calls).toContainEqual({ tool: 'wait_run', runId: 'mcp-cancelled-call', result: 'BATON_CANCELLED' });
+    // The run itself goes on.
+    expect((await reviewEngine.client.get('mcp-cancelled-call'))?.status).toBe('waiting');
+    await mcp.close();
+  }, 120_000);
 
   it('gives a viewer the tools that change nothing and refuses the rest with BATON_FORBIDDEN', async () => {
     const calls: McpToolCall[] = [];

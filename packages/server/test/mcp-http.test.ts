@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { Client, defineWorkflow, Engine, newApiKey, silentLogger, type Role } from '@baton/core';
 import { DefinitionLoader } from '@baton/dsl';
 import { SqliteStore } from '@baton/sqlite';
+import { McpConnectionPool, mcpRequest } from '@baton/mcp';
 import { createJsonSchemaValidator, startApiServer, type ApiServer } from '@baton/server';
 import { waitFor } from '@baton/testkit';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
@@ -279,6 +280,22 @@ describe('MCP over Streamable HTTP at /mcp', { timeout: 120_000 }, () => {
       await transport.terminateSession();
       const { client } = await connect(keys.operator.token, `${small.url}/mcp`);
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('is asked by a closing MCP client connection of a worker to end its session, which frees it', async () => {
+    const small = await startApiServer({ client: new Client({ store }), store, mcp: { maxSessions: 1, logger: silentLogger } });
+    const config = { url: `${small.url}/mcp`, headers: { authorization: `Bearer ${keys.operator.token}` } };
+    try {
+      for (let i = 0; i < 3; i++) {
+        const pool = new McpConnectionPool();
+        const listed = await mcpRequest(config, 'tools/list', undefined, { pool });
+        expect((listed.tools as { name: string }[]).map((t) => t.name)).toContain('get_run');
+        // A worker stopping: without the session's DELETE the next one would find the server full.
+        await pool.close();
+      }
     } finally {
       await small.close();
     }

@@ -31,6 +31,8 @@ import { buildAgentCard, type AgentCardOptions } from './agent-card.js';
 import { clientOf, markSignalled, scopeOf } from './call-context.js';
 import { chooseSkill, messageValue, metadataString } from './message-input.js';
 import { RunExecutor } from './run-executor.js';
+import { pendingSignal, type PendingSignals } from './pending-signal.js';
+import { latestRun } from './run-chain.js';
 import { RunTaskStore } from './run-task-store.js';
 import { A2A_TAG, CONTEXT_TAG_PREFIX, contextIdOf, waitedSignals } from './task-view.js';
 
@@ -45,6 +47,12 @@ export interface A2aServerOptions {
   card: AgentCardOptions;
   /** How long `tasks/cancel` waits for the run to end (its compensations run first); default 30 000 ms. */
   cancelWaitMs?: number;
+  /**
+   * The store the client uses, read for the signals a run has not taken up yet: a task answered
+   * and not yet resumed shows `working`, and a second reply to it is refused. Without it a task shows
+   * `input-required` until its run resumes.
+   */
+  store?: PendingSignals;
 }
 
 /** Longest contextId kept on a run (as a tag of at most 100 characters). */
@@ -59,6 +67,7 @@ export class BatonRequestHandler implements A2ARequestHandler {
   readonly #store: RunTaskStore;
   readonly #cancelWaitMs: number;
   readonly #executor: RunExecutor;
+  readonly #signals: PendingSignals | undefined;
 
   constructor(options: A2aServerOptions) {
     this.#client = options.client;
@@ -66,7 +75,8 @@ export class BatonRequestHandler implements A2ARequestHandler {
     this.#skills = chooseWorkflows(this.#registry, options.skills);
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
     this.card = buildAgentCard([...this.#skills.values()], options.card);
-    this.#store = new RunTaskStore(this.#client, this.#registry);
+    this.#signals = options.store;
+    this.#store = new RunTaskStore(this.#client, this.#registry, options.store);
     this.#executor = new RunExecutor(this.#client, this.#registry);
     this.#inner = new DefaultRequestHandler(
       this.card,
@@ -136,7 +146,8 @@ export class BatonRequestHandler implements A2ARequestHandler {
     return task!;
   }
 
-  getTask(params: GetTaskRequest, context: ServerCallContext): Promise<Task> {
+  async getTask(params: GetTaskRequest, context: ServerCallContext): Promise<Task> {
+    requireTaskId(params.id);
     return this.#inner.getTask(params, context);
   }
 
@@ -145,6 +156,7 @@ export class BatonRequestHandler implements A2ARequestHandler {
   }
 
   async cancelTask(params: CancelTaskRequest, context: ServerCallContext): Promise<Task> {
+    requireTaskId(params.id);
     const client = clientOf(context, this.#client);
     const run = await this.#run(client, params.id);
     if (run !== undefined && !isTerminalStatus(run.status)) {
@@ -157,8 +169,9 @@ export class BatonRequestHandler implements A2ARequestHandler {
     return this.#inner.cancelTask(params, context);
   }
 
-  resubscribe(params: SubscribeToTaskRequest, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
-    return this.#inner.resubscribe(params, context);
+  async *resubscribe(params: SubscribeToTaskRequest, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
+    requireTaskId(params.id);
+    yield* this.#inner.resubscribe(params, context);
   }
 
   createTaskPushNotificationConfig(params: TaskPushNotificationConfig, context: ServerCallContext): Promise<TaskPushNotificationConfig> {
@@ -188,14 +201,22 @@ export class BatonRequestHandler implements A2ARequestHandler {
   async #prepare(params: SendMessageRequest, context: ServerCallContext): Promise<{ ended?: Task; started?: string }> {
     const message = params.message;
     if (message === undefined || !message.messageId) return {}; // the SDK refuses it
+    if (message.taskId) requireTaskId(message.taskId, 'message.taskId');
+    if (message.contextId) requireTaskId(message.contextId, 'message.contextId');
     const client = clientOf(context, this.#client);
     if (message.taskId) {
       const run = await this.#run(client, message.taskId);
       if (run === undefined || isTerminalStatus(run.status)) return {}; // the SDK answers: not found, or ended
       if (waitedSignals(run).length === 0) {
-        throw new UnsupportedOperationError(`Task ${run.id} waits for no input now (it is ${run.status}); follow it with tasks/get or a subscription.`);
+        throw new UnsupportedOperationError(`Task ${message.taskId} waits for no input now (it is ${run.status}); follow it with tasks/get or a subscription.`);
       }
-      await this.#signal(client, run, message, params.metadata, context);
+      const pending = await pendingSignal(this.#signals, run);
+      if (pending !== undefined) {
+        throw new UnsupportedOperationError(
+          `Task ${message.taskId} has its answer already (the signal '${pending}') and goes on when its run resumes; follow it with tasks/get or a subscription.`,
+        );
+      }
+      await this.#signal(client, message.taskId, run, message, params.metadata, context);
       return {};
     }
     const workflow = chooseSkill(this.#skills, message, params.metadata);
@@ -211,19 +232,26 @@ export class BatonRequestHandler implements A2ARequestHandler {
     });
     const run = await this.#run(client, handle.id);
     if (run === undefined) throw new TaskNotFoundError(`Run ${handle.id} is not found.`);
-    message.taskId = run.id;
+    message.taskId = handle.id;
     message.contextId = contextIdOf(run) ?? contextId;
-    const ended = isTerminalStatus(run.status) ? await this.#store.load(run.id, context) : undefined;
-    return { started: run.id, ...(ended === undefined ? {} : { ended }) };
+    const ended = isTerminalStatus(run.status) ? await this.#store.load(handle.id, context) : undefined;
+    return { started: handle.id, ...(ended === undefined ? {} : { ended }) };
   }
 
-  async #signal(client: Client, run: RunInfo, message: Message, metadata: Record<string, unknown> | undefined, context: ServerCallContext): Promise<void> {
+  async #signal(
+    client: Client,
+    taskId: string,
+    run: RunInfo,
+    message: Message,
+    metadata: Record<string, unknown> | undefined,
+    context: ServerCallContext,
+  ): Promise<void> {
     const waits = waitedSignals(run);
     const named = metadataString(message, metadata, 'signal');
     const name = named ?? (waits.length === 1 ? waits[0]! : undefined);
     if (name === undefined || !waits.includes(name)) {
       throw new RequestMalformedError(
-        `BATON_INVALID_SIGNAL: task ${run.id} waits for the signal ${waits.map((w) => `'${w}'`).join(' or ')}` +
+        `BATON_INVALID_SIGNAL: task ${taskId} waits for the signal ${waits.map((w) => `'${w}'`).join(' or ')}` +
           (named === undefined ? '; name one as metadata.signal.' : `, not '${named.slice(0, 200)}'.`),
       );
     }
@@ -232,13 +260,16 @@ export class BatonRequestHandler implements A2ARequestHandler {
     await client.signal(run.id, name, data).catch((error: unknown) => {
       throw toA2aError(error);
     });
-    markSignalled(context, { runId: run.id, claims: run.claims });
+    markSignalled(context, { runId: taskId, claims: run.claims });
   }
 
-  /** The run of an A2A task, or undefined (no such run, another namespace's, or not started through A2A). */
+  /**
+   * The run of an A2A task as it is now (the last of its chain when it continued as new, under its
+   * own id), or undefined (no such run, another namespace's, or not started through A2A).
+   */
   async #run(client: Client, id: string): Promise<RunInfo | undefined> {
     const run = await client.get(id).catch(() => undefined);
-    return run !== undefined && contextIdOf(run) !== undefined ? run : undefined;
+    return run !== undefined && contextIdOf(run) !== undefined ? latestRun(client, run) : undefined;
   }
 }
 
@@ -272,6 +303,14 @@ function chooseWorkflows(registry: WorkflowRegistry, names: readonly string[] | 
     skills.set(name, workflow);
   }
   return skills;
+}
+
+/**
+ * An id a request gives must be a string: A2A v0.3 requests reach the handler as sent, and a number
+ * or an object there is the caller's mistake, not the server's.
+ */
+function requireTaskId(id: unknown, what = 'id'): void {
+  if (typeof id !== 'string') throw new RequestMalformedError(`BATON_INVALID_ARGUMENT: ${what} must be a string, not ${id === null ? 'null' : typeof id}.`);
 }
 
 /** A Baton refusal as the A2A error a client understands; anything else is left to be logged as internal. */

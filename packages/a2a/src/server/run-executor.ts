@@ -9,6 +9,7 @@ import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestCon
 import { TaskState } from '@a2a-js/sdk';
 import { isTerminalStatus, type Client, type RunInfo, type WorkflowRegistry } from '@baton/core';
 import { clientOf, signalledIn } from './call-context.js';
+import { latestRun } from './run-chain.js';
 import { outputArtifact, runTask, signalWaits, taskStatus, waitedSignals } from './task-view.js';
 
 /**
@@ -33,7 +34,8 @@ export class RunExecutor implements AgentExecutor {
     const signalled = signalledIn(request.context);
     // A wait this request answered is still recorded until the worker takes the run up again.
     const answered = (run: RunInfo): boolean => signalled?.runId === run.id && run.claims <= signalled.claims;
-    let run = await mustGet(client, runId);
+    const chain = new ChainReader(client, runId);
+    let run = await chain.read();
     const view = (r: RunInfo) => runTask(r, this.workflows.get(r.workflow, r.version), waitsForSignal(r) && !answered(r));
     const first = view(run);
     if (first === undefined) throw new Error(`Run ${runId} is not an A2A task.`);
@@ -61,11 +63,10 @@ export class RunExecutor implements AgentExecutor {
         interval = Math.min(interval * 2, FOLLOW_MAX_MS);
       }
       if (isTerminalStatus(run.status) || inputRequired) return;
-      await client.result(runId, { timeoutMs: interval }).catch(() => undefined);
+      await client.result(chain.latestId, { timeoutMs: interval }).catch(() => undefined);
       // The server is closing: its store may be closed next, and a client reading the task later reads it from the run.
       if (this.#closed.signal.aborted) return;
-      run = await mustGet(client, runId);
-      if (run.status === 'completed' && run.continuedTo !== undefined) run = await mustGet(client, run.continuedTo).then((next) => ({ ...next, id: runId }));
+      run = await chain.read();
     }
   }
 
@@ -89,8 +90,27 @@ function fingerprint(state: TaskState | undefined, run: RunInfo): string {
   return JSON.stringify([state, run.progress ?? null, waitedSignals(run)]);
 }
 
-async function mustGet(client: Client, runId: string): Promise<RunInfo> {
-  const run = await client.get(runId);
-  if (run === undefined) throw new Error(`Run ${runId} is not found.`);
-  return run;
+/** Reads the task's run as it is now (the last of its chain, under the task's id), going on from the last run it found. */
+class ChainReader {
+  #latest: string;
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskId: string,
+  ) {
+    this.#latest = taskId;
+  }
+
+  /** The id of the last run of the chain found so far. */
+  get latestId(): string {
+    return this.#latest;
+  }
+
+  async read(): Promise<RunInfo> {
+    const run = await this.client.get(this.#latest);
+    if (run === undefined) throw new Error(`Run ${this.#latest} is not found.`);
+    const latest = await latestRun(this.client, run);
+    this.#latest = latest.id;
+    return latest.id === this.taskId ? latest : { ...latest, id: this.taskId };
+  }
 }

@@ -24,7 +24,8 @@ export const mcpCommand = defineCommand({
 
 Serves the Model Context Protocol on stdin/stdout for an MCP client that starts this command: each
 workflow of PATH is a tool that starts a run and answers with its output (or, when the run takes
-longer than --wait, with its run id), beside the tools get_run, wait_run, send_signal and cancel_run.
+longer than --wait, with its run id), beside the tools get_run, wait_run, list_waiting_runs,
+send_signal and cancel_run.
 Runs and their journals are resources too (baton://runs/{id}, baton://runs/{id}/journal) that a
 client may read and subscribe to.
 Runs execute in an engine in this process on the database, unless --no-worker. Logs go to stderr.

@@ -84,6 +84,8 @@ export interface RunHandle<O = unknown> {
 export interface ResultOptions {
   /** Give up waiting (BATON_TIMEOUT) after this many ms of real time. */
   timeoutMs?: number;
+  /** Stops waiting when aborted, throwing its reason (the run goes on). */
+  signal?: AbortSignal;
 }
 
 export interface RunError {
@@ -334,6 +336,7 @@ export class Client {
       // With local notices the polls are only a backstop (for runs ended by other processes).
       let delay = local ? 25 : 2;
       for (;;) {
+        options.signal?.throwIfAborted();
         const run = await this.#store.getRun(id);
         if (run === undefined) throw runNotFound(id);
         if (run.status === 'completed' && run.continuedTo !== undefined) {
@@ -353,7 +356,7 @@ export class Client {
             { runId: id },
           );
         }
-        await watch.wait(deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now())));
+        await watch.wait(deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now())), options.signal);
         delay = Math.min(delay * 2, 250);
       }
     } finally {
@@ -362,7 +365,7 @@ export class Client {
   }
 
   /** Watches a run for the store's local "finished" notice; `wait` returns early once it came. */
-  #watch(runId: string): { wait(ms: number): Promise<void>; close(): void } {
+  #watch(runId: string): { wait(ms: number, signal?: AbortSignal): Promise<void>; close(): void } {
     let fired = false;
     let wake: (() => void) | undefined;
     const notify = (): void => {
@@ -381,16 +384,18 @@ export class Client {
       set.add(notify);
     }
     return {
-      wait: (ms) =>
+      wait: (ms, signal) =>
         new Promise<void>((resolve) => {
-          if (fired) {
+          if (fired || signal?.aborted === true) {
             fired = false;
             resolve();
             return;
           }
           const timer = setTimeout(done, ms);
+          signal?.addEventListener('abort', done, { once: true });
           function done(): void {
             clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
             wake = undefined;
             fired = false;
             resolve();

@@ -17,17 +17,21 @@ const POOL = Symbol.for('baton.mcp.connections');
 export class McpConnectionPool {
   readonly #open = new Map<string, Promise<Client>>();
 
-  /** The open connection to `config`, opened (initialize handshake included) when there is none. */
+  /**
+   * The open connection to `config`, opened (initialize handshake included) when there is none.
+   * `signal` stops this caller's wait, not the opening: other callers share the connection.
+   */
   client(config: McpServerConfig, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Client> {
+    if (options.signal?.aborted === true) return Promise.reject(options.signal.reason as Error);
     const key = keyOf(config);
     let entry = this.#open.get(key);
     if (entry === undefined) {
-      entry = this.#connect(config, key, options);
+      entry = this.#connect(config, key, options.timeoutMs);
       this.#open.set(key, entry);
       // A connection that failed to open is forgotten, so the next request tries again.
       entry.catch(() => this.#forget(key, entry!));
     }
-    return entry;
+    return options.signal === undefined ? entry : untilAborted(entry, options.signal);
   }
 
   /** Closes and forgets the connection to `config` (after a failure that may have broken it). */
@@ -36,14 +40,14 @@ export class McpConnectionPool {
     const entry = this.#open.get(key);
     if (entry === undefined) return;
     this.#open.delete(key);
-    await entry.then((client) => client.close()).catch(() => {});
+    await entry.then(closeClient).catch(() => {});
   }
 
   /** Closes every connection (stdio servers are stopped). The pool can be used again afterwards. */
   async close(): Promise<void> {
     const entries = [...this.#open.values()];
     this.#open.clear();
-    await Promise.all(entries.map((entry) => entry.then((client) => client.close()).catch(() => {})));
+    await Promise.all(entries.map((entry) => entry.then(closeClient).catch(() => {})));
   }
 
   /** How many connections are open or opening. */
@@ -51,15 +55,14 @@ export class McpConnectionPool {
     return this.#open.size;
   }
 
-  async #connect(config: McpServerConfig, key: string, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<Client> {
-    const { clientInfo, timeoutMs } = mcpConfig();
+  async #connect(config: McpServerConfig, key: string, timeoutMs: number | undefined): Promise<Client> {
+    const { clientInfo, timeoutMs: defaultTimeoutMs } = mcpConfig();
     const client = new Client(clientInfo, { capabilities: {} });
     const transport = transportOf(config);
     try {
-      await client.connect(transport, { timeout: options.timeoutMs ?? timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      await client.connect(transport, { timeout: timeoutMs ?? defaultTimeoutMs });
     } catch (error) {
       await client.close().catch(() => {});
-      if (options.signal?.aborted === true) throw options.signal.reason;
       throw new BatonError(McpErrorCode.Unavailable, `The MCP server ${describeServer(config)} could not be connected to: ${errorMessage(error)}.`, {
         retryable: true,
         cause: error,
@@ -76,6 +79,47 @@ export class McpConnectionPool {
   #forget(key: string, entry: Promise<Client>): void {
     if (this.#open.get(key) === entry) this.#open.delete(key);
   }
+}
+
+/** How long a closing connection waits for an HTTP server to end its session. */
+const END_SESSION_MS = 5_000;
+
+/**
+ * Closes a connection. An HTTP server is asked to end the session first (DELETE), so that it does
+ * not keep it until it times out: servers bound their sessions, and a worker that reconnects or
+ * restarts often would fill them. A server that does not answer soon is not waited for.
+ */
+async function closeClient(client: Client): Promise<void> {
+  const transport = client.transport;
+  if (transport instanceof StreamableHTTPClientTransport) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      transport.terminateSession().catch(() => {}),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, END_SESSION_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  await client.close();
+}
+
+/** `promise`, or the abort reason of `signal` if it aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
 
 function transportOf(config: McpServerConfig): Transport {

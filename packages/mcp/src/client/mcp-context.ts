@@ -107,10 +107,12 @@ function stepOptions<I>(options: McpStepOptions | undefined, input: I) {
 }
 
 function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServerHandle {
-  const { name, config } = resolveMcpServer(server);
+  // A named server is looked up when a request is made: replaying journaled requests needs no configuration.
+  const name = typeof server === 'string' ? server : resolveMcpServer(server).name;
+  const configOf = (): McpServerConfig => resolveMcpServer(server).config;
   const call = async (tool: string, args: Record<string, unknown>, info: StepInfo, timeoutMs: number | undefined): Promise<CallToolResult> => {
     const result = await mcpRequest(
-      config,
+      configOf(),
       'tools/call',
       // The step's idempotency key, stable across attempts and crashes, for servers that deduplicate.
       { name: tool, arguments: args, _meta: { 'baton/idempotencyKey': info.idempotencyKey } },
@@ -127,7 +129,7 @@ function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServ
           const tools: Tool[] = [];
           let cursor: string | undefined;
           do {
-            const page = await mcpRequest(config, 'tools/list', cursor === undefined ? undefined : { cursor }, {
+            const page = await mcpRequest(configOf(), 'tools/list', cursor === undefined ? undefined : { cursor }, {
               signal: info.signal,
               ...(timeoutMs === undefined ? {} : { timeoutMs }),
             });
@@ -178,7 +180,7 @@ function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServ
       try {
         return await ctx.step(
           options?.step ?? `mcp:${name}:${method}`,
-          (info) => mcpRequest(config, method, params, { signal: info.signal, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
+          (info) => mcpRequest(configOf(), method, params, { signal: info.signal, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
           stepOptions(options, { method, params: params ?? null }),
         );
       } catch (error) {

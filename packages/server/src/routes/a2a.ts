@@ -72,6 +72,7 @@ export function registerA2aRoutes(app: OpenAPIHono, options: A2aRouteOptions): {
   };
   const handler = createA2aRequestHandler({
     client: options.client,
+    store: options.store,
     workflows: options.workflows,
     card,
     ...(options.a2a.workflows === undefined ? {} : { skills: options.a2a.workflows }),
