@@ -213,7 +213,7 @@ describe('requests the server refuses', () => {
     for (const call of calls) {
       const answer = await rpc({ jsonrpc: '2.0', id: 1, ...call });
       expect(answer.error?.code, call.method).toBe(-32602);
-      expect(answer.error?.message, call.method).toMatch(/BATON_INVALID_ARGUMENT: (message\.taskId|id) must be a string/);
+      expect(answer.error?.message, call.method).toMatch(/BATON_INVALID_ARGUMENT: (params\.)?(message\.taskId|id) must be a string/);
     }
     expect(errors).toEqual([]);
   });

@@ -24,12 +24,16 @@ const MESSAGE_STRINGS = ['messageId', 'taskId', 'contextId', 'kind'] as const;
 
 /** Why `body` (parsed JSON) is not a request the transports can read, or undefined when it is. */
 export function malformedA2aRequest(body: unknown): MalformedRequest | undefined {
-  if (Array.isArray(body)) return { code: INVALID_REQUEST, message: 'Batch requests are not supported: send one JSON-RPC request object per HTTP request.' };
+  if (Array.isArray(body))
+    return { code: INVALID_REQUEST, message: 'BATON_INVALID_ARGUMENT: Batch requests are not supported: send one JSON-RPC request object per HTTP request.' };
   if (!isObject(body))
-    return { code: INVALID_REQUEST, message: 'The body is not a JSON-RPC request: send an object with jsonrpc "2.0", an id, a method and params.' };
+    return {
+      code: INVALID_REQUEST,
+      message: 'BATON_INVALID_ARGUMENT: The body is not a JSON-RPC request: send an object with jsonrpc "2.0", an id, a method and params.',
+    };
   if (!('params' in body) || body.params === undefined) return undefined;
   const { params } = body;
-  if (!isObject(params)) return { code: INVALID_PARAMS, message: 'params must be an object.' };
+  if (!isObject(params)) return { code: INVALID_PARAMS, message: 'BATON_INVALID_ARGUMENT: params must be an object.' };
   for (const key of PARAM_STRINGS) if (!isStringOrUnset(params[key])) return invalid(`params.${key}`, 'a string');
   if ('message' in params) {
     const { message } = params;
@@ -54,5 +58,5 @@ export function malformedA2aRequest(body: unknown): MalformedRequest | undefined
 }
 
 function invalid(member: string, what: string): MalformedRequest {
-  return { code: INVALID_PARAMS, message: `${member} must be ${what}.` };
+  return { code: INVALID_PARAMS, message: `BATON_INVALID_ARGUMENT: ${member} must be ${what}.` };
 }
