@@ -86,7 +86,7 @@ export function schedulesSuite(factory: StoreFactory): void {
       try {
         await t.engine([wf]);
         await pass(clock, 3 * 24 * 60 * MINUTE, 15 * MINUTE, t.client);
-        await waitFor(() => fired.length === 3);
+        await waitFor(() => fired.length === 3, { timeoutMs: 45_000 });
         const ticks = (await t.client.list({ workflow: 'nightly' })).runs.map((r) => r.id.split('@')[1]).sort();
         // 02:30 CET is 01:30Z; on the 29th 02:30 does not exist and the tick comes an hour later (03:30 CEST, 01:30Z); then 00:30Z.
         expect(ticks).toEqual(['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z']);
@@ -95,7 +95,7 @@ export function schedulesSuite(factory: StoreFactory): void {
         await t.client.schedules.pause('nightly');
         await t.client.schedules.resume('nightly');
         await pass(clock, 2 * 24 * 60 * MINUTE, 15 * MINUTE, t.client);
-        await waitFor(() => fired.length === 5);
+        await waitFor(() => fired.length === 5, { timeoutMs: 45_000 });
         const autumn = (await t.client.list({ workflow: 'nightly' })).runs
           .map((r) => r.id.split('@')[1])
           .filter((id) => id!.startsWith('2026-10'))
@@ -104,7 +104,8 @@ export function schedulesSuite(factory: StoreFactory): void {
       } finally {
         await t.close();
       }
-    });
+      // Some 480 clock steps, each a scheduler pass on the store: a loaded machine needs room.
+    }, 120_000);
 
     for (const [catchup, expected] of [
       ['none', []],
