@@ -1,0 +1,91 @@
+/**
+ * @baton/core/store-kit: what a Store backend is built from, and nothing a workflow author needs. The
+ * seam's concern interfaces and the assembly that composes them, the row shapes and mappers shared by
+ * the SQL stores, and the pure rules (flow control, event planning, overview maths) a store applies
+ * inside its transactions.
+ */
+export { AssembledStore } from './store/store-assembly.js';
+export type { StoreParts } from './store/store-assembly.js';
+export type {
+  Store,
+  StoreCapabilities,
+  RunStore,
+  FlowControlStore,
+  ScheduleStore,
+  EventStore,
+  AccessStore,
+  CacheStore,
+  OverviewStore,
+  InboxStore,
+  WorkflowRef,
+  ClaimRequest,
+  ClaimedRun,
+  Lease,
+  LeaseStatus,
+  RunTransition,
+  WriteOp,
+  WriteResult,
+  StoreHint,
+  ScheduleFire,
+} from './store/store.js';
+export type { WorkflowCatalog } from './store/workflow-catalog.js';
+export type { DefinitionStore } from './store/definition-store.js';
+
+export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
+export type { Migration } from './store/store-rules.js';
+export {
+  toRunRecord,
+  toJournalEntry,
+  toSignal,
+  toStepRetry,
+  toChild,
+  toFlowCandidate,
+  toQueueRecord,
+  parseError,
+  errorText,
+  toEventRecord,
+  toEventTrigger,
+  toEventWait,
+  toApiKeyRecord,
+  toStoreStats,
+  toQueueStats,
+  toAuditRecord,
+  auditValues,
+  AUDIT_COLUMNS,
+  toChangeRecord,
+  likeEscaped,
+  toScheduleRecord,
+  scheduleValues,
+  scheduleExists,
+  scheduleNotFound,
+  SCHEDULE_COLUMNS,
+  SCHEDULE_UPSERT,
+} from './store/sql-rows.js';
+export type {
+  RunRow,
+  JournalRow,
+  FlowCandidateRow,
+  QueueRow,
+  ScheduleRow,
+  ApiKeyRow,
+  AuditRow,
+  ChangeRow,
+  StatsQueueRow,
+  StatsCountRow,
+  EventRow,
+  EventTriggerRow,
+  EventWaitRow,
+} from './store/sql-rows.js';
+export { toDefinitionVersion, toStoredDefinition, definitionValues, definitionRegistration, DEFINITION_VERSION_COLUMNS } from './store/definition-rows.js';
+export type { DefinitionRow } from './store/definition-rows.js';
+export { toCatalogWorkflow, orderedRegistrations, currentVersions } from './store/catalog-rows.js';
+export type { CatalogRow } from './store/catalog-rows.js';
+export { toOverview, assertOverviewFilter, overviewPlan, binnedPercentile, OVERVIEW_MAX_BUCKETS, STATS_HOUR_MS, DURATION_BIN_BASE } from './store/overview.js';
+export type { OverviewPlan, OverviewRows } from './store/overview.js';
+export { humanSignals, assertWaitingForPerson, toInboxPage } from './store/inbox.js';
+export type { InboxRow } from './store/inbox.js';
+export { eventOrigin, scheduleOrigin } from './store/started-runs.js';
+export { admitRuns, rateDecision, rateParameters, conformsAt, isLimitedQueue, queueSlot, queueRateKey } from './store/flow-control.js';
+export type { FlowCandidate, FlowState, Admission } from './store/flow-control.js';
+export { planEmit, eventMatches, encodedEvent, eventSignalName } from './events/events.js';
+export type { EmitPlan } from './events/events.js';

@@ -1,0 +1,236 @@
+/**
+ * A store assembled from one module per concern. A backend writes each concern (runs, flow control,
+ * schedules, events, access, cache, overview, inbox, catalog, definitions) as a small class over its
+ * connection, then extends this class and hands it the parts: the assembly forwards each Store
+ * method to the part that owns it, so the backend's store class stays a short list of its parts.
+ */
+import type { RunStore } from './run-store.js';
+import type { FlowControlStore } from './flow-control-store.js';
+import type { ScheduleStore } from './schedule-store.js';
+import type { EventStore } from './event-store.js';
+import type { AccessStore } from './access-store.js';
+import type { CacheStore } from './cache-store.js';
+import type { InboxStore, OverviewStore } from './insight-store.js';
+import type { WorkflowCatalog } from './workflow-catalog.js';
+import type { DefinitionStore } from './definition-store.js';
+import type { Store, StoreCapabilities } from './store.js';
+
+/** The concern modules a store is made of. */
+export interface StoreParts {
+  runs: RunStore;
+  flowControl: FlowControlStore;
+  schedules: ScheduleStore;
+  events: EventStore;
+  access: AccessStore;
+  cache: CacheStore;
+  overview: OverviewStore;
+  inbox: InboxStore;
+  catalog: WorkflowCatalog;
+  definitions: DefinitionStore;
+}
+
+/**
+ * The base of a store made of parts. The subclass opens its connection, builds its parts and returns
+ * them from `parts` (read on every call, so they may be built after `super()`), and implements the
+ * lifecycle (`init`, `close`) and its capabilities.
+ */
+export abstract class AssembledStore implements Store {
+  abstract readonly capabilities: StoreCapabilities;
+  protected abstract readonly parts: StoreParts;
+  abstract init(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  // RunStore
+  createRun(...args: Parameters<RunStore['createRun']>): ReturnType<RunStore['createRun']> {
+    return this.parts.runs.createRun(...args);
+  }
+  getRun(...args: Parameters<RunStore['getRun']>): ReturnType<RunStore['getRun']> {
+    return this.parts.runs.getRun(...args);
+  }
+  listRuns(...args: Parameters<RunStore['listRuns']>): ReturnType<RunStore['listRuns']> {
+    return this.parts.runs.listRuns(...args);
+  }
+  getJournal(...args: Parameters<RunStore['getJournal']>): ReturnType<RunStore['getJournal']> {
+    return this.parts.runs.getJournal(...args);
+  }
+  getSignals(...args: Parameters<RunStore['getSignals']>): ReturnType<RunStore['getSignals']> {
+    return this.parts.runs.getSignals(...args);
+  }
+  claimRuns(...args: Parameters<RunStore['claimRuns']>): ReturnType<RunStore['claimRuns']> {
+    return this.parts.runs.claimRuns(...args);
+  }
+  renewLeases(...args: Parameters<RunStore['renewLeases']>): ReturnType<RunStore['renewLeases']> {
+    return this.parts.runs.renewLeases(...args);
+  }
+  leaseOwners(...args: Parameters<RunStore['leaseOwners']>): ReturnType<RunStore['leaseOwners']> {
+    return this.parts.runs.leaseOwners(...args);
+  }
+  expireLeases(...args: Parameters<RunStore['expireLeases']>): ReturnType<RunStore['expireLeases']> {
+    return this.parts.runs.expireLeases(...args);
+  }
+  commit(...args: Parameters<RunStore['commit']>): ReturnType<RunStore['commit']> {
+    return this.parts.runs.commit(...args);
+  }
+  nextWakeAt(...args: Parameters<RunStore['nextWakeAt']>): ReturnType<RunStore['nextWakeAt']> {
+    return this.parts.runs.nextWakeAt(...args);
+  }
+  sendSignal(...args: Parameters<RunStore['sendSignal']>): ReturnType<RunStore['sendSignal']> {
+    return this.parts.runs.sendSignal(...args);
+  }
+  requestCancel(...args: Parameters<RunStore['requestCancel']>): ReturnType<RunStore['requestCancel']> {
+    return this.parts.runs.requestCancel(...args);
+  }
+  requeue(...args: Parameters<RunStore['requeue']>): ReturnType<RunStore['requeue']> {
+    return this.parts.runs.requeue(...args);
+  }
+  subscribe(...args: Parameters<RunStore['subscribe']>): ReturnType<RunStore['subscribe']> {
+    return this.parts.runs.subscribe(...args);
+  }
+
+  // FlowControlStore
+  defineQueues(...args: Parameters<FlowControlStore['defineQueues']>): ReturnType<FlowControlStore['defineQueues']> {
+    return this.parts.flowControl.defineQueues(...args);
+  }
+  listQueues(...args: Parameters<FlowControlStore['listQueues']>): ReturnType<FlowControlStore['listQueues']> {
+    return this.parts.flowControl.listQueues(...args);
+  }
+  acquireRate(...args: Parameters<FlowControlStore['acquireRate']>): ReturnType<FlowControlStore['acquireRate']> {
+    return this.parts.flowControl.acquireRate(...args);
+  }
+
+  // ScheduleStore
+  saveSchedule(...args: Parameters<ScheduleStore['saveSchedule']>): ReturnType<ScheduleStore['saveSchedule']> {
+    return this.parts.schedules.saveSchedule(...args);
+  }
+  getSchedule(...args: Parameters<ScheduleStore['getSchedule']>): ReturnType<ScheduleStore['getSchedule']> {
+    return this.parts.schedules.getSchedule(...args);
+  }
+  listSchedules(...args: Parameters<ScheduleStore['listSchedules']>): ReturnType<ScheduleStore['listSchedules']> {
+    return this.parts.schedules.listSchedules(...args);
+  }
+  deleteSchedule(...args: Parameters<ScheduleStore['deleteSchedule']>): ReturnType<ScheduleStore['deleteSchedule']> {
+    return this.parts.schedules.deleteSchedule(...args);
+  }
+  pruneCodeSchedules(...args: Parameters<ScheduleStore['pruneCodeSchedules']>): ReturnType<ScheduleStore['pruneCodeSchedules']> {
+    return this.parts.schedules.pruneCodeSchedules(...args);
+  }
+  setSchedulePaused(...args: Parameters<ScheduleStore['setSchedulePaused']>): ReturnType<ScheduleStore['setSchedulePaused']> {
+    return this.parts.schedules.setSchedulePaused(...args);
+  }
+  nextScheduleAt(...args: Parameters<ScheduleStore['nextScheduleAt']>): ReturnType<ScheduleStore['nextScheduleAt']> {
+    return this.parts.schedules.nextScheduleAt(...args);
+  }
+  dueSchedules(...args: Parameters<ScheduleStore['dueSchedules']>): ReturnType<ScheduleStore['dueSchedules']> {
+    return this.parts.schedules.dueSchedules(...args);
+  }
+  fireSchedule(...args: Parameters<ScheduleStore['fireSchedule']>): ReturnType<ScheduleStore['fireSchedule']> {
+    return this.parts.schedules.fireSchedule(...args);
+  }
+
+  // EventStore
+  emitEvent(...args: Parameters<EventStore['emitEvent']>): ReturnType<EventStore['emitEvent']> {
+    return this.parts.events.emitEvent(...args);
+  }
+  listEvents(...args: Parameters<EventStore['listEvents']>): ReturnType<EventStore['listEvents']> {
+    return this.parts.events.listEvents(...args);
+  }
+  saveTriggers(...args: Parameters<EventStore['saveTriggers']>): ReturnType<EventStore['saveTriggers']> {
+    return this.parts.events.saveTriggers(...args);
+  }
+  listTriggers(...args: Parameters<EventStore['listTriggers']>): ReturnType<EventStore['listTriggers']> {
+    return this.parts.events.listTriggers(...args);
+  }
+  listStartedRuns(...args: Parameters<EventStore['listStartedRuns']>): ReturnType<EventStore['listStartedRuns']> {
+    return this.parts.events.listStartedRuns(...args);
+  }
+  registerEventWait(...args: Parameters<EventStore['registerEventWait']>): ReturnType<EventStore['registerEventWait']> {
+    return this.parts.events.registerEventWait(...args);
+  }
+
+  // AccessStore
+  createApiKey(...args: Parameters<AccessStore['createApiKey']>): ReturnType<AccessStore['createApiKey']> {
+    return this.parts.access.createApiKey(...args);
+  }
+  getApiKey(...args: Parameters<AccessStore['getApiKey']>): ReturnType<AccessStore['getApiKey']> {
+    return this.parts.access.getApiKey(...args);
+  }
+  listApiKeys(...args: Parameters<AccessStore['listApiKeys']>): ReturnType<AccessStore['listApiKeys']> {
+    return this.parts.access.listApiKeys(...args);
+  }
+  revokeApiKey(...args: Parameters<AccessStore['revokeApiKey']>): ReturnType<AccessStore['revokeApiKey']> {
+    return this.parts.access.revokeApiKey(...args);
+  }
+  appendAudit(...args: Parameters<AccessStore['appendAudit']>): ReturnType<AccessStore['appendAudit']> {
+    return this.parts.access.appendAudit(...args);
+  }
+  listAudit(...args: Parameters<AccessStore['listAudit']>): ReturnType<AccessStore['listAudit']> {
+    return this.parts.access.listAudit(...args);
+  }
+  listChanges(...args: Parameters<AccessStore['listChanges']>): ReturnType<AccessStore['listChanges']> {
+    return this.parts.access.listChanges(...args);
+  }
+  changeCursor(...args: Parameters<AccessStore['changeCursor']>): ReturnType<AccessStore['changeCursor']> {
+    return this.parts.access.changeCursor(...args);
+  }
+  pruneChanges(...args: Parameters<AccessStore['pruneChanges']>): ReturnType<AccessStore['pruneChanges']> {
+    return this.parts.access.pruneChanges(...args);
+  }
+
+  // CacheStore
+  getCached(...args: Parameters<CacheStore['getCached']>): ReturnType<CacheStore['getCached']> {
+    return this.parts.cache.getCached(...args);
+  }
+  putCached(...args: Parameters<CacheStore['putCached']>): ReturnType<CacheStore['putCached']> {
+    return this.parts.cache.putCached(...args);
+  }
+  pruneCached(...args: Parameters<CacheStore['pruneCached']>): ReturnType<CacheStore['pruneCached']> {
+    return this.parts.cache.pruneCached(...args);
+  }
+
+  // OverviewStore
+  overview(...args: Parameters<OverviewStore['overview']>): ReturnType<OverviewStore['overview']> {
+    return this.parts.overview.overview(...args);
+  }
+  stats(...args: Parameters<OverviewStore['stats']>): ReturnType<OverviewStore['stats']> {
+    return this.parts.overview.stats(...args);
+  }
+
+  // InboxStore
+  listInbox(...args: Parameters<InboxStore['listInbox']>): ReturnType<InboxStore['listInbox']> {
+    return this.parts.inbox.listInbox(...args);
+  }
+  claimInboxRun(...args: Parameters<InboxStore['claimInboxRun']>): ReturnType<InboxStore['claimInboxRun']> {
+    return this.parts.inbox.claimInboxRun(...args);
+  }
+  releaseInboxRun(...args: Parameters<InboxStore['releaseInboxRun']>): ReturnType<InboxStore['releaseInboxRun']> {
+    return this.parts.inbox.releaseInboxRun(...args);
+  }
+
+  // WorkflowCatalog
+  registerWorkflows(...args: Parameters<WorkflowCatalog['registerWorkflows']>): ReturnType<WorkflowCatalog['registerWorkflows']> {
+    return this.parts.catalog.registerWorkflows(...args);
+  }
+  listWorkflowCatalog(...args: Parameters<WorkflowCatalog['listWorkflowCatalog']>): ReturnType<WorkflowCatalog['listWorkflowCatalog']> {
+    return this.parts.catalog.listWorkflowCatalog(...args);
+  }
+
+  // DefinitionStore
+  deployDefinition(...args: Parameters<DefinitionStore['deployDefinition']>): ReturnType<DefinitionStore['deployDefinition']> {
+    return this.parts.definitions.deployDefinition(...args);
+  }
+  getDefinition(...args: Parameters<DefinitionStore['getDefinition']>): ReturnType<DefinitionStore['getDefinition']> {
+    return this.parts.definitions.getDefinition(...args);
+  }
+  listDefinitions(...args: Parameters<DefinitionStore['listDefinitions']>): ReturnType<DefinitionStore['listDefinitions']> {
+    return this.parts.definitions.listDefinitions(...args);
+  }
+  listDefinitionVersions(...args: Parameters<DefinitionStore['listDefinitionVersions']>): ReturnType<DefinitionStore['listDefinitionVersions']> {
+    return this.parts.definitions.listDefinitionVersions(...args);
+  }
+  listDefinitionSummaries(...args: Parameters<DefinitionStore['listDefinitionSummaries']>): ReturnType<DefinitionStore['listDefinitionSummaries']> {
+    return this.parts.definitions.listDefinitionSummaries(...args);
+  }
+  latestDefinitionSeq(...args: Parameters<DefinitionStore['latestDefinitionSeq']>): ReturnType<DefinitionStore['latestDefinitionSeq']> {
+    return this.parts.definitions.latestDefinitionSeq(...args);
+  }
+}
