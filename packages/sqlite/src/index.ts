@@ -1,5 +1,5 @@
 /** @baton/sqlite: the embedded Store on a SQLite file. */
 export { SqliteStore } from './sqlite-store.js';
 export type { SqliteStoreOptions, SynchronousMode } from './sqlite-store.js';
-export { migrate, loadMigrations } from './migrate.js';
-export type { Migration } from '@baton/core';
+export { migrate, loadMigrations } from './connection/migrate.js';
+export type { Migration } from '@baton/core/store-kit';

@@ -1,21 +1,13 @@
-/** Every SQL statement of the SQLite store, prepared once per connection. */
-import type Database from 'better-sqlite3';
-import { AUDIT_COLUMNS } from '@baton/core';
+/** The runs' statements on SQLite: creating, reading, claiming, leasing, writing, signalling, cancelling, requeueing. */
+import { LIMITED_QUEUES } from './claim-runs.js';
 
 const RUN_COLUMNS =
   'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags';
 const RUN_VALUES =
   '@input, @queue, @priority, @parentId, @parentSeq, @continuedFrom, @concurrencyKey, @concurrencyLimit, @rateKey, @rateLimit, @namespace, @tags';
-/** Queues whose runs only a flow-control claim may admit. */
-const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
-/** Most expired cache entries one `pruneCached` deletes: values may be large, so each transaction stays short. */
-export const PRUNE_CACHED_CHUNK = 1000;
 
-const SQL = {
+export const RUN_SQL = {
   getRun: 'SELECT * FROM runs WHERE id = ?',
-  insertAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  // Two subqueries: SQLite reads MIN or MAX alone from the index end, both at once by a scan.
-  changeHead: 'SELECT COALESCE((SELECT MAX(id) FROM changes), 0) AS head, (SELECT MIN(id) FROM changes) AS oldest',
   parentOf: 'SELECT parent_id FROM runs WHERE id = ?',
   cancelFlag: 'SELECT cancel_requested FROM runs WHERE id = ?',
   insertQueuedRun: `INSERT INTO runs (${RUN_COLUMNS}, ready_at, created_at, updated_at)
@@ -85,39 +77,7 @@ const SQL = {
        RETURNING run_id`,
   throttleRun: 'SELECT run_id FROM throttles WHERE key = ?',
   holdsSlot: `SELECT 1 FROM runs WHERE id = ? AND (concurrency_key IS NOT NULL OR queue IN (SELECT name FROM queues WHERE concurrency IS NOT NULL))`,
-  upsertQueue: `INSERT INTO queues (name, concurrency, rate_limit, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET concurrency = excluded.concurrency, rate_limit = excluded.rate_limit, updated_at = excluded.updated_at`,
-  listQueues: 'SELECT name, concurrency, rate_limit FROM queues ORDER BY name',
-  runningByQueue:
-    "SELECT queue AS k, COUNT(*) AS n FROM runs INDEXED BY runs_running_queue WHERE status = 'running' AND queue IN (SELECT value FROM json_each(?)) GROUP BY queue",
-  runningByKey:
-    "SELECT concurrency_key AS k, COUNT(*) AS n FROM runs INDEXED BY runs_running_key WHERE status = 'running' AND concurrency_key IS NOT NULL AND concurrency_key IN (SELECT value FROM json_each(?)) GROUP BY concurrency_key",
-  limiters: 'SELECT key, tat FROM rate_limiters WHERE key IN (SELECT value FROM json_each(?))',
-  setLimiter: 'INSERT INTO rate_limiters (key, tat) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat',
-  // The generic cell rate algorithm in one statement: takes an event if the limiter conforms now.
-  takeRate: `INSERT INTO rate_limiters (key, tat) VALUES (@key, @now + @interval)
-       ON CONFLICT (key) DO UPDATE SET tat = MAX(rate_limiters.tat, @now) + @interval
-       WHERE MAX(rate_limiters.tat, @now) - @tolerance <= @now
-       RETURNING tat`,
-  limiter: 'SELECT tat FROM rate_limiters WHERE key = ?',
-  // Polled by every engine's scheduler, or run on every emit, wait and API request: prepared once.
-  nextScheduleAt: 'SELECT MIN(next_at) AS at FROM schedules WHERE next_at IS NOT NULL',
-  dueSchedules: 'SELECT * FROM schedules WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at LIMIT ?',
-  insertEvent:
-    'INSERT INTO events (id, type, source, subject, time, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, id) DO NOTHING RETURNING *',
-  eventBySourceAndId: 'SELECT * FROM events WHERE source = ? AND id = ?',
-  triggersOfType: 'SELECT * FROM event_triggers WHERE type = ? ORDER BY workflow, n',
-  liveWaitsOfType: `SELECT w.* FROM event_waits w JOIN runs r ON r.id = w.run_id
-       WHERE w.type = ? AND r.status NOT IN ('completed', 'failed', 'cancelled') ORDER BY w.run_id, w.seq`,
-  deleteEventWait: 'DELETE FROM event_waits WHERE run_id = ? AND seq = ?',
-  deleteEndedWaits: "DELETE FROM event_waits WHERE type = ? AND run_id IN (SELECT id FROM runs WHERE status IN ('completed', 'failed', 'cancelled'))",
-  registerEventWait: 'INSERT INTO event_waits (run_id, seq, type, match, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING',
-  apiKey: 'SELECT * FROM api_keys WHERE id = ?',
-  holdBack: "UPDATE runs SET ready_at = @until, updated_at = @now WHERE id = @id AND status = 'queued'",
   insertSignal: 'INSERT INTO signals (run_id, name, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id',
-  holdRun: `UPDATE runs SET after_run = @after, ready_at = CASE
-         WHEN EXISTS (SELECT 1 FROM runs p WHERE p.id = @after AND p.status NOT IN ('completed', 'failed', 'cancelled')) THEN NULL ELSE ready_at END
-       WHERE id = @id AND status = 'queued' AND claims = 0`,
   releaseHeld: "UPDATE runs SET ready_at = @now, updated_at = @now WHERE after_run = @id AND status = 'queued' AND ready_at IS NULL RETURNING id",
   cancelQueued: `UPDATE runs SET status = 'cancelled', error = @error, ready_at = NULL, ended_at = @now, updated_at = @now
        WHERE id = @id`,
@@ -133,18 +93,4 @@ const SQL = {
          phase = 'body', end_status = NULL, compensation_plan = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = @now
        WHERE id = @id`,
   failedChildren: "SELECT id FROM runs WHERE parent_id = ? AND parent_seq = ? AND status = 'failed' AND continued_to IS NULL",
-  // The cache: a read counts its hit in the same statement; pruning deletes in chunks (values may be large).
-  getCached: `UPDATE cache SET hits = hits + 1 WHERE key = ? AND expires_at > ?
-       RETURNING key, value, created_at AS createdAt, expires_at AS expiresAt, hits`,
-  putCached: `INSERT INTO cache (key, value, created_at, expires_at, hits) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at, expires_at = excluded.expires_at, hits = excluded.hits`,
-  pruneCached: `DELETE FROM cache WHERE key IN (SELECT key FROM cache WHERE expires_at <= ? LIMIT ${PRUNE_CACHED_CHUNK})`,
 } as const;
-
-export type Statements = Record<keyof typeof SQL, Database.Statement>;
-
-export function prepareStatements(db: Database.Database): Statements {
-  const out: Partial<Statements> = {};
-  for (const [name, sql] of Object.entries(SQL)) out[name as keyof typeof SQL] = db.prepare(sql);
-  return out as Statements;
-}

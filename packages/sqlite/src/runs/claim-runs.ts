@@ -3,7 +3,7 @@
  * serves), by priority then readiness. Runs under a limit are left to the flow-control claim, which
  * reads them as candidates and admits only what their limits allow.
  */
-import type { WorkflowRef } from '@baton/core';
+import type { WorkflowRef } from '@baton/core/store-kit';
 
 export interface ClaimFilter {
   params: Record<string, string>;
@@ -11,7 +11,8 @@ export interface ClaimFilter {
   current: Map<string, string>;
 }
 
-const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
+/** Queues whose runs only a flow-control claim may admit. */
+export const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 
 function claimFilter(refs: WorkflowRef[], queues: string[] | undefined): { where: string; filter: ClaimFilter } {
   const byName = new Map<string, string[]>();

@@ -1,7 +1,8 @@
 /** Applies one fenced WriteOp inside the group-commit transaction. */
-import type { AuditEntry, NewRun, SignalRecord, StoreHint, WriteOp, WriteResult } from '@baton/core';
-import { auditValues, errorText } from '@baton/core';
-import type { Statements } from './statements.js';
+import type { NewRun, SignalRecord } from '@baton/core';
+import { errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
+import type { Statements } from '../connection/statements.js';
+import { writeAudit } from '../access/write-audit.js';
 
 /** The parameters of a run's insert. */
 export function runParams(run: NewRun, now: number) {
@@ -32,11 +33,6 @@ export function tagsText(tags: string[] | undefined): string | null {
 
 export function insertQueuedRun(s: Statements, run: NewRun, now: number): boolean {
   return s.insertQueuedRun.run(runParams(run, now)).changes > 0;
-}
-
-/** Writes an audit entry (given with a change) in the change's transaction. */
-export function writeAudit(s: Statements, audit: AuditEntry | undefined): void {
-  if (audit !== undefined) s.insertAudit.run(...auditValues(audit));
 }
 
 /** Applies an op and, when it applied, writes its audit entry. */

@@ -1,9 +1,9 @@
 /** Numbered migrations (migrations/NNNN_name.sql), applied in order under SQLite's write lock. */
-import { loadMigrations as readMigrations, type Migration } from '@baton/core';
+import { loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 /** Applies the missing migrations; BEGIN IMMEDIATE makes concurrent migrators (other processes) wait their turn. */
 export function migrate(db: Database.Database, now: number, migrations = loadMigrations()): number[] {
