@@ -2,4 +2,4 @@
 export { SqliteStore } from './sqlite-store.js';
 export type { SqliteStoreOptions, SynchronousMode } from './sqlite-store.js';
 export { migrate, loadMigrations } from './migrate.js';
-export type { Migration } from '@baton/core';
+export type { Migration } from '@baton/core/store-kit';

@@ -1,5 +1,5 @@
 /** Numbered migrations (migrations/NNNN_name.sql), applied in order under SQLite's write lock. */
-import { loadMigrations as readMigrations, type Migration } from '@baton/core';
+import { loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 

@@ -1,6 +1,7 @@
 /** Applies one fenced WriteOp inside the group-commit transaction. */
-import type { AuditEntry, NewRun, SignalRecord, StoreHint, WriteOp, WriteResult } from '@baton/core';
-import { auditValues, errorText } from '@baton/core';
+import type { AuditEntry, NewRun, SignalRecord } from '@baton/core';
+import type { StoreHint, WriteOp, WriteResult } from '@baton/core/store-kit';
+import { auditValues, errorText } from '@baton/core/store-kit';
 import type { Statements } from './statements.js';
 
 /** The parameters of a run's insert. */

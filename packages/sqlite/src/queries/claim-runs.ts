@@ -3,7 +3,7 @@
  * serves), by priority then readiness. Runs under a limit are left to the flow-control claim, which
  * reads them as candidates and admits only what their limits allow.
  */
-import type { WorkflowRef } from '@baton/core';
+import type { WorkflowRef } from '@baton/core/store-kit';
 
 export interface ClaimFilter {
   params: Record<string, string>;

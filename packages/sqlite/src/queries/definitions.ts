@@ -1,19 +1,21 @@
 /** Deployed definitions on SQLite (Store.deployDefinition and the definition reads). */
 import type Database from 'better-sqlite3';
 import {
-  DEFINITION_VERSION_COLUMNS,
-  definitionRegistration,
-  definitionValues,
-  toDefinitionVersion,
-  toStoredDefinition,
   type DefinitionFilter,
-  type DefinitionRow,
   type DefinitionSummary,
   type DefinitionVersion,
   type DeployOutcome,
   type NewDefinition,
   type StoredDefinition,
 } from '@baton/core';
+import {
+  DEFINITION_VERSION_COLUMNS,
+  definitionRegistration,
+  definitionValues,
+  toDefinitionVersion,
+  toStoredDefinition,
+  type DefinitionRow,
+} from '@baton/core/store-kit';
 import { registerWorkflows } from './workflow-catalog.js';
 
 const INSERT = `INSERT INTO definitions (name, version, format, source, document, digest, description, triggers, created_at, created_by, seq)

@@ -1,5 +1,6 @@
 /** The approval inbox on SQLite: waiting runs by when they began to wait (runs_waiting), with their claims. */
-import { decodeRunCursor, type InboxFilter } from '@baton/core';
+import { type InboxFilter } from '@baton/core';
+import { decodeRunCursor } from '@baton/core/store-kit';
 
 export function listInboxQuery(filter: InboxFilter): { sql: string; params: Record<string, unknown> } {
   const where = ["r.status = 'waiting'", "EXISTS (SELECT 1 FROM json_each(r.waits, '$.signals') WHERE substr(value, 1, 1) <> '$')"];

@@ -1,5 +1,6 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { decodeRunCursor, type RunFilter } from '@baton/core';
+import { type RunFilter } from '@baton/core';
+import { decodeRunCursor } from '@baton/core/store-kit';
 import { SEARCH_INDEXED_RUNS, SEARCH_SCAN_CONDITION, searchLikePattern, searchPhrase, type SearchPlan } from './search.js';
 
 export function listRunsQuery(filter: RunFilter, plan: SearchPlan = 'scan'): { sql: string; params: Record<string, unknown>; limit: number } {

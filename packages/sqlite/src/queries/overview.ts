@@ -6,7 +6,7 @@
  * created. Queued runs and runs waiting for people are counted from their partial indexes. Exact
  * percentiles interpolate linearly between the two nearest ranks, as PostgreSQL's percentile_cont does.
  */
-import { DURATION_BIN_BASE } from '@baton/core';
+import { DURATION_BIN_BASE } from '@baton/core/store-kit';
 
 /** A run's duration bin (see DURATION_BIN_BASE), as migration 0011's triggers compute it. */
 const DURATION_BIN = `CAST(ln(1 + MAX(0, ended_at - created_at)) / ln(${DURATION_BIN_BASE}) AS INTEGER)`;

@@ -1,6 +1,6 @@
 /** Every SQL statement of the SQLite store, prepared once per connection. */
 import type Database from 'better-sqlite3';
-import { AUDIT_COLUMNS } from '@baton/core';
+import { AUDIT_COLUMNS } from '@baton/core/store-kit';
 
 const RUN_COLUMNS =
   'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags';

@@ -1,14 +1,7 @@
 /** The workflow catalog on SQLite (Store.registerWorkflows, listWorkflowCatalog). */
 import type Database from 'better-sqlite3';
-import {
-  currentVersions,
-  orderedRegistrations,
-  toCatalogWorkflow,
-  type CatalogFilter,
-  type CatalogRegistration,
-  type CatalogRow,
-  type CatalogWorkflow,
-} from '@baton/core';
+import { type CatalogFilter, type CatalogRegistration, type CatalogWorkflow } from '@baton/core';
+import { currentVersions, orderedRegistrations, toCatalogWorkflow, type CatalogRow } from '@baton/core/store-kit';
 
 const UPSERT = `INSERT INTO workflow_catalog (name, version, kind, description, queue, input_schema, output_schema, signals, is_current, registered_at, last_seen_at)
   VALUES (@name, @version, @kind, @description, @queue, @inputSchema, @outputSchema, @signals, 0, @now, @now)
