@@ -4,118 +4,22 @@
  * the run's row lock; a deployment lives in its own schema, so several can share one database.
  */
 import pg from 'pg';
-import {
-  BatonError,
-  ErrorCode,
-  isTerminalStatus,
-  runNotFound,
-  type JournalEntry,
-  type NewRun,
-  type RunFilter,
-  type RunPage,
-  type RunRecord,
-  type SignalRecord,
-  type Store,
-  type StoredError,
-  type StartControl,
-  type ApiKeyRecord,
-  type EventRecord,
-  type EventTriggerRecord,
-  type EventWaitRecord,
-  type NewEvent,
-  type StartedRun,
-  type StartedRunFilter,
-  type ScheduleRecord,
-  scheduleNotFound,
-  type RateLimit,
-  type QueueRecord,
-  type StoreStats,
-  type AuditEntry,
-  type AuditFilter,
-  type AuditRecord,
-  type ChangeFilter,
-  type ChangePage,
-  type CacheEntry,
-  type InboxClaim,
-  type InboxFilter,
-  type InboxPage,
-  type CatalogFilter,
-  type CatalogRegistration,
-  type CatalogWorkflow,
-  type DefinitionFilter,
-  type DefinitionSummary,
-  type DefinitionVersion,
-  type DeployOutcome,
-  type NewDefinition,
-  type StoredDefinition,
-  type Overview,
-  type OverviewFilter,
-} from '@baton/core';
-import {
-  assertRequeueable,
-  encodeRunCursor,
-  runEnded,
-  toChild,
-  toJournalEntry,
-  toRunRecord,
-  toSignal,
-  toStepRetry,
-  errorText,
-  type ClaimRequest,
-  type ClaimedRun,
-  type JournalRow,
-  type Lease,
-  type LeaseStatus,
-  type RunRow,
-  type StoreCapabilities,
-  type StoreHint,
-  type WorkflowRef,
-  type WriteOp,
-  type WriteResult,
-  admitRuns,
-  queueRateKey,
-  toFlowCandidate,
-  toQueueRecord,
-  type FlowCandidateRow,
-  type QueueRow,
-  type ApiKeyRow,
-  toApiKeyRecord,
-  type EventRow,
-  type EventTriggerRow,
-  type EventWaitRow,
-  planEmit,
-  toEventRecord,
-  toEventTrigger,
-  eventOrigin,
-  scheduleOrigin,
-  toEventWait,
-  type ScheduleFire,
-  type ScheduleRow,
-  toScheduleRecord,
-  scheduleValues,
-  scheduleExists,
-  SCHEDULE_COLUMNS,
-  SCHEDULE_UPSERT,
-  type RateDecision,
-  rateParameters,
-  conformsAt,
-  type StatsQueueRow,
-  type StatsCountRow,
-  toStoreStats,
-  type AuditRow,
-  type ChangeRow,
-  AUDIT_COLUMNS,
-  auditValues,
-  toAuditRecord,
-  toChangeRecord,
-  assertOverviewFilter,
-  assertWaitingForPerson,
-  toInboxPage,
-  toOverview,
-  overviewPlan,
-  type InboxRow,
-  type OverviewRows,
-} from '@baton/core/store-kit';
+import { BatonError, ErrorCode, isTerminalStatus, runNotFound, type JournalEntry, type NewRun, type RunFilter, type RunPage } from '@baton/core';
+import { type RunRecord, type SignalRecord, type Store, type StoredError, type StartControl, type ApiKeyRecord, type EventRecord } from '@baton/core';
+import { type EventTriggerRecord, type EventWaitRecord, type NewEvent, type StartedRun, type StartedRunFilter, type ScheduleRecord } from '@baton/core';
+import { scheduleNotFound, type RateLimit, type QueueRecord, type StoreStats, type AuditEntry, type AuditFilter, type AuditRecord } from '@baton/core';
+import { type ChangeFilter, type ChangePage, type CacheEntry, type InboxClaim, type InboxFilter, type InboxPage, type CatalogFilter } from '@baton/core';
+import { type CatalogRegistration, type CatalogWorkflow, type DefinitionFilter, type DefinitionSummary, type DefinitionVersion } from '@baton/core';
+import { type DeployOutcome, type NewDefinition, type StoredDefinition, type Overview, type OverviewFilter } from '@baton/core';
+import { assertRequeueable, encodeRunCursor, runEnded, toChild, toJournalEntry, toRunRecord, toSignal, toStepRetry, errorText } from '@baton/core/store-kit';
+import { type ClaimRequest, type ClaimedRun, type JournalRow, type Lease, type LeaseStatus, type RunRow, type StoreCapabilities } from '@baton/core/store-kit';
+import { type StoreHint, type WorkflowRef, type WriteOp, type WriteResult, admitRuns, queueRateKey, toFlowCandidate } from '@baton/core/store-kit';
+import { toQueueRecord, type FlowCandidateRow, type QueueRow, type ApiKeyRow, toApiKeyRecord, type EventRow } from '@baton/core/store-kit';
+import { type EventTriggerRow, type EventWaitRow, planEmit, toEventRecord, toEventTrigger, eventOrigin, scheduleOrigin } from '@baton/core/store-kit';
+import { toEventWait, type ScheduleFire, type ScheduleRow, toScheduleRecord, scheduleValues, scheduleExists, SCHEDULE_COLUMNS } from '@baton/core/store-kit';
+import { SCHEDULE_UPSERT, type RateDecision, rateParameters, conformsAt, type StatsQueueRow, type StatsCountRow, toStoreStats } from '@baton/core/store-kit';
+import { type AuditRow, type ChangeRow, AUDIT_COLUMNS, auditValues, toAuditRecord, toChangeRecord, assertOverviewFilter } from '@baton/core/store-kit';
+import { assertWaitingForPerson, toInboxPage, toOverview, overviewPlan, type InboxRow, type OverviewRows } from '@baton/core/store-kit';
 import { LIST_TRIGGERS, listStartedQuery, recordStarted, toStartedRun, type StartedRow } from './queries/started-runs.js';
 import { migrate, quoteIdentifier } from './migrate.js';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';

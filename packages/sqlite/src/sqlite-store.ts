@@ -5,109 +5,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  type CatalogFilter,
-  type CatalogRegistration,
-  type CatalogWorkflow,
-  type DefinitionFilter,
-  type DefinitionSummary,
-  type DefinitionVersion,
-  type DeployOutcome,
-  type NewDefinition,
-  type StoredDefinition,
-  BatonError,
-  ErrorCode,
-  isTerminalStatus,
-  runNotFound,
-  type JournalEntry,
-  type NewRun,
-  type RunFilter,
-  type RunPage,
-  type RunRecord,
-  type SignalRecord,
-  type Store,
-  type StoredError,
-  type StartControl,
-  type ApiKeyRecord,
-  type EventRecord,
-  type EventTriggerRecord,
-  type EventWaitRecord,
-  type NewEvent,
-  type StartedRun,
-  type StartedRunFilter,
-  type ScheduleRecord,
-  scheduleNotFound,
-  type RateLimit,
-  type QueueRecord,
-  type StoreStats,
-  type AuditEntry,
-  type AuditFilter,
-  type AuditRecord,
-  type ChangeFilter,
-  type ChangePage,
-  type CacheEntry,
-  type InboxClaim,
-  type InboxFilter,
-  type InboxPage,
-  type Overview,
-  type OverviewFilter,
-} from '@baton/core';
-import {
-  assertRequeueable,
-  encodeRunCursor,
-  runEnded,
-  type ClaimRequest,
-  type ClaimedRun,
-  type Lease,
-  type LeaseStatus,
-  type StoreCapabilities,
-  type StoreHint,
-  type WorkflowRef,
-  type WriteOp,
-  type WriteResult,
-  admitRuns,
-  queueRateKey,
-  queueSlot,
-  toFlowCandidate,
-  toQueueRecord,
-  type FlowCandidateRow,
-  type QueueRow,
-  type ApiKeyRow,
-  toApiKeyRecord,
-  type EventRow,
-  type EventTriggerRow,
-  type EventWaitRow,
-  planEmit,
-  toEventRecord,
-  toEventTrigger,
-  eventOrigin,
-  scheduleOrigin,
-  toEventWait,
-  type ScheduleFire,
-  type ScheduleRow,
-  toScheduleRecord,
-  scheduleValues,
-  scheduleExists,
-  SCHEDULE_COLUMNS,
-  SCHEDULE_UPSERT,
-  type RateDecision,
-  rateParameters,
-  conformsAt,
-  type StatsQueueRow,
-  type StatsCountRow,
-  toStoreStats,
-  type AuditRow,
-  type ChangeRow,
-  toAuditRecord,
-  toChangeRecord,
-  assertOverviewFilter,
-  assertWaitingForPerson,
-  toInboxPage,
-  toOverview,
-  overviewPlan,
-  type InboxRow,
-  type OverviewRows,
-} from '@baton/core/store-kit';
+import { type CatalogFilter, type CatalogRegistration, type CatalogWorkflow, type DefinitionFilter, type DefinitionSummary } from '@baton/core';
+import { type DefinitionVersion, type DeployOutcome, type NewDefinition, type StoredDefinition, BatonError, ErrorCode, isTerminalStatus } from '@baton/core';
+import { runNotFound, type JournalEntry, type NewRun, type RunFilter, type RunPage, type RunRecord, type SignalRecord, type Store } from '@baton/core';
+import { type StoredError, type StartControl, type ApiKeyRecord, type EventRecord, type EventTriggerRecord, type EventWaitRecord } from '@baton/core';
+import { type NewEvent, type StartedRun, type StartedRunFilter, type ScheduleRecord, scheduleNotFound, type RateLimit, type QueueRecord } from '@baton/core';
+import { type StoreStats, type AuditEntry, type AuditFilter, type AuditRecord, type ChangeFilter, type ChangePage, type CacheEntry } from '@baton/core';
+import { type InboxClaim, type InboxFilter, type InboxPage, type Overview, type OverviewFilter } from '@baton/core';
+import { assertRequeueable, encodeRunCursor, runEnded, type ClaimRequest, type ClaimedRun, type Lease, type LeaseStatus } from '@baton/core/store-kit';
+import { type StoreCapabilities, type StoreHint, type WorkflowRef, type WriteOp, type WriteResult, admitRuns, queueRateKey } from '@baton/core/store-kit';
+import { queueSlot, toFlowCandidate, toQueueRecord, type FlowCandidateRow, type QueueRow, type ApiKeyRow, toApiKeyRecord } from '@baton/core/store-kit';
+import { type EventRow, type EventTriggerRow, type EventWaitRow, planEmit, toEventRecord, toEventTrigger, eventOrigin } from '@baton/core/store-kit';
+import { scheduleOrigin, toEventWait, type ScheduleFire, type ScheduleRow, toScheduleRecord, scheduleValues, scheduleExists } from '@baton/core/store-kit';
+import { SCHEDULE_COLUMNS, SCHEDULE_UPSERT, type RateDecision, rateParameters, conformsAt, type StatsQueueRow } from '@baton/core/store-kit';
+import { type StatsCountRow, toStoreStats, type AuditRow, type ChangeRow, toAuditRecord, toChangeRecord, assertOverviewFilter } from '@baton/core/store-kit';
+import { assertWaitingForPerson, toInboxPage, toOverview, overviewPlan, type InboxRow, type OverviewRows } from '@baton/core/store-kit';
 import { migrate } from './migrate.js';
 import { applyAudited, insertQueuedRun, releaseHeld, runParams, storeSignal, writeAudit } from './queries/apply-write.js';
 import { CHANGE_WINDOW, listAuditQuery, listChangesQuery } from './queries/activity.js';
