@@ -2,7 +2,8 @@
  * @baton/core/store-kit: what a Store backend is built from, and nothing a workflow author needs. The
  * seam's concern interfaces and the assembly that composes them, the row shapes and mappers shared by
  * the SQL stores, and the pure rules (flow control, event planning, overview maths) a store applies
- * inside its transactions.
+ * inside its transactions. Also the engine's group commit (WriteBatcher), through which the
+ * conformance suite drives a store's commits as the engine does.
  */
 export { AssembledStore } from './store/store-assembly.js';
 export type { StoreParts } from './store/store-assembly.js';
@@ -30,6 +31,9 @@ export type {
 } from './store/store.js';
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
+export { SEARCHED_INPUT_CHARS } from './store/records.js';
+export { WriteBatcher } from './engine/write-batcher.js';
+export type { SubmitOptions } from './engine/write-batcher.js';
 
 export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
 export type { Migration } from './store/store-rules.js';
@@ -86,6 +90,6 @@ export { humanSignals, assertWaitingForPerson, toInboxPage } from './store/inbox
 export type { InboxRow } from './store/inbox.js';
 export { eventOrigin, scheduleOrigin } from './store/started-runs.js';
 export { admitRuns, rateDecision, rateParameters, conformsAt, isLimitedQueue, queueSlot, queueRateKey } from './store/flow-control.js';
-export type { FlowCandidate, FlowState, Admission } from './store/flow-control.js';
+export type { RateDecision, FlowCandidate, FlowState, Admission, QueueLimits } from './store/flow-control.js';
 export { planEmit, eventMatches, encodedEvent, eventSignalName } from './events/events.js';
 export type { EmitPlan } from './events/events.js';

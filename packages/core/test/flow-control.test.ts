@@ -1,6 +1,7 @@
 /** The flow-control decisions every store shares: the rate limiter and the admission of limited runs. */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, admitRuns, defineQueue, defineWorkflow, rateDecision, seededRandom, type FlowCandidate, type RateLimit } from '@baton/core';
+import { ErrorCode, defineQueue, defineWorkflow, seededRandom, type RateLimit } from '@baton/core';
+import { admitRuns, rateDecision, type FlowCandidate } from '@baton/core/store-kit';
 
 /** Feeds `times` (sorted) through one limiter; returns the times each event was allowed at (held ones retry when told). */
 function drive(rate: RateLimit, arrivals: number[]): number[] {

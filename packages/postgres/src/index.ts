@@ -2,4 +2,4 @@
 export { PostgresStore, canConnect } from './postgres-store.js';
 export type { PostgresStoreOptions } from './postgres-store.js';
 export { migrate, loadMigrations } from './migrate.js';
-export type { Migration } from '@baton/core';
+export type { Migration } from '@baton/core/store-kit';

@@ -1,5 +1,5 @@
 /** Numbered migrations (migrations/NNNN_name.sql), applied in order under an advisory lock per schema. */
-import { loadMigrations as readMigrations, type Migration } from '@baton/core';
+import { loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 

@@ -1,5 +1,6 @@
 /** Many runs written straight through the store's batch commit (for scale tests): created running, then ended. */
-import type { JournalEntry, RunTransition, Store, WriteOp } from '@baton/core';
+import type { JournalEntry, Store } from '@baton/core';
+import type { RunTransition, WriteOp } from '@baton/core/store-kit';
 
 /**
  * Writes `count` runs in batches of 1,000 spread over [from, to): each batch created running in one

@@ -1,15 +1,6 @@
 /** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
-import {
-  AUDIT_COLUMNS,
-  auditValues,
-  errorText,
-  type AuditEntry,
-  type NewRun,
-  type SignalRecord,
-  type StoreHint,
-  type WriteOp,
-  type WriteResult,
-} from '@baton/core';
+import { type AuditEntry, type NewRun, type SignalRecord } from '@baton/core';
+import { AUDIT_COLUMNS, auditValues, errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 import { limitColumns, tagsText } from './apply-batch.js';
 

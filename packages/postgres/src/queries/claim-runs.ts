@@ -4,7 +4,7 @@
  * SKIP LOCKED (so concurrent claimers never wait for or take the same run). Runs under a limit are
  * left to the flow-control claim: it reads them as candidates and admits what their limits allow.
  */
-import type { WorkflowRef } from '@baton/core';
+import type { WorkflowRef } from '@baton/core/store-kit';
 
 export interface ClaimQuery {
   sql: string;

@@ -1,20 +1,22 @@
 /** Deployed definitions on PostgreSQL (Store.deployDefinition and the definition reads). */
 import type pg from 'pg';
 import {
-  DEFINITION_VERSION_COLUMNS,
-  definitionRegistration,
-  definitionValues,
-  toDefinitionVersion,
-  toStoredDefinition,
   type AuditEntry,
   type DefinitionFilter,
-  type DefinitionRow,
   type DefinitionSummary,
   type DefinitionVersion,
   type DeployOutcome,
   type NewDefinition,
   type StoredDefinition,
 } from '@baton/core';
+import {
+  DEFINITION_VERSION_COLUMNS,
+  definitionRegistration,
+  definitionValues,
+  toDefinitionVersion,
+  toStoredDefinition,
+  type DefinitionRow,
+} from '@baton/core/store-kit';
 import { writeAudit } from './apply-write.js';
 import { registerWorkflows } from './workflow-catalog.js';
 

@@ -1,5 +1,6 @@
 /** The approval inbox on PostgreSQL: waiting runs by when they began to wait (runs_waiting), with their claims. */
-import { decodeRunCursor, type InboxFilter } from '@baton/core';
+import { type InboxFilter } from '@baton/core';
+import { decodeRunCursor } from '@baton/core/store-kit';
 
 export function listInboxQuery(filter: InboxFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [];

@@ -1,6 +1,6 @@
 /** Flow control on SQLite: the queues' limits, and rate limiters taken one event at a time. */
-import type { QueueRecord, RateDecision, RateLimit } from '@baton/core';
-import { conformsAt, rateParameters, type FlowControlStore } from '@baton/core/store-kit';
+import type { QueueRecord, RateLimit } from '@baton/core';
+import { conformsAt, rateParameters, type FlowControlStore, type RateDecision } from '@baton/core/store-kit';
 import type { SqliteConnection } from '../connection/sqlite-connection.js';
 import { queueRecords } from './admission.js';
 

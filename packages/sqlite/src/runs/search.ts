@@ -3,8 +3,7 @@
  * each run's id and the start of its input, kept up to date after the fact, a chunk at a time (see
  * SearchIndex), and the plans a search is read by.
  */
-import { SEARCHED_INPUT_CHARS } from '@baton/core';
-import { likeEscaped } from '@baton/core/store-kit';
+import { likeEscaped, SEARCHED_INPUT_CHARS } from '@baton/core/store-kit';
 import type Database from 'better-sqlite3';
 
 /**

@@ -5,7 +5,8 @@
  * around its `commit` notes what each batch held and when it started and ended.
  */
 import { describe, expect, it } from 'vitest';
-import { ManualClock, WriteBatcher, type JournalEntry, type Store, type WriteOp } from '@baton/core';
+import { ManualClock, type JournalEntry, type Store } from '@baton/core';
+import { WriteBatcher, type WriteOp } from '@baton/core/store-kit';
 import { waitFor, withStore, type StoreFactory } from '../harness.js';
 
 const LEASE_MS = 10 * 60_000;

@@ -3,7 +3,8 @@
  * percentiles, queued runs per queue, runs waiting for people and LLM cost, in one namespace or all.
  */
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, NewRun, RunTransition, Store, WorkflowOverview } from '@baton/core';
+import type { JournalEntry, NewRun, Store, WorkflowOverview } from '@baton/core';
+import type { RunTransition } from '@baton/core/store-kit';
 import { rejection, withStore, type StoreFactory } from '../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
