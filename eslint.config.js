@@ -27,9 +27,17 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@baton/*/src/*', '@baton/*/dist/*', '@baton/*/*', '!@baton/*/testing', '!@baton/core/browser', '!@baton/server/client'],
+              group: [
+                '@baton/*/src/*',
+                '@baton/*/dist/*',
+                '@baton/*/*',
+                '!@baton/*/testing',
+                '!@baton/core/browser',
+                '!@baton/core/store-kit',
+                '!@baton/server/client',
+              ],
               message:
-                'Import a Baton package through its entry points (@baton/<name>, @baton/<name>/testing, @baton/core/browser, @baton/server/client), never a deep path.',
+                'Import a Baton package through its entry points (@baton/<name>, @baton/<name>/testing, @baton/core/browser, @baton/core/store-kit, @baton/server/client), never a deep path.',
             },
             {
               group: ['../../packages/*/src/*', '../packages/*/src/*', '../../../packages/*/src/*'],

@@ -4,7 +4,7 @@
  * SKIP LOCKED (so concurrent claimers never wait for or take the same run). Runs under a limit are
  * left to the flow-control claim: it reads them as candidates and admits what their limits allow.
  */
-import type { WorkflowRef } from '@baton/core';
+import type { WorkflowRef } from '@baton/core/store-kit';
 
 export interface ClaimQuery {
   sql: string;
@@ -12,7 +12,7 @@ export interface ClaimQuery {
 }
 
 /** Queues whose runs only the flow-control claim may admit. */
-const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
+export const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 
 function byName(refs: WorkflowRef[]): Map<string, { versions: string[]; current: string | undefined }> {
   const map = new Map<string, { versions: string[]; current: string | undefined }>();

@@ -4,7 +4,8 @@
  * transactions older than every one still running (pg_snapshot_xmin) and orders by (xid, id); a row
  * that commits later has an xid at or past that horizon, so it always sorts after what was read.
  */
-import { AUDIT_COLUMNS, BatonError, ErrorCode, type AuditFilter, type ChangeFilter } from '@baton/core';
+import { BatonError, ErrorCode, type AuditFilter, type ChangeFilter } from '@baton/core';
+import { AUDIT_COLUMNS } from '@baton/core/store-kit';
 
 /** An INSERT of an audit entry (its values from parameter `$first` on) only if `source` has a row. */
 export function auditIfAny(source: string, first: number): string {

@@ -5,7 +5,8 @@
  * its WAL flush, so in autocommit this is one round trip and one flush. The per-op path
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
  */
-import { errorText, type NewRun, type StoreHint, type WriteOp, type WriteResult } from '@baton/core';
+import type { NewRun } from '@baton/core';
+import { errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 
 /** What `apply_batch` reports: op indexes by outcome, and the runs the commit made ready or ended. */

@@ -4,7 +4,8 @@
  * it into a local hint. Notices are hints only: engines also poll, so a lost notice costs latency,
  * never a run. After a reconnect the listener reports "ready" once, to resync.
  */
-import type { StoreHint, StoredError } from '@baton/core';
+import type { StoredError } from '@baton/core';
+import type { StoreHint } from '@baton/core/store-kit';
 import pg from 'pg';
 
 /** At most this many per-run notices per transaction; past it one "ready" says "look again". */

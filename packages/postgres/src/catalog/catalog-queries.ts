@@ -1,14 +1,7 @@
 /** The workflow catalog on PostgreSQL (Store.registerWorkflows, listWorkflowCatalog). */
 import type pg from 'pg';
-import {
-  currentVersions,
-  orderedRegistrations,
-  toCatalogWorkflow,
-  type CatalogFilter,
-  type CatalogRegistration,
-  type CatalogRow,
-  type CatalogWorkflow,
-} from '@baton/core';
+import type { CatalogFilter, CatalogRegistration, CatalogWorkflow } from '@baton/core';
+import { currentVersions, orderedRegistrations, toCatalogWorkflow, type CatalogRow } from '@baton/core/store-kit';
 
 /** Every version of a registration in one statement, in a fixed order (rows are locked as they are written). */
 const UPSERT = `INSERT INTO workflow_catalog (name, version, kind, description, queue, input_schema, output_schema, signals, is_current, registered_at, last_seen_at)

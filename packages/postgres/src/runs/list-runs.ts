@@ -1,5 +1,6 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { decodeRunCursor, likeEscaped, type RunFilter } from '@baton/core';
+import type { RunFilter } from '@baton/core';
+import { decodeRunCursor, likeEscaped } from '@baton/core/store-kit';
 
 export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown[]; limit: number } {
   const where: string[] = [];

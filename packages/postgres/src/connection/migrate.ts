@@ -1,9 +1,9 @@
 /** Numbered migrations (migrations/NNNN_name.sql), applied in order under an advisory lock per schema. */
-import { loadMigrations as readMigrations, type Migration } from '@baton/core';
+import { loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 /**
  * Creates the schema and applies the missing migrations, each in its own transaction. The advisory
