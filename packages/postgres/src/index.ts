@@ -1,5 +1,6 @@
 /** @baton/postgres: the Store on PostgreSQL, for many workers on many hosts. */
-export { PostgresStore, canConnect } from './postgres-store.js';
+export { PostgresStore } from './postgres-store.js';
 export type { PostgresStoreOptions } from './postgres-store.js';
-export { migrate, loadMigrations } from './migrate.js';
+export { canConnect } from './connection/can-connect.js';
+export { migrate, loadMigrations } from './connection/migrate.js';
 export type { Migration } from '@baton/core/store-kit';

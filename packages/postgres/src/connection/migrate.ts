@@ -1,9 +1,14 @@
-/** Numbered migrations (migrations/NNNN_name.sql), applied in order under an advisory lock per schema. */
+/**
+ * Numbered migrations (migrations/NNNN_name.sql), applied in order under an advisory lock per schema.
+ * A migration names the functions it (re)defines with `-- @function <name>` lines, expanded from
+ * functions/<name>.sql as it is loaded (see function-directives.ts).
+ */
 import { loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { FUNCTIONS_DIR, expandFunctionDirectives } from './function-directives.js';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 /**
  * Creates the schema and applies the missing migrations, each in its own transaction. The advisory
@@ -42,7 +47,7 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** This store's migrations, in order. */
-export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readMigrations(dir);
+/** This store's migrations, in order, each with its function directives expanded from `functionsDir`. */
+export function loadMigrations(dir = MIGRATIONS_DIR, functionsDir = FUNCTIONS_DIR): Migration[] {
+  return readMigrations(dir).map((m) => ({ ...m, sql: expandFunctionDirectives(m.sql, `${String(m.version).padStart(4, '0')}_${m.name}.sql`, functionsDir) }));
 }

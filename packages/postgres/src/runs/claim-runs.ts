@@ -12,7 +12,7 @@ export interface ClaimQuery {
 }
 
 /** Queues whose runs only the flow-control claim may admit. */
-const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
+export const LIMITED_QUEUES = 'SELECT name FROM queues WHERE concurrency IS NOT NULL OR rate_limit IS NOT NULL';
 
 function byName(refs: WorkflowRef[]): Map<string, { versions: string[]; current: string | undefined }> {
   const map = new Map<string, { versions: string[]; current: string | undefined }>();

@@ -1,5 +1,5 @@
 /** The approval inbox on PostgreSQL: waiting runs by when they began to wait (runs_waiting), with their claims. */
-import { type InboxFilter } from '@baton/core';
+import type { InboxFilter } from '@baton/core';
 import { decodeRunCursor } from '@baton/core/store-kit';
 
 export function listInboxQuery(filter: InboxFilter): { sql: string; params: unknown[] } {
@@ -22,3 +22,5 @@ export function listInboxQuery(filter: InboxFilter): { sql: string; params: unkn
 
 export const UPSERT_CLAIM = `INSERT INTO inbox_claims (run_id, assignee, claimed_by, claimed_at) VALUES ($1, $2, $3, $4)
   ON CONFLICT (run_id) DO UPDATE SET assignee = excluded.assignee, claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at`;
+
+export const RELEASE_CLAIM = 'DELETE FROM inbox_claims WHERE run_id = $1 RETURNING run_id';

@@ -1,6 +1,6 @@
 /** The workflow catalog on PostgreSQL (Store.registerWorkflows, listWorkflowCatalog). */
 import type pg from 'pg';
-import { type CatalogFilter, type CatalogRegistration, type CatalogWorkflow } from '@baton/core';
+import type { CatalogFilter, CatalogRegistration, CatalogWorkflow } from '@baton/core';
 import { currentVersions, orderedRegistrations, toCatalogWorkflow, type CatalogRow } from '@baton/core/store-kit';
 
 /** Every version of a registration in one statement, in a fixed order (rows are locked as they are written). */

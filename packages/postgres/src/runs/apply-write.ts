@@ -1,17 +1,13 @@
 /** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
-import { type AuditEntry, type NewRun, type SignalRecord } from '@baton/core';
-import { AUDIT_COLUMNS, auditValues, errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
+import type { NewRun, SignalRecord } from '@baton/core';
+import { errorText } from '@baton/core/store-kit';
+import type { StoreHint, WriteOp, WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 import { limitColumns, tagsText } from './apply-batch.js';
 
 export const INSERT_QUEUED = `INSERT INTO runs (id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from,
     concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags, ready_at, created_at, updated_at)
   VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $15, $16, $10, $10, $10) ON CONFLICT (id) DO NOTHING`;
-
-/** Writes an audit entry (given with a change) in the change's transaction. */
-export async function writeAudit(db: pg.ClientBase, audit: AuditEntry | undefined): Promise<void> {
-  if (audit !== undefined) await db.query(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, auditValues(audit));
-}
 
 /** The parameters of INSERT_QUEUED for `run`. */
 export function queuedRunValues(run: NewRun, now: number): unknown[] {

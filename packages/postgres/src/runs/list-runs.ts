@@ -1,5 +1,5 @@
 /** The run listing query: filters, newest first, keyset (cursor) pagination. */
-import { type RunFilter } from '@baton/core';
+import type { RunFilter } from '@baton/core';
 import { decodeRunCursor, likeEscaped } from '@baton/core/store-kit';
 
 export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown[]; limit: number } {

@@ -1,11 +1,11 @@
 /**
  * Applies a whole group commit in one statement, whatever its size: the batch goes to the server as
- * JSON, split by table, and `apply_batch` (migrations/0010_step_input.sql, wrapped by 0013) fences and applies it
- * set-based and sends the commit's notices. Round trips are what a commit costs on PostgreSQL beyond
+ * JSON, split by table, and `apply_batch` (functions/apply_batch.sql, over apply_batch_0010.sql) fences and
+ * applies it set-based and sends the commit's notices. Round trips are what a commit costs on PostgreSQL beyond
  * its WAL flush, so in autocommit this is one round trip and one flush. The per-op path
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
  */
-import { type NewRun } from '@baton/core';
+import type { NewRun } from '@baton/core';
 import { errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 

@@ -1,14 +1,6 @@
 /** Deployed definitions on PostgreSQL (Store.deployDefinition and the definition reads). */
 import type pg from 'pg';
-import {
-  type AuditEntry,
-  type DefinitionFilter,
-  type DefinitionSummary,
-  type DefinitionVersion,
-  type DeployOutcome,
-  type NewDefinition,
-  type StoredDefinition,
-} from '@baton/core';
+import type { AuditEntry, DefinitionFilter, DefinitionSummary, DefinitionVersion, DeployOutcome, NewDefinition, StoredDefinition } from '@baton/core';
 import {
   DEFINITION_VERSION_COLUMNS,
   definitionRegistration,
@@ -17,8 +9,8 @@ import {
   toStoredDefinition,
   type DefinitionRow,
 } from '@baton/core/store-kit';
-import { writeAudit } from './apply-write.js';
-import { registerWorkflows } from './workflow-catalog.js';
+import { writeAudit } from '../access/audit-writes.js';
+import { registerWorkflows } from '../catalog/catalog-queries.js';
 
 const INSERT = `INSERT INTO definitions (name, version, format, source, document, digest, description, triggers, created_at, created_by, seq)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT coalesce(max(seq), 0) + 1 FROM definitions))`;

@@ -1,0 +1,32 @@
+/** The statements of schedules: saving, pausing, the due ones, and a fire that moves a schedule on and starts its runs. */
+import { SCHEDULE_COLUMNS, SCHEDULE_UPSERT } from '@baton/core/store-kit';
+
+/** A schedule's insert with `count` values; `create` refuses an existing id, `upsert` replaces it. */
+export function saveScheduleSql(count: number, mode: 'create' | 'upsert'): string {
+  const placeholders = Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
+  const conflict = mode === 'create' ? 'DO NOTHING' : `DO UPDATE SET ${SCHEDULE_UPSERT}`;
+  return `INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) ${conflict} RETURNING *`;
+}
+
+export const SELECT_SCHEDULE = 'SELECT * FROM schedules WHERE id = $1';
+
+export const LIST_SCHEDULES = 'SELECT * FROM schedules ORDER BY id';
+
+export const DELETE_SCHEDULE = 'DELETE FROM schedules WHERE id = $1 RETURNING id';
+
+export const PRUNE_CODE_SCHEDULES = "DELETE FROM schedules WHERE source = 'code' AND workflow = ANY($1::text[]) AND NOT (id = ANY($2::text[]))";
+
+export const SET_PAUSED = 'UPDATE schedules SET paused = $2, next_at = $3, updated_at = $4 WHERE id = $1 RETURNING *';
+
+export const NEXT_SCHEDULE_AT = 'SELECT MIN(next_at) AS at FROM schedules WHERE next_at IS NOT NULL';
+
+export const DUE_SCHEDULES = 'SELECT * FROM schedules WHERE next_at IS NOT NULL AND next_at <= $1 ORDER BY next_at LIMIT $2';
+
+/** Moves a schedule on, fenced on the next time the firer read (so one firer wins a tick). */
+export const MOVE_SCHEDULE =
+  'UPDATE schedules SET next_at = $1, last_tick_at = COALESCE($2, last_tick_at), last_run_id = COALESCE($3, last_run_id), updated_at = $4 WHERE id = $5 AND next_at = $6 AND paused = 0';
+
+/** Holds new runs until the runs before them ended (a schedule's overlap policy). */
+export const HOLD_RUNS = `UPDATE runs r SET after_run = h.after, ready_at = CASE
+             WHEN EXISTS (SELECT 1 FROM runs p WHERE p.id = h.after AND p.status NOT IN ('completed', 'failed', 'cancelled')) THEN NULL ELSE r.ready_at END
+           FROM unnest($1::text[], $2::text[]) AS h(id, after) WHERE r.id = h.id AND r.status = 'queued' AND r.claims = 0`;
