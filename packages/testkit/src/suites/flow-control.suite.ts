@@ -267,7 +267,9 @@ export function flowControlSuite(factory: StoreFactory): void {
       try {
         const t0 = clock.now();
         const runs = await Promise.all(['t1', 't2'].map((tenant) => t.client.start(wf, tenant)));
-        for (let i = 0; i < 8 && calls.length < 8; i++) {
+        // A second at a time until every call was made: a loaded machine may need more turns than the
+        // eight a quick one does, and more time passing only spreads the calls further apart.
+        for (let i = 0; i < 200 && calls.length < 8; i++) {
           await delay(50);
           await advance(clock, 1_000);
         }
