@@ -1,28 +1,28 @@
 /** @baton/testkit: the Store conformance suite every store must pass, and test helpers. */
 import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
-import { activitySuite } from './suites/activity.suite.js';
-import { cacheSuite } from './suites/cache.suite.js';
-import { inboxSuite } from './suites/inbox.suite.js';
-import { immediateWritesSuite } from './suites/immediate-writes.suite.js';
-import { leaseRecoverySuite } from './suites/lease-recovery.suite.js';
-import { overviewSuite } from './suites/overview.suite.js';
-import { overviewUnpricedSuite } from './suites/overview-unpriced.suite.js';
-import { flowControlSuite } from './suites/flow-control.suite.js';
-import { definitionsSuite } from './suites/definitions.suite.js';
-import { eventsSuite } from './suites/events.suite.js';
-import { recoverySuite } from './suites/recovery.suite.js';
-import { schedulesSuite } from './suites/schedules.suite.js';
-import { signalCheckSuite } from './suites/signal-check.suite.js';
-import { startedRunsSuite } from './suites/started-runs.suite.js';
-import { statsSuite } from './suites/stats.suite.js';
-import { stepInputSuite } from './suites/step-input.suite.js';
-import { textSuite } from './suites/text.suite.js';
-import { sagaCancelSuite } from './suites/saga-cancel.suite.js';
-import { storeBasicsSuite } from './suites/store-basics.suite.js';
-import { waitingSuite } from './suites/waiting.suite.js';
-import { workflowApiSuite } from './suites/workflow-api.suite.js';
-import { workflowCatalogSuite } from './suites/workflow-catalog.suite.js';
+import { activitySuite } from './suites/access/activity.suite.js';
+import { cacheSuite } from './suites/cache/cache.suite.js';
+import { workflowCatalogSuite } from './suites/catalog/workflow-catalog.suite.js';
+import { definitionsSuite } from './suites/definitions/definitions.suite.js';
+import { eventsSuite } from './suites/events/events.suite.js';
+import { startedRunsSuite } from './suites/events/started-runs.suite.js';
+import { flowControlSuite } from './suites/flow-control/flow-control.suite.js';
+import { inboxSuite } from './suites/insight/inbox.suite.js';
+import { overviewSuite } from './suites/insight/overview.suite.js';
+import { overviewUnpricedSuite } from './suites/insight/overview-unpriced.suite.js';
+import { statsSuite } from './suites/insight/stats.suite.js';
+import { immediateWritesSuite } from './suites/runs/immediate-writes.suite.js';
+import { leaseRecoverySuite } from './suites/runs/lease-recovery.suite.js';
+import { recoverySuite } from './suites/runs/recovery.suite.js';
+import { sagaCancelSuite } from './suites/runs/saga-cancel.suite.js';
+import { signalCheckSuite } from './suites/runs/signal-check.suite.js';
+import { stepInputSuite } from './suites/runs/step-input.suite.js';
+import { storeBasicsSuite } from './suites/runs/store-basics.suite.js';
+import { waitingSuite } from './suites/runs/waiting.suite.js';
+import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
+import { schedulesSuite } from './suites/schedules/schedules.suite.js';
+import { textSuite } from './suites/text/text.suite.js';
 
 export { writeBulkRuns } from './bulk-runs.js';
 export {
@@ -40,30 +40,55 @@ export type { StoreFactory, Harness } from './harness.js';
 /**
  * Registers the whole conformance suite (vitest `describe` blocks) for a store. Call it from a test
  * file of the store's package: `runStoreConformance({ name: 'sqlite', create: async () => new SqliteStore(...) })`.
+ *
+ * One `describe` block per concern of the storage seam (the interfaces in `@baton/core`'s `store/`
+ * folder, one suite folder each under `suites/`), so a failure names the part of the store it is in.
+ * Suites that drive the engine over a store sit with the concern they exercise most; text that no
+ * store can keep is checked across every field, so it has a group of its own.
  */
 export function runStoreConformance(factory: StoreFactory): void {
   describe(`Store conformance: ${factory.name}`, () => {
-    storeBasicsSuite(factory);
-    workflowApiSuite(factory);
-    waitingSuite(factory);
-    signalCheckSuite(factory);
-    sagaCancelSuite(factory);
-    stepInputSuite(factory);
-    recoverySuite(factory);
-    leaseRecoverySuite(factory);
-    immediateWritesSuite(factory);
-    flowControlSuite(factory);
-    schedulesSuite(factory);
-    eventsSuite(factory);
-    statsSuite(factory);
-    activitySuite(factory);
-    cacheSuite(factory);
-    overviewSuite(factory);
-    overviewUnpricedSuite(factory);
-    inboxSuite(factory);
-    startedRunsSuite(factory);
-    workflowCatalogSuite(factory);
-    definitionsSuite(factory);
-    textSuite(factory);
+    describe('runs, journal and claims (RunStore)', () => {
+      storeBasicsSuite(factory);
+      workflowApiSuite(factory);
+      waitingSuite(factory);
+      signalCheckSuite(factory);
+      sagaCancelSuite(factory);
+      stepInputSuite(factory);
+      recoverySuite(factory);
+      leaseRecoverySuite(factory);
+      immediateWritesSuite(factory);
+    });
+    describe('flow control: queues and rate limits (FlowControlStore)', () => {
+      flowControlSuite(factory);
+    });
+    describe('schedules (ScheduleStore)', () => {
+      schedulesSuite(factory);
+    });
+    describe('events, triggers and started runs (EventStore)', () => {
+      eventsSuite(factory);
+      startedRunsSuite(factory);
+    });
+    describe('access: audit log and change feed (AccessStore)', () => {
+      activitySuite(factory);
+    });
+    describe('cache (CacheStore)', () => {
+      cacheSuite(factory);
+    });
+    describe('insight: overview, stats and inbox (OverviewStore, InboxStore)', () => {
+      statsSuite(factory);
+      overviewSuite(factory);
+      overviewUnpricedSuite(factory);
+      inboxSuite(factory);
+    });
+    describe('workflow catalog (WorkflowCatalog)', () => {
+      workflowCatalogSuite(factory);
+    });
+    describe('definitions (DefinitionStore)', () => {
+      definitionsSuite(factory);
+    });
+    describe('text no store can keep, across fields', () => {
+      textSuite(factory);
+    });
   });
 }

@@ -13,7 +13,7 @@ import {
   type EngineOptions,
   type Store,
 } from '@baton/core';
-import { advance, waitFor, type StoreFactory } from '../harness.js';
+import { advance, waitFor, type StoreFactory } from '../../harness.js';
 
 /** Engines on one database, each on its own store handle where the store can open another. */
 async function engines(factory: StoreFactory, count: number, workflows: AnyWorkflow[], options: Partial<EngineOptions> = {}) {

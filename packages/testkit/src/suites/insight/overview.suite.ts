@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, NewRun, RunTransition, Store, WorkflowOverview } from '@baton/core';
-import { rejection, withStore, type StoreFactory } from '../harness.js';
+import { rejection, withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const HOUR = 3_600_000;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock, WriteBatcher, type JournalEntry, type Store, type WriteOp } from '@baton/core';
-import { waitFor, withStore, type StoreFactory } from '../harness.js';
+import { waitFor, withStore, type StoreFactory } from '../../harness.js';
 
 const LEASE_MS = 10 * 60_000;
 const REF = [{ name: 'batched', version: '1', current: true }];
