@@ -37,6 +37,33 @@ export {
 export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
 
+/** The suites of each concern, in the order they run; each under the name of its `describe` block. */
+const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: StoreFactory) => void)[]])[] = [
+  [
+    'runs, journal and claims (RunStore)',
+    [
+      storeBasicsSuite,
+      workflowApiSuite,
+      waitingSuite,
+      signalCheckSuite,
+      sagaCancelSuite,
+      stepInputSuite,
+      recoverySuite,
+      leaseRecoverySuite,
+      immediateWritesSuite,
+    ],
+  ],
+  ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],
+  ['schedules (ScheduleStore)', [schedulesSuite]],
+  ['events, triggers and started runs (EventStore)', [eventsSuite, startedRunsSuite]],
+  ['access: audit log and change feed (AccessStore)', [activitySuite]],
+  ['cache (CacheStore)', [cacheSuite]],
+  ['insight: overview, stats and inbox (OverviewStore, InboxStore)', [statsSuite, overviewSuite, overviewUnpricedSuite, inboxSuite]],
+  ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
+  ['definitions (DefinitionStore)', [definitionsSuite]],
+  ['text no store can keep, across fields', [textSuite]],
+];
+
 /**
  * Registers the whole conformance suite (vitest `describe` blocks) for a store. Call it from a test
  * file of the store's package: `runStoreConformance({ name: 'sqlite', create: async () => new SqliteStore(...) })`.
@@ -48,47 +75,10 @@ export type { StoreFactory, Harness } from './harness.js';
  */
 export function runStoreConformance(factory: StoreFactory): void {
   describe(`Store conformance: ${factory.name}`, () => {
-    describe('runs, journal and claims (RunStore)', () => {
-      storeBasicsSuite(factory);
-      workflowApiSuite(factory);
-      waitingSuite(factory);
-      signalCheckSuite(factory);
-      sagaCancelSuite(factory);
-      stepInputSuite(factory);
-      recoverySuite(factory);
-      leaseRecoverySuite(factory);
-      immediateWritesSuite(factory);
-    });
-    describe('flow control: queues and rate limits (FlowControlStore)', () => {
-      flowControlSuite(factory);
-    });
-    describe('schedules (ScheduleStore)', () => {
-      schedulesSuite(factory);
-    });
-    describe('events, triggers and started runs (EventStore)', () => {
-      eventsSuite(factory);
-      startedRunsSuite(factory);
-    });
-    describe('access: audit log and change feed (AccessStore)', () => {
-      activitySuite(factory);
-    });
-    describe('cache (CacheStore)', () => {
-      cacheSuite(factory);
-    });
-    describe('insight: overview, stats and inbox (OverviewStore, InboxStore)', () => {
-      statsSuite(factory);
-      overviewSuite(factory);
-      overviewUnpricedSuite(factory);
-      inboxSuite(factory);
-    });
-    describe('workflow catalog (WorkflowCatalog)', () => {
-      workflowCatalogSuite(factory);
-    });
-    describe('definitions (DefinitionStore)', () => {
-      definitionsSuite(factory);
-    });
-    describe('text no store can keep, across fields', () => {
-      textSuite(factory);
-    });
+    for (const [concern, suites] of CONFORMANCE_BY_CONCERN) {
+      describe(concern, () => {
+        for (const suite of suites) suite(factory);
+      });
+    }
   });
 }
