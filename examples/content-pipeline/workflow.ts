@@ -8,6 +8,7 @@ import '@baton/ai';
 import { ErrorCode, TerminalError, defineWorkflow, hasErrorCode } from '@baton/core';
 import type { Workflow, WorkflowContext } from '@baton/core';
 import { z } from 'zod';
+import { stageProgress, type StageProgress } from '../stage-progress.js';
 import { createContentServices, slugify, type ContentServices } from './services.js';
 
 export const ContentBrief = z.object({
@@ -92,10 +93,7 @@ export const ContentStage = {
 export type ContentStage = (typeof ContentStage)[keyof typeof ContentStage];
 
 /** What `ctx.setProgress` shows while a run is in flight. */
-export interface ContentProgress {
-  stage: ContentStage;
-  detail: string;
-}
+export type ContentProgress = StageProgress<ContentStage>;
 
 export interface ContentPolicy {
   /** Who approves articles (signal 'editor-approval'). */
@@ -122,7 +120,7 @@ export function createContentPipelineWorkflow(services: ContentServices, policy:
       signals: { 'editor-approval': EditorDecision },
     },
     async (ctx, brief) => {
-      const progress = (stage: ContentStage, detail: string): void => ctx.setProgress({ stage, detail } satisfies ContentProgress);
+      const progress = stageProgress<ContentStage>(ctx);
       const briefText = `${brief.topic}, for ${brief.audience}.\nKeywords: ${brief.keywords.join(', ')}`;
 
       progress(ContentStage.Researching, `collecting notes on "${brief.topic}" for ${brief.audience}`);

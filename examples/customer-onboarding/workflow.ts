@@ -6,6 +6,7 @@
 import { ErrorCode, defineWorkflow, hasErrorCode } from '@baton/core';
 import type { Workflow } from '@baton/core';
 import { z } from 'zod';
+import { stageProgress, type StageProgress } from '../stage-progress.js';
 import { createOnboardingServices, type OnboardingServices } from './services.js';
 
 export const OnboardingInput = z.object({
@@ -49,10 +50,8 @@ export const OnboardingStage = {
 } as const;
 export type OnboardingStage = (typeof OnboardingStage)[keyof typeof OnboardingStage];
 
-export interface OnboardingProgress {
-  stage: OnboardingStage;
-  detail: string;
-}
+/** What `ctx.setProgress` shows while a run is in flight. */
+export type OnboardingProgress = StageProgress<OnboardingStage>;
 
 const DEFAULT_CREDIT_LIMIT = 2_000;
 
@@ -66,7 +65,7 @@ export function createOnboardingWorkflow(services: OnboardingServices): Workflow
       description: 'Verify identity and check credit in parallel, provision the account, and welcome the customer once verified.',
     },
     async (ctx, customer) => {
-      const progress = (stage: OnboardingStage, detail: string): void => ctx.setProgress({ stage, detail } satisfies OnboardingProgress);
+      const progress = stageProgress<OnboardingStage>(ctx);
       const requestedLimit = customer.requestedCreditLimit ?? DEFAULT_CREDIT_LIMIT;
 
       progress(OnboardingStage.Checking, `verifying ${customer.fullName} and checking credit, in parallel`);

@@ -6,6 +6,7 @@
 import { ErrorCode, TIMED_OUT, TerminalError, defineWorkflow, hasErrorCode, toMillis } from '@baton/core';
 import type { Duration, RetryPolicy, TimedOut, Workflow, WorkflowContext } from '@baton/core';
 import { z } from 'zod';
+import { stageProgress, type StageProgress } from '../stage-progress.js';
 import { formatMoney, parseInvoice, purchaseOrderMismatches, type Invoice } from './invoice.js';
 import { createInvoiceServices, type InvoiceServices } from './services.js';
 
@@ -61,10 +62,7 @@ export const InvoiceStage = {
 export type InvoiceStage = (typeof InvoiceStage)[keyof typeof InvoiceStage];
 
 /** What `ctx.setProgress` shows while a run is in flight. */
-export interface InvoiceProgress {
-  stage: InvoiceStage;
-  detail: string;
-}
+export type InvoiceProgress = StageProgress<InvoiceStage>;
 
 export interface InvoicePolicy {
   /** Invoices below this amount are approved without a person. */
@@ -102,7 +100,7 @@ export function createInvoiceWorkflow(services: InvoiceServices, policy: Partial
       signals: { approval: ApprovalDecision },
     },
     async (ctx, input) => {
-      const progress = (stage: InvoiceStage, detail: string): void => ctx.setProgress({ stage, detail } satisfies InvoiceProgress);
+      const progress = stageProgress<InvoiceStage>(ctx);
 
       progress(InvoiceStage.Extracting, 'reading the invoice document');
       const invoice = await ctx.step('extract', () => parseInvoice(input.document));

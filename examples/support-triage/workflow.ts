@@ -9,6 +9,7 @@ import { ApprovalDecision, agentTool } from '@baton/ai';
 import { ErrorCode, TIMED_OUT, TerminalError, defineWorkflow, hasErrorCode, toMillis } from '@baton/core';
 import type { Duration, TimedOut, Workflow, WorkflowContext } from '@baton/core';
 import { z } from 'zod';
+import { stageProgress, type StageProgress } from '../stage-progress.js';
 import { createSupportServices, type SupportServices } from './services.js';
 
 export const Ticket = z.object({
@@ -68,25 +69,6 @@ export const TriageOutcome = z.object({
 });
 export type TriageOutcome = z.infer<typeof TriageOutcome>;
 
-export const TriageStage = {
-  Classifying: 'classifying',
-  AwaitingAgent: 'awaiting-agent',
-  Escalated: 'escalated',
-  Investigating: 'investigating',
-  Refunding: 'refunding',
-  AwaitingRefundApproval: 'awaiting-refund-approval',
-  Drafting: 'drafting',
-  Sending: 'sending',
-  Replied: 'replied',
-} as const;
-export type TriageStage = (typeof TriageStage)[keyof typeof TriageStage];
-
-/** What `ctx.setProgress` shows while a run is in flight. */
-export interface TriageProgress {
-  stage: TriageStage;
-  detail: string;
-}
-
 export interface TriagePolicy {
   /** Refunds above this amount wait for a person's approval. */
   refundApprovalAbove: number;
@@ -122,6 +104,22 @@ interface DraftedReply {
   toolCalls?: string[];
 }
 
+export const TriageStage = {
+  Classifying: 'classifying',
+  AwaitingAgent: 'awaiting-agent',
+  Escalated: 'escalated',
+  Investigating: 'investigating',
+  Refunding: 'refunding',
+  AwaitingRefundApproval: 'awaiting-refund-approval',
+  Drafting: 'drafting',
+  Sending: 'sending',
+  Replied: 'replied',
+} as const;
+export type TriageStage = (typeof TriageStage)[keyof typeof TriageStage];
+
+/** What `ctx.setProgress` shows while a run is in flight. */
+export type TriageProgress = StageProgress<TriageStage>;
+
 type Progress = (stage: TriageStage, detail: string) => void;
 
 /** The triage workflow bound to the systems it talks to (tests pass their own). */
@@ -137,7 +135,7 @@ export function createSupportTriageWorkflow(services: SupportServices, policy: P
       signals: { 'agent-reply': AgentReply, 'refund-approval': ApprovalDecision },
     },
     async (ctx, ticket) => {
-      const progress: Progress = (stage, detail) => ctx.setProgress({ stage, detail } satisfies TriageProgress);
+      const progress: Progress = stageProgress<TriageStage>(ctx);
 
       progress(TriageStage.Classifying, `reading ${ticket.ticketId}: "${ticket.subject}"`);
       const classified = await ctx.llm({

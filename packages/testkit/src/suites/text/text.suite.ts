@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, defineWorkflow, unstorableCharacter, type Client } from '@baton/core';
-import { startHarness, type StoreFactory } from '../harness.js';
+import { startHarness, type StoreFactory } from '../../harness.js';
 
 const NUL = 'a\u0000b';
 const HIGH = 'x\ud800';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Engine, ErrorCode, ManualClock, defineWorkflow, silentLogger, type Store } from '@baton/core';
-import { advance, deferred, rejection, startHarness, waitFor, waitForStatus, type StoreFactory } from '../harness.js';
+import { advance, deferred, rejection, startHarness, waitFor, waitForStatus, type StoreFactory } from '../../harness.js';
 
 const REF = (name: string, version = '1') => [{ name, version, current: true }];
 

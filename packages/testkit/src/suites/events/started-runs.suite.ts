@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Client, Engine, ErrorCode, ManualClock, defineWorkflow, silentLogger, type EventTriggerRecord, type Store } from '@baton/core';
-import { waitFor, type StoreFactory } from '../harness.js';
+import { waitFor, type StoreFactory } from '../../harness.js';
 
 const codeOf = async (call: Promise<unknown>): Promise<string | undefined> =>
   call.then(

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, Overview, Store } from '@baton/core';
-import { withStore, type StoreFactory } from '../harness.js';
+import { withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 /** Compensation (saga) and cancellation through the engine. */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TerminalError, defineWorkflow } from '@baton/core';
-import { deferred, rejection, startHarness, waitFor, waitForStatus, type StoreFactory } from '../harness.js';
+import { deferred, rejection, startHarness, waitFor, waitForStatus, type StoreFactory } from '../../harness.js';
 
 export function sagaCancelSuite(factory: StoreFactory): void {
   describe('compensation and cancellation', () => {

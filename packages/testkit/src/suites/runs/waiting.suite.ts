@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode, TIMED_OUT, defaultPayloadCodec, defineWorkflow } from '@baton/core';
-import { advance, startHarness, waitFor, waitForStatus, type StoreFactory } from '../harness.js';
+import { advance, startHarness, waitFor, waitForStatus, type StoreFactory } from '../../harness.js';
 
 export function waitingSuite(factory: StoreFactory): void {
   describe('durable waits', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode, TerminalError, defineWorkflow, hasErrorCode } from '@baton/core';
-import { advance, deferred, rejection, startHarness, waitFor, waitForStatus, type StoreFactory } from '../harness.js';
+import { advance, deferred, rejection, startHarness, waitFor, waitForStatus, type StoreFactory } from '../../harness.js';
 
 export function workflowApiSuite(factory: StoreFactory): void {
   describe('workflow API', () => {

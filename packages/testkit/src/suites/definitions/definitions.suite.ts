@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NewDefinition } from '@baton/core';
-import { withStore, type StoreFactory } from '../harness.js';
+import { withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CacheEntry } from '@baton/core';
-import { startHarness, waitFor, withStore, type StoreFactory } from '../harness.js';
+import { startHarness, waitFor, withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const HOUR = 3_600_000;

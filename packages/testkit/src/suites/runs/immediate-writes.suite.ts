@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, type JournalEntry, type Store } from '@baton/core';
 import { WriteBatcher, type WriteOp } from '@baton/core/store-kit';
-import { waitFor, withStore, type StoreFactory } from '../harness.js';
+import { waitFor, withStore, type StoreFactory } from '../../harness.js';
 
 const LEASE_MS = 10 * 60_000;
 const REF = [{ name: 'batched', version: '1', current: true }];

@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Client, Engine, ErrorCode, TIMED_OUT, defineWorkflow, silentLogger, type AnyWorkflow, type ReceivedEvent, type Store } from '@baton/core';
-import { waitFor, type StoreFactory } from '../harness.js';
+import { waitFor, type StoreFactory } from '../../harness.js';
 
 async function setup(factory: StoreFactory, workflows: AnyWorkflow[], engines = 1, wrap?: (store: Store) => void) {
   const first = await factory.create();

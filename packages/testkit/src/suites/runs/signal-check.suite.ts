@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode, defineWorkflow } from '@baton/core';
-import { rejection, startHarness, waitForStatus, type StoreFactory } from '../harness.js';
+import { rejection, startHarness, waitForStatus, type StoreFactory } from '../../harness.js';
 
 export function signalCheckSuite(factory: StoreFactory): void {
   describe('signals checked against the declared schema when sent', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, NewRun, Store, WorkflowOverview } from '@baton/core';
 import type { RunTransition } from '@baton/core/store-kit';
-import { rejection, withStore, type StoreFactory } from '../harness.js';
+import { rejection, withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const HOUR = 3_600_000;

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Engine, ManualClock, defineWorkflow, formatEngineId, parseEngineId, silentLogger, type EngineIdentity, type Store } from '@baton/core';
-import { waitFor, withStore, type StoreFactory } from '../harness.js';
+import { waitFor, withStore, type StoreFactory } from '../../harness.js';
 
 const LEASE_MS = 10 * 60_000;
 const REF = [{ name: 'recoverable', version: '1', current: true }];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow, isBatonError, type AuditEntry, type ChangeRecord, type NewRun, type Store } from '@baton/core';
-import { startHarness, waitForStatus, withStore, type StoreFactory } from '../harness.js';
+import { startHarness, waitForStatus, withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 

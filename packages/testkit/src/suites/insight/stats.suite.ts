@@ -1,7 +1,7 @@
 /** Store.stats: the counts behind the metrics gauges, read at a given time. */
 import { describe, expect, it } from 'vitest';
 import type { NewRun, RunWaits, Store } from '@baton/core';
-import type { StoreFactory } from '../harness.js';
+import type { StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const REFS = [{ name: 'wf', version: '1', current: true }];

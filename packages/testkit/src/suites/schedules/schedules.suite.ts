@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Client, Engine, ErrorCode, ManualClock, defineWorkflow, silentLogger, type AnyWorkflow, type EngineOptions, type Store } from '@baton/core';
-import { waitFor, type StoreFactory } from '../harness.js';
+import { waitFor, type StoreFactory } from '../../harness.js';
 
 const MINUTE = 60_000;
 

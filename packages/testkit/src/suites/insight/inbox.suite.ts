@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, InboxItem, NewRun, RunWaits, Store } from '@baton/core';
-import { rejection, withStore, type StoreFactory } from '../harness.js';
+import { rejection, withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const REFS = [{ name: 'wf', version: '1', current: true }];

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Client, Engine, ErrorCode, defineWorkflow, silentLogger, type CatalogRegistration } from '@baton/core';
-import { rejection, withStore, type StoreFactory } from '../harness.js';
+import { rejection, withStore, type StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 

@@ -1,7 +1,7 @@
 /** The Store contract exercised directly: creation, claims, fencing, leases, signals, cancel, requeue, listing. */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type NewRun, type Store } from '@baton/core';
-import type { StoreFactory } from '../harness.js';
+import type { StoreFactory } from '../../harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 
