@@ -2,7 +2,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import './styles.css';
+// The stylesheets, in cascade order: later files may override earlier ones.
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/components.css';
+import './styles/login.css';
+import './styles/runs.css';
+import './styles/run.css';
+import './styles/run-journal.css';
+import './styles/run-cards.css';
+import './styles/dialog.css';
+import './styles/narrow-screens.css';
+import './styles/forms.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,6 +1,7 @@
 /** The API's response shapes (zod): they validate, document (OpenAPI) and type the client. */
 import { ROLES } from '@baton/core';
 import { z } from '@hono/zod-openapi';
+import { ErrorSchema } from './errors.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 export const Name = z.string().min(1).max(200);
@@ -8,14 +9,30 @@ export const Name = z.string().min(1).max(200);
 /** A JSON response of `schema` in a route's OpenAPI description. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-/** The `{id}` path parameter of the run routes. */
-export const RunIdParam = z.object({
+/** A required JSON request body of `schema` in a route's OpenAPI description. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+/** The refusals the run, event, schedule and webhook routes share, in their OpenAPI descriptions. */
+export const errorResponses = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
+  409: { description: 'Conflicts with the current state', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;
+
+/** An `{id}` path parameter: the run routes' and the schedule routes'. */
+const IdParam = z.object({
   id: z
     .string()
     .min(1)
     .max(200)
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
+
+/** The `{id}` path parameter of the run routes. */
+export const RunIdParam = IdParam;
+
+/** The `{id}` path parameter of the schedule routes. */
+export const ScheduleIdParam = IdParam;
 
 export const RunSchema = z
   .object({

@@ -10,7 +10,7 @@ import { formatDuration } from '../format';
 /** What GET /api/stats/overview answers (the client's entry names no type for it). */
 export type ApiOverview = Awaited<ReturnType<ApiClient['overview']>>;
 
-/** The statuses' colours (styles.css's variables: SVG attributes cannot read them). */
+/** The statuses' colours (styles/base.css's variables: SVG attributes cannot read them). */
 const COLOURS = {
   started: '#1f6fd1',
   completed: '#2f8a4c',

@@ -7,16 +7,8 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { scheduleNotFound, type Client } from '@baton/core';
 import type { Context } from 'hono';
 import { ErrorSchema } from '../errors.js';
-import { json } from '../schemas.js';
+import { ScheduleIdParam, json } from '../schemas.js';
 import { StartedRunSchema } from './recent-events.js';
-
-const ScheduleId = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
 
 export function registerScheduleRunRoutes(app: OpenAPIHono, client: Client, acting: (c: Context) => Client): void {
   app.openapi(
@@ -27,7 +19,7 @@ export function registerScheduleRunRoutes(app: OpenAPIHono, client: Client, acti
       summary: "Start a schedule's run now",
       description:
         "Starts the run a tick would start (same input, queue and limits; id '<schedule>@<now>') without moving the next tick. Its overlap policy holds: 'skip' refuses while the schedule's last run goes on, 'buffer' holds the new run until that one ends (and refuses when a run already waits its turn), 'allow' starts it side by side; refusals are 409 BATON_SCHEDULE_BUSY. A paused schedule is refused (409 BATON_SCHEDULE_PAUSED). Needs an admin key.",
-      request: { params: ScheduleId },
+      request: { params: ScheduleIdParam },
       responses: {
         201: json(
           z.object({ runId: z.string(), heldAfter: z.string().optional().openapi({ description: "For 'buffer': the run it waits for" }) }),
@@ -47,7 +39,7 @@ export function registerScheduleRunRoutes(app: OpenAPIHono, client: Client, acti
       tags: ['schedules'],
       summary: "A schedule's history",
       request: {
-        params: ScheduleId,
+        params: ScheduleIdParam,
         query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional().openapi({ description: 'At most this many runs (default 50)' }) }),
       },
       responses: {
