@@ -251,6 +251,10 @@ export class Client {
     return { id, created, result: (options?: ResultOptions) => this.result(id, options) };
   }
 
+  /**
+   * Waits until the run ends and returns its output (following continueAsNew to the last run), or
+   * throws its error: BATON_CANCELLED for a cancelled run, the run's own error for a failed one.
+   */
   async result<O = unknown>(runId: string, options: ResultOptions = {}): Promise<O> {
     return this.#results.result<O>(runId, options);
   }
