@@ -5,7 +5,7 @@
  */
 import type { JournalEntryInfo, RunInfo } from '@baton/core';
 import { fromTypedJson, type ApiClient, type ApiJournalEntry, type ApiKeyInfo, type ApiRun } from '@baton/server';
-import type { Backend, KeyInfo, RunListFilter } from './backend.js';
+import type { Backend, KeyInfo, RunListFilter } from './backend-types.js';
 import { keyInfo } from './store-backend.js';
 
 const RUN_DATES = new Set(['wakeAt', 'createdAt', 'updatedAt', 'startedAt', 'endedAt']);

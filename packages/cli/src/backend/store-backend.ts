@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { Auditor, Client, newApiKey, systemClock, type AnyWorkflow, type ApiKeyRecord, type Store } from '@baton/core';
 import { deployDefinitionText } from '@baton/dsl';
 import { createJsonSchemaValidator, keyNotFound } from '@baton/server';
-import type { Backend, KeyInfo, RunListFilter } from './backend.js';
+import type { Backend, KeyInfo, RunListFilter } from './backend-types.js';
 
 /** A key without its hash, fields in one order whichever backend listed it. */
 export function keyInfo(key: Omit<ApiKeyRecord, 'hash'>): KeyInfo {

@@ -3,21 +3,12 @@
  * store, so any process can drive runs that workers elsewhere execute. `engine.client` also starts
  * runs eagerly on its own engine.
  */
-import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
+import { BatonError, ErrorCode } from '../errors/errors.js';
 import { validate } from '../errors/validation.js';
 import { runNotFound } from '../store/store-rules.js';
 import { CatalogKind } from '../store/workflow-catalog.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
-import {
-  RunStatus,
-  isTerminalStatus,
-  type JournalEntry,
-  type NewRun,
-  type PlannedCompensation,
-  type RunFilter,
-  type RunRecord,
-  type StoredError,
-} from '../store/records.js';
+import { isTerminalStatus, type JournalEntry, type NewRun, type RunRecord, type StoredError } from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, isValidRunId } from '../util/ids.js';
@@ -25,7 +16,7 @@ import { assertStorableText } from '../util/text.js';
 import type { AnyWorkflow, Workflow } from '../workflow/workflow.js';
 import { isWorkflow } from '../workflow/workflow.js';
 import { assertQueueName, runLimits, startControl } from '../workflow/flow.js';
-import { fromStoredError, toStoredError } from '../engine/stored-errors.js';
+import { toStoredError } from '../engine/stored-errors.js';
 import { WorkflowRegistry, type WorkflowList } from '../engine/workflow-registry.js';
 import { WriteBatcher } from '../engine/write-batcher.js';
 import { Schedules } from './schedules.js';
@@ -34,7 +25,14 @@ import { Auditor, type Actor } from './auditor.js';
 import { Inbox } from './inbox.js';
 import { KnownWorkflows } from './known-workflows.js';
 import { SignalCheck, type JsonSchemaValidator } from './signal-check.js';
+import { checkTags, invalidArgument, listFilter, type ListOptions } from './run-arguments.js';
+import { journalEntryInfo, runInfo, type JournalEntryInfo, type RunInfo } from './run-info.js';
+import { RunResults, type ResultOptions } from './run-result.js';
 import type { AuditEntry } from '../store/activity.js';
+
+export type { ListOptions } from './run-arguments.js';
+export type { JournalEntryInfo, RunError, RunInfo } from './run-info.js';
+export type { ResultOptions } from './run-result.js';
 
 /** What the client needs of a local engine for eager starts. */
 interface EagerEngine {
@@ -81,74 +79,6 @@ export interface RunHandle<O = unknown> {
   result(options?: ResultOptions): Promise<O>;
 }
 
-export interface ResultOptions {
-  /** Give up waiting (BATON_TIMEOUT) after this many ms of real time. */
-  timeoutMs?: number;
-  /** Stops waiting when aborted, throwing its reason (the run goes on). */
-  signal?: AbortSignal;
-}
-
-export interface RunError {
-  name: string;
-  message: string;
-  code?: string;
-  /** The error that caused this one (e.g. the application error under BATON_STEP_FAILED). */
-  cause?: RunError;
-}
-
-/** A run as clients see it: payloads decoded, times as Dates. */
-export interface RunInfo {
-  id: string;
-  workflow: string;
-  version: string;
-  status: RunStatus;
-  input: unknown;
-  output?: unknown;
-  error?: RunError;
-  progress?: unknown;
-  queue: string;
-  priority: number;
-  parentId?: string;
-  /** For a child run: the position of the entry that started it in its parent's journal. */
-  parentSeq?: number;
-  continuedFrom?: string;
-  continuedTo?: string;
-  cancelRequested: boolean;
-  compensating: boolean;
-  /** For a run that compensated: the steps it undoes (or undid), latest first, from when compensation began. */
-  compensationPlan?: PlannedCompensation[];
-  wakeAt?: Date;
-  waitingFor?: { signals: string[]; children: string[] };
-  claims: number;
-  namespace: string;
-  tags: string[];
-  createdAt: Date;
-  updatedAt: Date;
-  startedAt?: Date;
-  endedAt?: Date;
-}
-
-export interface JournalEntryInfo {
-  seq: number;
-  kind: JournalEntry['kind'];
-  name: string;
-  status: JournalEntry['status'];
-  /** What the operation worked on (a step's `input` option, a compensation's step result), decoded. */
-  input?: unknown;
-  output?: unknown;
-  error?: RunError;
-  attempts: number;
-  startedAt: Date;
-  endedAt: Date;
-  durationMs: number;
-  compensates?: number;
-}
-
-export interface ListOptions extends Omit<RunFilter, 'createdAfter' | 'createdBefore' | 'namespace'> {
-  createdAfter?: Date | number;
-  createdBefore?: Date | number;
-}
-
 export class Client {
   /** Cron schedules: create, list, get, pause, resume, delete. */
   readonly schedules: Schedules;
@@ -166,9 +96,7 @@ export class Client {
   readonly #auditor: Auditor;
   readonly #known: KnownWorkflows;
   readonly #signals: SignalCheck;
-  /** Callers of result() waiting for a run to end, woken by the store's local hints. */
-  readonly #waiters = new Map<string, Set<() => void>>();
-  #unsubscribe: (() => void) | undefined;
+  readonly #results: RunResults;
 
   constructor(options: ClientOptions) {
     this.#store = options.store;
@@ -184,6 +112,7 @@ export class Client {
     this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor, this.#known);
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
+    this.#results = new RunResults(this.#store, this.#codec);
   }
 
   /**
@@ -327,106 +256,12 @@ export class Client {
    * throws its error: BATON_CANCELLED for a cancelled run, the run's own error for a failed one.
    */
   async result<O = unknown>(runId: string, options: ResultOptions = {}): Promise<O> {
-    const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
-    const local = this.#store.capabilities.localNotifications;
-    let id = runId;
-    // Watch before reading, so an end that happens in between is not missed.
-    let watch = this.#watch(id);
-    try {
-      // With local notices the polls are only a backstop (for runs ended by other processes).
-      let delay = local ? 25 : 2;
-      for (;;) {
-        options.signal?.throwIfAborted();
-        const run = await this.#store.getRun(id);
-        if (run === undefined) throw runNotFound(id);
-        if (run.status === 'completed' && run.continuedTo !== undefined) {
-          watch.close();
-          id = run.continuedTo;
-          watch = this.#watch(id);
-          continue;
-        }
-        if (isTerminalStatus(run.status)) {
-          if (run.status === 'completed') return this.#codec.decode(run.output) as O;
-          throw this.#runError(run);
-        }
-        if (deadline !== undefined && Date.now() >= deadline) {
-          throw new BatonError(
-            ErrorCode.Timeout,
-            `Run ${id} did not end within ${options.timeoutMs} ms (it is ${run.status}). Wait longer or check its journal.`,
-            { runId: id },
-          );
-        }
-        await watch.wait(deadline === undefined ? delay : Math.max(0, Math.min(delay, deadline - Date.now())), options.signal);
-        delay = Math.min(delay * 2, 250);
-      }
-    } finally {
-      watch.close();
-    }
-  }
-
-  /** Watches a run for the store's local "finished" notice; `wait` returns early once it came. */
-  #watch(runId: string): { wait(ms: number, signal?: AbortSignal): Promise<void>; close(): void } {
-    let fired = false;
-    let wake: (() => void) | undefined;
-    const notify = (): void => {
-      fired = true;
-      wake?.();
-    };
-    if (this.#store.capabilities.localNotifications) {
-      this.#unsubscribe ??= this.#store.subscribe((hint) => {
-        if (hint.type !== 'finished') return;
-        // '*' is a store's "some runs ended, look again" (too many to name one by one).
-        const waiters = hint.runId === '*' ? [...this.#waiters.values()].flatMap((set) => [...set]) : [...(this.#waiters.get(hint.runId) ?? [])];
-        for (const waiter of waiters) waiter();
-      });
-      let set = this.#waiters.get(runId);
-      if (set === undefined) this.#waiters.set(runId, (set = new Set()));
-      set.add(notify);
-    }
-    return {
-      wait: (ms, signal) =>
-        new Promise<void>((resolve) => {
-          if (fired || signal?.aborted === true) {
-            fired = false;
-            resolve();
-            return;
-          }
-          const timer = setTimeout(done, ms);
-          signal?.addEventListener('abort', done, { once: true });
-          function done(): void {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            wake = undefined;
-            fired = false;
-            resolve();
-          }
-          wake = done;
-        }),
-      close: () => {
-        const set = this.#waiters.get(runId);
-        set?.delete(notify);
-        if (set?.size === 0) this.#waiters.delete(runId);
-      },
-    };
-  }
-
-  #runError(run: RunRecord): Error {
-    const error = fromStoredError(
-      this.#codec,
-      run.error ?? (run.status === 'cancelled' ? { name: 'BatonError', code: ErrorCode.Cancelled, message: `Run ${run.id} was cancelled.` } : undefined),
-    );
-    if (isBatonError(error)) return error;
-    return new BatonError(ErrorCode.WorkflowError, `Run ${run.id} of '${run.workflow}' ${run.status}: ${error.message}`, {
-      runId: run.id,
-      retryable: false,
-      cause: error,
-    });
+    return this.#results.result<O>(runId, options);
   }
 
   /** Stops listening to the store (the client keeps working by polling). */
   close(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+    this.#results.close();
   }
 
   async get(runId: string): Promise<RunInfo | undefined> {
@@ -435,27 +270,7 @@ export class Client {
   }
 
   async list(options: ListOptions = {}): Promise<{ runs: RunInfo[]; nextCursor?: string }> {
-    const filter: RunFilter = { ...options } as RunFilter;
-    const namespace = this.#auditor.actor?.namespace;
-    if (namespace !== undefined) filter.namespace = namespace;
-    for (const field of ['workflow', 'tag', 'search', 'parentId', 'cursor'] as const) assertStorableText(options[field], field);
-    if (options.tag !== undefined && (typeof options.tag !== 'string' || options.tag.length === 0 || options.tag.length > 100)) {
-      throw invalidArgument('tag must be 1-100 characters.');
-    }
-    if (options.search !== undefined && (typeof options.search !== 'string' || options.search.length === 0 || options.search.length > 200)) {
-      throw invalidArgument('search must be 1-200 characters.');
-    }
-    if (options.createdAfter !== undefined) filter.createdAfter = toTime(options.createdAfter, 'createdAfter');
-    if (options.createdBefore !== undefined) filter.createdBefore = toTime(options.createdBefore, 'createdBefore');
-    for (const status of options.status === undefined ? [] : Array.isArray(options.status) ? options.status : [options.status]) {
-      if (!(RUN_STATUSES as readonly unknown[]).includes(status)) {
-        throw invalidArgument(`Unknown run status ${JSON.stringify(status)}: use one of ${RUN_STATUSES.join(', ')}.`);
-      }
-    }
-    if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1 && options.limit <= 1000)) {
-      throw invalidArgument(`limit must be a whole number from 1 to 1000, not ${String(options.limit)}.`);
-    }
-    const page = await this.#store.listRuns(filter);
+    const page = await this.#store.listRuns(listFilter(options, this.#auditor.actor?.namespace));
     const out: { runs: RunInfo[]; nextCursor?: string } = { runs: page.runs.map((r) => this.#info(r)) };
     if (page.nextCursor !== undefined) out.nextCursor = page.nextCursor;
     return out;
@@ -476,21 +291,7 @@ export class Client {
   }
 
   #entryInfo(e: JournalEntry): JournalEntryInfo {
-    const info: JournalEntryInfo = {
-      seq: e.seq,
-      kind: e.kind,
-      name: e.name,
-      status: e.status,
-      attempts: e.attempts,
-      startedAt: new Date(e.startedAt),
-      endedAt: new Date(e.endedAt),
-      durationMs: e.endedAt - e.startedAt,
-    };
-    if (e.input !== undefined) info.input = this.#safeDecode(e.input);
-    if (e.output !== undefined) info.output = this.#safeDecode(e.output);
-    if (e.error !== undefined) info.error = plainError(e.error, this.#codec);
-    if (e.compensates !== undefined) info.compensates = e.compensates;
-    return info;
+    return journalEntryInfo(e, this.#codec);
   }
 
   /**
@@ -565,82 +366,7 @@ export class Client {
     return this.#info(run);
   }
 
-  #safeDecode(text: string | undefined): unknown {
-    try {
-      return this.#codec.decode(text);
-    } catch {
-      return text;
-    }
-  }
-
   #info(run: RunRecord): RunInfo {
-    const info: RunInfo = {
-      id: run.id,
-      workflow: run.workflow,
-      version: run.version,
-      status: run.status,
-      input: this.#safeDecode(run.input),
-      queue: run.queue,
-      priority: run.priority,
-      cancelRequested: run.cancelRequested,
-      compensating: run.phase === 'compensating',
-      claims: run.claims,
-      namespace: run.namespace,
-      tags: run.tags,
-      createdAt: new Date(run.createdAt),
-      updatedAt: new Date(run.updatedAt),
-    };
-    if (run.output !== undefined) info.output = this.#safeDecode(run.output);
-    if (run.error !== undefined) info.error = plainError(run.error, this.#codec);
-    if (run.progress !== undefined) info.progress = this.#safeDecode(run.progress);
-    if (run.parentId !== undefined) info.parentId = run.parentId;
-    if (run.parentSeq !== undefined) info.parentSeq = run.parentSeq;
-    if (run.continuedFrom !== undefined) info.continuedFrom = run.continuedFrom;
-    if (run.continuedTo !== undefined) info.continuedTo = run.continuedTo;
-    if (run.compensationPlan !== undefined) info.compensationPlan = run.compensationPlan;
-    if (run.wakeAt !== undefined && run.status === 'waiting') info.wakeAt = new Date(run.wakeAt);
-    if (run.waits !== undefined && run.status === 'waiting') info.waitingFor = { signals: run.waits.signals, children: run.waits.children };
-    if (run.startedAt !== undefined) info.startedAt = new Date(run.startedAt);
-    if (run.endedAt !== undefined) info.endedAt = new Date(run.endedAt);
-    return info;
+    return runInfo(run, this.#codec);
   }
-}
-
-function plainError(e: StoredError, codec: PayloadCodec): RunError {
-  const out: RunError = { name: e.name, message: e.message };
-  if (e.code !== undefined) out.code = e.code;
-  const cause = causeChain(fromStoredError(codec, e).cause, 0);
-  if (cause !== undefined) out.cause = cause;
-  return out;
-}
-
-function causeChain(error: unknown, depth: number): RunError | undefined {
-  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
-  const e = error as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
-  const out: RunError = { name: String(e.name ?? 'Error'), message: String(e.message ?? '') };
-  if (typeof e.code === 'string') out.code = e.code;
-  const cause = causeChain(e.cause, depth + 1);
-  if (cause !== undefined) out.cause = cause;
-  return out;
-}
-
-const RUN_STATUSES = Object.values(RunStatus);
-
-function toTime(value: Date | number, what: string): number {
-  const time = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Number.NaN;
-  if (!Number.isFinite(time)) throw invalidArgument(`${what} must be a Date or a time in ms, not ${String(value)}.`);
-  return time;
-}
-
-/** Tags as given, once checked: at most 20, each 1-100 characters, no repeats. */
-function checkTags(tags: unknown): string[] {
-  if (!Array.isArray(tags) || tags.length > 20 || !tags.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 100)) {
-    throw invalidArgument('tags must be a list of at most 20 strings of 1-100 characters.');
-  }
-  for (const tag of tags as string[]) assertStorableText(tag, 'tag');
-  return [...new Set(tags as string[])];
-}
-
-function invalidArgument(message: string): BatonError {
-  return new BatonError(ErrorCode.InvalidArgument, message, { retryable: false });
 }

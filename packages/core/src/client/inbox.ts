@@ -4,7 +4,7 @@
  * of a client that acts for someone. Approving or rejecting is sending the signal (`client.signal`).
  */
 import type { Auditor } from './auditor.js';
-import type { RunInfo } from './client.js';
+import type { RunInfo } from './run-info.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { assertStorableText } from '../util/text.js';
 import { humanSignals, type InboxClaim } from '../store/inbox.js';

@@ -1,101 +1,35 @@
 /**
- * The engine: claims ready runs from the store, executes them (RunExecution), keeps their leases,
- * wakes waiting runs when they are due, and commits their writes in groups.
+ * The engine: claims ready runs from the store (ClaimLoop), executes them (RunExecution), keeps their
+ * leases (LeaseRenewal), wakes waiting runs when they are due, and commits their writes in groups.
  */
-import type { TracerProvider } from '@opentelemetry/api';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { PayloadCodec } from '../payload/payload-codec.js';
-import { resolveRetryPolicy, type RetryPolicy } from '../retry/retry-policy.js';
+import { resolveRetryPolicy } from '../retry/retry-policy.js';
 import type { NewRun, RunRecord, StoredError } from '../store/records.js';
 import type { AuditEntry } from '../store/activity.js';
 import type { ClaimedRun, Store, StoreHint, WriteResult } from '../store/store.js';
-import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, seededRandom } from '../util/ids.js';
 import type { AnyWorkflow } from '../workflow/workflow.js';
 import { Client } from '../client/client.js';
-import type { JsonSchemaValidator } from '../client/signal-check.js';
-import type { Durability, ExecutionEnvironment } from './engine-internals.js';
+import type { ExecutionEnvironment } from './engine-internals.js';
 import type { EngineEvent, EngineEventListener } from './engine-events.js';
+import { heartbeat, positive, type EngineOptions } from './engine-options.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { RunExecution } from './run-execution.js';
 import { engineTracer } from './tracing.js';
-import { WorkflowRegistry, type WorkflowList } from './workflow-registry.js';
+import { WorkflowRegistry } from './workflow-registry.js';
 import { WriteBatcher } from './write-batcher.js';
 import { formatEngineId } from './engine-id.js';
 import { recoverLocalLeases } from './lease-recovery.js';
 import { localIdentity } from './local-process.js';
 import { Scheduler } from './scheduler.js';
 import { catalogRegistrations } from './catalog-registration.js';
-import { isLimitedQueue } from '../store/flow-control.js';
-import { assertQueueName, hasRunLimits, isQueueDefinition, runLimits, type QueueDefinition } from '../workflow/flow.js';
+import { ClaimLoop } from './claim-loop.js';
+import { LeaseRenewal } from './lease-renewal.js';
+import { assertQueueName, hasRunLimits, isQueueDefinition, type QueueDefinition } from '../workflow/flow.js';
 
-export interface EngineOptions {
-  store: Store;
-  /** Workflows this engine runs: an array, or a module namespace whose exported workflows are taken. */
-  workflows?: WorkflowList;
-  /** Runs executed at once. Default 100. */
-  concurrency?: number;
-  clock?: Clock;
-  /**
-   * Lease length; a run whose worker stops renewing is taken over after this long. Default 30 s. Shorter
-   * recovers faster after a crash, but a worker stalled longer than this (GC pause, overloaded host,
-   * database hiccup) loses its runs to another worker, which repeats the step attempts in flight.
-   */
-  leaseMs?: number;
-  /**
-   * How often the leases of running runs are renewed (the heartbeat). At most a third of `leaseMs`, so
-   * two renewals can fail before a lease is lost. Default: a third of the lease, at most 2 s.
-   */
-  heartbeatMs?: number;
-  /**
-   * At start, take over at once the runs whose lease owner is an engine process of this host that is
-   * gone (crashed, killed), instead of waiting for their leases to expire. Only engine ids in the
-   * default format are recognised. Default true.
-   */
-  recoverLocalLeases?: boolean;
-  /** How often the store is polled for runs made ready elsewhere (other processes). Default 500 ms. */
-  pollIntervalMs?: number;
-  /** See Durability. Default 'strict'. */
-  durability?: Durability;
-  /** Default retry policy of steps. */
-  retry?: RetryPolicy;
-  /** Largest encoded payload, in bytes. Default 2 MiB. */
-  maxPayloadBytes?: number;
-  /** Retry back-offs up to this long wait in memory; longer ones suspend the run. Default 5 s. */
-  inMemoryBackoffMs?: number;
-  /** How long `stop()` lets running runs finish before releasing them. Default 10 s. */
-  shutdownTimeoutMs?: number;
-  logger?: Logger;
-  /**
-   * Where the spans of run executions and step attempts go. Default: the globally registered
-   * OpenTelemetry provider (none registered: no spans, at no cost).
-   */
-  tracerProvider?: TracerProvider;
-  /** Names this engine in leases. Default: host, pid, pid namespace, process start time and a random suffix (see engine-id.ts). */
-  id?: string;
-  /** Seed of the jitter random source (for reproducible tests). */
-  seed?: number;
-  /**
-   * The queues this engine serves: names, or `defineQueue(...)` definitions whose limits it stores
-   * for every worker. Default: every queue.
-   */
-  queues?: (string | QueueDefinition)[];
-  /**
-   * Fire due schedule ticks (any number of engines may; each tick starts one run). Default true. The
-   * schedules this engine's workflows declare are stored at start either way.
-   */
-  schedules?: boolean;
-  /**
-   * How long the change feed (live updates) keeps changes; older ones are pruned by every engine
-   * about every minute. A live-update reader that falls further behind is told to reload. Default 15 min.
-   */
-  changeRetentionMs?: number;
-  /** See ClientOptions.jsonSchemaValidator: checks signals to runs of workflows only the store's catalog knows. */
-  jsonSchemaValidator?: JsonSchemaValidator;
-}
-
-/** How often an engine reads the stored queue limits again (another worker may have changed them). */
-const QUEUE_REFRESH_MS = 10_000;
+export type { EngineOptions } from './engine-options.js';
 
 export class Engine {
   readonly store: Store;
@@ -106,9 +40,7 @@ export class Engine {
 
   readonly #concurrency: number;
   readonly #leaseMs: number;
-  readonly #heartbeatMs: number;
   readonly #recoverLocalLeases: boolean;
-  readonly #pollIntervalMs: number;
   readonly #shutdownTimeoutMs: number;
   readonly #batcher: WriteBatcher;
   readonly #env: ExecutionEnvironment;
@@ -118,30 +50,15 @@ export class Engine {
   readonly #uncreated = new Set<string>();
   readonly #listeners = new Set<EngineEventListener>();
   #running = false;
-  #tickScheduled = false;
-  #ticking = false;
-  #tickAgain = false;
-  #wakeTimer: { at: number; handle: TimerHandle } | undefined;
-  #leaseTimer: TimerHandle | undefined;
-  #pollTimer: NodeJS.Timeout | undefined;
-  #recheckTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
-  #claimFailures = 0;
-  /** While the store fails, claims pause until this (real) time, whatever asks for a tick. */
-  #claimsPausedUntil = 0;
-  /** Ready runs may be waiting for a free slot: a claim filled every slot, or a notice came while full. */
-  #backlog = true;
   readonly #served: string[] | undefined;
   readonly #queueDefinitions: QueueDefinition[];
-  /** Queues with limits, as last read from the store. */
-  #limitedQueues = new Set<string>();
-  #queuesReadAt = -Infinity;
+  readonly #claims: ClaimLoop;
+  readonly #leases: LeaseRenewal;
   readonly #scheduler: Scheduler;
   readonly #fireSchedules: boolean;
   readonly #changeRetentionMs: number;
   #pruneTimer: NodeJS.Timeout | undefined;
-  /** The next claim also admits limited runs even if nothing here declares limits (runs created under older code may carry some). */
-  #sweepLimited = true;
 
   constructor(options: EngineOptions) {
     if (options?.store === undefined)
@@ -151,9 +68,9 @@ export class Engine {
     this.workflows = new WorkflowRegistry(options.workflows);
     this.#concurrency = positive(options.concurrency ?? 100, 'concurrency');
     this.#leaseMs = positive(options.leaseMs ?? 30_000, 'leaseMs');
-    this.#heartbeatMs = heartbeat(options.heartbeatMs, this.#leaseMs);
+    const heartbeatMs = heartbeat(options.heartbeatMs, this.#leaseMs);
     this.#recoverLocalLeases = options.recoverLocalLeases ?? true;
-    this.#pollIntervalMs = positive(options.pollIntervalMs ?? 500, 'pollIntervalMs');
+    const pollIntervalMs = positive(options.pollIntervalMs ?? 500, 'pollIntervalMs');
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
     this.#logger = options.logger ?? defaultLogger;
     this.id = options.id ?? formatEngineId(localIdentity(Math.random().toString(36).slice(2, 8).padEnd(6, '0')));
@@ -205,12 +122,40 @@ export class Engine {
       batcher: this.#batcher,
       ...(options.jsonSchemaValidator === undefined ? {} : { jsonSchemaValidator: options.jsonSchemaValidator }),
     });
+    this.#claims = new ClaimLoop({
+      store: this.store,
+      clock: this.clock,
+      id: this.id,
+      workflows: this.workflows,
+      codec,
+      logger: this.#logger,
+      batcher: this.#batcher,
+      concurrency: this.#concurrency,
+      leaseMs: this.#leaseMs,
+      pollIntervalMs,
+      served: this.#served,
+      running: () => this.#running,
+      active: () => this.#executions.size,
+      launch: (claimed, workflow) => this.#launch(claimed, workflow),
+      polled: () => this.#scheduler.poke(),
+    });
+    this.#leases = new LeaseRenewal({
+      store: this.store,
+      clock: this.clock,
+      id: this.id,
+      leaseMs: this.#leaseMs,
+      heartbeatMs,
+      logger: this.#logger,
+      executions: this.#executions,
+      uncreated: this.#uncreated,
+      running: () => this.#running,
+    });
   }
 
   /** Registers another workflow (before or after start). */
   register(workflow: AnyWorkflow): this {
     this.workflows.add(workflow);
-    this.#requestTick();
+    this.#claims.requestTick();
     return this;
   }
 
@@ -226,7 +171,7 @@ export class Engine {
     await this.#scheduler.syncCodeSchedules();
     await this.#scheduler.syncTriggers();
     this.#scheduler.poke();
-    this.#requestTick();
+    this.#claims.requestTick();
   }
 
   /** Listens to events of the runs this engine executes. Returns an unsubscribe function. */
@@ -276,16 +221,16 @@ export class Engine {
         now,
       );
     }
-    await this.#readQueues();
+    await this.#claims.readQueues();
     await this.#scheduler.syncCodeSchedules();
     await this.#scheduler.syncTriggers();
     if (this.#recoverLocalLeases) await this.#recoverDeadLocalEngines();
     this.#running = true;
     if (this.#fireSchedules) this.#scheduler.start();
     if (this.store.capabilities.localNotifications) this.#unsubscribe = this.store.subscribe((hint) => this.#onHint(hint));
-    this.#armLeaseTimer();
-    this.#armPoll();
-    this.#requestTick();
+    this.#leases.start();
+    this.#claims.start();
+    this.#claims.requestTick();
     this.#armPrune();
   }
 
@@ -313,10 +258,7 @@ export class Engine {
     this.#running = false;
     this.#scheduler.stop();
     clearTimeout(this.#pruneTimer);
-    this.#wakeTimer?.handle.cancel();
-    this.#wakeTimer = undefined;
-    if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
-    if (this.#recheckTimer !== undefined) clearTimeout(this.#recheckTimer);
+    this.#claims.stop();
     const timeoutMs = options.timeoutMs ?? this.#shutdownTimeoutMs;
     const all = (): Promise<unknown> => Promise.allSettled([...this.#executions.values()].map((e) => e.finished));
     let timer: NodeJS.Timeout | undefined;
@@ -325,7 +267,7 @@ export class Engine {
     for (const execution of this.#executions.values()) execution.release();
     await all();
     await this.#batcher.drain();
-    this.#leaseTimer?.cancel();
+    this.#leases.stop();
     this.#unsubscribe?.();
     this.client.close();
   }
@@ -342,7 +284,7 @@ export class Engine {
   tryEagerStart(run: NewRun, workflow: AnyWorkflow, audit?: AuditEntry): Promise<WriteResult> | undefined {
     if (!this.#running || this.#executions.size >= this.#concurrency) return undefined;
     // A limited run waits for the claim that admits it; a queue not served here is for other workers.
-    if (hasRunLimits(run) || this.#limitedQueues.has(run.queue) || (this.#served !== undefined && !this.#served.includes(run.queue))) return undefined;
+    if (hasRunLimits(run) || this.#claims.isLimitedQueue(run.queue) || (this.#served !== undefined && !this.#served.includes(run.queue))) return undefined;
     if (this.workflows.get(run.workflow, run.version) !== workflow) return undefined;
     const now = this.clock.now();
     const leaseToken = crypto.randomUUID();
@@ -377,93 +319,9 @@ export class Engine {
   // ---------------------------------------------------------------- claiming
 
   #onHint(hint: StoreHint): void {
-    if (hint.type === 'ready') this.#requestTick();
+    if (hint.type === 'ready') this.#claims.requestTick();
     else if (hint.type === 'cancelRequested') this.notifyCancel(hint.runId, hint.reason);
     else if (hint.type === 'signal') this.#executions.get(hint.runId)?.deliverSignal(hint.signal);
-  }
-
-  #requestTick(): void {
-    if (!this.#running || this.#tickScheduled) return;
-    this.#tickScheduled = true;
-    setImmediate(() => {
-      this.#tickScheduled = false;
-      void this.#tick();
-    });
-  }
-
-  async #tick(): Promise<void> {
-    if (this.#ticking) {
-      this.#tickAgain = true;
-      return;
-    }
-    this.#ticking = true;
-    try {
-      if (Date.now() < this.#claimsPausedUntil) return;
-      const refs = this.workflows.refs();
-      if (this.clock.now() - this.#queuesReadAt >= QUEUE_REFRESH_MS) await this.#readQueues();
-      const flowControl = this.#sweepLimited || this.#limitedQueues.size > 0 || this.workflows.hasLimits();
-      this.#sweepLimited = false;
-      if (this.#executions.size >= this.#concurrency) this.#backlog = true;
-      while (this.#running && refs.length > 0 && this.#executions.size < this.#concurrency) {
-        const limit = this.#concurrency - this.#executions.size;
-        const claimed = await this.store.claimRuns({
-          owner: this.id,
-          now: this.clock.now(),
-          leaseMs: this.#leaseMs,
-          limit,
-          workflows: refs,
-          flowControl,
-          ...(this.#served === undefined ? {} : { queues: this.#served }),
-        });
-        for (const c of claimed) {
-          const workflow = this.workflows.get(c.run.workflow, c.run.version);
-          if (workflow === undefined) continue; // cannot happen: claims are filtered by refs
-          const limits = this.#missingLimits(c, workflow);
-          if (limits !== undefined) {
-            // Created without its workflow's limits (by an event trigger): back to the queue with them, not started.
-            void this.#batcher.submit({ runId: c.run.id, leaseToken: c.leaseToken, transition: { kind: 'release', limits } }).catch((error: unknown) => {
-              this.#logger.warn({ runId: c.run.id, err: error }, 'giving a run its limits failed; its lease will expire and it is claimed again');
-            });
-            continue;
-          }
-          this.#launch(c, workflow);
-        }
-        this.#backlog = claimed.length >= limit;
-        if (!this.#backlog) break;
-      }
-      if (this.#running && refs.length > 0) await this.#armWakeTimer(refs);
-      if (this.#claimFailures > 0) this.#logger.info({ engine: this.id, failures: this.#claimFailures }, 'claiming runs works again');
-      this.#claimFailures = 0;
-    } catch (error) {
-      this.#claimFailures++;
-      const delay = Math.min(5000, 50 * 2 ** Math.min(this.#claimFailures, 7));
-      this.#claimsPausedUntil = Date.now() + delay;
-      // The first failure and then every tenth are logged: an outage must not flood the log.
-      if (this.#claimFailures === 1 || this.#claimFailures % 10 === 0) {
-        this.#logger.error({ engine: this.id, err: error, failures: this.#claimFailures, retryInMs: delay }, 'claiming runs failed; retrying with back-off');
-      }
-      setTimeout(() => this.#requestTick(), delay).unref();
-    } finally {
-      this.#ticking = false;
-      if (this.#tickAgain) {
-        this.#tickAgain = false;
-        this.#requestTick();
-      }
-    }
-  }
-
-  /** The limits a first-claimed run should carry but does not (it was created without its workflow's code). */
-  #missingLimits(claimed: ClaimedRun, workflow: AnyWorkflow): ReturnType<typeof runLimits> | undefined {
-    const { run } = claimed;
-    if (workflow.options.concurrency === undefined && workflow.options.rateLimit === undefined) return undefined;
-    if (run.claims !== 1 || claimed.journal.length > 0 || run.concurrencyKey !== undefined || run.rateKey !== undefined) return undefined;
-    try {
-      const limits = runLimits(workflow.name, workflow.options, this.#env.codec.decode(run.input));
-      return Object.keys(limits).length === 0 ? undefined : limits;
-    } catch (error) {
-      this.#logger.warn({ runId: run.id, err: error }, "the run's input gives no limit key; it runs without its workflow's limits");
-      return undefined;
-    }
   }
 
   #launch(claimed: ClaimedRun, workflow: AnyWorkflow, initialWrite?: Promise<unknown>): void {
@@ -472,67 +330,13 @@ export class Engine {
     void execution.finished.then(() => {
       if (this.#executions.get(claimed.run.id) === execution) this.#executions.delete(claimed.run.id);
       // A freed slot matters only if ready runs may be waiting for one; new work announces itself.
-      if (this.#backlog) this.#requestTick();
+      if (this.#claims.backlog) this.#claims.requestTick();
       if (execution.suspendedUntil !== undefined) {
         // Already due by the time the suspend committed (a short sleep, a slow commit): claim it now.
-        if (execution.suspendedUntil <= this.clock.now()) this.#requestTick();
-        else this.#wakeAt(execution.suspendedUntil);
+        if (execution.suspendedUntil <= this.clock.now()) this.#claims.requestTick();
+        else this.#claims.wakeAt(execution.suspendedUntil);
       }
     });
-  }
-
-  /** One timer, on the engine's clock, for the earliest waiting run. */
-  async #armWakeTimer(refs: ReturnType<WorkflowRegistry['refs']>): Promise<void> {
-    const at = await this.store.nextWakeAt(refs, this.clock.now());
-    if (at === undefined) return;
-    // Due already: it became due after the claim looked (a short sleep, a slow store). Look again soon
-    // if a slot is free; not at once, so a due run this engine cannot take never spins the loop.
-    if (at <= this.clock.now()) {
-      if (this.#executions.size < this.#concurrency) this.#recheckSoon();
-      return;
-    }
-    this.#wakeAt(at);
-  }
-
-  #recheckSoon(): void {
-    if (this.#recheckTimer !== undefined || !this.#running) return;
-    this.#recheckTimer = setTimeout(() => {
-      this.#recheckTimer = undefined;
-      this.#requestTick();
-    }, 25);
-    this.#recheckTimer.unref();
-  }
-
-  /** Makes sure a tick happens at `at` (the wake timer keeps the earliest time asked for). */
-  #wakeAt(at: number): void {
-    if (!this.#running) return;
-    const now = this.clock.now();
-    // A due run that could not be claimed (all slots busy) is picked up when a slot frees.
-    if (at <= now) return;
-    if (this.#wakeTimer !== undefined && this.#wakeTimer.at <= at) return;
-    this.#wakeTimer?.handle.cancel();
-    const handle = this.clock.setTimer(at - now, () => {
-      this.#wakeTimer = undefined;
-      this.#requestTick();
-    });
-    this.#wakeTimer = { at, handle };
-  }
-
-  async #readQueues(): Promise<void> {
-    const queues = await this.store.listQueues();
-    this.#limitedQueues = new Set(queues.filter(isLimitedQueue).map((q) => q.name));
-    this.#queuesReadAt = this.clock.now();
-  }
-
-  #armPoll(): void {
-    this.#pollTimer = setTimeout(() => {
-      if (!this.#running) return;
-      this.#sweepLimited = true;
-      this.#requestTick();
-      this.#scheduler.poke();
-      this.#armPoll();
-    }, this.#pollIntervalMs);
-    this.#pollTimer.unref();
   }
 
   // ---------------------------------------------------------------- leases
@@ -545,47 +349,4 @@ export class Engine {
       this.#logger.warn({ engine: this.id, err: error }, "looking for runs of this host's dead engines failed; their leases will expire as usual");
     }
   }
-
-  #armLeaseTimer(): void {
-    this.#leaseTimer = this.clock.setTimer(this.#heartbeatMs, () => {
-      void this.#renewLeases().finally(() => {
-        if (this.#running || this.#executions.size > 0) this.#armLeaseTimer();
-      });
-    });
-  }
-
-  async #renewLeases(): Promise<void> {
-    if (this.#executions.size === 0) return;
-    const leases = [...this.#executions.values()].filter((e) => !this.#uncreated.has(e.runId)).map((e) => ({ runId: e.runId, token: e.leaseToken }));
-    try {
-      const statuses = await this.store.renewLeases(this.id, leases, this.clock.now(), this.#leaseMs);
-      for (const status of statuses) {
-        const execution = this.#executions.get(status.runId);
-        if (execution === undefined) continue;
-        if (!status.held) execution.abandon();
-        else if (status.cancelRequested) execution.cancel();
-      }
-    } catch (error) {
-      this.#logger.warn({ engine: this.id, err: error }, 'lease renewal failed; retrying');
-    }
-  }
-}
-
-/** The lease renewal interval: given (at most a third of the lease), or a third of the lease up to 2 s. */
-function heartbeat(value: number | undefined, leaseMs: number): number {
-  if (value === undefined) return Math.max(10, Math.min(leaseMs / 3, 2000));
-  positive(value, 'heartbeatMs');
-  if (value > leaseMs / 3)
-    throw new BatonError(
-      ErrorCode.InvalidArgument,
-      `heartbeatMs (${value} ms) must be at most a third of leaseMs (${leaseMs} ms), so a lease survives a failed renewal or two; shorten the heartbeat or lengthen the lease.`,
-      { retryable: false },
-    );
-  return value;
-}
-
-function positive(value: number, name: string): number {
-  if (typeof value !== 'number' || !(value > 0))
-    throw new BatonError(ErrorCode.InvalidArgument, `${name} must be a positive number, not ${String(value)}.`, { retryable: false });
-  return value;
 }

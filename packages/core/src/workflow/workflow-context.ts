@@ -1,10 +1,14 @@
-/** The `ctx` a workflow function receives: every operation on it is journaled and replayed. */
-import type { StepRateLimit } from './flow.js';
+/**
+ * A workflow's types: what `defineWorkflow` returns (its options, its function) and the `ctx` that
+ * function receives, where every operation is journaled and replayed. They refer to each other
+ * (`ctx.child` takes a workflow), so they share this module.
+ */
+import type { ConcurrencyOption, DebounceOption, RateLimitOption, StepRateLimit, ThrottleOption } from './flow.js';
 import type { EventMatch } from '../events/events.js';
+import type { ScheduleOptions } from '../schedule/schedule.js';
 import type { ZodType } from 'zod';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
-import type { Workflow } from './workflow.js';
 
 /** Returned by `waitForSignal` when its timeout passed before a signal came. */
 export const TIMED_OUT: unique symbol = Symbol.for('baton.timedOut');
@@ -131,3 +135,68 @@ export interface WorkflowContext {
    */
   patched(id: string): boolean;
 }
+
+export interface WorkflowOptions<I, O> {
+  /** Unique name; runs are started by it. Letters, digits and `._:/-`. */
+  name: string;
+  /** Version recorded on each run; a worker only runs versions it has loaded. Default '1'. */
+  version?: string;
+  /** Validates the input at start (the run is not created when it fails). */
+  input?: ZodType<I>;
+  /** Validates the output at completion. */
+  output?: ZodType<O>;
+  /** Default retry policy of this workflow's steps. */
+  retry?: RetryPolicy;
+  /** The run fails with BATON_RUN_TIMEOUT (and compensates) if it has not ended this long after it was created. */
+  timeout?: Duration;
+  /** Queue runs wait in (default 'default') and their priority (higher first, default 0). */
+  queue?: string;
+  priority?: number;
+  /** Runs of this workflow running at once, in all or per key (e.g. one at a time per customer), across every worker. */
+  concurrency?: ConcurrencyOption<I>;
+  /** Runs of this workflow started per period, in all or per key; later runs wait their turn. */
+  rateLimit?: RateLimitOption<I>;
+  /** Coalesce bursts of starts (per key) into one run with the latest input, once they stop. */
+  debounce?: DebounceOption<I>;
+  /** At most one run per key per period; starts in between return that run instead of creating one. */
+  throttle?: ThrottleOption<I>;
+  /**
+   * Starts runs on a cron schedule (or several). Engines store it when they start and keep it in line
+   * with the code; `id` defaults to the workflow name (name.N for the N-th of several).
+   */
+  schedule?: WorkflowSchedule<I> | WorkflowSchedule<I>[];
+  /**
+   * Starts a run for each stored event of this type that satisfies `match`; the run's input is the
+   * event (`input: 'event'`, default: `{ id, type, source, subject?, time, data }`) or its data.
+   */
+  on?: EventTrigger | EventTrigger[];
+  /**
+   * The signals runs of this workflow wait for, with the schema of each one's data: published by the
+   * HTTP API (as JSON Schema, for forms that send them), and used by `ctx.waitForSignal(name)` when
+   * the call gives no schema of its own.
+   */
+  signals?: Record<string, ZodType>;
+  description?: string;
+}
+
+export interface EventTrigger {
+  event: string;
+  match?: EventMatch;
+  input?: 'event' | 'data';
+}
+
+export type WorkflowSchedule<I> = ScheduleOptions<I> & { id?: string };
+
+export type WorkflowFunction<I, O> = (ctx: WorkflowContext, input: I) => Promise<O>;
+
+export interface Workflow<I = unknown, O = unknown> {
+  readonly kind: 'baton.workflow';
+  readonly name: string;
+  readonly version: string;
+  readonly options: WorkflowOptions<I, O>;
+  readonly fn: WorkflowFunction<I, O>;
+}
+
+export type AnyWorkflow = Workflow<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type WorkflowInput<W> = W extends Workflow<infer I, unknown> ? I : never;
+export type WorkflowOutput<W> = W extends Workflow<unknown, infer O> ? O : never;

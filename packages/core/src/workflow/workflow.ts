@@ -1,77 +1,23 @@
-/** Workflow definitions: `defineWorkflow(options, fn)` and the types the context exposes. */
-import type { ZodType } from 'zod';
+/**
+ * Workflow definitions: `defineWorkflow(options, fn)` checks the options and freezes the workflow.
+ * The types of a workflow live beside the context its function receives (they refer to each other).
+ */
 import { BatonError, ErrorCode } from '../errors/errors.js';
-import type { RetryPolicy } from '../retry/retry-policy.js';
-import type { Duration } from '../time/duration.js';
-import type { WorkflowContext } from './workflow-context.js';
-import { assertEventMatch, assertEventType, type EventMatch } from '../events/events.js';
-import { assertScheduleId, resolveSchedule, type ScheduleOptions } from '../schedule/schedule.js';
-import { assertQueueName, validateWorkflowFlow, type ConcurrencyOption, type DebounceOption, type RateLimitOption, type ThrottleOption } from './flow.js';
+import { assertEventMatch, assertEventType } from '../events/events.js';
+import { assertScheduleId, resolveSchedule } from '../schedule/schedule.js';
+import { assertQueueName, validateWorkflowFlow } from './flow.js';
+import type { AnyWorkflow, EventTrigger, Workflow, WorkflowFunction, WorkflowOptions, WorkflowSchedule } from './workflow-context.js';
 
-export interface WorkflowOptions<I, O> {
-  /** Unique name; runs are started by it. Letters, digits and `._:/-`. */
-  name: string;
-  /** Version recorded on each run; a worker only runs versions it has loaded. Default '1'. */
-  version?: string;
-  /** Validates the input at start (the run is not created when it fails). */
-  input?: ZodType<I>;
-  /** Validates the output at completion. */
-  output?: ZodType<O>;
-  /** Default retry policy of this workflow's steps. */
-  retry?: RetryPolicy;
-  /** The run fails with BATON_RUN_TIMEOUT (and compensates) if it has not ended this long after it was created. */
-  timeout?: Duration;
-  /** Queue runs wait in (default 'default') and their priority (higher first, default 0). */
-  queue?: string;
-  priority?: number;
-  /** Runs of this workflow running at once, in all or per key (e.g. one at a time per customer), across every worker. */
-  concurrency?: ConcurrencyOption<I>;
-  /** Runs of this workflow started per period, in all or per key; later runs wait their turn. */
-  rateLimit?: RateLimitOption<I>;
-  /** Coalesce bursts of starts (per key) into one run with the latest input, once they stop. */
-  debounce?: DebounceOption<I>;
-  /** At most one run per key per period; starts in between return that run instead of creating one. */
-  throttle?: ThrottleOption<I>;
-  /**
-   * Starts runs on a cron schedule (or several). Engines store it when they start and keep it in line
-   * with the code; `id` defaults to the workflow name (name.N for the N-th of several).
-   */
-  schedule?: WorkflowSchedule<I> | WorkflowSchedule<I>[];
-  /**
-   * Starts a run for each stored event of this type that satisfies `match`; the run's input is the
-   * event (`input: 'event'`, default: `{ id, type, source, subject?, time, data }`) or its data.
-   */
-  on?: EventTrigger | EventTrigger[];
-  /**
-   * The signals runs of this workflow wait for, with the schema of each one's data: published by the
-   * HTTP API (as JSON Schema, for forms that send them), and used by `ctx.waitForSignal(name)` when
-   * the call gives no schema of its own.
-   */
-  signals?: Record<string, ZodType>;
-  description?: string;
-}
-
-export interface EventTrigger {
-  event: string;
-  match?: EventMatch;
-  input?: 'event' | 'data';
-}
-
-export type WorkflowSchedule<I> = ScheduleOptions<I> & { id?: string };
-
-export type WorkflowFunction<I, O> = (ctx: WorkflowContext, input: I) => Promise<O>;
-
-export interface Workflow<I = unknown, O = unknown> {
-  readonly kind: 'baton.workflow';
-  readonly name: string;
-  readonly version: string;
-  readonly options: WorkflowOptions<I, O>;
-  readonly fn: WorkflowFunction<I, O>;
-}
-
-export type AnyWorkflow = Workflow<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-export type WorkflowInput<W> = W extends Workflow<infer I, unknown> ? I : never;
-export type WorkflowOutput<W> = W extends Workflow<unknown, infer O> ? O : never;
+export type {
+  AnyWorkflow,
+  EventTrigger,
+  Workflow,
+  WorkflowFunction,
+  WorkflowInput,
+  WorkflowOptions,
+  WorkflowOutput,
+  WorkflowSchedule,
+} from './workflow-context.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 

@@ -5,7 +5,7 @@
  * Pure: the caller decides where this runs (inside the task's step).
  */
 import type { Scope } from './evaluator.js';
-import type { RunFrame } from './run-frame.js';
+import type { RunFrame } from '../tasks/executor.js';
 
 interface Transform {
   schema?: unknown;

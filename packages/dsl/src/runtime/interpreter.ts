@@ -8,16 +8,14 @@ import { createRequire } from 'node:module';
 import { defineWorkflow, type AnyWorkflow } from '@baton/core';
 import type { Definition } from '../definition/definition.js';
 import { approvalSignals } from '../tasks/baton/approval-signals.js';
-import type { TaskList } from '../tasks/executor.js';
+import type { TaskList, RunFrame, SimulationHooks } from '../tasks/executor.js';
 import { taskInput, taskOutput } from './data-flow.js';
 import { durationMs } from './duration.js';
 import { Evaluator } from './evaluator.js';
 import { faultAt, isFault } from './faults.js';
 import type { InterpreterOptions } from './interpreter-options.js';
 import { guardedStep, withTimeout } from './journaled.js';
-import type { RunFrame } from './run-frame.js';
 import { SchemaValidator } from './schema-validator.js';
-import type { SimulationHooks } from './simulation-hooks.js';
 import { runList } from './task-runner.js';
 import './event-log.js';
 
@@ -28,7 +26,7 @@ export function definitionWorkflow(definition: Definition, options: InterpreterO
   return interpretedWorkflow(definition, options, undefined);
 }
 
-/** The same, with a simulation's hooks (internal: see simulation-hooks.ts). */
+/** The same, with a simulation's hooks (internal: see SimulationHooks). */
 export function interpretedWorkflow(definition: Definition, options: InterpreterOptions, simulation: SimulationHooks | undefined): AnyWorkflow {
   const document = definition.document;
   const schemas = new SchemaValidator();

@@ -1,6 +1,6 @@
 /** Journaled building blocks shared by the task runner and the compound executors. */
 import { faultAt } from './faults.js';
-import type { RunFrame } from './run-frame.js';
+import type { RunFrame } from '../tasks/executor.js';
 import { standardFault } from './workflow-fault.js';
 
 /** A step whose failure is the DSL error at `instance` (never retried by Baton: the DSL's `try` decides). */

@@ -5,7 +5,7 @@
  * try, wait, listen) journals its own data flow in a step named by its pointer (only when it has
  * one), and an `<pointer> output` step for its output transformations.
  */
-import type { Flow, LeafExecutor, TaskDefinition, TaskExecutor, TaskList } from '../tasks/executor.js';
+import type { Flow, LeafExecutor, TaskDefinition, TaskExecutor, TaskList, RunFrame, TaskSite, SimulationHooks } from '../tasks/executor.js';
 import { executorFor, taskKind } from '../tasks/registry.js';
 import { durationMs } from './duration.js';
 import { exportedContext, isPlainFlow, taskInput, taskOutput } from './data-flow.js';
@@ -13,8 +13,7 @@ import type { Scope } from './evaluator.js';
 import { faultAt, isFault } from './faults.js';
 import { fusedSetProgram, type FusedResult } from './fused-set.js';
 import { guardedStep, withTimeout } from './journaled.js';
-import { scopeOf, stepName, type RunFrame, type TaskSite } from './run-frame.js';
-import type { SimulationHooks } from './simulation-hooks.js';
+import { scopeOf, stepName } from './run-frame.js';
 import { standardFault } from './workflow-fault.js';
 
 type FlowTask = TaskDefinition & { if?: string; input?: object; output?: object; export?: object; then?: string; timeout?: unknown };

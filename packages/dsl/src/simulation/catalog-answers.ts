@@ -2,7 +2,7 @@
  * The workflows a simulated definition calls (`call: baton.workflow`, `run: workflow`), answered from
  * the scenario, else a sample of the workflow's output schema in the planning catalog, else `{}`.
  */
-import type { TaskSite } from '../runtime/run-frame.js';
+import type { TaskSite } from '../tasks/executor.js';
 import type { PlanningCatalog } from '../planner/planning-catalog.js';
 import type { Answered, ScenarioAnswers } from './scenario-answers.js';
 import { sampleOf } from './schema-sample.js';

@@ -5,7 +5,7 @@
  * invalid argument that says where, never a fault halfway through the run.
  */
 import { BatonError, ErrorCode } from '@baton/core';
-import type { TaskSite } from '../runtime/run-frame.js';
+import type { TaskSite } from '../tasks/executor.js';
 import { StandardError, WorkflowFault } from '../runtime/workflow-fault.js';
 import type { AnswerSource, Scenario, ScenarioAnswer } from './simulation-types.js';
 

@@ -4,8 +4,8 @@
  * drawing from the scenario again, and a scenario's error is journaled as the task's fault.
  */
 import { guardedStep } from '../runtime/journaled.js';
-import { stepName, type RunFrame, type TaskSite } from '../runtime/run-frame.js';
-import type { Flow } from '../tasks/executor.js';
+import { stepName } from '../runtime/run-frame.js';
+import type { Flow, RunFrame, TaskSite } from '../tasks/executor.js';
 import type { Answered } from './scenario-answers.js';
 
 export async function journaledAnswer(frame: RunFrame, site: TaskSite, answer: () => Answered | Promise<Answered>): Promise<Answered> {

@@ -8,7 +8,7 @@
 import { durationMs } from '../runtime/duration.js';
 import { standardFault } from '../runtime/workflow-fault.js';
 import { approvalSignal } from '../tasks/baton/approval-signals.js';
-import type { BatonCallInvocation } from '../tasks/baton/baton-call.js';
+import type { BatonCallInvocation } from '../tasks/baton/baton-function.js';
 import { zodFromJsonSchema } from '../tasks/baton/json-schema.js';
 import { textArgument } from '../tasks/baton/model-options.js';
 import type { Answered, ScenarioAnswers } from './scenario-answers.js';

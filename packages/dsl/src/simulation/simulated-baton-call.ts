@@ -5,7 +5,8 @@
  */
 import type { PlanningCatalog } from '../planner/planning-catalog.js';
 import { standardFault } from '../runtime/workflow-fault.js';
-import { batonCallArguments, type BatonCallInvocation } from '../tasks/baton/baton-call.js';
+import { batonCallArguments } from '../tasks/baton/baton-call.js';
+import type { BatonCallInvocation } from '../tasks/baton/baton-function.js';
 import type { CompoundExecutor } from '../tasks/executor.js';
 import { workflowAnswer } from './catalog-answers.js';
 import type { Answered, ScenarioAnswers } from './scenario-answers.js';

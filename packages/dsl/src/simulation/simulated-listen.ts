@@ -7,11 +7,10 @@
  * gives CloudEvent envelopes (a scenario event that is itself an envelope is kept, its type set);
  * otherwise each event's data. `foreach` runs as in production.
  */
-import type { RunFrame, TaskSite } from '../runtime/run-frame.js';
 import type { Scope } from '../runtime/evaluator.js';
 import { standardFault } from '../runtime/workflow-fault.js';
 import type { EventFilter } from '../tasks/event-filter.js';
-import type { CompoundExecutor } from '../tasks/executor.js';
+import type { CompoundExecutor, RunFrame, TaskSite } from '../tasks/executor.js';
 import { iterate, type Foreach } from '../tasks/listen.js';
 import type { Answered, ScenarioAnswers } from './scenario-answers.js';
 import { journaledAnswer } from './simulated-answer.js';

@@ -8,7 +8,7 @@
  * or the object (any other value without a `text`): the rest is filled in.
  */
 import { assertNotInBranch, modelOptions, textArgument } from '../tasks/baton/model-options.js';
-import type { BatonCallInvocation } from '../tasks/baton/baton-call.js';
+import type { BatonCallInvocation } from '../tasks/baton/baton-function.js';
 import type { Answered, ScenarioAnswers } from './scenario-answers.js';
 import { sampleOf } from './schema-sample.js';
 

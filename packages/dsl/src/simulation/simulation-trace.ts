@@ -7,10 +7,8 @@
  */
 import { TerminalError } from '@baton/core';
 import { faultOf } from '../runtime/faults.js';
-import type { TaskSite } from '../runtime/run-frame.js';
-import type { ObservedTaskEnd, SimulationHooks } from '../runtime/simulation-hooks.js';
 import { StandardError, type WorkflowErrorObject } from '../runtime/workflow-fault.js';
-import type { TaskExecutor } from '../tasks/executor.js';
+import type { TaskExecutor, TaskSite, ObservedTaskEnd, SimulationHooks } from '../tasks/executor.js';
 import type { AnswerSource, SimulatedTask } from './simulation-types.js';
 
 /** The code of the error that stops a simulated run at a bound; its `details.error` says which. */

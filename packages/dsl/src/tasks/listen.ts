@@ -11,10 +11,10 @@ import type { ReceivedEvent } from '@baton/core';
 import { transform } from '../runtime/data-flow.js';
 import type { Scope } from '../runtime/evaluator.js';
 import { guardedStep } from '../runtime/journaled.js';
-import { nestedQualifier, stepName, type RunFrame, type TaskSite } from '../runtime/run-frame.js';
+import { nestedQualifier, stepName } from '../runtime/run-frame.js';
 import { standardFault } from '../runtime/workflow-fault.js';
 import { envelopeOf, passesFilter, splitFilter, type EventFilter } from './event-filter.js';
-import type { CompoundExecutor, Flow, TaskList } from './executor.js';
+import type { CompoundExecutor, Flow, TaskList, RunFrame, TaskSite } from './executor.js';
 
 type Strategy = { one?: EventFilter; all?: EventFilter[]; any?: EventFilter[]; until?: string | Strategy };
 export type Foreach = { item?: string; at?: string; do?: TaskList; output?: { as?: unknown } };

@@ -17,7 +17,7 @@ import { Engine, silentLogger } from '@baton/core';
 import { parseDefinition } from '@baton/dsl';
 import { SqliteStore } from '@baton/sqlite';
 import { interpretedWorkflow } from '../../src/runtime/interpreter.js';
-import type { SimulationHooks } from '../../src/runtime/simulation-hooks.js';
+import type { SimulationHooks } from '../../src/tasks/executor.js';
 import { ScenarioAnswers } from '../../src/simulation/scenario-answers.js';
 import { simulatedExecutors } from '../../src/simulation/simulated-executors.js';
 import { SimulationTrace } from '../../src/simulation/simulation-trace.js';

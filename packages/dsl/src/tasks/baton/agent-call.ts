@@ -7,11 +7,11 @@
  */
 import '@baton/ai';
 import { workflowTool, type AgentTool } from '@baton/ai';
-import type { RunFrame, TaskSite } from '../../runtime/run-frame.js';
+import type { RunFrame, TaskSite } from '../executor.js';
 import { stepName } from '../../runtime/run-frame.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
 import { resolveChild } from '../run/child-workflow.js';
-import type { BatonCall } from './baton-call.js';
+import type { BatonCall } from './baton-function.js';
 import { assertNotInBranch, modelFault, modelOptions, textArgument } from './model-options.js';
 
 const CALL = 'call: baton.agent';

@@ -11,7 +11,7 @@
 import { TIMED_OUT, hasErrorCode, errorMessage } from '@baton/core';
 import { durationMs } from '../../runtime/duration.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
-import type { BatonCall } from './baton-call.js';
+import type { BatonCall } from './baton-function.js';
 import { approvalSignal } from './approval-signals.js';
 import { zodFromJsonSchema } from './json-schema.js';
 import { textArgument } from './model-options.js';

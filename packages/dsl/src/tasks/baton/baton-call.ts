@@ -7,9 +7,9 @@
  * a compound task; `with` is evaluated on the task's input, except the JSON Schemas it holds.
  */
 import type { Scope } from '../../runtime/evaluator.js';
-import type { RunFrame, TaskSite } from '../../runtime/run-frame.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
-import type { CompoundExecutor } from '../executor.js';
+import type { CompoundExecutor, RunFrame, TaskSite } from '../executor.js';
+import type { BatonCall } from './baton-function.js';
 import { agentCall } from './agent-call.js';
 import { approvalCall } from './approval-call.js';
 import { llmCall } from './llm-call.js';
@@ -18,17 +18,6 @@ import { BATON_CALL_PREFIX } from '../../definition/definition.js';
 
 /** The prefix of Baton's function names. */
 export { BATON_CALL_PREFIX };
-
-export interface BatonCallInvocation {
-  /** `with`, evaluated (its JSON Schemas as written). */
-  readonly args: Readonly<Record<string, unknown>>;
-  readonly input: unknown;
-  readonly scope: Scope;
-  readonly frame: RunFrame;
-  readonly site: TaskSite;
-}
-
-export type BatonCall = (invocation: BatonCallInvocation) => Promise<unknown>;
 
 /** Baton's functions, by name after `baton.`. */
 export const BATON_CALLS: ReadonlyMap<string, BatonCall> = new Map([

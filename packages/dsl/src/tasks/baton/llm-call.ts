@@ -7,7 +7,7 @@
  */
 import '@baton/ai';
 import { stepName } from '../../runtime/run-frame.js';
-import type { BatonCall } from './baton-call.js';
+import type { BatonCall } from './baton-function.js';
 import { assertNotInBranch, modelFault, modelOptions, textArgument } from './model-options.js';
 
 const CALL = 'call: baton.llm';

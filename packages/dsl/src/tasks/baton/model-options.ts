@@ -6,7 +6,7 @@ import { AiErrorCode, type CallBudget } from '@baton/ai';
 import { errorMessage, hasErrorCode } from '@baton/core';
 import type { ZodType } from 'zod';
 import { isFault } from '../../runtime/faults.js';
-import type { TaskSite } from '../../runtime/run-frame.js';
+import type { TaskSite } from '../executor.js';
 import { standardFault, type WorkflowFault } from '../../runtime/workflow-fault.js';
 import { zodFromJsonSchema } from './json-schema.js';
 

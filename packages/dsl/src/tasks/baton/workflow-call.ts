@@ -5,7 +5,7 @@
  */
 import { standardFault } from '../../runtime/workflow-fault.js';
 import { resolveChild, runChild } from '../run/child-workflow.js';
-import type { BatonCall } from './baton-call.js';
+import type { BatonCall } from './baton-function.js';
 
 export const workflowCall: BatonCall = async ({ args, frame, site }) => {
   const { name, version, input } = args as { name?: unknown; version?: unknown; input?: unknown };

@@ -7,7 +7,7 @@
  */
 import { errorMessage, hasErrorCode, type AnyWorkflow } from '@baton/core';
 import { faultOf } from '../../runtime/faults.js';
-import type { RunFrame, TaskSite } from '../../runtime/run-frame.js';
+import type { RunFrame, TaskSite } from '../executor.js';
 import { standardFault, WorkflowFault } from '../../runtime/workflow-fault.js';
 
 /** The workflow named `name` (at `version`, or the resolver's choice when absent). Faults with a configuration error when there is none. */

@@ -11,7 +11,8 @@
  */
 import { durationMs } from '../../runtime/duration.js';
 import { faultAt } from '../../runtime/faults.js';
-import { stepName, type RunFrame, type TaskSite } from '../../runtime/run-frame.js';
+import type { RunFrame, TaskSite } from '../executor.js';
+import { stepName } from '../../runtime/run-frame.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
 import { runProcess, startProcess, tail, type ProcessResult, type ProcessSpec } from './process-runner.js';
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Scope } from '../../runtime/evaluator.js';
-import type { RunFrame, TaskSite } from '../../runtime/run-frame.js';
+import type { RunFrame, TaskSite } from '../executor.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
 import type { ProcessTask } from './process-task.js';
 import { processEnvironment } from './process-runner.js';

@@ -6,7 +6,7 @@
  * `arguments`, `environment` and `stdin`, which may be.
  */
 import type { Scope } from '../../runtime/evaluator.js';
-import type { RunFrame, TaskSite } from '../../runtime/run-frame.js';
+import type { RunFrame, TaskSite } from '../executor.js';
 import { standardFault } from '../../runtime/workflow-fault.js';
 import { isRuntimeExpression } from '../../expressions/expression.js';
 import type { ProcessTask } from './process-task.js';
