@@ -35,7 +35,12 @@ export interface Summary {
   cells: Cell[];
 }
 
-export function summarize(systems: readonly PeerSystem[], workloads: readonly WorkloadId[], results: readonly ChildResult[], floors: readonly Floor[]): Summary {
+export function summarize(
+  systems: readonly PeerSystem[],
+  workloads: readonly WorkloadId[],
+  results: readonly ChildResult[],
+  floors: readonly Floor[],
+): Summary {
   const cells: Cell[] = [];
   for (const workload of workloads) {
     const spec = workloadSpec(workload);
@@ -139,6 +144,8 @@ function grid(header: string[], rows: string[][]): string[] {
   const full = rows.filter((r) => r.length === header.length);
   const widths = header.map((h, i) => Math.max(h.length, ...full.map((r) => r[i]!.length)));
   const line = (row: string[]): string =>
-    row.length === header.length ? row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') : `${row[0]!.padEnd(widths[0]!)} | ${row.slice(1).join(' ')}`;
+    row.length === header.length
+      ? row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')
+      : `${row[0]!.padEnd(widths[0]!)} | ${row.slice(1).join(' ')}`;
   return [`  ${line(header)}`, `  ${widths.map((w) => '-'.repeat(w)).join('-|-')}`, ...rows.map((r) => `  ${line(r)}`.trimEnd())];
 }

@@ -32,8 +32,7 @@ const CHILD_TIMEOUT_MS = 15 * 60_000;
 
 /** Systems the harness cannot run here, and why (printed with every report). */
 export const NOT_MEASURED: Record<string, string> = {
-  Temporal:
-    'not measured: its dev server (temporal server start-dev, the Temporal CLI) downloads its binary at run time and cannot run offline',
+  Temporal: 'not measured: its dev server (temporal server start-dev, the Temporal CLI) downloads its binary at run time and cannot run offline',
   Inngest: 'not measured: its dev server (inngest-cli dev) downloads its binary at run time and cannot run offline',
 };
 
@@ -72,7 +71,11 @@ function options(all: readonly PeerSystem[]): Options {
     console.log(`${USAGE}\n  systems: ${all.map((s) => s.id).join(', ')}`);
     process.exit(0);
   }
-  const list = (text: string | undefined): string[] | undefined => text?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (text: string | undefined): string[] | undefined =>
+    text
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   const wantedSystems = list(values.systems);
   const unknownSystems = wantedSystems?.filter((id) => !all.some((s) => s.id === id)) ?? [];
   if (unknownSystems.length > 0) fail(`Unknown system ${unknownSystems.join(', ')}; known: ${all.map((s) => s.id).join(', ')}.`);
@@ -107,7 +110,8 @@ async function runChild(system: PeerSystem, round: number, pgUrl: string, worklo
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   clearTimeout(timer);
   const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-  if (line === undefined) return { system: system.id, round, database: '', startMs: 0, workloads: [], error: `the child process exited (${String(code)}) without a result` };
+  if (line === undefined)
+    return { system: system.id, round, database: '', startMs: 0, workloads: [], error: `the child process exited (${String(code)}) without a result` };
   return JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult;
 }
 
@@ -133,7 +137,11 @@ async function main(): Promise<void> {
   };
   const log = (text: string): void => void process.stderr.write(`${text}\n`);
   log(`Peer benchmark: ${environment.date}, Node ${environment.node}, ${environment.cpus}, load ${environment.loadBefore.join(' ')}`);
-  log(`PostgreSQL: ${server.version.split(',')[0]}, ${Object.entries(server.settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  log(
+    `PostgreSQL: ${server.version.split(',')[0]}, ${Object.entries(server.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
   log(`${rounds} round(s) of ${systems.map((s) => s.id).join(', ')} on ${workloads.join(', ')}`);
 
   const results: ChildResult[] = [];
@@ -160,8 +168,14 @@ async function main(): Promise<void> {
   }
   const out: string[] = [];
   out.push(`Peer benchmark, ${environment.date}; ${rounds} round(s), systems in rotating order; medians (min–max) over rounds.`);
-  out.push(`Machine: ${environment.platform}, ${environment.cpus}, Node ${environment.node}; load average ${environment.loadBefore.join(' ')} before, ${environment.loadAfter.join(' ')} after.`);
-  out.push(`PostgreSQL: ${server.version.split(',')[0]} at ${maskPassword(pgUrl)}; ${Object.entries(server.settings).map(([k, v]) => `${k}=${v}`).join(', ')}.`);
+  out.push(
+    `Machine: ${environment.platform}, ${environment.cpus}, Node ${environment.node}; load average ${environment.loadBefore.join(' ')} before, ${environment.loadAfter.join(' ')} after.`,
+  );
+  out.push(
+    `PostgreSQL: ${server.version.split(',')[0]} at ${maskPassword(pgUrl)}; ${Object.entries(server.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
+  );
   if (summary.floor !== undefined) {
     const f = summary.floor;
     out.push(
@@ -172,11 +186,18 @@ async function main(): Promise<void> {
   out.push('', 'Systems:');
   for (const s of systems) out.push(`  ${s.id.padEnd(16)} ${s.kind.padEnd(8)} ${s.label}`);
   for (const [name, why] of Object.entries(NOT_MEASURED)) out.push(`  ${name.padEnd(16)} ${''.padEnd(8)} ${why}`);
-  out.push('', 'Versions: ' + Object.entries(environment.versions).map(([k, v]) => `${k} ${v}`).join(', '), '');
+  out.push(
+    '',
+    'Versions: ' +
+      Object.entries(environment.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    '',
+  );
   out.push(table(systems, summary));
   out.push(
-    'CPU: the harness process (the system\'s library or SDK endpoint, its client, and the workflows) plus the servers a system starts (Restate\'s); PostgreSQL\'s own CPU is not counted.',
-    'TEN: commits are those of the round\'s database (pg_stat_database.xact_commit, read-only transactions included); writing transactions and WAL are server-wide, so nothing else may use the server meanwhile.',
+    "CPU: the harness process (the system's library or SDK endpoint, its client, and the workflows) plus the servers a system starts (Restate's); PostgreSQL's own CPU is not counted.",
+    "TEN: commits are those of the round's database (pg_stat_database.xact_commit, read-only transactions included); writing transactions and WAL are server-wide, so nothing else may use the server meanwhile.",
   );
   console.log(out.join('\n'));
 }

@@ -25,7 +25,7 @@ async function phase(
   if (!(await waitForNoSessions(admin, database, SESSIONS_TIMEOUT_MS))) throw new Error('sessions to the database stayed open');
   const before = await readCounters(admin, database);
   const instance = await system.start(context);
-  let lastMs = 0;
+  let lastMs: number;
   try {
     const ten = instance.ten;
     if (ten === undefined) throw new Error('the system does not provide ten');
