@@ -13,7 +13,8 @@ export type Figures = Record<string, number>;
 interface Timed {
   wallMs: number;
   cpuMs: number;
-  serverCpuMs: number;
+  /** Only for a system that runs servers of its own. */
+  serverCpuMs?: number;
 }
 
 async function timed(instance: SystemInstance, fn: () => Promise<void>): Promise<Timed> {
@@ -22,7 +23,9 @@ async function timed(instance: SystemInstance, fn: () => Promise<void>): Promise
   const started = performance.now();
   await fn();
   const wallMs = performance.now() - started;
-  return { wallMs, cpuMs: ownCpuMs() - cpu, serverCpuMs: processesCpuMs(instance.pids) - serverCpu };
+  const figures: Timed = { wallMs, cpuMs: ownCpuMs() - cpu };
+  if (instance.pids.length > 0) figures.serverCpuMs = processesCpuMs(instance.pids) - serverCpu;
+  return figures;
 }
 
 function need<T>(method: T | undefined, what: string): T {
@@ -35,7 +38,7 @@ export async function measureW1(instance: SystemInstance): Promise<Figures> {
   await w1(WARM_UP.workflows, SIZES.steps);
   const t = await timed(instance, () => w1(SIZES.workflows, SIZES.steps));
   const steps = SIZES.workflows * SIZES.steps;
-  return { ...t, stepsPerSec: steps / (t.wallMs / 1000), cpuUsPerStep: ((t.cpuMs + t.serverCpuMs) * 1000) / steps };
+  return { ...t, stepsPerSec: steps / (t.wallMs / 1000), cpuUsPerStep: ((t.cpuMs + (t.serverCpuMs ?? 0)) * 1000) / steps };
 }
 
 export async function measureW1seq(instance: SystemInstance): Promise<Figures> {
@@ -43,7 +46,7 @@ export async function measureW1seq(instance: SystemInstance): Promise<Figures> {
   await w1seq(WARM_UP.seqWorkflows, SIZES.steps);
   const t = await timed(instance, () => w1seq(SIZES.workflows, SIZES.steps));
   const steps = SIZES.workflows * SIZES.steps;
-  return { ...t, msPerStep: t.wallMs / steps, cpuUsPerStep: ((t.cpuMs + t.serverCpuMs) * 1000) / steps };
+  return { ...t, msPerStep: t.wallMs / steps, cpuUsPerStep: ((t.cpuMs + (t.serverCpuMs ?? 0)) * 1000) / steps };
 }
 
 export async function measureW2(instance: SystemInstance): Promise<Figures> {
@@ -67,6 +70,6 @@ export async function measureW3(instance: SystemInstance): Promise<Figures> {
     ...t,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
-    cpuUsPerWorkflow: ((t.cpuMs + t.serverCpuMs) * 1000) / SIZES.w3Samples,
+    cpuUsPerWorkflow: ((t.cpuMs + (t.serverCpuMs ?? 0)) * 1000) / SIZES.w3Samples,
   };
 }

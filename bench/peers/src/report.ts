@@ -113,7 +113,7 @@ export function table(systems: readonly PeerSystem[], summary: Summary): string 
     const headlineSpec = spec.metrics.find((m) => m.key === headline)!;
     const header = [
       'system',
-      ...spec.metrics.map((m) => `${m.label}${m.unit === '' || m.unit.startsWith('/') ? (m.unit === '' ? '' : ` (${m.unit})`) : ` (${m.unit})`}`),
+      ...spec.metrics.map((m) => (m.unit === '' || m.unit.startsWith('/') ? m.label : `${m.label}, ${m.unit}`)),
       `${headlineSpec.label} ÷ strict (${headlineSpec.better} better)`,
     ];
     const rows: string[][] = [];
@@ -126,7 +126,7 @@ export function table(systems: readonly PeerSystem[], summary: Summary): string 
       }
       const figures = spec.metrics.map((m) => {
         const s = cell.metrics.find((x) => x.key === m.key);
-        return s?.range === undefined ? (cell.errors.length > 0 ? 'FAILED' : '') : cellText(m, s.range);
+        return s?.range === undefined ? (cell.errors.length > 0 ? 'FAILED' : '—') : cellText(m, s.range);
       });
       const ratio = cell.metrics.find((m) => m.key === headline)?.ratioToReference;
       rows.push([system.id, ...figures, ratio === undefined ? '' : `${format(ratio, 2)}×`]);

@@ -28,8 +28,16 @@ export interface SystemInstance {
   w2?(width: number): Promise<void>;
   /** Start one one-step workflow and await its result (called once per sample; the harness times it). */
   w3?(): Promise<void>;
-  /** One workflow of 10 sequential steps, awaited (for commits and WAL per workflow). */
+  /**
+   * One workflow of 10 sequential steps, awaited (for commits and WAL per workflow). TEN calls it
+   * on instances of their own (started, called 1 or 21 times, closed), after the other workloads.
+   */
   ten?(): Promise<void>;
+  /**
+   * Stops the system: its servers, and every connection it opened to the round's database (TEN reads
+   * PostgreSQL's counters only once no session to that database is left). `start` may be called
+   * again afterwards in the same process.
+   */
   close(): Promise<void>;
 }
 
@@ -40,7 +48,10 @@ export interface PeerSystem {
   label: string;
   /** 'durable' rows compare with Baton strict; 'batched' is labelled as such; 'queue' is for reference. */
   kind: 'durable' | 'batched' | 'queue';
-  /** Why a workload is left out, where one is (shown in the table instead of a figure). */
+  /**
+   * Why a workload is left out, where one is (shown in the table instead of a figure). A workload
+   * whose method the instance lacks is left out too, as 'not provided'.
+   */
   notes?: Partial<Record<WorkloadId, string>>;
   start(context: SystemContext): Promise<SystemInstance>;
 }
