@@ -197,8 +197,11 @@ async function main(): Promise<void> {
   out.push(table(systems, summary));
   out.push(
     "CPU: the harness process (the system's library or SDK endpoint, its client, and the workflows) plus the servers a system starts (Restate's); PostgreSQL's own CPU is not counted.",
-    "TEN: commits are those of the round's database (pg_stat_database.xact_commit, read-only transactions included); writing transactions and WAL are server-wide, so nothing else may use the server meanwhile.",
   );
+  if (workloads.includes('TEN'))
+    out.push(
+      "TEN: commits are those of the round's database (pg_stat_database.xact_commit, read-only transactions included); writing transactions and WAL are server-wide, so nothing else may use the server meanwhile.",
+    );
   console.log(out.join('\n'));
 }
 
