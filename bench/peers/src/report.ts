@@ -9,6 +9,12 @@ import { range, type Range } from './stats.js';
 import type { PeerSystem, WorkloadId } from './system.js';
 import { HEADLINE, workloadSpec, type MetricSpec } from './workloads.js';
 
+/** The floor a workload's headline figure compares with: one commit per step, three per one-step run. */
+export const FLOOR_OF: Partial<Record<WorkloadId, { key: keyof Floor; text: string }>> = {
+  W1seq: { key: 'commitP50Ms', text: '÷ floor (1 commit)' },
+  W3: { key: 'threeCommitsP50Ms', text: '÷ floor (3 commits)' },
+};
+
 export const REFERENCE = 'baton-strict';
 
 export interface MetricSummary {
@@ -19,6 +25,8 @@ export interface MetricSummary {
   range?: Range;
   /** Median over rounds of this system's figure / Baton strict's, for the workload's headline figure. */
   ratioToReference?: number;
+  /** Median over rounds of the headline figure / the same round's floor, where the workload has one. */
+  ratioToFloor?: number;
 }
 
 export interface Cell {
@@ -55,7 +63,7 @@ export function summarize(
         const error = o.outcome?.error ?? (o.outcome === undefined ? o.error : undefined);
         if (error !== undefined) cell.errors.push(`round ${o.round}: ${error}`);
       }
-      for (const metric of spec.metrics) cell.metrics.push(metricSummary(metric, workload, system.id, results));
+      for (const metric of spec.metrics) cell.metrics.push(metricSummary(metric, workload, system.id, results, floors));
       cells.push(cell);
     }
   }
@@ -70,7 +78,7 @@ function figure(results: readonly ChildResult[], system: string, round: number, 
   return results.find((r) => r.system === system && r.round === round)?.workloads.find((w) => w.id === workload)?.figures?.[key];
 }
 
-function metricSummary(metric: MetricSpec, workload: WorkloadId, system: string, results: readonly ChildResult[]): MetricSummary {
+function metricSummary(metric: MetricSpec, workload: WorkloadId, system: string, results: readonly ChildResult[], floors: readonly Floor[]): MetricSummary {
   const summary: MetricSummary = { key: metric.key, label: metric.label, unit: metric.unit };
   const rounds = results.filter((r) => r.system === system).map((r) => r.round);
   const values = rounds.map((round) => figure(results, system, round, workload, metric.key)).filter((v): v is number => v !== undefined);
@@ -84,6 +92,18 @@ function metricSummary(metric: MetricSpec, workload: WorkloadId, system: string,
       })
       .filter((v): v is number => v !== undefined);
     if (ratios.length > 0) summary.ratioToReference = range(ratios).median;
+    const floorOf = FLOOR_OF[workload];
+    if (floorOf !== undefined) {
+      // Round r's floor is floors[r - 1]: the runner measures it at the start of every round.
+      const toFloor = rounds
+        .map((round) => {
+          const own = figure(results, system, round, workload, metric.key);
+          const floor = floors[round - 1]?.[floorOf.key];
+          return own === undefined || floor === undefined || floor === 0 ? undefined : own / floor;
+        })
+        .filter((v): v is number => v !== undefined);
+      if (toFloor.length > 0) summary.ratioToFloor = range(toFloor).median;
+    }
   }
   return summary;
 }
@@ -115,6 +135,7 @@ export function table(systems: readonly PeerSystem[], summary: Summary): string 
       'system',
       ...spec.metrics.map((m) => (m.unit === '' || m.unit.startsWith('/') ? m.label : `${m.label}, ${m.unit}`)),
       `${headlineSpec.label} ÷ strict (${headlineSpec.better} better)`,
+      ...(FLOOR_OF[workload] === undefined ? [] : [`${headlineSpec.label} ${FLOOR_OF[workload].text}`]),
     ];
     const rows: string[][] = [];
     for (const system of systems) {
@@ -128,8 +149,9 @@ export function table(systems: readonly PeerSystem[], summary: Summary): string 
         const s = cell.metrics.find((x) => x.key === m.key);
         return s?.range === undefined ? (cell.errors.length > 0 ? 'FAILED' : '—') : cellText(m, s.range);
       });
-      const ratio = cell.metrics.find((m) => m.key === headline)?.ratioToReference;
-      rows.push([system.id, ...figures, ratio === undefined ? '' : `${format(ratio, 2)}×`]);
+      const main = cell.metrics.find((m) => m.key === headline);
+      const times = (ratio: number | undefined): string => (ratio === undefined ? '' : `${format(ratio, 2)}×`);
+      rows.push([system.id, ...figures, times(main?.ratioToReference), ...(FLOOR_OF[workload] === undefined ? [] : [times(main?.ratioToFloor)])]);
       for (const error of cell.errors) rows.push(['', `  ${error.split('\n')[0]}`]);
     }
     out.push(`${workload}: ${spec.title}`);
