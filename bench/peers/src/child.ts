@@ -33,6 +33,17 @@ function message(error: unknown): string {
 async function runSystem(system: PeerSystem, round: number, adminUrl: string, workloads: WorkloadId[]): Promise<ChildResult> {
   const database = freshDatabaseName(`${system.id}_r${round}`);
   const workDir = mkdtempSync(join(tmpdir(), `peers-${system.id}-`));
+  // Stopped from outside (Ctrl-C, the runner's time limit): leave no database or folder behind.
+  const stopped = (signal: NodeJS.Signals): void => {
+    void dropDatabase(adminUrl, database)
+      .catch(() => {})
+      .finally(() => {
+        rmSync(workDir, { recursive: true, force: true });
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      });
+  };
+  process.once('SIGINT', stopped);
+  process.once('SIGTERM', stopped);
   const result: ChildResult = { system: system.id, round, database, startMs: 0, workloads: [] };
   const log = (text: string): void => void process.stderr.write(`    [${system.id}] ${text}\n`);
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -95,6 +95,7 @@ function options(all: readonly PeerSystem[]): Options {
 
 /** Runs one system for one round in a child process and returns what it reported. */
 async function runChild(system: PeerSystem, round: number, pgUrl: string, workloads: WorkloadId[]): Promise<ChildResult> {
+  let interrupted = false;
   const args = ['--import', import.meta.resolve('tsx'), join(HERE, 'child.ts')];
   args.push('--system', system.id, '--round', String(round), '--pg-url', pgUrl, '--workloads', workloads.join(','));
   const child = spawn(process.execPath, args, {
@@ -102,13 +103,40 @@ async function runChild(system: PeerSystem, round: number, pgUrl: string, worklo
     stdio: ['ignore', 'pipe', 'inherit'],
     // Systems log at their quietest that still shows warnings; per-invocation INFO lines cost CPU.
     env: { ...process.env, RESTATE_LOGGING: 'WARN', NODE_NO_WARNINGS: '1' },
+    // A process group of its own, so a signal reaches the child and the servers it started together.
+    detached: true,
   });
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  // Ctrl-C: the child drops its database and stops its servers; the runner stops once it has.
+  const interrupt = (): void => {
+    interrupted = true;
+    signalGroup('SIGINT');
+  };
+  process.on('SIGINT', interrupt);
   let stdout = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => (stdout += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+  // Past the limit, SIGTERM lets the child drop its database; SIGKILL follows if it does not end.
+  let kill: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    signalGroup('SIGTERM');
+    kill = setTimeout(() => signalGroup('SIGKILL'), 30_000);
+  }, CHILD_TIMEOUT_MS);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   clearTimeout(timer);
+  clearTimeout(kill);
+  process.off('SIGINT', interrupt);
+  // Ctrl-C ends the run once the running child has cleaned up.
+  if (interrupted) {
+    console.error('Interrupted.');
+    process.exit(130);
+  }
   const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (line === undefined)
     return { system: system.id, round, database: '', startMs: 0, workloads: [], error: `the child process exited (${String(code)}) without a result` };
