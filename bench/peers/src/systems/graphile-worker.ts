@@ -56,10 +56,12 @@ function check(what: string, sum: number, expected: number): void {
 }
 
 async function start(context: SystemContext): Promise<SystemInstance> {
-  const setup = new pg.Client({ connectionString: context.pgUrl });
-  await setup.connect();
-  await setup.query('CREATE TABLE IF NOT EXISTS peer_join (id text PRIMARY KEY, done int NOT NULL, total bigint NOT NULL)');
-  await setup.end();
+  // The pool is ours (the size graphile-worker would pick) so that `close()` can wait for it to end.
+  const pool = new pg.Pool({ connectionString: context.pgUrl, max: CONCURRENCY + 2 });
+  const onError = (error: Error): void => context.log(`graphile-worker pool: ${error.message}`);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  await pool.query('CREATE TABLE IF NOT EXISTS peer_join (id text PRIMARY KEY, done int NOT NULL, total bigint NOT NULL)');
 
   const waiters = new Waiters();
   const taskList: TaskList = {
@@ -97,7 +99,7 @@ async function start(context: SystemContext): Promise<SystemInstance> {
   const logger = new Logger(() => (level, message) => {
     if (level === 'error' || level === 'warning') context.log(`graphile-worker ${level}: ${message}`);
   });
-  const runner: Runner = await run({ connectionString: context.pgUrl, concurrency: CONCURRENCY, noHandleSignals: true, taskList, logger });
+  const runner: Runner = await run({ pgPool: pool, concurrency: CONCURRENCY, noHandleSignals: true, taskList, logger });
 
   async function chain(steps: number): Promise<void> {
     const id = randomUUID();
@@ -125,6 +127,7 @@ async function start(context: SystemContext): Promise<SystemInstance> {
     async close() {
       await runner.stop();
       await runner.promise;
+      await pool.end();
     },
   };
 }
