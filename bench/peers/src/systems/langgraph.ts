@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Annotation, END, START, Send, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import pg from 'pg';
 import type { PeerSystem, SystemContext, SystemInstance } from '../system.js';
 
 /** The state every graph carries: the sum of its steps' outputs (a reducer adds each update). */
@@ -98,7 +99,10 @@ function instance(name: string, checkpointer: BaseCheckpointSaver, release: () =
 }
 
 async function startPostgres(context: SystemContext): Promise<SystemInstance> {
-  const checkpointer = PostgresSaver.fromConnString(context.pgUrl);
+  // The pool is ours (as `fromConnString` would make it) so that a closing connection's error is handled.
+  const pool = new pg.Pool({ connectionString: context.pgUrl });
+  pool.on('error', (error) => context.log(`langgraph-postgres pool: ${error.message}`));
+  const checkpointer = new PostgresSaver(pool);
   await checkpointer.setup();
   return instance('langgraph-postgres', checkpointer, () => checkpointer.end());
 }
