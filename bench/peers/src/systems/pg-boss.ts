@@ -8,10 +8,10 @@
  * Settings: the library's defaults (jobs are rows committed before `send` resolves, standard queue
  * policy, retries, maintenance), workers in this process. pg-boss has no LISTEN/NOTIFY: a worker polls
  * every 2 s by default, and the documented way past that wait is `notifyWorker(id)`, which this adapter
- * calls on the target queue's workers after every send (as an application with workers in the sending
- * process can), and on a worker that has just run a job, so that it keeps fetching while the queue
- * holds jobs and sleeps only when it finds none. Each queue has 10 workers (`work()` called 10 times, batch size 1) so that 10 jobs run at
- * once, as in the other queue rows.
+ * calls on one of the target queue's workers for every job sent (as an application with its workers in
+ * the sending process can), and on a worker that has just run a job, so that it keeps fetching while
+ * the queue holds jobs and sleeps only when it finds none. Each queue has 10 workers (`work()` called 10
+ * times, batch size 1) so that 10 jobs run at once, as in the other queue rows.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -70,12 +70,16 @@ async function start(context: SystemContext): Promise<SystemInstance> {
   for (const queue of QUEUES) await boss.createQueue(queue);
 
   const workers = new Map<QueueName, string[]>(QUEUES.map((queue) => [queue, []]));
-  const wake = (queue: QueueName): void => {
-    for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
+  // Wakes as many of a queue's workers as there are new jobs, in turn, so that one job sent costs one fetch
+  // (a busy worker that is woken fetches again as soon as it is done).
+  let turn = 0;
+  const wake = (queue: QueueName, jobs: number): void => {
+    const ids = workers.get(queue) ?? [];
+    for (let i = 0; i < Math.min(jobs, ids.length); i++) boss.notifyWorker(ids[turn++ % ids.length] ?? '');
   };
   const send = async (queue: QueueName, data: object): Promise<void> => {
     await boss.send(queue, data);
-    wake(queue);
+    wake(queue, 1);
   };
 
   const waiters = new Waiters();
@@ -90,7 +94,7 @@ async function start(context: SystemContext): Promise<SystemInstance> {
       const { join, width } = raw as { join: string; width: number };
       await db.executeSql('INSERT INTO peer_join (id, done, total) VALUES ($1, 0, 0)', [join]);
       await boss.insert(Array.from({ length: width }, (_, branch) => ({ name: 'branch', data: { join, branch, width } satisfies BranchData })));
-      wake('branch');
+      wake('branch', width);
     },
     async branch(raw) {
       const data = raw as BranchData;
@@ -108,13 +112,14 @@ async function start(context: SystemContext): Promise<SystemInstance> {
   };
   for (const queue of QUEUES) {
     for (let i = 0; i < CONCURRENCY; i++) {
-      let id: string | undefined;
-      id = await boss.work(queue, async ([job]) => {
+      // Its id is known once `work()` resolves, before the worker's first fetch can have returned.
+      const worker: { id?: string } = {};
+      worker.id = await boss.work(queue, async ([job]) => {
         if (job) await handlers[queue](job.data);
         // The queue may hold more: fetch again at once rather than after the polling interval.
-        if (id) boss.notifyWorker(id);
+        if (worker.id) boss.notifyWorker(worker.id);
       });
-      workers.get(queue)?.push(id);
+      workers.get(queue)?.push(worker.id);
     }
   }
 
