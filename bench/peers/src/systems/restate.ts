@@ -116,6 +116,11 @@ export const systems: PeerSystem[] = [
         env: {
           ...process.env,
           RESTATE_DISABLE_TELEMETRY: 'true',
+          // The server asks for its latest release at start; a proxy on loopback that answers nothing
+          // keeps that request on this machine.
+          HTTPS_PROXY: 'http://127.0.0.1:9',
+          HTTP_PROXY: 'http://127.0.0.1:9',
+          NO_PROXY: '127.0.0.1,localhost',
           RESTATE_LISTEN_MODE: 'tcp',
           RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ingressPort}`,
           RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${adminPort}`,
