@@ -201,7 +201,8 @@ BEGIN
 
   -- 6. Notices to every listening process, sent at commit (hints only: engines also poll). Past 50
   --    per-run notices one "look again" stands for all of them.
-  IF p_channel IS NOT NULL THEN
+  --    A commit that made nothing ready and ended nothing (most journal writes) has none to send.
+  IF p_channel IS NOT NULL AND (cardinality(v_ready) > 0 OR jsonb_array_length(v_finished) > 0) THEN
     SELECT array_agg(n) INTO v_notices FROM (
       SELECT 'ready' AS n WHERE cardinality(v_ready) > 0
       UNION ALL
