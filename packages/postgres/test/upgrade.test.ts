@@ -47,6 +47,13 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
     await expectOldRunsFinish(new PostgresStore({ connectionString: POSTGRES_URL, schema }), t);
   });
 
+  it('migrates a schema written before one trigger per table and event did the work of several (0020): its runs finish, are found and counted', async () => {
+    const t = oldReleaseTime(Date.now());
+    const schema = await oldSchema(19, oldReleaseRows(t), t);
+
+    await expectOldRunsFinish(new PostgresStore({ connectionString: POSTGRES_URL, schema }), t);
+  });
+
   it('records which event or schedule started the runs of a schema written before it was recorded (0016)', async () => {
     const t = oldReleaseTime(Date.now());
     const schema = await oldSchema(15, oldTriggeredRows(t), t);

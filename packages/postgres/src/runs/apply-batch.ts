@@ -1,6 +1,6 @@
 /**
  * Applies a whole group commit in one statement, whatever its size: the batch goes to the server as
- * JSON, split by table, and `apply_batch` (functions/apply_batch.sql, over apply_batch_0010.sql) fences and
+ * JSON, split by table, and `apply_batch` (functions/apply_batch.sql) fences and
  * applies it set-based and sends the commit's notices. Round trips are what a commit costs on PostgreSQL beyond
  * its WAL flush, so in autocommit this is one round trip and one flush. The per-op path
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
