@@ -6,6 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Durability } from '@baton/core';
+import { measureCommitFloor, type CommitFloor } from './lib/commit-floor.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { STORE_KINDS, postgresUrl, storeFactory, type StoreFactory, type StoreKind } from './lib/stores.js';
 import { meets, targetFor, type MetricSpec, type Sample, type Target, type Workload } from './lib/workload.js';
@@ -77,6 +78,31 @@ function options(): { selected: Workload[]; runs: number; json: boolean; stores:
   return { selected, runs, json: values.json, stores: storeFactory(kind, postgresUrl(values['pg-url'])) };
 }
 
+const FLOOR_METRICS: Record<keyof CommitFloor, MetricSpec> = {
+  singleCommitMs: { key: 'singleCommitFloorMs', label: 'floor: one single-row commit', unit: 'ms', digits: 3 },
+  threeCommitsMs: { key: 'threeCommitsFloorMs', label: 'floor: three single-row commits in sequence', unit: 'ms', digits: 3 },
+};
+
+/** What a workload reports: its metrics, then the floors it compares with and the ratios to them. */
+function metricsOf(workload: Workload): MetricSpec[] {
+  const ratios = workload.floorRatios ?? [];
+  const floors = [...new Set(ratios.map((r) => r.floor))].map((f) => FLOOR_METRICS[f]);
+  return [...workload.metrics, ...floors, ...ratios.map((r) => ({ key: r.key, label: r.label, unit: '×', digits: 2 }))];
+}
+
+/** One measurement; with floor ratios, the floor is measured on the same store just before it. */
+async function measureOnce(workload: Workload, mode: Mode, stores: StoreFactory): Promise<Sample> {
+  const ratios = workload.floorRatios ?? [];
+  const floor = ratios.length === 0 ? undefined : await measureCommitFloor(stores);
+  const sample = await workload.measure(mode === 'machine' ? undefined : mode, stores);
+  if (floor === undefined) return sample;
+  for (const r of ratios) {
+    sample[FLOOR_METRICS[r.floor].key] = floor[r.floor];
+    sample[r.key] = sample[r.metric]! / floor[r.floor];
+  }
+  return sample;
+}
+
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
@@ -92,9 +118,9 @@ async function runWorkload(workload: Workload, runs: number, stores: StoreFactor
     for (let i = 0; i < Math.min(runs, workload.maxRuns ?? runs); i++) {
       for (const mode of modes) {
         const started = performance.now();
-        const sample = await workload.measure(mode === 'machine' ? undefined : mode, stores);
+        const sample = await measureOnce(workload, mode, stores);
         process.stderr.write(
-          `  ${workload.id} ${mode} #${i + 1}: ${describe(workload.metrics, sample)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+          `  ${workload.id} ${mode} #${i + 1}: ${describe(metricsOf(workload), sample)} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
         );
         samples.set(mode, [...(samples.get(mode) ?? []), sample]);
       }
@@ -104,7 +130,7 @@ async function runWorkload(workload: Workload, runs: number, stores: StoreFactor
     process.stderr.write(`  ${workload.id} failed: ${result.error}\n`);
     return result;
   }
-  for (const spec of workload.metrics) {
+  for (const spec of metricsOf(workload)) {
     const metric: MetricResult = { key: spec.key, label: spec.label, unit: spec.unit, results: {} };
     const target = targetFor(spec, stores.kind);
     if (target !== undefined) metric.target = target;
@@ -142,7 +168,7 @@ function metText(summary: (Summary & { met?: boolean }) | undefined): string {
 }
 
 function table(results: WorkloadResult[]): string {
-  const digitsOf = new Map(WORKLOADS.flatMap((w) => w.metrics.map((m) => [`${w.id}.${m.key}`, m.digits] as const)));
+  const digitsOf = new Map(WORKLOADS.flatMap((w) => metricsOf(w).map((m) => [`${w.id}.${m.key}`, m.digits] as const)));
   const header = ['workload', 'metric', 'strict: median (min–max)', 'batched: median (min–max)', 'target', 'met strict', 'met batched'];
   const rows: string[][] = [];
   for (const r of results) {

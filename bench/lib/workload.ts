@@ -17,6 +17,19 @@ export interface MetricSpec {
   target?: Target | Partial<Record<StoreKind, Target>>;
 }
 
+/**
+ * A metric compared with the store's own floor (see commit-floor.ts), measured just before each
+ * measurement of the workload: the sample gains the floor (`floorKey`) and the ratio (`key`).
+ */
+export interface FloorRatio {
+  /** The ratio's key in the sample. */
+  key: string;
+  label: string;
+  /** The metric divided by the floor. */
+  metric: string;
+  floor: 'singleCommitMs' | 'threeCommitsMs';
+}
+
 /** One measurement: metric key to value. */
 export type Sample = Record<string, number>;
 
@@ -30,6 +43,8 @@ export interface Workload {
   metrics: readonly MetricSpec[];
   /** At most this many measurements per mode, whatever --runs says (for slow workloads). */
   maxRuns?: number;
+  /** Ratios to the store's floor, printed after the metrics. */
+  floorRatios?: readonly FloorRatio[];
   /** Run one unreported measurement per mode first, so the JIT has compiled the hot path. */
   warmUp: boolean;
   /** One measurement on a fresh database from `stores`. `durability` is undefined for engine-less workloads. */

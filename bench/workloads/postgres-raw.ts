@@ -4,7 +4,7 @@
  * parallel. With synchronous_commit=on every commit waits for its WAL flush; concurrent commits
  * may share a flush (PostgreSQL's own group commit).
  */
-import pg from 'pg';
+import { openPostgresCommitTables, type CommitTable } from '../lib/commit-floor.js';
 import { percentile } from '../lib/stats.js';
 import type { StoreFactory } from '../lib/stores.js';
 import { cpuMs, now } from '../lib/timing.js';
@@ -31,27 +31,19 @@ export const postgresRaw: Workload = {
     { key: `p99Ms${PARALLEL}`, label: `p99 commit, ${PARALLEL} connections`, unit: 'ms', digits: 3 },
   ],
   async measure(_durability, stores: StoreFactory) {
-    // The fresh store only provides (and drops) the schema; the inserts go through plain connections.
-    const fresh = await stores.fresh('raw');
-    if (fresh.location.kind !== 'postgres') throw new Error('PG: needs --store postgres');
-    const { url, schema } = fresh.location;
-    const clients = Array.from({ length: PARALLEL }, () => new pg.Client({ connectionString: url }));
+    const tables = await openPostgresCommitTables(stores, PARALLEL);
     try {
-      await Promise.all(clients.map((c) => c.connect()));
-      const first = clients[0]!;
-      await first.query(`CREATE SCHEMA ${schema}`);
-      await first.query(`CREATE TABLE ${schema}.t (id BIGSERIAL PRIMARY KEY, value TEXT NOT NULL)`);
-      const insert = `INSERT INTO ${schema}.t (value) VALUES ($1)`;
-      const loop = async (client: pg.Client, latencies: number[], until: number): Promise<void> => {
+      const first = tables[0]!;
+      const loop = async (table: CommitTable, latencies: number[], until: number): Promise<void> => {
         while (latencies.length < MAX_INSERTS && now() < until) {
           const before = now();
-          await client.query(insert, [`row ${latencies.length}`]);
+          await table.insert(`row ${latencies.length}`);
           latencies.push(now() - before);
         }
       };
       await Promise.all(
-        clients.map(async (c) => {
-          for (let i = 0; i < 50; i++) await c.query(insert, ['warm-up']);
+        tables.map(async (t) => {
+          for (let i = 0; i < 50; i++) await t.insert('warm-up');
         }),
       );
       const one: number[] = [];
@@ -60,9 +52,9 @@ export const postgresRaw: Workload = {
       await loop(first, one, start + MAX_MS);
       const oneMs = now() - start;
       const cpuUsed = cpuMs() - cpu;
-      const many = clients.map((): number[] => []);
+      const many = tables.map((): number[] => []);
       start = now();
-      await Promise.all(clients.map((c, i) => loop(c, many[i]!, start + MAX_MS)));
+      await Promise.all(tables.map((t, i) => loop(t, many[i]!, start + MAX_MS)));
       const manyMs = now() - start;
       const all = many.flat();
       return {
@@ -75,8 +67,7 @@ export const postgresRaw: Workload = {
         [`p99Ms${PARALLEL}`]: percentile(all, 99),
       };
     } finally {
-      await Promise.all(clients.map((c) => c.end().catch(() => {})));
-      await fresh.remove();
+      await Promise.all(tables.map((t) => t.close()));
     }
   },
 };

@@ -2,8 +2,7 @@
  * The machine's own limit: single-row INSERT transactions per second on raw better-sqlite3 with the
  * engine's settings (WAL, synchronous=FULL), one transaction per insert, i.e. one fsync each.
  */
-import Database from 'better-sqlite3';
-import { freshDb } from '../lib/fresh-db.js';
+import { openSqliteCommitTable } from '../lib/commit-floor.js';
 import { percentile } from '../lib/stats.js';
 import { cpuMs, now } from '../lib/timing.js';
 import type { Workload } from '../lib/workload.js';
@@ -26,21 +25,16 @@ export const sqliteRaw: Workload = {
     { key: 'cpuUsPerTx', label: 'CPU per transaction', unit: 'µs', digits: 1 },
   ],
   async measure() {
-    const db = freshDb('raw');
-    const sqlite = new Database(db.path);
+    const table = openSqliteCommitTable();
     try {
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = FULL');
-      sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, value TEXT NOT NULL)');
-      const insert = sqlite.prepare('INSERT INTO t (value) VALUES (?)');
-      for (let i = 0; i < 50; i++) insert.run('warm-up');
+      for (let i = 0; i < 50; i++) table.insert('warm-up');
       const latencies: number[] = [];
       const cpu = cpuMs();
       const start = now();
       let elapsed = 0;
       while (latencies.length < MAX_INSERTS && elapsed < MAX_MS) {
         const before = now();
-        insert.run(`row ${latencies.length}`);
+        table.insert(`row ${latencies.length}`);
         const after = now();
         latencies.push(after - before);
         elapsed = after - start;
@@ -54,8 +48,7 @@ export const sqliteRaw: Workload = {
         cpuUsPerTx: ((cpuMs() - cpu) * 1000) / count,
       };
     } finally {
-      sqlite.close();
-      db.remove();
+      await table.close();
     }
   },
 };

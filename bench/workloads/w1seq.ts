@@ -20,6 +20,7 @@ export const w1seq: Workload = {
     { key: 'cpuUsPerStep', label: 'CPU per step', unit: 'µs', digits: 1 },
     { key: 'commitsPerWorkflow', label: 'commits/workflow', unit: '', digits: 2, target: { postgres: { op: '<=', value: 6 } } },
   ],
+  floorRatios: [{ key: 'msPerStepOverFloor', label: 'per step / single-commit floor', metric: 'msPerStep', floor: 'singleCommitMs' }],
   async measure(durability: Durability | undefined, stores: StoreFactory) {
     return withEngine(stores, { durability: durability ?? 'strict', concurrency: 16, workflows: [chain] }, async (engine) => {
       const commits = engine.commits;

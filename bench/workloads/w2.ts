@@ -16,6 +16,7 @@ export const w2: Workload = {
   metrics: [
     { key: 'wallMs', label: 'start to result', unit: 'ms', digits: 1, target: { sqlite: { op: '<=', value: 100 }, postgres: { op: '<=', value: 250 } } },
     { key: 'cpuMs', label: 'CPU', unit: 'ms', digits: 1 },
+    { key: 'cpuUsPerStep', label: 'CPU per step', unit: 'µs', digits: 1 },
     { key: 'commits', label: 'commits', unit: '', digits: 0 },
   ],
   async measure(durability: Durability | undefined, stores: StoreFactory) {
@@ -28,7 +29,7 @@ export const w2: Workload = {
       const wallMs = now() - start;
       const cpuUsed = cpuMs() - cpu;
       if (result !== (WIDTH * (WIDTH - 1)) / 2) throw new Error('W2: the workflow returned a wrong sum');
-      return { wallMs, cpuMs: cpuUsed, commits: engine.commits - commits };
+      return { wallMs, cpuMs: cpuUsed, cpuUsPerStep: (cpuUsed * 1000) / WIDTH, commits: engine.commits - commits };
     });
   },
 };

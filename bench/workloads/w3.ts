@@ -17,10 +17,12 @@ export const w3: Workload = {
   metrics: [
     { key: 'p50Ms', label: 'p50 start to result', unit: 'ms', digits: 3, target: { sqlite: { op: '<=', value: 0.5 }, postgres: { op: '<=', value: 1.5 } } },
     { key: 'p99Ms', label: 'p99 start to result', unit: 'ms', digits: 3, target: { sqlite: { op: '<=', value: 2 }, postgres: { op: '<=', value: 5 } } },
+    { key: 'p99OverP50', label: 'p99 / p50', unit: '×', digits: 2, target: { op: '<=', value: 3 } },
     { key: 'meanMs', label: 'mean start to result', unit: 'ms', digits: 3 },
     { key: 'cpuUsPerWorkflow', label: 'CPU per workflow', unit: 'µs', digits: 1 },
     { key: 'commitsPerWorkflow', label: 'commits/workflow', unit: '', digits: 2 },
   ],
+  floorRatios: [{ key: 'p50OverFloor', label: 'p50 / three-commit floor', metric: 'p50Ms', floor: 'threeCommitsMs' }],
   async measure(durability: Durability | undefined, stores: StoreFactory) {
     return withEngine(stores, { durability: durability ?? 'strict', concurrency: 16, workflows: [single] }, async (engine) => {
       const commits = engine.commits;
@@ -34,9 +36,12 @@ export const w3: Workload = {
         if (result !== i + 1) throw new Error('W3: a workflow returned a wrong result');
       }
       const cpuUsed = cpuMs() - cpu;
+      const p50Ms = percentile(latencies, 50);
+      const p99Ms = percentile(latencies, 99);
       return {
-        p50Ms: percentile(latencies, 50),
-        p99Ms: percentile(latencies, 99),
+        p50Ms,
+        p99Ms,
+        p99OverP50: p99Ms / p50Ms,
         meanMs: mean(latencies),
         cpuUsPerWorkflow: (cpuUsed * 1000) / WORKFLOWS,
         commitsPerWorkflow: (engine.commits - commits) / WORKFLOWS,

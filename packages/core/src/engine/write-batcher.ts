@@ -9,6 +9,10 @@
  * the other immediate writes waiting), unless its run has writes in that commit, in which case it
  * goes first in the next one. The writes its run submitted before it go with it, so a run's writes
  * keep their order.
+ *
+ * Journal-only writes of one run under one lease token that follow each other in a batch go to the
+ * store as one op (see `mergeJournalWrites`): a fan-out of a thousand steps is then fenced once, not
+ * a thousand times, and each of its writes gets that op's result.
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { Store, WriteOp, WriteResult } from '../store/store.js';
@@ -162,7 +166,7 @@ export class WriteBatcher {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    const ops = batch.map((p) => p.op);
+    const { ops, opOf } = mergeJournalWrites(batch.map((p) => p.op));
     let results: WriteResult[] | undefined;
     let lastError: unknown;
     try {
@@ -190,6 +194,47 @@ export class WriteBatcher {
       for (const p of batch) p.reject(error);
       return;
     }
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i] ?? { ok: false, reason: 'leaseLost' });
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[opOf[i]!] ?? { ok: false, reason: 'leaseLost' });
   }
+}
+
+/** True for an op that only adds journal entries to a run it holds the lease of. */
+function journalOnly(op: WriteOp): boolean {
+  for (const key in op)
+    if (key !== 'runId' && key !== 'leaseToken' && key !== 'journal' && (op as unknown as Record<string, unknown>)[key] !== undefined) return false;
+  return op.journal !== undefined;
+}
+
+/**
+ * Folds each journal-only op into the run's previous op in the batch when that one is journal-only
+ * too and carries the same lease token: the entries keep their order, and the store fences the run
+ * once for all of them. Ops of other runs in between do not matter (a run's order is its own).
+ * Returns the ops to commit and, for each op given, the index of the op it went into. The folded
+ * writes share one outcome: they come from one execution under one lease, so the store accepts or
+ * refuses them together anyway (a refused position fails the execution whichever write held it).
+ */
+export function mergeJournalWrites(given: readonly WriteOp[]): { ops: WriteOp[]; opOf: number[] } {
+  const ops: WriteOp[] = [];
+  const opOf: number[] = [];
+  /** Per run, its latest op in `ops` when that op is journal-only (and was copied, so it may grow). */
+  const open = new Map<string, number>();
+  for (const op of given) {
+    const into = open.get(op.runId);
+    if (journalOnly(op)) {
+      const target = into === undefined ? undefined : ops[into]!;
+      if (target !== undefined && target.leaseToken === op.leaseToken) {
+        target.journal!.push(...op.journal!);
+        opOf.push(into!);
+        continue;
+      }
+      open.set(op.runId, ops.length);
+      opOf.push(ops.length);
+      ops.push({ runId: op.runId, leaseToken: op.leaseToken, journal: [...op.journal!] });
+      continue;
+    }
+    open.delete(op.runId);
+    opOf.push(ops.length);
+    ops.push(op);
+  }
+  return { ops, opOf };
 }

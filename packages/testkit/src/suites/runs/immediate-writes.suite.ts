@@ -26,7 +26,9 @@ function recording(store: Store): { store: Store; batches: Batch[]; now(): numbe
     get(target, property) {
       if (property === 'commit') {
         return async (ops: WriteOp[], now: number) => {
-          const batch: Batch = { runs: ops.map((op) => `${op.runId}#${op.journal?.[0]?.seq ?? '-'}`), startedAt: ++events };
+          // One label per journal entry: the group commit may fold a run's journal writes into one op.
+          const runs = ops.flatMap((op) => (op.journal ?? [{ seq: '-' }]).map((e) => `${op.runId}#${e.seq}`));
+          const batch: Batch = { runs, startedAt: ++events };
           batches.push(batch);
           try {
             return await target.commit(ops, now);
