@@ -147,6 +147,7 @@ export const systems: PeerSystem[] = [
     id: 'bullmq',
     label: `BullMQ 6.7.6 on Redis (not PostgreSQL; Redis persistence as the server is set), job chains (queue), concurrency ${CONCURRENCY}`,
     kind: 'queue',
+    notes: { TEN: 'stores in Redis, not in PostgreSQL: no PostgreSQL commits or WAL to count' },
     start,
   },
 ];

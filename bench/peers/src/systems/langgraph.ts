@@ -125,6 +125,7 @@ export const systems: PeerSystem[] = [
     id: 'langgraph-sqlite',
     label: 'LangGraph 1.7.3 + SqliteSaver 1.0.4 (WAL), durability sync',
     kind: 'durable',
+    notes: { TEN: 'stores in a SQLite file, not in PostgreSQL: no PostgreSQL commits or WAL to count' },
     start: startSqlite,
   },
 ];
