@@ -138,13 +138,16 @@ export class RunResults {
 
   #onHint(hint: StoreHint): void {
     if (hint.type !== 'finished') return;
-    // '*' is a store's "some runs ended, look again" (too many to name one by one).
-    if (hint.runId === '*') {
-      for (const waiter of [...this.#waiters.values()].flatMap((set) => [...set])) waiter(undefined);
+    const outcome = hint.outcome;
+    if (outcome === undefined) {
+      // '*' is a store's "some runs ended, look again" (too many to name one by one). A hint without
+      // the outcome may be this process's own commit heard back from the database (NOTIFY) just
+      // before the local hint that carries it: waking a turn later lets that one land first.
+      const waiters = hint.runId === '*' ? [...this.#waiters.values()].flatMap((set) => [...set]) : [...(this.#waiters.get(hint.runId) ?? [])];
+      if (waiters.length > 0) setImmediate(() => waiters.forEach((waiter) => waiter(undefined)));
       return;
     }
-    const outcome = hint.outcome;
-    if (outcome?.status === 'completed') {
+    if (outcome.status === 'completed') {
       this.#recent.add(hint.runId, {
         ...(outcome.output === undefined ? {} : { output: outcome.output }),
         ...(outcome.continuedTo === undefined ? {} : { continuedTo: outcome.continuedTo }),
