@@ -240,6 +240,21 @@ describe('result() of a run that ends in another process', () => {
   });
 });
 
+describe('a run started by a client without an engine', () => {
+  it("wakes the local engine's claim loop at once (polling set to a minute)", async () => {
+    const store = new SqliteStore({ path: newPath() });
+    const engine = new Engine({ store, workflows: [double], pollIntervalMs: 60_000, logger: silentLogger });
+    await engine.start();
+    const client = new Client({ store });
+    try {
+      for (let i = 1; i <= 3; i++) expect(await (await client.start('double', i)).result({ timeoutMs: 20_000 })).toBe(i * 2);
+    } finally {
+      client.close();
+      await engine.stop();
+    }
+  });
+});
+
 describe('the record of runs completed here lately', () => {
   it('keeps at most its count of runs, its characters of output, and nothing older than its age', () => {
     let now = 0;
