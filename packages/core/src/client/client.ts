@@ -38,6 +38,8 @@ export type { ResultOptions } from './run-result.js';
 interface EagerEngine {
   tryEagerStart(run: NewRun, workflow: AnyWorkflow, audit?: AuditEntry): Promise<WriteResult> | undefined;
   notifyCancel(runId: string, reason?: StoredError): void;
+  /** True while the run executes in this engine (it will end here or be given back). */
+  isExecuting(runId: string): boolean;
 }
 
 export interface ClientOptions {
@@ -60,6 +62,8 @@ export interface ClientOptions {
   jsonSchemaValidator?: JsonSchemaValidator;
   /** @internal the names known to this client and the clients made from it with `as`. */
   known?: KnownWorkflows;
+  /** @internal the result waiters of this client and the clients made from it with `as`. */
+  results?: RunResults;
 }
 
 export interface StartOptions {
@@ -106,13 +110,16 @@ export class Client {
     this.#engine = options.engine;
     this.#batcher = options.batcher ?? new WriteBatcher(this.#store, this.#clock);
     this.#known = options.known ?? new KnownWorkflows(this.#store, this.#workflows, this.#clock);
-    this.#options = { ...options, workflows: this.#workflows, batcher: this.#batcher, known: this.#known };
+    const engine = this.#engine;
+    this.#results =
+      options.results ??
+      new RunResults({ store: this.#store, codec: this.#codec, ...(engine === undefined ? {} : { executingHere: (runId) => engine.isExecuting(runId) }) });
+    this.#options = { ...options, workflows: this.#workflows, batcher: this.#batcher, known: this.#known, results: this.#results };
     this.#auditor = new Auditor(this.#store, this.#clock, options.actor);
     this.#signals = new SignalCheck(this.#store, this.#workflows, this.#clock, options.jsonSchemaValidator);
     this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor, this.#known);
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
-    this.#results = new RunResults(this.#store, this.#codec);
   }
 
   /**

@@ -277,6 +277,11 @@ export class Engine {
     this.#executions.get(runId)?.cancel(reason);
   }
 
+  /** True while the run executes in this engine (the client's result waiters skip reading it then). */
+  isExecuting(runId: string): boolean {
+    return this.#executions.has(runId);
+  }
+
   /**
    * Eager start (used by `engine.client.start`): the run is created already claimed by this engine and
    * starts executing at once; its creation is committed with its first writes.

@@ -120,9 +120,35 @@ export type WriteResult =
   | { ok: true; /** A suspend found its wake condition already met: the run is ready again. */ woken?: boolean }
   | { ok: false; reason: 'leaseLost' | 'exists' | 'conflict' };
 
+/**
+ * How a run ended, exactly as its committed row now reads: the status, the encoded output of a
+ * completed run, the stored error of a failed or cancelled one, and the run it continued as.
+ */
+export interface RunOutcome {
+  status: 'completed' | 'failed' | 'cancelled';
+  output?: string;
+  error?: StoredError;
+  continuedTo?: string;
+}
+
+/**
+ * What a committed change did, for listeners in this process. Hints are delivered only after the
+ * change is committed; a lost hint costs latency, never a run.
+ */
 export type StoreHint =
   | { type: 'ready'; runId: string }
-  | { type: 'finished'; runId: string; status: RunStatus }
+  | {
+      type: 'finished';
+      /** '*': some runs ended, too many to name one by one (look again). */
+      runId: string;
+      status: RunStatus;
+      /**
+       * The end as committed, when the committing store knows all of it (the op that ended the run
+       * held its output or error), so a waiting `result()` needs no read. Absent on hints from other
+       * processes, and on ends the store did not write in full (a cancel keeping an earlier error).
+       */
+      outcome?: RunOutcome;
+    }
   | { type: 'cancelRequested'; runId: string; reason?: StoredError }
   | { type: 'signal'; runId: string; signal: SignalRecord };
 

@@ -22,7 +22,19 @@ import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
 import type { RunPhase } from './records.js';
 
-export type { WorkflowRef, ClaimRequest, ClaimedRun, Lease, LeaseStatus, RunTransition, WriteOp, WriteResult, StoreHint, RunStore } from './run-store.js';
+export type {
+  WorkflowRef,
+  ClaimRequest,
+  ClaimedRun,
+  Lease,
+  LeaseStatus,
+  RunTransition,
+  RunOutcome,
+  WriteOp,
+  WriteResult,
+  StoreHint,
+  RunStore,
+} from './run-store.js';
 export type { ScheduleFire, ScheduleStore } from './schedule-store.js';
 export type { FlowControlStore } from './flow-control-store.js';
 export type { EventStore } from './event-store.js';

@@ -25,13 +25,38 @@ export class PostgresConnection {
   /** The listener of other processes' notices; undefined when the store does not listen (nor notify). */
   readonly notices: NoticeListener | undefined;
   readonly #listeners = new Set<(hint: StoreHint) => void>();
+  readonly #ending = new Map<string, number>();
   #initialized: Promise<void> | undefined;
 
   constructor(options: ConnectionOptions) {
     this.schema = options.schema;
     this.pool = options.pool;
     this.channel = channelName(options.schema);
-    this.notices = options.listen === undefined ? undefined : new NoticeListener(options.listen, this.channel, (hint) => this.notify([hint]));
+    this.notices =
+      options.listen === undefined
+        ? undefined
+        : new NoticeListener(options.listen, this.channel, (hint) => {
+            if (!(hint.type === 'finished' && this.#ending.has(hint.runId))) this.notify([hint]);
+          });
+  }
+
+  /**
+   * Runs a commit of this store is ending: their "finished" notice, heard back over LISTEN (at times
+   * before the commit's own reply), is dropped, since the local hint that follows carries the outcome.
+   */
+  expectEnds(runIds: string[]): void {
+    for (const id of runIds) this.#ending.set(id, (this.#ending.get(id) ?? 0) + 1);
+  }
+
+  /** The commit that ended these runs returned; forgets them once its local hints are out. */
+  settleEnds(runIds: string[]): void {
+    setImmediate(() => {
+      for (const id of runIds) {
+        const count = (this.#ending.get(id) ?? 1) - 1;
+        if (count <= 0) this.#ending.delete(id);
+        else this.#ending.set(id, count);
+      }
+    });
   }
 
   /**

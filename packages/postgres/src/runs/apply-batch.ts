@@ -6,7 +6,7 @@
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
  */
 import type { NewRun } from '@baton/core';
-import { errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
+import { errorText, finishedOutcome, type RunOutcome, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 
 /** What `apply_batch` reports: op indexes by outcome, and the runs the commit made ready or ended. */
@@ -167,10 +167,26 @@ export async function applyBatch(
   });
   const outcome = rows[0]!.outcome;
   for (const runId of outcome.ready) hints.push({ type: 'ready', runId });
-  for (const [runId, status] of outcome.finished) hints.push({ type: 'finished', runId, status: status as 'completed' });
+  const ended = outcome.finished.length === 0 ? undefined : endedByOps(ops, outcome.live);
+  for (const [runId, status] of outcome.finished) {
+    // The commit has returned: the outcome an op wrote is durable and may go to waiters in this process.
+    const known = ended?.get(runId);
+    hints.push({ type: 'finished', runId, status: status as 'completed', ...(known?.status === status ? { outcome: known } : {}) });
+  }
   const results: WriteResult[] = ops.map(() => ({ ok: false, reason: 'leaseLost' }));
   for (const i of outcome.exists) results[i] = { ok: false, reason: 'exists' };
   for (const i of [...outcome.queued, ...outcome.live]) results[i] = { ok: true };
   for (const i of outcome.woken) results[i] = { ok: true, woken: true };
   return results;
+}
+
+/** The outcomes the applied (`live`) ops of a batch gave the runs they ended, by run id. */
+function endedByOps(ops: WriteOp[], live: number[]): Map<string, RunOutcome> {
+  const ended = new Map<string, RunOutcome>();
+  for (const i of live) {
+    const op = ops[i];
+    const outcome = op?.transition === undefined ? undefined : finishedOutcome(op.transition);
+    if (op !== undefined && outcome !== undefined) ended.set(op.runId, outcome);
+  }
+  return ended;
 }

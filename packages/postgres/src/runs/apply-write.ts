@@ -1,6 +1,6 @@
 /** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
 import type { NewRun, SignalRecord } from '@baton/core';
-import { errorText } from '@baton/core/store-kit';
+import { errorText, finishedOutcome } from '@baton/core/store-kit';
 import type { StoreHint, WriteOp, WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 import { limitColumns, tagsText } from './apply-batch.js';
@@ -145,7 +145,9 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
         ],
       );
       await db.query('DELETE FROM step_retries WHERE run_id = $1', [op.runId]);
-      hints.push({ type: 'finished', runId: op.runId, status });
+      // Hints are delivered once the transaction has committed: a waiter may take the outcome as durable.
+      const outcome = finishedOutcome(t);
+      hints.push({ type: 'finished', runId: op.runId, status, ...(outcome === undefined ? {} : { outcome }) });
       await releaseHeld(db, op.runId, now, hints);
       const parentId = finished.rows[0]?.parent_id ?? null;
       if (t.kind !== 'continue' && parentId !== null && (await wakeParent(db, parentId, op.runId, now))) hints.push({ type: 'ready', runId: parentId });

@@ -36,6 +36,7 @@ import {
   type RunStore,
   type StoreHint,
   type WorkflowRef,
+  type RunTransition,
   type WriteOp,
   type WriteResult,
 } from '@baton/core/store-kit';
@@ -63,6 +64,9 @@ import {
   lockRun,
   type ClaimedState,
 } from './run-queries.js';
+
+/** The transitions that end a run. */
+const ENDING = new Set<RunTransition['kind']>(['complete', 'fail', 'cancel', 'continue']);
 
 export class PostgresRunStore implements RunStore {
   readonly #db: PostgresConnection;
@@ -173,8 +177,20 @@ export class PostgresRunStore implements RunStore {
   }
 
   async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
-    // Fast path: the whole batch in one statement, so one round trip and one WAL flush.
     this.#db.assertInitialized();
+    // The ends this commit writes reach this process's listeners as local hints, with their outcome.
+    const ending = ops.flatMap((op) => (op.transition !== undefined && ENDING.has(op.transition.kind) ? [op.runId] : []));
+    if (ending.length === 0) return this.#commit(ops, now);
+    this.#db.expectEnds(ending);
+    try {
+      return await this.#commit(ops, now);
+    } finally {
+      this.#db.settleEnds(ending);
+    }
+  }
+
+  async #commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
+    // Fast path: the whole batch in one statement, so one round trip and one WAL flush.
     const hints: StoreHint[] = [];
     try {
       const results = await applyBatch(this.#db.pool, ops, now, this.#db.noticeChannel, hints);

@@ -1,6 +1,6 @@
 /** Applies one fenced WriteOp inside the group-commit transaction. */
 import type { NewRun, SignalRecord } from '@baton/core';
-import { errorText, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
+import { errorText, finishedOutcome, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
 import type { Statements } from '../connection/statements.js';
 import { writeAudit } from '../access/write-audit.js';
 
@@ -105,7 +105,9 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
         now,
       });
       s.deleteStepRetries.run(op.runId);
-      hints.push({ type: 'finished', runId: op.runId, status });
+      // Hints are delivered once the transaction has committed: a waiter may take the outcome as durable.
+      const outcome = finishedOutcome(t);
+      hints.push({ type: 'finished', runId: op.runId, status, ...(outcome === undefined ? {} : { outcome }) });
       releaseHeld(s, op.runId, now, hints);
       if (t.kind !== 'continue') {
         const row = s.parentOf.get(op.runId) as { parent_id: string | null } | undefined;
