@@ -14,7 +14,7 @@ import { measureW1, measureW1seq, measureW2, measureW3, type Figures } from './m
 import { createDatabase, dropDatabase, freshDatabaseName } from './postgres.js';
 import { RESULT_PREFIX, type ChildResult, type WorkloadOutcome } from './protocol.js';
 import type { PeerSystem, SystemContext, SystemInstance, WorkloadId } from './system.js';
-import { systems } from './systems/index.js';
+import { SYSTEM_IDS, loadSystem } from './systems/index.js';
 import { measureTen } from './ten.js';
 
 const MEASURE: Record<Exclude<WorkloadId, 'TEN'>, (instance: SystemInstance) => Promise<Figures>> = {
@@ -111,9 +111,9 @@ async function main(): Promise<void> {
       workloads: { type: 'string' },
     },
   });
-  const system = systems.find((s) => s.id === values.system);
+  const system = values.system === undefined ? undefined : await loadSystem(values.system);
   if (system === undefined || values['pg-url'] === undefined || values.workloads === undefined) {
-    console.error(`usage: child.ts --system (${systems.map((s) => s.id).join('|')}) --round N --pg-url URL --workloads W1,W3`);
+    console.error(`usage: child.ts --system (${SYSTEM_IDS.join('|')}) --round N --pg-url URL --workloads W1,W3`);
     process.exit(2);
   }
   const workloads = values.workloads.split(',') as WorkloadId[];

@@ -149,7 +149,7 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 
 async function main(): Promise<void> {
   if (!existsSync(join(PEERS_DIR, 'node_modules', '@dbos-inc'))) fail('The peer systems are not installed: run `npm run bench:peers:setup` first.');
-  const { systems: all } = await import('./systems/index.js');
+  const all = await (await import('./systems/index.js')).loadSystems();
   const { systems, workloads, rounds, pgUrl, json } = options(all);
   const server = await serverInfo(pgUrl);
   const environment = {
