@@ -32,7 +32,7 @@ export type {
 } from './store/store.js';
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
-export { finishedOutcome } from './store/run-outcome.js';
+export { endStatus, endsRun, finishedHint, finishedOutcome, type EndingTransition } from './store/run-outcome.js';
 export { SEARCHED_INPUT_CHARS } from './store/records.js';
 export { WriteBatcher } from './engine/write-batcher.js';
 export type { SubmitOptions } from './engine/write-batcher.js';

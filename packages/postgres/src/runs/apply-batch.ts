@@ -6,7 +6,7 @@
  * (apply-write.ts) remains for the rare batch that breaks a constraint.
  */
 import type { NewRun } from '@baton/core';
-import { errorText, finishedOutcome, type RunOutcome, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
+import { endStatus, errorText, finishedOutcome, type RunOutcome, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 
 /** What `apply_batch` reports: op indexes by outcome, and the runs the commit made ready or ended. */
@@ -136,7 +136,7 @@ export function batchPayload(ops: WriteOp[]): string {
       rows.finishes!.push({
         i,
         id,
-        status: t.kind === 'complete' || t.kind === 'continue' ? 'completed' : t.kind === 'fail' ? 'failed' : 'cancelled',
+        status: endStatus(t),
         output: t.kind === 'complete' ? t.output : null,
         error: t.kind === 'fail' || t.kind === 'cancel' ? errorText(t.error) : null,
         continued_to: t.kind === 'continue' ? t.nextRunId : null,

@@ -1,6 +1,6 @@
 /** Applies one fenced WriteOp inside the group-commit transaction (PostgreSQL). */
 import type { NewRun, SignalRecord } from '@baton/core';
-import { errorText, finishedOutcome } from '@baton/core/store-kit';
+import { errorText, endStatus, finishedHint } from '@baton/core/store-kit';
 import type { StoreHint, WriteOp, WriteResult } from '@baton/core/store-kit';
 import type pg from 'pg';
 import { limitColumns, tagsText } from './apply-batch.js';
@@ -130,7 +130,7 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
     case 'fail':
     case 'cancel':
     case 'continue': {
-      const status = t.kind === 'complete' || t.kind === 'continue' ? 'completed' : t.kind === 'fail' ? 'failed' : 'cancelled';
+      const status = endStatus(t);
       const finished = await db.query<{ parent_id: string | null }>(
         `UPDATE runs SET status = $2, output = $3, error = COALESCE($4, error), continued_to = $5, ready_at = NULL, wake_at = NULL,
            lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, ended_at = $6, updated_at = $6
@@ -145,9 +145,7 @@ export async function applyWrite(db: pg.ClientBase, op: WriteOp, now: number, hi
         ],
       );
       await db.query('DELETE FROM step_retries WHERE run_id = $1', [op.runId]);
-      // Hints are delivered once the transaction has committed: a waiter may take the outcome as durable.
-      const outcome = finishedOutcome(t);
-      hints.push({ type: 'finished', runId: op.runId, status, ...(outcome === undefined ? {} : { outcome }) });
+      hints.push(finishedHint(op.runId, t));
       await releaseHeld(db, op.runId, now, hints);
       const parentId = finished.rows[0]?.parent_id ?? null;
       if (t.kind !== 'continue' && parentId !== null && (await wakeParent(db, parentId, op.runId, now))) hints.push({ type: 'ready', runId: parentId });

@@ -19,6 +19,7 @@ import {
 import {
   auditValues,
   encodeRunCursor,
+  endsRun,
   errorText,
   runEnded,
   runNotFound,
@@ -36,7 +37,6 @@ import {
   type RunStore,
   type StoreHint,
   type WorkflowRef,
-  type RunTransition,
   type WriteOp,
   type WriteResult,
 } from '@baton/core/store-kit';
@@ -64,9 +64,6 @@ import {
   lockRun,
   type ClaimedState,
 } from './run-queries.js';
-
-/** The transitions that end a run. */
-const ENDING = new Set<RunTransition['kind']>(['complete', 'fail', 'cancel', 'continue']);
 
 export class PostgresRunStore implements RunStore {
   readonly #db: PostgresConnection;
@@ -179,7 +176,7 @@ export class PostgresRunStore implements RunStore {
   async commit(ops: WriteOp[], now: number): Promise<WriteResult[]> {
     this.#db.assertInitialized();
     // The ends this commit writes reach this process's listeners as local hints, with their outcome.
-    const ending = ops.flatMap((op) => (op.transition !== undefined && ENDING.has(op.transition.kind) ? [op.runId] : []));
+    const ending = ops.flatMap((op) => (op.transition !== undefined && endsRun(op.transition) ? [op.runId] : []));
     if (ending.length === 0) return this.#commit(ops, now);
     this.#db.expectEnds(ending);
     try {

@@ -1,6 +1,6 @@
 /** Applies one fenced WriteOp inside the group-commit transaction. */
 import type { NewRun, SignalRecord } from '@baton/core';
-import { errorText, finishedOutcome, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
+import { errorText, endStatus, finishedHint, type StoreHint, type WriteOp, type WriteResult } from '@baton/core/store-kit';
 import type { Statements } from '../connection/statements.js';
 import { writeAudit } from '../access/write-audit.js';
 
@@ -95,7 +95,7 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
     case 'fail':
     case 'cancel':
     case 'continue': {
-      const status = t.kind === 'complete' || t.kind === 'continue' ? 'completed' : t.kind === 'fail' ? 'failed' : 'cancelled';
+      const status = endStatus(t);
       s.finish.run({
         id: op.runId,
         status,
@@ -105,9 +105,7 @@ export function applyWrite(s: Statements, op: WriteOp, now: number, hints: Store
         now,
       });
       s.deleteStepRetries.run(op.runId);
-      // Hints are delivered once the transaction has committed: a waiter may take the outcome as durable.
-      const outcome = finishedOutcome(t);
-      hints.push({ type: 'finished', runId: op.runId, status, ...(outcome === undefined ? {} : { outcome }) });
+      hints.push(finishedHint(op.runId, t));
       releaseHeld(s, op.runId, now, hints);
       if (t.kind !== 'continue') {
         const row = s.parentOf.get(op.runId) as { parent_id: string | null } | undefined;
