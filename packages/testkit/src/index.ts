@@ -13,6 +13,7 @@ import { overviewSuite } from './suites/insight/overview.suite.js';
 import { overviewUnpricedSuite } from './suites/insight/overview-unpriced.suite.js';
 import { statsSuite } from './suites/insight/stats.suite.js';
 import { immediateWritesSuite } from './suites/runs/immediate-writes.suite.js';
+import { replaySuite } from './suites/runs/replay.suite.js';
 import { leaseRecoverySuite } from './suites/runs/lease-recovery.suite.js';
 import { recoverySuite } from './suites/runs/recovery.suite.js';
 import { sagaCancelSuite } from './suites/runs/saga-cancel.suite.js';
@@ -51,6 +52,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
       recoverySuite,
       leaseRecoverySuite,
       immediateWritesSuite,
+      replaySuite,
     ],
   ],
   ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],

@@ -24,6 +24,8 @@ export class JournalCursor {
   /** The highest position earlier executions are known to have reached (journal, waits, retries). */
   readonly #maxKnownSeq: number;
   #next = 1;
+  /** Told of every position taken that has a journal entry (a replay debugger stops there). */
+  onReplayed: ((seq: number, entry: JournalEntry) => void) | undefined;
 
   constructor(run: RunRecord, journal: JournalEntry[], retries: StepRetryRecord[]) {
     this.#runId = run.id;
@@ -47,7 +49,10 @@ export class JournalCursor {
     if (recorded !== undefined && (recorded.kind !== kind || recorded.name !== name)) {
       throw this.nonDeterminism(seq, `${recorded.kind} '${recorded.name}'`, `${kind} '${name}'`);
     }
-    if (entry !== undefined) this.#visited.add(seq);
+    if (entry !== undefined) {
+      this.#visited.add(seq);
+      this.onReplayed?.(seq, entry);
+    }
     return { seq, entry };
   }
 
@@ -62,6 +67,7 @@ export class JournalCursor {
     if (entry?.kind === 'patch' && entry.name === id) {
       this.#next++;
       this.#visited.add(seq);
+      this.onReplayed?.(seq, entry);
       return { state: 'replayed', seq };
     }
     // Inside the recorded history (including a gap left by an operation that never finished) the
@@ -69,6 +75,11 @@ export class JournalCursor {
     if (entry !== undefined || this.#pending.has(seq) || seq <= this.#maxKnownSeq) return { state: 'old', seq };
     this.#next++;
     return { state: 'new', seq };
+  }
+
+  /** How many positions the code has taken so far. */
+  get taken(): number {
+    return this.#next - 1;
   }
 
   /** True while the code is still inside what earlier executions recorded. */

@@ -90,6 +90,8 @@ export class RunState {
   /** Steps running or waiting to start (a run with none and some waits suspends). */
   active = 0;
   lost = false;
+  /** The first non-determinism met, whatever the mode (a replay check reads it). */
+  divergence: BatonError | undefined;
   cancelReason: StoredError | undefined;
   /** Ends the body with an outcome; set by the lifecycle while the body runs. */
   settle: ((outcome: Outcome) => void) | undefined;
@@ -336,6 +338,7 @@ export class RunState {
 
   stopForNonDeterminism(error: BatonError): void {
     if (this.mode === 'live') this.settle?.({ kind: 'nondeterminism', error });
+    this.divergence ??= error;
     this.mode = 'stopped';
   }
 

@@ -1,0 +1,28 @@
+/** The workflow code's own line in a stack: the first frame that is not Baton's or Node's. */
+
+const OWN_FRAME = /[\\/](?:packages[\\/](?:core|ai|mcp|a2a|dsl)[\\/](?:dist|src)|node_modules[\\/]@baton[\\/][^\\/]+)[\\/]/;
+const FRAME = /^\s*at (?:async )?(?:.*? \()?(.*?:\d+:\d+)\)?\s*$/;
+
+/** `file:line:column` of the first frame outside Baton and Node, or undefined. */
+export function workflowSource(stack: string | undefined): string | undefined {
+  if (stack === undefined) return undefined;
+  for (const line of stack.split('\n').slice(1)) {
+    const match = FRAME.exec(line);
+    const location = match?.[1];
+    if (location === undefined || location.startsWith('node:') || OWN_FRAME.test(location)) continue;
+    return location.replace(/^file:\/\//, '');
+  }
+  return undefined;
+}
+
+/** Runs `fn` with deeper stacks, so a frame of the workflow's code is in them even under extensions. */
+export async function withDeepStacks<T>(fn: () => Promise<T>): Promise<T> {
+  const limit = Error.stackTraceLimit;
+  if (limit >= 50) return fn();
+  Error.stackTraceLimit = 50;
+  try {
+    return await fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
