@@ -82,6 +82,11 @@ export class JournalCursor {
     return this.#next - 1;
   }
 
+  /** True once the code has taken every position earlier executions are known to have reached. */
+  get reachedKnown(): boolean {
+    return this.#next > this.#maxKnownSeq;
+  }
+
   /** True while the code is still inside what earlier executions recorded. */
   get replaying(): boolean {
     return this.#next <= this.#maxKnownSeq;

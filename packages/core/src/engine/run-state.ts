@@ -90,6 +90,8 @@ export class RunState {
   /** Steps running or waiting to start (a run with none and some waits suspends). */
   active = 0;
   lost = false;
+  /** Operations asked for past the journal while not live: they never settle (a replay check reads it). */
+  pastJournalWaits = 0;
   /** The first non-determinism met, whatever the mode (a replay check reads it). */
   divergence: BatonError | undefined;
   cancelReason: StoredError | undefined;
@@ -334,6 +336,12 @@ export class RunState {
       }
       return Promise.reject(error);
     }
+  }
+
+  /** What an operation past the journal answers when the execution only replays: a wait that never ends. */
+  pastJournal<T>(): Promise<T> {
+    this.pastJournalWaits++;
+    return never();
   }
 
   stopForNonDeterminism(error: BatonError): void {

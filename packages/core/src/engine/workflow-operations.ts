@@ -108,7 +108,7 @@ class WorkflowOperations {
         }
         return Promise.reject(fromStoredError(s.env.codec, entry.error));
       }
-      if (s.mode !== 'live') return never();
+      if (s.mode !== 'live') return s.pastJournal();
       return this.#runStep(seq, name, fn, options);
     });
   }
@@ -273,7 +273,7 @@ class WorkflowOperations {
     return s.guard(() => {
       const { seq, entry } = s.cursor.take('sleep', 'sleep');
       if (entry !== undefined) return Promise.resolve();
-      if (s.mode !== 'live') return never();
+      if (s.mode !== 'live') return s.pastJournal();
       const due = s.cursor.timer(seq) ?? until();
       if (due <= s.env.clock.now()) {
         s.record(seq, 'sleep', 'sleep', due);
@@ -293,7 +293,7 @@ class WorkflowOperations {
         if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
         return Promise.resolve().then(() => s.replay(entry) as T);
       }
-      if (s.mode !== 'live') return never();
+      if (s.mode !== 'live') return s.pastJournal();
       const index = s.signals.findIndex((signal) => signal.name === name);
       const found = index >= 0 ? s.signals.splice(index, 1)[0] : undefined;
       if (found !== undefined) return this.#consumeSignal(seq, found, options);
@@ -358,7 +358,7 @@ class WorkflowOperations {
         if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
         return Promise.resolve().then(() => s.replay(entry));
       }
-      if (s.mode !== 'live') return never();
+      if (s.mode !== 'live') return s.pastJournal();
       const name = eventSignalName(type, seq);
       const record = (signal: SignalRecord): unknown => {
         const now = s.env.clock.now();
@@ -408,7 +408,7 @@ class WorkflowOperations {
     return s.guard(() => {
       const { seq, entry } = s.cursor.take('child', workflow.name);
       if (entry !== undefined) return Promise.resolve().then(() => s.replay(entry) as O);
-      if (s.mode !== 'live') return never();
+      if (s.mode !== 'live') return s.pastJournal();
       const op = { kind: 'child' as const, name: workflow.name };
       // A child that continued as new is followed to the last run of its chain.
       const records = s.children.filter((c) => c.parentSeq === seq);

@@ -33,8 +33,12 @@ export interface ReplayOptions {
   clock?: Clock;
   /** Called at each journaled position the code goes through, before its result is answered. */
   onReplayed?: (seq: number, entry: JournalEntry) => void;
-  /** Event-loop turns without a new position after which the code is taken to be at its frontier. */
-  quietTurns?: number;
+  /**
+   * When code neither settles nor reaches the journal's end, the event-loop turns and the time with no
+   * new position after which it is taken to be stuck (default 10 turns and 2,000 ms).
+   */
+  stallTurns?: number;
+  stallMs?: number;
 }
 
 const NEVER_SETTLED = Symbol('pending');
@@ -78,16 +82,22 @@ async function check(workflow: AnyWorkflow, input: ReplayInput, options: ReplayO
   } catch (error) {
     settled = { ok: false, error };
   }
-  // Journaled operations answer in microtasks; once turns pass with no new position, the code waits
-  // for something past the journal (or for nothing the engine gives).
-  const quiet = options.quietTurns ?? 2;
-  for (let still = 0, taken = -1; still < quiet && settled === NEVER_SETTLED && state.divergence === undefined;) {
+  // Journaled operations answer in microtasks, but code may await other things between them (a
+  // definition's expressions are evaluated in batches): the check waits until the code has gone
+  // through every known position and waits past the journal, or settles. Code that does neither
+  // and takes no new position for a while waits for something the engine never gives.
+  const stall = { turns: options.stallTurns ?? 10, ms: options.stallMs ?? 2000 };
+  let taken = -1;
+  let still = 0;
+  let since = Date.now();
+  while (settled === NEVER_SETTLED && state.divergence === undefined && !(state.pastJournalWaits > 0 && state.cursor.reachedKnown)) {
     await new Promise((resolve) => setImmediate(resolve));
-    if (state.cursor.taken === taken) {
-      still++;
-    } else {
-      still = 0;
+    if (state.cursor.taken !== taken) {
       taken = state.cursor.taken;
+      still = 0;
+      since = Date.now();
+    } else if (++still >= stall.turns && Date.now() - since >= stall.ms) {
+      break;
     }
   }
   state.mode = 'stopped';
