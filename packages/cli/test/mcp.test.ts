@@ -1,25 +1,41 @@
 /**
  * `baton mcp` as an MCP client starts it: the SDK's own client spawns the built CLI over stdio and
- * lists the tools, runs a quick workflow, follows one that waits for a signal, and sees a failure.
+ * lists the tools, runs a quick workflow, follows one that waits for a signal, sends a run's progress,
+ * offers a definition deployed while it runs, and sees a failure.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ToolListChangedNotificationSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, WORKFLOWS, baton, childEnv, registerFixtureWorkflows, tempDir } from './helpers.js';
+import { BIN, FIXTURES, ROOT, WORKFLOWS, baton, childEnv, registerFixtureWorkflows, tempDir, waitFor } from './helpers.js';
+
+const PROGRESS_WORKFLOWS = join(FIXTURES, 'progress-workflows.ts');
+const WELCOME = `document:
+  dsl: '1.0.0'
+  namespace: shop
+  name: welcome
+  version: '1.0.0'
+  summary: Welcomes a customer
+do:
+  - hello:
+      set:
+        greeting: welcome
+`;
 
 let client: McpClient;
 let transport: StdioClientTransport;
 let stderr = '';
+let db: string;
 const protocolErrors: Error[] = [];
 
 beforeAll(async () => {
-  const db = join(tempDir(), 'mcp.db');
+  db = join(tempDir(), 'mcp.db');
   transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, 'mcp', '--workflows', WORKFLOWS, '--db', db],
+    args: [BIN, 'mcp', '--workflows', `${WORKFLOWS},${PROGRESS_WORKFLOWS}`, '--db', db],
     env: childEnv() as Record<string, string>,
     cwd: ROOT,
     stderr: 'pipe',
@@ -35,8 +51,14 @@ afterAll(async () => {
   await client.close();
 });
 
-async function call(name: string, args: Record<string, unknown>, meta?: Record<string, unknown>): Promise<CallToolResult> {
-  return (await client.callTool({ name, arguments: args, ...(meta === undefined ? {} : { _meta: meta }) }, undefined, { timeout: 90_000 })) as CallToolResult;
+async function call(
+  name: string,
+  args: Record<string, unknown>,
+  meta?: Record<string, unknown>,
+  onprogress?: (progress: Progress) => void,
+): Promise<CallToolResult> {
+  const options = { timeout: 90_000, ...(onprogress === undefined ? {} : { onprogress }) };
+  return (await client.callTool({ name, arguments: args, ...(meta === undefined ? {} : { _meta: meta }) }, undefined, options)) as CallToolResult;
 }
 
 function text(result: CallToolResult): string {
@@ -83,6 +105,31 @@ describe('baton mcp', () => {
     expect(ended.structuredContent).toMatchObject({ runId: 'mcp-approval-1', status: 'completed', output: { approvedBy: 'ops', amount: 5 } });
     const read = await call('get_run', { runId: 'mcp-approval-1' });
     expect(read.structuredContent).toMatchObject({ status: 'completed', output: { approvedBy: 'ops', amount: 5 } });
+  });
+
+  it("sends the run's progress as progress notifications while a tool call waits", async () => {
+    const seen: Progress[] = [];
+    const pending = call('report', {}, { 'baton/runId': 'mcp-report-1' }, (progress) => void seen.push(progress));
+    await waitFor(() => seen.some((p) => p.message === 'half way'), { timeoutMs: 60_000, what: 'a progress notification' });
+    expect((await call('send_signal', { runId: 'mcp-report-1', name: 'finish' })).isError).toBeFalsy();
+    expect((await pending).structuredContent).toEqual({ done: true });
+    expect(seen[0]).toMatchObject({ progress: 1, message: 'half way' });
+  });
+
+  it('offers a definition deployed into its database while it runs as a tool, and tells the client the tools changed', async () => {
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void (changed += 1));
+    const file = join(tempDir(), 'welcome.yaml');
+    writeFileSync(file, WELCOME);
+    const deployed = await baton(['deploy', file, '--db', db]);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const tool = await waitFor(async () => (await client.listTools()).tools.find((t) => t.name === 'shop_welcome'), {
+      timeoutMs: 60_000,
+      what: 'the deployed definition to be a tool',
+    });
+    expect(tool).toMatchObject({ title: 'shop.welcome', description: 'Welcomes a customer', inputSchema: { type: 'object' } });
+    expect((await call('shop_welcome', {})).structuredContent).toEqual({ greeting: 'welcome' });
+    await waitFor(() => changed > 0, { timeoutMs: 60_000, what: 'a tools/list_changed notification' });
   });
 
   it('answers a failed run with a tool error carrying its code and message', async () => {

@@ -66,7 +66,7 @@ async function dispatch(request: CallRequest, scope: CallScope): Promise<unknown
         );
       }
       throw configurationFault(
-        `call: ${request.call} (task ${request.reference}) names no function: use http, openapi or grpc, or declare '${request.call}' in use.functions`,
+        `call: ${request.call} (task ${request.reference}) names no function: use http, openapi, grpc or mcp, or declare '${request.call}' in use.functions`,
         scope,
       );
   }
