@@ -95,7 +95,7 @@ describe('call: mcp', () => {
 `,
       { server: url },
     );
-    expect(out.output).toEqual(['fail', 'hang', 'lookup', 'record']);
+    expect(out.output).toEqual(['fail', 'flaky', 'hang', 'lookup', 'record']);
   });
 
   it.each([

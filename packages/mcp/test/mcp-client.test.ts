@@ -110,7 +110,7 @@ describe.each([
     await engine.client.signal(id, 'go');
     const output = await engine.client.result(id, { timeoutMs: 30_000 });
     expect(output).toEqual({
-      tools: ['fail', 'hang', 'lookup', 'record'],
+      tools: ['fail', 'flaky', 'hang', 'lookup', 'record'],
       recorded: [{ type: 'text', text: 'recorded: hello' }],
       article: { topic: 'refunds', article: 'Refunds are paid within 5 working days.' },
     });
@@ -163,6 +163,29 @@ describe('mcpRequest', () => {
     expect(unauthorised.message).toContain((http as { url: string }).url);
     const badMethod = await rejection(mcpRequest(stdio, 'tools/delete' as never));
     expect(badMethod).toMatchObject({ code: McpErrorCode.RequestFailed, retryable: false });
+  });
+
+  it('retries a call whose server died before answering, with the step’s retry policy, and journals the answer of the retry', async () => {
+    const own: McpServerConfig = { ...stdio, env: { TOOL_CALLS: callsFile, INSTANCE: 'flaky' } };
+    const marker = join(dir, 'flaky-marker');
+    const flaky = defineWorkflow({ name: 'flaky-call' }, async (ctx) => {
+      const answer = await ctx.mcp(own).callTool('flaky', { marker }, { retry: { maxAttempts: 5, initialInterval: 10 } });
+      await ctx.waitForSignal('go');
+      return answer.content;
+    });
+    const engine = await engineFor([flaky]);
+    const { id } = await engine.client.start('flaky-call', {});
+    await waitForStatus(engine, id, 'waiting', 30_000);
+    // The first attempt reached the server, which died; a later attempt, on a new connection, was answered.
+    const made = calls('flaky');
+    expect(made.length).toBeGreaterThanOrEqual(2);
+    const entry = (await engine.client.journal(id)).find((e) => e.name.endsWith(':flaky'));
+    expect(entry).toMatchObject({ status: 'completed' });
+    expect(entry!.attempts).toBeGreaterThanOrEqual(2);
+    await engine.client.signal(id, 'go');
+    expect(await engine.client.result(id, { timeoutMs: 30_000 })).toEqual([{ type: 'text', text: 'answered' }]);
+    // The replay after the signal answered from the journal: no call after the one that was answered.
+    expect(calls('flaky')).toHaveLength(made.length);
   });
 
   it('reopens a stdio connection whose server died', async () => {
