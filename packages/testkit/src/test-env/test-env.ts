@@ -149,7 +149,8 @@ export async function createTestEnv(options: TestEnvOptions): Promise<TestEnv> {
     result,
     advance: (duration) => skipper.advance(toMillis(duration, 'advance duration'), deadline()),
     settle: async () => {
-      if (!(await skipper.settle(deadline()))) throw new Error(`The engine still had ${engine.activeRuns} run(s) executing after ${timeoutMs} ms of real time.`);
+      if (!(await skipper.settle(deadline())))
+        throw new Error(`The engine still had ${engine.activeRuns} run(s) executing after ${timeoutMs} ms of real time.`);
     },
     signal: (runId, name, data) => client.signal(runId, name, data),
     emit: (type, data, emitOptions) => client.emit(type, data, emitOptions),
@@ -170,4 +171,3 @@ export async function createTestEnv(options: TestEnvOptions): Promise<TestEnv> {
   };
   return env;
 }
-
