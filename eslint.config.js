@@ -32,12 +32,13 @@ export default tseslint.config(
                 '@baton/*/dist/*',
                 '@baton/*/*',
                 '!@baton/*/testing',
+                '!@baton/testkit/conformance',
                 '!@baton/core/browser',
                 '!@baton/core/store-kit',
                 '!@baton/server/client',
               ],
               message:
-                'Import a Baton package through its entry points (@baton/<name>, @baton/<name>/testing, @baton/core/browser, @baton/core/store-kit, @baton/server/client), never a deep path.',
+                'Import a Baton package through its entry points (@baton/<name>, @baton/<name>/testing, @baton/testkit/conformance, @baton/core/browser, @baton/core/store-kit, @baton/server/client), never a deep path.',
             },
             {
               group: ['../../packages/*/src/*', '../packages/*/src/*', '../../../packages/*/src/*'],

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { describe, it } from 'vitest';
-import { runStoreConformance } from '@baton/testkit';
+import { runStoreConformance } from '@baton/testkit/conformance';
 import { PostgresStore } from '@baton/postgres';
 import { POSTGRES_URL, freshSchema, postgresAvailable, runPostgresTests } from './test-database.js';
 

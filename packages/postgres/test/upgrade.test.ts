@@ -13,7 +13,7 @@ import {
   oldReleaseRows,
   oldReleaseTime,
   oldTriggeredRows,
-} from '@baton/testkit';
+} from '@baton/testkit/conformance';
 import { POSTGRES_URL, freshSchema, runPostgresTests } from './test-database.js';
 
 /** The last migration of the release before step inputs (0010). */

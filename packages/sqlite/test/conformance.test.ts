@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
-import { runStoreConformance } from '@baton/testkit';
+import { runStoreConformance } from '@baton/testkit/conformance';
 import { SqliteStore } from '@baton/sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-sqlite-conformance-'));

@@ -14,7 +14,7 @@ import {
   oldReleaseRows,
   oldReleaseTime,
   oldTriggeredRows,
-} from '@baton/testkit';
+} from '@baton/testkit/conformance';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,86 +1,11 @@
-/** @baton/testkit: the Store conformance suite every store must pass, and test helpers. */
-import { describe } from 'vitest';
-import type { StoreFactory } from './harness.js';
-import { activitySuite } from './suites/access/activity.suite.js';
-import { cacheSuite } from './suites/cache/cache.suite.js';
-import { workflowCatalogSuite } from './suites/catalog/workflow-catalog.suite.js';
-import { definitionsSuite } from './suites/definitions/definitions.suite.js';
-import { eventsSuite } from './suites/events/events.suite.js';
-import { startedRunsSuite } from './suites/events/started-runs.suite.js';
-import { flowControlSuite } from './suites/flow-control/flow-control.suite.js';
-import { inboxSuite } from './suites/insight/inbox.suite.js';
-import { overviewSuite } from './suites/insight/overview.suite.js';
-import { overviewUnpricedSuite } from './suites/insight/overview-unpriced.suite.js';
-import { statsSuite } from './suites/insight/stats.suite.js';
-import { immediateWritesSuite } from './suites/runs/immediate-writes.suite.js';
-import { replaySuite } from './suites/runs/replay.suite.js';
-import { leaseRecoverySuite } from './suites/runs/lease-recovery.suite.js';
-import { recoverySuite } from './suites/runs/recovery.suite.js';
-import { sagaCancelSuite } from './suites/runs/saga-cancel.suite.js';
-import { signalCheckSuite } from './suites/runs/signal-check.suite.js';
-import { stepInputSuite } from './suites/runs/step-input.suite.js';
-import { storeBasicsSuite } from './suites/runs/store-basics.suite.js';
-import { waitingSuite } from './suites/runs/waiting.suite.js';
-import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
-import { schedulesSuite } from './suites/schedules/schedules.suite.js';
-import { textSuite } from './suites/text/text.suite.js';
-
+/**
+ * @baton/testkit: helpers for testing workflows and stores, with any test runner (nothing here
+ * imports one): `createTestEnv` for users' tests of their workflows, the engine harness, condition
+ * waits and bulk data of Baton's own tests. The Store conformance suite, which needs vitest, is the
+ * `@baton/testkit/conformance` entry.
+ */
+export { createTestEnv } from './test-env/test-env.js';
+export type { TestEnv, TestEnvOptions, TestRun, StepMock } from './test-env/test-env.js';
 export { writeBulkRuns } from './bulk-runs.js';
-export {
-  expectOldRunsFinish,
-  expectTriggeredRunsRecorded,
-  expectUnpricedCallsCounted,
-  oldModelCallRows,
-  oldReleaseRows,
-  oldReleaseTime,
-  oldTriggeredRows,
-} from './upgrade.js';
 export { startHarness, waitFor, waitForStatus, withStore, advance, deferred } from './harness.js';
 export type { StoreFactory, Harness } from './harness.js';
-
-/** The suites of each concern, in the order they run; each under the name of its `describe` block. */
-const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: StoreFactory) => void)[]])[] = [
-  [
-    'runs, journal and claims (RunStore)',
-    [
-      storeBasicsSuite,
-      workflowApiSuite,
-      waitingSuite,
-      signalCheckSuite,
-      sagaCancelSuite,
-      stepInputSuite,
-      recoverySuite,
-      leaseRecoverySuite,
-      immediateWritesSuite,
-      replaySuite,
-    ],
-  ],
-  ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],
-  ['schedules (ScheduleStore)', [schedulesSuite]],
-  ['events, triggers and started runs (EventStore)', [eventsSuite, startedRunsSuite]],
-  ['access: audit log and change feed (AccessStore)', [activitySuite]],
-  ['cache (CacheStore)', [cacheSuite]],
-  ['insight: overview, stats and inbox (OverviewStore, InboxStore)', [statsSuite, overviewSuite, overviewUnpricedSuite, inboxSuite]],
-  ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
-  ['definitions (DefinitionStore)', [definitionsSuite]],
-  ['text no store can keep, across fields', [textSuite]],
-];
-
-/**
- * Registers the whole conformance suite (vitest `describe` blocks) for a store. Call it from a test
- * file of the store's package: `runStoreConformance({ name: 'sqlite', create: async () => new SqliteStore(...) })`.
- *
- * One `describe` block per concern of the storage seam (the interfaces in `@baton/core`'s `store/`
- * folder, one suite folder each under `suites/`), so a failure names the part of the store it is in.
- * Suites that drive the engine over a store sit with the concern they exercise most; text that no
- * store can keep is checked across every field, so it has a group of its own.
- */
-export function runStoreConformance(factory: StoreFactory): void {
-  describe(`Store conformance: ${factory.name}`, () => {
-    for (const [concern, suites] of CONFORMANCE_BY_CONCERN) {
-      describe(concern, () => {
-        for (const suite of suites) suite(factory);
-      });
-    }
-  });
-}

@@ -71,6 +71,11 @@ export class ClaimLoop {
     return this.#backlog;
   }
 
+  /** A tick is under way or asked for: the loop may claim runs or arm a timer soon. */
+  get busy(): boolean {
+    return this.#tickScheduled || this.#ticking;
+  }
+
   /** Whether the store holds limits for this queue (as last read). */
   isLimitedQueue(queue: string): boolean {
     return this.#limitedQueues.has(queue);

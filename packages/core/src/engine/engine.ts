@@ -204,6 +204,16 @@ export class Engine {
     return this.#executions.size;
   }
 
+  /**
+   * True when this engine has nothing in hand: no run executing (or being created), no claim or
+   * schedule pass under way or asked for, and no write waiting for its commit. What it does next then
+   * waits on its clock's timers or on something from outside (a start, a signal, an event). Test
+   * environments skip time on a manual clock when it holds.
+   */
+  get idle(): boolean {
+    return this.#executions.size === 0 && this.#uncreated.size === 0 && !this.#claims.busy && !this.#scheduler.busy && this.#batcher.idle;
+  }
+
   async start(): Promise<void> {
     if (this.#running) return;
     await this.store.init();

@@ -102,6 +102,11 @@ export class Scheduler {
     this.#timer = undefined;
   }
 
+  /** A pass over due schedule ticks is under way (it may start runs). */
+  get busy(): boolean {
+    return this.#firing;
+  }
+
   /** Looks for due ticks now (and then arms the timer for the next one). */
   poke(): void {
     if (!this.#running) return;

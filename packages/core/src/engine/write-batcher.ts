@@ -71,6 +71,11 @@ export class WriteBatcher {
     });
   }
 
+  /** No write waits for its commit and no commit is in flight. */
+  get idle(): boolean {
+    return this.#queue.length === 0 && this.#main === undefined && this.#side === undefined;
+  }
+
   /** Resolves once every write submitted so far is committed (or failed). */
   async drain(): Promise<void> {
     while (this.#queue.length > 0 || this.#main !== undefined || this.#side !== undefined) {

@@ -61,6 +61,13 @@ export class ManualClock implements Clock {
     return this.#timers.filter((t) => !t.cancelled).length;
   }
 
+  /** When the earliest pending timer is due (undefined when none is pending): where skipping time would go next. */
+  get nextTimerAt(): number | undefined {
+    let next: number | undefined;
+    for (const t of this.#timers) if (!t.cancelled && (next === undefined || t.at < next)) next = t.at;
+    return next;
+  }
+
   /** Moves time forward by `ms`, firing each due timer at its own time, in order. */
   advance(ms: number): void {
     this.set(this.#now + ms);

@@ -1,0 +1,24 @@
+/** The default store of a test environment: a SQLite file in a fresh temporary directory, removed on close. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '@baton/sqlite';
+
+export interface TemporaryStore {
+  store: SqliteStore;
+  /** Closes the store and removes its directory. */
+  remove(): Promise<void>;
+}
+
+export async function temporarySqliteStore(): Promise<TemporaryStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-test-env-'));
+  // A test database need not survive power loss: no fsync per commit.
+  const store = new SqliteStore({ path: join(dir, 'baton.db'), synchronous: 'OFF' });
+  return {
+    store,
+    remove: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
