@@ -184,7 +184,7 @@ for (const target of targets()) {
   });
 }
 
-describe('baton replay command line', { timeout: 60_000 }, () => {
+describe('baton replay command line', { timeout: 180_000 }, () => {
   it('exits 2 on a wrong command line', async () => {
     const db = join(dir, 'none.db');
     mkdirSync(join(dir, 'empty'), { recursive: true });
