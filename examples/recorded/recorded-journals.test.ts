@@ -27,7 +27,14 @@ describe('recorded journals replay on current code', () => {
 
   for (const file of recordings) {
     const scenario = scenarios.find((s) => s.name === file.run.id)!;
-    const recording = { scenario: file.run.id, workflow: file.run.workflow, version: file.run.version, input: file.run.input, journal: file.journal, output: file.run.output };
+    const recording = {
+      scenario: file.run.id,
+      workflow: file.run.workflow,
+      version: file.run.version,
+      input: file.run.input,
+      journal: file.journal,
+      output: file.run.output,
+    };
     const signals = recordedSignals(file);
 
     it(`${recording.scenario} (v${recording.version}, recorded with ${file.bakedWith ?? 'an unknown version'}) passes the replay check`, async () => {

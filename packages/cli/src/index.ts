@@ -132,7 +132,6 @@ Exit codes: 0 success, 1 the operation failed, 2 the command line is wrong.
 Set BATON_DEBUG=1 to see the stack trace of an error. baton --version prints the version.`;
 }
 
-
 function processIo(): Io {
   return {
     out: (line) => void process.stdout.write(`${line}\n`),

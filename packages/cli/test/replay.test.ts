@@ -35,13 +35,23 @@ function targets(): Target[] {
   const list: Target[] = [{ name: 'SQLite', db: sqlitePath, open: () => new SqliteStore({ path: sqlitePath }) }];
   if (runPostgresTests('the baton replay tests')) {
     const schema = freshSchema();
-    list.push({ name: 'PostgreSQL', db: `${POSTGRES_URL}?schema=${schema}`, open: () => new PostgresStore({ connectionString: POSTGRES_URL, schema, maxConnections: 4 }) });
+    list.push({
+      name: 'PostgreSQL',
+      db: `${POSTGRES_URL}?schema=${schema}`,
+      open: () => new PostgresStore({ connectionString: POSTGRES_URL, schema, maxConnections: 4 }),
+    });
   }
   return list;
 }
 
 interface Verdicts {
-  runs: { verdict: string; runId?: string; status?: string; file?: string; divergence?: { seq: number; journaled: string; requested: string; source?: string } }[];
+  runs: {
+    verdict: string;
+    runId?: string;
+    status?: string;
+    file?: string;
+    divergence?: { seq: number; journaled: string; requested: string; source?: string };
+  }[];
   summary: { checked: number; ok: number; diverged: number; missing: number; invalid: number };
 }
 
@@ -99,7 +109,9 @@ for (const target of targets()) {
     it('catches two swapped steps at their position with the line that asks, and accepts a patched branch', async () => {
       const reordered = await baton(['replay', '--db', target.db, '--workflows', join(F, 'reordered.ts'), '--workflow', 'approval']);
       expect(reordered.code, reordered.stderr).toBe(1);
-      expect(reordered.stdout).toContain(`diverged  ${ids.waiting}  approval@1  waiting: at position 1 the journal holds step 'extract', the code asks for step 'check-budget'`);
+      expect(reordered.stdout).toContain(
+        `diverged  ${ids.waiting}  approval@1  waiting: at position 1 the journal holds step 'extract', the code asks for step 'check-budget'`,
+      );
       expect(reordered.stdout).toMatch(/at \S*fixtures\/replay\/approval\.ts:\d+:\d+/);
       expect(reordered.stdout).toMatch(/: 0 ok, 2 diverged, 0 missing/);
 
@@ -127,8 +139,16 @@ for (const target of targets()) {
       const exported = await baton(['replay', '--export', out, '--db', target.db]);
       expect(exported.code, exported.stderr).toBe(0);
       expect(exported.stdout.trim()).toBe(`exported 3 runs to ${out}`);
-      expect(readdirSync(out).sort()).toEqual(Object.values(ids).map((id) => `${id}.json`).sort());
-      const file = JSON.parse(readFileSync(join(out, `${ids.waiting}.json`), 'utf8')) as { format: string; run: { id: string; input: string }; journal: unknown[] };
+      expect(readdirSync(out).sort()).toEqual(
+        Object.values(ids)
+          .map((id) => `${id}.json`)
+          .sort(),
+      );
+      const file = JSON.parse(readFileSync(join(out, `${ids.waiting}.json`), 'utf8')) as {
+        format: string;
+        run: { id: string; input: string };
+        journal: unknown[];
+      };
       expect(file).toMatchObject({ format: 'baton.replay/1', run: { id: ids.waiting, input: '{"amount":250}' } });
       expect(file.journal).toHaveLength(2);
 
@@ -153,7 +173,7 @@ for (const target of targets()) {
       const corrupt = await baton(['replay', '--from', out, '--workflows', `${V1},${FLOW}`]);
       expect(corrupt.code).toBe(1);
       expect(corrupt.stdout).toMatch(new RegExp(`invalid   \\S*broken\\.json: \\S*broken\\.json is not a replay file: it is not JSON`));
-      expect(corrupt.stdout).toMatch(/invalid   \S*other\.json: \S*other\.json is not a replay file: .* at run\.\w+/);
+      expect(corrupt.stdout).toMatch(/invalid {3}\S*other\.json: \S*other\.json is not a replay file: .* at run\.\w+/);
       expect(corrupt.stdout).toMatch(/: 3 ok, 0 diverged, 0 missing, 2 invalid/);
       expect(corrupt.stderr).toBe('');
     });

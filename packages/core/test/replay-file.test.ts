@@ -23,8 +23,28 @@ const run: RunRecord = {
   updatedAt: 2,
 };
 const journal: JournalEntry[] = [
-  { runId: 'r1', seq: 1, kind: 'step', name: 'extract', status: 'completed', output: codec.encode({ name: 'Ada', n: 3 }), attempts: 1, startedAt: 1, endedAt: 2 },
-  { runId: 'r1', seq: 2, kind: 'signal', name: 'decision', status: 'completed', output: codec.encode({ approved: false, note: 'no' }), attempts: 1, startedAt: 2, endedAt: 2 },
+  {
+    runId: 'r1',
+    seq: 1,
+    kind: 'step',
+    name: 'extract',
+    status: 'completed',
+    output: codec.encode({ name: 'Ada', n: 3 }),
+    attempts: 1,
+    startedAt: 1,
+    endedAt: 2,
+  },
+  {
+    runId: 'r1',
+    seq: 2,
+    kind: 'signal',
+    name: 'decision',
+    status: 'completed',
+    output: codec.encode({ approved: false, note: 'no' }),
+    attempts: 1,
+    startedAt: 2,
+    endedAt: 2,
+  },
 ];
 
 describe('replay file', () => {

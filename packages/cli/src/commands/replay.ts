@@ -96,7 +96,13 @@ ${CONNECTION_HELP}
   },
 });
 
-async function checkRuns(source: RunSource, selection: RunSelection, registry: WorkflowRegistry, options: { json: boolean; progress: boolean }, io: Io): Promise<number> {
+async function checkRuns(
+  source: RunSource,
+  selection: RunSelection,
+  registry: WorkflowRegistry,
+  options: { json: boolean; progress: boolean },
+  io: Io,
+): Promise<number> {
   const counter = new SummaryCounter();
   const verdicts: ReplayVerdict[] = [];
   let reported = 0;
@@ -144,7 +150,11 @@ async function exportRuns(source: RunSource, selection: RunSelection, dir: strin
 }
 
 /** The database or the server the flags name, as a source of runs. */
-async function withSource(values: { db?: string | undefined; url?: string | undefined; key?: string | undefined }, io: Io, fn: (source: RunSource) => Promise<number>): Promise<number> {
+async function withSource(
+  values: { db?: string | undefined; url?: string | undefined; key?: string | undefined },
+  io: Io,
+  fn: (source: RunSource) => Promise<number>,
+): Promise<number> {
   const connection = connectionOf(values, io, NAME);
   if (connection.kind === 'api') {
     return fn(apiSource(new ApiClient({ url: connection.url, ...(connection.key === undefined ? {} : { key: connection.key }) })));

@@ -22,7 +22,13 @@ export function checkBatch(registry: WorkflowRegistry, subjects: readonly Replay
 async function checkOne(registry: WorkflowRegistry, subject: ReplaySubject): Promise<ReplayVerdict> {
   if ('invalid' in subject) return { verdict: 'invalid', file: subject.file, message: subject.invalid };
   const { run } = subject.input;
-  const base = { runId: run.id, workflow: run.workflow, version: run.version, status: run.status, ...(subject.file === undefined ? {} : { file: subject.file }) };
+  const base = {
+    runId: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    status: run.status,
+    ...(subject.file === undefined ? {} : { file: subject.file }),
+  };
   const workflow: AnyWorkflow | undefined = registry.get(run.workflow, run.version);
   if (workflow === undefined) return { ...base, verdict: 'missing', message: missingMessage(registry, run.workflow, run.version) };
   const result = await replayRun(workflow, subject.input);

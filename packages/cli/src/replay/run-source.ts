@@ -6,16 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  errorMessage,
-  parseReplayFile,
-  replayInputOf,
-  runNotFound,
-  type ReplayInput,
-  type RunRecord,
-  type RunStatus,
-  type Store,
-} from '@baton/core';
+import { errorMessage, parseReplayFile, replayInputOf, runNotFound, type ReplayInput, type RunRecord, type RunStatus, type Store } from '@baton/core';
 import type { ApiClient } from '@baton/server';
 
 /** One run to check, or a file that could not be read as one. */
