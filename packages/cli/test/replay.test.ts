@@ -64,7 +64,7 @@ function byRun(result: Verdicts): Record<string, string> {
 }
 
 for (const target of targets()) {
-  describe(`baton replay on ${target.name}`, { timeout: 120_000 }, () => {
+  describe(`baton replay on ${target.name}`, { timeout: 240_000 }, () => {
     const ids = { waiting: '', done: '', flow: '' };
     let store: Store;
     let engine: Engine;
