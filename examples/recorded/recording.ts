@@ -1,18 +1,23 @@
-/** The shape of a recorded journal, and how a recording is made from a finished run. */
-import type { JournalEntry } from '@baton/core';
+/**
+ * The recorded runs: replay files (`baton.replay/1`, see docs/replay.md) read back, and what a
+ * recording tells beyond replay: the signals the run got, in order (from its journal's signal entries).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseReplayFile, type ReplayFile } from '@baton/core';
 
-export interface Recording {
-  scenario: string;
-  workflow: string;
-  version: string;
-  /** Baton version the journal was recorded with. */
-  recordedWith: string;
-  /** The run's input, encoded as the store keeps it. */
-  input: string;
-  /** The journal, with `runId` left out. */
-  journal: Omit<JournalEntry, 'runId'>[];
-  /** Signals in the order they were sent. */
-  signals: { name: string; payload: string }[];
-  /** The run's output, encoded. */
-  output: string;
+/** The Baton version the recordings were made with, and the clock time they were made at. */
+export const BAKED_WITH = '0.1.0';
+export const RECORDED_AT = Date.UTC(2030, 0, 1);
+
+/** Every replay file in this folder, parsed (a malformed one throws, naming itself). */
+export function readRecordings(): ReplayFile[] {
+  return readdirSync(new URL('.', import.meta.url))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => parseReplayFile(readFileSync(new URL(f, import.meta.url), 'utf8'), `examples/recorded/${f}`));
+}
+
+/** The signals the run consumed, in order, with their payloads as stored. */
+export function recordedSignals(file: ReplayFile): { name: string; payload: string }[] {
+  return file.journal.filter((e) => e.kind === 'signal' && e.output !== undefined).map((e) => ({ name: e.name, payload: e.output! }));
 }

@@ -2,7 +2,6 @@
  * @baton/cli: `main(argv)` dispatches to the commands; the helpers are exported for programs that
  * embed the CLI's pieces (loading a workflows module, formatting engine events).
  */
-import { readFileSync } from 'node:fs';
 import type { Command, Io } from './command.js';
 import { cancelCommand } from './commands/cancel.js';
 import { devCommand } from './commands/dev.js';
@@ -12,6 +11,7 @@ import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './command
 import { resumeCommand, retryCommand } from './commands/requeue.js';
 import { mcpCommand } from './commands/mcp.js';
 import { planCommand } from './commands/plan.js';
+import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { runsListCommand } from './commands/runs-list.js';
 import { runsShowCommand } from './commands/runs-show.js';
@@ -20,6 +20,7 @@ import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { UsageError, reportError } from './errors.js';
+import { cliVersion } from './version.js';
 
 export type { Command, Io } from './command.js';
 export { DEFAULT_DB_PATH } from './command.js';
@@ -41,6 +42,7 @@ export const commands: readonly Command[] = [
   cancelCommand,
   retryCommand,
   resumeCommand,
+  replayCommand,
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
@@ -69,7 +71,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (first === '--version' || first === '-v' || first === 'version') {
-    io.out(version());
+    io.out(cliVersion());
     return 0;
   }
   if (first === 'help') return rest.length === 0 ? dispatch(['--help'], io) : dispatch([...rest, '--help'], io);
@@ -124,14 +126,10 @@ Every command takes --help, and all but validate take --db FILE (default: $BATON
 HTTP API: --url URL --key KEY (or $BATON_URL and $BATON_KEY). validate checks Serverless Workflow
 definitions (YAML/JSON files or folders) without a database. plan writes a definition from a
 description with a model ($BATON_AI_MODEL), on a temporary database unless --db is given; simulate
-shows what a definition will do on a private in-memory one.
+shows what a definition will do on a private in-memory one. replay checks new code against the
+journals of real runs before a deploy (exit 1 when a run would diverge).
 Exit codes: 0 success, 1 the operation failed, 2 the command line is wrong.
 Set BATON_DEBUG=1 to see the stack trace of an error. baton --version prints the version.`;
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 function processIo(): Io {

@@ -119,5 +119,5 @@ export type { InboxClaim, InboxFilter, InboxItem, InboxPage } from './store/inbo
 export { CatalogKind } from './store/workflow-catalog.js';
 export type { CatalogFilter, CatalogRegistration, CatalogWorkflow } from './store/workflow-catalog.js';
 export type { DefinitionFilter, DefinitionSummary, DefinitionVersion, DeployOutcome, NewDefinition, StoredDefinition } from './store/definition-store.js';
-export { replayRun, workflowSource } from './replay/index.js';
-export type { ReplayInput, ReplayOptions, ReplayDivergence, ReplayEnd, ReplayResult } from './replay/index.js';
+export { REDACTED, REPLAY_FILE_FORMAT, parseReplayFile, replayFileOf, replayInputOf, replayRun, workflowSource } from './replay/index.js';
+export type { ReplayFile, ReplayFileOptions, ReplayFileRun, ReplayInput, ReplayOptions, ReplayDivergence, ReplayEnd, ReplayResult } from './replay/index.js';

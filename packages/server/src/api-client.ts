@@ -228,6 +228,16 @@ export class ApiClient {
     }
   }
 
+  /** The run and its journal as stored, as a replay file (`baton.replay/1`); undefined for an unknown run. */
+  async history(id: string): Promise<unknown> {
+    try {
+      return await this.#call('GET', `/api/runs/${encodeURIComponent(id)}/history`);
+    } catch (error) {
+      if ((error as BatonError).code === 'BATON_RUN_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
   async list(
     filter: {
       workflow?: string;

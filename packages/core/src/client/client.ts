@@ -297,6 +297,16 @@ export class Client {
     return { run: this.#info(run), journal: entries.map((e) => this.#entryInfo(e)) };
   }
 
+  /**
+   * The run's record and journal exactly as stored (payloads encoded), for a replay check; undefined
+   * when there is no such run in this client's namespace.
+   */
+  async history(runId: string): Promise<{ run: RunRecord; journal: JournalEntry[] } | undefined> {
+    const run = await this.#visible(runId);
+    if (run === undefined) return undefined;
+    return { run, journal: await this.#store.getJournal(runId) };
+  }
+
   #entryInfo(e: JournalEntry): JournalEntryInfo {
     return journalEntryInfo(e, this.#codec);
   }

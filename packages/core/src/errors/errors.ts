@@ -26,6 +26,7 @@ export const ErrorCode = {
   ScheduleNotFound: 'BATON_SCHEDULE_NOT_FOUND',
   /** A declarative definition that does not parse or validate (details.issues says where and why). */
   InvalidDefinition: 'BATON_INVALID_DEFINITION',
+  InvalidReplayFile: 'BATON_INVALID_REPLAY_FILE',
   /** A definition version deployed already with another text: versions are immutable, bump document.version. */
   DefinitionExists: 'BATON_DEFINITION_EXISTS',
   DefinitionNotFound: 'BATON_DEFINITION_NOT_FOUND',

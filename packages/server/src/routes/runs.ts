@@ -1,6 +1,6 @@
 /**
  * The runs: POST /api/runs starts one (idempotent by id), GET /api/runs lists them (filters, pages),
- * GET /api/runs/{id} is one run with its journal; a run gets a signal at /api/runs/{id}/signal and is
+ * GET /api/runs/{id} is one run with its journal (/history: as stored, a replay file); a run gets a signal at /api/runs/{id}/signal and is
  * cancelled, retried or resumed at /api/runs/{id}/cancel|retry|resume. Every call acts for the
  * request's key (see acting.ts): audited under its id, in its namespace only.
  */
@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { JournalEntrySchema, Name, RUN_STATUSES, RunIdParam, RunSchema, errorResponses, json, jsonBody } from '../schemas.js';
 import { toTypedJson } from '../typed-json.js';
 import { fromWire, iso } from '../wire.js';
+import { registerRunHistoryRoute } from './run-history.js';
 
 /** A run as the API shows it: payloads as typed JSON, times as ISO text. */
 function runJson(run: RunInfo): z.infer<typeof RunSchema> {
@@ -134,6 +135,8 @@ export function registerRunRoutes(app: OpenAPIHono, acting: (c: Context) => Clie
       return c.json({ run: runJson(found.run), journal: found.journal.map(entryJson) }, 200);
     },
   );
+
+  registerRunHistoryRoute(app, acting);
 
   app.openapi(
     createRoute({
