@@ -31,7 +31,11 @@ export interface ReplayUpload {
 
 /** Sends the results as one report or, past the server's limits, several; throws the server's BatonError when one is refused. */
 export async function uploadReplayReport(options: ReplayUploadOptions): Promise<ReplayUpload> {
-  const api = new ApiClient({ url: options.url, ...(options.key === undefined ? {} : { key: options.key }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+  const api = new ApiClient({
+    url: options.url,
+    ...(options.key === undefined ? {} : { key: options.key }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
   const candidate = clip(options.candidate, REPLAY_TEXT_LIMITS.candidate);
   const checks: ReplayUpload['checks'] = [];
   for (const batch of batches(options.results.map(fitted), options.maxReportBytes ?? 512 * 1024)) checks.push(await api.replays.report(candidate, batch));

@@ -33,7 +33,9 @@ export const ReplayResultSchema = z
     z.object({
       ...Replayed,
       ok: z.literal(true),
-      ended: z.enum(['returned', 'threw', 'frontier']).openapi({ description: "How the code stopped: returned, threw, or waits past the journal's end (frontier)" }),
+      ended: z
+        .enum(['returned', 'threw', 'frontier'])
+        .openapi({ description: "How the code stopped: returned, threw, or waits past the journal's end (frontier)" }),
     }),
     z.object({
       ...Replayed,
@@ -79,10 +81,14 @@ function infoJson(info: ReplayCheckInfo): z.infer<typeof ReplayCheckInfoSchema> 
 }
 
 function checkNotFound(id: string): BatonError {
-  return new BatonError(REPLAY_CHECK_NOT_FOUND, `No replay check has id '${id.slice(0, 200)}' in this namespace. GET /api/runs/{id}/replays lists a run's checks.`, {
-    retryable: false,
-    details: { id },
-  });
+  return new BatonError(
+    REPLAY_CHECK_NOT_FOUND,
+    `No replay check has id '${id.slice(0, 200)}' in this namespace. GET /api/runs/{id}/replays lists a run's checks.`,
+    {
+      retryable: false,
+      details: { id },
+    },
+  );
 }
 
 export function registerReplayRoutes(app: OpenAPIHono, acting: (c: Context) => Client): void {
@@ -109,8 +115,17 @@ export function registerReplayRoutes(app: OpenAPIHono, acting: (c: Context) => C
       path: '/api/replays/{id}',
       tags: ['replays'],
       summary: 'A replay check',
-      description: "One check with its results (a run's results older than its latest checks are no longer kept). 404 BATON_REPLAY_CHECK_NOT_FOUND for an id that is no check of the key's namespace.",
-      request: { params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      description:
+        "One check with its results (a run's results older than its latest checks are no longer kept). 404 BATON_REPLAY_CHECK_NOT_FOUND for an id that is no check of the key's namespace.",
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(200)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+      },
       responses: { 200: json(z.object({ check: ReplayCheckSchema }), 'The check'), 404: json(ErrorSchema, 'No such check') },
     }),
     async (c) => {
