@@ -5,11 +5,10 @@
  * ok or diverged with the position, what the journal holds against what the code asks for, and the
  * source line; the position shows its journal entry. A run no check covered shows no such card.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineWorkflow, replayRun, type ReplayResult } from '@baton/core';
 import { ApiClient } from '@baton/server/client';
-import { HAVE_CHROMIUM, IMAGES, startDashboard, type DashboardHarness } from './browser.js';
+import { HAVE_CHROMIUM, startDashboard, type DashboardHarness } from './browser.js';
 
 function shipment(reordered: boolean) {
   return defineWorkflow({ name: 'ship-order' }, async (ctx, input: { order: string }) => {
@@ -61,7 +60,6 @@ describe.skipIf(!HAVE_CHROMIUM)("a run's replay checks in Chromium", () => {
     expect(await rows.nth(1).getAttribute('data-ok')).toBe('true');
     expect(await rows.nth(1).locator('td').first().textContent()).toBe('release-41');
     await section.getByText('the latest check diverges').waitFor();
-    await section.screenshot({ path: join(IMAGES, 'run-replay-checks.png') });
 
     // The position shows its journal entry.
     await rows.nth(0).getByRole('button', { name: '#1' }).click();
