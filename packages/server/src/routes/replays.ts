@@ -8,6 +8,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import {
   BatonError,
+  ErrorCode,
   MAX_REPLAY_CHECKS_PER_RUN,
   MAX_REPLAY_RESULTS,
   REPLAY_TEXT_LIMITS as L,
@@ -45,7 +46,7 @@ export const ReplayResultSchema = z
           seq: z.number().int().min(0).openapi({ description: "The journal position (1-based); 0 when the run's input no longer fits the code" }),
           journaled: z.string().max(L.journaled).openapi({ example: "step 'charge-card'" }),
           requested: z.string().max(L.requested).openapi({ example: "step 'refund'" }),
-          code: z.string().max(L.code).openapi({ example: 'BATON_NON_DETERMINISM' }),
+          code: z.string().max(L.code).openapi({ example: ErrorCode.NonDeterminism, description: 'The stable code of the divergence' }),
           message: z.string().max(L.message),
           source: z.string().max(L.source).optional().openapi({ description: 'file:line:column of the code that asked, when known' }),
         })
