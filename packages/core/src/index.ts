@@ -64,6 +64,7 @@ export { Inbox } from './client/inbox.js';
 export { currentCatalogEntry } from './client/known-workflows.js';
 export type { JsonSchemaValidator, SchemaIssue } from './client/signal-check.js';
 export type { InboxEntry, InboxClaimInfo, InboxList } from './client/inbox.js';
+export { Replays } from './client/replays.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
 export type { CreateScheduleOptions, UpdateScheduleOptions, ScheduleInfo } from './client/schedules.js';
 export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
@@ -121,3 +122,6 @@ export type { CatalogFilter, CatalogRegistration, CatalogWorkflow } from './stor
 export type { DefinitionFilter, DefinitionSummary, DefinitionVersion, DeployOutcome, NewDefinition, StoredDefinition } from './store/definition-store.js';
 export { REDACTED, REPLAY_FILE_FORMAT, parseReplayFile, replayFileOf, replayInputOf, replayRun, workflowSource } from './replay/index.js';
 export type { ReplayFile, ReplayFileOptions, ReplayFileRun, ReplayInput, ReplayOptions, ReplayDivergence, ReplayEnd, ReplayResult } from './replay/index.js';
+export { checkReplayReport, REPLAY_TEXT_LIMITS, type ReplayReport } from './replay/replay-report.js';
+export { MAX_REPLAY_CHECKS_PER_RUN, MAX_REPLAY_RESULTS } from './store/replay-store.js';
+export type { NewReplayCheck, ReplayCheckInfo, ReplayCheckRecord, ReplaySummary, RunReplayRecord } from './store/replay-store.js';

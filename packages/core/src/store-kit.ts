@@ -32,6 +32,18 @@ export type {
 } from './store/store.js';
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
+export type { ReplayStore } from './store/replay-store.js';
+export {
+  replaySummary,
+  replayCheckValues,
+  replayResultValues,
+  replayPruneStatement,
+  toReplayCheckInfo,
+  toReplayResult,
+  REPLAY_CHECK_COLUMNS,
+  REPLAY_RESULT_COLUMNS,
+} from './store/replay-rows.js';
+export type { ReplayCheckRow, ReplayResultRow } from './store/replay-rows.js';
 export { endStatus, endsRun, finishedHint, finishedOutcome, type EndingTransition } from './store/run-outcome.js';
 export { SEARCHED_INPUT_CHARS } from './store/records.js';
 export { WriteBatcher } from './engine/write-batcher.js';

@@ -16,6 +16,7 @@ import { PostgresAccess } from './access/access-store.js';
 import { PostgresCache } from './cache/cache-store.js';
 import { PostgresCatalog } from './catalog/catalog-store.js';
 import { PostgresDefinitions } from './definitions/definition-store.js';
+import { PostgresReplays } from './replays/replay-store.js';
 import { PostgresEvents } from './events/event-store.js';
 import { PostgresFlowControl } from './flow-control/flow-control-store.js';
 import { PostgresInbox } from './insight/inbox-store.js';
@@ -120,6 +121,7 @@ export class PostgresStore extends AssembledStore {
       inbox: new PostgresInbox(db),
       catalog: new PostgresCatalog(db),
       definitions: new PostgresDefinitions(db),
+      replays: new PostgresReplays(db),
     };
   }
 

@@ -9,6 +9,7 @@ import type { z } from '@hono/zod-openapi';
 import type { ApiKeySchema, AuditEntrySchema, ChangeSchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema, WorkflowSchema } from './schemas.js';
 import type { OverviewSchema } from './routes/overview.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
+import type { ReplayCheckSchema, ReplayResultSchema, RunReplaySchema } from './routes/replays.js';
 import type { TriggersSchema } from './routes/triggers.js';
 import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
 import type { DefinitionGraphSchema, DraftGraphSchema } from './routes/definition-graph.js';
@@ -28,6 +29,12 @@ export type ApiOverview = z.infer<typeof OverviewSchema>;
 /** A run waiting for a person's signal, with the signals' JSON Schemas and its claim. */
 export type ApiInboxEntry = z.infer<typeof InboxEntrySchema>;
 export type ApiInboxClaim = z.infer<typeof InboxClaimSchema>;
+/** What replaying one run against candidate code found (what `replayRun` answers). */
+export type ApiReplayResult = z.infer<typeof ReplayResultSchema>;
+/** A replay check: its candidate, who reported it and when, its counts and its results. */
+export type ApiReplayCheck = z.infer<typeof ReplayCheckSchema>;
+/** One run's result in one replay check. */
+export type ApiRunReplay = z.infer<typeof RunReplaySchema>;
 /** The event triggers, webhooks and schedules that start runs of each workflow. */
 export type ApiTriggers = z.infer<typeof TriggersSchema>;
 /** An event with the runs its triggers started. */
@@ -151,6 +158,21 @@ export class ApiClient {
     /** False when the run was not claimed. */
     release: async (runId: string): Promise<boolean> =>
       (await this.#call<{ released: boolean }>('POST', `/api/inbox/${encodeURIComponent(runId)}/release`)).released,
+  };
+
+  /**
+   * Replay checks: what replaying runs' journals against candidate code found, reported by a process
+   * that has the code (an operator key), and each run's latest results.
+   */
+  readonly replays = {
+    /** Keeps a check; throws BATON_RUN_NOT_FOUND (nothing kept) when a run is not one of the key's namespace. */
+    report: (candidate: string, results: ApiReplayResult[]): Promise<{ id: string; summary: ApiReplayCheck['summary'] }> =>
+      this.#call('POST', '/api/replays', { candidate, results }),
+    /** Throws BATON_REPLAY_CHECK_NOT_FOUND for an id that is no check of the key's namespace. */
+    get: async (id: string): Promise<ApiReplayCheck> => (await this.#call<{ check: ApiReplayCheck }>('GET', `/api/replays/${encodeURIComponent(id)}`)).check,
+    /** The run's results, latest check first. */
+    forRun: async (runId: string): Promise<ApiRunReplay[]> =>
+      (await this.#call<{ replays: ApiRunReplay[] }>('GET', `/api/runs/${encodeURIComponent(runId)}/replays`)).replays,
   };
 
   /** The overview of the key's namespace: by default the last 24 hours in 1-hour buckets. */

@@ -22,6 +22,7 @@ import { auditRefusal, invalidFields } from './refusal-audit.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerWorkflowsRoute } from './routes/workflows.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerReplayRoutes } from './routes/replays.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
 import { registerWebhookRoute } from './routes/webhooks.js';
@@ -150,6 +151,7 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerHealthRoutes(app, client);
   registerWorkflowsRoute(app, options.store, options.workflows);
   registerRunRoutes(app, acting);
+  registerReplayRoutes(app, acting);
   registerEventRoutes(app, client, acting);
   registerScheduleRoutes(app, client, acting, options.workflows);
   registerWebhookRoute(app, options.webhooks ?? [], { client, store: options.store, auth: options.auth !== false, acting });

@@ -7,6 +7,9 @@ export { fromTypedJson, toTypedJson } from './typed-json.js';
 export type {
   ApiClientOptions,
   ApiRun,
+  ApiReplayResult,
+  ApiReplayCheck,
+  ApiRunReplay,
   ApiJournalEntry,
   ApiEvent,
   ApiSchedule,

@@ -69,6 +69,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ApiErrorCode.KeyNotFound]: 404,
   [ApiErrorCode.McpSessionNotFound]: 404,
   BATON_PLAN_NOT_FOUND: 404,
+  BATON_REPLAY_CHECK_NOT_FOUND: 404,
   [ErrorCode.RunFinished]: 409,
   [ErrorCode.RunNotFailed]: 409,
   [ErrorCode.RunNotWaiting]: 409,

@@ -22,6 +22,7 @@ import { SqliteOverviewStore } from './insight/overview-store.js';
 import { SqliteInboxStore } from './insight/inbox-store.js';
 import { SqliteWorkflowCatalog } from './catalog/catalog-store.js';
 import { SqliteDefinitionStore } from './definitions/definition-store.js';
+import { SqliteReplayStore } from './replays/replay-store.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -94,6 +95,7 @@ export class SqliteStore extends AssembledStore {
       inbox: new SqliteInboxStore(conn),
       catalog: new SqliteWorkflowCatalog(conn),
       definitions: new SqliteDefinitionStore(conn),
+      replays: new SqliteReplayStore(conn),
     };
   }
 

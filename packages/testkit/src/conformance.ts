@@ -17,6 +17,7 @@ import { overviewUnpricedSuite } from './suites/insight/overview-unpriced.suite.
 import { statsSuite } from './suites/insight/stats.suite.js';
 import { immediateWritesSuite } from './suites/runs/immediate-writes.suite.js';
 import { replaySuite } from './suites/runs/replay.suite.js';
+import { replaysSuite } from './suites/replays/replays.suite.js';
 import { leaseRecoverySuite } from './suites/runs/lease-recovery.suite.js';
 import { recoverySuite } from './suites/runs/recovery.suite.js';
 import { sagaCancelSuite } from './suites/runs/saga-cancel.suite.js';
@@ -64,6 +65,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['insight: overview, stats and inbox (OverviewStore, InboxStore)', [statsSuite, overviewSuite, overviewUnpricedSuite, inboxSuite]],
   ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
   ['definitions (DefinitionStore)', [definitionsSuite]],
+  ['replay checks (ReplayStore)', [replaysSuite]],
   ['text no store can keep, across fields', [textSuite]],
 ];
 

@@ -23,6 +23,7 @@ import { Schedules } from './schedules.js';
 import { Events, type EmitOptions, type EventInfo } from './events.js';
 import { Auditor, type Actor } from './auditor.js';
 import { Inbox } from './inbox.js';
+import { Replays } from './replays.js';
 import { KnownWorkflows } from './known-workflows.js';
 import { SignalCheck, type JsonSchemaValidator } from './signal-check.js';
 import { checkTags, invalidArgument, listFilter, type ListOptions } from './run-arguments.js';
@@ -90,6 +91,8 @@ export class Client {
   readonly events: Events;
   /** Runs waiting for a person's signal, and who handles each (claim, release). */
   readonly inbox: Inbox;
+  /** Replay checks: reports of what replaying runs against candidate code found, and each run's latest results. */
+  readonly replays: Replays;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
@@ -120,6 +123,7 @@ export class Client {
     this.schedules = new Schedules(this.#store, this.#clock, this.#codec, this.#workflows, this.#auditor, this.#known);
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
+    this.replays = new Replays(this.#store, this.#clock, this.#auditor, async (runId) => (await this.#visible(runId)) !== undefined);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * A store assembled from one module per concern. A backend writes each concern (runs, flow control,
- * schedules, events, access, cache, overview, inbox, catalog, definitions) as a small class over its
+ * schedules, events, access, cache, overview, inbox, catalog, definitions, replays) as a small class over its
  * connection, then extends this class and hands it the parts: the assembly forwards each Store
  * method to the part that owns it, so the backend's store class stays a short list of its parts.
  */
@@ -13,6 +13,7 @@ import type { CacheStore } from './cache-store.js';
 import type { InboxStore, OverviewStore } from './insight-store.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
+import type { ReplayStore } from './replay-store.js';
 import type { Store, StoreCapabilities } from './store.js';
 
 /** The concern modules a store is made of. */
@@ -27,6 +28,7 @@ export interface StoreParts {
   inbox: InboxStore;
   catalog: WorkflowCatalog;
   definitions: DefinitionStore;
+  replays: ReplayStore;
 }
 
 /**
@@ -232,5 +234,16 @@ export abstract class AssembledStore implements Store {
   }
   latestDefinitionSeq(...args: Parameters<DefinitionStore['latestDefinitionSeq']>): ReturnType<DefinitionStore['latestDefinitionSeq']> {
     return this.parts.definitions.latestDefinitionSeq(...args);
+  }
+
+  // ReplayStore
+  recordReplays(...args: Parameters<ReplayStore['recordReplays']>): ReturnType<ReplayStore['recordReplays']> {
+    return this.parts.replays.recordReplays(...args);
+  }
+  getReplayCheck(...args: Parameters<ReplayStore['getReplayCheck']>): ReturnType<ReplayStore['getReplayCheck']> {
+    return this.parts.replays.getReplayCheck(...args);
+  }
+  listReplays(...args: Parameters<ReplayStore['listReplays']>): ReturnType<ReplayStore['listReplays']> {
+    return this.parts.replays.listReplays(...args);
   }
 }

@@ -20,6 +20,7 @@ import type { CacheStore } from './cache-store.js';
 import type { InboxStore, OverviewStore } from './insight-store.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
+import type { ReplayStore } from './replay-store.js';
 import type { RunPhase } from './records.js';
 
 export type {
@@ -41,6 +42,7 @@ export type { EventStore } from './event-store.js';
 export type { AccessStore } from './access-store.js';
 export type { CacheStore } from './cache-store.js';
 export type { InboxStore, OverviewStore } from './insight-store.js';
+export type { ReplayStore } from './replay-store.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -54,7 +56,18 @@ export interface StoreCapabilities {
  * implements each concern in a module of its own and assembles them (see store-assembly.ts).
  */
 export interface Store
-  extends RunStore, FlowControlStore, ScheduleStore, EventStore, AccessStore, CacheStore, OverviewStore, InboxStore, WorkflowCatalog, DefinitionStore {
+  extends
+    RunStore,
+    FlowControlStore,
+    ScheduleStore,
+    EventStore,
+    AccessStore,
+    CacheStore,
+    OverviewStore,
+    InboxStore,
+    WorkflowCatalog,
+    DefinitionStore,
+    ReplayStore {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */

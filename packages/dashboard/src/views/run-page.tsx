@@ -1,7 +1,7 @@
 /**
  * One run (/runs/:id): its header (status, workflow, version, namespace, tags, times, progress),
  * the actions the key may take, its compensations (saga) when it undid steps, the journal as a
- * timeline and as a graph, the selected entry in full, its model calls, and the runs around it
+ * timeline and as a graph, the selected entry in full, its model calls, its replay checks, and the runs around it
  * (parent, children, the runs it continues). It follows the run's live stream: each change reloads it.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -16,6 +16,7 @@ import { ErrorView } from '../components/error-view';
 import { JournalGraph } from '../components/journal-graph';
 import { JsonView } from '../components/json-view';
 import { ModelCallList } from '../components/model-call-list';
+import { ReplayResults } from '../components/replay-results';
 import { RunActions } from '../components/run-actions';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
@@ -214,6 +215,7 @@ export function RunPage() {
       </section>
 
       <ModelCallList journal={journal} selected={shownSeq} onSelect={showEntry} />
+      <ReplayResults runId={run.id} version={`${run.status}:${journal.length}`} onSelect={showEntry} />
 
       <section className="card">
         <h2>Child runs</h2>
