@@ -66,6 +66,7 @@ export type { JsonSchemaValidator, SchemaIssue } from './client/signal-check.js'
 export type { InboxEntry, InboxClaimInfo, InboxList } from './client/inbox.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
 export type { CreateScheduleOptions, UpdateScheduleOptions, ScheduleInfo } from './client/schedules.js';
+export type { MigrateFilter, MigrateOptions, MigrationResult } from './client/client.js';
 export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
 
 // Errors, payloads, time, retries, ids, text and API keys.
