@@ -18,6 +18,7 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiMigration,
   ApiPlanRequest,
   ApiDraftGraph,
   ApiPlan,
