@@ -11,6 +11,7 @@ import { startCommand } from './commands/start.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
 import { mcpCommand } from './commands/mcp.js';
+import { migrateCommand } from './commands/migrate.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { runsListCommand } from './commands/runs-list.js';
@@ -41,6 +42,7 @@ export const commands: readonly Command[] = [
   cancelCommand,
   retryCommand,
   resumeCommand,
+  migrateCommand,
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,
