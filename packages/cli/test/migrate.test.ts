@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Engine, silentLogger, type Store, type WorkflowList } from '@baton/core';
+import { Engine, silentLogger, type AnyWorkflow, type Store } from '@baton/core';
 import { PostgresStore, canConnect } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
 import { FIXTURES, baton, tempDir } from './helpers.js';
@@ -41,7 +41,7 @@ for (const target of targets) {
     it('checks by default, refuses a version that diverges, and moves with --apply', async () => {
       expect(target.name === 'sqlite' || available, `no PostgreSQL server answers at ${SERVER}`).toBe(true);
       const db = target.db();
-      const { ticketV1, ticketV2, ticketV3 } = (await import(VERSIONED)) as Record<string, WorkflowList[number]>;
+      const { ticketV1, ticketV2, ticketV3 } = (await import(VERSIONED)) as Record<string, AnyWorkflow>;
       const store = target.open(db);
       await store.init();
       const v1Engine = new Engine({ store, workflows: [ticketV1!], logger: silentLogger, pollIntervalMs: 20, schedules: false });
@@ -66,7 +66,9 @@ for (const target of targets) {
       ]);
       const human = await baton([...args, '--to', '3', '--apply']);
       expect(human.code).toBe(1);
-      expect(human.stdout).toMatch(/refused {5}\S+ {2}at position 1: the journal holds step 'open', the new code asks for step 'triage' \(.*versioned-workflows\.ts:\d+:\d+\)/);
+      expect(human.stdout).toMatch(
+        /refused {5}\S+ {2}at position 1: the journal holds step 'open', the new code asks for step 'triage' \(.*versioned-workflows\.ts:\d+:\d+\)/,
+      );
       expect({ run: await store.getRun(handle.id), journal: await store.getJournal(handle.id) }).toEqual(before);
 
       const applied = await baton([...args, '--to', '2', '--apply', '--run', handle.id]);

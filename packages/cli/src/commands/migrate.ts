@@ -59,7 +59,8 @@ ${CONNECTION_HELP}
     const remote = connectionOf(values, io, 'migrate').kind === 'api';
     const modulePath = workflowsPath(values.workflows, io);
     if (remote && values.workflows !== undefined) throw new UsageError('--workflows checks runs in this process: use --db with it, not --url', 'migrate');
-    if (!remote && modulePath === undefined) throw new UsageError('--workflows PATH is required (or set BATON_WORKFLOWS): the new version’s code checks the runs', 'migrate');
+    if (!remote && modulePath === undefined)
+      throw new UsageError('--workflows PATH is required (or set BATON_WORKFLOWS): the new version’s code checks the runs', 'migrate');
     const loaded = remote || modulePath === undefined ? undefined : await loadWorkflows(modulePath);
     const options = { mustExist: true, ...(loaded === undefined ? {} : { workflows: loaded.workflows }) };
     return withBackend(values, io, 'migrate', options, async (backend) => {
@@ -80,12 +81,16 @@ ${CONNECTION_HELP}
 /** The result as lines for people: one per run, then a summary. */
 function report(result: MigrationResult): string[] {
   const verb = result.dryRun ? 'would move' : 'moved';
-  const lines = [`workflow '${result.workflow}': version ${result.fromVersion} -> ${result.toVersion}${result.dryRun ? ' (dry run: nothing moved; --apply moves)' : ''}`];
+  const lines = [
+    `workflow '${result.workflow}': version ${result.fromVersion} -> ${result.toVersion}${result.dryRun ? ' (dry run: nothing moved; --apply moves)' : ''}`,
+  ];
   for (const m of result.moved) lines.push(`${verb.padEnd(10)}  ${m.runId}  (${m.status}, ${m.positions} journaled positions replay)`);
   for (const r of result.refused) {
     const d = r.divergence;
     const at = d.seq === 0 ? 'its input' : `position ${d.seq}`;
-    lines.push(`${'refused'.padEnd(10)}  ${r.runId}  at ${at}: the journal holds ${d.journaled}, the new code asks for ${d.requested}${d.source === undefined ? '' : ` (${d.source})`}`);
+    lines.push(
+      `${'refused'.padEnd(10)}  ${r.runId}  at ${at}: the journal holds ${d.journaled}, the new code asks for ${d.requested}${d.source === undefined ? '' : ` (${d.source})`}`,
+    );
   }
   for (const s of result.skipped) lines.push(`${'skipped'.padEnd(10)}  ${s.runId}  ${s.reason}`);
   lines.push(`${result.moved.length} ${verb}, ${result.refused.length} refused, ${result.skipped.length} skipped`);

@@ -80,7 +80,15 @@ export interface MigrationDeps {
 export async function migrateRuns(deps: MigrationDeps, options: MigrateOptions): Promise<MigrationResult> {
   const target = targetCode(deps.workflows, options);
   const dryRun = options.dryRun === true;
-  const result: MigrationResult = { workflow: options.workflow, fromVersion: options.fromVersion, toVersion: options.toVersion, dryRun, moved: [], refused: [], skipped: [] };
+  const result: MigrationResult = {
+    workflow: options.workflow,
+    fromVersion: options.fromVersion,
+    toVersion: options.toVersion,
+    dryRun,
+    moved: [],
+    refused: [],
+    skipped: [],
+  };
   const namespace = deps.auditor.actor?.namespace;
   for (const candidate of await candidates(deps.store, options, namespace)) {
     if (typeof candidate === 'string') {
@@ -95,7 +103,14 @@ export async function migrateRuns(deps: MigrationDeps, options: MigrateOptions):
 }
 
 /** Checks one run against the new code and moves it if it replays, checking again (bounded) when it changed meanwhile. */
-async function migrateOne(deps: MigrationDeps, target: AnyWorkflow, first: RunRecord, options: MigrateOptions, dryRun: boolean, result: MigrationResult): Promise<void> {
+async function migrateOne(
+  deps: MigrationDeps,
+  target: AnyWorkflow,
+  first: RunRecord,
+  options: MigrateOptions,
+  dryRun: boolean,
+  result: MigrationResult,
+): Promise<void> {
   let run: RunRecord | undefined = first;
   for (let attempt = 1; attempt <= CHECK_ATTEMPTS; attempt++) {
     const journal: JournalEntry[] = await deps.store.getJournal(run.id);
@@ -187,7 +202,8 @@ async function candidates(store: Store, options: MigrateOptions, namespace: stri
   }
   const f = options.filter ?? {};
   const limit = f.limit ?? MAX_CANDIDATES;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CANDIDATES) throw invalidArgument(`filter.limit must be a whole number from 1 to ${MAX_CANDIDATES}.`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CANDIDATES)
+    throw invalidArgument(`filter.limit must be a whole number from 1 to ${MAX_CANDIDATES}.`);
   const status = f.status ?? IN_FLIGHT;
   if (!Array.isArray(status) || status.length === 0 || !status.every((s) => IN_FLIGHT.includes(s))) {
     throw invalidArgument('filter.status must be a list of queued, waiting and running.');

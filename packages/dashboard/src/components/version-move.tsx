@@ -105,9 +105,7 @@ function VersionMoveForm({ workflow, currentVersion, onMoved }: { workflow: stri
             onMoved();
           }}
         >
-          <p>
-            Their next execution runs version {check.toVersion}’s code from where they stopped. A run that changed since the check is checked again.
-          </p>
+          <p>Their next execution runs version {check.toVersion}’s code from where they stopped. A run that changed since the check is checked again.</p>
         </ConfirmDialog>
       ) : null}
     </section>

@@ -16,7 +16,12 @@ const MigrationRequest = z
   .object({
     fromVersion: Version,
     toVersion: Version,
-    runIds: z.array(z.string().min(1).max(200)).min(1).max(1000).optional().openapi({ description: 'Only these runs; without it, every run in flight on fromVersion.' }),
+    runIds: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: 'Only these runs; without it, every run in flight on fromVersion.' }),
     dryRun: z.boolean().optional().openapi({ description: 'Check only: say what would move and what is refused, and move nothing.' }),
   })
   .openapi('MigrationRequest');

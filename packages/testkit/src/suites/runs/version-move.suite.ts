@@ -136,7 +136,10 @@ export function versionMoveSuite(factory: StoreFactory): void {
         const refused = await admin.migrate({ workflow: 'move-client', fromVersion: '1', toVersion: '3', runIds: [a.id] });
         expect(refused.moved).toEqual([]);
         expect(refused.refused).toEqual([
-          { runId: a.id, divergence: expect.objectContaining({ seq: 1, journaled: "step 'extract'", requested: "step 'check-budget'", code: 'BATON_NON_DETERMINISM' }) },
+          {
+            runId: a.id,
+            divergence: expect.objectContaining({ seq: 1, journaled: "step 'extract'", requested: "step 'check-budget'", code: 'BATON_NON_DETERMINISM' }),
+          },
         ]);
         expect(await snapshot(h.store, a.id)).toEqual(beforeA);
         expect(await h.store.listAudit({ action: 'run.migrate', limit: 10 })).toEqual([]);
@@ -147,7 +150,12 @@ export function versionMoveSuite(factory: StoreFactory): void {
         expect((await h.store.getRun(a.id))!.version).toBe('1');
 
         const moved = await admin.migrate({ workflow: 'move-client', fromVersion: '1', toVersion: '2', runIds: [a.id, 'no-such-run'] });
-        expect(moved).toMatchObject({ dryRun: false, moved: [{ runId: a.id, status: 'waiting' }], refused: [], skipped: [{ runId: 'no-such-run', reason: 'not found' }] });
+        expect(moved).toMatchObject({
+          dryRun: false,
+          moved: [{ runId: a.id, status: 'waiting' }],
+          refused: [],
+          skipped: [{ runId: 'no-such-run', reason: 'not found' }],
+        });
         expect((await h.store.getRun(a.id))!.version).toBe('2');
         expect((await h.store.getRun(b.id))!.version).toBe('1');
         expect(await h.store.listAudit({ action: 'run.migrate', limit: 10 })).toMatchObject([{ actor: 'admin', target: a.id, result: 'ok' }]);
