@@ -10,6 +10,7 @@ import { startCommand } from './commands/start.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.js';
 import { resumeCommand, retryCommand } from './commands/requeue.js';
 import { mcpCommand } from './commands/mcp.js';
+import { migrateCommand } from './commands/migrate.js';
 import { planCommand } from './commands/plan.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
@@ -43,6 +44,7 @@ export const commands: readonly Command[] = [
   retryCommand,
   resumeCommand,
   replayCommand,
+  migrateCommand,
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,

@@ -67,6 +67,7 @@ export type { InboxEntry, InboxClaimInfo, InboxList } from './client/inbox.js';
 export { Replays } from './client/replays.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
 export type { CreateScheduleOptions, UpdateScheduleOptions, ScheduleInfo } from './client/schedules.js';
+export type { MigrateFilter, MigrateOptions, MigrationResult } from './client/client.js';
 export type { ClientOptions, StartOptions, RunHandle, ResultOptions, RunInfo, RunError, JournalEntryInfo, ListOptions } from './client/client.js';
 
 // Errors, payloads, time, retries, ids, text and API keys.

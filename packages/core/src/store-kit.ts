@@ -29,6 +29,9 @@ export type {
   WriteResult,
   StoreHint,
   ScheduleFire,
+  VersionMove,
+  VersionMoveRefusal,
+  VersionMoveResult,
 } from './store/store.js';
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
@@ -49,6 +52,7 @@ export { SEARCHED_INPUT_CHARS } from './store/records.js';
 export { WriteBatcher } from './engine/write-batcher.js';
 export type { SubmitOptions } from './engine/write-batcher.js';
 
+export { versionMoveRefusal, type VersionMoveState } from './store/store-rules.js';
 export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
 export type { Migration } from './store/store-rules.js';
 export {

@@ -16,6 +16,7 @@ import type { DefinitionGraphSchema, DraftGraphSchema } from './routes/definitio
 import type { DefinitionSourceSchema, DefinitionSummarySchema, DefinitionVersionSchema } from './routes/definitions.js';
 import type { DefinitionIssueSchema, PlanRequestSchema, PlanSchema } from './routes/plans.js';
 import type { ScenarioSchema, SimulationResultSchema } from './routes/simulation-schemas.js';
+import type { MigrationSchema } from './routes/migrations.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -41,6 +42,8 @@ export type ApiTriggers = z.infer<typeof TriggersSchema>;
 export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
 /** A run an event or a schedule started, with its status now. */
 export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
+/** What a move of runs to another version did (or, in a dry run, would do). */
+export type ApiMigration = z.infer<typeof MigrationSchema>;
 /** A definition version's tasks (by JSON pointer) and the edges of its flow. */
 export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
 /** A draft definition's graph, with the JSON Schema of its input when it declares one. */
@@ -370,6 +373,14 @@ export class ApiClient {
 
   async cancel(id: string, reason?: string): Promise<ApiRun> {
     return (await this.#call<{ run: ApiRun }>('POST', `/api/runs/${encodeURIComponent(id)}/cancel`, reason === undefined ? {} : { reason })).run;
+  }
+
+  /**
+   * Moves runs in flight of `workflow` from one version to another (see client.migrate); with
+   * `dryRun`, only says what would move. Needs an admin key and a server that has the new code.
+   */
+  async migrate(workflow: string, request: { fromVersion: string; toVersion: string; runIds?: string[]; dryRun?: boolean }): Promise<ApiMigration> {
+    return this.#call<ApiMigration>('POST', `/api/workflows/${encodeURIComponent(workflow)}/migrations`, request);
   }
 
   async retry(id: string): Promise<ApiRun> {

@@ -21,6 +21,7 @@ import { serveMetrics, type MetricsOptions } from './metrics.js';
 import { auditRefusal, invalidFields } from './refusal-audit.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerWorkflowsRoute } from './routes/workflows.js';
+import { registerMigrationRoute } from './routes/migrations.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerReplayRoutes } from './routes/replays.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -152,6 +153,7 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerWorkflowsRoute(app, options.store, options.workflows);
   registerRunRoutes(app, acting);
   registerReplayRoutes(app, acting);
+  registerMigrationRoute(app, acting);
   registerEventRoutes(app, client, acting);
   registerScheduleRoutes(app, client, acting, options.workflows);
   registerWebhookRoute(app, options.webhooks ?? [], { client, store: options.store, auth: options.auth !== false, acting });

@@ -21,6 +21,7 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiMigration,
   ApiPlanRequest,
   ApiDraftGraph,
   ApiPlan,

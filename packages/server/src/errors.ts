@@ -79,6 +79,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.ScheduleBusy]: 409,
   [ErrorCode.SchedulePaused]: 409,
   [ErrorCode.RunIdTaken]: 409,
+  [ErrorCode.WorkflowVersionNotLoaded]: 409,
   BATON_SIMULATIONS_BUSY: 429,
   BATON_SIMULATION_UNAVAILABLE: 501,
   [ErrorCode.StoreError]: 503,

@@ -37,6 +37,7 @@ export type {
   ApiTriggers,
   ApiRecentEvent,
   ApiStartedRun,
+  ApiMigration,
   ApiPlanRequest,
   ApiDraftGraph,
   ApiPlan,

@@ -42,6 +42,7 @@ function expectedRole(method: string, path: string): Role | undefined {
   if (path === '/api/definitions/graph' || path === '/api/simulations') return 'viewer';
   if (path.startsWith('/api/schedules')) return 'admin';
   if (path.startsWith('/api/definitions')) return 'admin';
+  if (path.endsWith('/migrations')) return 'admin';
   return 'operator';
 }
 

@@ -17,6 +17,7 @@ import { overviewUnpricedSuite } from './suites/insight/overview-unpriced.suite.
 import { statsSuite } from './suites/insight/stats.suite.js';
 import { immediateWritesSuite } from './suites/runs/immediate-writes.suite.js';
 import { replaySuite } from './suites/runs/replay.suite.js';
+import { versionMoveSuite } from './suites/runs/version-move.suite.js';
 import { replaysSuite } from './suites/replays/replays.suite.js';
 import { leaseRecoverySuite } from './suites/runs/lease-recovery.suite.js';
 import { recoverySuite } from './suites/runs/recovery.suite.js';
@@ -55,6 +56,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
       leaseRecoverySuite,
       immediateWritesSuite,
       replaySuite,
+      versionMoveSuite,
     ],
   ],
   ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],

@@ -3,7 +3,7 @@
  * into core's (ISO times as Dates, typed JSON as the values it stands for), so a command prints a
  * run read from a server exactly as one read from the database.
  */
-import type { JournalEntryInfo, RunInfo } from '@baton/core';
+import type { JournalEntryInfo, MigrateOptions, MigrationResult, RunInfo } from '@baton/core';
 import { fromTypedJson, type ApiClient, type ApiJournalEntry, type ApiKeyInfo, type ApiRun } from '@baton/server';
 import type { Backend, KeyInfo, RunListFilter } from './backend-types.js';
 import { keyInfo } from './store-backend.js';
@@ -83,6 +83,17 @@ export class ApiBackend implements Backend {
 
   async cancel(id: string, reason: string | undefined): Promise<RunInfo> {
     return runInfo(await this.#api.cancel(id, reason));
+  }
+
+  async migrate(options: MigrateOptions): Promise<MigrationResult> {
+    const { workflow, fromVersion, toVersion, runIds, dryRun } = options;
+    const result = await this.#api.migrate(workflow, {
+      fromVersion,
+      toVersion,
+      ...(runIds === undefined ? {} : { runIds }),
+      ...(dryRun === undefined ? {} : { dryRun }),
+    });
+    return result as MigrationResult;
   }
 
   async retry(id: string): Promise<RunInfo> {

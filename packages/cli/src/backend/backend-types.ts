@@ -2,7 +2,7 @@
  * The contract both backends fulfil (the database itself, or a Baton server over HTTP), in core's
  * shapes, so each command has one output path whichever it talks to.
  */
-import type { ApiKeyRecord, JournalEntryInfo, Role, RunInfo, RunStatus } from '@baton/core';
+import type { ApiKeyRecord, JournalEntryInfo, MigrateOptions, MigrationResult, Role, RunInfo, RunStatus } from '@baton/core';
 
 /** An API key as the CLI shows it: never its secret nor its hash; times in epoch milliseconds. */
 export type KeyInfo = Omit<ApiKeyRecord, 'hash'>;
@@ -25,6 +25,8 @@ export interface Backend {
   signal(id: string, name: string, data: unknown): Promise<void>;
   cancel(id: string, reason: string | undefined): Promise<RunInfo>;
   retry(id: string): Promise<RunInfo>;
+  /** Moves runs to another version of their workflow (a server checks them with its own code). */
+  migrate(options: MigrateOptions): Promise<MigrationResult>;
   resume(id: string): Promise<RunInfo>;
   /** The run's output once it ends (no timeout: wait as long as it takes); throws its error. */
   result(id: string, timeoutMs: number | undefined): Promise<unknown>;

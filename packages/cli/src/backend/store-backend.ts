@@ -3,7 +3,7 @@
  * audited like the API's, under the actor `cli:<user>` (the operating-system user), in every namespace.
  */
 import { userInfo } from 'node:os';
-import { Auditor, Client, newApiKey, systemClock, type AnyWorkflow, type ApiKeyRecord, type Store } from '@baton/core';
+import { Auditor, Client, newApiKey, systemClock, type AnyWorkflow, type ApiKeyRecord, type MigrateOptions, type Store } from '@baton/core';
 import { deployDefinitionText } from '@baton/dsl';
 import { createJsonSchemaValidator, keyNotFound } from '@baton/server';
 import type { Backend, KeyInfo, RunListFilter } from './backend-types.js';
@@ -75,6 +75,10 @@ export class StoreBackend implements Backend {
 
   cancel(id: string, reason: string | undefined) {
     return this.#client.cancel(id, reason);
+  }
+
+  migrate(options: MigrateOptions) {
+    return this.#client.migrate(options);
   }
 
   retry(id: string) {

@@ -30,10 +30,12 @@ import { checkTags, invalidArgument, listFilter, type ListOptions } from './run-
 import { journalEntryInfo, runInfo, type JournalEntryInfo, type RunInfo } from './run-info.js';
 import { RunResults, type ResultOptions } from './run-result.js';
 import type { AuditEntry } from '../store/activity.js';
+import { migrateRuns, type MigrateOptions, type MigrationResult } from './run-migration.js';
 
 export type { ListOptions } from './run-arguments.js';
 export type { JournalEntryInfo, RunError, RunInfo } from './run-info.js';
 export type { ResultOptions } from './run-result.js';
+export type { MigrateFilter, MigrateOptions, MigrationResult } from './run-migration.js';
 
 /** What the client needs of a local engine for eager starts. */
 interface EagerEngine {
@@ -385,6 +387,18 @@ export class Client {
       return this.#store.requeue(runId, mode, this.#clock.now(), audit);
     });
     return this.#info(run);
+  }
+
+  /**
+   * Moves runs in flight from one version of a workflow to another whose code this client has. Each
+   * run's journal is replayed against the new code first (nothing runs, nothing is written); a run
+   * that replays moves at its suspension point, atomically and audited, and its next execution runs
+   * the new code from where it stopped. A run that does not replay is listed with its divergence
+   * and left untouched; a running one is skipped (try again when it suspends). With `dryRun`,
+   * nothing moves. Throws BATON_WORKFLOW_VERSION_NOT_LOADED without the new version's code.
+   */
+  async migrate(options: MigrateOptions): Promise<MigrationResult> {
+    return migrateRuns({ store: this.#store, clock: this.#clock, codec: this.#codec, workflows: this.#workflows, auditor: this.#auditor }, options);
   }
 
   #info(run: RunRecord): RunInfo {

@@ -23,6 +23,8 @@ export const ErrorCode = {
   RunNotWaiting: 'BATON_RUN_NOT_WAITING',
   RetryNotPossible: 'BATON_RETRY_NOT_POSSIBLE',
   WorkflowNotFound: 'BATON_WORKFLOW_NOT_FOUND',
+  /** Moving runs to a version whose code this process has not loaded (only a process with the code can check them). */
+  WorkflowVersionNotLoaded: 'BATON_WORKFLOW_VERSION_NOT_LOADED',
   ScheduleNotFound: 'BATON_SCHEDULE_NOT_FOUND',
   /** A declarative definition that does not parse or validate (details.issues says where and why). */
   InvalidDefinition: 'BATON_INVALID_DEFINITION',

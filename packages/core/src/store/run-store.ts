@@ -152,6 +152,27 @@ export type StoreHint =
   | { type: 'cancelRequested'; runId: string; reason?: StoredError }
   | { type: 'signal'; runId: string; signal: SignalRecord };
 
+/**
+ * A run's move to another version of its workflow, as a compare-and-set on what a replay check read:
+ * the store moves it only if nothing has changed since.
+ */
+export interface VersionMove {
+  runId: string;
+  /** The version the run must still be pinned to. */
+  fromVersion: string;
+  toVersion: string;
+  /** What the check saw: the run's `updatedAt`, and its journal's length and highest position (0 when empty). */
+  seen: { updatedAt: number; journalLength: number; lastSeq: number };
+}
+
+/**
+ * Why a move did not happen: no such run; the run ended; a live execution holds it (running); it is no
+ * longer pinned to `fromVersion`; or its row or journal changed since the check (check again).
+ */
+export type VersionMoveRefusal = 'notFound' | 'ended' | 'running' | 'version' | 'changed';
+
+export type VersionMoveResult = { moved: true; run: RunRecord } | { moved: false; reason: VersionMoveRefusal };
+
 /** Runs, journals, claims and leases, signals and cancels: what the engine and the client use on every run. */
 export interface RunStore {
   /**
@@ -203,6 +224,16 @@ export interface RunStore {
    * RUN_NOT_FAILED / RETRY_NOT_POSSIBLE.
    */
   requeue(runId: string, mode: 'retry' | 'resume', now: number, audit?: AuditEntry): Promise<RunRecord>;
+
+  /**
+   * Moves a run to another version of its workflow, in one transaction with its audit entry: only at a
+   * suspension point (the run is waiting, or queued and held by no lease), only if it is still pinned
+   * to `move.fromVersion`, and only if its `updatedAt` and journal (length, highest position) are
+   * exactly what `move.seen` says. Otherwise nothing is written (not even the audit entry) and the
+   * reason is returned. A moved queued run is announced ready, so engines that have the new version
+   * claim it; a waiting one keeps waiting for what it waited for.
+   */
+  moveRunVersion(move: VersionMove, now: number, audit?: AuditEntry): Promise<VersionMoveResult>;
 
   /** Local change hints (only when `capabilities.localNotifications`). Returns an unsubscribe function. */
   subscribe(listener: (hint: StoreHint) => void): () => void;

@@ -82,6 +82,9 @@ export abstract class AssembledStore implements Store {
   requestCancel(...args: Parameters<RunStore['requestCancel']>): ReturnType<RunStore['requestCancel']> {
     return this.parts.runs.requestCancel(...args);
   }
+  moveRunVersion(...args: Parameters<RunStore['moveRunVersion']>): ReturnType<RunStore['moveRunVersion']> {
+    return this.parts.runs.moveRunVersion(...args);
+  }
   requeue(...args: Parameters<RunStore['requeue']>): ReturnType<RunStore['requeue']> {
     return this.parts.runs.requeue(...args);
   }

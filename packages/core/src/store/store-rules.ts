@@ -1,10 +1,11 @@
 /**
  * What every store decides the same way: the errors for missing and ended runs, when a run may be
- * queued again, the run-list cursor, and reading numbered migration files. Stores call these so
+ * queued again, when a run may move to another version, the run-list cursor, and reading numbered migration files. Stores call these so
  * that both dialects say and check exactly the same things.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { BatonError, ErrorCode } from '../errors/errors.js';
+import type { VersionMove, VersionMoveRefusal } from './run-store.js';
 
 export function runNotFound(runId: string): BatonError {
   return new BatonError(ErrorCode.RunNotFound, `Run ${runId} does not exist. Check the id (baton runs list shows recent runs).`, { runId, retryable: false });
@@ -32,6 +33,26 @@ export function assertRequeueable(runId: string, run: { status: string; phase: s
       },
     );
   }
+}
+
+/** What a store reads, under the run's lock, to decide a version move (Store.moveRunVersion). */
+export interface VersionMoveState {
+  status: string;
+  version: string;
+  updatedAt: number;
+  leaseOwner: string | null;
+  journalLength: number;
+  lastSeq: number;
+}
+
+/** Why a version move must not happen now, or undefined when the run may move. */
+export function versionMoveRefusal(state: VersionMoveState, move: VersionMove): VersionMoveRefusal | undefined {
+  if (state.status === 'completed' || state.status === 'failed' || state.status === 'cancelled') return 'ended';
+  if (state.status === 'running' || (state.status === 'queued' && state.leaseOwner !== null)) return 'running';
+  if (state.version !== move.fromVersion) return 'version';
+  const { seen } = move;
+  if (state.updatedAt !== seen.updatedAt || state.journalLength !== seen.journalLength || state.lastSeq !== seen.lastSeq) return 'changed';
+  return undefined;
 }
 
 /** The opaque cursor of a run list page: the last run's creation time and id. */

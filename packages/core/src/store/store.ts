@@ -35,6 +35,9 @@ export type {
   WriteResult,
   StoreHint,
   RunStore,
+  VersionMove,
+  VersionMoveRefusal,
+  VersionMoveResult,
 } from './run-store.js';
 export type { ScheduleFire, ScheduleStore } from './schedule-store.js';
 export type { FlowControlStore } from './flow-control-store.js';

@@ -2,7 +2,7 @@
  * The workflows the server knows (name, version, description, queue, declared signals, what
  * triggers their runs, their runs and success rate over the last 1, 7 or 30 days), and one workflow's page: its
  * triggers, its input schema, its recent runs and, for an operator, a start form generated from
- * the input schema that opens the new run.
+ * the input schema that opens the new run; for an admin, moving its runs in flight to another version.
  */
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -18,6 +18,7 @@ import { formatTime, shortId } from '../format';
 import { asSchema, describeConstraints, describeType, kindOf, type JsonSchema } from '../schema-values';
 import { STATS_WINDOWS, formatRate, statsWindowOf, triggersOf, useTriggers, useWorkflowStats } from '../api/workflow-stats';
 import { TriggerList, TriggerTags } from '../components/workflow-triggers';
+import { VersionMove } from '../components/version-move';
 import './console-pages.css';
 
 type Workflow = Awaited<ReturnType<ApiClient['workflows']>>[number];
@@ -189,6 +190,7 @@ export function WorkflowPage() {
           <h2>Input</h2>
           <SchemaSummary schema={workflow.inputSchema} />
           <StartForm workflow={workflow} onStarted={runs.reload} />
+          <VersionMove workflow={name} currentVersion={workflow.version} onMoved={runs.reload} />
         </>
       )}
       <h2>Recent runs</h2>

@@ -1,7 +1,7 @@
 /**
  * Runs on PostgreSQL (RunStore): creating and reading runs, claims (FOR UPDATE SKIP LOCKED), leases,
  * the group commit (one `apply_batch` statement, per-op savepoints when a constraint breaks), signals,
- * cancels and requeues. Journal writes are fenced by the run's lease token under the run's row lock.
+ * cancels, requeues and moves to another version. Journal writes are fenced by the run's lease token under the run's row lock.
  */
 import {
   ErrorCode,
@@ -36,6 +36,8 @@ import {
   type RunRow,
   type RunStore,
   type StoreHint,
+  type VersionMove,
+  type VersionMoveResult,
   type WorkflowRef,
   type WriteOp,
   type WriteResult,
@@ -52,6 +54,7 @@ import { claimAdmitted } from './flow-control-claim.js';
 import { EXPIRE_LEASES, LEASE_OWNERS } from './lease-recovery.js';
 import { listRunsQuery } from './list-runs.js';
 import { requeueRun } from './requeue.js';
+import { moveVersion } from './version-move.js';
 import {
   CANCEL_QUEUED,
   CLAIMED_STATE,
@@ -259,6 +262,10 @@ export class PostgresRunStore implements RunStore {
 
   async requeue(runId: string, mode: 'retry' | 'resume', now: number, audit?: AuditEntry): Promise<RunRecord> {
     return this.#db.transaction((db, hints) => requeueRun(db, hints, runId, mode, now, audit));
+  }
+
+  async moveRunVersion(move: VersionMove, now: number, audit?: AuditEntry): Promise<VersionMoveResult> {
+    return this.#db.transaction((db, hints) => moveVersion(db, hints, move, now, audit));
   }
 
   subscribe(listener: (hint: StoreHint) => void): () => void {

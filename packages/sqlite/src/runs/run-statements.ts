@@ -1,4 +1,4 @@
-/** The runs' statements on SQLite: creating, reading, claiming, leasing, writing, signalling, cancelling, requeueing. */
+/** The runs' statements on SQLite: creating, reading, claiming, leasing, writing, signalling, cancelling, requeueing, moving to another version. */
 import { LIMITED_QUEUES } from './claim-runs.js';
 
 const RUN_COLUMNS =
@@ -93,4 +93,6 @@ export const RUN_SQL = {
          phase = 'body', end_status = NULL, compensation_plan = NULL, cancel_requested = 0, cancel_error = NULL, updated_at = @now
        WHERE id = @id`,
   failedChildren: "SELECT id FROM runs WHERE parent_id = ? AND parent_seq = ? AND status = 'failed' AND continued_to IS NULL",
+  journalExtent: 'SELECT count(*) AS length, coalesce(max(seq), 0) AS last FROM journal WHERE run_id = ?',
+  moveVersion: 'UPDATE runs SET version = @to, updated_at = @now WHERE id = @id',
 } as const;

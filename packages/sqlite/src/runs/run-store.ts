@@ -1,6 +1,6 @@
 /**
  * The runs on SQLite: creating and reading runs, claiming them, their leases, the group commit of
- * journal writes (fenced by the lease), signals, cancels and requeues.
+ * journal writes (fenced by the lease), signals, cancels, requeues and moves to another version.
  */
 import {
   BatonError,
@@ -33,6 +33,8 @@ import {
   type RunRow,
   type RunStore,
   type StoreHint,
+  type VersionMove,
+  type VersionMoveResult,
   type WorkflowRef,
   type WriteOp,
   type WriteResult,
@@ -46,6 +48,7 @@ import { claimStatement, limitedCandidatesStatement } from './claim-runs.js';
 import { ClaimStatements, claimRun } from './run-claims.js';
 import { listRunsQuery } from './list-runs.js';
 import { EXPIRE_LEASES, LEASE_OWNERS } from './lease-recovery.js';
+import { moveVersion } from './version-move.js';
 
 export class SqliteRunStore implements RunStore {
   readonly #conn: SqliteConnection;
@@ -258,6 +261,10 @@ export class SqliteRunStore implements RunStore {
       writeAudit(s, audit);
       return toRunRecord(s.getRun.get(runId) as RunRow);
     });
+  }
+
+  async moveRunVersion(move: VersionMove, now: number, audit?: AuditEntry): Promise<VersionMoveResult> {
+    return this.#conn.write((hints) => moveVersion(this.#conn.statements, move, now, audit, hints));
   }
 
   subscribe(listener: (hint: StoreHint) => void): () => void {

@@ -1,0 +1,98 @@
+/**
+ * `baton migrate`: moves runs in flight from one version of a workflow to another. Each run's journal
+ * is replayed on the new code first (nothing runs, nothing is written); only runs that replay move,
+ * at their next suspension point. A dry run by default; --apply moves.
+ */
+import type { MigrationResult } from '@baton/core';
+import { defineCommand, workflowsPath } from '../command.js';
+import { CONNECTION_HELP, connectionOf, connectionOptions, withBackend } from '../backend/backend.js';
+import { UsageError } from '../errors.js';
+import { loadWorkflows } from '../load-workflows.js';
+import { toJson } from '../output.js';
+
+export const migrateCommand = defineCommand({
+  name: 'migrate',
+  summary: 'move runs in flight to a new version of their workflow',
+  help: `Usage: baton migrate --workflows PATH --workflow NAME --from V1 --to V2 [--run ID]... [--apply] [--json]
+       [--db FILE | --url URL --key KEY]
+
+Replays the journal of each run of NAME pinned to version V1 (queued, waiting or running; or only the
+runs named with --run) against the code of version V2 from --workflows, without running or writing
+anything. A run that replays can move: its next execution runs V2's code from where it stopped and
+never repeats a journaled step. A run that does not replay is listed with where it diverges and stays
+as it is; a running one is skipped (try again when it suspends).
+
+Without --apply this is a dry run: it says what would move and what is refused. With --apply the runs
+that replay move, each one atomically at its suspension point, audited.
+
+With --url the server checks the runs with its own code (a server started with --workflows holding
+V2), so --workflows is not taken.
+
+Exit code: 0 when every run asked for can move (with --apply: moved); 1 when some were refused (or,
+with --apply, skipped); 2 on a wrong command line.
+
+Options:
+  --workflows PATH      module exporting the workflows, V2 among them (default: $BATON_WORKFLOWS)
+  --workflow NAME       the workflow whose runs move
+  --from V1             the version the runs are on
+  --to V2               the version to move them to
+  --run ID              only this run; repeat for several
+  --apply               move the runs (without it, only check)
+  --json                print the result as JSON
+${CONNECTION_HELP}
+  -h, --help            show this help`,
+  options: {
+    ...connectionOptions,
+    workflows: { type: 'string' },
+    workflow: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    run: { type: 'string', multiple: true },
+    apply: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
+    for (const flag of ['workflow', 'from', 'to'] as const) {
+      if (values[flag] === undefined || values[flag] === '') throw new UsageError(`--${flag} is required`, 'migrate');
+    }
+    if (values.from === values.to) throw new UsageError(`--from and --to are both '${values.to}': nothing to move`, 'migrate');
+    const remote = connectionOf(values, io, 'migrate').kind === 'api';
+    const modulePath = workflowsPath(values.workflows, io);
+    if (remote && values.workflows !== undefined) throw new UsageError('--workflows checks runs in this process: use --db with it, not --url', 'migrate');
+    if (!remote && modulePath === undefined)
+      throw new UsageError('--workflows PATH is required (or set BATON_WORKFLOWS): the new version’s code checks the runs', 'migrate');
+    const loaded = remote || modulePath === undefined ? undefined : await loadWorkflows(modulePath);
+    const options = { mustExist: true, ...(loaded === undefined ? {} : { workflows: loaded.workflows }) };
+    return withBackend(values, io, 'migrate', options, async (backend) => {
+      const result = await backend.migrate({
+        workflow: values.workflow!,
+        fromVersion: values.from!,
+        toVersion: values.to!,
+        ...(values.run === undefined ? {} : { runIds: values.run }),
+        dryRun: values.apply !== true,
+      });
+      if (values.json === true) io.out(toJson(result, true));
+      else for (const line of report(result)) io.out(line);
+      return result.refused.length > 0 || (!result.dryRun && result.skipped.length > 0) ? 1 : 0;
+    });
+  },
+});
+
+/** The result as lines for people: one per run, then a summary. */
+function report(result: MigrationResult): string[] {
+  const verb = result.dryRun ? 'would move' : 'moved';
+  const lines = [
+    `workflow '${result.workflow}': version ${result.fromVersion} -> ${result.toVersion}${result.dryRun ? ' (dry run: nothing moved; --apply moves)' : ''}`,
+  ];
+  for (const m of result.moved) lines.push(`${verb.padEnd(10)}  ${m.runId}  (${m.status}, ${m.positions} journaled positions replay)`);
+  for (const r of result.refused) {
+    const d = r.divergence;
+    const at = d.seq === 0 ? 'its input' : `position ${d.seq}`;
+    lines.push(
+      `${'refused'.padEnd(10)}  ${r.runId}  at ${at}: the journal holds ${d.journaled}, the new code asks for ${d.requested}${d.source === undefined ? '' : ` (${d.source})`}`,
+    );
+  }
+  for (const s of result.skipped) lines.push(`${'skipped'.padEnd(10)}  ${s.runId}  ${s.reason}`);
+  lines.push(`${result.moved.length} ${verb}, ${result.refused.length} refused, ${result.skipped.length} skipped`);
+  return lines;
+}

@@ -1,0 +1,72 @@
+/**
+ * POST /api/workflows/{name}/migrations: moves runs in flight from one version of a workflow to
+ * another (client.migrate): each run's journal is replayed on the new code first, and only those that
+ * replay move, at their suspension point, audited under the request's key. Only a server that has the
+ * new version's code (baton dev / baton start with --workflows) can check runs against it; any other
+ * answers 409 BATON_WORKFLOW_VERSION_NOT_LOADED. An admin's (auth.ts).
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Client } from '@baton/core';
+import type { Context } from 'hono';
+import { Name, errorResponses, json, jsonBody } from '../schemas.js';
+
+const Version = z.string().min(1).max(200);
+
+const MigrationRequest = z
+  .object({
+    fromVersion: Version,
+    toVersion: Version,
+    runIds: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(1000)
+      .optional()
+      .openapi({ description: 'Only these runs; without it, every run in flight on fromVersion.' }),
+    dryRun: z.boolean().optional().openapi({ description: 'Check only: say what would move and what is refused, and move nothing.' }),
+  })
+  .openapi('MigrationRequest');
+
+const DivergenceSchema = z
+  .object({
+    seq: z.number().int(),
+    journaled: z.string(),
+    requested: z.string(),
+    code: z.string(),
+    message: z.string(),
+    source: z.string().optional(),
+  })
+  .openapi('ReplayDivergence');
+
+export const MigrationSchema = z
+  .object({
+    workflow: z.string(),
+    fromVersion: z.string(),
+    toVersion: z.string(),
+    dryRun: z.boolean(),
+    moved: z.array(z.object({ runId: z.string(), status: z.string(), positions: z.number().int() })),
+    refused: z.array(z.object({ runId: z.string(), divergence: DivergenceSchema })),
+    skipped: z.array(z.object({ runId: z.string(), reason: z.string() })),
+  })
+  .openapi('Migration');
+
+const NameParam = z.object({ name: Name.openapi({ param: { name: 'name', in: 'path' } }) });
+
+export function registerMigrationRoute(app: OpenAPIHono, acting: (c: Context) => Client): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workflows/{name}/migrations',
+      tags: ['workflows'],
+      description:
+        "Moves the workflow's runs in flight from fromVersion to toVersion: each run's journal is replayed on toVersion's code first; a run that replays moves at its next suspension point (audited as run.migrate), one that does not is listed in `refused` with its divergence and left as it is, a running one is `skipped` (try again when it suspends). Only a server started with the new code (baton dev or baton start --workflows) can check: any other answers 409 BATON_WORKFLOW_VERSION_NOT_LOADED (use `baton migrate --workflows PATH` instead). Needs an admin key.",
+      request: { params: NameParam, body: jsonBody(MigrationRequest) },
+      responses: { 200: json(MigrationSchema, 'What moved, what was refused and why, what was skipped'), ...errorResponses },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const result = await acting(c).migrate({ workflow: name, ...body });
+      return c.json(result, 200);
+    },
+  );
+}
