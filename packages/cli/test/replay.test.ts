@@ -201,6 +201,42 @@ for (const target of targets()) {
         await server.close();
       }
     });
+
+    it('reports what it found to the server (--report), which keeps it on each run, and refuses a viewer', async () => {
+      const operator = newApiKey({ name: 'replay-report', role: 'operator' }, Date.now());
+      const viewer = newApiKey({ name: 'replay-viewer', role: 'viewer' }, Date.now());
+      await store.createApiKey(operator.record);
+      await store.createApiKey(viewer.record);
+      const server: ApiServer = await startApiServer({ client: engine.client, store, workflows: engine.workflows });
+      try {
+        const checked = await baton([
+          'replay',
+          '--url',
+          server.url,
+          '--key',
+          operator.token,
+          '--workflows',
+          join(F, 'reordered.ts'),
+          '--workflow',
+          'approval',
+          '--report',
+          'pr-42',
+        ]);
+        expect(checked.code).toBe(1);
+        expect(checked.stderr).toMatch(/reported 2 runs \(0 ok, 2 diverged\) as 'pr-42'/);
+        const kept = await engine.client.replays.forRun(ids.waiting);
+        expect(kept[0]).toMatchObject({
+          check: { candidate: 'pr-42' },
+          result: { ok: false, divergence: { seq: 1, journaled: "step 'extract'", requested: "step 'check-budget'" } },
+        });
+        const refused = await baton(['replay', '--url', server.url, '--key', viewer.token, '--workflows', V1, '--report', 'pr-43']);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain('BATON_FORBIDDEN');
+        expect((await baton(['replay', '--db', target.db, '--workflows', V1, '--report', 'pr-44'])).code).toBe(2);
+      } finally {
+        await server.close();
+      }
+    });
   });
 }
 

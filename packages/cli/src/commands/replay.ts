@@ -16,6 +16,7 @@ import { loadWorkflows } from '../load-workflows.js';
 import { toJson } from '../output.js';
 import { withStore } from '../store.js';
 import { checkBatch, type ReplayVerdict } from '../replay/replay-check.js';
+import { inspectOne, reportResults } from '../replay/replay-modes.js';
 import { SummaryCounter, summaryLine, verdictLines } from '../replay/replay-report.js';
 import { apiSource, folderSource, storeSource, type RunSelection, type RunSource } from '../replay/run-source.js';
 import { cliVersion } from '../version.js';
@@ -29,6 +30,7 @@ export const replayCommand = defineCommand({
   summary: 'check that new code still replays the journals of real runs',
   help: `Usage: baton replay --workflows PATH [--db FILE|URL | --url URL --key KEY | --from DIR] [filters] [--json] [--progress]
        baton replay --export DIR [--redact] [--db FILE|URL | --url URL --key KEY] [filters]
+       baton replay --run ID --inspect [--inspect-address [HOST:]PORT] --workflows PATH [--db … | --url … | --from DIR]
 
 Replays the journals of real runs against the code in PATH, as a worker with that code would when it
 resumes them, without running any step and without writing anything. Runs in flight come first
@@ -51,6 +53,11 @@ ${DSL_HELP}
   --redact              with --export: replace payload values by placeholders of the same shape
   --json                print the verdicts and the summary as one JSON object
   --progress            report progress on stderr (the default when stderr is a terminal)
+  --report CANDIDATE    with --url: send the results to that server as a check of CANDIDATE (a
+                        commit, build or release name); the dashboard shows them on each run's page
+  --inspect             with --run: replay that run under Node's inspector, stopping at each journaled
+                        position (attach from chrome://inspect or an editor); the verdict is printed
+  --inspect-address A   where the inspector listens (default 127.0.0.1:9229; port 0 picks a free one)
 ${CONNECTION_HELP}
   -h, --help            show this help`,
   options: {
@@ -67,6 +74,9 @@ ${CONNECTION_HELP}
     redact: { type: 'boolean' },
     json: { type: 'boolean' },
     progress: { type: 'boolean' },
+    report: { type: 'string' },
+    inspect: { type: 'boolean' },
+    'inspect-address': { type: 'string' },
   },
   async run({ values }, io) {
     const selection: RunSelection = {
@@ -86,11 +96,19 @@ ${CONNECTION_HELP}
       const dir = resolve(io.cwd, values.export);
       return withSource(values, io, (source) => exportRuns(source, selection, dir, values.redact === true, io));
     }
+    const report = values.report === undefined ? undefined : reportTarget(values, values.report, io);
+    if (values['inspect-address'] !== undefined && values.inspect !== true) throw new UsageError('--inspect-address goes with --inspect', NAME);
+    if (values.inspect === true && (values.run === undefined || values.json === true || values.report !== undefined)) {
+      throw new UsageError('--inspect debugs one run: give it --run ID (and no --json or --report)', NAME);
+    }
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, NAME), { interpreter: interpreterOptions(values, io, NAME) });
     const registry = new WorkflowRegistry(loaded.workflows);
     loaded.useRegistry(registry);
     const progress = values.progress === true || process.stderr.isTTY;
-    const check = (source: RunSource): Promise<number> => checkRuns(source, selection, registry, { json: values.json === true, progress }, io);
+    const check = (source: RunSource): Promise<number> =>
+      values.inspect === true
+        ? inspectOne(source, selection, registry, values['inspect-address'], io)
+        : checkRuns(source, selection, registry, { json: values.json === true, progress, report }, io);
     if (values.from !== undefined) return check(folderSource(resolve(io.cwd, values.from)));
     return withSource(values, io, check);
   },
@@ -100,7 +118,7 @@ async function checkRuns(
   source: RunSource,
   selection: RunSelection,
   registry: WorkflowRegistry,
-  options: { json: boolean; progress: boolean },
+  options: { json: boolean; progress: boolean; report: { url: string; key?: string; candidate: string } | undefined },
   io: Io,
 ): Promise<number> {
   const counter = new SummaryCounter();
@@ -114,7 +132,7 @@ async function checkRuns(
     for await (const batch of source(selection)) {
       const checked = await checkBatch(registry, batch);
       counter.add(checked);
-      if (options.json) verdicts.push(...checked);
+      if (options.json || options.report !== undefined) verdicts.push(...checked);
       else for (const v of checked) for (const line of verdictLines(v)) io.out(line);
       const now = performance.now();
       if (options.progress && (counter.counts.checked - reported >= 1000 || now - reportedAt >= 1000)) {
@@ -126,6 +144,7 @@ async function checkRuns(
   } finally {
     Error.stackTraceLimit = stackLimit;
   }
+  if (options.report !== undefined) await reportResults(options.report, options.report.candidate, verdicts, io);
   const summary = counter.summary();
   if (options.json) io.out(toJson({ runs: verdicts, summary }, true));
   else io.out(summaryLine(summary));
@@ -160,6 +179,20 @@ async function withSource(
     return fn(apiSource(new ApiClient({ url: connection.url, ...(connection.key === undefined ? {} : { key: connection.key }) })));
   }
   return withStore(connection.path, { mustExist: true }, (store: Store) => fn(storeSource(store)));
+}
+
+/** `--report`: the server the runs were read from (--url or $BATON_URL), and the name of the code checked. */
+function reportTarget(
+  values: { db?: string | undefined; url?: string | undefined; key?: string | undefined; from?: string | undefined; export?: string | undefined },
+  candidate: string,
+  io: Io,
+): { url: string; key?: string; candidate: string } {
+  if (candidate.trim() === '') throw new UsageError('--report needs the name of the code checked (a commit, build or release)', NAME);
+  const connection = values.from === undefined && values.export === undefined ? connectionOf(values, io, NAME) : undefined;
+  if (connection?.kind !== 'api') {
+    throw new UsageError('--report sends the results to the server whose runs were checked: it goes with --url (not --db, --from or --export)', NAME);
+  }
+  return { url: connection.url, candidate, ...(connection.key === undefined ? {} : { key: connection.key }) };
 }
 
 function parseStatuses(text: string): RunStatus[] {

@@ -28,6 +28,8 @@ export function followPauses(url: string, expression: string): Promise<Pause[]> 
     const socket = new WebSocket(url);
     const pending = new Map<number, (message: Message) => void>();
     const pauses: Pause[] = [];
+    /** Script ids to their URLs (a paused frame names its script by id). */
+    const scripts = new Map<string, string>();
     let nextId = 1;
     const send = (method: string, params: Record<string, unknown> = {}): Promise<Message> =>
       new Promise((answer) => {
@@ -44,15 +46,29 @@ export function followPauses(url: string, expression: string): Promise<Pause[]> 
         pending.delete(message.id);
         return;
       }
+      if (message.method === 'Debugger.scriptParsed') {
+        const script = message.params as { scriptId: string; url: string };
+        scripts.set(script.scriptId, script.url);
+        return;
+      }
       if (message.method !== 'Debugger.paused') return;
-      const callFrames = (message.params?.callFrames ?? []) as { callFrameId: string; functionName: string; url: string; location: { lineNumber: number } }[];
+      const callFrames = (message.params?.callFrames ?? []) as {
+        callFrameId: string;
+        functionName: string;
+        url: string;
+        location: { scriptId: string; lineNumber: number };
+      }[];
       const top = callFrames[0];
       if (top === undefined) return;
       void send('Debugger.evaluateOnCallFrame', { callFrameId: top.callFrameId, expression: `JSON.stringify(${expression})`, returnByValue: true })
         .then((answer) => {
           const raw = (answer.result?.result as { value?: unknown } | undefined)?.value;
           pauses.push({
-            frames: callFrames.map((f) => ({ functionName: f.functionName, url: f.url, line: f.location.lineNumber + 1 })),
+            frames: callFrames.map((f) => ({
+              functionName: f.functionName,
+              url: f.url || (scripts.get(f.location.scriptId) ?? ''),
+              line: f.location.lineNumber + 1,
+            })),
             value: typeof raw === 'string' ? (JSON.parse(raw) as unknown) : undefined,
           });
           return send('Debugger.resume');
