@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
 const doc = read('../../docs/testing.md');
 
-it.each(['unit-test.test.ts', 'saga.test.ts', 'approval-timeout.test.ts'])('docs/testing.md quotes %s as it is', (file) => {
+it.each(['unit-test.test.ts', 'saga.test.ts', 'approval-timeout.test.ts', 'replay.test.ts'])('docs/testing.md quotes %s as it is', (file) => {
   const body = read(`./${file}`).split('\n').slice(1).join('\n').trim();
   expect(doc).toContain(body);
 });
