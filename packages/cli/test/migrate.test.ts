@@ -94,6 +94,10 @@ for (const target of targets) {
       expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1'])).code).toBe(2);
       expect((await baton(['migrate', '--db', db, '--workflow', 'ticket', '--from', '1', '--to', '2'])).code).toBe(2);
       expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '2', '--to', '2'])).code).toBe(2);
+      expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2', '--wait', 'soon'])).code).toBe(
+        2,
+      );
+      expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2', '--wait', '2h'])).code).toBe(2);
     });
   });
 }

@@ -379,7 +379,10 @@ export class ApiClient {
    * Moves runs in flight of `workflow` from one version to another (see client.migrate); with
    * `dryRun`, only says what would move. Needs an admin key and a server that has the new code.
    */
-  async migrate(workflow: string, request: { fromVersion: string; toVersion: string; runIds?: string[]; dryRun?: boolean }): Promise<ApiMigration> {
+  async migrate(
+    workflow: string,
+    request: { fromVersion: string; toVersion: string; runIds?: string[]; dryRun?: boolean; waitSeconds?: number },
+  ): Promise<ApiMigration> {
     return this.#call<ApiMigration>('POST', `/api/workflows/${encodeURIComponent(workflow)}/migrations`, request);
   }
 

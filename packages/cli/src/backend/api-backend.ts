@@ -86,12 +86,13 @@ export class ApiBackend implements Backend {
   }
 
   async migrate(options: MigrateOptions): Promise<MigrationResult> {
-    const { workflow, fromVersion, toVersion, runIds, dryRun } = options;
+    const { workflow, fromVersion, toVersion, runIds, dryRun, waitMs } = options;
     const result = await this.#api.migrate(workflow, {
       fromVersion,
       toVersion,
       ...(runIds === undefined ? {} : { runIds }),
       ...(dryRun === undefined ? {} : { dryRun }),
+      ...(waitMs === undefined ? {} : { waitSeconds: Math.ceil(waitMs / 1000) }),
     });
     return result as MigrationResult;
   }

@@ -3,7 +3,7 @@
  * is replayed on the new code first (nothing runs, nothing is written); only runs that replay move,
  * at their next suspension point. A dry run by default; --apply moves.
  */
-import type { MigrationResult } from '@baton/core';
+import { toMillis, type MigrationResult } from '@baton/core';
 import { defineCommand, workflowsPath } from '../command.js';
 import { CONNECTION_HELP, connectionOf, connectionOptions, withBackend } from '../backend/backend.js';
 import { UsageError } from '../errors.js';
@@ -20,7 +20,8 @@ Replays the journal of each run of NAME pinned to version V1 (queued, waiting or
 runs named with --run) against the code of version V2 from --workflows, without running or writing
 anything. A run that replays can move: its next execution runs V2's code from where it stopped and
 never repeats a journaled step. A run that does not replay is listed with where it diverges and stays
-as it is; a running one is skipped (try again when it suspends).
+as it is; a running one is skipped (try again when it suspends), unless --wait gives it time to
+reach its next suspension point: it is checked and moved then.
 
 Without --apply this is a dry run: it says what would move and what is refused. With --apply the runs
 that replay move, each one atomically at its suspension point, audited.
@@ -38,6 +39,8 @@ Options:
   --to V2               the version to move them to
   --run ID              only this run; repeat for several
   --apply               move the runs (without it, only check)
+  --wait DURATION       wait up to DURATION (30s, 5m; at most 1h, 60s with --url) for running runs to
+                        suspend, and check and move each one then
   --json                print the result as JSON
 ${CONNECTION_HELP}
   -h, --help            show this help`,
@@ -49,6 +52,7 @@ ${CONNECTION_HELP}
     to: { type: 'string' },
     run: { type: 'string', multiple: true },
     apply: { type: 'boolean' },
+    wait: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values }, io) {
@@ -57,6 +61,7 @@ ${CONNECTION_HELP}
     }
     if (values.from === values.to) throw new UsageError(`--from and --to are both '${values.to}': nothing to move`, 'migrate');
     const remote = connectionOf(values, io, 'migrate').kind === 'api';
+    const waitMs = values.wait === undefined ? undefined : waitOf(values.wait, remote);
     const modulePath = workflowsPath(values.workflows, io);
     if (remote && values.workflows !== undefined) throw new UsageError('--workflows checks runs in this process: use --db with it, not --url', 'migrate');
     if (!remote && modulePath === undefined)
@@ -70,6 +75,7 @@ ${CONNECTION_HELP}
         toVersion: values.to!,
         ...(values.run === undefined ? {} : { runIds: values.run }),
         dryRun: values.apply !== true,
+        ...(waitMs === undefined ? {} : { waitMs }),
       });
       if (values.json === true) io.out(toJson(result, true));
       else for (const line of report(result)) io.out(line);
@@ -95,4 +101,17 @@ function report(result: MigrationResult): string[] {
   for (const s of result.skipped) lines.push(`${'skipped'.padEnd(10)}  ${s.runId}  ${s.reason}`);
   lines.push(`${result.moved.length} ${verb}, ${result.refused.length} refused, ${result.skipped.length} skipped`);
   return lines;
+}
+
+/** `--wait`: a duration up to an hour (a minute through a server, which answers within its request). */
+function waitOf(text: string, remote: boolean): number {
+  let ms: number;
+  try {
+    ms = toMillis(text, '--wait');
+  } catch {
+    throw new UsageError(`--wait must be a duration such as 30s or 5m, not '${text}'`, 'migrate');
+  }
+  const most = remote ? 60_000 : 3_600_000;
+  if (ms < 0 || ms > most) throw new UsageError(`--wait must be at most ${remote ? '60s with --url' : '1h'}`, 'migrate');
+  return ms;
 }

@@ -30,6 +30,11 @@ export interface MigrateOptions {
   filter?: MigrateFilter;
   /** Check only: report what would move and what is refused, and change nothing. */
   dryRun?: boolean;
+  /**
+   * How long to wait (ms, default 0) for runs that are running to reach their next suspension point:
+   * each is checked and moved once it suspends. Runs still running then are skipped.
+   */
+  waitMs?: number;
 }
 
 export interface MigrateFilter {
@@ -57,6 +62,9 @@ export interface MigrationResult {
 
 /** How many times a run that changed between its check and its move is checked again. */
 const CHECK_ATTEMPTS = 3;
+/** How often runs waited for are read again while they run. */
+const SUSPENSION_POLL_MS = 100;
+const MAX_WAIT_MS = 3_600_000;
 const MAX_CANDIDATES = 10_000;
 const IN_FLIGHT: RunStatus[] = [RunStatus.Queued, RunStatus.Waiting, RunStatus.Running];
 const RUNNING = 'running: try again when it suspends';
@@ -99,7 +107,25 @@ export async function migrateRuns(deps: MigrationDeps, options: MigrateOptions):
     if (why !== undefined) result.skipped.push({ runId: candidate.id, reason: why });
     else await migrateOne(deps, target, candidate, options, dryRun, result);
   }
+  if ((options.waitMs ?? 0) > 0) await awaitSuspensions(deps, target, options, dryRun, result);
   return result;
+}
+
+/** Runs skipped because they ran (or kept changing) are read again until they suspend, then checked and moved; until `waitMs` has passed. */
+async function awaitSuspensions(deps: MigrationDeps, target: AnyWorkflow, options: MigrateOptions, dryRun: boolean, result: MigrationResult): Promise<void> {
+  const deadline = deps.clock.now() + (options.waitMs ?? 0);
+  const waiting = (s: { reason: string }): boolean => s.reason === RUNNING || s.reason === REFUSAL_REASONS.changed;
+  while (result.skipped.some(waiting) && deps.clock.now() < deadline) {
+    await new Promise<void>((resolve) => deps.clock.setTimer(Math.min(SUSPENSION_POLL_MS, deadline - deps.clock.now()), resolve));
+    for (const skip of result.skipped.filter(waiting)) {
+      const run = await deps.store.getRun(skip.runId);
+      if (run?.status === RunStatus.Running) continue;
+      result.skipped.splice(result.skipped.indexOf(skip), 1);
+      const why = run === undefined ? 'not found' : notCandidate(run, options);
+      if (why !== undefined || run === undefined) result.skipped.push({ runId: skip.runId, reason: why ?? 'not found' });
+      else await migrateOne(deps, target, run, options, dryRun, result);
+    }
+  }
 }
 
 /** Checks one run against the new code and moves it if it replays, checking again (bounded) when it changed meanwhile. */
@@ -156,6 +182,12 @@ function targetCode(workflows: WorkflowRegistry, options: MigrateOptions): AnyWo
     assertStorableText(value, field);
   }
   if (options.fromVersion === options.toVersion) throw invalidArgument(`fromVersion and toVersion are both '${options.toVersion}': nothing to move.`);
+  if (
+    options.waitMs !== undefined &&
+    (typeof options.waitMs !== 'number' || !Number.isFinite(options.waitMs) || options.waitMs < 0 || options.waitMs > MAX_WAIT_MS)
+  ) {
+    throw invalidArgument(`waitMs must be a number of milliseconds from 0 to ${MAX_WAIT_MS}.`);
+  }
   if (options.runIds !== undefined) {
     if (!Array.isArray(options.runIds) || options.runIds.length === 0 || options.runIds.length > 1000) {
       throw invalidArgument('runIds must be a list of 1-1000 run ids.');

@@ -23,6 +23,13 @@ const MigrationRequest = z
       .optional()
       .openapi({ description: 'Only these runs; without it, every run in flight on fromVersion.' }),
     dryRun: z.boolean().optional().openapi({ description: 'Check only: say what would move and what is refused, and move nothing.' }),
+    waitSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(60)
+      .optional()
+      .openapi({ description: 'How long to wait for running runs to reach their next suspension point, each checked and moved once it suspends (default 0).' }),
   })
   .openapi('MigrationRequest');
 
@@ -58,14 +65,15 @@ export function registerMigrationRoute(app: OpenAPIHono, acting: (c: Context) =>
       path: '/api/workflows/{name}/migrations',
       tags: ['workflows'],
       description:
-        "Moves the workflow's runs in flight from fromVersion to toVersion: each run's journal is replayed on toVersion's code first; a run that replays moves at its next suspension point (audited as run.migrate), one that does not is listed in `refused` with its divergence and left as it is, a running one is `skipped` (try again when it suspends). Only a server started with the new code (baton dev or baton start --workflows) can check: any other answers 409 BATON_WORKFLOW_VERSION_NOT_LOADED (use `baton migrate --workflows PATH` instead). Needs an admin key.",
+        "Moves the workflow's runs in flight from fromVersion to toVersion: each run's journal is replayed on toVersion's code first; a run that replays moves at its next suspension point (audited as run.migrate), one that does not is listed in `refused` with its divergence and left as it is, a running one is `skipped` (try again when it suspends, or give waitSeconds). Only a server started with the new code (baton dev or baton start --workflows) can check: any other answers 409 BATON_WORKFLOW_VERSION_NOT_LOADED (use `baton migrate --workflows PATH` instead). Needs an admin key.",
       request: { params: NameParam, body: jsonBody(MigrationRequest) },
       responses: { 200: json(MigrationSchema, 'What moved, what was refused and why, what was skipped'), ...errorResponses },
     }),
     async (c) => {
       const { name } = c.req.valid('param');
       const body = c.req.valid('json');
-      const result = await acting(c).migrate({ workflow: name, ...body });
+      const { waitSeconds, ...rest } = body;
+      const result = await acting(c).migrate({ workflow: name, ...rest, ...(waitSeconds === undefined ? {} : { waitMs: waitSeconds * 1000 }) });
       return c.json(result, 200);
     },
   );

@@ -188,6 +188,49 @@ export function versionMoveSuite(factory: StoreFactory): void {
       }
     });
 
+    it('client.migrate with waitMs moves a running run once it reaches its next suspension point', async () => {
+      const gate = deferred();
+      const shape = (version: string, patched: boolean): AnyWorkflow =>
+        defineWorkflow({ name: 'move-later', version }, async (ctx) => {
+          await ctx.step('hold', () => gate.promise);
+          if (patched && ctx.patched('notify')) await ctx.step('notify', () => 'sent');
+          await ctx.waitForSignal('go');
+          return ctx.step('finish', () => `finished on ${version}`);
+        });
+      const v1 = shape('1', false);
+      const v2 = shape('2', true);
+      const h = await startHarness(factory, [v1, v2]);
+      try {
+        const busy = await h.engine.client.start(v1, undefined);
+        await waitForStatus(h.engine, busy.id, 'running');
+        // The gate opens when the migration first reads the run again, after finding it running: the
+        // run then takes its step, suspends at its signal, and moves.
+        const watching = new Proxy(h.store, {
+          get(target, property) {
+            const value: unknown = Reflect.get(target, property, target);
+            if (property !== 'getRun' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+            return (id: string) => {
+              gate.resolve();
+              return target.getRun(id);
+            };
+          },
+        });
+        const admin = new Client({ store: watching, clock: h.clock, workflows: [v2] }).as({ id: 'admin' });
+        const result = await admin.migrate({ workflow: 'move-later', fromVersion: '1', toVersion: '2', waitMs: 120_000 });
+        expect(result).toMatchObject({ moved: [{ runId: busy.id, status: 'waiting' }], refused: [], skipped: [] });
+        expect((await h.store.getRun(busy.id))!.version).toBe('2');
+        await h.engine.client.signal(busy.id, 'go');
+        expect(await busy.result()).toBe('finished on 2');
+        expect((await h.store.getJournal(busy.id)).map((e) => e.name)).toEqual(['hold', 'go', 'finish']);
+        await expect(admin.migrate({ workflow: 'move-later', fromVersion: '1', toVersion: '2', waitMs: -1 })).rejects.toMatchObject({
+          code: 'BATON_INVALID_ARGUMENT',
+        });
+      } finally {
+        gate.resolve();
+        await h.close();
+      }
+    });
+
     it('client.migrate refuses to check without the new version’s code, and bad arguments, with stable codes', async () => {
       const runs = new Map<string, number>();
       const v1 = approval('move-args', 'v1', runs);
