@@ -64,6 +64,18 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
+/**
+ * Runs `baton ...args` through the CLI's own entry in this process: the command line is parsed and
+ * answered as the executable does (exit code, stdout, stderr), without a process start.
+ */
+export async function batonInProcess(args: string[]): Promise<CliResult> {
+  const { main } = await import('../src/index.js');
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (line) => out.push(`${line}\n`), err: (line) => err.push(`${line}\n`), env: childEnv(), cwd: ROOT });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
 /** Runs `baton ...args` to completion. */
 export function baton(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {

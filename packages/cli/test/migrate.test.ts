@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, silentLogger, type AnyWorkflow, type Store } from '@baton/core';
 import { PostgresStore, canConnect } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
-import { FIXTURES, baton, tempDir } from './helpers.js';
+import { FIXTURES, baton, batonInProcess, tempDir } from './helpers.js';
 
 const VERSIONED = join(FIXTURES, 'versioned-workflows.ts');
 const SERVER = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -91,13 +91,15 @@ for (const target of targets) {
 
     it('exits 2 on a wrong command line', async () => {
       const db = target.db();
-      expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1'])).code).toBe(2);
-      expect((await baton(['migrate', '--db', db, '--workflow', 'ticket', '--from', '1', '--to', '2'])).code).toBe(2);
-      expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '2', '--to', '2'])).code).toBe(2);
-      expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2', '--wait', 'soon'])).code).toBe(
-        2,
-      );
-      expect((await baton(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2', '--wait', '2h'])).code).toBe(2);
+      expect((await batonInProcess(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1'])).code).toBe(2);
+      expect((await batonInProcess(['migrate', '--db', db, '--workflow', 'ticket', '--from', '1', '--to', '2'])).code).toBe(2);
+      expect((await batonInProcess(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '2', '--to', '2'])).code).toBe(2);
+      expect(
+        (await batonInProcess(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2', '--wait', 'soon'])).code,
+      ).toBe(2);
+      expect(
+        (await batonInProcess(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2', '--wait', '2h'])).code,
+      ).toBe(2);
     });
   });
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, silentLogger } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { rmSync } from 'node:fs';
-import { BIN, FIXTURES, ROOT, childEnv, tempDir, waitFor } from './helpers.js';
+import { BIN, FIXTURES, ROOT, batonInProcess, childEnv, tempDir, waitFor } from './helpers.js';
 import { approval } from './fixtures/replay/approval.js';
 import { followPauses, type Pause } from './support/inspector-client.js';
 
@@ -87,11 +87,6 @@ describe('baton replay --inspect', { timeout: 120_000 }, () => {
       ['replay', '--workflows', join(FIXTURES, 'replay', 'v1.ts'), '--db', db, '--run', runId, '--inspect-address', '127.0.0.1:0'],
       ['replay', '--workflows', join(FIXTURES, 'replay', 'v1.ts'), '--db', db, '--run', runId, '--inspect', '--inspect-address', 'nowhere'],
     ];
-    for (const args of bad) {
-      const code = await new Promise<number | null>((resolve) =>
-        spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(), stdio: 'ignore' }).on('exit', resolve),
-      );
-      expect(code, args.join(' ')).toBe(2);
-    }
+    for (const args of bad) expect((await batonInProcess(args)).code, args.join(' ')).toBe(2);
   });
 });

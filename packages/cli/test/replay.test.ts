@@ -1,6 +1,6 @@
 /**
- * `baton replay`, the built executable in child processes, on runs a real engine made on a SQLite file
- * and on PostgreSQL: the code that made them replays (exit 0); swapping two steps is caught at the
+ * `baton replay` on runs a real engine made on a SQLite file and on PostgreSQL, through the built
+ * executable (a child process) and through the CLI's own entry in this process: the code that made them replays (exit 0); swapping two steps is caught at the
  * position with the line that asked (exit 1); a ctx.patched branch is accepted; a declarative
  * definition replays against its file; a missing version fails; --export then --from gives the same
  * verdicts with no database; --url reads the runs through a server; and a wrong command line exits 2.
@@ -14,8 +14,11 @@ import { SqliteStore } from '@baton/sqlite';
 import { startApiServer, type ApiServer } from '@baton/server';
 import { POSTGRES_URL, freshSchema, runPostgresTests } from '../../postgres/test/test-database.js';
 import { loadWorkflows } from '../src/load-workflows.js';
-import { FIXTURES, baton, tempDir, waitFor, type CliResult } from './helpers.js';
+import { FIXTURES, baton, batonInProcess, tempDir, waitFor, type CliResult } from './helpers.js';
 import { approval } from './fixtures/replay/approval.js';
+
+// The executable's module loader maps the workflows' lines through their source maps; so does this process.
+process.setSourceMapsEnabled(true);
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,6 +57,8 @@ interface Verdicts {
   }[];
   summary: { checked: number; ok: number; diverged: number; missing: number; invalid: number };
 }
+
+const cli = batonInProcess;
 
 function verdicts(result: CliResult): Verdicts {
   return JSON.parse(result.stdout) as Verdicts;
@@ -100,14 +105,14 @@ for (const target of targets()) {
       const after = await Promise.all(Object.values(ids).map(async (id) => [await store.getRun(id), await store.getJournal(id)]));
       expect(after).toEqual(before);
 
-      const text = await baton(['replay', '--db', target.db, '--workflows', `${V1},${FLOW}`, '--workflow', 'approval', '--status', 'completed']);
+      const text = await cli(['replay', '--db', target.db, '--workflows', `${V1},${FLOW}`, '--workflow', 'approval', '--status', 'completed']);
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain(`ok        ${ids.done}  approval@1  completed: returns as journaled after 4 positions`);
       expect(text.stdout).toMatch(/checked 1 run in [\d.]+s \(\d+ runs\/s\): 1 ok, 0 diverged, 0 missing/);
     });
 
     it('catches two swapped steps at their position with the line that asks, and accepts a patched branch', async () => {
-      const reordered = await baton(['replay', '--db', target.db, '--workflows', join(F, 'reordered.ts'), '--workflow', 'approval']);
+      const reordered = await cli(['replay', '--db', target.db, '--workflows', join(F, 'reordered.ts'), '--workflow', 'approval']);
       expect(reordered.code, reordered.stderr).toBe(1);
       expect(reordered.stdout).toContain(
         `diverged  ${ids.waiting}  approval@1  waiting: at position 1 the journal holds step 'extract', the code asks for step 'check-budget'`,
@@ -115,17 +120,17 @@ for (const target of targets()) {
       expect(reordered.stdout).toMatch(/at \S*fixtures\/replay\/approval\.ts:\d+:\d+/);
       expect(reordered.stdout).toMatch(/: 0 ok, 2 diverged, 0 missing/);
 
-      const patched = await baton(['replay', '--db', target.db, '--workflows', join(F, 'patched.ts'), '--workflow', 'approval', '--json']);
+      const patched = await cli(['replay', '--db', target.db, '--workflows', join(F, 'patched.ts'), '--workflow', 'approval', '--json']);
       expect(patched.code, patched.stderr).toBe(0);
       expect(verdicts(patched).summary).toMatchObject({ checked: 2, ok: 2 });
 
-      const flow = await baton(['replay', '--db', target.db, '--workflows', join(F, 'flow-reordered.yaml'), '--run', ids.flow, '--json']);
+      const flow = await cli(['replay', '--db', target.db, '--workflows', join(F, 'flow-reordered.yaml'), '--run', ids.flow, '--json']);
       expect(flow.code, flow.stderr).toBe(1);
       expect(verdicts(flow).runs).toMatchObject([{ runId: ids.flow, verdict: 'diverged', divergence: { seq: 1 } }]);
     });
 
     it('reports runs whose workflow or version the code lacks as missing', async () => {
-      const result = await baton(['replay', '--db', target.db, '--workflows', join(F, 'v2-only.ts')]);
+      const result = await cli(['replay', '--db', target.db, '--workflows', join(F, 'v2-only.ts')]);
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(
         `missing   ${ids.waiting}  approval@1  waiting: workflow 'approval' version '1' is not in this code (it has '2'): runs pinned to that version would wait for a worker that has it`,
@@ -136,7 +141,7 @@ for (const target of targets()) {
 
     it('exports the runs as replay files that replay with the same verdicts without the database, and reports a corrupt file by name', async () => {
       const out = join(dir, `export-${target.name}`);
-      const exported = await baton(['replay', '--export', out, '--db', target.db]);
+      const exported = await cli(['replay', '--export', out, '--db', target.db]);
       expect(exported.code, exported.stderr).toBe(0);
       expect(exported.stdout.trim()).toBe(`exported 3 runs to ${out}`);
       expect(readdirSync(out).sort()).toEqual(
@@ -156,21 +161,21 @@ for (const target of targets()) {
         [`${V1},${FLOW}`, 0, { ok: 3 }],
         [join(F, 'reordered.ts'), 1, { diverged: 2, missing: 1 }],
       ] as const) {
-        const fromDb = verdicts(await baton(['replay', '--db', target.db, '--workflows', workflows, '--json']));
-        const fromFiles = await baton(['replay', '--from', out, '--workflows', workflows, '--json']);
+        const fromDb = verdicts(await cli(['replay', '--db', target.db, '--workflows', workflows, '--json']));
+        const fromFiles = await cli(['replay', '--from', out, '--workflows', workflows, '--json']);
         expect(fromFiles.code, fromFiles.stderr).toBe(code);
         expect(verdicts(fromFiles).summary).toMatchObject(counts);
         expect(byRun(verdicts(fromFiles))).toEqual(byRun(fromDb));
       }
 
       const redacted = join(dir, `redacted-${target.name}`);
-      expect((await baton(['replay', '--export', redacted, '--redact', '--db', target.db, '--run', ids.done])).code).toBe(0);
+      expect((await cli(['replay', '--export', redacted, '--redact', '--db', target.db, '--run', ids.done])).code).toBe(0);
       const secret = JSON.parse(readFileSync(join(redacted, `${ids.done}.json`), 'utf8')) as { redacted: boolean; run: { input: string; output: string } };
       expect(secret).toMatchObject({ redacted: true, run: { input: '{"amount":0}', output: '"[redacted]"' } });
 
       writeFileSync(join(out, 'broken.json'), '{"format":"baton.replay/1","run":{"id":');
       writeFileSync(join(out, 'other.json'), '{"format":"baton.replay/1","run":{"id":"x"},"journal":[],"exportedAt":"now"}');
-      const corrupt = await baton(['replay', '--from', out, '--workflows', `${V1},${FLOW}`]);
+      const corrupt = await cli(['replay', '--from', out, '--workflows', `${V1},${FLOW}`]);
       expect(corrupt.code).toBe(1);
       expect(corrupt.stdout).toMatch(new RegExp(`invalid   \\S*broken\\.json: \\S*broken\\.json is not a replay file: it is not JSON`));
       expect(corrupt.stdout).toMatch(/invalid {3}\S*other\.json: \S*other\.json is not a replay file: .* at run\.\w+/);
@@ -184,7 +189,7 @@ for (const target of targets()) {
       const server: ApiServer = await startApiServer({ client: engine.client, store, workflows: engine.workflows });
       try {
         const remote = (workflows: string, extra: string[] = []) =>
-          baton(['replay', '--url', server.url, '--key', viewer.token, '--workflows', workflows, '--json', ...extra]);
+          cli(['replay', '--url', server.url, '--key', viewer.token, '--workflows', workflows, '--json', ...extra]);
         const same = await remote(`${V1},${FLOW}`);
         expect(same.code, same.stderr).toBe(0);
         expect(byRun(verdicts(same))).toEqual({ [ids.waiting]: 'ok', [ids.flow]: 'ok', [ids.done]: 'ok' });
@@ -195,7 +200,7 @@ for (const target of targets()) {
         expect(unknown.code).toBe(1);
         expect(unknown.stderr).toContain('BATON_RUN_NOT_FOUND');
         const exported = join(dir, `api-export-${target.name}`);
-        expect((await baton(['replay', '--url', server.url, '--key', viewer.token, '--export', exported])).code).toBe(0);
+        expect((await cli(['replay', '--url', server.url, '--key', viewer.token, '--export', exported])).code).toBe(0);
         expect(readdirSync(exported)).toHaveLength(3);
       } finally {
         await server.close();
@@ -209,7 +214,7 @@ for (const target of targets()) {
       await store.createApiKey(viewer.record);
       const server: ApiServer = await startApiServer({ client: engine.client, store, workflows: engine.workflows });
       try {
-        const checked = await baton([
+        const checked = await cli([
           'replay',
           '--url',
           server.url,
@@ -229,10 +234,10 @@ for (const target of targets()) {
           check: { candidate: 'pr-42' },
           result: { ok: false, divergence: { seq: 1, journaled: "step 'extract'", requested: "step 'check-budget'" } },
         });
-        const refused = await baton(['replay', '--url', server.url, '--key', viewer.token, '--workflows', V1, '--report', 'pr-43']);
+        const refused = await cli(['replay', '--url', server.url, '--key', viewer.token, '--workflows', V1, '--report', 'pr-43']);
         expect(refused.code).toBe(1);
         expect(refused.stderr).toContain('BATON_FORBIDDEN');
-        expect((await baton(['replay', '--db', target.db, '--workflows', V1, '--report', 'pr-44'])).code).toBe(2);
+        expect((await cli(['replay', '--db', target.db, '--workflows', V1, '--report', 'pr-44'])).code).toBe(2);
       } finally {
         await server.close();
       }
@@ -258,7 +263,7 @@ describe('baton replay command line', { timeout: 180_000 }, () => {
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
       expect(result.stderr).toMatch(/^baton: error: .*; see baton replay --help \(BATON_INVALID_ARGUMENT\)\n$/);
     }
-    const help = await baton(['--help']);
+    const help = await cli(['--help']);
     expect(help.stdout).toMatch(/\n {2}replay +check that new code still replays the journals of real runs\n/);
   });
 });

@@ -10,7 +10,8 @@ export function workflowSource(stack: string | undefined): string | undefined {
     const match = FRAME.exec(line);
     const location = match?.[1];
     if (location === undefined || location.startsWith('node:') || OWN_FRAME.test(location)) continue;
-    return location.replace(/^file:\/\//, '');
+    // A loader's query (tsx marks its modules `?tsx-namespace=…`) is not part of the file's name.
+    return location.replace(/^file:\/\//, '').replace(/\?[^:]*(?=:\d+:\d+$)/, '');
   }
   return undefined;
 }
