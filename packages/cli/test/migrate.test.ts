@@ -3,43 +3,32 @@
  * nothing; a version that cannot replay the journal is refused (exit 1) and changes nothing; --apply
  * moves the run, which then finishes on the new code; a wrong command line exits 2.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine, silentLogger, type AnyWorkflow, type Store } from '@baton/core';
-import { PostgresStore, canConnect } from '@baton/postgres';
+import { PostgresStore } from '@baton/postgres';
+import { POSTGRES_URL, freshSchema, postgresAvailable, runPostgresTests } from '../../postgres/test/test-database.js';
 import { SqliteStore } from '@baton/sqlite';
 import { FIXTURES, baton, batonInProcess, tempDir } from './helpers.js';
 
 const VERSIONED = join(FIXTURES, 'versioned-workflows.ts');
-const SERVER = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `baton_cli_migrate_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-const available = await canConnect(SERVER);
-if (!available && process.env.CI !== 'true') console.warn(`[baton] skipping baton migrate on PostgreSQL: no server answers at ${SERVER}.`);
-
-afterAll(async () => {
-  if (!available) return;
-  const client = new pg.Client({ connectionString: SERVER });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
+const schema = freshSchema();
+const available = runPostgresTests('baton migrate on PostgreSQL');
 
 const targets = [
   { name: 'sqlite', run: true, db: () => join(tempDir(), 'baton.db'), open: (db: string): Store => new SqliteStore({ path: db }) },
   {
     name: 'postgres',
-    run: available || process.env.CI === 'true',
-    db: () => `${SERVER}?schema=${schema}`,
-    open: (): Store => new PostgresStore({ connectionString: SERVER, schema }),
+    run: available,
+    db: () => `${POSTGRES_URL}?schema=${schema}`,
+    open: (): Store => new PostgresStore({ connectionString: POSTGRES_URL, schema }),
   },
 ];
 
 for (const target of targets) {
   describe.runIf(target.run)(`baton migrate (${target.name})`, { timeout: 90_000 }, () => {
     it('checks by default, refuses a version that diverges, and moves with --apply', async () => {
-      expect(target.name === 'sqlite' || available, `no PostgreSQL server answers at ${SERVER}`).toBe(true);
+      expect(target.name === 'sqlite' || postgresAvailable, `no PostgreSQL server answers at ${POSTGRES_URL}`).toBe(true);
       const db = target.db();
       const { ticketV1, ticketV2, ticketV3 } = (await import(VERSIONED)) as Record<string, AnyWorkflow>;
       const store = target.open(db);

@@ -125,24 +125,17 @@ async function checkRuns(
   const verdicts: ReplayVerdict[] = [];
   let reported = 0;
   let reportedAt = performance.now();
-  // Deep stacks for the whole check, so every replay sees the workflow's own frame.
-  const stackLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = Math.max(stackLimit, 50);
-  try {
-    for await (const batch of source(selection)) {
-      const checked = await checkBatch(registry, batch);
-      counter.add(checked);
-      if (options.json || options.report !== undefined) verdicts.push(...checked);
-      else for (const v of checked) for (const line of verdictLines(v)) io.out(line);
-      const now = performance.now();
-      if (options.progress && (counter.counts.checked - reported >= 1000 || now - reportedAt >= 1000)) {
-        reported = counter.counts.checked;
-        reportedAt = now;
-        io.err(`baton replay: ${counter.counts.checked} runs checked, ${counter.failing} failing`);
-      }
+  for await (const batch of source(selection)) {
+    const checked = await checkBatch(registry, batch);
+    counter.add(checked);
+    if (options.json || options.report !== undefined) verdicts.push(...checked);
+    else for (const v of checked) for (const line of verdictLines(v)) io.out(line);
+    const now = performance.now();
+    if (options.progress && (counter.counts.checked - reported >= 1000 || now - reportedAt >= 1000)) {
+      reported = counter.counts.checked;
+      reportedAt = now;
+      io.err(`baton replay: ${counter.counts.checked} runs checked, ${counter.failing} failing`);
     }
-  } finally {
-    Error.stackTraceLimit = stackLimit;
   }
   if (options.report !== undefined) await reportResults(options.report, options.report.candidate, verdicts, io);
   const summary = counter.summary();

@@ -16,14 +16,19 @@ export function workflowSource(stack: string | undefined): string | undefined {
   return undefined;
 }
 
+/** Checks running now, and the limit to restore when the last one ends (checks may overlap). */
+let deepening = 0;
+let restoreTo = Error.stackTraceLimit;
+
 /** Runs `fn` with deeper stacks, so a frame of the workflow's code is in them even under extensions. */
 export async function withDeepStacks<T>(fn: () => Promise<T>): Promise<T> {
-  const limit = Error.stackTraceLimit;
-  if (limit >= 50) return fn();
-  Error.stackTraceLimit = 50;
+  if (deepening++ === 0) {
+    restoreTo = Error.stackTraceLimit;
+    Error.stackTraceLimit = Math.max(restoreTo, 50);
+  }
   try {
     return await fn();
   } finally {
-    Error.stackTraceLimit = limit;
+    if (--deepening === 0) Error.stackTraceLimit = restoreTo;
   }
 }
