@@ -106,6 +106,8 @@ export type {
   StoredError,
 } from './store/records.js';
 export type { RateLimit, QueueRecord, StartControl } from './store/flow-control.js';
+export { Severity, channelConfigSchema, channelsConfigSchema } from './notify/index.js';
+export type { Notification, Notifier, ChannelOutcome, ChannelConfig, ChannelsConfig } from './notify/index.js';
 export { assertEventType } from './events/events.js';
 export type { EventRecord, NewEvent, EventMatch, EventTriggerRecord, EventWaitRecord } from './events/events.js';
 export { planTicks, nextTick, tickRunId, resolveSchedule, ON_TIME_MS } from './schedule/schedule.js';

@@ -11,6 +11,7 @@ import type { QueueDefinition } from '../workflow/flow.js';
 import type { JsonSchemaValidator } from '../client/signal-check.js';
 import type { Durability } from './engine-internals.js';
 import type { Logger } from './logger.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { WorkflowList } from './workflow-registry.js';
 
 export interface EngineOptions {
@@ -50,6 +51,11 @@ export interface EngineOptions {
   /** How long `stop()` lets running runs finish before releasing them. Default 10 s. */
   shutdownTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * Delivers notifications to the deployment's named channels (alerts, escalations of people's tasks).
+   * Without one, a notification to a channel is logged as undeliverable and nothing else happens.
+   */
+  notifier?: Notifier;
   /**
    * Where the spans of run executions and step attempts go. Default: the globally registered
    * OpenTelemetry provider (none registered: no spans, at no cost).

@@ -16,11 +16,17 @@ import {
 import { advance, waitFor, type StoreFactory } from '../../harness.js';
 
 /** Engines on one database, each on its own store handle where the store can open another. */
-async function engines(factory: StoreFactory, count: number, workflows: AnyWorkflow[], options: Partial<EngineOptions> = {}) {
+async function engines(
+  factory: StoreFactory,
+  count: number,
+  workflows: AnyWorkflow[],
+  options: Partial<EngineOptions> = {},
+  watch: (store: Store) => Store = (store) => store,
+) {
   const first = await factory.create();
   const stores: Store[] = [first];
   for (let i = 1; i < count; i++) stores.push(factory.reopen === undefined ? first : await factory.reopen(first));
-  const list = stores.map((store) => new Engine({ store, workflows, logger: silentLogger, pollIntervalMs: 50, ...options }));
+  const list = stores.map((store) => new Engine({ store: watch(store), workflows, logger: silentLogger, pollIntervalMs: 50, ...options }));
   for (const engine of list) await engine.start();
   return {
     engines: list,
@@ -28,6 +34,38 @@ async function engines(factory: StoreFactory, count: number, workflows: AnyWorkf
     async close() {
       await Promise.all(list.map((e) => e.stop({ timeoutMs: 2000 })));
       for (const store of new Set(stores)) await store.close();
+    },
+  };
+}
+
+/** What engines took from rate limiters: each event granted, at the engine's time of asking, and the takes still unanswered. */
+function rateWatch() {
+  const granted: { key: string; at: number }[] = [];
+  let pending = 0;
+  const watch = (store: Store): Store =>
+    new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'acquireRate') {
+          return async (...args: Parameters<Store['acquireRate']>) => {
+            pending++;
+            try {
+              const decision = await target.acquireRate(...args);
+              if (decision.allowed) granted.push({ key: args[0], at: args[2] });
+              return decision;
+            } finally {
+              pending--;
+            }
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return {
+    watch,
+    granted,
+    get pending() {
+      return pending;
     },
   };
 }
@@ -263,23 +301,34 @@ export function flowControlSuite(factory: StoreFactory): void {
         }
         return tenant;
       });
-      const t = await engines(factory, 2, [wf], { clock });
+      const rates = rateWatch();
+      const t = await engines(factory, 2, [wf], { clock }, rates.watch);
       try {
         const t0 = clock.now();
         const runs = await Promise.all(['t1', 't2'].map((tenant) => t.client.start(wf, tenant)));
-        // A second at a time until every call was made: a loaded machine may need more turns than the
-        // eight a quick one does, and more time passing only spreads the calls further apart.
+        // A second at a time until every call was made, never while a take is unanswered: a loaded
+        // machine may need more turns than the eight a quick one does, and more time passing only
+        // spreads the calls further apart.
         for (let i = 0; i < 200 && calls.length < 8; i++) {
+          await waitFor(() => rates.pending === 0);
           await delay(50);
           await advance(clock, 1_000);
         }
         await waitFor(() => calls.length === 8);
         expect(await Promise.all(runs.map((r) => r.result({ timeoutMs: 10_000 })))).toEqual(['t1', 't2']);
-        for (const key of ['global', 't1', 't2']) {
-          const times = calls.filter((c) => c.key === key).map((c) => c.at - t0);
-          expect(times, `calls under ${key}`).toHaveLength(key === 'global' ? 4 : 2);
+        for (const key of ['global', 't1', 't2'])
+          expect(
+            calls.filter((c) => c.key === key),
+            `calls under ${key}`,
+          ).toHaveLength(key === 'global' ? 4 : 2);
+        // The limiter's grants, at the time each engine asked (a call runs once its answer arrives, which
+        // on a loaded machine may be after the clock moved on): 4 under the shared limiter, 2 per tenant.
+        const byKey = new Map<string, number[]>();
+        for (const g of rates.granted) byKey.set(g.key, [...(byKey.get(g.key) ?? []), g.at - t0]);
+        expect([...byKey.values()].map((times) => times.length).sort()).toEqual([2, 2, 4]);
+        for (const [key, times] of byKey) {
           // One call a second at most (2 per 2 s, spread evenly).
-          for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `calls under ${key}: ${times.join(', ')}`).toBeGreaterThanOrEqual(1_000);
+          for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `grants under ${key}: ${times.join(', ')}`).toBeGreaterThanOrEqual(1_000);
         }
       } finally {
         await t.close();
