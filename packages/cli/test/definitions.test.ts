@@ -1,16 +1,19 @@
 /**
- * Definitions from the command line, as real child processes: `baton run FILE` in an engine of its
+ * Definitions from the command line: `baton run FILE` in an engine of its
  * own; `baton deploy` through a server (`baton start`) to a running `baton worker` that loads each
  * new version without a restart; `--workflows` with definition files and folders; invalid files
- * stopping a start with every issue printed.
+ * stopping a start with every issue printed. The worker and the server are child processes; the
+ * commands go through the CLI's entry in process, but for a run of a file and a deploy, which run the
+ * real `baton`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliProcess, DatabaseReader, baton, tempDir, type CliResult } from './helpers.js';
+import { CliProcess, DatabaseReader, baton, batonInProcess, tempDir, type CliResult } from './helpers.js';
 
 const dir = tempDir();
 const processes: CliProcess[] = [];
+const cli = batonInProcess;
 
 function definition(name: string, version: string, greeting: string): string {
   return `document:
@@ -57,7 +60,7 @@ describe('definitions from the CLI', { timeout: 120_000 }, () => {
     expect(once.stderr).toMatch(/started run \S+ of cli\.hello 1\.0\.0/);
 
     const db = join(dir, 'run/kept.db');
-    const kept = await ok(baton(['run', flow, '--db', db, '--id', 'kept-run', '--wait']));
+    const kept = await ok(cli(['run', flow, '--db', db, '--id', 'kept-run', '--wait']));
     expect(JSON.parse(kept.stdout)).toEqual({ greeting: 'hi' });
     const reader = await DatabaseReader.open(db);
     try {
@@ -77,7 +80,7 @@ do:
         error: { type: 'https://example.com/errors/too-big', status: 422, title: Too big, detail: '\${ "n is \\(.n)" }' }
 `,
     );
-    const failed = await baton(['run', failing, '--input', '{"n":30}', '--wait']);
+    const failed = await cli(['run', failing, '--input', '{"n":30}', '--wait']);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe('');
     const lines = failed.stderr.trim().split('\n');
@@ -93,21 +96,21 @@ do:
 
   it('refuses an invalid file with its issues (exit 1) and wrong runtime flags (exit 2)', async () => {
     const bad = file('bad/broken.yaml', 'document: [unclosed');
-    const refused = await baton(['run', bad]);
+    const refused = await cli(['run', bad]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('BATON_INVALID_DEFINITION');
     expect(refused.stderr).toContain(bad);
     const flow = file('run/flow2.yaml', definition('hello2', '1', 'x'));
-    expect((await baton(['run', flow, '--dsl-host', 'nonsense'])).code).toBe(2);
-    expect((await baton(['run', flow, '--url', 'http://127.0.0.1:1'])).code).toBe(2);
-    const worker = await baton(['worker', '--db', join(dir, 'bad/w.db'), '--workflows', join(dir, 'bad')]);
+    expect((await cli(['run', flow, '--dsl-host', 'nonsense'])).code).toBe(2);
+    expect((await cli(['run', flow, '--url', 'http://127.0.0.1:1'])).code).toBe(2);
+    const worker = await cli(['worker', '--db', join(dir, 'bad/w.db'), '--workflows', join(dir, 'bad')]);
     expect(worker.code).toBe(1);
     expect(worker.stderr).toContain('BATON_INVALID_DEFINITION');
   });
 
   it('deploys through a server to a running worker, which runs each new version without a restart', async () => {
     const db = join(dir, 'hot/hot.db');
-    const admin = (await ok(baton(['keys', 'create', '--name', 'deployer', '--role', 'admin', '--db', db]))).stdout.trim();
+    const admin = (await ok(cli(['keys', 'create', '--name', 'deployer', '--role', 'admin', '--db', db]))).stdout.trim();
     // The worker runs a definition folder from the start; deployed versions come later.
     file('hot/flows/base.yaml', definition('base', '1.0.0', 'base'));
     const worker = start(['worker', '--db', db, '--workflows', join(dir, 'hot/flows'), '--dsl-host', 'example.com=http://127.0.0.1:9']);
@@ -115,10 +118,10 @@ do:
     const server = start(['start', '--db', db, '--port', '0']);
     await server.waitForOutput('API on');
     const url = /API on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(server.stdout)?.[1] ?? '';
-    const remote = (args: string[]): Promise<CliResult> => baton([...args, '--url', url, '--key', admin]);
+    const remote = (args: string[], run = cli): Promise<CliResult> => run([...args, '--url', url, '--key', admin]);
 
     const v1 = file('hot/deploy/hot.yaml', definition('hot', '1.0.0', 'first'));
-    expect((await ok(remote(['deploy', v1]))).stdout.trim()).toBe('deployed cli.hot 1.0.0');
+    expect((await ok(remote(['deploy', v1], baton))).stdout.trim()).toBe('deployed cli.hot 1.0.0');
     expect((await ok(remote(['deploy', v1]))).stdout.trim()).toBe('unchanged cli.hot 1.0.0');
     const first = await ok(remote(['run', 'cli.hot', '--wait', '--timeout', '60000']));
     expect(JSON.parse(first.stdout)).toEqual({ greeting: 'first' });
@@ -142,7 +145,7 @@ do:
 
     // Deploying into the database directly works the same way.
     const v3 = file('hot/deploy/hot-3.yaml', definition('hot', '3.0.0', 'third'));
-    expect((await ok(baton(['deploy', v3, '--db', db]))).stdout.trim()).toBe('deployed cli.hot 3.0.0');
+    expect((await ok(cli(['deploy', v3, '--db', db]))).stdout.trim()).toBe('deployed cli.hot 3.0.0');
     expect(JSON.parse((await ok(remote(['run', 'cli.hot', '--wait', '--timeout', '60000']))).stdout)).toEqual({ greeting: 'third' });
     expect(worker.stderr).not.toMatch(/"level":(50|60)/);
   });

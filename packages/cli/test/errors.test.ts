@@ -1,8 +1,12 @@
-/** Bad command lines and failing operations: one line on stderr, no stack trace, the right exit code. */
+/**
+ * Bad command lines and failing operations: one line on stderr, no stack trace, the right exit code.
+ * The cases go through the CLI's entry in process; those marked `executable` (a usage error, a failed
+ * operation, help and version) run the real `baton` so its exit codes and output are shown too.
+ */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, WORKFLOWS, baton, expectOneErrorLine, registerFixtureWorkflows, tempDir } from './helpers.js';
+import { FIXTURES, WORKFLOWS, baton, batonInProcess, expectOneErrorLine, registerFixtureWorkflows, tempDir } from './helpers.js';
 
 const dir = tempDir();
 const db = join(dir, 'baton.db');
@@ -12,13 +16,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   await registerFixtureWorkflows(db);
-  const result = await baton(['run', 'greet', '--db', db, '--input', '{"name":"q","times":1}']);
+  const result = await batonInProcess(['run', 'greet', '--db', db, '--input', '{"name":"q","times":1}']);
   expect(result.code, result.stderr).toBe(0);
   queuedId = result.stdout.trim();
 });
 
-const cases: { name: string; args: () => string[]; exit: number; code: string; says?: string }[] = [
-  { name: 'an unknown command', args: () => ['frobnicate'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: "unknown command 'frobnicate'" },
+const cases: { name: string; args: () => string[]; exit: number; code: string; says?: string; executable?: true }[] = [
+  { name: 'an unknown command', args: () => ['frobnicate'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: "unknown command 'frobnicate'", executable: true },
   { name: 'a deploy without files', args: () => ['deploy', '--db', db], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: 'missing FILE' },
   { name: 'an unknown top-level flag', args: () => ['--verbose'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: 'unknown option --verbose' },
   { name: 'an unknown flag', args: () => ['runs', 'list', '--db', db, '--colour'], exit: 2, code: 'BATON_INVALID_ARGUMENT', says: 'unknown option --colour' },
@@ -53,7 +57,13 @@ const cases: { name: string; args: () => string[]; exit: number; code: string; s
   { name: 'an unknown run id', args: () => ['runs', 'show', 'no-such-run', '--db', db], exit: 1, code: 'BATON_RUN_NOT_FOUND', says: 'no-such-run' },
   { name: 'a signal to an unknown run', args: () => ['signal', 'no-such-run', 'approve', '--db', db], exit: 1, code: 'BATON_RUN_NOT_FOUND' },
   { name: 'a retry of a run that did not fail', args: () => ['retry', queuedId, '--db', db], exit: 1, code: 'BATON_RUN_NOT_FAILED' },
-  { name: 'a missing database', args: () => ['runs', 'list', '--db', join(dir, 'missing.db')], exit: 1, code: 'BATON_DATABASE_NOT_FOUND' },
+  {
+    name: 'a missing database',
+    args: () => ['runs', 'list', '--db', join(dir, 'missing.db')],
+    exit: 1,
+    code: 'BATON_DATABASE_NOT_FOUND',
+    executable: true,
+  },
   {
     name: 'a missing workflows module',
     args: () => ['run', 'greet', '--db', db, '--workflows', join(dir, 'nope.ts')],
@@ -77,8 +87,8 @@ const cases: { name: string; args: () => string[]; exit: number; code: string; s
 ];
 
 describe('errors', () => {
-  it.each(cases)('reports $name in one line', async ({ args, exit, code, says }) => {
-    const result = await baton(args());
+  it.each(cases)('reports $name in one line', async ({ args, exit, code, says, executable }) => {
+    const result = executable === true ? await baton(args()) : await batonInProcess(args());
     expect(result.code).toBe(exit);
     expect(result.stdout).toBe('');
     const line = expectOneErrorLine(result, code);
@@ -88,7 +98,7 @@ describe('errors', () => {
 
 describe('help and version', () => {
   it('prints the commands', async () => {
-    const result = await baton(['--help']);
+    const result = await batonInProcess(['--help']);
     expect(result.code).toBe(0);
     for (const command of ['dev', 'worker', 'run', 'runs list', 'runs show', 'signal', 'cancel', 'retry', 'resume']) {
       expect(result.stdout).toContain(`  ${command} `);
@@ -102,7 +112,7 @@ describe('help and version', () => {
       ['help', 'worker'],
       ['runs', '--help'],
     ]) {
-      const result = await baton(args);
+      const result = await batonInProcess(args);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^Usage: baton /);
     }

@@ -66,13 +66,20 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 /**
  * Runs `baton ...args` through the CLI's own entry in this process: the command line is parsed and
- * answered as the executable does (exit code, stdout, stderr), without a process start.
+ * answered as the executable does (exit code, stdout, stderr), without a process start. `env` and
+ * `cwd` are what the command sees as its environment and working directory, as for `baton()`.
  */
-export async function batonInProcess(args: string[]): Promise<CliResult> {
+export async function batonInProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const { main } = await import('../src/index.js');
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { out: (line) => out.push(`${line}\n`), err: (line) => err.push(`${line}\n`), env: childEnv(), cwd: ROOT });
+  const io = {
+    out: (line: string) => void out.push(`${line}\n`),
+    err: (line: string) => void err.push(`${line}\n`),
+    env: childEnv(options.env),
+    cwd: options.cwd ?? ROOT,
+  };
+  const code = await main(args, io);
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 

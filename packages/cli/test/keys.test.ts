@@ -1,10 +1,13 @@
-/** `baton keys`: a key is printed once, listed without its secret, and refused once revoked. */
+/**
+ * `baton keys`: a key is printed once, listed without its secret, and refused once revoked. The key is
+ * created by the real `baton`; the other commands go through the CLI's entry in process.
+ */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, parseApiKey, verifyApiKey } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
-import { baton, tempDir } from './helpers.js';
+import { baton, batonInProcess, tempDir } from './helpers.js';
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +22,7 @@ describe('baton keys', { timeout: 60_000 }, () => {
     expect(parsed).toBeDefined();
     expect(created.stderr).toContain('shown only now');
 
-    const listed = await baton(['keys', 'list', '--json', '--db', db]);
+    const listed = await batonInProcess(['keys', 'list', '--json', '--db', db]);
     const keys = JSON.parse(listed.stdout) as { id: string; name: string; role: string; revokedAt?: number }[];
     expect(keys).toEqual([expect.objectContaining({ id: parsed!.id, name: 'ci deploys', role: 'operator', namespace: 'default' })]);
     expect(listed.stdout).not.toContain(parsed!.secret);
@@ -28,14 +31,14 @@ describe('baton keys', { timeout: 60_000 }, () => {
     await store.init();
     try {
       expect(verifyApiKey((await store.getApiKey(parsed!.id))!, parsed!.secret)).toBe(true);
-      expect((await baton(['keys', 'revoke', parsed!.id, '--db', db])).stdout).toContain('revoked');
+      expect((await batonInProcess(['keys', 'revoke', parsed!.id, '--db', db])).stdout).toContain('revoked');
       expect(verifyApiKey((await store.getApiKey(parsed!.id))!, parsed!.secret)).toBe(false);
       expect(await new Client({ store }).list()).toEqual({ runs: [] });
     } finally {
       await store.close();
     }
-    expect((await baton(['keys', 'revoke', parsed!.id, '--db', db])).code).toBe(1);
-    expect((await baton(['keys', 'create', '--name', 'x', '--role', 'root', '--db', db])).code).not.toBe(0);
+    expect((await batonInProcess(['keys', 'revoke', parsed!.id, '--db', db])).code).toBe(1);
+    expect((await batonInProcess(['keys', 'create', '--name', 'x', '--role', 'root', '--db', db])).code).not.toBe(0);
 
     // Changes made on the database are audited like the API's, under the operating-system user.
     const audited = new SqliteStore({ path: db });

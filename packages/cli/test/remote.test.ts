@@ -1,12 +1,14 @@
 /**
  * The run, inspect and key commands against a real server (`baton dev` on a SQLite file, as a child
  * process) with --url/--key and with $BATON_URL/$BATON_KEY: the same output as with --db on that
- * file, and the server's refusals as one error line with its stable code.
+ * file, and the server's refusals as one error line with its stable code. The commands go through the
+ * CLI's entry in process; a few run the real `baton` (`executable`), so the executable's way to a
+ * server (flags, environment, a refusal, a server that is down) is shown as well.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, WORKFLOWS, baton, expectOneErrorLine, tempDir, waitFor, type CliResult } from './helpers.js';
+import { CliProcess, WORKFLOWS, baton, batonInProcess, expectOneErrorLine, tempDir, waitFor, type CliResult } from './helpers.js';
 
 const dir = tempDir();
 const db = join(dir, 'remote.db');
@@ -15,10 +17,11 @@ let url = '';
 let admin = '';
 let viewer = '';
 
-/** With the flags, or (how = 'env') with the environment only. */
-const remote = (args: string[], how: 'flags' | 'env' = 'flags', key = admin): Promise<CliResult> =>
-  how === 'flags' ? baton([...args, '--url', url, '--key', key]) : baton(args, { env: { BATON_URL: url, BATON_KEY: key } });
-const local = (args: string[]): Promise<CliResult> => baton([...args, '--db', db]);
+/** With the flags, or (how = 'env') with the environment only; in process, or with `executable` by the real `baton`. */
+const remote = (args: string[], how: 'flags' | 'env' = 'flags', key = admin, cli = batonInProcess): Promise<CliResult> =>
+  how === 'flags' ? cli([...args, '--url', url, '--key', key]) : cli(args, { env: { BATON_URL: url, BATON_KEY: key } });
+const executable = baton;
+const local = (args: string[]): Promise<CliResult> => batonInProcess([...args, '--db', db]);
 
 async function ok(result: Promise<CliResult>): Promise<CliResult> {
   const done = await result;
@@ -31,14 +34,15 @@ async function statusOf(id: string): Promise<string> {
   return (JSON.parse(stdout) as { run: { status: string } }).run.status;
 }
 
+// The first command in process loads the CLI's modules: with the server's start, a while on a loaded machine.
 beforeAll(async () => {
-  admin = (await ok(baton(['keys', 'create', '--name', 'remote admin', '--role', 'admin', '--db', db]))).stdout.trim();
-  viewer = (await ok(baton(['keys', 'create', '--name', 'remote viewer', '--role', 'viewer', '--db', db]))).stdout.trim();
+  admin = (await ok(local(['keys', 'create', '--name', 'remote admin', '--role', 'admin']))).stdout.trim();
+  viewer = (await ok(local(['keys', 'create', '--name', 'remote viewer', '--role', 'viewer']))).stdout.trim();
   server = new CliProcess(['dev', '--db', db, '--workflows', WORKFLOWS, '--port', '0']);
   await server.waitForOutput('API on');
   url = /API on (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(server.stdout)?.[1] ?? '';
   expect(url, server.stdout).not.toBe('');
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
   await server?.stop('SIGTERM');
@@ -47,7 +51,7 @@ afterAll(async () => {
 
 describe('the CLI over HTTP', { timeout: 120_000 }, () => {
   it('runs, waits, shows, lists, signals and cancels through the server, printing what --db prints', async () => {
-    const waited = await ok(remote(['run', 'greet', '--input', '{"name":"ada","times":2}', '--id', 'remote-greet', '--wait']));
+    const waited = await ok(remote(['run', 'greet', '--input', '{"name":"ada","times":2}', '--id', 'remote-greet', '--wait'], 'flags', admin, executable));
     expect(JSON.parse(waited.stdout)).toEqual({ greeting: 'hello ADA ADA' });
     expect(waited.stderr).toContain('started run remote-greet');
 
@@ -101,7 +105,7 @@ describe('the CLI over HTTP', { timeout: 120_000 }, () => {
     expect(notFailed.code).toBe(1);
     expect(expectOneErrorLine(notFailed, 'BATON_RUN_NOT_FAILED')).toBe(expectOneErrorLine(await local(['resume', 'remote-greet']), 'BATON_RUN_NOT_FAILED'));
 
-    const missing = await remote(['runs', 'show', 'no-such-run'], 'env');
+    const missing = await remote(['runs', 'show', 'no-such-run'], 'env', admin, executable);
     expect(missing.code).toBe(1);
     expect(expectOneErrorLine(missing, 'BATON_RUN_NOT_FOUND')).toBe(expectOneErrorLine(await local(['runs', 'show', 'no-such-run']), 'BATON_RUN_NOT_FOUND'));
 
@@ -137,7 +141,7 @@ describe('the CLI over HTTP', { timeout: 120_000 }, () => {
     for (const result of [
       await remote(['runs', 'list'], 'flags', 'bk_nope'),
       await remote(['runs', 'list'], 'env', 'bk_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
-      await baton(['runs', 'show', 'remote-greet', '--url', url]),
+      await batonInProcess(['runs', 'show', 'remote-greet', '--url', url]),
     ]) {
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
@@ -152,19 +156,19 @@ describe('the CLI over HTTP', { timeout: 120_000 }, () => {
       expect(expectOneErrorLine(result, 'BATON_FORBIDDEN')).toContain('viewer');
     }
     // A viewer still reads.
-    expect((await remote(['runs', 'show', 'remote-greet'], 'env', viewer)).code).toBe(0);
+    expect((await remote(['runs', 'show', 'remote-greet'], 'env', viewer, executable)).code).toBe(0);
   });
 
   it('says clearly when the command line mixes the database and a server, or the server is not there', async () => {
-    expectOneErrorLine(await baton(['runs', 'list', '--db', db, '--url', url]), 'BATON_INVALID_ARGUMENT');
-    expectOneErrorLine(await baton(['runs', 'list', '--db', db, '--key', admin]), 'BATON_INVALID_ARGUMENT');
-    expectOneErrorLine(await baton(['runs', 'list', '--url', 'localhost:7070']), 'BATON_INVALID_ARGUMENT');
+    expectOneErrorLine(await batonInProcess(['runs', 'list', '--db', db, '--url', url]), 'BATON_INVALID_ARGUMENT');
+    expectOneErrorLine(await batonInProcess(['runs', 'list', '--db', db, '--key', admin]), 'BATON_INVALID_ARGUMENT');
+    expectOneErrorLine(await batonInProcess(['runs', 'list', '--url', 'localhost:7070']), 'BATON_INVALID_ARGUMENT');
     // $BATON_KEY alone (what baton dev suggests exporting for curl) leaves the database commands as they are.
-    const withKeyOnly = await baton(['runs', 'list', '--json', '--db', db], { env: { BATON_KEY: admin } });
+    const withKeyOnly = await batonInProcess(['runs', 'list', '--json', '--db', db], { env: { BATON_KEY: admin } });
     expect(withKeyOnly.code, withKeyOnly.stderr).toBe(0);
     // --db wins over $BATON_URL.
-    expect((await baton(['runs', 'list', '--json', '--db', db], { env: { BATON_URL: 'http://127.0.0.1:9' } })).code).toBe(0);
-    const down = await baton(['runs', 'list', '--url', 'http://127.0.0.1:9', '--key', admin]);
+    expect((await batonInProcess(['runs', 'list', '--json', '--db', db], { env: { BATON_URL: 'http://127.0.0.1:9' } })).code).toBe(0);
+    const down = await executable(['runs', 'list', '--url', 'http://127.0.0.1:9', '--key', admin]);
     expect(down.code).toBe(1);
     expectOneErrorLine(down, 'BATON_UNAVAILABLE');
   });

@@ -1,12 +1,12 @@
 /**
- * `baton simulate` as a real process: the path a definition takes (branches, where answers came from)
+ * `baton simulate` (the first case as a real process, the others through the CLI's entry in process): the path a definition takes (branches, where answers came from)
  * and its output, exit 0; a run that faults and a definition that does not validate, exit 1; a wrong
  * command line (an unreadable file, bad --input JSON, a scenario that is not one), exit 2.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURES, baton, expectOneErrorLine, tempDir } from './helpers.js';
+import { FIXTURES, baton, batonInProcess, expectOneErrorLine, tempDir } from './helpers.js';
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,7 +94,16 @@ describe('baton simulate', { timeout: 120_000 }, () => {
   });
 
   it('takes the other branch for another input', async () => {
-    const result = await baton(['simulate', expense, '--input', '{"customer":"bo","amount":20}', '--scenario', scenario, '--workflows', PLANNING_WORKFLOWS]);
+    const result = await batonInProcess([
+      'simulate',
+      expense,
+      '--input',
+      '{"customer":"bo","amount":20}',
+      '--scenario',
+      scenario,
+      '--workflows',
+      PLANNING_WORKFLOWS,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(pathLine(result.stdout, '/do/1/route')).toContain('branch: small');
     expect(result.stdout).not.toContain('/do/2/approve');
@@ -113,7 +122,7 @@ do:
         error: { type: 'https://example.test/errors/refused', status: 422, title: Refused }
 `,
     );
-    const result = await baton(['simulate', failing, '--input', '{}']);
+    const result = await batonInProcess(['simulate', failing, '--input', '{}']);
     expect(result.code, result.stderr).toBe(1);
     expect(pathLine(result.stdout, '/do/0/first')).toMatch(/completed/);
     expect(pathLine(result.stdout, '/do/1/refuse')).toMatch(/faulted .*error: 422 Refused/);
@@ -132,7 +141,7 @@ do:
       then: nowhere
 `,
     );
-    const result = await baton(['simulate', invalid]);
+    const result = await batonInProcess(['simulate', invalid]);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/invalid\.yaml:\d+:\d+ {2}\/do\/0\/first\/then {2}.*nowhere/);
@@ -140,16 +149,16 @@ do:
   });
 
   it('refuses a wrong command line with exit 2: no file, an unreadable one, bad --input JSON, a scenario that is not one', async () => {
-    // One after another: a loaded machine runs eight CLI processes at once slower than their deadline.
+    // One after another, each answered in full before the next starts.
     const [none, missing, badInput, noScenario, notYaml, typo, status, unknownKey] = await sequentially([
-      () => baton(['simulate']),
-      () => baton(['simulate', join(dir, 'missing.yaml')]),
-      () => baton(['simulate', expense, '--input', '{customer:']),
-      () => baton(['simulate', expense, '--scenario', join(dir, 'nope.yaml')]),
-      () => baton(['simulate', expense, '--scenario', file('broken.yaml', 'tasks: [ {')]),
-      () => baton(['simulate', expense, '--scenario', file('typo.json', JSON.stringify({ tasks: { pay: { outptu: 1 } } }))]),
-      () => baton(['simulate', expense, '--scenario', file('status.json', JSON.stringify({ tasks: { pay: { error: { status: 'bad' } } } }))]),
-      () => baton(['simulate', expense, '--scenario', file('unknown.yaml', 'answers: {}\n')]),
+      () => batonInProcess(['simulate']),
+      () => batonInProcess(['simulate', join(dir, 'missing.yaml')]),
+      () => batonInProcess(['simulate', expense, '--input', '{customer:']),
+      () => batonInProcess(['simulate', expense, '--scenario', join(dir, 'nope.yaml')]),
+      () => batonInProcess(['simulate', expense, '--scenario', file('broken.yaml', 'tasks: [ {')]),
+      () => batonInProcess(['simulate', expense, '--scenario', file('typo.json', JSON.stringify({ tasks: { pay: { outptu: 1 } } }))]),
+      () => batonInProcess(['simulate', expense, '--scenario', file('status.json', JSON.stringify({ tasks: { pay: { error: { status: 'bad' } } } }))]),
+      () => batonInProcess(['simulate', expense, '--scenario', file('unknown.yaml', 'answers: {}\n')]),
     ]);
     expect(expectOneErrorLine(none!, 'BATON_INVALID_ARGUMENT')).toContain('missing FILE');
     expect(expectOneErrorLine(missing!, 'BATON_INVALID_ARGUMENT')).toContain('cannot read');

@@ -1,8 +1,11 @@
-/** `baton validate` as a child process: files and folders, issues on stderr, --json, exit codes 0/1/2. */
+/**
+ * `baton validate` (the first case as a child process, the others through the CLI's entry in process):
+ * files and folders, issues on stderr, --json, exit codes 0/1/2.
+ */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baton, expectOneErrorLine, tempDir } from './helpers.js';
+import { baton, batonInProcess, expectOneErrorLine, tempDir } from './helpers.js';
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,13 +46,13 @@ describe('baton validate', () => {
   });
 
   it('validates every definition file in a folder, recursively', async () => {
-    const result = await baton(['validate', 'flows'], { cwd: dir });
+    const result = await batonInProcess(['validate', 'flows'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split('\n')).toEqual(['ok flows/greet.yaml (tests.greet 2.0.0)', 'ok flows/nested/order.json (tests.order 1.0.0)']);
   });
 
   it('prints each issue of an invalid file on stderr and exits 1', async () => {
-    const result = await baton(['validate', 'flows/greet.yaml', 'broken/broken.yml'], { cwd: dir });
+    const result = await batonInProcess(['validate', 'flows/greet.yaml', 'broken/broken.yml'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout.trim()).toBe('ok flows/greet.yaml (tests.greet 2.0.0)');
     expect(result.stderr.trim().split('\n')).toEqual([
@@ -60,7 +63,7 @@ describe('baton validate', () => {
   });
 
   it('--json prints every file with its issues on stdout', async () => {
-    const result = await baton(['validate', '--json', 'flows/greet.yaml', 'broken/broken.yml'], { cwd: dir });
+    const result = await batonInProcess(['validate', '--json', 'flows/greet.yaml', 'broken/broken.yml'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     const reports = JSON.parse(result.stdout) as {
@@ -81,22 +84,22 @@ describe('baton validate', () => {
   });
 
   it('exits 2 on a wrong command line: no file, a missing file, an unknown option', async () => {
-    const none = await baton(['validate']);
+    const none = await batonInProcess(['validate']);
     expect(none.code).toBe(2);
     expect(expectOneErrorLine(none, 'BATON_INVALID_ARGUMENT')).toContain('missing FILE');
-    const missing = await baton(['validate', greet, join(dir, 'nope.yaml')]);
+    const missing = await batonInProcess(['validate', greet, join(dir, 'nope.yaml')]);
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe('');
     expect(expectOneErrorLine(missing, 'BATON_INVALID_ARGUMENT')).toContain(`no such file or folder: ${join(dir, 'nope.yaml')}`);
-    const unknown = await baton(['validate', '--strict', greet]);
+    const unknown = await batonInProcess(['validate', '--strict', greet]);
     expect(unknown.code).toBe(2);
     expect(expectOneErrorLine(unknown, 'BATON_INVALID_ARGUMENT')).toContain('unknown option --strict');
   });
 
   it('is listed in the help', async () => {
-    const help = await baton(['--help']);
+    const help = await batonInProcess(['--help']);
     expect(help.stdout).toMatch(/^ {2}validate +check workflow definitions/m);
-    const own = await baton(['validate', '--help']);
+    const own = await batonInProcess(['validate', '--help']);
     expect(own.code).toBe(0);
     expect(own.stdout).toContain('Usage: baton validate FILE... [--json]');
   });

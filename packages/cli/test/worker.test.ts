@@ -1,13 +1,17 @@
-/** `baton run` against a `baton worker` in another process: results, signals, cancel, retry. */
+/**
+ * `baton run` against a `baton worker` in another process: results, signals, cancel, retry. The
+ * commands go through the CLI's entry in process, but for the first case, which runs the real `baton`.
+ */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, DatabaseReader, WORKFLOWS, baton, expectOneErrorLine, tempDir } from './helpers.js';
+import { CliProcess, DatabaseReader, WORKFLOWS, baton, batonInProcess, expectOneErrorLine, tempDir } from './helpers.js';
 
 const dir = tempDir();
 const db = join(dir, 'baton.db');
 let worker: CliProcess;
 let reader: DatabaseReader;
+const cli = batonInProcess;
 
 beforeAll(async () => {
   worker = new CliProcess(['worker', '--db', db, '--workflows', WORKFLOWS]);
@@ -35,7 +39,7 @@ describe('baton run with a worker in another process', { timeout: 60_000 }, () =
   });
 
   it('prints just the run id without --wait', async () => {
-    const result = await baton(['run', 'greet', '--db', db, '--input', '{"name":"bo","times":1}']);
+    const result = await cli(['run', 'greet', '--db', db, '--input', '{"name":"bo","times":1}']);
     expect(result.code).toBe(0);
     const id = result.stdout.trim();
     const run = await reader.waitForStatus(id, 'completed');
@@ -43,7 +47,7 @@ describe('baton run with a worker in another process', { timeout: 60_000 }, () =
   });
 
   it('exits with 1 and the error code when the awaited run fails', async () => {
-    const result = await baton(['run', 'always-fails', '--db', db, '--wait']);
+    const result = await cli(['run', 'always-fails', '--db', db, '--wait']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trim().split('\n');
@@ -52,39 +56,39 @@ describe('baton run with a worker in another process', { timeout: 60_000 }, () =
   });
 
   it('shows the steps a failed run undid', async () => {
-    const result = await baton(['run', 'charge-then-fail', '--db', db, '--wait']);
+    const result = await cli(['run', 'charge-then-fail', '--db', db, '--wait']);
     expect(result.code).toBe(1);
     const id = /^started run (\S+)/.exec(result.stderr)![1]!;
-    const shown = await baton(['runs', 'show', id, '--db', db]);
+    const shown = await cli(['runs', 'show', id, '--db', db]);
     expect(shown.stdout).toMatch(/status\s+failed \(compensated\)/);
     expect(shown.stdout).toMatch(/undoes\s+#1 charge\n/);
     expect(shown.stdout).toMatch(/compensate:charge/);
   });
 
   it('lets the worker reject invalid input when the run was started without --workflows', async () => {
-    const result = await baton(['run', 'greet', '--db', db, '--input', '{"name":"","times":-1}']);
+    const result = await cli(['run', 'greet', '--db', db, '--input', '{"name":"","times":-1}']);
     expect(result.code).toBe(0);
     const id = result.stdout.trim();
     const run = await reader.waitForStatus(id, 'failed');
     expect(run.error?.code).toBe('BATON_INVALID_INPUT');
-    const shown = await baton(['runs', 'show', id, '--db', db]);
+    const shown = await cli(['runs', 'show', id, '--db', db]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/status\s+failed/);
     expect(shown.stdout).toContain('BATON_INVALID_INPUT');
-    const json = JSON.parse((await baton(['runs', 'show', id, '--db', db, '--json'])).stdout) as { run: { error: { code: string } } };
+    const json = JSON.parse((await cli(['runs', 'show', id, '--db', db, '--json'])).stdout) as { run: { error: { code: string } } };
     expect(json.run.error.code).toBe('BATON_INVALID_INPUT');
   });
 
   it('wakes a run waiting for a signal', async () => {
-    const id = (await baton(['run', 'approval', '--db', db, '--input', '{"amount":120}'])).stdout.trim();
+    const id = (await cli(['run', 'approval', '--db', db, '--input', '{"amount":120}'])).stdout.trim();
     const waiting = await reader.waitForStatus(id, 'waiting');
     expect(waiting.waitingFor?.signals).toEqual(['approve']);
-    const shown = await baton(['runs', 'show', id, '--db', db]);
+    const shown = await cli(['runs', 'show', id, '--db', db]);
     expect(shown.stdout).toMatch(/waiting for\s+signal approve/);
 
     // Data that does not match the schema the workflow declares is refused, and nothing is stored.
     for (const data of ['{"by":""}', '{"who":"ann"}']) {
-      const refused = await baton(['signal', id, 'approve', '--db', db, '--data', data]);
+      const refused = await cli(['signal', id, 'approve', '--db', db, '--data', data]);
       expect(refused.code).toBe(1);
       expect(expectOneErrorLine(refused, 'BATON_INVALID_SIGNAL')).toMatch(/Invalid data for signal 'approve'.*by: .*Nothing was sent/);
     }
@@ -95,42 +99,42 @@ describe('baton run with a worker in another process', { timeout: 60_000 }, () =
     ]);
     expect((await reader.run(id))?.status).toBe('waiting');
 
-    const sent = await baton(['signal', id, 'approve', '--db', db, '--data', '{"by":"ann"}']);
+    const sent = await cli(['signal', id, 'approve', '--db', db, '--data', '{"by":"ann"}']);
     expect(sent.code).toBe(0);
     const run = await reader.waitForStatus(id, 'completed');
     expect(run.output).toEqual({ approvedBy: 'ann', amount: 120 });
 
-    const journal = JSON.parse((await baton(['runs', 'show', id, '--db', db, '--json'])).stdout) as { journal: { kind: string; name: string }[] };
+    const journal = JSON.parse((await cli(['runs', 'show', id, '--db', db, '--json'])).stdout) as { journal: { kind: string; name: string }[] };
     expect(journal.journal.map((e) => `${e.kind}:${e.name}`)).toEqual(['step:request', 'signal:approve']);
   });
 
   it('cancels a waiting run, and refuses to cancel it twice', async () => {
-    const id = (await baton(['run', 'approval', '--db', db, '--input', '{"amount":7}'])).stdout.trim();
+    const id = (await cli(['run', 'approval', '--db', db, '--input', '{"amount":7}'])).stdout.trim();
     await reader.waitForStatus(id, 'waiting');
-    const cancelled = await baton(['cancel', id, '--db', db, '--reason', 'not needed']);
+    const cancelled = await cli(['cancel', id, '--db', db, '--reason', 'not needed']);
     expect(cancelled.code).toBe(0);
     const run = await reader.waitForStatus(id, 'cancelled');
     expect(run.error?.message).toContain('not needed');
 
-    const again = await baton(['cancel', id, '--db', db]);
+    const again = await cli(['cancel', id, '--db', db]);
     expect(again.code).toBe(1);
     expectOneErrorLine(again, 'BATON_RUN_FINISHED');
   });
 
   it('retries a failed run from its failed step', async () => {
     const flag = join(dir, 'flag');
-    const id = (await baton(['run', 'needs-file', '--db', db, '--workflows', WORKFLOWS, '--input', JSON.stringify({ path: flag })])).stdout.trim();
+    const id = (await cli(['run', 'needs-file', '--db', db, '--workflows', WORKFLOWS, '--input', JSON.stringify({ path: flag })])).stdout.trim();
     const failed = await reader.waitForStatus(id, 'failed');
     expect(failed.error?.message).toContain('is missing');
 
     writeFileSync(flag, 'present');
     expect(existsSync(flag)).toBe(true);
-    const retried = await baton(['retry', id, '--db', db]);
+    const retried = await cli(['retry', id, '--db', db]);
     expect(retried.code).toBe(0);
     const run = await reader.waitForStatus(id, 'completed');
     expect(run.output).toEqual({ first: 'done once', second: 'file found' });
 
-    const shown = JSON.parse((await baton(['runs', 'show', id, '--db', db, '--json'])).stdout) as {
+    const shown = JSON.parse((await cli(['runs', 'show', id, '--db', db, '--json'])).stdout) as {
       journal: { name: string; status: string; attempts: number }[];
     };
     // The step that had succeeded is not run again; only the failed one is.
@@ -139,7 +143,7 @@ describe('baton run with a worker in another process', { timeout: 60_000 }, () =
       ['check-file', 'completed'],
     ]);
 
-    const notFailed = await baton(['resume', id, '--db', db]);
+    const notFailed = await cli(['resume', id, '--db', db]);
     expect(notFailed.code).toBe(1);
     expectOneErrorLine(notFailed, 'BATON_RUN_NOT_FAILED');
   });

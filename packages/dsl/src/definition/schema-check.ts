@@ -6,8 +6,12 @@
  * against the kind its keys name (`call: http` → CallHTTP, `for` → ForTask...), with its nested task
  * lists emptied (they are validated task by task too); the workflow itself is validated with its
  * task lists emptied. Each validation reports its first failure, so every task gets its own issue.
+ *
+ * The SDK compiles its schema when it is loaded, which takes most of a second: it is loaded on the
+ * first check, so a process that never reads a definition (`baton runs list`, `--help`) does not pay it.
  */
-import sdk from '@serverlessworkflow/sdk';
+import { createRequire } from 'node:module';
+import type sdkModule from '@serverlessworkflow/sdk';
 import type { DefinitionIssue } from './definition.js';
 import { lastKey, pointerOf, valueAt } from './json-pointer.js';
 import { allTasks, isObject, nestedLists, TASK_KEYS, taskLists, taskTypeOf, type Json } from './task-walk.js';
@@ -157,9 +161,16 @@ function emptied(task: unknown, pointer: string): unknown {
   return copy;
 }
 
+const requireModule = createRequire(import.meta.url);
+
+/** The SDK, loaded on first use and cached by Node's module cache (its main entry is CommonJS). */
+function sdk(): typeof sdkModule {
+  return requireModule('@serverlessworkflow/sdk') as typeof sdkModule;
+}
+
 function validateAs(typeName: string, data: unknown, base: string): Issue[] {
   try {
-    sdk.validate(typeName, data);
+    sdk().validate(typeName, data);
     return [];
   } catch (error) {
     const errors = parseSdkErrors(error);
