@@ -1,7 +1,7 @@
 /**
  * Bad command lines and failing operations: one line on stderr, no stack trace, the right exit code.
- * The cases go through the CLI's entry in process; those marked `executable` (a usage error, a failed
- * operation, help and version) run the real `baton` so its exit codes and output are shown too.
+ * The cases go through the CLI's entry in process; the one marked `executable` (a usage error) and the
+ * version run the real `baton` so its exit codes and output are shown too.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +62,6 @@ const cases: { name: string; args: () => string[]; exit: number; code: string; s
     args: () => ['runs', 'list', '--db', join(dir, 'missing.db')],
     exit: 1,
     code: 'BATON_DATABASE_NOT_FOUND',
-    executable: true,
   },
   {
     name: 'a missing workflows module',

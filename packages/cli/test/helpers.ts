@@ -83,10 +83,10 @@ export async function batonInProcess(args: string[], options: CliOptions = {}): 
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-/** Runs `baton ...args` to completion. */
+/** Runs `baton ...args` to completion (killed after a minute: a process start on a loaded machine takes seconds). */
 export function baton(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env), timeout: 25_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env), timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });

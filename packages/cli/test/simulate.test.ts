@@ -1,7 +1,8 @@
 /**
- * `baton simulate` (the first case as a real process, the others through the CLI's entry in process): the path a definition takes (branches, where answers came from)
- * and its output, exit 0; a run that faults and a definition that does not validate, exit 1; a wrong
- * command line (an unreadable file, bad --input JSON, a scenario that is not one), exit 2.
+ * `baton simulate`: the path a definition takes (branches, where answers came from) and its output,
+ * exit 0; a run that faults and a definition that does not validate, exit 1; a wrong command line (an
+ * unreadable file, bad --input JSON, a scenario that is not one), exit 2. The run that faults goes
+ * through the real `baton`; the other cases through the CLI's entry in process.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,7 +80,16 @@ function pathLine(stdout: string, pointer: string): string {
 
 describe('baton simulate', { timeout: 120_000 }, () => {
   it('prints the path (branches, where answers came from) and the output, and exits 0', async () => {
-    const result = await baton(['simulate', expense, '--input', '{"customer":"ada","amount":5000}', '--scenario', scenario, '--workflows', PLANNING_WORKFLOWS]);
+    const result = await batonInProcess([
+      'simulate',
+      expense,
+      '--input',
+      '{"customer":"ada","amount":5000}',
+      '--scenario',
+      scenario,
+      '--workflows',
+      PLANNING_WORKFLOWS,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.startsWith('path:\n')).toBe(true);
     expect(pathLine(result.stdout, '/do/0/score')).toMatch(/^ {2}completed .*answered by: schema/);
@@ -122,7 +132,7 @@ do:
         error: { type: 'https://example.test/errors/refused', status: 422, title: Refused }
 `,
     );
-    const result = await batonInProcess(['simulate', failing, '--input', '{}']);
+    const result = await baton(['simulate', failing, '--input', '{}']);
     expect(result.code, result.stderr).toBe(1);
     expect(pathLine(result.stdout, '/do/0/first')).toMatch(/completed/);
     expect(pathLine(result.stdout, '/do/1/refuse')).toMatch(/faulted .*error: 422 Refused/);
