@@ -95,10 +95,11 @@ async function refusalOf(db: pg.ClientBase, quota: NamespaceQuota, namespace: st
     if (Number(n) >= quota.runsPerMinute) {
       // The window frees a slot when the run that must leave it for the count to drop below the limit does.
       const leaving = (
-        await db.query<{ created_at: string }>(
-          'SELECT created_at FROM runs WHERE namespace = $1 AND created_at > $2 ORDER BY created_at LIMIT 1 OFFSET $3',
-          [namespace, since, Number(n) - quota.runsPerMinute],
-        )
+        await db.query<{ created_at: string }>('SELECT created_at FROM runs WHERE namespace = $1 AND created_at > $2 ORDER BY created_at LIMIT 1 OFFSET $3', [
+          namespace,
+          since,
+          Number(n) - quota.runsPerMinute,
+        ])
       ).rows[0];
       return { quota: QuotaKind.RunsPerMinute, limit: quota.runsPerMinute, retryAt: (leaving === undefined ? now : Number(leaving.created_at)) + MINUTE_MS };
     }

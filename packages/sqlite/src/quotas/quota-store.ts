@@ -69,9 +69,9 @@ export class SqliteQuotaStore implements QuotaStore {
   #refusal(quota: NamespaceQuota, namespace: string, now: number): QuotaRefusal | undefined {
     const db = this.#conn.db;
     if (quota.concurrentRuns !== undefined) {
-      const { n } = db
-        .prepare("SELECT COUNT(*) AS n FROM runs WHERE namespace = ? AND status IN ('queued', 'running', 'waiting')")
-        .get(namespace) as { n: number };
+      const { n } = db.prepare("SELECT COUNT(*) AS n FROM runs WHERE namespace = ? AND status IN ('queued', 'running', 'waiting')").get(namespace) as {
+        n: number;
+      };
       if (n >= quota.concurrentRuns) return { quota: QuotaKind.ConcurrentRuns, limit: quota.concurrentRuns };
     }
     if (quota.runsPerMinute !== undefined) {
