@@ -48,7 +48,7 @@ export type { EngineOptions } from './engine/engine.js';
 export { formatEngineId, parseEngineId } from './engine/engine-id.js';
 export type { EngineIdentity } from './engine/engine-id.js';
 export type { Durability } from './engine/engine-internals.js';
-export type { EngineEvent, EngineEventListener, EventError } from './engine/engine-events.js';
+export type { EngineEvent, EngineEventListener, EngineEventScope, EventError } from './engine/engine-events.js';
 export { WorkflowRegistry } from './engine/workflow-registry.js';
 export type { WorkflowList } from './engine/workflow-registry.js';
 export { defaultLogger, silentLogger } from './engine/logger.js';

@@ -8,7 +8,16 @@ export interface EventError {
   code?: string;
 }
 
-export type EngineEvent =
+/**
+ * What an engine event is about, besides its own fields: the namespace of its run (set on every event
+ * an engine emits; optional so listeners' own events may leave it out).
+ */
+export interface EngineEventScope {
+  namespace?: string;
+}
+
+export type EngineEvent = EngineEventScope &
+  (
   | { type: 'run.started'; runId: string; workflow: string; claims: number }
   | { type: 'step.completed'; runId: string; workflow: string; step: string; seq: number; attempts: number; durationMs: number }
   | { type: 'step.failed'; runId: string; workflow: string; step: string; seq: number; attempt: number; error: EventError; retryInMs?: number }
@@ -22,6 +31,7 @@ export type EngineEvent =
   | { type: 'run.failed'; runId: string; workflow: string; error: EventError; durationMs: number }
   | { type: 'run.cancelled'; runId: string; workflow: string; durationMs: number }
   | { type: 'run.continued'; runId: string; workflow: string; nextRunId: string; durationMs: number }
-  | { type: 'run.released'; runId: string; workflow: string };
+  | { type: 'run.released'; runId: string; workflow: string }
+  );
 
 export type EngineEventListener = (event: EngineEvent) => void;
