@@ -112,7 +112,9 @@ describe('GET /metrics', () => {
     await expect(brokenRun!.result()).rejects.toThrow(/the account is closed/);
     expect(await flakyRun!.result()).toBe('done');
 
-    const { text, values } = await waitForSamples((s) => s.get('baton_runs_waiting') === 1 && s.get('baton_runs_completed_total{workflow="flaky",namespace="default"}') === 1);
+    const { text, values } = await waitForSamples(
+      (s) => s.get('baton_runs_waiting') === 1 && s.get('baton_runs_completed_total{workflow="flaky",namespace="default"}') === 1,
+    );
     const res = await scrape();
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
 
