@@ -112,8 +112,8 @@ describe.each(cases)('the console routes on $name', (storeCase) => {
       { workflow: 'welcome', type: 'user.invited', match: { 'data.team': 'ops' }, input: 'data', queue: 'default' },
     ]);
     expect(body.webhooks).toEqual([
-      { name: 'signup', workflow: 'welcome', path: '/hooks/signup', signed: true },
-      { name: 'open', workflow: 'nightly', path: '/hooks/open', signed: false },
+      { name: 'signup', workflow: 'welcome', namespace: 'default', path: '/hooks/signup', signed: true },
+      { name: 'open', workflow: 'nightly', namespace: 'default', path: '/hooks/open', signed: false },
     ]);
     expect(body.schedules).toEqual([
       expect.objectContaining({ id: 'nightly-run', workflow: 'nightly', cron: '0 3 * * *', timezone: 'Asia/Tokyo', paused: false }),

@@ -5,7 +5,7 @@
  */
 import { jsonSchema, tool as sdkTool, type JSONSchema7, type ModelMessage, type ToolSet } from 'ai';
 import type { ZodType } from 'zod';
-import { BatonError, ErrorCode, errorMessage, isBatonError, type ExtensionServices, type WorkflowContext } from '@baton/core';
+import { BatonError, ErrorCode, ensureModelSpendQuota, errorMessage, isBatonError, type ExtensionServices, type WorkflowContext } from '@baton/core';
 import { aiConfig } from './config.js';
 import { AiErrorCode } from './errors.js';
 import { ensureBudget, recordSpend } from './budget.js';
@@ -92,8 +92,9 @@ const STEP_FAILED = 'BATON_STEP_FAILED';
 
 /** A step's failure as the error inside it, when that error is one of ours (a budget, an invalid answer). */
 function unwrap(error: unknown): unknown {
-  if (isBatonError(error) && error.code === STEP_FAILED && isBatonError(error.cause) && Object.values(AiErrorCode).includes(error.cause.code as AiErrorCode)) {
-    return error.cause;
+  const cause = isBatonError(error) && error.code === STEP_FAILED && isBatonError(error.cause) ? error.cause : undefined;
+  if (cause !== undefined && (Object.values(AiErrorCode).includes(cause.code as AiErrorCode) || cause.code === ErrorCode.QuotaExceeded)) {
+    return cause;
   }
   return error;
 }
@@ -160,7 +161,12 @@ async function modelStep(ctx: WorkflowContext, services: ExtensionServices, step
   try {
     // Retries and fallbacks happen inside the step; the step itself is tried once. Its input is the
     // prompt as journaled in results (texts cut, binary data left out), so a failed call shows it too.
-    result = await ctx.step(stepName, (info) => callModels(request, info.signal, services.store, () => services.clock.now()), {
+    // The namespace's model spend quota is checked as the call is about to be made (never on replay).
+    const call = async (info: { signal: AbortSignal }): Promise<LlmResult> => {
+      await ensureModelSpendQuota(services.store, ctx.runId, services.clock.now());
+      return callModels(request, info.signal, services.store, () => services.clock.now());
+    };
+    result = await ctx.step(stepName, call, {
       retry: { maxAttempts: 1 },
       input: { models: request.models, ...requestRecord(request.system, request.messages) },
       // A model answer is paid for: journal it the moment it arrives, not with the next group commit.

@@ -83,3 +83,27 @@ describe('call budgets', () => {
     expect(server.modelCalls).toHaveLength(1);
   });
 });
+
+describe("a namespace's model spend quota", () => {
+  it('lets calls be made until the day is spent, then refuses the next with BATON_QUOTA_EXCEEDED without calling a model', async () => {
+    server.enqueue({ text: 'first', usage: { input: 700, output: 100 } }, { text: 'never asked' });
+    const twice = defineWorkflow({ name: 'quota.twice' }, async (ctx) => {
+      await ctx.llm({ prompt: 'one' });
+      return (await ctx.llm({ prompt: 'two' })).text;
+    });
+    const engine = await engineFor([twice]);
+    await engine.client.quotas.set('team-a', { modelSpendPerDayUsd: 0.0001 });
+    const handle = await engine.client.as({ id: 'key-a', namespace: 'team-a' }).start(twice, {});
+    const error = await handle.result({ timeoutMs: 60_000 }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; details?: Record<string, unknown> },
+    );
+    expect(error?.code).toBe('BATON_QUOTA_EXCEEDED');
+    expect(error?.details).toMatchObject({ namespace: 'team-a', quota: 'modelSpendPerDayUsd', limit: 0.0001 });
+    expect(server.modelCalls).toHaveLength(1);
+    // Another namespace has no quota: its calls are made.
+    server.reset();
+    server.enqueue({ text: 'a' }, { text: 'b' });
+    expect(await (await engine.client.as({ id: 'key-b', namespace: 'team-b' }).start(twice, {})).result({ timeoutMs: 60_000 })).toBe('b');
+  });
+});

@@ -48,7 +48,7 @@ export type { EngineOptions } from './engine/engine.js';
 export { formatEngineId, parseEngineId } from './engine/engine-id.js';
 export type { EngineIdentity } from './engine/engine-id.js';
 export type { Durability } from './engine/engine-internals.js';
-export type { EngineEvent, EngineEventListener, EventError } from './engine/engine-events.js';
+export type { EngineEvent, EngineEventListener, EngineEventScope, EventError } from './engine/engine-events.js';
 export { WorkflowRegistry } from './engine/workflow-registry.js';
 export type { WorkflowList } from './engine/workflow-registry.js';
 export { defaultLogger, silentLogger } from './engine/logger.js';
@@ -127,4 +127,8 @@ export { REDACTED, REPLAY_FILE_FORMAT, parseReplayFile, replayFileOf, replayInpu
 export type { ReplayFile, ReplayFileOptions, ReplayFileRun, ReplayInput, ReplayOptions, ReplayDivergence, ReplayEnd, ReplayResult } from './replay/index.js';
 export { checkReplayReport, REPLAY_TEXT_LIMITS, type ReplayReport } from './replay/replay-report.js';
 export { MAX_REPLAY_CHECKS_PER_RUN, MAX_REPLAY_RESULTS } from './store/replay-store.js';
+export { QuotaKind } from './store/quota-store.js';
+export type { NamespaceQuota, NamespaceQuotaLimits, QuotaRefusal, QuotaStartResult, QuotaStore } from './store/quota-store.js';
+export { Quotas } from './client/quotas.js';
+export { ensureModelSpendQuota, utcDayStart } from './tenants/model-spend-quota.js';
 export type { NewReplayCheck, ReplayCheckInfo, ReplayCheckRecord, ReplaySummary, RunReplayRecord } from './store/replay-store.js';

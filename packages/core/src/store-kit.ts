@@ -36,6 +36,7 @@ export type {
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
 export type { ReplayStore } from './store/replay-store.js';
+export type { QuotaStore } from './store/quota-store.js';
 export {
   replaySummary,
   replayCheckValues,

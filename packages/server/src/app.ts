@@ -24,6 +24,7 @@ import { registerWorkflowsRoute } from './routes/workflows.js';
 import { registerMigrationRoute } from './routes/migrations.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerReplayRoutes } from './routes/replays.js';
+import { registerQuotaRoutes } from './routes/quotas.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
 import { registerWebhookRoute } from './routes/webhooks.js';
@@ -153,6 +154,7 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerWorkflowsRoute(app, options.store, options.workflows);
   registerRunRoutes(app, acting);
   registerReplayRoutes(app, acting);
+  registerQuotaRoutes(app, acting);
   registerMigrationRoute(app, acting);
   registerEventRoutes(app, client, acting);
   registerScheduleRoutes(app, client, acting, options.workflows);

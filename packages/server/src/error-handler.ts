@@ -64,6 +64,9 @@ export function errorHandler(onError: UnexpectedErrorListener | undefined, onRef
     const refused = refusal(error, c);
     if (refused !== undefined) {
       if (onRefused !== undefined && refused.status !== 401 && !isAudited(error)) await onRefused(c, refused.body.error.code);
+      const retryAt = refused.body.error.details?.['retryAt'];
+      // A quota that frees at a known time says when, in whole seconds from now (at least 1).
+      if (refused.status === 429 && typeof retryAt === 'number') c.header('Retry-After', String(Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))));
       return c.json(refused.body, refused.status);
     }
     const { status, body } = toApiError(error);

@@ -81,6 +81,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.RunIdTaken]: 409,
   [ErrorCode.WorkflowVersionNotLoaded]: 409,
   BATON_SIMULATIONS_BUSY: 429,
+  [ErrorCode.QuotaExceeded]: 429,
   BATON_SIMULATION_UNAVAILABLE: 501,
   [ErrorCode.StoreError]: 503,
   [ApiErrorCode.McpSessionsFull]: 503,

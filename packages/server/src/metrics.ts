@@ -15,6 +15,33 @@ export interface MetricsOptions {
    * one only the gauges read from the store are served.
    */
   engine?: { subscribe(listener: EngineEventListener): () => void };
+  /**
+   * How many namespaces get a `namespace` label value of their own (default 20): runs of the
+   * namespaces seen after that many are counted under `namespace="_other"`, so a deployment with
+   * many tenants keeps a bounded number of series.
+   */
+  maxNamespaceLabels?: number;
+}
+
+/** The label value of the namespaces past the limit. */
+export const OTHER_NAMESPACES = '_other';
+
+/** The first `limit` namespaces seen keep their name as a label value; later ones share OTHER_NAMESPACES. */
+class NamespaceLabels {
+  readonly #seen = new Set<string>();
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  of(namespace: string | undefined): string {
+    const name = namespace ?? 'default';
+    if (this.#seen.has(name)) return name;
+    if (this.#seen.size >= this.#limit) return OTHER_NAMESPACES;
+    this.#seen.add(name);
+    return name;
+  }
 }
 
 /** Run durations: from milliseconds (a few quick steps) to a week (a run that waited for people). */
@@ -53,7 +80,9 @@ export class ServerMetrics {
       help: 'Running runs whose lease expired (their worker stopped): each is taken over by the next claim.',
       registers,
     });
-    if (options.engine !== undefined) options.engine.subscribe(engineCounters(this.registry));
+    const limit = options.maxNamespaceLabels ?? 20;
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('maxNamespaceLabels must be a whole number, 0 or more.');
+    if (options.engine !== undefined) options.engine.subscribe(engineCounters(this.registry, new NamespaceLabels(limit)));
   }
 
   /** The exposition text, with the gauges read from the store now. */
@@ -79,9 +108,9 @@ export class ServerMetrics {
 }
 
 /** The counters and histograms fed by engine events; returns the listener that feeds them. */
-function engineCounters(registry: Registry): (event: EngineEvent) => void {
+function engineCounters(registry: Registry, namespaces: NamespaceLabels): (event: EngineEvent) => void {
   const registers = [registry];
-  const labelNames = ['workflow'] as const;
+  const labelNames = ['workflow', 'namespace'] as const;
   const started = new Counter({ name: 'baton_runs_started_total', help: 'Runs started (first claims; resumptions are not counted).', labelNames, registers });
   const completed = new Counter({ name: 'baton_runs_completed_total', help: 'Runs completed (continueAsNew included).', labelNames, registers });
   const failed = new Counter({ name: 'baton_runs_failed_total', help: 'Runs failed.', labelNames, registers });
@@ -108,7 +137,7 @@ function engineCounters(registry: Registry): (event: EngineEvent) => void {
     registers,
   });
   return (event) => {
-    const labels = { workflow: event.workflow };
+    const labels = { workflow: event.workflow, namespace: namespaces.of(event.namespace) };
     switch (event.type) {
       case 'run.started':
         (event.claims === 1 ? started : resumed).inc(labels);

@@ -16,6 +16,11 @@ export interface WebhookOptions {
   secret?: string;
   /** How far a signature's timestamp may be from now, in seconds. Default 300. */
   toleranceSeconds?: number;
+  /**
+   * The namespace the hook belongs to (default 'default'): a signed delivery's run starts there, and
+   * keys of other namespaces neither see the hook nor call it unsigned (404).
+   */
+  namespace?: string;
 }
 
 export interface WebhookDefinition extends Required<Omit<WebhookOptions, 'secret'>> {
@@ -30,12 +35,16 @@ export function isWebhook(value: unknown): value is WebhookDefinition {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const NAMESPACE = /^[A-Za-z0-9._:/@-]{1,100}$/;
 
 export function defineWebhook(options: WebhookOptions): WebhookDefinition {
   if (typeof options?.name !== 'string' || !NAME.test(options.name))
     throw new TypeError(`Invalid webhook name ${JSON.stringify(options?.name)}: use 1-100 letters, digits and . _ -.`);
   if (typeof options.workflow !== 'string' || options.workflow.length === 0)
     throw new TypeError(`Webhook '${options.name}' needs the name of the workflow it starts.`);
+  if (options.namespace !== undefined && (typeof options.namespace !== 'string' || !NAMESPACE.test(options.namespace))) {
+    throw new TypeError(`Webhook '${options.name}': a namespace is 1-100 letters, digits and . _ : / @ -.`);
+  }
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret.length < 16)) {
     throw new TypeError(`Webhook '${options.name}': a secret must be at least 16 characters.`);
   }
@@ -45,6 +54,7 @@ export function defineWebhook(options: WebhookOptions): WebhookDefinition {
     workflow: options.workflow,
     secret: options.secret,
     toleranceSeconds: options.toleranceSeconds ?? 300,
+    namespace: options.namespace ?? 'default',
   });
 }
 

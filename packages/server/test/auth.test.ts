@@ -41,6 +41,7 @@ function expectedRole(method: string, path: string): Role | undefined {
   // Drawing and simulating a draft change nothing: reads.
   if (path === '/api/definitions/graph' || path === '/api/simulations') return 'viewer';
   if (path.startsWith('/api/schedules')) return 'admin';
+  if (path.startsWith('/api/quotas')) return 'admin';
   if (path.startsWith('/api/definitions')) return 'admin';
   if (path.endsWith('/migrations')) return 'admin';
   return 'operator';

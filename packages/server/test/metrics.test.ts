@@ -112,20 +112,22 @@ describe('GET /metrics', () => {
     await expect(brokenRun!.result()).rejects.toThrow(/the account is closed/);
     expect(await flakyRun!.result()).toBe('done');
 
-    const { text, values } = await waitForSamples((s) => s.get('baton_runs_waiting') === 1 && s.get('baton_runs_completed_total{workflow="flaky"}') === 1);
+    const { text, values } = await waitForSamples(
+      (s) => s.get('baton_runs_waiting') === 1 && s.get('baton_runs_completed_total{workflow="flaky",namespace="default"}') === 1,
+    );
     const res = await scrape();
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
 
-    expect(values.get('baton_runs_started_total{workflow="ok"}')).toBe(1);
-    expect(values.get('baton_runs_started_total{workflow="approval"}')).toBe(1);
-    expect(values.get('baton_runs_completed_total{workflow="ok"}')).toBe(1);
-    expect(values.get('baton_runs_failed_total{workflow="broken"}')).toBe(1);
-    expect(values.get('baton_runs_completed_total{workflow="broken"}')).toBeUndefined();
-    expect(values.get('baton_step_retries_total{workflow="flaky"}')).toBe(1);
-    expect(values.get('baton_run_duration_seconds_count{workflow="ok"}')).toBe(1);
-    expect(values.get('baton_run_duration_seconds_count{workflow="broken"}')).toBe(1);
-    expect(values.get('baton_step_duration_seconds_count{workflow="ok"}')).toBe(2);
-    expect(values.get('baton_step_duration_seconds_bucket{le="+Inf",workflow="ok"}')).toBe(2);
+    expect(values.get('baton_runs_started_total{workflow="ok",namespace="default"}')).toBe(1);
+    expect(values.get('baton_runs_started_total{workflow="approval",namespace="default"}')).toBe(1);
+    expect(values.get('baton_runs_completed_total{workflow="ok",namespace="default"}')).toBe(1);
+    expect(values.get('baton_runs_failed_total{workflow="broken",namespace="default"}')).toBe(1);
+    expect(values.get('baton_runs_completed_total{workflow="broken",namespace="default"}')).toBeUndefined();
+    expect(values.get('baton_step_retries_total{workflow="flaky",namespace="default"}')).toBe(1);
+    expect(values.get('baton_run_duration_seconds_count{workflow="ok",namespace="default"}')).toBe(1);
+    expect(values.get('baton_run_duration_seconds_count{workflow="broken",namespace="default"}')).toBe(1);
+    expect(values.get('baton_step_duration_seconds_count{workflow="ok",namespace="default"}')).toBe(2);
+    expect(values.get('baton_step_duration_seconds_bucket{le="+Inf",workflow="ok",namespace="default"}')).toBe(2);
     expect(values.get('baton_runs_waiting')).toBe(1);
     expect(values.get('baton_runs_waiting_for_signal')).toBe(1);
     expect(values.get('baton_runs_running')).toBe(0);
@@ -137,10 +139,33 @@ describe('GET /metrics', () => {
     // The signal ends the wait: the gauges follow at the next scrape, the counters move on.
     await engine.client.signal(approvalRun!.id, 'approve', { by: 'ops' });
     expect(await approvalRun!.result()).toEqual({ by: 'ops' });
-    const after = await waitForSamples((s) => s.get('baton_runs_completed_total{workflow="approval"}') === 1);
+    const after = await waitForSamples((s) => s.get('baton_runs_completed_total{workflow="approval",namespace="default"}') === 1);
     expect(after.values.get('baton_runs_waiting')).toBe(0);
     expect(after.values.get('baton_runs_waiting_for_signal')).toBe(0);
-    expect(after.values.get('baton_runs_resumed_total{workflow="approval"}')).toBe(1);
+    expect(after.values.get('baton_runs_resumed_total{workflow="approval",namespace="default"}')).toBe(1);
+  });
+
+  it('labels run counts by namespace, the namespaces past maxNamespaceLabels under _other', async () => {
+    const bounded = await startApiServer({ client: engine.client, store, workflows: engine.workflows, metrics: { engine, maxNamespaceLabels: 2 } });
+    try {
+      for (const namespace of ['team-a', 'team-b', 'team-c', 'team-d', 'team-a']) {
+        expect(await (await engine.client.as({ id: 'key', namespace }).start(ok, undefined)).result()).toBe(2);
+      }
+      const read = async () => samples(await (await fetch(`${bounded.url}/metrics`, { headers: { authorization: `Bearer ${viewerKey}` } })).text());
+      const deadline = Date.now() + 10_000;
+      let values = await read();
+      while (values.get('baton_runs_completed_total{workflow="ok",namespace="_other"}') !== 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        values = await read();
+      }
+      expect(values.get('baton_runs_started_total{workflow="ok",namespace="team-a"}')).toBe(2);
+      expect(values.get('baton_runs_started_total{workflow="ok",namespace="team-b"}')).toBe(1);
+      expect(values.get('baton_runs_started_total{workflow="ok",namespace="_other"}')).toBe(2);
+      expect(values.get('baton_runs_completed_total{workflow="ok",namespace="_other"}')).toBe(2);
+      expect([...values.keys()].some((k) => k.includes('team-c') || k.includes('team-d'))).toBe(false);
+    } finally {
+      await bounded.close();
+    }
   });
 
   it.skipIf(!promtool && process.env.CI !== 'true')('serves an exposition promtool accepts', async () => {

@@ -15,6 +15,7 @@ let store: SqliteStore;
 let engine: Engine;
 let app: ReturnType<typeof createApp>;
 let operatorKey: string;
+let teamAKey: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baton-hooks-'));
@@ -24,12 +25,17 @@ beforeAll(async () => {
   const key = newApiKey({ name: 'ops', role: 'operator' }, Date.now());
   await store.createApiKey(key.record);
   operatorKey = key.token;
+  const teamA = newApiKey({ name: 'team-a ops', role: 'operator', namespace: 'team-a' }, Date.now());
+  await store.createApiKey(teamA.record);
+  teamAKey = teamA.token;
   app = createApp({
     client: engine.client,
     store,
     webhooks: [
       defineWebhook({ name: 'payments', workflow: 'on-payment', secret: SECRET, toleranceSeconds: 300 }),
       defineWebhook({ name: 'internal', workflow: 'on-payment' }),
+      defineWebhook({ name: 'team-a-payments', workflow: 'on-payment', secret: SECRET, namespace: 'team-a' }),
+      defineWebhook({ name: 'team-a-internal', workflow: 'on-payment', namespace: 'team-a' }),
     ],
   });
 });
@@ -46,6 +52,27 @@ const deliver = async (name: string, body: string, headers: Record<string, strin
 };
 
 describe('webhooks', () => {
+  it("starts a namespace's signed hook's runs in its namespace, and hides its hooks from other namespaces' keys", async () => {
+    const body = JSON.stringify({ paymentId: 'pay-a' });
+    const started = await deliver('team-a-payments', body, { 'x-baton-signature': signWebhook(SECRET, body, Math.floor(Date.now() / 1000)) });
+    expect(started).toMatchObject({ status: 202, body: { created: true } });
+    expect((await store.getRun(started.body.runId!))?.namespace).toBe('team-a');
+    // Unsigned: a key of another namespace gets the answer of a hook that does not exist; the hook's own namespace's key starts there.
+    expect(await deliver('team-a-internal', body, { authorization: `Bearer ${operatorKey}` })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'BATON_NOT_FOUND' } },
+    });
+    const own = await deliver('team-a-internal', body, { authorization: `Bearer ${teamAKey}` });
+    expect(own.status).toBe(202);
+    expect((await store.getRun(own.body.runId!))?.namespace).toBe('team-a');
+    const hooksOf = async (key: string) =>
+      ((await (await app.request('/api/triggers', { headers: { authorization: `Bearer ${key}` } })).json()) as { webhooks: { name: string }[] }).webhooks
+        .map((h) => h.name)
+        .sort();
+    expect(await hooksOf(teamAKey)).toEqual(['team-a-internal', 'team-a-payments']);
+    expect(await hooksOf(operatorKey)).toEqual(['internal', 'payments']);
+  });
+
   it('starts the bound workflow for a signed delivery, once per delivery', async () => {
     const body = JSON.stringify({ paymentId: 'pay-1' });
     const signature = signWebhook(SECRET, body, Math.floor(Date.now() / 1000));

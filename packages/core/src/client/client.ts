@@ -24,6 +24,7 @@ import { Events, type EmitOptions, type EventInfo } from './events.js';
 import { Auditor, type Actor } from './auditor.js';
 import { Inbox } from './inbox.js';
 import { Replays } from './replays.js';
+import { Quotas, startWithinQuota } from './quotas.js';
 import { KnownWorkflows } from './known-workflows.js';
 import { SignalCheck, type JsonSchemaValidator } from './signal-check.js';
 import { checkTags, invalidArgument, listFilter, type ListOptions } from './run-arguments.js';
@@ -95,6 +96,8 @@ export class Client {
   readonly inbox: Inbox;
   /** Replay checks: reports of what replaying runs against candidate code found, and each run's latest results. */
   readonly replays: Replays;
+  /** Per-namespace quotas: set, get, list, remove (changes audited). */
+  readonly quotas: Quotas;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
@@ -126,6 +129,7 @@ export class Client {
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
     this.replays = new Replays(this.#store, this.#clock, this.#auditor, async (runId) => (await this.#visible(runId)) !== undefined);
+    this.quotas = new Quotas(this.#store, this.#clock, this.#auditor);
   }
 
   /**
@@ -237,6 +241,11 @@ export class Client {
     if (control !== undefined) {
       const { run: stored, created } = await this.#store.createRun(run, this.#clock.now(), control, audit);
       return this.#handle(stored.id, created);
+    }
+    // A start for someone (the API, the CLI) keeps its namespace's quotas, counted in the start's transaction.
+    if (this.#auditor.actor !== undefined) {
+      const quoted = await startWithinQuota(this.#store, run, this.#clock.now(), audit);
+      if (quoted !== undefined) return quoted.created ? this.#handle(run.id, true) : this.#existing(quoted.run);
     }
     const engine = workflow === undefined ? undefined : this.#engine;
     // An eager start runs at once: a run with this id must not exist.

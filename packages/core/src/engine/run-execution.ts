@@ -122,7 +122,7 @@ export class RunExecution {
 
   async #execute(): Promise<void> {
     const s = this.#s;
-    s.env.emit({ type: 'run.started', runId: this.runId, workflow: s.run.workflow, claims: s.run.claims });
+    s.env.emit({ type: 'run.started', runId: this.runId, workflow: s.run.workflow, namespace: s.run.namespace, claims: s.run.claims });
     try {
       let input: unknown;
       try {
@@ -336,7 +336,8 @@ export class RunExecution {
       const compensate: WriteOp['compensate'] = error === undefined ? { endStatus, plan } : { endStatus, error, plan };
       if (!(await s.write({ compensate }))) return;
     }
-    if (todo.length > 0) s.env.emit({ type: 'run.compensating', runId: this.runId, workflow: s.run.workflow, steps: todo.map((c) => c.name) });
+    if (todo.length > 0)
+      s.env.emit({ type: 'run.compensating', runId: this.runId, workflow: s.run.workflow, namespace: s.run.namespace, steps: todo.map((c) => c.name) });
     let seq = s.cursor.lastSeq();
     const failed: string[] = [];
     for (const c of todo) {
@@ -386,7 +387,15 @@ export class RunExecution {
         if (!result.ok) entry.error = s.stored(result.error);
         s.cursor.add(entry);
         if (await s.write({ journal: [entry] })) {
-          s.env.emit({ type: 'compensation.completed', runId: this.runId, workflow: s.run.workflow, step: c.name, seq, ok: result.ok });
+          s.env.emit({
+            type: 'compensation.completed',
+            runId: this.runId,
+            workflow: s.run.workflow,
+            namespace: s.run.namespace,
+            step: c.name,
+            seq,
+            ok: result.ok,
+          });
         }
         return result.ok;
       }

@@ -184,7 +184,7 @@ export class RunState {
   emitAfterWrite(event: EngineEvent): void {
     if (!this.env.hasListeners()) return;
     void this.#lastWrite.then((ok) => {
-      if (ok) this.env.emit(event);
+      if (ok) this.env.emit({ ...event, namespace: this.run.namespace });
     });
   }
 

@@ -47,6 +47,11 @@ export const ErrorCode = {
   StoreError: 'BATON_STORE_ERROR',
   EngineStopped: 'BATON_ENGINE_STOPPED',
   Timeout: 'BATON_TIMEOUT',
+  /**
+   * A namespace's quota refused the call: details.quota says which (runsPerMinute, concurrentRuns,
+   * modelSpendPerDayUsd), details.limit its limit, details.retryAt (ms) when it frees, if known.
+   */
+  QuotaExceeded: 'BATON_QUOTA_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

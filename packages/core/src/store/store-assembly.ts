@@ -1,6 +1,6 @@
 /**
  * A store assembled from one module per concern. A backend writes each concern (runs, flow control,
- * schedules, events, access, cache, overview, inbox, catalog, definitions, replays) as a small class over its
+ * schedules, events, access, cache, overview, inbox, catalog, definitions, replays, quotas) as a small class over its
  * connection, then extends this class and hands it the parts: the assembly forwards each Store
  * method to the part that owns it, so the backend's store class stays a short list of its parts.
  */
@@ -14,6 +14,7 @@ import type { InboxStore, OverviewStore } from './insight-store.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
 import type { ReplayStore } from './replay-store.js';
+import type { QuotaStore } from './quota-store.js';
 import type { Store, StoreCapabilities } from './store.js';
 
 /** The concern modules a store is made of. */
@@ -29,6 +30,7 @@ export interface StoreParts {
   catalog: WorkflowCatalog;
   definitions: DefinitionStore;
   replays: ReplayStore;
+  quotas: QuotaStore;
 }
 
 /**
@@ -248,5 +250,25 @@ export abstract class AssembledStore implements Store {
   }
   listReplays(...args: Parameters<ReplayStore['listReplays']>): ReturnType<ReplayStore['listReplays']> {
     return this.parts.replays.listReplays(...args);
+  }
+
+  // QuotaStore
+  setQuota(...args: Parameters<QuotaStore['setQuota']>): ReturnType<QuotaStore['setQuota']> {
+    return this.parts.quotas.setQuota(...args);
+  }
+  getQuota(...args: Parameters<QuotaStore['getQuota']>): ReturnType<QuotaStore['getQuota']> {
+    return this.parts.quotas.getQuota(...args);
+  }
+  listQuotas(...args: Parameters<QuotaStore['listQuotas']>): ReturnType<QuotaStore['listQuotas']> {
+    return this.parts.quotas.listQuotas(...args);
+  }
+  deleteQuota(...args: Parameters<QuotaStore['deleteQuota']>): ReturnType<QuotaStore['deleteQuota']> {
+    return this.parts.quotas.deleteQuota(...args);
+  }
+  createRunWithinQuota(...args: Parameters<QuotaStore['createRunWithinQuota']>): ReturnType<QuotaStore['createRunWithinQuota']> {
+    return this.parts.quotas.createRunWithinQuota(...args);
+  }
+  modelSpendSince(...args: Parameters<QuotaStore['modelSpendSince']>): ReturnType<QuotaStore['modelSpendSince']> {
+    return this.parts.quotas.modelSpendSince(...args);
   }
 }

@@ -6,6 +6,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Store } from '@baton/core';
 import type { WebhookDefinition } from '../webhooks.js';
 import { json } from '../schemas.js';
+import { apiKeyOf } from '../acting.js';
 
 export const TriggersSchema = z
   .object({
@@ -22,6 +23,7 @@ export const TriggersSchema = z
       z.object({
         name: z.string(),
         workflow: z.string(),
+        namespace: z.string().openapi({ description: "The namespace its deliveries' runs start in" }),
         path: z.string(),
         signed: z.boolean().openapi({ description: 'Deliveries are checked by an HMAC signature (otherwise they need an operator key)' }),
       }),
@@ -44,6 +46,7 @@ export function registerTriggersRoute(app: OpenAPIHono, store: Store, webhooks: 
     }),
     async (c) => {
       const [triggers, schedules] = await Promise.all([store.listTriggers(), store.listSchedules()]);
+      const namespace = apiKeyOf(c)?.namespace;
       return c.json(
         {
           events: triggers.map((t) => ({
@@ -53,7 +56,10 @@ export function registerTriggersRoute(app: OpenAPIHono, store: Store, webhooks: 
             input: t.input,
             queue: t.queue,
           })),
-          webhooks: webhooks.map((h) => ({ name: h.name, workflow: h.workflow, path: `/hooks/${h.name}`, signed: h.secret !== undefined })),
+          // A key sees its namespace's webhooks only (a server without auth, all of them).
+          webhooks: webhooks
+            .filter((h) => namespace === undefined || h.namespace === namespace)
+            .map((h) => ({ name: h.name, workflow: h.workflow, namespace: h.namespace, path: `/hooks/${h.name}`, signed: h.secret !== undefined })),
           schedules: schedules.map((s) => ({
             id: s.id,
             workflow: s.workflow,

@@ -7,6 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { BatonError, type Client, type Store } from '@baton/core';
 import type { Context } from 'hono';
+import { apiKeyOf } from '../acting.js';
 import { authorize } from '../auth.js';
 import { ApiErrorCode, ErrorSchema } from '../errors.js';
 import { vouchForHook } from '../refusal-audit.js';
@@ -51,13 +52,17 @@ export function registerWebhookRoute(app: OpenAPIHono, webhooks: readonly Webhoo
     async (c) => {
       const { name } = c.req.valid('param');
       const hook = hooks.get(name);
-      if (hook === undefined) throw new BatonError(ApiErrorCode.NotFound, `No webhook '${name}'.`, { retryable: false });
+      const notFound = () => new BatonError(ApiErrorCode.NotFound, `No webhook '${name}'.`, { retryable: false });
+      if (hook === undefined) throw notFound();
       const raw = await c.req.text();
       let id: string | undefined;
-      let starter = client.as({ id: `hook:${hook.name}` });
+      let starter = client.as({ id: `hook:${hook.name}`, namespace: hook.namespace });
       if (hook.secret === undefined) {
         const refused = options.auth ? await authorize(options.store, c, 'operator') : undefined;
         if (refused !== undefined) return refused as never;
+        // A key of another namespace does not see the hook: the same answer as for one that does not exist.
+        const key = apiKeyOf(c);
+        if (key !== undefined && key.namespace !== hook.namespace) throw notFound();
         starter = acting(c);
       } else {
         const check = checkSignature(hook, c.req.header('x-baton-signature'), raw, Date.now());
