@@ -175,4 +175,5 @@ export const KIND_LABELS: Record<string, string> = {
   random: 'random()',
   uuid: 'uuid()',
   patch: 'patch',
+  escalation: 'escalation',
 };

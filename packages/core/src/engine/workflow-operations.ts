@@ -24,6 +24,9 @@ import { never, type RunState, type Wait } from './run-state.js';
 import { startAttempt } from './step-attempt.js';
 import { applyContextExtensions } from '../workflow/context-extensions.js';
 import { fromStoredError } from './stored-errors.js';
+import { resolveEscalation } from '../escalation/escalation-policy.js';
+import { SignalEscalation } from '../escalation/signal-escalation.js';
+import type { AuditEntry } from '../store/activity.js';
 
 /** Builds the `ctx` object a workflow function receives for this execution. */
 export function createWorkflowContext(state: RunState): WorkflowContext {
@@ -288,7 +291,10 @@ class WorkflowOperations {
   waitForSignal<T>(name: string, options: WaitForSignalOptions<T> = {}): Promise<T | typeof TIMED_OUT> {
     const s = this.#s;
     return s.guard(() => {
+      const stages = options.escalation === undefined ? undefined : resolveEscalation(options.escalation, `the wait for signal '${name}' of run ${s.runId}`);
       const { seq, entry } = s.cursor.take('signal', name);
+      // The stages take the positions right after the wait's, whether or not they happen.
+      const escalation = stages === undefined ? undefined : new SignalEscalation(s, seq, name, stages);
       if (entry !== undefined) {
         if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
         return Promise.resolve().then(() => s.replay(entry) as T);
@@ -304,15 +310,42 @@ class WorkflowOperations {
       }
       const op = { kind: 'signal' as const, name };
       const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };
-      return s
-        .wait<Promise<T | typeof TIMED_OUT>>(
+      return new Promise<T | typeof TIMED_OUT>((resolve, reject) => {
+        s.wait<Promise<T | typeof TIMED_OUT>>(
           seq,
           wait,
-          () => this.#signalTimedOut(seq, name),
-          (signal) => this.#consumeSignal(seq, signal, options),
-        )
-        .then((p) => p);
+          () => (escalation?.stop(), this.#signalTimedOut(seq, name)),
+          (signal) => (escalation?.stop(), this.#consumeSignal(seq, signal, options)),
+        ).then((p) => p.then(resolve, reject), reject);
+        escalation?.start({
+          open: () => s.waits.get(seq) === wait,
+          decide: async (value, stageEntry, audit) => {
+            wait.timer?.cancel();
+            s.waits.delete(seq);
+            this.#decided<T>(seq, name, value, options, stageEntry, audit).then(resolve, reject);
+          },
+        });
+      });
     });
+  }
+
+  /** A `decide` stage ends the wait with its value, journaled at the wait's position with the stage, in one write. */
+  async #decided<T>(seq: number, name: string, value: unknown, options: WaitForSignalOptions<T>, stageEntry: JournalEntry, audit: AuditEntry): Promise<T> {
+    const s = this.#s;
+    const now = s.env.clock.now();
+    const entry: JournalEntry = { runId: s.runId, seq, kind: 'signal', name, status: 'completed', attempts: 1, startedAt: now, endedAt: now };
+    entry.input = s.env.codec.encode({ decidedBy: 'escalation', stage: stageEntry.seq - seq - 1 }, `decision of signal '${name}'`);
+    const schema = options.schema ?? s.workflow.options.signals?.[name];
+    try {
+      if (schema !== undefined) value = validate(schema, value, s.validation(ErrorCode.InvalidSignal, `the default decision of signal '${name}'`));
+      entry.output = s.env.codec.encode(value, `the default decision of signal '${name}'`);
+    } catch (error) {
+      await s.write({ journal: [stageEntry, { ...entry, status: 'failed', error: s.stored(error) }], audit });
+      throw error;
+    }
+    void s.write({ journal: [stageEntry, entry], audit });
+    s.emitAfterWrite({ type: 'signal.received', runId: s.runId, workflow: s.run.workflow, signal: name, seq });
+    return value as T;
   }
 
   /** Journals the signal as this position's result and marks it consumed, in one write. */
