@@ -75,9 +75,11 @@ export class Inbox {
     });
     const entries = page.items.map(({ run, claim }) => {
       const entry: InboxEntry = { run: this.#info(run), signals: humanSignals(run.waits), since: new Date(run.updatedAt) };
-      if (run.wakeAt !== undefined) entry.deadline = new Date(run.wakeAt);
-      if (claim !== undefined) entry.claim = claimInfo(claim);
       const escalation = run.waits?.escalations?.find((e) => entry.signals.includes(e.signal));
+      // With an escalation the run also wakes for its stages: the deadline is the wait's own timeout.
+      const deadline = escalation === undefined ? run.wakeAt : run.waits?.timers[String(escalation.seq)];
+      if (deadline !== undefined) entry.deadline = new Date(deadline);
+      if (claim !== undefined) entry.claim = claimInfo(claim);
       if (escalation !== undefined) entry.escalation = escalationInfo(escalation);
       return entry;
     });

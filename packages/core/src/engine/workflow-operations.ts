@@ -293,8 +293,9 @@ class WorkflowOperations {
     return s.guard(() => {
       const stages = options.escalation === undefined ? undefined : resolveEscalation(options.escalation, `the wait for signal '${name}' of run ${s.runId}`);
       const { seq, entry } = s.cursor.take('signal', name);
+      const now = s.env.clock.now();
       // The stages take the positions right after the wait's, whether or not they happen.
-      const escalation = stages === undefined ? undefined : new SignalEscalation(s, seq, name, stages);
+      const escalation = stages === undefined ? undefined : new SignalEscalation(s, seq, name, stages, now);
       if (entry !== undefined) {
         if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
         return Promise.resolve().then(() => s.replay(entry) as T);
@@ -305,8 +306,8 @@ class WorkflowOperations {
       if (found !== undefined) return this.#consumeSignal(seq, found, options);
       let until: number | undefined;
       if (options.timeout !== undefined) {
-        until = s.cursor.timer(seq) ?? s.env.clock.now() + toMillis(options.timeout, `timeout of signal '${name}'`);
-        if (until <= s.env.clock.now()) return this.#signalTimedOut(seq, name);
+        until = s.cursor.timer(seq) ?? now + toMillis(options.timeout, `timeout of signal '${name}'`);
+        if (until <= now) return this.#signalTimedOut(seq, name);
       }
       const op = { kind: 'signal' as const, name };
       const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };

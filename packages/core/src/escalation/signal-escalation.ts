@@ -47,14 +47,14 @@ export class SignalEscalation {
   #pending: { seq: number; wait: Wait } | undefined;
   #stopped = false;
 
-  /** Takes the positions of the stages, right after the wait's own position `seq`. */
-  constructor(s: RunState, seq: number, signal: string, stages: ResolvedStage[]) {
+  /** Takes the positions of the stages, right after the wait's own position `seq`; `now` is when the wait was asked for. */
+  constructor(s: RunState, seq: number, signal: string, stages: ResolvedStage[], now: number) {
     this.#s = s;
     this.#seq = seq;
     this.#signal = signal;
     this.#stages = stages;
     this.#entries = stages.map((stage) => s.cursor.take('escalation', stage.action).entry);
-    const began = this.#began();
+    const began = this.#began(now);
     this.#state = { signal, seq, began, stages: [] };
     for (const entry of this.#entries) {
       if (entry === undefined || entry.status !== 'completed') continue;
@@ -88,11 +88,11 @@ export class SignalEscalation {
   }
 
   /** When the wait began: recorded by any stage that happened, else by the timer of the next one, else now. */
-  #began(): number {
+  #began(now: number): number {
     for (const entry of this.#entries) if (entry?.status === 'completed') return (this.#s.env.codec.decode(entry.output) as StageRecord).began;
     const index = this.#entries.findIndex((e) => e === undefined);
     const timer = index < 0 ? undefined : this.#s.cursor.timer(this.#position(index));
-    return timer === undefined ? this.#s.env.clock.now() : timer - this.#stages[index]!.afterMs;
+    return timer === undefined ? now : timer - this.#stages[index]!.afterMs;
   }
 
   #next(): void {
