@@ -25,8 +25,7 @@ import { startAttempt } from './step-attempt.js';
 import { applyContextExtensions } from '../workflow/context-extensions.js';
 import { fromStoredError } from './stored-errors.js';
 import { resolveEscalation } from '../escalation/escalation-policy.js';
-import { SignalEscalation } from '../escalation/signal-escalation.js';
-import type { AuditEntry } from '../store/activity.js';
+import { SignalEscalation, journalDecision } from '../escalation/signal-escalation.js';
 
 /** Builds the `ctx` object a workflow function receives for this execution. */
 export function createWorkflowContext(state: RunState): WorkflowContext {
@@ -323,30 +322,11 @@ class WorkflowOperations {
           decide: async (value, stageEntry, audit) => {
             wait.timer?.cancel();
             s.waits.delete(seq);
-            this.#decided<T>(seq, name, value, options, stageEntry, audit).then(resolve, reject);
+            journalDecision<T>(s, seq, name, value, options.schema ?? s.workflow.options.signals?.[name], stageEntry, audit).then(resolve, reject);
           },
         });
       });
     });
-  }
-
-  /** A `decide` stage ends the wait with its value, journaled at the wait's position with the stage, in one write. */
-  async #decided<T>(seq: number, name: string, value: unknown, options: WaitForSignalOptions<T>, stageEntry: JournalEntry, audit: AuditEntry): Promise<T> {
-    const s = this.#s;
-    const now = s.env.clock.now();
-    const entry: JournalEntry = { runId: s.runId, seq, kind: 'signal', name, status: 'completed', attempts: 1, startedAt: now, endedAt: now };
-    entry.input = s.env.codec.encode({ decidedBy: 'escalation', stage: stageEntry.seq - seq - 1 }, `decision of signal '${name}'`);
-    const schema = options.schema ?? s.workflow.options.signals?.[name];
-    try {
-      if (schema !== undefined) value = validate(schema, value, s.validation(ErrorCode.InvalidSignal, `the default decision of signal '${name}'`));
-      entry.output = s.env.codec.encode(value, `the default decision of signal '${name}'`);
-    } catch (error) {
-      await s.write({ journal: [stageEntry, { ...entry, status: 'failed', error: s.stored(error) }], audit });
-      throw error;
-    }
-    void s.write({ journal: [stageEntry, entry], audit });
-    s.emitAfterWrite({ type: 'signal.received', runId: s.runId, workflow: s.run.workflow, signal: name, seq });
-    return value as T;
   }
 
   /** Journals the signal as this position's result and marks it consumed, in one write. */

@@ -12,6 +12,9 @@ import type { Notification } from '../notify/notifier.js';
 import { Severity } from '../notify/notifier.js';
 import type { RunState, Wait } from '../engine/run-state.js';
 import type { ResolvedStage } from './escalation-policy.js';
+import type { ZodType } from 'zod';
+import { ErrorCode } from '../errors/errors.js';
+import { validate } from '../errors/validation.js';
 
 /** The actor that escalation's changes are audited under. */
 export const ESCALATION_ACTOR = 'escalation';
@@ -227,4 +230,33 @@ function eventOf(record: StageRecord, at: number): WaitEscalation['stages'][numb
     ...(record.to === undefined ? {} : { to: record.to }),
     ...(record.channels === undefined ? {} : { channels: record.channels }),
   };
+}
+
+/**
+ * A `decide` stage ends the wait with its value: journaled at the wait's position (with `input`
+ * `{ decidedBy: 'escalation', stage }`), together with the stage's entry and audit, in one write.
+ * A value that fails the wait's schema fails the wait with BATON_INVALID_SIGNAL, like a bad answer.
+ */
+export async function journalDecision<T>(
+  s: RunState,
+  seq: number,
+  name: string,
+  value: unknown,
+  schema: ZodType | undefined,
+  stageEntry: JournalEntry,
+  audit: AuditEntry,
+): Promise<T> {
+  const now = s.env.clock.now();
+  const entry: JournalEntry = { runId: s.runId, seq, kind: 'signal', name, status: 'completed', attempts: 1, startedAt: now, endedAt: now };
+  entry.input = s.env.codec.encode({ decidedBy: 'escalation', stage: stageEntry.seq - seq - 1 }, `decision of signal '${name}'`);
+  try {
+    if (schema !== undefined) value = validate(schema, value, s.validation(ErrorCode.InvalidSignal, `the default decision of signal '${name}'`));
+    entry.output = s.env.codec.encode(value, `the default decision of signal '${name}'`);
+  } catch (error) {
+    await s.write({ journal: [stageEntry, { ...entry, status: 'failed', error: s.stored(error) }], audit });
+    throw error;
+  }
+  void s.write({ journal: [stageEntry, entry], audit });
+  s.emitAfterWrite({ type: 'signal.received', runId: s.runId, workflow: s.run.workflow, signal: name, seq });
+  return value as T;
 }
