@@ -62,6 +62,10 @@ export async function definitionsDemo({ client, engine, log, approvalDelayMs, ti
   log(`demo: starting YAML definition examples.shipping-quote for ${SHIPMENT.orderId}: a switch, a for loop, try/retry and raise`);
   const quote = await client.start('examples.shipping-quote', SHIPMENT);
 
+  // Left unanswered: the inbox shows it escalating to the finance leads after a minute.
+  const unanswered = await client.start('examples.expense-claim', { ...EXPENSE_CLAIM, claimId: `${EXPENSE_CLAIM.claimId}-B`, amount: 1_240 });
+  log(`demo: expense claim ${unanswered.id} is left unanswered: in a minute its approval escalates to finance-leads (see the inbox)`);
+
   if (await waitsForSignal(client, claim.id, 'approval', timeoutMs)) {
     log(`demo: expense claim ${claim.id} waits in the inbox for an 'approval' signal with its form`);
     await new Promise((resolve) => setTimeout(resolve, approvalDelayMs));

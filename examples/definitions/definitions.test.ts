@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedModelServer } from '@baton/ai/testing';
 import { customerOnboarding } from '../customer-onboarding/workflow.js';
 import { EXPENSE_CLAIM, SHIPMENT, VIP_CUSTOMER } from '../definitions-demo.js';
-import { DAY, startTestEngine, startTestModel, waitForEnd, waitForSignalWait, type TestEngine } from '../test-support.js';
+import { DAY, startTestEngine, startTestModel, waitFor, waitForEnd, waitForSignalWait, type TestEngine } from '../test-support.js';
 import { withExampleDefinitions } from './load-definitions.js';
 
 let test: TestEngine;
@@ -104,8 +104,15 @@ describe('examples/definitions/expense-claim.yaml', () => {
   it('escalates a claim nobody answered within 3 days', async () => {
     const run = await test.client.start('examples.expense-claim', EXPENSE_CLAIM);
     await waitForSignalWait(test.client, run.id, 'approval', { timeoutMs: 30_000 });
+    // After a minute the manager's approval goes to the finance leads, journaled as an escalation.
+    test.clock.advance(60_000);
+    await waitFor('the claim to escalate to finance-leads', async () =>
+      (await test.client.inbox.list()).entries.find((e) => e.run.id === run.id && e.escalation?.assignee === 'finance-leads'),
+    );
     test.clock.advance(3 * DAY + 1);
     await waitForSignalWait(test.client, run.id, 'escalation', { timeoutMs: 30_000, clock: test.clock, advanceMs: 1_000 });
+    const escalations = (await test.client.journal(run.id)).filter((e) => e.kind === 'escalation');
+    expect(escalations.map((e) => [e.name, (e.output as { to?: string }).to])).toEqual([['reassign', 'finance-leads']]);
     await test.client.signal(run.id, 'escalation', { approved: true, approver: 'sam' });
     expect(await run.result({ timeoutMs: 30_000 })).toMatchObject({ claimId: 'EXP-0815', status: 'approved', approvedBy: 'sam', comment: '' });
   });

@@ -63,7 +63,7 @@ export { Events } from './client/events.js';
 export { Inbox } from './client/inbox.js';
 export { currentCatalogEntry } from './client/known-workflows.js';
 export type { JsonSchemaValidator, SchemaIssue } from './client/signal-check.js';
-export type { InboxEntry, InboxClaimInfo, InboxList } from './client/inbox.js';
+export type { InboxEntry, InboxClaimInfo, InboxList, InboxEscalation } from './client/inbox.js';
 export { Replays } from './client/replays.js';
 export type { EmitOptions, EventInfo } from './client/events.js';
 export type { CreateScheduleOptions, UpdateScheduleOptions, ScheduleInfo } from './client/schedules.js';
@@ -101,6 +101,8 @@ export type {
   RunFilter,
   RunPage,
   RunWaits,
+  WaitEscalation,
+  EscalationEvent,
   PendingOperation,
   PlannedCompensation,
   StoredError,
@@ -108,6 +110,8 @@ export type {
 export type { RateLimit, QueueRecord, StartControl } from './store/flow-control.js';
 export { Severity, channelConfigSchema, channelsConfigSchema } from './notify/index.js';
 export type { Notification, Notifier, ChannelOutcome, ChannelConfig, ChannelsConfig } from './notify/index.js';
+export { EscalationAction, defineEscalation, escalationIssues } from './escalation/escalation-policy.js';
+export type { EscalationStage, RemindStage, ReassignStage, NotifyStage, DecideStage, EscalationIssue } from './escalation/escalation-policy.js';
 export { assertEventType } from './events/events.js';
 export type { EventRecord, NewEvent, EventMatch, EventTriggerRecord, EventWaitRecord } from './events/events.js';
 export { planTicks, nextTick, tickRunId, resolveSchedule, ON_TIME_MS } from './schedule/schedule.js';

@@ -175,4 +175,23 @@ export const KIND_LABELS: Record<string, string> = {
   random: 'random()',
   uuid: 'uuid()',
   patch: 'patch',
+  escalation: 'escalation',
 };
+
+/**
+ * What an escalation did, in words, for its journal entry ("escalated to legal at …" is the inbox's;
+ * here the entry's own time shows beside it), and "decided by default" for a wait that a `decide`
+ * stage ended; undefined for other entries.
+ */
+export function escalationNote(entry: ApiJournalEntry): string | undefined {
+  if (entry.kind === 'signal') {
+    const input = entry.input as { decidedBy?: unknown } | undefined;
+    return input?.decidedBy === 'escalation' ? 'decided by default' : undefined;
+  }
+  if (entry.kind !== 'escalation') return undefined;
+  const output = (entry.output ?? {}) as { to?: string; channels?: string[]; undelivered?: string[] };
+  if (entry.name === 'reassign') return `escalated to ${output.to ?? '?'}`;
+  if (entry.name === 'remind') return 'reminded';
+  if (entry.name === 'notify') return `notified ${(output.channels ?? []).join(', ')}`;
+  return 'decided by default';
+}

@@ -1,6 +1,7 @@
 /**
  * The inbox with many runs waiting, in a real browser (Chromium against a real server on a SQLite
- * file): a compact list, forms opened one at a time, filtering and sorting, the approver field
+ * file): a compact list, forms opened one at a time, escalated tasks shown with who they went to,
+ * filtering and sorting, the approver field
  * prefilled with the signed-in key's name, and approving several runs at once (each its own call,
  * audited, the refused ones listed with why).
  */
@@ -20,9 +21,16 @@ const expense = defineWorkflow(
   },
 );
 
+// Contracts escalate to the legal team as soon as they wait, and would be decided by default in 30 days.
 const contract = defineWorkflow(
   { name: 'contract-review', signals: { review: z.object({ approved: z.boolean(), comment: z.string().min(3) }) } },
-  async (ctx) => ctx.waitForSignal('review'),
+  async (ctx) =>
+    ctx.waitForSignal('review', {
+      escalation: [
+        { after: 0, action: 'reassign', to: 'legal-team' },
+        { after: '30 days', action: 'decide', value: { approved: false, comment: 'no review in 30 days' } },
+      ],
+    }),
 );
 
 const address = defineWorkflow({ name: 'address-check', signals: { address: z.object({ street: z.string() }) } }, async (ctx) => ctx.waitForSignal('address'));
@@ -52,6 +60,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox with many waiting runs, in Chromium',
       started.push(`contract-${i}`, `address-${i}`);
     }
     for (const id of started) await h.waitForStatus(id, 'waiting');
+    for (const i of [0, 1, 2])
+      await until(async () => (await h.store.getRun(`contract-${i}`))?.waits?.escalations?.[0]?.assignee === 'legal-team', `contract-${i} to escalate`);
     await engine.client.inbox.claim('claim-07', 'kim');
     await h.signIn(h.adminKey);
   }, 90_000);
@@ -65,6 +75,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox with many waiting runs, in Chromium',
     await until(async () => (await page.locator('.inbox-entry').count()) === 31, '31 rows');
     await page.getByText('31 waiting runs on this page').waitFor();
     expect(await page.getByRole('form').count()).toBe(0);
+    const escalated = page.locator('.inbox-entry[data-run-id="contract-1"] .inbox-assignee');
+    expect(await escalated.locator('strong').textContent()).toBe('legal-team');
+    expect(await escalated.locator('.inbox-escalation-stage').textContent()).toMatch(/^escalated to legal-team at /);
+    expect(await escalated.locator('.inbox-escalation-next').textContent()).toMatch(/^next: decide by default at /);
     const height = await page.evaluate(
       () => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight,
     );
@@ -103,8 +117,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the inbox with many waiting runs, in Chromium',
     await filters.locator('select[name="workflow"]').selectOption('');
     await filters.locator('select[name="assignee"]').selectOption('kim');
     expect(await rowIds()).toEqual(['claim-07']);
+    await filters.locator('select[name="assignee"]').selectOption('legal-team');
+    expect((await rowIds()).sort()).toEqual(['contract-0', 'contract-1', 'contract-2']);
     await filters.locator('select[name="assignee"]').selectOption({ label: 'unclaimed' });
-    expect((await rowIds()).length).toBe(29);
+    expect((await rowIds()).length).toBe(26);
     await filters.locator('select[name="assignee"]').selectOption({ label: 'anyone' });
     await filters.getByLabel('Search').fill('e12');
     expect(await rowIds()).toEqual(['claim-12']); // its progress names the employee

@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasErrorCode, type Engine } from '@baton/core';
+import { parseDefinition } from '../src/index.js';
 import { DefinitionRunner } from './definition-runner.js';
 import { definition, testStores } from './test-stores.js';
 
@@ -99,6 +100,32 @@ do:
       expect(out.fault).toMatchObject({ status: 408, instance: '/do/0/approve' });
     });
 
+    it('escalates: reassigned at once, then decided by default, each stage journaled and audited', async () => {
+      const workflow = await runner.workflow(
+        definition(`
+do:
+  - approve:
+      call: baton.approval
+      with:
+        title: Ship it?
+        form: { type: object, properties: { approved: { type: boolean } }, required: [ approved ] }
+        escalation:
+          - { after: PT0S, action: reassign, to: release-managers }
+          - { after: { milliseconds: 300 }, action: decide, value: { approved: false } }
+`),
+      );
+      const engine = await runner.engine([workflow]);
+      const { id } = await engine.client.start(workflow, {});
+      const out = await runner.outcome(engine, id);
+      expect(out.status).toBe('completed');
+      expect(out.output).toEqual({ approved: false });
+      const journal = await engine.client.journal(id);
+      expect(journal.filter((e) => e.kind === 'escalation').map((e) => e.name)).toEqual(['reassign', 'decide']);
+      expect(journal.find((e) => e.kind === 'signal')?.input).toEqual({ decidedBy: 'escalation', stage: 1 });
+      const audit = await engine.store.listAudit({ target: id, actor: 'escalation', limit: 10 });
+      expect(audit.map((e) => e.action).reverse()).toEqual(['escalation.reassign', 'escalation.decide']);
+    });
+
     it('a form that is no JSON Schema is a configuration fault', async () => {
       const out = await runner.run(definition(`do: [ { approve: { call: baton.approval, with: { title: x, form: { type: nonsense } } } } ]`));
       expect(out.fault).toMatchObject({ status: 400, instance: '/do/0/approve' });
@@ -106,3 +133,35 @@ do:
     });
   });
 }
+
+describe('call: baton.approval escalation in the validation pass', () => {
+  it('reports each problem of a policy at its stage, with its line', async () => {
+    const parsed = await parseDefinition(
+      definition(`
+do:
+  - approve:
+      call: baton.approval
+      with:
+        title: Ship it?
+        form: { type: object }
+        escalation:
+          - { after: PT10M, action: remind, channels: [ { type: webhook } ] }
+          - { after: PT5M, action: reassign }
+          - { after: soon, action: decide }
+`),
+    );
+    expect(parsed.ok).toBe(false);
+    const issues = parsed.ok ? [] : parsed.issues.map((i) => [i.path, i.line, i.message]);
+    expect(issues).toEqual([
+      ['/do/0/approve/with/escalation/0', 10, expect.stringContaining('`channels` is a non-empty list of channel names')],
+      ['/do/0/approve/with/escalation/1', 11, expect.stringContaining('comes before the previous stage')],
+      ['/do/0/approve/with/escalation/1', 11, expect.stringContaining('`to` names a person or a group')],
+      ['/do/0/approve/with/escalation/2', 12, expect.stringContaining('`decide` needs the `value`')],
+      [
+        '/do/0/approve/with/escalation/2/after',
+        12,
+        'escalation: `after` is a duration such as PT10M or { minutes: 10 } (years and months are not accepted), not "soon"',
+      ],
+    ]);
+  });
+});

@@ -15,6 +15,15 @@ const approval = defineWorkflow({ name: 'expense', signals: { decision: Decision
   const answer = await ctx.waitForSignal<z.infer<typeof Decision>>('decision', { timeout: '2 days' });
   return answer;
 });
+const escalating = defineWorkflow({ name: 'escalating-expense', signals: { decision: Decision } }, async (ctx) =>
+  ctx.waitForSignal('decision', {
+    timeout: '3 days',
+    escalation: [
+      { after: 0, action: 'reassign', to: 'finance-leads' },
+      { after: '1 day', action: 'decide', value: { approved: false, comment: 'no answer in a day' } },
+    ],
+  }),
+);
 const quick = defineWorkflow({ name: 'quick' }, async (ctx) => ctx.step('one', () => 1));
 
 let dir: string;
@@ -26,13 +35,15 @@ const keys: Record<string, { token: string; id: string }> = {};
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baton-inbox-'));
   store = new SqliteStore({ path: join(dir, 'baton.db') });
-  engine = new Engine({ store, workflows: [approval, quick], logger: silentLogger, pollIntervalMs: 20 });
+  engine = new Engine({ store, workflows: [approval, escalating, quick], logger: silentLogger, pollIntervalMs: 20 });
   await engine.start();
   for (const [label, role, namespace] of [
     ['viewer', 'viewer', 'default'],
     ['operator', 'operator', 'default'],
     ['admin', 'admin', 'default'],
     ['other', 'operator', 'other'],
+    ['people-operator', 'operator', 'people'],
+    ['people-admin', 'admin', 'people'],
   ] as const) {
     const key = newApiKey({ name: `${label} key`, role: role as Role, namespace }, Date.now());
     await store.createApiKey(key.record);
@@ -141,6 +152,22 @@ describe('the approval inbox', () => {
     expect(entries[5].detail).toEqual({ assignee: 'operator key' });
     const refused = await call('admin', 'GET', '/api/audit?target=quick-1&action=inbox.claim');
     expect(refused.body.entries.map((e: { result: string }) => e.result)).toEqual(['BATON_RUN_NOT_WAITING']);
+  });
+
+  it('shows how far a task has escalated: reassigned by escalation, audited, and the stage to come', async () => {
+    // In a namespace of its own, so the other tests' counts stay as they are.
+    expect((await call('people-operator', 'POST', '/api/runs', { workflow: 'escalating-expense', id: 'esc-1' })).status).toBe(201);
+    await waitFor(async () => (await store.getRun('esc-1'))?.waits?.escalations?.[0]?.stages.length === 1);
+    const [entry] = (await call('people-operator', 'GET', '/api/inbox')).body.entries;
+    expect(entry.runId).toBe('esc-1');
+    const began = Date.parse(entry.escalation.began);
+    expect(entry.escalation).toMatchObject({ assignee: 'finance-leads', stages: [{ action: 'reassign', to: 'finance-leads' }], next: { action: 'decide' } });
+    expect(Date.parse(entry.escalation.next.at)).toBe(began + 86_400_000);
+    expect(Date.parse(entry.deadline)).toBe(began + 3 * 86_400_000);
+    const audit = await call('people-admin', 'GET', '/api/audit?target=esc-1&actor=escalation');
+    expect(audit.body.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([['escalation.reassign', 'escalation']]);
+    expect((await call('people-operator', 'POST', '/api/runs/esc-1/signal', { name: 'decision', data: { approved: true } })).status).toBe(202);
+    await waitFor(async () => (await store.getRun('esc-1'))?.status === 'completed');
   });
 
   it('is approved by sending the signal: the run goes on and leaves the inbox', async () => {

@@ -27,6 +27,7 @@ import { signalCheckSuite } from './suites/runs/signal-check.suite.js';
 import { stepInputSuite } from './suites/runs/step-input.suite.js';
 import { storeBasicsSuite } from './suites/runs/store-basics.suite.js';
 import { waitingSuite } from './suites/runs/waiting.suite.js';
+import { escalationSuite } from './suites/runs/escalation.suite.js';
 import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
 import { schedulesSuite } from './suites/schedules/schedules.suite.js';
 import { textSuite } from './suites/text/text.suite.js';
@@ -50,6 +51,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
       storeBasicsSuite,
       workflowApiSuite,
       waitingSuite,
+      escalationSuite,
       signalCheckSuite,
       sagaCancelSuite,
       stepInputSuite,

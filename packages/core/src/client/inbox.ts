@@ -9,7 +9,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import { assertStorableText } from '../util/text.js';
 import { humanSignals, type InboxClaim } from '../store/inbox.js';
 import { runNotFound } from '../store/store-rules.js';
-import type { RunRecord } from '../store/records.js';
+import type { EscalationEvent, RunRecord, WaitEscalation } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 
@@ -29,6 +29,17 @@ export interface InboxEntry {
   /** When its wait times out, if a timer bounds it. */
   deadline?: Date;
   claim?: InboxClaimInfo;
+  /** How far the task's escalation has gone, when its wait has a policy. */
+  escalation?: InboxEscalation;
+}
+
+/** The escalation of an inbox task: who it was reassigned to, the stages that happened, the next one. */
+export interface InboxEscalation {
+  /** The person or group the last `reassign` stage gave the task to. */
+  assignee?: string;
+  began: Date;
+  stages: { action: EscalationEvent['action']; at: Date; to?: string; channels?: string[] }[];
+  next?: { action: string; at: Date };
 }
 
 export interface InboxList {
@@ -64,8 +75,12 @@ export class Inbox {
     });
     const entries = page.items.map(({ run, claim }) => {
       const entry: InboxEntry = { run: this.#info(run), signals: humanSignals(run.waits), since: new Date(run.updatedAt) };
-      if (run.wakeAt !== undefined) entry.deadline = new Date(run.wakeAt);
+      const escalation = run.waits?.escalations?.find((e) => entry.signals.includes(e.signal));
+      // With an escalation the run also wakes for its stages: the deadline is the wait's own timeout.
+      const deadline = escalation === undefined ? run.wakeAt : run.waits?.timers[String(escalation.seq)];
+      if (deadline !== undefined) entry.deadline = new Date(deadline);
       if (claim !== undefined) entry.claim = claimInfo(claim);
+      if (escalation !== undefined) entry.escalation = escalationInfo(escalation);
       return entry;
     });
     return { entries, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
@@ -112,6 +127,13 @@ export class Inbox {
     const namespace = this.#auditor.actor?.namespace;
     if (run === undefined || (namespace !== undefined && run.namespace !== namespace)) throw runNotFound(runId);
   }
+}
+
+function escalationInfo(e: WaitEscalation): InboxEscalation {
+  const info: InboxEscalation = { began: new Date(e.began), stages: e.stages.map((stage) => ({ ...stage, at: new Date(stage.at) })) };
+  if (e.assignee !== undefined) info.assignee = e.assignee;
+  if (e.next !== undefined) info.next = { action: e.next.action, at: new Date(e.next.at) };
+  return info;
 }
 
 function claimInfo(claim: InboxClaim): InboxClaimInfo {

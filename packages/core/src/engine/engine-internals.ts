@@ -8,6 +8,7 @@ import type { Clock } from '../time/clock.js';
 import type { SubmitOptions } from './write-batcher.js';
 import type { EngineEvent } from './engine-events.js';
 import type { Logger } from './logger.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { Tracer } from '@opentelemetry/api';
 
 /**
@@ -31,6 +32,8 @@ export interface ExecutionEnvironment {
   readonly defaultRetry: RetryPolicy | undefined;
   /** Retry back-offs up to this long wait in memory; longer ones suspend the run. */
   readonly inMemoryBackoffMs: number;
+  /** Delivers escalation notifications (none configured: they are logged and journaled as undelivered). */
+  readonly notifier: Notifier | undefined;
   /** Seeded random in [0, 1) for jitter. */
   random(): number;
   newId(): string;

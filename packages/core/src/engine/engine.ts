@@ -99,6 +99,7 @@ export class Engine {
       durability,
       defaultRetry: options.retry,
       inMemoryBackoffMs: options.inMemoryBackoffMs ?? 5000,
+      notifier: options.notifier,
       random,
       newId: () => uuidv7(this.clock.now()),
       submit: (op, submitOptions) => this.#batcher.submit(op, submitOptions),

@@ -6,7 +6,7 @@
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { EntryKind, JournalEntry, RunRecord, StepRetryRecord } from '../store/records.js';
 
-const BODY_KINDS: ReadonlySet<EntryKind> = new Set(['step', 'sleep', 'signal', 'child', 'now', 'random', 'uuid', 'patch']);
+const BODY_KINDS: ReadonlySet<EntryKind> = new Set(['step', 'sleep', 'signal', 'child', 'now', 'random', 'uuid', 'patch', 'escalation']);
 
 interface Operation {
   kind: EntryKind;

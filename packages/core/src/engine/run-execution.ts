@@ -240,6 +240,7 @@ export class RunExecution {
         wakeAt = wakeAt === undefined ? wait.until : Math.min(wakeAt, wait.until);
       }
     }
+    if (s.escalations.size > 0) waits.escalations = [...s.escalations.values()];
     const deadline = this.#deadline();
     if (deadline !== undefined) wakeAt = wakeAt === undefined ? deadline : Math.min(wakeAt, deadline);
     if (await s.write({ transition: wakeAt === undefined ? { kind: 'suspend', waits } : { kind: 'suspend', wakeAt, waits } })) this.suspendedUntil = wakeAt;

@@ -6,7 +6,7 @@
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { ValidationContext } from '../errors/validation.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
-import type { ChildRecord, EntryKind, JournalEntry, RunRecord, SignalRecord, StepRetryRecord, StoredError } from '../store/records.js';
+import type { ChildRecord, EntryKind, JournalEntry, RunRecord, SignalRecord, StepRetryRecord, StoredError, WaitEscalation } from '../store/records.js';
 import type { ClaimedRun, RunTransition, WriteOp } from '../store/store.js';
 import type { TimerHandle } from '../time/clock.js';
 import type { AnyWorkflow } from '../workflow/workflow.js';
@@ -75,6 +75,8 @@ export class RunState {
   readonly retries = new Map<number, StepRetryRecord>();
   readonly children: ChildRecord[];
   readonly waits = new Map<number, Wait>();
+  /** The escalation of each signal wait that has a policy, by the wait's position (recorded when the run suspends). */
+  readonly escalations = new Map<number, WaitEscalation>();
   readonly compensations: Compensation[] = [];
   /** The span of this execution (a no-op without an OpenTelemetry SDK). */
   readonly trace: RunTrace;

@@ -24,6 +24,8 @@ import { never, type RunState, type Wait } from './run-state.js';
 import { startAttempt } from './step-attempt.js';
 import { applyContextExtensions } from '../workflow/context-extensions.js';
 import { fromStoredError } from './stored-errors.js';
+import { resolveEscalation } from '../escalation/escalation-policy.js';
+import { SignalEscalation, journalDecision } from '../escalation/signal-escalation.js';
 
 /** Builds the `ctx` object a workflow function receives for this execution. */
 export function createWorkflowContext(state: RunState): WorkflowContext {
@@ -288,7 +290,11 @@ class WorkflowOperations {
   waitForSignal<T>(name: string, options: WaitForSignalOptions<T> = {}): Promise<T | typeof TIMED_OUT> {
     const s = this.#s;
     return s.guard(() => {
+      const stages = options.escalation === undefined ? undefined : resolveEscalation(options.escalation, `the wait for signal '${name}' of run ${s.runId}`);
       const { seq, entry } = s.cursor.take('signal', name);
+      const now = s.env.clock.now();
+      // The stages take the positions right after the wait's, whether or not they happen.
+      const escalation = stages === undefined ? undefined : new SignalEscalation(s, seq, name, stages, now);
       if (entry !== undefined) {
         if (entry.status === 'failed' && entry.error?.code === ErrorCode.Timeout) return Promise.resolve(TIMED_OUT);
         return Promise.resolve().then(() => s.replay(entry) as T);
@@ -299,19 +305,27 @@ class WorkflowOperations {
       if (found !== undefined) return this.#consumeSignal(seq, found, options);
       let until: number | undefined;
       if (options.timeout !== undefined) {
-        until = s.cursor.timer(seq) ?? s.env.clock.now() + toMillis(options.timeout, `timeout of signal '${name}'`);
-        if (until <= s.env.clock.now()) return this.#signalTimedOut(seq, name);
+        until = s.cursor.timer(seq) ?? now + toMillis(options.timeout, `timeout of signal '${name}'`);
+        if (until <= now) return this.#signalTimedOut(seq, name);
       }
       const op = { kind: 'signal' as const, name };
       const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };
-      return s
-        .wait<Promise<T | typeof TIMED_OUT>>(
+      return new Promise<T | typeof TIMED_OUT>((resolve, reject) => {
+        s.wait<Promise<T | typeof TIMED_OUT>>(
           seq,
           wait,
-          () => this.#signalTimedOut(seq, name),
-          (signal) => this.#consumeSignal(seq, signal, options),
-        )
-        .then((p) => p);
+          () => (escalation?.stop(), this.#signalTimedOut(seq, name)),
+          (signal) => (escalation?.stop(), this.#consumeSignal(seq, signal, options)),
+        ).then((p) => p.then(resolve, reject), reject);
+        escalation?.start({
+          open: () => s.waits.get(seq) === wait,
+          decide: async (value, stageEntry, audit) => {
+            wait.timer?.cancel();
+            s.waits.delete(seq);
+            journalDecision<T>(s, seq, name, value, options.schema ?? s.workflow.options.signals?.[name], stageEntry, audit).then(resolve, reject);
+          },
+        });
+      });
     });
   }
 

@@ -11,6 +11,8 @@ export const ErrorCode = {
   InvalidOutput: 'BATON_INVALID_OUTPUT',
   InvalidSignal: 'BATON_INVALID_SIGNAL',
   InvalidArgument: 'BATON_INVALID_ARGUMENT',
+  /** An escalation policy of a person's task that cannot work (details.issues says which stage and why). */
+  InvalidEscalation: 'BATON_INVALID_ESCALATION',
   /** A string that no store can keep as it is: it holds NUL (U+0000) or a lone UTF-16 surrogate. */
   InvalidText: 'BATON_INVALID_TEXT',
   PayloadTooLarge: 'BATON_PAYLOAD_TOO_LARGE',

@@ -34,6 +34,7 @@ export function replayEnvironment(options: { codec?: PayloadCodec; clock?: Clock
     durability: 'strict',
     defaultRetry: undefined,
     inMemoryBackoffMs: 0,
+    notifier: undefined,
     random: () => 0.5,
     newId: () => {
       throw refuse('create a run');

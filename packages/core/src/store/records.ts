@@ -43,6 +43,34 @@ export interface RunWaits {
   timers: Record<string, number>;
   /** The operation at each position the run was waiting at: replay checks them like journal entries. */
   pending?: PendingOperation[];
+  /** The escalation of each person's task the run waits at (what the inbox shows of it). */
+  escalations?: WaitEscalation[];
+}
+
+/** How far the escalation of one signal wait has gone. */
+export interface WaitEscalation {
+  /** The signal waited for. */
+  signal: string;
+  /** The wait's position. */
+  seq: number;
+  /** When the wait began (stage times count from it). */
+  began: number;
+  /** Who the task was last reassigned to by escalation. */
+  assignee?: string;
+  /** The stages that happened, in order. */
+  stages: EscalationEvent[];
+  /** When the next stage is due, and what it does. */
+  next?: { action: string; at: number };
+}
+
+/** One stage of an escalation that happened. */
+export interface EscalationEvent {
+  action: 'remind' | 'reassign' | 'notify' | 'decide';
+  at: number;
+  /** For reassign: the person or group. */
+  to?: string;
+  /** For remind and notify: the channels asked. */
+  channels?: string[];
 }
 
 export interface PendingOperation {
@@ -117,6 +145,8 @@ export const EntryKind = {
   Random: 'random',
   Uuid: 'uuid',
   Patch: 'patch',
+  /** A stage of a signal wait's escalation (remind, reassign, notify, decide). */
+  Escalation: 'escalation',
   Compensation: 'compensation',
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];

@@ -9,6 +9,7 @@ import type { ScheduleOptions } from '../schedule/schedule.js';
 import type { ZodType } from 'zod';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Duration } from '../time/duration.js';
+import type { EscalationStage } from '../escalation/escalation-policy.js';
 
 /** Returned by `waitForSignal` when its timeout passed before a signal came. */
 export const TIMED_OUT: unique symbol = Symbol.for('baton.timedOut');
@@ -69,6 +70,13 @@ export interface WaitForSignalOptions<T> {
   schema?: ZodType<T>;
   /** Stop waiting after this long and return TIMED_OUT. */
   timeout?: Duration;
+  /**
+   * What happens while nobody answers: stages in order, each due `after` the wait began — remind the
+   * assignee, reassign the task, notify channels, or decide with a default value (see
+   * `defineEscalation`). Each stage is journaled and audited (actor `escalation`) and happens once;
+   * an answer before a stage cancels it and the stages after it.
+   */
+  escalation?: readonly EscalationStage[];
 }
 
 export interface WaitForEventOptions {

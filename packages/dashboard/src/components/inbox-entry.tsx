@@ -10,7 +10,7 @@ import { Link } from 'react-router-dom';
 import { useCan, useSession } from '../api/session';
 import { formatDuration, formatTime, shortId } from '../format';
 import { asSchema, kindOf } from '../schema-values';
-import { approverValues, type ApiInboxEntry } from '../views/inbox-list';
+import { approverValues, assigneeOf, type ApiInboxEntry } from '../views/inbox-list';
 import { ConfirmDialog } from './confirm-dialog';
 import { JsonView } from './json-view';
 import { ProgressLine, ProgressView } from './progress-view';
@@ -33,6 +33,7 @@ export interface InboxEntryRowsProps {
 type Pending = { kind: 'assign' } | { kind: 'release' } | { kind: 'signal'; name: string; data: unknown; label: string; tone?: FormAction['tone'] };
 
 export function InboxEntryRows({ entry, now, open, onToggle, picked, onPick, columns, onDone }: InboxEntryRowsProps) {
+  const assignee = assigneeOf(entry);
   const deadlineSoon = entry.deadline !== undefined && Date.parse(entry.deadline) - now < 3_600_000;
   return (
     <tbody className={open ? 'inbox-entry open' : 'inbox-entry'} data-run-id={entry.runId} aria-label={`${entry.workflow} ${entry.runId}`}>
@@ -62,7 +63,10 @@ export function InboxEntryRows({ entry, now, open, onToggle, picked, onPick, col
             </code>
           ))}
         </td>
-        <td className="inbox-assignee">{entry.claim === undefined ? <span className="muted">unclaimed</span> : <strong>{entry.claim.assignee}</strong>}</td>
+        <td className="inbox-assignee">
+          {assignee === undefined ? <span className="muted">unclaimed</span> : <strong>{assignee}</strong>}
+          <EscalationLines escalation={entry.escalation} />
+        </td>
         <td className="inbox-age" title={formatTime(entry.since)}>
           {formatDuration(now - Date.parse(entry.since))}
         </td>
@@ -239,5 +243,31 @@ function SignalForm({
         onSubmit={onSubmit}
       />
     </section>
+  );
+}
+
+/** What the task's escalation did so far ("escalated to … at …", "reminded at …") and its next stage. */
+function EscalationLines({ escalation }: { escalation: ApiInboxEntry['escalation'] }) {
+  if (escalation === undefined) return null;
+  const said = (stage: NonNullable<ApiInboxEntry['escalation']>['stages'][number]): string => {
+    const at = formatTime(stage.at);
+    if (stage.action === 'reassign') return `escalated to ${stage.to ?? '?'} at ${at}`;
+    if (stage.action === 'remind') return `reminded at ${at}`;
+    if (stage.action === 'notify') return `notified ${(stage.channels ?? []).join(', ')} at ${at}`;
+    return `decided by default at ${at}`;
+  };
+  return (
+    <span className="inbox-escalation small muted">
+      {escalation.stages.map((stage, i) => (
+        <span key={i} className="inbox-escalation-stage">
+          {said(stage)}
+        </span>
+      ))}
+      {escalation.next === undefined ? null : (
+        <span className="inbox-escalation-next">
+          next: {escalation.next.action === 'decide' ? 'decide by default' : escalation.next.action} at {formatTime(escalation.next.at)}
+        </span>
+      )}
+    </span>
   );
 }

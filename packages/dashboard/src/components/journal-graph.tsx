@@ -9,7 +9,7 @@ import { Fragment, useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import type { ApiJournalEntry, ApiRun } from '@baton/server/client';
 import { formatDuration, formatTime, shortId } from '../format';
-import { compensatedName, KIND_LABELS, llmOutputOf, stagesOf, undoneSteps } from '../journal';
+import { compensatedName, escalationNote, KIND_LABELS, llmOutputOf, stagesOf, undoneSteps } from '../journal';
 import { describeWaits, entrySpans, type EntrySpan } from '../timeline-scale';
 import { scrollWithin } from './scroll-within';
 import './journal-graph.css';
@@ -101,7 +101,7 @@ function GraphNode({ entry, child, span, undoes, undoneBy, selected, onSelect }:
         <span className="graph-node-kind">
           {llm === undefined ? (KIND_LABELS[entry.kind] ?? entry.kind) : 'llm'} #{entry.seq}
         </span>
-        <span className="graph-node-name">{entry.name}</span>
+        <span className="graph-node-name">{escalationNote(entry) ?? entry.name}</span>
         <span className="graph-node-meta">
           {entry.status === 'failed' ? 'failed · ' : ''}
           {span.waited ? `waited ${formatDuration(span.end - span.start)}` : formatDuration(span.end - span.start)}

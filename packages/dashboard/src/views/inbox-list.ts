@@ -29,10 +29,23 @@ export interface InboxFilter {
   text: string;
 }
 
+/**
+ * Who handles an entry: its claim's assignee, or the person or group its escalation reassigned it to,
+ * whichever came last.
+ */
+export function assigneeOf(entry: ApiInboxEntry): string | undefined {
+  const escalation = entry.escalation;
+  const reassigned = escalation?.stages.filter((stage) => stage.action === 'reassign').at(-1);
+  if (reassigned === undefined || escalation?.assignee === undefined) return entry.claim?.assignee;
+  if (entry.claim !== undefined && Date.parse(entry.claim.claimedAt) > Date.parse(reassigned.at)) return entry.claim.assignee;
+  return escalation.assignee;
+}
+
 export function matches(entry: ApiInboxEntry, filter: InboxFilter): boolean {
   if (filter.workflow !== '' && entry.workflow !== filter.workflow) return false;
-  if (filter.assignee === UNCLAIMED && entry.claim !== undefined) return false;
-  if (filter.assignee !== ANYONE && filter.assignee !== UNCLAIMED && entry.claim?.assignee !== filter.assignee) return false;
+  const assignee = assigneeOf(entry);
+  if (filter.assignee === UNCLAIMED && assignee !== undefined) return false;
+  if (filter.assignee !== ANYONE && filter.assignee !== UNCLAIMED && assignee !== filter.assignee) return false;
   const words = filter.text
     .trim()
     .toLowerCase()
@@ -56,7 +69,7 @@ export function sortEntries(entries: readonly ApiInboxEntry[], sort: InboxSort):
     deadline: (a, b) => time(a.deadline) - time(b.deadline) || byAge(a, b),
     workflow: (a, b) => a.workflow.localeCompare(b.workflow) || byAge(a, b),
     // Unclaimed last.
-    assignee: (a, b) => (a.claim?.assignee ?? '\uffff').localeCompare(b.claim?.assignee ?? '\uffff') || byAge(a, b),
+    assignee: (a, b) => (assigneeOf(a) ?? '\uffff').localeCompare(assigneeOf(b) ?? '\uffff') || byAge(a, b),
   };
   return [...entries].sort(compare[sort]);
 }

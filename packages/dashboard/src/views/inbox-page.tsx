@@ -12,7 +12,7 @@ import { InboxBulkActions } from '../components/inbox-bulk-actions';
 import { InboxEntryRows } from '../components/inbox-entry';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { plural } from '../format';
-import { ANYONE, INBOX_SORTS, UNCLAIMED, matches, sortEntries, type InboxFilter, type InboxSort } from './inbox-list';
+import { ANYONE, INBOX_SORTS, UNCLAIMED, assigneeOf, matches, sortEntries, type InboxFilter, type InboxSort } from './inbox-list';
 import './inbox-page.css';
 
 /** One page holds this many waiting runs: filters and sorts work on the page loaded. */
@@ -49,7 +49,7 @@ export function InboxPage() {
     [entries, filter, sort],
   );
   const workflows = useMemo(() => [...new Set((entries ?? []).map((e) => e.workflow))].sort(), [entries]);
-  const assignees = useMemo(() => [...new Set((entries ?? []).flatMap((e) => (e.claim === undefined ? [] : [e.claim.assignee])))].sort(), [entries]);
+  const assignees = useMemo(() => [...new Set((entries ?? []).flatMap((e) => assigneeOf(e) ?? []))].sort(), [entries]);
   // Picked runs that are still listed and shown.
   const selected = shown.filter((entry) => picked.has(entry.runId));
   const allPicked = shown.length > 0 && shown.every((entry) => picked.has(entry.runId));

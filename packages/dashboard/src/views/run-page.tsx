@@ -25,7 +25,7 @@ import { StepTimeline } from '../components/step-timeline';
 import { revealInWindow } from '../components/scroll-within';
 import { formatCallsCost, formatDuration, formatTime, plural, runDuration } from '../format';
 import { ProgressView } from '../components/progress-view';
-import { childRunsOf, drawnEntries, KIND_LABELS, llmTotals } from '../journal';
+import { childRunsOf, drawnEntries, escalationNote, KIND_LABELS, llmTotals } from '../journal';
 
 interface RunView {
   run: ApiRun;
@@ -268,7 +268,10 @@ function EntryList({ journal, selected, onSelect }: { journal: ApiJournalEntry[]
             <tr key={entry.seq} className={selected === entry.seq ? 'selected' : undefined} onClick={() => onSelect(entry.seq)}>
               <td className="muted">#{entry.seq}</td>
               <td>{KIND_LABELS[entry.kind] ?? entry.kind}</td>
-              <td>{entry.name}</td>
+              <td>
+                {entry.name}
+                {escalationNote(entry) === undefined ? null : <span className="muted small"> · {escalationNote(entry)}</span>}
+              </td>
               <td>
                 <StatusBadge status={entry.status} />
               </td>

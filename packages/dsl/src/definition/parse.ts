@@ -7,6 +7,7 @@ import type { DefinitionFormat, DefinitionIssue, Definition, WorkflowDocument } 
 import { definitionWorkflowName } from './definition.js';
 import { depthIssue, textDepthIssue } from './depth-check.js';
 import { expressionIssues } from './expression-check.js';
+import { approvalIssues } from './approval-check.js';
 import { referenceIssues } from './reference-check.js';
 import { schemaIssues } from './schema-check.js';
 import { readSource } from './source-map.js';
@@ -48,7 +49,14 @@ export async function parseDefinition(text: string, options: ParseOptions = {}):
   const { catalog } = options;
   const references = catalog === undefined ? referenceIssues(value) : referenceIssues(value).map((issue) => catalogFunctionHint(issue, value, catalog));
   const againstCatalog = catalog !== undefined && schema.length === 0 ? catalogIssues(value, catalog) : [];
-  const found = [...schema, ...(nameChecked ? [] : nameIssues(value)), ...references, ...(await expressionIssues(value)), ...againstCatalog];
+  const found = [
+    ...schema,
+    ...(nameChecked ? [] : nameIssues(value)),
+    ...references,
+    ...approvalIssues(value),
+    ...(await expressionIssues(value)),
+    ...againstCatalog,
+  ];
   if (found.length > 0) {
     const issues = found.map((issue) => ({ ...issue, ...(file === undefined ? {} : { file }), ...source.positionOf(issue.path) }));
     return { ok: false, issues: issues.sort((a, b) => a.line - b.line || a.column - b.column) };

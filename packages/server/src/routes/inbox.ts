@@ -22,6 +22,24 @@ export const InboxClaimSchema = z
   })
   .openapi('InboxClaim');
 
+export const InboxEscalationSchema = z
+  .object({
+    assignee: z.string().optional().openapi({ description: 'The person or group the last reassign stage gave the task to' }),
+    began: z.string().openapi({ description: 'When the wait began; stage times count from it' }),
+    stages: z
+      .array(
+        z.object({
+          action: z.enum(['remind', 'reassign', 'notify', 'decide']),
+          at: z.string(),
+          to: z.string().optional(),
+          channels: z.array(z.string()).optional(),
+        }),
+      )
+      .openapi({ description: 'The stages that happened, in order (audited with actor escalation)' }),
+    next: z.object({ action: z.string(), at: z.string() }).optional().openapi({ description: 'The next stage and when it is due' }),
+  })
+  .openapi('InboxEscalation');
+
 export const InboxEntrySchema = z
   .object({
     runId: z.string(),
@@ -38,6 +56,7 @@ export const InboxEntrySchema = z
     progress: z.unknown().optional(),
     tags: z.array(z.string()),
     claim: InboxClaimSchema.optional(),
+    escalation: InboxEscalationSchema.optional().openapi({ description: "How far the task's escalation policy has gone, when its wait has one" }),
   })
   .openapi('InboxEntry');
 
@@ -62,6 +81,15 @@ function entryJson(entry: InboxEntry, workflows: WorkflowRegistry | undefined): 
   if (entry.deadline !== undefined) out.deadline = entry.deadline.toISOString();
   if (run.progress !== undefined) out.progress = toTypedJson(run.progress);
   if (entry.claim !== undefined) out.claim = { runId: run.id, ...entry.claim, claimedAt: entry.claim.claimedAt.toISOString() };
+  const escalation = entry.escalation;
+  if (escalation !== undefined) {
+    out.escalation = {
+      began: escalation.began.toISOString(),
+      stages: escalation.stages.map((stage) => ({ ...stage, at: stage.at.toISOString() })),
+    };
+    if (escalation.assignee !== undefined) out.escalation.assignee = escalation.assignee;
+    if (escalation.next !== undefined) out.escalation.next = { action: escalation.next.action, at: escalation.next.at.toISOString() };
+  }
   return out;
 }
 
