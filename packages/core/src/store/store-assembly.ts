@@ -14,6 +14,7 @@ import type { InboxStore, OverviewStore } from './insight-store.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
 import type { ReplayStore } from './replay-store.js';
+import type { GovernanceStore } from './governance-store.js';
 import type { Store, StoreCapabilities } from './store.js';
 
 /** The concern modules a store is made of. */
@@ -29,6 +30,7 @@ export interface StoreParts {
   catalog: WorkflowCatalog;
   definitions: DefinitionStore;
   replays: ReplayStore;
+  governance: GovernanceStore;
 }
 
 /**
@@ -248,5 +250,22 @@ export abstract class AssembledStore implements Store {
   }
   listReplays(...args: Parameters<ReplayStore['listReplays']>): ReturnType<ReplayStore['listReplays']> {
     return this.parts.replays.listReplays(...args);
+  }
+
+  // GovernanceStore
+  costs(...args: Parameters<GovernanceStore['costs']>): ReturnType<GovernanceStore['costs']> {
+    return this.parts.governance.costs(...args);
+  }
+  getAgentPolicy(...args: Parameters<GovernanceStore['getAgentPolicy']>): ReturnType<GovernanceStore['getAgentPolicy']> {
+    return this.parts.governance.getAgentPolicy(...args);
+  }
+  listAgentPolicies(...args: Parameters<GovernanceStore['listAgentPolicies']>): ReturnType<GovernanceStore['listAgentPolicies']> {
+    return this.parts.governance.listAgentPolicies(...args);
+  }
+  putAgentPolicy(...args: Parameters<GovernanceStore['putAgentPolicy']>): ReturnType<GovernanceStore['putAgentPolicy']> {
+    return this.parts.governance.putAgentPolicy(...args);
+  }
+  deleteAgentPolicy(...args: Parameters<GovernanceStore['deleteAgentPolicy']>): ReturnType<GovernanceStore['deleteAgentPolicy']> {
+    return this.parts.governance.deleteAgentPolicy(...args);
   }
 }
