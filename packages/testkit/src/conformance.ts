@@ -29,6 +29,7 @@ import { waitingSuite } from './suites/runs/waiting.suite.js';
 import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
 import { schedulesSuite } from './suites/schedules/schedules.suite.js';
 import { textSuite } from './suites/text/text.suite.js';
+import { governanceSuite } from './suites/governance/governance.suite.js';
 
 export {
   expectOldRunsFinish,
@@ -68,6 +69,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
   ['definitions (DefinitionStore)', [definitionsSuite]],
   ['replay checks (ReplayStore)', [replaysSuite]],
+  ['governance: cost reports and agent policies (GovernanceStore)', [governanceSuite]],
   ['text no store can keep, across fields', [textSuite]],
 ];
 
