@@ -283,6 +283,8 @@ describe('server configuration', () => {
     expect(failed.message).toContain("No MCP server is named 'retired'");
     const steps = (await engine.client.journal(id)).filter((entry) => entry.kind === 'step');
     expect(steps.map((entry) => [entry.name, entry.status])).toEqual([
+      // The namespace's agent policy (none here), read before the first request and kept for replays.
+      ['baton:policy', 'completed'],
       ['mcp:retired:tools/list', 'completed'],
       ['mcp:retired:record', 'completed'],
       ['mcp:retired:lookup', 'failed'],
