@@ -33,6 +33,8 @@ const ROUTES: AuditedRoute[] = [
   { method: 'POST', pattern: /^\/api\/keys$/, action: 'key.create', bodyTarget: 'name' },
   { method: 'POST', pattern: /^\/api\/definitions$/, action: 'definition.deploy' },
   { method: 'DELETE', pattern: /^\/api\/keys\/([^/]+)$/, action: 'key.revoke' },
+  { method: 'PUT', pattern: /^\/api\/policies\/([^/]+)$/, action: 'policy.set' },
+  { method: 'DELETE', pattern: /^\/api\/policies\/([^/]+)$/, action: 'policy.delete' },
   { method: 'POST', pattern: /^\/api\/inbox\/([^/]+)\/(claim|release)$/, action: 'inbox.$2' },
   { method: 'POST', pattern: /^\/hooks\/([^/]+)$/, action: 'run.start' },
 ];
