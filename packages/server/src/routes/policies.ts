@@ -30,7 +30,7 @@ const Rule = z
   })
   .openapi('PolicyRule');
 
-const PolicySchema = z
+export const PolicySchema = z
   .strictObject({
     models: Rule.optional().openapi({ description: "Models as provider:model ('openai:gpt-4o-mini', 'anthropic:*')" }),
     tools: Rule.optional().openapi({ description: 'Tools an agent may be offered, by name' }),
@@ -38,7 +38,7 @@ const PolicySchema = z
   })
   .openapi('AgentPolicy');
 
-const PolicyRecordSchema = z
+export const PolicyRecordSchema = z
   .object({ namespace: z.string(), policy: PolicySchema, updatedAt: z.string(), updatedBy: z.string() })
   .openapi('AgentPolicyRecord');
 
