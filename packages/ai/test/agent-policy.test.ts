@@ -83,7 +83,14 @@ describe('agent policies', () => {
     expect(error.message).toContain("refused the model 'openai:gpt-4o-mini' for step 'llm:summary'");
     expect(server.modelCalls).toHaveLength(0);
     expect(await refusals(engine)).toEqual([
-      { target: id, result: 'BATON_POLICY_REFUSED', step: 'llm:summary', subject: 'model', name: 'openai:gpt-4o-mini', reason: "models.deny has 'openai:gpt-4o*'" },
+      {
+        target: id,
+        result: 'BATON_POLICY_REFUSED',
+        step: 'llm:summary',
+        subject: 'model',
+        name: 'openai:gpt-4o-mini',
+        reason: "models.deny has 'openai:gpt-4o*'",
+      },
     ]);
   });
 

@@ -26,7 +26,19 @@ function llmOutput(costUsd: number): string {
 async function runWithCall(run: Partial<NewRun> & { id: string; workflow: string }, at: number, costUsd: number): Promise<void> {
   await h.store.createRun({ version: '1', input: '{}', queue: 'default', priority: 0, ...run }, at);
   const [claimed] = await h.store.claimRuns({ owner: 'seed', now: at, leaseMs: DAY, limit: 1, workflows: REFS, queues: ['default'] });
-  const journal = [{ runId: run.id, seq: 1, kind: 'step' as const, name: 'llm', status: 'completed' as const, output: llmOutput(costUsd), attempts: 1, startedAt: at, endedAt: at }];
+  const journal = [
+    {
+      runId: run.id,
+      seq: 1,
+      kind: 'step' as const,
+      name: 'llm',
+      status: 'completed' as const,
+      output: llmOutput(costUsd),
+      attempts: 1,
+      startedAt: at,
+      endedAt: at,
+    },
+  ];
   await h.store.commit([{ runId: run.id, leaseToken: claimed!.leaseToken, journal, transition: { kind: 'complete', output: 'null' } }], at + 1);
 }
 

@@ -293,7 +293,10 @@ describe('server configuration', () => {
   });
 
   it("refuses a server the namespace's agent policy denies before sending it anything, audited and journaled", async () => {
-    const lookup = defineWorkflow({ name: 'policy-lookup' }, async (ctx) => (await ctx.mcp('tools').callTool('lookup', { topic: 'shipping' })).structuredContent);
+    const lookup = defineWorkflow(
+      { name: 'policy-lookup' },
+      async (ctx) => (await ctx.mcp('tools').callTool('lookup', { topic: 'shipping' })).structuredContent,
+    );
     const engine = await engineFor([lookup]);
     await engine.store.putAgentPolicy({ namespace: 'default', policy: { mcpServers: { deny: ['tools'] } }, updatedAt: Date.now(), updatedBy: 'test' });
     const { id } = await engine.client.start('policy-lookup', {});

@@ -20,7 +20,19 @@ function llmOutput(costUsd: number): string {
 async function runWithCall(store: Store, run: Partial<NewRun> & { id: string; workflow: string }, at: number, costUsd: number): Promise<void> {
   await store.createRun({ version: '1', input: '{}', queue: 'default', priority: 0, ...run }, at);
   const [claimed] = await store.claimRuns({ owner: 'w', now: at, leaseMs: DAY, limit: 1, workflows: REFS, queues: ['default'] });
-  const journal = [{ runId: run.id, seq: 1, kind: 'step' as const, name: 'llm', status: 'completed' as const, output: llmOutput(costUsd), attempts: 1, startedAt: at, endedAt: at }];
+  const journal = [
+    {
+      runId: run.id,
+      seq: 1,
+      kind: 'step' as const,
+      name: 'llm',
+      status: 'completed' as const,
+      output: llmOutput(costUsd),
+      attempts: 1,
+      startedAt: at,
+      endedAt: at,
+    },
+  ];
   await store.commit([{ runId: run.id, leaseToken: claimed!.leaseToken, journal, transition: { kind: 'complete', output: 'null' } }], at + 1);
 }
 
@@ -71,7 +83,8 @@ for (const stores of testStores('cost reports and agent policies over HTTP')) {
       const query = '/api/costs?from=2030-01-30&to=2030-02-01&groupBy=workflow&interval=day';
       const admin = await call('GET', query, keys.admin);
       expect(admin.status).toBe(200);
-      expect(admin.body.rows.map((r: any) => [r.period, r.namespace, r.key, r.runs, r.llmCalls, r.costUsd])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(admin.body.rows.map((r: any) => [r.period, r.namespace, r.key, r.runs, r.llmCalls, r.costUsd])).toEqual([
+        // eslint-disable-line @typescript-eslint/no-explicit-any
         ['2030-01-30', 'default', 'bill', 1, 1, 0.5],
         ['2030-01-31', 'default', 'mail', 1, 1, 0.125],
         ['2030-01-31', 'other', 'bill', 1, 1, 2],
@@ -81,7 +94,8 @@ for (const stores of testStores('cost reports and agent policies over HTTP')) {
       expect(viewer.body.rows.map((r: any) => r.namespace)).toEqual(['default', 'default']); // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(await call('GET', `${query}&namespace=other`, keys.viewer)).toMatchObject({ status: 403, body: { error: { code: 'BATON_FORBIDDEN' } } });
       const monthly = await call('GET', '/api/costs?from=2030-01-01&to=2030-03-01&groupBy=namespace&interval=month', keys.admin);
-      expect(monthly.body.rows.map((r: any) => [r.period, r.key, r.runs, r.costUsd])).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(monthly.body.rows.map((r: any) => [r.period, r.key, r.runs, r.costUsd])).toEqual([
+        // eslint-disable-line @typescript-eslint/no-explicit-any
         ['2030-01', 'default', 2, 0.625],
         ['2030-01', 'other', 1, 2],
       ]);
@@ -106,7 +120,13 @@ for (const stores of testStores('cost reports and agent policies over HTTP')) {
     });
 
     it('refuses a bad period with 400 BATON_INVALID_ARGUMENT', async () => {
-      for (const query of ['from=2030-02-30&to=2030-03-01', 'from=2030-01-05&to=2030-01-01', 'from=2020-01-01&to=2030-01-01', 'groupBy=queue', 'from=yesterday']) {
+      for (const query of [
+        'from=2030-02-30&to=2030-03-01',
+        'from=2030-01-05&to=2030-01-01',
+        'from=2020-01-01&to=2030-01-01',
+        'groupBy=queue',
+        'from=yesterday',
+      ]) {
         const res = await call('GET', `/api/costs?${query}`, keys.admin);
         expect({ query, status: res.status, code: res.body.error?.code }).toEqual({ query, status: 400, code: 'BATON_INVALID_ARGUMENT' });
       }
@@ -118,8 +138,14 @@ for (const stores of testStores('cost reports and agent policies over HTTP')) {
       expect(set).toMatchObject({ status: 200, body: { namespace: 'default', policy, updatedBy: expect.any(String) } });
       expect(await call('GET', '/api/policies/default', keys.viewer)).toMatchObject({ status: 200, body: { policy } });
       expect((await call('GET', '/api/policies', keys.viewer)).body.policies).toHaveLength(1);
-      expect(await call('PUT', '/api/policies/default', keys.viewer, { body: {} })).toMatchObject({ status: 403, body: { error: { code: 'BATON_FORBIDDEN' } } });
-      expect(await call('PUT', '/api/policies/default', keys.otherAdmin, { body: {} })).toMatchObject({ status: 403, body: { error: { code: 'BATON_FORBIDDEN' } } });
+      expect(await call('PUT', '/api/policies/default', keys.viewer, { body: {} })).toMatchObject({
+        status: 403,
+        body: { error: { code: 'BATON_FORBIDDEN' } },
+      });
+      expect(await call('PUT', '/api/policies/default', keys.otherAdmin, { body: {} })).toMatchObject({
+        status: 403,
+        body: { error: { code: 'BATON_FORBIDDEN' } },
+      });
       for (const bad of [{ models: { allow: 'openai:*' } }, { model: {} }, { tools: { deny: [''] } }]) {
         const res = await call('PUT', '/api/policies/default', keys.admin, { body: bad });
         expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({ bad, status: 400, code: 'BATON_INVALID_ARGUMENT' });

@@ -165,11 +165,7 @@ function handle(ctx: WorkflowContext, services: ExtensionServices, server: strin
       const stepName = options?.step ?? `mcp:${name}:${tool}`;
       await allowed(stepName);
       try {
-        return await ctx.step(
-          stepName,
-          (info) => call(tool, args, info, timeoutMs),
-          stepOptions(options, { tool, arguments: args }),
-        );
+        return await ctx.step(stepName, (info) => call(tool, args, info, timeoutMs), stepOptions(options, { tool, arguments: args }));
       } catch (error) {
         throw unwrap(error);
       }

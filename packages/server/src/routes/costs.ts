@@ -43,7 +43,7 @@ const CostRowSchema = z
   .object({
     period: z.string().openapi({ description: 'YYYY-MM-DD (day) or YYYY-MM (month), UTC' }),
     namespace: z.string(),
-    key: z.string().openapi({ description: "The namespace, workflow or tag, as groupBy says" }),
+    key: z.string().openapi({ description: 'The namespace, workflow or tag, as groupBy says' }),
     runs: z.number().int().openapi({ description: 'Runs created in the period' }),
     llmCalls: z.number().int().openapi({ description: 'Model calls journaled by those runs (cache hits included, at no cost)' }),
     unpricedCalls: z.number().int().openapi({ description: 'Calls whose model has no known price: costUsd is a lower bound when above 0' }),
@@ -123,7 +123,10 @@ export function registerCostsRoute(app: OpenAPIHono, store: Store): void {
       responses: {
         200: {
           description: 'The report',
-          content: { 'application/json': { schema: CostReportSchema }, 'text/csv': { schema: z.string().openapi({ description: COST_CSV_COLUMNS.join(',') }) } },
+          content: {
+            'application/json': { schema: CostReportSchema },
+            'text/csv': { schema: z.string().openapi({ description: COST_CSV_COLUMNS.join(',') }) },
+          },
         },
         400: { description: 'Invalid request (a period not of whole days, or too long)', content: { 'application/json': { schema: ErrorSchema } } },
         403: { description: "Another namespace than the key's, without an admin key", content: { 'application/json': { schema: ErrorSchema } } },
