@@ -9,6 +9,15 @@ import { createApp } from '@baton/server';
 import { testStores } from './test-stores.js';
 
 const DAY = 86_400_000;
+
+interface CostRowJson {
+  period: string;
+  namespace: string;
+  key: string;
+  runs: number;
+  llmCalls: number;
+  costUsd: number;
+}
 const D0 = Date.UTC(2030, 0, 30);
 const REFS = ['bill', 'mail'].map((name) => ({ name, version: '1', current: true }));
 
@@ -83,19 +92,17 @@ for (const stores of testStores('cost reports and agent policies over HTTP')) {
       const query = '/api/costs?from=2030-01-30&to=2030-02-01&groupBy=workflow&interval=day';
       const admin = await call('GET', query, keys.admin);
       expect(admin.status).toBe(200);
-      expect(admin.body.rows.map((r: any) => [r.period, r.namespace, r.key, r.runs, r.llmCalls, r.costUsd])).toEqual([
-        // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(admin.body.rows.map((r: CostRowJson) => [r.period, r.namespace, r.key, r.runs, r.llmCalls, r.costUsd])).toEqual([
         ['2030-01-30', 'default', 'bill', 1, 1, 0.5],
         ['2030-01-31', 'default', 'mail', 1, 1, 0.125],
         ['2030-01-31', 'other', 'bill', 1, 1, 2],
       ]);
       expect(admin.body.totals).toEqual({ runs: 3, llmCalls: 3, unpricedCalls: 0, costUsd: 2.625 });
       const viewer = await call('GET', query, keys.viewer);
-      expect(viewer.body.rows.map((r: any) => r.namespace)).toEqual(['default', 'default']); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(viewer.body.rows.map((r: CostRowJson) => r.namespace)).toEqual(['default', 'default']);
       expect(await call('GET', `${query}&namespace=other`, keys.viewer)).toMatchObject({ status: 403, body: { error: { code: 'BATON_FORBIDDEN' } } });
       const monthly = await call('GET', '/api/costs?from=2030-01-01&to=2030-03-01&groupBy=namespace&interval=month', keys.admin);
-      expect(monthly.body.rows.map((r: any) => [r.period, r.key, r.runs, r.costUsd])).toEqual([
-        // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(monthly.body.rows.map((r: CostRowJson) => [r.period, r.key, r.runs, r.costUsd])).toEqual([
         ['2030-01', 'default', 2, 0.625],
         ['2030-01', 'other', 1, 2],
       ]);
