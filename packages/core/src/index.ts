@@ -122,8 +122,9 @@ export type { Overview, OverviewFilter, OverviewBucket, WorkflowOverview, LlmUsa
 export type { InboxClaim, InboxFilter, InboxItem, InboxPage } from './store/inbox.js';
 export { CostGroupBy, CostInterval, COST_MAX_DAYS } from './store/costs.js';
 export type { CostFilter, CostReport, CostRow } from './store/costs.js';
-export { AgentPolicy, PolicySubject, POLICY_REFUSED_ACTION, policyRefusal, runAgentPolicy, ensurePolicyAllows } from './governance/agent-policy.js';
-export type { AgentPolicyRecord, PolicyRule } from './governance/agent-policy.js';
+export { AgentPolicy, PolicySubject, policyRefusal } from './governance/agent-policy-rules.js';
+export type { AgentPolicyRecord, PolicyRule } from './governance/agent-policy-rules.js';
+export { POLICY_REFUSED_ACTION, runAgentPolicy, ensurePolicyAllows } from './governance/agent-policy.js';
 export { CatalogKind } from './store/workflow-catalog.js';
 export type { CatalogFilter, CatalogRegistration, CatalogWorkflow } from './store/workflow-catalog.js';
 export type { DefinitionFilter, DefinitionSummary, DefinitionVersion, DeployOutcome, NewDefinition, StoredDefinition } from './store/definition-store.js';

@@ -1,7 +1,7 @@
 /** The governance part of the storage seam: cost reports and the namespaces' agent policies. */
 import type { AuditEntry } from './activity.js';
 import type { CostFilter, CostReport } from './costs.js';
-import type { AgentPolicyRecord } from '../governance/agent-policy.js';
+import type { AgentPolicyRecord } from '../governance/agent-policy-rules.js';
 
 export interface GovernanceStore {
   /**
