@@ -11,6 +11,7 @@ import { AiErrorCode } from './errors.js';
 import { ensureBudget, recordSpend } from './budget.js';
 import { callModels, requestRecord, type CallRequest, type LlmResult, type TokenUsage } from './model-call.js';
 import { callCost } from './prices.js';
+import { ensureModelsAllowed, ensureToolsAllowed } from './policy.js';
 import { ApprovalDecision, isJsonSchemaInput, type AgentTool } from './tools.js';
 
 export interface LlmOptions<T = unknown> {
@@ -156,6 +157,7 @@ function ensureCallBudget(ctx: WorkflowContext, stepName: string, spend: CallSpe
 async function modelStep(ctx: WorkflowContext, services: ExtensionServices, stepName: string, request: CallRequest, spend?: CallSpend): Promise<LlmResult> {
   const next = estimate(request.models, request.system, request.messages, request.maxTokens);
   if (spend !== undefined) ensureCallBudget(ctx, stepName, spend, next);
+  await ensureModelsAllowed(ctx, services, stepName, request.models);
   await ensureBudget(ctx, next);
   let result: LlmResult;
   try {
@@ -219,6 +221,8 @@ function agent(ctx: WorkflowContext, services: ExtensionServices) {
     let usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     let costUsd = 0;
     const spend = options.budget === undefined ? undefined : { budget: options.budget, costUsd: 0, tokens: 0 };
+    // Every tool the model is offered must be allowed before it is offered at all.
+    await ensureToolsAllowed(ctx, services, base, Object.keys(options.tools));
     for (let turn = 1; turn <= maxTurns; turn++) {
       if (spend !== undefined) {
         spend.costUsd = costUsd;

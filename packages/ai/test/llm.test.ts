@@ -354,7 +354,10 @@ describe('ctx.agent', () => {
     expect(refunds).toHaveLength(1);
     const names = (await engine.client.journal(run.id)).map((e) => `${e.kind}:${e.name}`);
     expect(names).toEqual([
-      // The run's budget (none here), read at its first model call and kept for replays.
+      // The namespace's agent policy (none here) and the run's budget (none here), read at the
+      // agent's start and kept for replays.
+      'patch:baton:policy',
+      'step:baton:policy',
       'step:ai:budget',
       'step:agent:agent:turn-1',
       'step:agent:agent:tool:lookupOrder',

@@ -25,6 +25,7 @@ const DefinitionPage = lazy(() => import('./views/definition-page').then((m) => 
 const SchedulesPage = lazy(() => import('./views/schedules-page').then((m) => ({ default: m.SchedulesPage })));
 const SchedulePage = lazy(() => import('./views/schedule-page').then((m) => ({ default: m.SchedulePage })));
 const EventsPage = lazy(() => import('./views/events-page').then((m) => ({ default: m.EventsPage })));
+const CostsPage = lazy(() => import('./views/costs-page').then((m) => ({ default: m.CostsPage })));
 const AuditPage = lazy(() => import('./views/audit-page').then((m) => ({ default: m.AuditPage })));
 const KeysPage = lazy(() => import('./views/keys-page').then((m) => ({ default: m.KeysPage })));
 
@@ -36,6 +37,7 @@ const NAVIGATION = [
   { to: '/definitions', label: 'Definitions' },
   { to: '/schedules', label: 'Schedules' },
   { to: '/events', label: 'Events' },
+  { to: '/costs', label: 'Costs' },
   { to: '/audit', label: 'Audit', adminOnly: true },
   { to: '/keys', label: 'Keys', adminOnly: true },
 ] as const;
@@ -107,6 +109,7 @@ export function App() {
             <Route path="/schedules" element={<SchedulesPage />} />
             <Route path="/schedules/:id" element={<SchedulePage />} />
             <Route path="/events" element={<EventsPage />} />
+            <Route path="/costs" element={<CostsPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/keys" element={<KeysPage />} />
             <Route

@@ -283,11 +283,32 @@ describe('server configuration', () => {
     expect(failed.message).toContain("No MCP server is named 'retired'");
     const steps = (await engine.client.journal(id)).filter((entry) => entry.kind === 'step');
     expect(steps.map((entry) => [entry.name, entry.status])).toEqual([
+      // The namespace's agent policy (none here), read before the first request and kept for replays.
+      ['baton:policy', 'completed'],
       ['mcp:retired:tools/list', 'completed'],
       ['mcp:retired:record', 'completed'],
       ['mcp:retired:lookup', 'failed'],
     ]);
     expect(calls().map((call) => call.tool)).toEqual(['record']);
+  });
+
+  it("refuses a server the namespace's agent policy denies before sending it anything, audited and journaled", async () => {
+    const lookup = defineWorkflow(
+      { name: 'policy-lookup' },
+      async (ctx) => (await ctx.mcp('tools').callTool('lookup', { topic: 'shipping' })).structuredContent,
+    );
+    const engine = await engineFor([lookup]);
+    await engine.store.putAgentPolicy({ namespace: 'default', policy: { mcpServers: { deny: ['tools'] } }, updatedAt: Date.now(), updatedBy: 'test' });
+    const { id } = await engine.client.start('policy-lookup', {});
+    const failed = await rejection(engine.client.result(id, { timeoutMs: 30_000 }));
+    expect(failed.code).toBe('BATON_POLICY_REFUSED');
+    expect(failed.message).toContain("MCP server 'tools'");
+    expect(calls()).toEqual([]);
+    const [audit] = await engine.store.listAudit({ action: 'policy.refused', limit: 10 });
+    expect(audit).toMatchObject({ target: id, namespace: 'default', result: 'BATON_POLICY_REFUSED' });
+    expect(JSON.parse(audit!.detail!)).toMatchObject({ step: 'mcp:tools:lookup', subject: 'mcpServer', name: 'tools', reason: "mcpServers.deny has 'tools'" });
+    const names = (await engine.client.journal(id)).map((entry) => `${entry.kind}:${entry.name}:${entry.status}`);
+    expect(names).toEqual(['patch:baton:policy:completed', 'step:baton:policy:completed', 'step:policy:refused:mcpServer:tools:failed']);
   });
 
   it('takes an inline server, named in its steps by its command', async () => {

@@ -18,6 +18,7 @@ import { PostgresCatalog } from './catalog/catalog-store.js';
 import { PostgresDefinitions } from './definitions/definition-store.js';
 import { PostgresReplays } from './replays/replay-store.js';
 import { PostgresQuotas } from './quotas/quota-store.js';
+import { PostgresGovernance } from './governance/governance-store.js';
 import { PostgresEvents } from './events/event-store.js';
 import { PostgresFlowControl } from './flow-control/flow-control-store.js';
 import { PostgresInbox } from './insight/inbox-store.js';
@@ -124,6 +125,7 @@ export class PostgresStore extends AssembledStore {
       definitions: new PostgresDefinitions(db),
       replays: new PostgresReplays(db),
       quotas: new PostgresQuotas(db),
+      governance: new PostgresGovernance(db),
     };
   }
 

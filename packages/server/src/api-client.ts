@@ -8,6 +8,8 @@ import { fromTypedJson, toTypedJson } from './typed-json.js';
 import type { z } from '@hono/zod-openapi';
 import type { ApiKeySchema, AuditEntrySchema, ChangeSchema, EventSchema, JournalEntrySchema, RunSchema, ScheduleSchema, WorkflowSchema } from './schemas.js';
 import type { OverviewSchema } from './routes/overview.js';
+import type { CostReportSchema } from './routes/costs.js';
+import type { PolicyRecordSchema, PolicySchema } from './routes/policies.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
 import type { ReplayCheckSchema, ReplayResultSchema, RunReplaySchema } from './routes/replays.js';
 import type { TriggersSchema } from './routes/triggers.js';
@@ -27,6 +29,19 @@ export type ApiKeyInfo = z.infer<typeof ApiKeySchema>;
 export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
 /** Runs started and ended per bucket, per workflow, queues, waits for people and LLM cost over a window. */
 export type ApiOverview = z.infer<typeof OverviewSchema>;
+/** Runs and model spend per namespace, workflow or tag over a period (GET /api/costs). */
+export type ApiCostReport = z.infer<typeof CostReportSchema>;
+/** What a cost report is asked for: days as YYYY-MM-DD (UTC), `to` exclusive. */
+export interface ApiCostQuery {
+  from?: string;
+  to?: string;
+  groupBy?: 'namespace' | 'workflow' | 'tag';
+  interval?: 'day' | 'month';
+  namespace?: string;
+}
+/** A namespace's agent policy: allow and deny lists of models, tools and MCP servers. */
+export type ApiAgentPolicy = z.infer<typeof PolicySchema>;
+export type ApiAgentPolicyRecord = z.infer<typeof PolicyRecordSchema>;
 /** A run waiting for a person's signal, with the signals' JSON Schemas and its claim. */
 export type ApiInboxEntry = z.infer<typeof InboxEntrySchema>;
 export type ApiInboxClaim = z.infer<typeof InboxClaimSchema>;
@@ -183,7 +198,28 @@ export class ApiClient {
     return this.#call('GET', `/api/stats/overview${queryString({ since: options.since, until: options.until, bucket: options.bucketMinutes })}`);
   }
 
-  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Cost attribution for chargeback (a viewer's namespace; an admin's every namespace). */
+  async costs(query: ApiCostQuery = {}): Promise<ApiCostReport> {
+    return this.#call('GET', `/api/costs${queryString({ ...query })}`);
+  }
+
+  /** The same report as CSV text (the columns docs/operations.md lists). */
+  async costsCsv(query: ApiCostQuery = {}): Promise<string> {
+    return this.#call('GET', `/api/costs${queryString({ ...query, format: 'csv' })}`, undefined, 'text');
+  }
+
+  /** Agent policies: any key reads its namespace's; an admin key of the namespace sets and removes it. */
+  readonly policies = {
+    list: async (): Promise<ApiAgentPolicyRecord[]> => (await this.#call<{ policies: ApiAgentPolicyRecord[] }>('GET', '/api/policies')).policies,
+    get: async (namespace: string): Promise<ApiAgentPolicyRecord> => this.#call('GET', `/api/policies/${encodeURIComponent(namespace)}`),
+    set: async (namespace: string, policy: ApiAgentPolicy): Promise<ApiAgentPolicyRecord> =>
+      this.#call('PUT', `/api/policies/${encodeURIComponent(namespace)}`, policy),
+    delete: async (namespace: string): Promise<void> => {
+      await this.#call('DELETE', `/api/policies/${encodeURIComponent(namespace)}`);
+    },
+  };
+
+  async #call<T>(method: string, path: string, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.#key !== undefined) headers.authorization = `Bearer ${this.#key}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -203,6 +239,7 @@ export class ApiClient {
     }
     if (!res.ok) return this.#failed(res);
     const text = await res.text();
+    if (as === 'text') return text as T;
     try {
       return (text.length === 0 ? undefined : JSON.parse(text)) as T;
     } catch {

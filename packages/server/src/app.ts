@@ -31,6 +31,8 @@ import { registerWebhookRoute } from './routes/webhooks.js';
 import { registerDocsRoute } from './routes/docs.js';
 import { registerKeyRoutes } from './routes/keys.js';
 import { registerAuditRoute } from './routes/audit.js';
+import { registerCostsRoute } from './routes/costs.js';
+import { registerPolicyRoutes } from './routes/policies.js';
 import { registerStreamRoute, type StreamOptions } from './routes/stream.js';
 import { registerMeRoute } from './routes/me.js';
 import { registerOverviewRoute } from './routes/overview.js';
@@ -161,6 +163,8 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerWebhookRoute(app, options.webhooks ?? [], { client, store: options.store, auth: options.auth !== false, acting });
   registerKeyRoutes(app, options.store);
   registerAuditRoute(app, options.store);
+  registerCostsRoute(app, options.store);
+  registerPolicyRoutes(app, options.store);
   registerStreamRoute(app, options.store, options.stream);
   registerMeRoute(app);
   registerOverviewRoute(app, options.store);

@@ -32,6 +32,8 @@ export function requiredRole(method: string, path: string): Role | undefined {
   if (path.startsWith('/api/schedules')) return 'admin';
   // Quotas say how much a namespace may do: an admin's to change (routes/quotas.ts says which admins).
   if (path === '/api/quotas' || path.startsWith('/api/quotas/')) return 'admin';
+  // Agent policies govern what every run of a namespace may call: an admin's to change.
+  if (path.startsWith('/api/policies')) return 'admin';
   // Moving runs to another version changes what code they go on with, as a deploy does: an admin's.
   if (/^\/api\/workflows\/[^/]+\/migrations$/.test(path)) return 'admin';
   // A deploy changes what workers run (and with what access to hosts and secrets), as code does: an admin's.

@@ -32,5 +32,9 @@ export type {
   ApiDefinitionSummary,
   ApiDefinitionVersion,
   ApiDefinitionSource,
+  ApiCostReport,
+  ApiCostQuery,
+  ApiAgentPolicy,
+  ApiAgentPolicyRecord,
 } from './api-client.js';
 export type { Role } from '@baton/core/browser';

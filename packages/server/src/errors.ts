@@ -15,6 +15,8 @@ export const ApiErrorCode = {
   WebhookSignature: 'BATON_WEBHOOK_SIGNATURE',
   /** No active API key has this id (never made, or revoked already). */
   KeyNotFound: 'BATON_KEY_NOT_FOUND',
+  /** The namespace has no agent policy (to read or remove). */
+  PolicyNotFound: 'BATON_POLICY_NOT_FOUND',
   /** A body sent with a content type the route does not read (it reads JSON). */
   UnsupportedMediaType: 'BATON_UNSUPPORTED_MEDIA_TYPE',
   /** A request that is not well-formed HTTP (refused by the HTTP parser before any route saw it). */
@@ -67,6 +69,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.DefinitionNotFound]: 404,
   [ApiErrorCode.NotFound]: 404,
   [ApiErrorCode.KeyNotFound]: 404,
+  [ApiErrorCode.PolicyNotFound]: 404,
   [ApiErrorCode.McpSessionNotFound]: 404,
   BATON_PLAN_NOT_FOUND: 404,
   BATON_REPLAY_CHECK_NOT_FOUND: 404,

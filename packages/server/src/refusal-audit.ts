@@ -35,6 +35,8 @@ const ROUTES: AuditedRoute[] = [
   { method: 'DELETE', pattern: /^\/api\/keys\/([^/]+)$/, action: 'key.revoke' },
   { method: 'PUT', pattern: /^\/api\/quotas\/([^/]+)$/, action: 'quota.set' },
   { method: 'DELETE', pattern: /^\/api\/quotas\/([^/]+)$/, action: 'quota.delete' },
+  { method: 'PUT', pattern: /^\/api\/policies\/([^/]+)$/, action: 'policy.set' },
+  { method: 'DELETE', pattern: /^\/api\/policies\/([^/]+)$/, action: 'policy.delete' },
   { method: 'POST', pattern: /^\/api\/inbox\/([^/]+)\/(claim|release)$/, action: 'inbox.$2' },
   { method: 'POST', pattern: /^\/hooks\/([^/]+)$/, action: 'run.start' },
 ];

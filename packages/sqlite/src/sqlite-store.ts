@@ -24,6 +24,7 @@ import { SqliteWorkflowCatalog } from './catalog/catalog-store.js';
 import { SqliteDefinitionStore } from './definitions/definition-store.js';
 import { SqliteReplayStore } from './replays/replay-store.js';
 import { SqliteQuotaStore } from './quotas/quota-store.js';
+import { SqliteGovernanceStore } from './governance/governance-store.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -98,6 +99,7 @@ export class SqliteStore extends AssembledStore {
       definitions: new SqliteDefinitionStore(conn),
       replays: new SqliteReplayStore(conn),
       quotas: new SqliteQuotaStore(conn),
+      governance: new SqliteGovernanceStore(conn),
     };
   }
 

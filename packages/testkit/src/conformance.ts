@@ -31,6 +31,7 @@ import { escalationSuite } from './suites/runs/escalation.suite.js';
 import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
 import { schedulesSuite } from './suites/schedules/schedules.suite.js';
 import { textSuite } from './suites/text/text.suite.js';
+import { governanceSuite } from './suites/governance/governance.suite.js';
 
 export {
   expectOldRunsFinish,
@@ -72,6 +73,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['definitions (DefinitionStore)', [definitionsSuite]],
   ['replay checks (ReplayStore)', [replaysSuite]],
   ['namespace quotas (QuotaStore)', [quotasSuite]],
+  ['governance: cost reports and agent policies (GovernanceStore)', [governanceSuite]],
   ['text no store can keep, across fields', [textSuite]],
 ];
 

@@ -13,6 +13,8 @@ export const ErrorCode = {
   InvalidArgument: 'BATON_INVALID_ARGUMENT',
   /** An escalation policy of a person's task that cannot work (details.issues says which stage and why). */
   InvalidEscalation: 'BATON_INVALID_ESCALATION',
+  /** A namespace's agent policy refused a model, tool or MCP server (details say which policy rule, and what). */
+  PolicyRefused: 'BATON_POLICY_REFUSED',
   /** A string that no store can keep as it is: it holds NUL (U+0000) or a lone UTF-16 surrogate. */
   InvalidText: 'BATON_INVALID_TEXT',
   PayloadTooLarge: 'BATON_PAYLOAD_TOO_LARGE',

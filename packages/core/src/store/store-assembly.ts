@@ -15,6 +15,7 @@ import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
 import type { ReplayStore } from './replay-store.js';
 import type { QuotaStore } from './quota-store.js';
+import type { GovernanceStore } from './governance-store.js';
 import type { Store, StoreCapabilities } from './store.js';
 
 /** The concern modules a store is made of. */
@@ -31,6 +32,7 @@ export interface StoreParts {
   definitions: DefinitionStore;
   replays: ReplayStore;
   quotas: QuotaStore;
+  governance: GovernanceStore;
 }
 
 /**
@@ -270,5 +272,22 @@ export abstract class AssembledStore implements Store {
   }
   modelSpendSince(...args: Parameters<QuotaStore['modelSpendSince']>): ReturnType<QuotaStore['modelSpendSince']> {
     return this.parts.quotas.modelSpendSince(...args);
+  }
+
+  // GovernanceStore
+  costs(...args: Parameters<GovernanceStore['costs']>): ReturnType<GovernanceStore['costs']> {
+    return this.parts.governance.costs(...args);
+  }
+  getAgentPolicy(...args: Parameters<GovernanceStore['getAgentPolicy']>): ReturnType<GovernanceStore['getAgentPolicy']> {
+    return this.parts.governance.getAgentPolicy(...args);
+  }
+  listAgentPolicies(...args: Parameters<GovernanceStore['listAgentPolicies']>): ReturnType<GovernanceStore['listAgentPolicies']> {
+    return this.parts.governance.listAgentPolicies(...args);
+  }
+  putAgentPolicy(...args: Parameters<GovernanceStore['putAgentPolicy']>): ReturnType<GovernanceStore['putAgentPolicy']> {
+    return this.parts.governance.putAgentPolicy(...args);
+  }
+  deleteAgentPolicy(...args: Parameters<GovernanceStore['deleteAgentPolicy']>): ReturnType<GovernanceStore['deleteAgentPolicy']> {
+    return this.parts.governance.deleteAgentPolicy(...args);
   }
 }

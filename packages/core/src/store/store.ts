@@ -22,6 +22,7 @@ import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
 import type { ReplayStore } from './replay-store.js';
 import type { QuotaStore } from './quota-store.js';
+import type { GovernanceStore } from './governance-store.js';
 import type { RunPhase } from './records.js';
 
 export type {
@@ -48,6 +49,7 @@ export type { CacheStore } from './cache-store.js';
 export type { InboxStore, OverviewStore } from './insight-store.js';
 export type { ReplayStore } from './replay-store.js';
 export type { QuotaStore } from './quota-store.js';
+export type { GovernanceStore } from './governance-store.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -73,7 +75,8 @@ export interface Store
     WorkflowCatalog,
     DefinitionStore,
     ReplayStore,
-    QuotaStore {
+    QuotaStore,
+    GovernanceStore {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */

@@ -4,7 +4,17 @@
  * journaled, is never made again, on replay or after a crash. The server's tools can also be handed
  * to `ctx.agent` (of @baton/ai), each call then journaled as the agent's tool step.
  */
-import { BatonError, isBatonError, toMillis, type Duration, type RetryPolicy, type StepInfo, type WorkflowContext } from '@baton/core';
+import {
+  BatonError,
+  ensurePolicyAllows,
+  isBatonError,
+  toMillis,
+  type Duration,
+  type ExtensionServices,
+  type RetryPolicy,
+  type StepInfo,
+  type WorkflowContext,
+} from '@baton/core';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpErrorCode } from './errors.js';
 import { mcpRequest, type McpMethod } from './mcp-request.js';
@@ -106,10 +116,12 @@ function stepOptions<I>(options: McpStepOptions | undefined, input: I) {
   };
 }
 
-function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServerHandle {
+function handle(ctx: WorkflowContext, services: ExtensionServices, server: string | McpServerConfig): McpServerHandle {
   // A named server is looked up when a request is made: replaying journaled requests needs no configuration.
   const name = typeof server === 'string' ? server : resolveMcpServer(server).name;
   const configOf = (): McpServerConfig => resolveMcpServer(server).config;
+  // The namespace's agent policy may refuse the server: checked before each request, never sent then.
+  const allowed = (step: string) => ensurePolicyAllows(ctx, services, { subject: 'mcpServer', name, step });
   const call = async (tool: string, args: Record<string, unknown>, info: StepInfo, timeoutMs: number | undefined): Promise<CallToolResult> => {
     const result = await mcpRequest(
       configOf(),
@@ -122,9 +134,11 @@ function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServ
   };
   const listTools = async (options?: McpStepOptions): Promise<Tool[]> => {
     const timeoutMs = timeoutMsOf(options);
+    const stepName = options?.step ?? `mcp:${name}:tools/list`;
+    await allowed(stepName);
     try {
       return await ctx.step(
-        options?.step ?? `mcp:${name}:tools/list`,
+        stepName,
         async (info) => {
           const tools: Tool[] = [];
           let cursor: string | undefined;
@@ -148,12 +162,10 @@ function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServ
     name,
     async callTool(tool, args = {}, options) {
       const timeoutMs = timeoutMsOf(options);
+      const stepName = options?.step ?? `mcp:${name}:${tool}`;
+      await allowed(stepName);
       try {
-        return await ctx.step(
-          options?.step ?? `mcp:${name}:${tool}`,
-          (info) => call(tool, args, info, timeoutMs),
-          stepOptions(options, { tool, arguments: args }),
-        );
+        return await ctx.step(stepName, (info) => call(tool, args, info, timeoutMs), stepOptions(options, { tool, arguments: args }));
       } catch (error) {
         throw unwrap(error);
       }
@@ -177,9 +189,11 @@ function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServ
     },
     async request(method, params, options) {
       const timeoutMs = timeoutMsOf(options);
+      const stepName = options?.step ?? `mcp:${name}:${method}`;
+      await allowed(stepName);
       try {
         return await ctx.step(
-          options?.step ?? `mcp:${name}:${method}`,
+          stepName,
           (info) => mcpRequest(configOf(), method, params, { signal: info.signal, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
           stepOptions(options, { method, params: params ?? null }),
         );
@@ -191,6 +205,6 @@ function handle(ctx: WorkflowContext, server: string | McpServerConfig): McpServ
 }
 
 /** Registers ctx.mcp (done when the package is imported). */
-export function mcpContext(ctx: WorkflowContext): Record<string, unknown> {
-  return { mcp: (server: string | McpServerConfig) => handle(ctx, server) };
+export function mcpContext(ctx: WorkflowContext, services: ExtensionServices): Record<string, unknown> {
+  return { mcp: (server: string | McpServerConfig) => handle(ctx, services, server) };
 }
