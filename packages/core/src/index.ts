@@ -108,6 +108,21 @@ export type {
 export type { RateLimit, QueueRecord, StartControl } from './store/flow-control.js';
 export { Severity, channelConfigSchema, channelsConfigSchema } from './notify/index.js';
 export type { Notification, Notifier, ChannelOutcome, ChannelConfig, ChannelsConfig } from './notify/index.js';
+export { alertRuleSchema, alertConditionSchema, alertsFileSchema, crossCheckRules, describeIssues, ALERT_CONDITION_KINDS } from './alerts/alert-rule.js';
+export type { AlertRule, AlertRuleInput, AlertCondition, AlertConditionKind, AlertsFile } from './alerts/alert-rule.js';
+export { AlertEvaluator, ALERTS_LEADERSHIP } from './alerts/alert-evaluator.js';
+export type { AlertEvaluatorOptions } from './alerts/alert-evaluator.js';
+export { alertNotification, formatAlertValue } from './alerts/alert-notification.js';
+export { AlertTransitionKind } from './store/alert-store.js';
+export type {
+  AlertRuleRecord,
+  AlertRuleSource,
+  AlertState,
+  NewAlertTransition,
+  AlertTransitionRecord,
+  AlertTransitionFilter,
+  AlertMeasure,
+} from './store/alert-store.js';
 export { assertEventType } from './events/events.js';
 export type { EventRecord, NewEvent, EventMatch, EventTriggerRecord, EventWaitRecord } from './events/events.js';
 export { planTicks, nextTick, tickRunId, resolveSchedule, ON_TIME_MS } from './schedule/schedule.js';

@@ -36,6 +36,7 @@ export type {
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
 export type { ReplayStore } from './store/replay-store.js';
+export type { AlertStore } from './store/alert-store.js';
 export {
   replaySummary,
   replayCheckValues,
@@ -111,3 +112,5 @@ export { admitRuns, rateDecision, rateParameters, conformsAt, isLimitedQueue, qu
 export type { RateDecision, FlowCandidate, FlowState, Admission, QueueLimits } from './store/flow-control.js';
 export { planEmit, eventMatches, encodedEvent, eventSignalName } from './events/events.js';
 export type { EmitPlan } from './events/events.js';
+export { toAlertRule, toAlertState, toAlertTransition, stateAfter, hourOf } from './store/alert-rows.js';
+export type { AlertRuleRow, AlertStateRow, AlertTransitionRow } from './store/alert-rows.js';

@@ -46,3 +46,6 @@ export type {
   ApiSimulationResult,
   ApiDeployedDefinition,
 } from './api-client.js';
+export { createNotifier } from './channels/notifier.js';
+export type { NotifierOptions } from './channels/notifier.js';
+export type { EmitEvent } from './channels/event-channel.js';

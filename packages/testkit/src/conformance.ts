@@ -29,6 +29,8 @@ import { waitingSuite } from './suites/runs/waiting.suite.js';
 import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
 import { schedulesSuite } from './suites/schedules/schedules.suite.js';
 import { textSuite } from './suites/text/text.suite.js';
+import { alertStoreSuite } from './suites/alerts/alert-store.suite.js';
+import { alertEvaluationSuite } from './suites/alerts/alert-evaluation.suite.js';
 
 export {
   expectOldRunsFinish,
@@ -68,6 +70,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
   ['definitions (DefinitionStore)', [definitionsSuite]],
   ['replay checks (ReplayStore)', [replaysSuite]],
+  ['alerts: rules, transitions, leadership and evaluation (AlertStore)', [alertStoreSuite, alertEvaluationSuite]],
   ['text no store can keep, across fields', [textSuite]],
 ];
 
