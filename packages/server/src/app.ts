@@ -29,6 +29,7 @@ import { registerScheduleRoutes } from './routes/schedules.js';
 import { registerWebhookRoute } from './routes/webhooks.js';
 import { registerDocsRoute } from './routes/docs.js';
 import { registerKeyRoutes } from './routes/keys.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 import { registerAuditRoute } from './routes/audit.js';
 import { registerStreamRoute, type StreamOptions } from './routes/stream.js';
 import { registerMeRoute } from './routes/me.js';
@@ -56,6 +57,8 @@ export interface AppOptions {
   auth?: boolean;
   /** The workflows this server knows (their input schemas are published). */
   workflows?: WorkflowRegistry;
+  /** The notification channels alert rules may name (the alerts file's); undefined: any name. */
+  alertChannels?: readonly string[];
   /** Webhooks served at POST /hooks/:name (see defineWebhook). */
   webhooks?: WebhookDefinition[];
   /** Largest request body, in bytes. Default 1 MiB. */
@@ -159,6 +162,7 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerWebhookRoute(app, options.webhooks ?? [], { client, store: options.store, auth: options.auth !== false, acting });
   registerKeyRoutes(app, options.store);
   registerAuditRoute(app, options.store);
+  registerAlertRoutes(app, options.store, options.alertChannels === undefined ? {} : { channels: options.alertChannels });
   registerStreamRoute(app, options.store, options.stream);
   registerMeRoute(app);
   registerOverviewRoute(app, options.store);

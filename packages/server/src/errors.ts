@@ -15,6 +15,12 @@ export const ApiErrorCode = {
   WebhookSignature: 'BATON_WEBHOOK_SIGNATURE',
   /** No active API key has this id (never made, or revoked already). */
   KeyNotFound: 'BATON_KEY_NOT_FOUND',
+  /** An alert rule that does not validate (details.issues says where and why). */
+  InvalidAlertRule: 'BATON_INVALID_ALERT_RULE',
+  /** No alert rule of the caller's namespace has this id. */
+  AlertRuleNotFound: 'BATON_ALERT_RULE_NOT_FOUND',
+  /** Creating an alert rule whose id another rule has (replace it with PUT). */
+  AlertRuleExists: 'BATON_ALERT_RULE_EXISTS',
   /** A body sent with a content type the route does not read (it reads JSON). */
   UnsupportedMediaType: 'BATON_UNSUPPORTED_MEDIA_TYPE',
   /** A request that is not well-formed HTTP (refused by the HTTP parser before any route saw it). */
@@ -67,6 +73,9 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.DefinitionNotFound]: 404,
   [ApiErrorCode.NotFound]: 404,
   [ApiErrorCode.KeyNotFound]: 404,
+  [ApiErrorCode.InvalidAlertRule]: 400,
+  [ApiErrorCode.AlertRuleNotFound]: 404,
+  [ApiErrorCode.AlertRuleExists]: 409,
   [ApiErrorCode.McpSessionNotFound]: 404,
   BATON_PLAN_NOT_FOUND: 404,
   BATON_REPLAY_CHECK_NOT_FOUND: 404,
