@@ -72,6 +72,8 @@ export type AlertRuleInput = z.input<typeof alertRuleSchema>;
 
 /** An alerts file: `{ channels: { <name>: ChannelConfig }, rules: [ … ] }`. */
 export const alertsFileSchema = z.strictObject({
+  /** How often the leading process evaluates every rule. Default 15 s. */
+  evaluateEvery: durationSchema.default(15_000),
   channels: channelsConfigSchema.default({}),
   rules: z.array(alertRuleSchema).default([]),
 });
