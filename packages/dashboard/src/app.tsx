@@ -26,6 +26,7 @@ const SchedulesPage = lazy(() => import('./views/schedules-page').then((m) => ({
 const SchedulePage = lazy(() => import('./views/schedule-page').then((m) => ({ default: m.SchedulePage })));
 const EventsPage = lazy(() => import('./views/events-page').then((m) => ({ default: m.EventsPage })));
 const AuditPage = lazy(() => import('./views/audit-page').then((m) => ({ default: m.AuditPage })));
+const AlertsPage = lazy(() => import('./views/alerts-page').then((m) => ({ default: m.AlertsPage })));
 const KeysPage = lazy(() => import('./views/keys-page').then((m) => ({ default: m.KeysPage })));
 
 const NAVIGATION = [
@@ -37,6 +38,7 @@ const NAVIGATION = [
   { to: '/schedules', label: 'Schedules' },
   { to: '/events', label: 'Events' },
   { to: '/audit', label: 'Audit', adminOnly: true },
+  { to: '/alerts', label: 'Alerts', adminOnly: true },
   { to: '/keys', label: 'Keys', adminOnly: true },
 ] as const;
 
@@ -108,6 +110,7 @@ export function App() {
             <Route path="/schedules/:id" element={<SchedulePage />} />
             <Route path="/events" element={<EventsPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/alerts" element={<AlertsPage />} />
             <Route path="/keys" element={<KeysPage />} />
             <Route
               path="*"

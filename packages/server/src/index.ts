@@ -30,6 +30,8 @@ export type {
   ApiChange,
   ApiScheduleOptions,
   ApiKeyInfo,
+  AlertRuleInfo,
+  AlertTransitionInfo,
   ApiIdentity,
   ApiOverview,
   ApiInboxEntry,
