@@ -4,7 +4,7 @@
  * second signal exits at once, for when a step will not end.
  */
 import { constants } from 'node:os';
-import { Engine, errorMessage, type Durability, type EngineEvent, type Logger } from '@baton/core';
+import { Engine, errorMessage, type AlertsFile, type Durability, type EngineEvent, type Logger } from '@baton/core';
 import { DefinitionLoader, PLANNER_WORKFLOW, catalogFromStore, plannerWorkflow, type InterpreterOptions } from '@baton/dsl';
 import { closeMcpConnections } from '@baton/mcp';
 import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer, type A2aOptions, type ApiServer, type WebhookDefinition } from '@baton/server';
@@ -16,6 +16,7 @@ import { jsonLogger } from './logging.js';
 import { openStore, simulationStore } from './store.js';
 import { StoreBackend } from './backend/store-backend.js';
 import { startTracing } from './tracing.js';
+import { processAlerts } from './alerts-options.js';
 
 export interface EngineProcessOptions {
   dbPath: string;
@@ -37,6 +38,8 @@ export interface EngineProcessOptions {
   stopWhen?: Promise<string>;
   /** Serve the HTTP API from this process (`baton dev`), with an A2A agent when `a2a` is given. */
   api?: { port: number; host: string; mcp?: boolean; a2a?: A2aOptions };
+  /** --alerts: the rules to load and evaluate, and the channels engines notify through. */
+  alerts?: AlertsFile;
   io: Io;
 }
 
@@ -52,6 +55,10 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     const planner = options.loaded.workflows.some((w) => w.name === PLANNER_WORKFLOW)
       ? []
       : [plannerWorkflow({ catalog: () => catalogFromStore(store, { workflows: engine.workflows }) })];
+    const alerts =
+      options.alerts === undefined
+        ? undefined
+        : processAlerts(options.alerts, { store, logger, emit: (type, data, emitOptions) => engine.client.events.emit(type, data, emitOptions) });
     const engine: Engine = new Engine({
       store,
       workflows: [...options.loaded.workflows, ...planner],
@@ -60,6 +67,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       ...(options.durability === undefined ? {} : { durability: options.durability }),
       ...options.lease,
       logger,
+      ...(alerts === undefined ? {} : { notifier: alerts.notifier }),
     });
     engine.subscribe((event) => options.onEvent(event));
     options.loaded.useRegistry(engine.workflows);
@@ -67,6 +75,10 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     // Definitions deployed into the database (baton deploy, POST /api/definitions) load without a restart.
     const definitions = new DefinitionLoader({ engine, logger, ...(options.interpreter === undefined ? {} : { interpreter: options.interpreter }) });
     await definitions.start();
+    if (alerts !== undefined) {
+      await alerts.start();
+      io.out(`Alerts: ${options.alerts?.rules.length ?? 0} rules from the alerts file, channels: ${alerts.channels.join(', ') || 'none'}`);
+    }
     io.out(options.banner);
     let api: ApiServer | undefined;
     if (options.api !== undefined) {
@@ -90,6 +102,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
           host: options.api.host,
           mcp: options.api.mcp === false ? false : { logger },
           ...(options.api.a2a === undefined ? {} : { a2a: options.api.a2a }),
+          ...(alerts === undefined ? {} : { alertChannels: alerts.channels }),
         });
         io.out(`API on ${api.url}/api (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`);
         if (options.api.mcp !== false) io.out(`MCP (Streamable HTTP) on ${api.url}/mcp (send the API key as Authorization: Bearer <key>)`);
@@ -118,6 +131,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     if ('signal' in stop) io.out(`${stop.signal}: stopping; letting running runs finish (send ${stop.signal} again to exit at once)`);
     else io.out(`${stop.reason}: stopping; letting running runs finish (send SIGINT to exit at once)`);
     await api?.close();
+    await alerts?.stop();
     definitions.stop();
     await engine.stop();
     io.out('stopped');

@@ -112,6 +112,21 @@ export { Severity, channelConfigSchema, channelsConfigSchema } from './notify/in
 export type { Notification, Notifier, ChannelOutcome, ChannelConfig, ChannelsConfig } from './notify/index.js';
 export { EscalationAction, defineEscalation, escalationIssues } from './escalation/escalation-policy.js';
 export type { EscalationStage, RemindStage, ReassignStage, NotifyStage, DecideStage, EscalationIssue } from './escalation/escalation-policy.js';
+export { alertRuleSchema, alertConditionSchema, alertsFileSchema, crossCheckRules, describeIssues, ALERT_CONDITION_KINDS } from './alerts/alert-rule.js';
+export type { AlertRule, AlertRuleInput, AlertCondition, AlertConditionKind, AlertsFile } from './alerts/alert-rule.js';
+export { AlertEvaluator, ALERTS_LEADERSHIP } from './alerts/alert-evaluator.js';
+export type { AlertEvaluatorOptions } from './alerts/alert-evaluator.js';
+export { alertNotification, formatAlertValue } from './alerts/alert-notification.js';
+export { AlertTransitionKind } from './store/alert-store.js';
+export type {
+  AlertRuleRecord,
+  AlertRuleSource,
+  AlertState,
+  NewAlertTransition,
+  AlertTransitionRecord,
+  AlertTransitionFilter,
+  AlertMeasure,
+} from './store/alert-store.js';
 export { assertEventType } from './events/events.js';
 export type { EventRecord, NewEvent, EventMatch, EventTriggerRecord, EventWaitRecord } from './events/events.js';
 export { planTicks, nextTick, tickRunId, resolveSchedule, ON_TIME_MS } from './schedule/schedule.js';

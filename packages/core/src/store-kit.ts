@@ -40,6 +40,7 @@ export type { QuotaStore } from './store/quota-store.js';
 export type { GovernanceStore } from './store/governance-store.js';
 export { toCostReport, assertCostFilter, COST_DAY_MS } from './store/costs.js';
 export type { CostDayRow } from './store/costs.js';
+export type { AlertStore } from './store/alert-store.js';
 export {
   replaySummary,
   replayCheckValues,
@@ -115,3 +116,5 @@ export { admitRuns, rateDecision, rateParameters, conformsAt, isLimitedQueue, qu
 export type { RateDecision, FlowCandidate, FlowState, Admission, QueueLimits } from './store/flow-control.js';
 export { planEmit, eventMatches, encodedEvent, eventSignalName } from './events/events.js';
 export type { EmitPlan } from './events/events.js';
+export { toAlertRule, toAlertState, toAlertTransition, stateAfter, hourOf } from './store/alert-rows.js';
+export type { AlertRuleRow, AlertStateRow, AlertTransitionRow } from './store/alert-rows.js';

@@ -27,6 +27,7 @@ const SchedulePage = lazy(() => import('./views/schedule-page').then((m) => ({ d
 const EventsPage = lazy(() => import('./views/events-page').then((m) => ({ default: m.EventsPage })));
 const CostsPage = lazy(() => import('./views/costs-page').then((m) => ({ default: m.CostsPage })));
 const AuditPage = lazy(() => import('./views/audit-page').then((m) => ({ default: m.AuditPage })));
+const AlertsPage = lazy(() => import('./views/alerts-page').then((m) => ({ default: m.AlertsPage })));
 const KeysPage = lazy(() => import('./views/keys-page').then((m) => ({ default: m.KeysPage })));
 
 const NAVIGATION = [
@@ -39,6 +40,7 @@ const NAVIGATION = [
   { to: '/events', label: 'Events' },
   { to: '/costs', label: 'Costs' },
   { to: '/audit', label: 'Audit', adminOnly: true },
+  { to: '/alerts', label: 'Alerts', adminOnly: true },
   { to: '/keys', label: 'Keys', adminOnly: true },
 ] as const;
 
@@ -111,6 +113,7 @@ export function App() {
             <Route path="/events" element={<EventsPage />} />
             <Route path="/costs" element={<CostsPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/alerts" element={<AlertsPage />} />
             <Route path="/keys" element={<KeysPage />} />
             <Route
               path="*"

@@ -19,6 +19,7 @@ import { PostgresDefinitions } from './definitions/definition-store.js';
 import { PostgresReplays } from './replays/replay-store.js';
 import { PostgresQuotas } from './quotas/quota-store.js';
 import { PostgresGovernance } from './governance/governance-store.js';
+import { PostgresAlerts } from './alerts/alert-store.js';
 import { PostgresEvents } from './events/event-store.js';
 import { PostgresFlowControl } from './flow-control/flow-control-store.js';
 import { PostgresInbox } from './insight/inbox-store.js';
@@ -126,6 +127,7 @@ export class PostgresStore extends AssembledStore {
       replays: new PostgresReplays(db),
       quotas: new PostgresQuotas(db),
       governance: new PostgresGovernance(db),
+      alerts: new PostgresAlerts(db),
     };
   }
 

@@ -129,6 +129,36 @@ export interface ApiClientOptions {
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
+/** An alert rule as the API shows it (durations in ms), with its state. */
+export interface AlertRuleInfo {
+  id: string;
+  name: string;
+  namespace: string;
+  condition: { kind: string } & Record<string, unknown>;
+  threshold: number;
+  window: number;
+  severity: 'info' | 'warning' | 'critical';
+  channels: string[];
+  repeatEvery: number;
+  enabled: boolean;
+  source: 'file' | 'api';
+  createdAt: string;
+  updatedAt: string;
+  state: { firing: boolean; value?: number | null; since?: string; notifiedAt?: string };
+}
+
+/** One firing, repeat or resolution of an alert rule, with each channel's outcome. */
+export interface AlertTransitionInfo {
+  id: number;
+  ruleId: string;
+  namespace: string;
+  kind: 'firing' | 'repeat' | 'resolved';
+  value: number | null;
+  threshold: number;
+  at: string;
+  outcomes: { channel: string; delivered: boolean; error?: string }[];
+}
+
 export class ApiClient {
   readonly #base: string;
   readonly #key: string | undefined;
@@ -167,6 +197,22 @@ export class ApiClient {
    * The approval inbox: runs waiting for a person's signal, oldest wait first, and who handles each.
    * Approve or reject one with `signal(runId, name, data)`.
    */
+  /** Alert rules of the key's namespace (an admin key's business), with their state and transitions. */
+  readonly alerts = {
+    list: async (): Promise<{ rules: AlertRuleInfo[]; channels?: string[] }> => this.#call('GET', '/api/alerts'),
+    create: async (rule: Record<string, unknown>): Promise<AlertRuleInfo> => (await this.#call<{ rule: AlertRuleInfo }>('POST', '/api/alerts', rule)).rule,
+    update: async (id: string, rule: Record<string, unknown>): Promise<AlertRuleInfo> =>
+      (await this.#call<{ rule: AlertRuleInfo }>('PUT', `/api/alerts/${encodeURIComponent(id)}`, rule)).rule,
+    delete: async (id: string): Promise<void> => void (await this.#call('DELETE', `/api/alerts/${encodeURIComponent(id)}`)),
+    transitions: async (options: { rule?: string; limit?: number } = {}): Promise<AlertTransitionInfo[]> => {
+      const query = new URLSearchParams();
+      if (options.rule !== undefined) query.set('rule', options.rule);
+      if (options.limit !== undefined) query.set('limit', String(options.limit));
+      const suffix = query.size === 0 ? '' : `?${query.toString()}`;
+      return (await this.#call<{ transitions: AlertTransitionInfo[] }>('GET', `/api/alerts/transitions${suffix}`)).transitions;
+    },
+  };
+
   readonly inbox = {
     list: (options: { limit?: number; cursor?: string } = {}): Promise<{ entries: ApiInboxEntry[]; nextCursor?: string }> =>
       this.#call('GET', `/api/inbox${queryString(options)}`),

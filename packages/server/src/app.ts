@@ -30,6 +30,7 @@ import { registerScheduleRoutes } from './routes/schedules.js';
 import { registerWebhookRoute } from './routes/webhooks.js';
 import { registerDocsRoute } from './routes/docs.js';
 import { registerKeyRoutes } from './routes/keys.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 import { registerAuditRoute } from './routes/audit.js';
 import { registerCostsRoute } from './routes/costs.js';
 import { registerPolicyRoutes } from './routes/policies.js';
@@ -59,6 +60,8 @@ export interface AppOptions {
   auth?: boolean;
   /** The workflows this server knows (their input schemas are published). */
   workflows?: WorkflowRegistry;
+  /** The notification channels alert rules may name (the alerts file's); undefined: any name. */
+  alertChannels?: readonly string[];
   /** Webhooks served at POST /hooks/:name (see defineWebhook). */
   webhooks?: WebhookDefinition[];
   /** Largest request body, in bytes. Default 1 MiB. */
@@ -165,6 +168,7 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerAuditRoute(app, options.store);
   registerCostsRoute(app, options.store);
   registerPolicyRoutes(app, options.store);
+  registerAlertRoutes(app, options.store, options.alertChannels === undefined ? {} : { channels: options.alertChannels });
   registerStreamRoute(app, options.store, options.stream);
   registerMeRoute(app);
   registerOverviewRoute(app, options.store);

@@ -26,6 +26,8 @@ export function requiredRole(method: string, path: string): Role | undefined {
   if (path === '/api/keys' || path.startsWith('/api/keys/')) return 'admin';
   // The audit log tells who did what: an admin's to read.
   if (path === '/api/audit') return 'admin';
+  // Alert rules say who is woken at night and what for: an admin's, to read as much as to change.
+  if (path === '/api/alerts' || path.startsWith('/api/alerts/')) return 'admin';
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
   // Drawing a draft and simulating one change nothing and reach nothing outside the process: a read.
   if (method === 'POST' && (path === '/api/definitions/graph' || path === '/api/simulations')) return 'viewer';

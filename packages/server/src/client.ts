@@ -17,6 +17,8 @@ export type {
   ApiChange,
   ApiScheduleOptions,
   ApiKeyInfo,
+  AlertRuleInfo,
+  AlertTransitionInfo,
   ApiIdentity,
   ApiTriggers,
   ApiRecentEvent,

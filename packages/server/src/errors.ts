@@ -17,6 +17,12 @@ export const ApiErrorCode = {
   KeyNotFound: 'BATON_KEY_NOT_FOUND',
   /** The namespace has no agent policy (to read or remove). */
   PolicyNotFound: 'BATON_POLICY_NOT_FOUND',
+  /** An alert rule that does not validate (details.issues says where and why). */
+  InvalidAlertRule: 'BATON_INVALID_ALERT_RULE',
+  /** No alert rule of the caller's namespace has this id. */
+  AlertRuleNotFound: 'BATON_ALERT_RULE_NOT_FOUND',
+  /** Creating an alert rule whose id another rule has (replace it with PUT). */
+  AlertRuleExists: 'BATON_ALERT_RULE_EXISTS',
   /** A body sent with a content type the route does not read (it reads JSON). */
   UnsupportedMediaType: 'BATON_UNSUPPORTED_MEDIA_TYPE',
   /** A request that is not well-formed HTTP (refused by the HTTP parser before any route saw it). */
@@ -70,6 +76,9 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ApiErrorCode.NotFound]: 404,
   [ApiErrorCode.KeyNotFound]: 404,
   [ApiErrorCode.PolicyNotFound]: 404,
+  [ApiErrorCode.InvalidAlertRule]: 400,
+  [ApiErrorCode.AlertRuleNotFound]: 404,
+  [ApiErrorCode.AlertRuleExists]: 409,
   [ApiErrorCode.McpSessionNotFound]: 404,
   BATON_PLAN_NOT_FOUND: 404,
   BATON_REPLAY_CHECK_NOT_FOUND: 404,

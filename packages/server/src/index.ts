@@ -30,6 +30,8 @@ export type {
   ApiChange,
   ApiScheduleOptions,
   ApiKeyInfo,
+  AlertRuleInfo,
+  AlertTransitionInfo,
   ApiIdentity,
   ApiOverview,
   ApiCostReport,
@@ -50,3 +52,6 @@ export type {
   ApiSimulationResult,
   ApiDeployedDefinition,
 } from './api-client.js';
+export { createNotifier } from './channels/notifier.js';
+export type { NotifierOptions } from './channels/notifier.js';
+export type { EmitEvent } from './channels/event-channel.js';

@@ -25,6 +25,7 @@ import { SqliteDefinitionStore } from './definitions/definition-store.js';
 import { SqliteReplayStore } from './replays/replay-store.js';
 import { SqliteQuotaStore } from './quotas/quota-store.js';
 import { SqliteGovernanceStore } from './governance/governance-store.js';
+import { SqliteAlertStore } from './alerts/alert-store.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -100,6 +101,7 @@ export class SqliteStore extends AssembledStore {
       replays: new SqliteReplayStore(conn),
       quotas: new SqliteQuotaStore(conn),
       governance: new SqliteGovernanceStore(conn),
+      alerts: new SqliteAlertStore(conn),
     };
   }
 

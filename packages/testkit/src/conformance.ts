@@ -32,6 +32,8 @@ import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
 import { schedulesSuite } from './suites/schedules/schedules.suite.js';
 import { textSuite } from './suites/text/text.suite.js';
 import { governanceSuite } from './suites/governance/governance.suite.js';
+import { alertStoreSuite } from './suites/alerts/alert-store.suite.js';
+import { alertEvaluationSuite } from './suites/alerts/alert-evaluation.suite.js';
 
 export {
   expectOldRunsFinish,
@@ -74,6 +76,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['replay checks (ReplayStore)', [replaysSuite]],
   ['namespace quotas (QuotaStore)', [quotasSuite]],
   ['governance: cost reports and agent policies (GovernanceStore)', [governanceSuite]],
+  ['alerts: rules, transitions, leadership and evaluation (AlertStore)', [alertStoreSuite, alertEvaluationSuite]],
   ['text no store can keep, across fields', [textSuite]],
 ];
 

@@ -2,6 +2,7 @@
 import { errorMessage } from '@baton/core';
 import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
+import { ALERTS_HELP, alertsFlags, readAlertsFile } from '../alerts-options.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
@@ -29,6 +30,7 @@ Options:
 ${LEASE_HELP}
 ${MCP_CONFIG_HELP}
 ${DSL_HELP}
+${ALERTS_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
@@ -43,6 +45,7 @@ ${A2A_HELP}
     ...leaseFlags,
     ...mcpConfigFlags,
     ...dslFlags,
+    ...alertsFlags,
     durability: { type: 'string' },
     demo: { type: 'boolean' },
     'no-mcp': { type: 'boolean' },
@@ -58,6 +61,7 @@ ${A2A_HELP}
     await configureMcpServers(values, io, 'dev');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'), { interpreter });
     const dbPath = databasePath(values.db, io);
+    const alerts = await readAlertsFile(values.alerts, 'dev');
     const { port, host } = apiAddress(values, io, 'dev');
     const a2a = a2aOptions(values, io, 'dev', loaded.workflows);
     const log = (line: string): void => io.out(`${clockTime(new Date())} ${line}`);
@@ -68,6 +72,7 @@ ${A2A_HELP}
       concurrency,
       lease,
       interpreter,
+      ...(alerts === undefined ? {} : { alerts }),
       durability,
       logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),

@@ -4,6 +4,7 @@ import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer } from '
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { a2aLine, listenForStop, webhookLines } from '../engine-process.js';
 import { A2A_HELP, a2aFlags, a2aOptions } from '../a2a-options.js';
+import { ALERTS_HELP, alertsFlags, processAlerts, readAlertsFile } from '../alerts-options.js';
 import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { jsonLogger } from '../logging.js';
@@ -28,6 +29,7 @@ Options:
                         starts are checked against them, and the webhooks it exports are served at POST /hooks/NAME
   --no-mcp              do not serve the workflows as MCP tools at /mcp
 ${A2A_HELP}
+${ALERTS_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
@@ -36,6 +38,7 @@ ${A2A_HELP}
     workflows: { type: 'string' },
     'no-mcp': { type: 'boolean' },
     ...a2aFlags,
+    ...alertsFlags,
   },
   async run({ values }, io) {
     const { port, host } = apiAddress(values, io, 'start');
@@ -46,11 +49,17 @@ ${A2A_HELP}
     const workflows = new WorkflowRegistry(loaded?.workflows ?? []);
     const a2a = a2aOptions(values, io, 'start', loaded?.workflows ?? []);
     const dbPath = databasePath(values.db, io);
+    const alertsFile = await readAlertsFile(values.alerts, 'start');
     const tracing = startTracing(io.env);
     const store = await openStore(dbPath, { mustExist: false });
     const stop = listenForStop(io);
     try {
       const client = new Client({ store, workflows, jsonSchemaValidator: createJsonSchemaValidator() });
+      const alerts =
+        alertsFile === undefined
+          ? undefined
+          : processAlerts(alertsFile, { store, logger, emit: (type, data, options) => client.events.emit(type, data, options) });
+      await alerts?.start();
       const dashboard = dashboardOption();
       const api = await startApiServer({
         client,
@@ -64,6 +73,7 @@ ${A2A_HELP}
         port,
         host,
         ...(a2a === undefined ? {} : { a2a }),
+        ...(alerts === undefined ? {} : { alertChannels: alerts.channels }),
         ...dashboard,
       });
       io.out(
@@ -77,6 +87,7 @@ ${A2A_HELP}
       const signal = await stop.requested;
       io.out(`${signal}: stopping`);
       await api.close();
+      await alerts?.stop();
       client.close();
       io.out('stopped');
       return 0;

@@ -1,6 +1,7 @@
 /** `baton worker`: an engine that executes runs started elsewhere, reporting each run's end. */
 import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
+import { ALERTS_HELP, alertsFlags, readAlertsFile } from '../alerts-options.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
@@ -25,6 +26,7 @@ Options:
 ${LEASE_HELP}
 ${MCP_CONFIG_HELP}
 ${DSL_HELP}
+${ALERTS_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
@@ -33,6 +35,7 @@ ${DSL_HELP}
     ...leaseFlags,
     ...mcpConfigFlags,
     ...dslFlags,
+    ...alertsFlags,
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'worker');
@@ -41,6 +44,7 @@ ${DSL_HELP}
     await configureMcpServers(values, io, 'worker');
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'worker'), { interpreter });
     const dbPath = databasePath(values.db, io);
+    const alerts = await readAlertsFile(values.alerts, 'worker');
     return runEngineProcess({
       io,
       dbPath,
@@ -48,6 +52,7 @@ ${DSL_HELP}
       concurrency,
       lease,
       interpreter,
+      ...(alerts === undefined ? {} : { alerts }),
       durability: undefined,
       logger: undefined,
       onEvent: (event) => {

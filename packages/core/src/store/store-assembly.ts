@@ -16,6 +16,7 @@ import type { DefinitionStore } from './definition-store.js';
 import type { ReplayStore } from './replay-store.js';
 import type { QuotaStore } from './quota-store.js';
 import type { GovernanceStore } from './governance-store.js';
+import type { AlertStore } from './alert-store.js';
 import type { Store, StoreCapabilities } from './store.js';
 
 /** The concern modules a store is made of. */
@@ -33,6 +34,7 @@ export interface StoreParts {
   replays: ReplayStore;
   quotas: QuotaStore;
   governance: GovernanceStore;
+  alerts: AlertStore;
 }
 
 /**
@@ -289,5 +291,43 @@ export abstract class AssembledStore implements Store {
   }
   deleteAgentPolicy(...args: Parameters<GovernanceStore['deleteAgentPolicy']>): ReturnType<GovernanceStore['deleteAgentPolicy']> {
     return this.parts.governance.deleteAgentPolicy(...args);
+  }
+
+  // AlertStore
+  saveAlertRule(...args: Parameters<AlertStore['saveAlertRule']>): ReturnType<AlertStore['saveAlertRule']> {
+    return this.parts.alerts.saveAlertRule(...args);
+  }
+  getAlertRule(...args: Parameters<AlertStore['getAlertRule']>): ReturnType<AlertStore['getAlertRule']> {
+    return this.parts.alerts.getAlertRule(...args);
+  }
+  listAlertRules(...args: Parameters<AlertStore['listAlertRules']>): ReturnType<AlertStore['listAlertRules']> {
+    return this.parts.alerts.listAlertRules(...args);
+  }
+  deleteAlertRule(...args: Parameters<AlertStore['deleteAlertRule']>): ReturnType<AlertStore['deleteAlertRule']> {
+    return this.parts.alerts.deleteAlertRule(...args);
+  }
+  listAlertStates(...args: Parameters<AlertStore['listAlertStates']>): ReturnType<AlertStore['listAlertStates']> {
+    return this.parts.alerts.listAlertStates(...args);
+  }
+  recordAlertTransition(...args: Parameters<AlertStore['recordAlertTransition']>): ReturnType<AlertStore['recordAlertTransition']> {
+    return this.parts.alerts.recordAlertTransition(...args);
+  }
+  setAlertOutcomes(...args: Parameters<AlertStore['setAlertOutcomes']>): ReturnType<AlertStore['setAlertOutcomes']> {
+    return this.parts.alerts.setAlertOutcomes(...args);
+  }
+  listAlertTransitions(...args: Parameters<AlertStore['listAlertTransitions']>): ReturnType<AlertStore['listAlertTransitions']> {
+    return this.parts.alerts.listAlertTransitions(...args);
+  }
+  measureAlert(...args: Parameters<AlertStore['measureAlert']>): ReturnType<AlertStore['measureAlert']> {
+    return this.parts.alerts.measureAlert(...args);
+  }
+  acquireLeadership(...args: Parameters<AlertStore['acquireLeadership']>): ReturnType<AlertStore['acquireLeadership']> {
+    return this.parts.alerts.acquireLeadership(...args);
+  }
+  releaseLeadership(...args: Parameters<AlertStore['releaseLeadership']>): ReturnType<AlertStore['releaseLeadership']> {
+    return this.parts.alerts.releaseLeadership(...args);
+  }
+  getLeader(...args: Parameters<AlertStore['getLeader']>): ReturnType<AlertStore['getLeader']> {
+    return this.parts.alerts.getLeader(...args);
   }
 }

@@ -23,6 +23,7 @@ import type { DefinitionStore } from './definition-store.js';
 import type { ReplayStore } from './replay-store.js';
 import type { QuotaStore } from './quota-store.js';
 import type { GovernanceStore } from './governance-store.js';
+import type { AlertStore } from './alert-store.js';
 import type { RunPhase } from './records.js';
 
 export type {
@@ -50,6 +51,7 @@ export type { InboxStore, OverviewStore } from './insight-store.js';
 export type { ReplayStore } from './replay-store.js';
 export type { QuotaStore } from './quota-store.js';
 export type { GovernanceStore } from './governance-store.js';
+export type { AlertStore } from './alert-store.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -76,7 +78,8 @@ export interface Store
     DefinitionStore,
     ReplayStore,
     QuotaStore,
-    GovernanceStore {
+    GovernanceStore,
+    AlertStore {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */
