@@ -90,7 +90,7 @@ export type { Role, ApiKeyRecord } from './auth/api-keys.js';
 
 // The Store, and the records it holds and returns.
 export type { Store } from './store/store.js';
-export { RunStatus, RunPhase, EntryKind, TERMINAL_STATUSES, isTerminalStatus } from './store/records.js';
+export { RunStatus, RunPhase, EntryKind, JournalEntryStatus, TERMINAL_STATUSES, isTerminalStatus } from './store/records.js';
 export type {
   RunRecord,
   JournalEntry,
@@ -127,4 +127,7 @@ export { REDACTED, REPLAY_FILE_FORMAT, parseReplayFile, replayFileOf, replayInpu
 export type { ReplayFile, ReplayFileOptions, ReplayFileRun, ReplayInput, ReplayOptions, ReplayDivergence, ReplayEnd, ReplayResult } from './replay/index.js';
 export { checkReplayReport, REPLAY_TEXT_LIMITS, type ReplayReport } from './replay/replay-report.js';
 export { MAX_REPLAY_CHECKS_PER_RUN, MAX_REPLAY_RESULTS } from './store/replay-store.js';
+export type { RunReview, FailureWorkflowSetting } from './store/review-store.js';
+export { Reviews, MAX_REVIEW_NOTE } from './client/reviews.js';
+export { FAILURE_RUN_TAG, failureRunId, type FailedRunInfo } from './engine/failure-workflow.js';
 export type { NewReplayCheck, ReplayCheckInfo, ReplayCheckRecord, ReplaySummary, RunReplayRecord } from './store/replay-store.js';

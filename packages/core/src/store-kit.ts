@@ -36,6 +36,7 @@ export type {
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
 export type { ReplayStore } from './store/replay-store.js';
+export type { ReviewStore } from './store/review-store.js';
 export {
   replaySummary,
   replayCheckValues,
@@ -111,3 +112,4 @@ export { admitRuns, rateDecision, rateParameters, conformsAt, isLimitedQueue, qu
 export type { RateDecision, FlowCandidate, FlowState, Admission, QueueLimits } from './store/flow-control.js';
 export { planEmit, eventMatches, encodedEvent, eventSignalName } from './events/events.js';
 export type { EmitPlan } from './events/events.js';
+export { toRunReview, toFailureWorkflow, assertResolvable, type RunReviewRow, type FailureWorkflowRow } from './store/review-rows.js';

@@ -17,6 +17,7 @@ import { PostgresCache } from './cache/cache-store.js';
 import { PostgresCatalog } from './catalog/catalog-store.js';
 import { PostgresDefinitions } from './definitions/definition-store.js';
 import { PostgresReplays } from './replays/replay-store.js';
+import { PostgresReviews } from './reviews/review-store.js';
 import { PostgresEvents } from './events/event-store.js';
 import { PostgresFlowControl } from './flow-control/flow-control-store.js';
 import { PostgresInbox } from './insight/inbox-store.js';
@@ -122,6 +123,7 @@ export class PostgresStore extends AssembledStore {
       catalog: new PostgresCatalog(db),
       definitions: new PostgresDefinitions(db),
       replays: new PostgresReplays(db),
+      reviews: new PostgresReviews(db),
     };
   }
 

@@ -23,6 +23,7 @@ import { SqliteInboxStore } from './insight/inbox-store.js';
 import { SqliteWorkflowCatalog } from './catalog/catalog-store.js';
 import { SqliteDefinitionStore } from './definitions/definition-store.js';
 import { SqliteReplayStore } from './replays/replay-store.js';
+import { SqliteReviewStore } from './reviews/review-store.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -96,6 +97,7 @@ export class SqliteStore extends AssembledStore {
       catalog: new SqliteWorkflowCatalog(conn),
       definitions: new SqliteDefinitionStore(conn),
       replays: new SqliteReplayStore(conn),
+      reviews: new SqliteReviewStore(conn),
     };
   }
 

@@ -19,6 +19,7 @@ import { immediateWritesSuite } from './suites/runs/immediate-writes.suite.js';
 import { replaySuite } from './suites/runs/replay.suite.js';
 import { versionMoveSuite } from './suites/runs/version-move.suite.js';
 import { replaysSuite } from './suites/replays/replays.suite.js';
+import { failuresSuite } from './suites/reviews/failures.suite.js';
 import { leaseRecoverySuite } from './suites/runs/lease-recovery.suite.js';
 import { recoverySuite } from './suites/runs/recovery.suite.js';
 import { sagaCancelSuite } from './suites/runs/saga-cancel.suite.js';
@@ -68,6 +69,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
   ['definitions (DefinitionStore)', [definitionsSuite]],
   ['replay checks (ReplayStore)', [replaysSuite]],
+  ['failed runs: skipped steps, failure workflows, review (ReviewStore)', [failuresSuite]],
   ['text no store can keep, across fields', [textSuite]],
 ];
 

@@ -22,6 +22,7 @@ import { WriteBatcher } from '../engine/write-batcher.js';
 import { Schedules } from './schedules.js';
 import { Events, type EmitOptions, type EventInfo } from './events.js';
 import { Auditor, type Actor } from './auditor.js';
+import { Reviews } from './reviews.js';
 import { Inbox } from './inbox.js';
 import { Replays } from './replays.js';
 import { KnownWorkflows } from './known-workflows.js';
@@ -95,6 +96,8 @@ export class Client {
   readonly inbox: Inbox;
   /** Replay checks: reports of what replaying runs against candidate code found, and each run's latest results. */
   readonly replays: Replays;
+  /** Failed runs awaiting review (mark resolved) and namespaces' failure workflows. */
+  readonly reviews: Reviews;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
@@ -126,6 +129,7 @@ export class Client {
     this.events = new Events(this.#store, this.#clock, this.#codec, this.#auditor);
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
     this.replays = new Replays(this.#store, this.#clock, this.#auditor, async (runId) => (await this.#visible(runId)) !== undefined);
+    this.reviews = new Reviews(this.#store, this.#clock, this.#auditor, (runId) => this.#visible(runId));
   }
 
   /**

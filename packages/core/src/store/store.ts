@@ -21,6 +21,7 @@ import type { InboxStore, OverviewStore } from './insight-store.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { DefinitionStore } from './definition-store.js';
 import type { ReplayStore } from './replay-store.js';
+import type { ReviewStore } from './review-store.js';
 import type { RunPhase } from './records.js';
 
 export type {
@@ -46,6 +47,7 @@ export type { AccessStore } from './access-store.js';
 export type { CacheStore } from './cache-store.js';
 export type { InboxStore, OverviewStore } from './insight-store.js';
 export type { ReplayStore } from './replay-store.js';
+export type { ReviewStore } from './review-store.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -70,7 +72,8 @@ export interface Store
     InboxStore,
     WorkflowCatalog,
     DefinitionStore,
-    ReplayStore {
+    ReplayStore,
+    ReviewStore {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */
