@@ -43,6 +43,7 @@ function expectedRole(method: string, path: string): Role | undefined {
   if (path.startsWith('/api/schedules')) return 'admin';
   if (path.startsWith('/api/definitions')) return 'admin';
   if (path.endsWith('/migrations')) return 'admin';
+  if (path.startsWith('/api/failure-workflows')) return 'admin';
   return 'operator';
 }
 
