@@ -90,7 +90,7 @@ export type { Role, ApiKeyRecord } from './auth/api-keys.js';
 
 // The Store, and the records it holds and returns.
 export type { Store } from './store/store.js';
-export { RunStatus, RunPhase, EntryKind, TERMINAL_STATUSES, isTerminalStatus } from './store/records.js';
+export { RunStatus, RunPhase, EntryKind, JournalEntryStatus, TERMINAL_STATUSES, isTerminalStatus } from './store/records.js';
 export type {
   RunRecord,
   JournalEntry,
@@ -155,4 +155,7 @@ export { QuotaKind } from './store/quota-store.js';
 export type { NamespaceQuota, NamespaceQuotaLimits, QuotaRefusal, QuotaStartResult, QuotaStore } from './store/quota-store.js';
 export { Quotas } from './client/quotas.js';
 export { ensureModelSpendQuota, utcDayStart } from './tenants/model-spend-quota.js';
+export type { RunReview, FailureWorkflowSetting } from './store/review-store.js';
+export { Reviews, MAX_REVIEW_NOTE } from './client/reviews.js';
+export { FAILURE_RUN_TAG, failureRunId, type FailedRunInfo } from './engine/failure-workflow.js';
 export type { NewReplayCheck, ReplayCheckInfo, ReplayCheckRecord, ReplaySummary, RunReplayRecord } from './store/replay-store.js';

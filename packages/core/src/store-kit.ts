@@ -41,6 +41,7 @@ export type { GovernanceStore } from './store/governance-store.js';
 export { toCostReport, assertCostFilter, COST_DAY_MS } from './store/costs.js';
 export type { CostDayRow } from './store/costs.js';
 export type { AlertStore } from './store/alert-store.js';
+export type { ReviewStore } from './store/review-store.js';
 export {
   replaySummary,
   replayCheckValues,
@@ -118,3 +119,4 @@ export { planEmit, eventMatches, encodedEvent, eventSignalName } from './events/
 export type { EmitPlan } from './events/events.js';
 export { toAlertRule, toAlertState, toAlertTransition, stateAfter, hourOf } from './store/alert-rows.js';
 export type { AlertRuleRow, AlertStateRow, AlertTransitionRow } from './store/alert-rows.js';
+export { toRunReview, toFailureWorkflow, assertResolvable, type RunReviewRow, type FailureWorkflowRow } from './store/review-rows.js';

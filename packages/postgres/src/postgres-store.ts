@@ -20,6 +20,7 @@ import { PostgresReplays } from './replays/replay-store.js';
 import { PostgresQuotas } from './quotas/quota-store.js';
 import { PostgresGovernance } from './governance/governance-store.js';
 import { PostgresAlerts } from './alerts/alert-store.js';
+import { PostgresReviews } from './reviews/review-store.js';
 import { PostgresEvents } from './events/event-store.js';
 import { PostgresFlowControl } from './flow-control/flow-control-store.js';
 import { PostgresInbox } from './insight/inbox-store.js';
@@ -128,6 +129,7 @@ export class PostgresStore extends AssembledStore {
       quotas: new PostgresQuotas(db),
       governance: new PostgresGovernance(db),
       alerts: new PostgresAlerts(db),
+      reviews: new PostgresReviews(db),
     };
   }
 

@@ -38,6 +38,7 @@ import { registerStreamRoute, type StreamOptions } from './routes/stream.js';
 import { registerMeRoute } from './routes/me.js';
 import { registerOverviewRoute } from './routes/overview.js';
 import { registerInboxRoutes } from './routes/inbox.js';
+import { registerReviewRoutes } from './routes/reviews.js';
 import { registerTriggersRoute } from './routes/triggers.js';
 import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
@@ -173,6 +174,7 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerMeRoute(app);
   registerOverviewRoute(app, options.store);
   registerInboxRoutes(app, client, options.workflows);
+  registerReviewRoutes(app, acting);
   registerTriggersRoute(app, options.store, options.webhooks ?? []);
   registerRecentEventsRoute(app, acting);
   registerScheduleRunRoutes(app, client, acting);

@@ -1,7 +1,7 @@
 /**
  * API keys and roles. Every route but /api/health, /api/openapi.json and /api/docs needs a key; what
  * a key may do follows from its role: a viewer reads (and draws and simulates draft definitions),
- * an operator also starts, signals, cancels, retries, resumes, emits events and plans, an admin also manages schedules, keys and definitions (and lists keys). Any
+ * an operator also starts, signals, cancels, retries, resumes, emits events and plans, an admin also manages schedules, keys, definitions and failure workflows (and lists keys). Any
  * key may revoke itself.
  */
 import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
@@ -36,6 +36,8 @@ export function requiredRole(method: string, path: string): Role | undefined {
   if (path === '/api/quotas' || path.startsWith('/api/quotas/')) return 'admin';
   // Agent policies govern what every run of a namespace may call: an admin's to change.
   if (path.startsWith('/api/policies')) return 'admin';
+  // What every failure of a namespace starts is the namespace's configuration: an admin's.
+  if (path.startsWith('/api/failure-workflows')) return 'admin';
   // Moving runs to another version changes what code they go on with, as a deploy does: an admin's.
   if (/^\/api\/workflows\/[^/]+\/migrations$/.test(path)) return 'admin';
   // A deploy changes what workers run (and with what access to hosts and secrets), as code does: an admin's.

@@ -103,7 +103,7 @@ export const JournalEntrySchema = z
     seq: z.number().int(),
     kind: z.string(),
     name: z.string(),
-    status: z.enum(['completed', 'failed']),
+    status: z.enum(['completed', 'failed', 'skipped']),
     input: z.unknown().optional().openapi({ description: "What the entry worked on: a step's `input` option, or a compensation's step result" }),
     output: z.unknown().optional(),
     error: z.unknown().optional(),

@@ -44,6 +44,7 @@ function expectedRole(method: string, path: string): Role | undefined {
   if (path.startsWith('/api/quotas')) return 'admin';
   if (path.startsWith('/api/definitions')) return 'admin';
   if (path.endsWith('/migrations')) return 'admin';
+  if (path.startsWith('/api/failure-workflows')) return 'admin';
   return 'operator';
 }
 

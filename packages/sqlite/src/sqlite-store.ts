@@ -26,6 +26,7 @@ import { SqliteReplayStore } from './replays/replay-store.js';
 import { SqliteQuotaStore } from './quotas/quota-store.js';
 import { SqliteGovernanceStore } from './governance/governance-store.js';
 import { SqliteAlertStore } from './alerts/alert-store.js';
+import { SqliteReviewStore } from './reviews/review-store.js';
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -102,6 +103,7 @@ export class SqliteStore extends AssembledStore {
       quotas: new SqliteQuotaStore(conn),
       governance: new SqliteGovernanceStore(conn),
       alerts: new SqliteAlertStore(conn),
+      reviews: new SqliteReviewStore(conn),
     };
   }
 

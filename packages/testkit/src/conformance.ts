@@ -20,6 +20,7 @@ import { replaySuite } from './suites/runs/replay.suite.js';
 import { versionMoveSuite } from './suites/runs/version-move.suite.js';
 import { replaysSuite } from './suites/replays/replays.suite.js';
 import { quotasSuite } from './suites/quotas/quotas.suite.js';
+import { failuresSuite } from './suites/reviews/failures.suite.js';
 import { leaseRecoverySuite } from './suites/runs/lease-recovery.suite.js';
 import { recoverySuite } from './suites/runs/recovery.suite.js';
 import { sagaCancelSuite } from './suites/runs/saga-cancel.suite.js';
@@ -77,6 +78,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['namespace quotas (QuotaStore)', [quotasSuite]],
   ['governance: cost reports and agent policies (GovernanceStore)', [governanceSuite]],
   ['alerts: rules, transitions, leadership and evaluation (AlertStore)', [alertStoreSuite, alertEvaluationSuite]],
+  ['failed runs: skipped steps, failure workflows, review (ReviewStore)', [failuresSuite]],
   ['text no store can keep, across fields', [textSuite]],
 ];
 

@@ -22,6 +22,7 @@ import { WriteBatcher } from '../engine/write-batcher.js';
 import { Schedules } from './schedules.js';
 import { Events, type EmitOptions, type EventInfo } from './events.js';
 import { Auditor, type Actor } from './auditor.js';
+import { Reviews } from './reviews.js';
 import { Inbox } from './inbox.js';
 import { Replays } from './replays.js';
 import { Quotas, startWithinQuota } from './quotas.js';
@@ -98,6 +99,8 @@ export class Client {
   readonly replays: Replays;
   /** Per-namespace quotas: set, get, list, remove (changes audited). */
   readonly quotas: Quotas;
+  /** Failed runs awaiting review (mark resolved) and namespaces' failure workflows. */
+  readonly reviews: Reviews;
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #codec: PayloadCodec;
@@ -130,6 +133,7 @@ export class Client {
     this.inbox = new Inbox(this.#store, this.#clock, this.#auditor, (run) => this.#info(run));
     this.replays = new Replays(this.#store, this.#clock, this.#auditor, async (runId) => (await this.#visible(runId)) !== undefined);
     this.quotas = new Quotas(this.#store, this.#clock, this.#auditor);
+    this.reviews = new Reviews(this.#store, this.#clock, this.#auditor, (runId) => this.#visible(runId));
   }
 
   /**

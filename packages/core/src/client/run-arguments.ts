@@ -29,6 +29,9 @@ export function listFilter(options: ListOptions, namespace: string | undefined):
       throw invalidArgument(`Unknown run status ${JSON.stringify(status)}: use one of ${RUN_STATUSES.join(', ')}.`);
     }
   }
+  if (options.review !== undefined && options.review !== 'open' && options.review !== 'resolved') {
+    throw invalidArgument(`review is 'open' (the review queue) or 'resolved', not ${JSON.stringify(options.review)}.`);
+  }
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1 && options.limit <= 1000)) {
     throw invalidArgument(`limit must be a whole number from 1 to 1000, not ${String(options.limit)}.`);
   }

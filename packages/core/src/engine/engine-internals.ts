@@ -4,6 +4,8 @@ import type { EventWaitRecord } from '../events/events.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { Store, WriteOp, WriteResult } from '../store/store.js';
+import type { NewRun, RunRecord, StoredError } from '../store/records.js';
+import type { AnyWorkflow } from '../workflow/workflow.js';
 import type { Clock } from '../time/clock.js';
 import type { SubmitOptions } from './write-batcher.js';
 import type { EngineEvent } from './engine-events.js';
@@ -48,4 +50,6 @@ export interface ExecutionEnvironment {
   acquireRate(key: string, rate: RateLimit, now: number): Promise<RateDecision>;
   /** Registers a wait for an event (see Store.registerEventWait). */
   registerEventWait(wait: EventWaitRecord): Promise<void>;
+  /** The failure workflow's run to create with this failure of `run`, if any (see failure-workflow.ts). */
+  failureRun(run: RunRecord, workflow: AnyWorkflow, error: StoredError): Promise<NewRun | undefined>;
 }

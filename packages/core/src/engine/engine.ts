@@ -13,6 +13,7 @@ import { uuidv7, seededRandom } from '../util/ids.js';
 import type { AnyWorkflow } from '../workflow/workflow.js';
 import { Client } from '../client/client.js';
 import type { ExecutionEnvironment } from './engine-internals.js';
+import { failureRun } from './failure-workflow.js';
 import type { EngineEvent, EngineEventListener } from './engine-events.js';
 import { heartbeat, positive, type EngineOptions } from './engine-options.js';
 import { defaultLogger, type Logger } from './logger.js';
@@ -110,6 +111,7 @@ export class Engine {
       },
       acquireRate: (key, rate, now) => this.store.acquireRate(key, rate, now),
       registerEventWait: (wait) => this.store.registerEventWait(wait, this.clock.now()),
+      failureRun: (run, workflow, error) => failureRun({ store: this.store, codec, workflows: this.workflows }, run, workflow, error),
     };
     this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger);
     this.#fireSchedules = options.schedules ?? true;

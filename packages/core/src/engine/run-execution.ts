@@ -130,7 +130,7 @@ export class RunExecution {
         const schema = s.workflow.options.input;
         if (schema !== undefined) input = validate(schema, input, s.validation(ErrorCode.InvalidInput, 'input'));
       } catch (error) {
-        await s.write({ transition: { kind: 'fail', error: s.stored(error) } });
+        await s.fail(s.stored(error));
         return;
       }
       if (s.run.phase === 'compensating') {
@@ -189,7 +189,7 @@ export class RunExecution {
         return this.#suspend();
       case 'nondeterminism':
         s.env.logger.warn({ runId: this.runId, workflow: s.run.workflow, err: outcome.error }, 'non-determinism: run stopped');
-        await s.write({ transition: { kind: 'fail', error: s.stored(outcome.error) } });
+        await s.fail(s.stored(outcome.error));
         return;
       case 'cancel':
         await this.#cancelChildren();
@@ -224,7 +224,7 @@ export class RunExecution {
   async #fail(error: unknown): Promise<void> {
     const s = this.#s;
     if (s.compensations.some((c) => !s.cursor.isCompensated(c.seq))) return this.#compensate('failed', s.stored(error), false);
-    await s.write({ transition: { kind: 'fail', error: s.stored(error) } });
+    await s.fail(s.stored(error));
   }
 
   /** Records what wakes the run (timers by position, signal names, child ids) and lets it go. */
@@ -355,7 +355,7 @@ export class RunExecution {
       delete finalError.encoded;
     }
     if (endStatus === 'cancelled') await s.write({ transition: finalError === undefined ? { kind: 'cancel' } : { kind: 'cancel', error: finalError } });
-    else await s.write({ transition: { kind: 'fail', error: finalError ?? { name: 'Error', message: 'failed' } } });
+    else await s.fail(finalError ?? { name: 'Error', message: 'failed' });
   }
 
   async #runCompensation(c: Compensation, seq: number): Promise<boolean> {

@@ -162,6 +162,16 @@ export class RunState {
     return promise;
   }
 
+  /**
+   * Fails the run for good, creating its failure workflow's run (if any) in the same transaction. A
+   * failure to look the failure workflow up leaves the run to lease recovery, which fails it again.
+   */
+  async fail(error: StoredError): Promise<boolean> {
+    if (this.lost) return false;
+    const handler = await this.env.failureRun(this.run, this.workflow, error);
+    return this.write(handler === undefined ? { transition: { kind: 'fail', error } } : { transition: { kind: 'fail', error }, createRuns: [handler] });
+  }
+
   #logEnd(t: RunTransition & { kind: 'fail' | 'cancel' }): void {
     const fields: Record<string, unknown> = { runId: this.runId, workflow: this.run.workflow };
     if (t.error !== undefined) fields.error = { name: t.error.name, message: t.error.message, ...(t.error.code === undefined ? {} : { code: t.error.code }) };
@@ -208,19 +218,22 @@ export class RunState {
     attempts = 1,
     input?: string,
     options?: SubmitOptions,
+    /** A skipped step: its fallback is `output`, and this error made it give up. */
+    skipped?: { error: unknown },
   ): JournalEntry {
     const entry: JournalEntry = {
       runId: this.runId,
       seq,
       kind,
       name,
-      status: 'completed',
+      status: skipped === undefined ? 'completed' : 'skipped',
       output: this.env.codec.encode(output, `${kind} '${name}' of run ${this.runId}`),
       attempts,
       startedAt,
       endedAt: this.env.clock.now(),
     };
     if (input !== undefined) entry.input = input;
+    if (skipped !== undefined) entry.error = this.stored(skipped.error);
     if (this.mode === 'live') void this.write({ journal: [entry] }, options);
     return entry;
   }

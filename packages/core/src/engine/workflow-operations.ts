@@ -108,6 +108,7 @@ class WorkflowOperations {
           this.#addCompensation(seq, name, output, entry.output, options);
           return Promise.resolve(output);
         }
+        if (entry.status === 'skipped') return Promise.resolve(s.env.codec.decode(entry.output) as T);
         return Promise.reject(fromStoredError(s.env.codec, entry.error));
       }
       if (s.mode !== 'live') return s.pastJournal();
@@ -229,7 +230,10 @@ class WorkflowOperations {
         } else {
           error = result.error;
         }
-        if (!shouldRetry(policy, attempt, error)) throw this.#failStep(seq, name, error, attempt, startedAt, input);
+        if (!shouldRetry(policy, attempt, error)) {
+          if (options.fallback === undefined || s.abortReason !== undefined) throw this.#failStep(seq, name, error, attempt, startedAt, input);
+          return await this.#skipStep(seq, name, error, attempt, startedAt, input, options.fallback);
+        }
         const delay = backoffDelay(policy, attempt, env.random());
         const nextAttemptAt = env.clock.now() + delay;
         // Failed attempts are journaled so the count survives crashes and suspension.
@@ -255,6 +259,34 @@ class WorkflowOperations {
       s.active--;
       s.scheduleIdleCheck();
     }
+  }
+
+  /**
+   * Journals a step whose attempts are spent as skipped, with its fallback as the result and the
+   * error that made it give up; returns the fallback as a replay would decode it. A fallback that
+   * throws, or cannot be journaled, fails the step as it would have failed without one.
+   */
+  async #skipStep<T>(
+    seq: number,
+    name: string,
+    error: unknown,
+    attempts: number,
+    startedAt: number,
+    input: string | undefined,
+    fallback: T | ((error: unknown) => T | Promise<T>),
+  ): Promise<T> {
+    const s = this.#s;
+    let entry: JournalEntry;
+    try {
+      const value = typeof fallback === 'function' ? await (fallback as (error: unknown) => T | Promise<T>)(error) : fallback;
+      if (s.mode !== 'live') return await never<T>();
+      entry = s.record(seq, 'step', name, value, startedAt, attempts, input, undefined, { error });
+    } catch (fallbackError) {
+      if (s.mode !== 'live') return await never<T>();
+      throw this.#failStep(seq, name, fallbackError, attempts, startedAt, input);
+    }
+    s.env.logger.warn({ runId: s.runId, workflow: s.run.workflow, step: name, seq, attempt: attempts, err: error }, 'step skipped with its fallback');
+    return s.env.codec.decode(entry.output) as T;
   }
 
   /** A long back-off: the step stops counting as active, so the run can suspend until `until`. */

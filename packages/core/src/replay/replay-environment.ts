@@ -45,5 +45,6 @@ export function replayEnvironment(options: { codec?: PayloadCodec; clock?: Clock
     requestCancel: () => Promise.reject(refuse('cancel a run')),
     acquireRate: () => Promise.reject(refuse('take from a rate limiter')),
     registerEventWait: () => Promise.reject(refuse('register an event wait')),
+    failureRun: () => Promise.reject(refuse('start a failure workflow')),
   };
 }

@@ -151,13 +151,20 @@ export const EntryKind = {
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
+export const JournalEntryStatus = { Completed: 'completed', Failed: 'failed', Skipped: 'skipped' } as const;
+export type JournalEntryStatus = (typeof JournalEntryStatus)[keyof typeof JournalEntryStatus];
+
 export interface JournalEntry {
   runId: string;
   /** Position of the operation in the run, from 1. */
   seq: number;
   kind: EntryKind;
   name: string;
-  status: 'completed' | 'failed';
+  /**
+   * 'skipped': a step whose attempts were spent and whose `fallback` value stands as its result
+   * (`output` is the fallback, `error` what made it give up); replay returns the fallback.
+   */
+  status: JournalEntryStatus;
   /**
    * What the operation worked on, encoded like `output`: a step's `input` option, or the compensated
    * step's result for a compensation. Informational only: replay never reads it.
@@ -234,6 +241,11 @@ export interface RunFilter {
   search?: string;
   status?: RunStatus | RunStatus[];
   parentId?: string;
+  /**
+   * Failed runs by review: 'open' is the review queue (failed, and this failure not marked
+   * resolved), 'resolved' the failed runs marked resolved. Implies status 'failed'.
+   */
+  review?: 'open' | 'resolved';
   /** Only runs created at or after / before this time. */
   createdAfter?: number;
   createdBefore?: number;

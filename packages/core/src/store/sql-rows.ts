@@ -124,7 +124,7 @@ export function toJournalEntry(row: JournalRow): JournalEntry {
     seq: row.seq,
     kind: row.kind as JournalEntry['kind'],
     name: row.name,
-    status: row.status === 'failed' ? 'failed' : 'completed',
+    status: row.status === 'failed' || row.status === 'skipped' ? row.status : 'completed',
     attempts: row.attempts,
     startedAt: row.started_at,
     endedAt: row.ended_at,

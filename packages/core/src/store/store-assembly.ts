@@ -1,6 +1,7 @@
 /**
  * A store assembled from one module per concern. A backend writes each concern (runs, flow control,
  * schedules, events, access, cache, overview, inbox, catalog, definitions, replays, quotas) as a small class over its
+ * schedules, events, access, cache, overview, inbox, catalog, definitions, replays, reviews) as a small class over its
  * connection, then extends this class and hands it the parts: the assembly forwards each Store
  * method to the part that owns it, so the backend's store class stays a short list of its parts.
  */
@@ -17,6 +18,7 @@ import type { ReplayStore } from './replay-store.js';
 import type { QuotaStore } from './quota-store.js';
 import type { GovernanceStore } from './governance-store.js';
 import type { AlertStore } from './alert-store.js';
+import type { ReviewStore } from './review-store.js';
 import type { Store, StoreCapabilities } from './store.js';
 
 /** The concern modules a store is made of. */
@@ -35,6 +37,7 @@ export interface StoreParts {
   quotas: QuotaStore;
   governance: GovernanceStore;
   alerts: AlertStore;
+  reviews: ReviewStore;
 }
 
 /**
@@ -329,5 +332,22 @@ export abstract class AssembledStore implements Store {
   }
   getLeader(...args: Parameters<AlertStore['getLeader']>): ReturnType<AlertStore['getLeader']> {
     return this.parts.alerts.getLeader(...args);
+  }
+
+  // ReviewStore
+  resolveRun(...args: Parameters<ReviewStore['resolveRun']>): ReturnType<ReviewStore['resolveRun']> {
+    return this.parts.reviews.resolveRun(...args);
+  }
+  getRunReview(...args: Parameters<ReviewStore['getRunReview']>): ReturnType<ReviewStore['getRunReview']> {
+    return this.parts.reviews.getRunReview(...args);
+  }
+  setFailureWorkflow(...args: Parameters<ReviewStore['setFailureWorkflow']>): ReturnType<ReviewStore['setFailureWorkflow']> {
+    return this.parts.reviews.setFailureWorkflow(...args);
+  }
+  getFailureWorkflow(...args: Parameters<ReviewStore['getFailureWorkflow']>): ReturnType<ReviewStore['getFailureWorkflow']> {
+    return this.parts.reviews.getFailureWorkflow(...args);
+  }
+  listFailureWorkflows(...args: Parameters<ReviewStore['listFailureWorkflows']>): ReturnType<ReviewStore['listFailureWorkflows']> {
+    return this.parts.reviews.listFailureWorkflows(...args);
   }
 }

@@ -24,6 +24,7 @@ import type { ReplayStore } from './replay-store.js';
 import type { QuotaStore } from './quota-store.js';
 import type { GovernanceStore } from './governance-store.js';
 import type { AlertStore } from './alert-store.js';
+import type { ReviewStore } from './review-store.js';
 import type { RunPhase } from './records.js';
 
 export type {
@@ -52,6 +53,7 @@ export type { ReplayStore } from './replay-store.js';
 export type { QuotaStore } from './quota-store.js';
 export type { GovernanceStore } from './governance-store.js';
 export type { AlertStore } from './alert-store.js';
+export type { ReviewStore } from './review-store.js';
 
 export interface StoreCapabilities {
   /** The store calls `subscribe` listeners when runs become ready in this process. */
@@ -79,7 +81,8 @@ export interface Store
     ReplayStore,
     QuotaStore,
     GovernanceStore,
-    AlertStore {
+    AlertStore,
+    ReviewStore {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or migrates the schema (numbered migrations, applied under a lock). Idempotent. */

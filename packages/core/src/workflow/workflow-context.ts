@@ -63,6 +63,15 @@ export interface StepOptions<T, I = unknown> {
    * again, such as a paid model answer (the AI steps set it). It may cost a commit of its own. Default false.
    */
   journalAtOnce?: boolean;
+  /**
+   * Skip the step instead of failing the run once its attempts are spent (or an error is not
+   * retryable): the step returns this value, or what this function returns for the last attempt's
+   * error, and the journal records the step as `skipped` with the fallback as its result and the
+   * error beside it. Replay returns the journaled fallback; the step never runs again. A skipped
+   * step registers no compensation. `undefined` means no fallback: skip with `() => undefined`.
+   * A cancel is never skipped over.
+   */
+  fallback?: T | ((error: unknown) => T | Promise<T>);
 }
 
 export interface WaitForSignalOptions<T> {
@@ -184,6 +193,13 @@ export interface WorkflowOptions<I, O> {
    * the call gives no schema of its own.
    */
   signals?: Record<string, ZodType>;
+  /**
+   * The workflow started when a run of this one fails for good (after its retries and compensations;
+   * not when it is cancelled), by name or as the workflow itself. Its input is the failed run's
+   * `{ runId, workflow, version, namespace, error, input }`. It is created in the transaction that
+   * fails the run, once per failure. Overrides the namespace's failure workflow.
+   */
+  onFailure?: string | AnyWorkflow;
   description?: string;
 }
 

@@ -39,6 +39,14 @@ export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOption
     throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}' has an invalid version: use a non-empty string.`, { retryable: false });
   }
   if (options.queue !== undefined) assertQueueName(options.queue);
+  const onFailure = options.onFailure;
+  if (onFailure !== undefined && !(typeof onFailure === 'string' ? NAME.test(onFailure) : isWorkflow(onFailure))) {
+    throw new BatonError(
+      ErrorCode.InvalidArgument,
+      `Workflow '${options.name}': onFailure names a workflow (a workflow name, or a workflow made by defineWorkflow()).`,
+      { retryable: false },
+    );
+  }
   validateWorkflowFlow(options.name, options);
   for (const trigger of workflowTriggers(options)) {
     assertEventType(trigger.event);

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { defineWorkflow, type AnyWorkflow } from '@baton/core';
 import type { Definition } from '../definition/definition.js';
 import { approvalSignals } from '../tasks/baton/approval-signals.js';
+import { definitionFailureWorkflow } from '../definition/failure-workflow.js';
 import type { TaskList, RunFrame, SimulationHooks } from '../tasks/executor.js';
 import { taskInput, taskOutput } from './data-flow.js';
 import { durationMs } from './duration.js';
@@ -35,11 +36,13 @@ export function interpretedWorkflow(definition: Definition, options: Interpreter
   // `$workflow.startedAt` costs a journal entry: only definitions that read `$workflow` pay it.
   const readsWorkflow = definition.source.text.includes('$workflow');
   const signals = approvalSignals(document);
+  const onFailure = definitionFailureWorkflow(document);
   const declared = {
     name: definition.workflowName,
     version: definition.version,
     description: document.document.summary,
     ...(signals === undefined ? {} : { signals }),
+    ...(onFailure === undefined ? {} : { onFailure }),
   };
   return defineWorkflow(declared, async (ctx, input) => {
     simulation?.runStarted();

@@ -15,6 +15,10 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: unknown
     const pattern = p(`%${likeEscaped(filter.search)}%`);
     where.push(`EXISTS (SELECT 1 FROM run_search s WHERE s.run_id = runs.id AND (s.run_id ILIKE ${pattern} OR s.input_head ILIKE ${pattern}))`);
   }
+  if (filter.review !== undefined) {
+    const resolved = 'EXISTS (SELECT 1 FROM run_reviews v WHERE v.run_id = runs.id AND v.failure_claim = runs.claims)';
+    where.push(`status = 'failed' AND ${filter.review === 'open' ? 'NOT ' : ''}${resolved}`);
+  }
   if (filter.parentId !== undefined) where.push(`parent_id = ${p(filter.parentId)}`);
   if (filter.createdAfter !== undefined) where.push(`created_at >= ${p(filter.createdAfter)}`);
   if (filter.createdBefore !== undefined) where.push(`created_at < ${p(filter.createdBefore)}`);

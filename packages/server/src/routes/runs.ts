@@ -13,7 +13,7 @@ import { fromWire, iso } from '../wire.js';
 import { registerRunHistoryRoute } from './run-history.js';
 
 /** A run as the API shows it: payloads as typed JSON, times as ISO text. */
-function runJson(run: RunInfo): z.infer<typeof RunSchema> {
+export function runJson(run: RunInfo): z.infer<typeof RunSchema> {
   const out: Record<string, unknown> = {
     ...run,
     input: toTypedJson(run.input),

@@ -35,6 +35,10 @@ export function listRunsQuery(filter: RunFilter, plan: SearchPlan = 'scan'): { s
     }
     params.like = searchLikePattern(filter.search);
   }
+  if (filter.review !== undefined) {
+    const resolved = 'EXISTS (SELECT 1 FROM run_reviews v WHERE v.run_id = runs.id AND v.failure_claim = runs.claims)';
+    where.push(`status = 'failed' AND ${filter.review === 'open' ? 'NOT ' : ''}${resolved}`);
+  }
   if (filter.parentId !== undefined) {
     where.push('parent_id = @parentId');
     params.parentId = filter.parentId;
