@@ -331,7 +331,7 @@ class WorkflowOperations {
         throw error;
       }
     }
-    entry.output = s.env.codec.encode(data, `signal '${signal.name}'`);
+    entry.output = s.env.codec.encode(data, `signal '${signal.name}'`, s.owner);
     void s.write({ journal: [entry], consumeSignals: [signal.id] });
     s.emitAfterWrite({ type: 'signal.received', runId: s.runId, workflow: s.run.workflow, signal: signal.name, seq });
     return data as T;

@@ -47,6 +47,8 @@ export const ErrorCode = {
   StoreError: 'BATON_STORE_ERROR',
   EngineStopped: 'BATON_ENGINE_STOPPED',
   Timeout: 'BATON_TIMEOUT',
+  BlobNotFound: 'BATON_BLOB_NOT_FOUND',
+  BlobStoreMissing: 'BATON_BLOB_STORE_MISSING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
