@@ -62,6 +62,8 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.PayloadTooLarge]: 413,
   [ApiErrorCode.BodyTooLarge]: 413,
   [ErrorCode.RunNotFound]: 404,
+  [ErrorCode.BlobNotFound]: 404,
+  [ErrorCode.BlobStoreMissing]: 501,
   [ErrorCode.WorkflowNotFound]: 404,
   [ErrorCode.ScheduleNotFound]: 404,
   [ErrorCode.DefinitionNotFound]: 404,

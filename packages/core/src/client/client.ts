@@ -9,6 +9,7 @@ import { runNotFound } from '../store/store-rules.js';
 import { CatalogKind } from '../store/workflow-catalog.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
 import { blobIdsIn } from '../blob/blobs.js';
+import { blobNotFound } from '../blob/blob-source.js';
 import { isTerminalStatus, type JournalEntry, type NewRun, type RunRecord, type StoredError } from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -206,7 +207,17 @@ export class Client {
     if (this.#codec.blobs !== undefined) {
       // Blobs uploaded before the run (handles in its input) now belong to it; a spilled input is written.
       const uploaded = blobIdsIn(value);
-      if (uploaded.length > 0) await this.#codec.blobs.attach(uploaded, runId);
+      if (uploaded.length > 0) {
+        // A run may take only its namespace's blobs, and none another run owns.
+        const namespace = this.#auditor.actor?.namespace;
+        for (const id of uploaded) {
+          const info = await this.#codec.blobs.stat(id);
+          if (info === undefined || (namespace !== undefined && info.namespace !== namespace) || (info.runId !== undefined && info.runId !== runId)) {
+            throw blobNotFound(id);
+          }
+        }
+        await this.#codec.blobs.attach(uploaded, runId);
+      }
       await this.#codec.settle();
     }
     const priority = options.priority ?? workflow?.options.priority ?? 0;
