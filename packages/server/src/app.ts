@@ -61,7 +61,7 @@ export interface AppOptions {
   webhooks?: WebhookDefinition[];
   /** Largest request body, in bytes. Default 1 MiB (uploads to POST /api/blobs have maxBlobBytes). */
   maxBodyBytes?: number;
-  /** Where large payloads live: uploads (POST /api/blobs) and downloads. Without one, the blob routes answer 501. */
+  /** Where large payloads live: uploads (POST /api/blobs) and downloads. Without one, the blob routes answer 404 BATON_BLOB_STORE_MISSING. */
   blobs?: BlobStore;
   /** Largest upload to POST /api/blobs, in bytes. Default 1 GiB. */
   maxBlobBytes?: number;

@@ -63,7 +63,8 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ApiErrorCode.BodyTooLarge]: 413,
   [ErrorCode.RunNotFound]: 404,
   [ErrorCode.BlobNotFound]: 404,
-  [ErrorCode.BlobStoreMissing]: 501,
+  // A server without a blob store has no blobs to upload to or serve.
+  [ErrorCode.BlobStoreMissing]: 404,
   [ErrorCode.WorkflowNotFound]: 404,
   [ErrorCode.ScheduleNotFound]: 404,
   [ErrorCode.DefinitionNotFound]: 404,
