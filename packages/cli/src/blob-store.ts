@@ -22,12 +22,15 @@ export function blobSettings(dbPath: string, env: NodeJS.ProcessEnv): BlobSettin
   if (threshold !== undefined && threshold !== '') {
     const bytes = Number(threshold);
     if (!Number.isSafeInteger(bytes) || bytes < 1) {
-      throw new BatonError(ErrorCode.InvalidArgument, `BATON_BLOB_THRESHOLD must be a whole number of bytes, 1 or more, not '${threshold}'.`, { retryable: false });
+      throw new BatonError(ErrorCode.InvalidArgument, `BATON_BLOB_THRESHOLD must be a whole number of bytes, 1 or more, not '${threshold}'.`, {
+        retryable: false,
+      });
     }
     settings.blobThresholdBytes = bytes;
   }
   if (chosen === 'off') return settings;
-  if (chosen === undefined || chosen === '') settings.blobs = isPostgresUrl(dbPath) ? postgresBlobs(dbPath, env) : new DiskBlobStore({ dir: join(dirname(resolve(dbPath)), 'blobs') });
+  if (chosen === undefined || chosen === '')
+    settings.blobs = isPostgresUrl(dbPath) ? postgresBlobs(dbPath, env) : new DiskBlobStore({ dir: join(dirname(resolve(dbPath)), 'blobs') });
   else settings.blobs = isPostgresUrl(chosen) ? postgresBlobs(chosen, env) : new DiskBlobStore({ dir: resolve(chosen) });
   return settings;
 }

@@ -128,7 +128,13 @@ describe('blobs over the API', () => {
   });
 
   it('refuses an upload over the limit and a malformed id with stable codes', async () => {
-    const small = await startApiServer({ client: engine.client, store, blobs: new DiskBlobStore({ dir: join(dir, 'small') }), maxBlobBytes: 1000, onError: () => {} });
+    const small = await startApiServer({
+      client: engine.client,
+      store,
+      blobs: new DiskBlobStore({ dir: join(dir, 'small') }),
+      maxBlobBytes: 1000,
+      onError: () => {},
+    });
     try {
       const over = await fetch(`${small.url}/api/blobs`, { method: 'POST', headers: { 'x-api-key': keys.a }, body: bytes(5000) });
       expect(over.status).toBe(413);

@@ -1,5 +1,5 @@
 /** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
-import { Client, WorkflowRegistry } from '@baton/core';
+import { Client, PayloadCodec, WorkflowRegistry } from '@baton/core';
 import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer } from '@baton/server';
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { a2aLine, listenForStop, webhookLines } from '../engine-process.js';
@@ -8,6 +8,7 @@ import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { jsonLogger } from '../logging.js';
 import { openStore, simulationStore } from '../store.js';
+import { blobSettings } from '../blob-store.js';
 import { startTracing } from '../tracing.js';
 
 export const startCommand = defineCommand({
@@ -48,9 +49,12 @@ ${A2A_HELP}
     const dbPath = databasePath(values.db, io);
     const tracing = startTracing(io.env);
     const store = await openStore(dbPath, { mustExist: false });
+    const blobs = blobSettings(dbPath, io.env);
     const stop = listenForStop(io);
     try {
-      const client = new Client({ store, workflows, jsonSchemaValidator: createJsonSchemaValidator() });
+      // Signals and inputs over the blob threshold go to the deployment's blob store, as workers' payloads do.
+      const codec = new PayloadCodec(blobs);
+      const client = new Client({ store, workflows, codec, jsonSchemaValidator: createJsonSchemaValidator() });
       const dashboard = dashboardOption();
       const api = await startApiServer({
         client,
@@ -58,6 +62,7 @@ ${A2A_HELP}
         workflows,
         webhooks: loaded?.webhooks ?? [],
         metrics: true,
+        ...(blobs.blobs === undefined ? {} : { blobs: blobs.blobs }),
         simulationStore,
         onError: logUnexpectedErrors(logger),
         mcp: values['no-mcp'] === true ? false : { logger },
@@ -83,6 +88,7 @@ ${A2A_HELP}
     } finally {
       stop.dispose();
       await store.close();
+      await blobs.blobs?.close?.();
       await tracing?.shutdown();
     }
   },

@@ -37,14 +37,24 @@ const PreviewSchema = BlobSchema.extend({
   truncated: z.boolean(),
 }).openapi('BlobPreview');
 
-const BlobIdParam = z.object({ id: z.string().min(1).max(128).openapi({ param: { name: 'id', in: 'path' } }) });
+const BlobIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 export function registerBlobRoutes(app: OpenAPIHono, blobs: BlobStore | undefined, options: BlobRouteOptions = {}): void {
   const store = (): BlobStore => {
     if (blobs === undefined) {
-      throw new BatonError(ErrorCode.BlobStoreMissing, 'This server has no blob store: start it with --blobs (see Large payloads and blob stores in the operations guide).', {
-        retryable: false,
-      });
+      throw new BatonError(
+        ErrorCode.BlobStoreMissing,
+        'This server has no blob store: start it with --blobs (see Large payloads and blob stores in the operations guide).',
+        {
+          retryable: false,
+        },
+      );
     }
     return blobs;
   };
