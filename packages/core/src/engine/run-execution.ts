@@ -136,7 +136,7 @@ export class RunExecution {
     try {
       let input: unknown;
       try {
-        await inlineSpilled(s.env.codec, s.run, s.cursor.entries(), s.signals, s.children);
+        if (s.env.codec.blobs !== undefined) await inlineSpilled(s.env.codec, s.run, s.cursor.entries(), s.signals, s.children);
         input = s.env.codec.decode(s.run.input);
         const schema = s.workflow.options.input;
         if (schema !== undefined) input = validate(schema, input, s.validation(ErrorCode.InvalidInput, 'input'));
@@ -259,13 +259,14 @@ export class RunExecution {
   async #continueAsNew(input: unknown): Promise<void> {
     const s = this.#s;
     let encoded: string;
+    const nextId = s.env.newId();
     try {
-      encoded = s.env.codec.encode(input, `continueAsNew input of run ${this.runId}`);
+      encoded = s.env.codec.encode(input, `continueAsNew input of run ${this.runId}`, { runId: nextId, namespace: s.run.namespace });
     } catch (error) {
       return this.#fail(error);
     }
     const next: NewRun = {
-      id: s.env.newId(),
+      id: nextId,
       workflow: s.run.workflow,
       // An empty version is pinned by the worker that claims it: continueAsNew moves onto current code.
       version: '',

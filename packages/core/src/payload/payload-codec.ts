@@ -68,8 +68,9 @@ export class PayloadCodec {
   }
 
   /**
-   * Encodes a value; `what` names it in errors ("output of step 'charge' in run r1"); `owner` tags
-   * the blob the value goes to if it is over the blob threshold.
+   * Encodes a value; `what` names it in errors ("output of step 'charge' in run r1"). A value of a
+   * run (`owner.runId`) over the blob threshold goes to the blob store, tagged with its owner; others
+   * (schedule inputs, event data, progress) stay inline up to `maxPayloadBytes`.
    */
   encode(value: unknown, what = 'payload', owner: PayloadOwner = {}): string {
     return this.encodeBoth(value, what, owner).stored;
@@ -101,7 +102,8 @@ export class PayloadCodec {
         );
       }
     }
-    if (this.blobs !== undefined && text.length * 3 > this.blobThresholdBytes) {
+    // Only a value that belongs to a run spills: retention keeps a blob exactly as long as its run.
+    if (this.blobs !== undefined && owner.runId !== undefined && text.length * 3 > this.blobThresholdBytes) {
       const bytes = utf8ByteLength(text);
       if (bytes > this.blobThresholdBytes) return { stored: this.#spill(this.blobs, text, bytes, owner), full: text };
     }
