@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobValue, DiskBlobStore, Engine, defineWorkflow, silentLogger } from '@baton/core';
+import { DiskBlobStore, Engine, defineWorkflow, silentLogger, type BlobValue } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 
 const megabytes = Number(process.env.BATON_BENCH_MB ?? 200);
@@ -45,14 +45,16 @@ async function* inverted(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint
 
 const store = new SqliteStore({ path: join(dir, 'baton.db') });
 const blobs = new DiskBlobStore({ dir: join(dir, 'blobs') });
-let engine: Engine;
+// Steps write their blob through the engine, made below with this workflow.
+const holder: { engine?: Engine } = {};
 const pipeline = defineWorkflow({ name: 'large-payload-pipeline' }, async (ctx, input: { file: BlobValue }) => {
   const original = await ctx.step('hash', () => hashOf(input.file.stream()));
-  const copy = await ctx.step('transform', () => engine.blobs.put(inverted(input.file.stream()), { contentType: 'application/octet-stream' }));
+  const copy = await ctx.step('transform', () => holder.engine!.blobs.put(inverted(input.file.stream()), { contentType: 'application/octet-stream' }));
   const transformed = await ctx.step('hash-copy', () => hashOf(copy.stream()));
   return { original, transformed, size: copy.size };
 });
-engine = new Engine({ store, blobs, workflows: [pipeline], logger: silentLogger });
+const engine = new Engine({ store, blobs, workflows: [pipeline], logger: silentLogger });
+holder.engine = engine;
 await engine.start();
 const baseline = process.memoryUsage().rss;
 const started = performance.now();

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobValue, DiskBlobStore, Engine, defineWorkflow, newApiKey, silentLogger } from '@baton/core';
+import { DiskBlobStore, Engine, defineWorkflow, newApiKey, silentLogger, type BlobValue } from '@baton/core';
 import { SqliteStore } from '@baton/sqlite';
 import { startApiServer, type ApiServer } from '@baton/server';
 

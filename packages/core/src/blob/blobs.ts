@@ -50,7 +50,11 @@ export function blobIdsIn(value: unknown, out: string[] = [], depth = 0): string
   if (value === null || typeof value !== 'object' || depth > 64) return out;
   if (value instanceof BlobValue) out.push(value.id);
   else if (Array.isArray(value)) for (const x of value) blobIdsIn(x, out, depth + 1);
-  else if (value instanceof Map) for (const [k, x] of value) (blobIdsIn(k, out, depth + 1), blobIdsIn(x, out, depth + 1));
+  else if (value instanceof Map)
+    for (const [k, x] of value) {
+      blobIdsIn(k, out, depth + 1);
+      blobIdsIn(x, out, depth + 1);
+    }
   else if (value instanceof Set) for (const x of value) blobIdsIn(x, out, depth + 1);
   else if (Object.getPrototypeOf(value) === Object.prototype) for (const x of Object.values(value)) blobIdsIn(x, out, depth + 1);
   return out;
