@@ -14,6 +14,7 @@ import type { LoadedWorkflows } from './load-workflows.js';
 import type { LeaseOptions } from './lease-options.js';
 import { jsonLogger } from './logging.js';
 import { openStore, simulationStore } from './store.js';
+import { blobSettings } from './blob-store.js';
 import { StoreBackend } from './backend/store-backend.js';
 import { startTracing } from './tracing.js';
 import { processAlerts } from './alerts-options.js';
@@ -48,6 +49,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
   const logger = options.logger ?? jsonLogger(io.env);
   const tracing = startTracing(io.env);
   const store = await openStore(options.dbPath, { mustExist: false });
+  const blobs = blobSettings(options.dbPath, io.env);
   const stopSignal = listenForStop(io);
   try {
     // Planning (POST /api/plans, the dashboard) runs on engines like this one, against what this process and its database have.
@@ -66,6 +68,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.durability === undefined ? {} : { durability: options.durability }),
       ...options.lease,
+      ...blobs,
       logger,
       ...(alerts === undefined ? {} : { notifier: alerts.notifier }),
     });
@@ -90,6 +93,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
           workflows: engine.workflows,
           webhooks: options.loaded.webhooks,
           metrics: { engine },
+          ...(blobs.blobs === undefined ? {} : { blobs: blobs.blobs }),
           simulationStore,
           // A deploy through this server loads at once (other workers see it at their next poll).
           definitions: {
@@ -141,6 +145,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     // Stdio MCP servers the workflows called are child processes of this one: stop them.
     await closeMcpConnections();
     await store.close();
+    await blobs.blobs?.close?.();
     await tracing?.shutdown();
   }
 }

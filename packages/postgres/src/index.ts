@@ -4,3 +4,5 @@ export type { PostgresStoreOptions } from './postgres-store.js';
 export { canConnect } from './connection/can-connect.js';
 export { migrate, loadMigrations } from './connection/migrate.js';
 export type { Migration } from '@baton/core/store-kit';
+export { PostgresBlobStore } from './blobs/postgres-blob-store.js';
+export type { PostgresBlobStoreOptions } from './blobs/postgres-blob-store.js';

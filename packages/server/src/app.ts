@@ -7,7 +7,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { ErrorCode, type Client, type Store, WorkflowRegistry } from '@baton/core';
+import { ErrorCode, type BlobStore, type Client, type Store, WorkflowRegistry } from '@baton/core';
 import type { Context } from 'hono';
 import { catalogFromStore } from '@baton/dsl';
 import { authenticate } from './auth.js';
@@ -49,6 +49,7 @@ import { registerSimulationRoute } from './routes/simulations.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
 import { registerA2aRoutes, type A2aOptions } from './routes/a2a.js';
 import { registerMcpRoute, type McpRouteOptions } from './routes/mcp.js';
+import { registerBlobRoutes } from './routes/blobs.js';
 
 export interface AppOptions {
   client: Client;
@@ -65,8 +66,12 @@ export interface AppOptions {
   alertChannels?: readonly string[];
   /** Webhooks served at POST /hooks/:name (see defineWebhook). */
   webhooks?: WebhookDefinition[];
-  /** Largest request body, in bytes. Default 1 MiB. */
+  /** Largest request body, in bytes. Default 1 MiB (uploads to POST /api/blobs have maxBlobBytes). */
   maxBodyBytes?: number;
+  /** Where large payloads live: uploads (POST /api/blobs) and downloads. Without one, the blob routes answer 404 BATON_BLOB_STORE_MISSING. */
+  blobs?: BlobStore;
+  /** Largest upload to POST /api/blobs, in bytes. Default 1 GiB. */
+  maxBlobBytes?: number;
   /**
    * Told of unexpected failures (5xx), with the request's id, method and path; the client gets
    * BATON_INTERNAL (or BATON_STORE_ERROR) and the id. Default: written to stderr.
@@ -122,13 +127,12 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   });
 
   app.use('*', requestId());
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 1024 * 1024,
-      onError: (c) => c.json(apiError(ApiErrorCode.BodyTooLarge, `The request body is over ${options.maxBodyBytes ?? 1024 * 1024} bytes.`), 413),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: options.maxBodyBytes ?? 1024 * 1024,
+    onError: (c) => c.json(apiError(ApiErrorCode.BodyTooLarge, `The request body is over ${options.maxBodyBytes ?? 1024 * 1024} bytes.`), 413),
+  });
+  // Uploads stream into the blob store, which enforces their own limit (maxBlobBytes).
+  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/blobs' ? next() : limitBody(c, next)));
 
   if (options.auth !== false) app.use('/api/*', authenticate(options.store));
   app.use('/api/*', storableText());
@@ -194,6 +198,7 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
     ...(options.maxConcurrentSimulations === undefined ? {} : { maxConcurrent: options.maxConcurrentSimulations }),
   });
   registerDocsRoute(app);
+  registerBlobRoutes(app, options.blobs, options.maxBlobBytes === undefined ? {} : { maxBlobBytes: options.maxBlobBytes });
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

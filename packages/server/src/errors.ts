@@ -70,6 +70,9 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   [ErrorCode.PayloadTooLarge]: 413,
   [ApiErrorCode.BodyTooLarge]: 413,
   [ErrorCode.RunNotFound]: 404,
+  [ErrorCode.BlobNotFound]: 404,
+  // A server without a blob store has no blobs to upload to or serve.
+  [ErrorCode.BlobStoreMissing]: 404,
   [ErrorCode.WorkflowNotFound]: 404,
   [ErrorCode.ScheduleNotFound]: 404,
   [ErrorCode.DefinitionNotFound]: 404,

@@ -63,7 +63,8 @@ export function storableText(): MiddlewareHandler {
       assertStorableText(key, 'query', 'A query parameter name');
       assertStorableText(value, `query.${key}`, `The query parameter '${key}'`);
     }
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && url.pathname.startsWith('/api/')) {
+    // An upload's body is bytes, streamed into the blob store: never read here.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && url.pathname.startsWith('/api/') && url.pathname !== '/api/blobs') {
       // The body limit has read the body already (a body over it never gets here); routes read it again from the cache.
       const text = await c.req.text();
       let body: unknown;

@@ -46,6 +46,10 @@ export {
   oldTriggeredRows,
 } from './upgrade.js';
 export type { StoreFactory } from './harness.js';
+export { blobStoreSuite } from './suites/blobs/blob-store.suite.js';
+export type { BlobStoreFactory } from './suites/blobs/blob-store.suite.js';
+export { blobPayloadsSuite } from './suites/blobs/blob-payloads.suite.js';
+export type { BlobStorage } from './suites/blobs/blob-payloads.suite.js';
 
 /** The suites of each concern, in the order they run; each under the name of its `describe` block. */
 const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: StoreFactory) => void)[]])[] = [

@@ -1,5 +1,5 @@
 /** `baton start`: the HTTP API alone (no engine), for servers behind a load balancer next to `baton worker`s. */
-import { Client, WorkflowRegistry } from '@baton/core';
+import { Client, PayloadCodec, WorkflowRegistry } from '@baton/core';
 import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer } from '@baton/server';
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { a2aLine, listenForStop, webhookLines } from '../engine-process.js';
@@ -9,6 +9,7 @@ import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { jsonLogger } from '../logging.js';
 import { openStore, simulationStore } from '../store.js';
+import { blobSettings } from '../blob-store.js';
 import { startTracing } from '../tracing.js';
 
 export const startCommand = defineCommand({
@@ -52,9 +53,12 @@ ${ALERTS_HELP}
     const alertsFile = await readAlertsFile(values.alerts, 'start');
     const tracing = startTracing(io.env);
     const store = await openStore(dbPath, { mustExist: false });
+    const blobs = blobSettings(dbPath, io.env);
     const stop = listenForStop(io);
     try {
-      const client = new Client({ store, workflows, jsonSchemaValidator: createJsonSchemaValidator() });
+      // Signals and inputs over the blob threshold go to the deployment's blob store, as workers' payloads do.
+      const codec = new PayloadCodec(blobs);
+      const client = new Client({ store, workflows, codec, jsonSchemaValidator: createJsonSchemaValidator() });
       const alerts =
         alertsFile === undefined
           ? undefined
@@ -67,6 +71,7 @@ ${ALERTS_HELP}
         workflows,
         webhooks: loaded?.webhooks ?? [],
         metrics: true,
+        ...(blobs.blobs === undefined ? {} : { blobs: blobs.blobs }),
         simulationStore,
         onError: logUnexpectedErrors(logger),
         mcp: values['no-mcp'] === true ? false : { logger },
@@ -94,6 +99,7 @@ ${ALERTS_HELP}
     } finally {
       stop.dispose();
       await store.close();
+      await blobs.blobs?.close?.();
       await tracing?.shutdown();
     }
   },

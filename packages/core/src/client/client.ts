@@ -8,6 +8,8 @@ import { validate } from '../errors/validation.js';
 import { runNotFound } from '../store/store-rules.js';
 import { CatalogKind } from '../store/workflow-catalog.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
+import { blobIdsIn } from '../blob/blobs.js';
+import { blobNotFound } from '../blob/blob-source.js';
 import { isTerminalStatus, type JournalEntry, type NewRun, type RunRecord, type StoredError } from '../store/records.js';
 import type { Store, WriteResult } from '../store/store.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -209,7 +211,23 @@ export class Client {
         advice: 'No run was created; fix the input and start again.',
       });
     }
-    const payload = this.#codec.encode(value, `input of workflow '${name}'`);
+    const payload = this.#codec.encode(value, `input of workflow '${name}'`, { runId, namespace: this.#auditor.actor?.namespace ?? 'default' });
+    if (this.#codec.blobs !== undefined) {
+      // Blobs uploaded before the run (handles in its input) now belong to it; a spilled input is written.
+      const uploaded = blobIdsIn(value);
+      if (uploaded.length > 0) {
+        // A run may take only its namespace's blobs, and none another run owns.
+        const namespace = this.#auditor.actor?.namespace;
+        for (const id of uploaded) {
+          const info = await this.#codec.blobs.stat(id);
+          if (info === undefined || (namespace !== undefined && info.namespace !== namespace) || (info.runId !== undefined && info.runId !== runId)) {
+            throw blobNotFound(id);
+          }
+        }
+        await this.#codec.blobs.attach(uploaded, runId);
+      }
+      await this.#codec.settle();
+    }
     const priority = options.priority ?? workflow?.options.priority ?? 0;
     if (!Number.isInteger(priority)) throw invalidArgument(`priority must be an integer, not ${String(priority)}.`);
     const queue = options.queue ?? workflow?.options.queue ?? cataloged?.queue ?? 'default';
@@ -341,7 +359,8 @@ export class Client {
     assertStorableText(runId, 'run id');
     assertStorableText(name, 'signal name');
     if (name.startsWith('$')) throw invalidArgument(`Signal names starting with '$' are Baton's own (events arrive as them): '${name}' cannot be sent.`);
-    const payload = this.#codec.encode(data, `signal '${name}' for run ${runId}`);
+    const payload = this.#codec.encode(data, `signal '${name}' for run ${runId}`, { runId, namespace: this.#auditor.actor?.namespace ?? 'default' });
+    await this.#codec.settle();
     await this.#auditor.run(
       'run.signal',
       runId,

@@ -115,6 +115,10 @@ export function journalEntryInfo(e: JournalEntry, codec: PayloadCodec): JournalE
 }
 
 function safeDecode(text: string | undefined, codec: PayloadCodec): unknown {
+  // A spilled payload is shown as where it is; GET /api/blobs/{id} downloads it.
+  const blobId = codec.spilledBlobId(text);
+  if (blobId !== undefined)
+    return { $blob: { id: blobId, size: (JSON.parse(text as string) as { v: { size: number } }).v.size, contentType: 'application/json' } };
   try {
     return codec.decode(text);
   } catch {

@@ -106,7 +106,8 @@ export class RunResults {
             watch = this.#watch(id);
             continue;
           }
-          if (end.status === 'completed') return this.#codec.decode(end.output) as O;
+          if (end.status === 'completed')
+            return (this.#codec.isSpilled(end.output) ? await this.#codec.decodeAsync(end.output) : this.#codec.decode(end.output)) as O;
           const error = this.#storedError(id, end);
           if (isBatonError(error)) throw error;
           // A workflow's own error is reported under the workflow's name, which a hint does not carry.

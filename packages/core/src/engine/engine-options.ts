@@ -5,6 +5,7 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
+import type { BlobStore } from '../blob/blob-store.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import type { QueueDefinition } from '../workflow/flow.js';
@@ -44,8 +45,16 @@ export interface EngineOptions {
   durability?: Durability;
   /** Default retry policy of steps. */
   retry?: RetryPolicy;
-  /** Largest encoded payload, in bytes. Default 2 MiB. */
+  /** Largest encoded payload held in memory, in bytes (the hard ceiling, blob store or not). Default 2 MiB. */
   maxPayloadBytes?: number;
+  /**
+   * Where large payloads live: inputs, outputs, step results, signals and events whose encoding is
+   * over `blobThresholdBytes` are written here and journaled as a reference; BlobValue handles read
+   * from here. Without one, payloads up to `maxPayloadBytes` stay in the journal.
+   */
+  blobs?: BlobStore;
+  /** Encoded payloads larger than this go to the blob store. Default 256 KiB. */
+  blobThresholdBytes?: number;
   /** Retry back-offs up to this long wait in memory; longer ones suspend the run. Default 5 s. */
   inMemoryBackoffMs?: number;
   /** How long `stop()` lets running runs finish before releasing them. Default 10 s. */

@@ -12,6 +12,8 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { uuidv7, seededRandom } from '../util/ids.js';
 import type { AnyWorkflow } from '../workflow/workflow.js';
 import { Client } from '../client/client.js';
+import { Blobs } from '../blob/blobs.js';
+import { collectBlobs } from '../blob/blob-retention.js';
 import type { ExecutionEnvironment } from './engine-internals.js';
 import { failureRun } from './failure-workflow.js';
 import type { EngineEvent, EngineEventListener } from './engine-events.js';
@@ -35,6 +37,8 @@ export type { EngineOptions } from './engine-options.js';
 export class Engine {
   readonly store: Store;
   readonly client: Client;
+  /** Large values: write a stream as a blob and pass its handle (see EngineOptions.blobs). */
+  readonly blobs: Blobs;
   readonly id: string;
   readonly clock: Clock;
   readonly workflows: WorkflowRegistry;
@@ -75,7 +79,13 @@ export class Engine {
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
     this.#logger = options.logger ?? defaultLogger;
     this.id = options.id ?? formatEngineId(localIdentity(Math.random().toString(36).slice(2, 8).padEnd(6, '0')));
-    this.#batcher = new WriteBatcher(this.store, this.clock);
+    const codec = new PayloadCodec({
+      ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
+      ...(options.blobs === undefined ? {} : { blobs: options.blobs }),
+      ...(options.blobThresholdBytes === undefined ? {} : { blobThresholdBytes: options.blobThresholdBytes }),
+    });
+    this.blobs = new Blobs(options.blobs);
+    this.#batcher = new WriteBatcher(this.store, this.clock, options.blobs === undefined ? {} : { beforeCommit: () => codec.settle() });
     const queues = options.queues ?? undefined;
     if (queues !== undefined && (!Array.isArray(queues) || queues.length === 0))
       throw new BatonError(ErrorCode.InvalidArgument, 'queues must be a non-empty list of queue names or defineQueue(...) definitions.', { retryable: false });
@@ -85,7 +95,6 @@ export class Engine {
       assertQueueName(name);
       return name;
     });
-    const codec = new PayloadCodec(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes });
     const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
     if (options.retry !== undefined) resolveRetryPolicy(options.retry); // rejects an invalid policy now, not at the first step
     const durability = options.durability ?? 'strict';
@@ -251,10 +260,14 @@ export class Engine {
   #armPrune(): void {
     const every = Math.max(1000, Math.min(60_000, Math.floor(this.#changeRetentionMs / 4)));
     this.#pruneTimer = setTimeout(() => {
-      Promise.all([this.store.pruneChanges(this.clock.now() - this.#changeRetentionMs), this.store.pruneCached(this.clock.now())]).then(
+      Promise.all([
+        this.store.pruneChanges(this.clock.now() - this.#changeRetentionMs),
+        this.store.pruneCached(this.clock.now()),
+        this.blobs.configured ? collectBlobs({ blobs: this.blobs.store, store: this.store, now: this.clock.now() }) : 0,
+      ]).then(
         () => this.#running && this.#armPrune(),
         (error: unknown) => {
-          this.#logger.warn({ err: error }, 'pruning the change feed or the cache failed; trying again later');
+          this.#logger.warn({ err: error }, 'pruning the change feed, the cache or orphaned blobs failed; trying again later');
           if (this.#running) this.#armPrune();
         },
       );

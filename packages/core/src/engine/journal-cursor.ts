@@ -41,6 +41,11 @@ export class JournalCursor {
     this.#maxKnownSeq = Math.max(max, ...this.#pending.keys(), ...retries.map((r) => r.seq));
   }
 
+  /** The journal entries earlier executions recorded. */
+  entries(): Iterable<JournalEntry> {
+    return this.#journal.values();
+  }
+
   /** Takes the next position; throws BATON_NON_DETERMINISM if earlier executions had another operation there. */
   take(kind: EntryKind, name: string): { seq: number; entry: JournalEntry | undefined } {
     const seq = this.#next++;

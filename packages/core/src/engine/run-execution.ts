@@ -30,6 +30,7 @@ import type { AnyWorkflow } from '../workflow/workflow.js';
 import type { WorkflowContext } from '../workflow/workflow-context.js';
 import type { ExecutionEnvironment } from './engine-internals.js';
 import { RunState, type Compensation, type Outcome } from './run-state.js';
+import { inlineSpilled } from './spilled-payloads.js';
 import { startAttempt } from './step-attempt.js';
 import { createWorkflowContext } from './workflow-operations.js';
 
@@ -98,6 +99,15 @@ export class RunExecution {
   /** A signal for this run arrived while it is in memory: hand it to the first wait for its name. */
   deliverSignal(signal: SignalRecord): void {
     const s = this.#s;
+    if (s.env.codec.isSpilled(signal.payload)) {
+      // A large signal is read back from the blob store before it is delivered.
+      s.env.codec.inline(signal.payload).then(
+        (payload) => this.deliverSignal({ ...signal, payload }),
+        (error: unknown) =>
+          s.env.logger.error({ runId: this.runId, err: error }, 'reading a large signal from the blob store failed; the run takes it at its next claim'),
+      );
+      return;
+    }
     // Older signals were in the claim (or consumed before it); each new one is taken once.
     if (s.mode !== 'live' || signal.id <= s.signalHorizon || s.deliveredSignals.has(signal.id)) return;
     s.deliveredSignals.add(signal.id);
@@ -126,6 +136,7 @@ export class RunExecution {
     try {
       let input: unknown;
       try {
+        if (s.env.codec.blobs !== undefined) await inlineSpilled(s.env.codec, s.run, s.cursor.entries(), s.signals, s.children);
         input = s.env.codec.decode(s.run.input);
         const schema = s.workflow.options.input;
         if (schema !== undefined) input = validate(schema, input, s.validation(ErrorCode.InvalidInput, 'input'));
@@ -214,7 +225,7 @@ export class RunExecution {
     try {
       const schema = s.workflow.options.output;
       const output = schema === undefined ? value : validate(schema, value, s.validation(ErrorCode.InvalidOutput, 'output'));
-      encoded = s.env.codec.encode(output, `output of run ${this.runId}`);
+      encoded = s.env.codec.encode(output, `output of run ${this.runId}`, s.owner);
     } catch (error) {
       return this.#fail(error);
     }
@@ -249,13 +260,14 @@ export class RunExecution {
   async #continueAsNew(input: unknown): Promise<void> {
     const s = this.#s;
     let encoded: string;
+    const nextId = s.env.newId();
     try {
-      encoded = s.env.codec.encode(input, `continueAsNew input of run ${this.runId}`);
+      encoded = s.env.codec.encode(input, `continueAsNew input of run ${this.runId}`, { runId: nextId, namespace: s.run.namespace });
     } catch (error) {
       return this.#fail(error);
     }
     const next: NewRun = {
-      id: s.env.newId(),
+      id: nextId,
       workflow: s.run.workflow,
       // An empty version is pinned by the worker that claims it: continueAsNew moves onto current code.
       version: '',

@@ -5,6 +5,7 @@
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { ValidationContext } from '../errors/validation.js';
+import type { PayloadOwner } from '../payload/payload-codec.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { ChildRecord, EntryKind, JournalEntry, RunRecord, SignalRecord, StepRetryRecord, StoredError, WaitEscalation } from '../store/records.js';
 import type { ClaimedRun, RunTransition, WriteOp } from '../store/store.js';
@@ -105,6 +106,11 @@ export class RunState {
   #deferredProgress: string | undefined;
   #lastWrite: Promise<boolean>;
   #idleCheckScheduled = false;
+
+  /** Who this run's payloads belong to (their blobs, if they spill, are tagged with it). */
+  get owner(): PayloadOwner {
+    return { runId: this.runId, namespace: this.run.namespace };
+  }
 
   constructor(env: ExecutionEnvironment, claimed: ClaimedRun, workflow: AnyWorkflow, initialWrite?: Promise<unknown>) {
     this.env = env;
@@ -227,14 +233,16 @@ export class RunState {
       kind,
       name,
       status: skipped === undefined ? 'completed' : 'skipped',
-      output: this.env.codec.encode(output, `${kind} '${name}' of run ${this.runId}`),
       attempts,
       startedAt,
       endedAt: this.env.clock.now(),
     };
+    const { stored, full } = this.env.codec.encodeBoth(output, `${kind} '${name}' of run ${this.runId}`, this.owner);
     if (input !== undefined) entry.input = input;
     if (skipped !== undefined) entry.error = this.stored(skipped.error);
-    if (this.mode === 'live') void this.write({ journal: [entry] }, options);
+    // Written with a large output's reference; returned with the output itself, which the caller decodes.
+    if (this.mode === 'live') void this.write({ journal: [{ ...entry, output: stored }] }, options);
+    entry.output = full;
     return entry;
   }
 

@@ -377,7 +377,7 @@ class WorkflowOperations {
         throw error;
       }
     }
-    entry.output = s.env.codec.encode(data, `signal '${signal.name}'`);
+    entry.output = s.env.codec.encode(data, `signal '${signal.name}'`, s.owner);
     void s.write({ journal: [entry], consumeSignals: [signal.id] });
     s.emitAfterWrite({ type: 'signal.received', runId: s.runId, workflow: s.run.workflow, signal: signal.name, seq });
     return data as T;
@@ -467,7 +467,7 @@ class WorkflowOperations {
         let value: unknown = input;
         const schema = workflow.options.input;
         if (schema !== undefined) value = validate(schema, value, s.validation(ErrorCode.InvalidInput, `input of child '${workflow.name}'`));
-        payload = s.env.codec.encode(value, `input of child '${workflow.name}'`);
+        payload = s.env.codec.encode(value, `input of child '${workflow.name}'`, { runId: options.id ?? `${s.runId}-${seq}`, namespace: s.run.namespace });
         limits = runLimits(workflow.name, workflow.options, value as I);
       } catch (error) {
         return Promise.reject(error);

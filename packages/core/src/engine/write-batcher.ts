@@ -30,6 +30,8 @@ export interface WriteBatcherOptions {
   maxBatch?: number;
   /** Attempts of a batch that failed with a store error (busy, connection lost) before its ops fail. Default 5. */
   maxCommitAttempts?: number;
+  /** Awaited before each commit: the blob writes of the payloads in the batch (PayloadCodec.settle). */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface SubmitOptions {
@@ -42,6 +44,7 @@ export class WriteBatcher {
   readonly #clock: Clock;
   readonly #maxBatch: number;
   readonly #maxCommitAttempts: number;
+  readonly #beforeCommit: (() => Promise<void>) | undefined;
   #queue: Pending[] = [];
   #scheduled = false;
   #expediting = false;
@@ -60,6 +63,7 @@ export class WriteBatcher {
     this.#clock = clock;
     this.#maxBatch = options.maxBatch ?? 2000;
     this.#maxCommitAttempts = options.maxCommitAttempts ?? 5;
+    this.#beforeCommit = options.beforeCommit;
   }
 
   submit(op: WriteOp, options: SubmitOptions = {}): Promise<WriteResult> {
@@ -175,7 +179,17 @@ export class WriteBatcher {
     let results: WriteResult[] | undefined;
     let lastError: unknown;
     try {
-      for (let attempt = 1; attempt <= this.#maxCommitAttempts && results === undefined; attempt++) {
+      // A payload whose blob could not be written must not be committed: the batch fails instead.
+      let attempts = this.#maxCommitAttempts;
+      if (this.#beforeCommit !== undefined) {
+        try {
+          await this.#beforeCommit();
+        } catch (error) {
+          lastError = error;
+          attempts = 0;
+        }
+      }
+      for (let attempt = 1; attempt <= attempts && results === undefined; attempt++) {
         try {
           results = await this.#store.commit(ops, this.#clock.now());
           this.commits++;

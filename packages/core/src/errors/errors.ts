@@ -56,6 +56,8 @@ export const ErrorCode = {
    * modelSpendPerDayUsd), details.limit its limit, details.retryAt (ms) when it frees, if known.
    */
   QuotaExceeded: 'BATON_QUOTA_EXCEEDED',
+  BlobNotFound: 'BATON_BLOB_NOT_FOUND',
+  BlobStoreMissing: 'BATON_BLOB_STORE_MISSING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
