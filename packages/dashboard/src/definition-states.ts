@@ -51,9 +51,11 @@ export function taskStates(
     const id = taskOfEntry(entry.name, ids) ?? (entry.kind === 'step' ? undefined : waitingTask(graph, states, latest));
     if (id === undefined) continue;
     latest = { id, name: entry.name };
-    const state = states.get(id) ?? { state: entry.status, seqs: [], last: entry.seq, repeats: new Set<string>() };
+    // A skipped step gave its fallback: its task went on, as after a completed one.
+    const status: TaskState = entry.status === 'skipped' ? 'completed' : entry.status;
+    const state = states.get(id) ?? { state: status, seqs: [], last: entry.seq, repeats: new Set<string>() };
     state.seqs.push(entry.seq);
-    state.state = entry.status;
+    state.state = status;
     state.last = entry.seq;
     // Only the task's own entries name its repeats (a child's `#2` is the child's).
     if (entry.name === id || entry.name.startsWith(`${id} `)) state.repeats.add(repeatOf(entry.name.slice(id.length)));

@@ -68,7 +68,9 @@ describe.each(testStores('the review API tests'))('failed-run review through the
 
   it('sets the namespace failure workflow (admins only, audited), lists failed runs, resolves and retries them', async () => {
     expect((await call('PUT', '/api/failure-workflows/default', { body: { workflow: 'page-someone' } })).status).toBe(403);
-    expect((await call('PUT', '/api/failure-workflows/default', { body: { workflow: 'no spaces' }, role: 'admin' })).body.error.code).toBe('BATON_INVALID_ARGUMENT');
+    expect((await call('PUT', '/api/failure-workflows/default', { body: { workflow: 'no spaces' }, role: 'admin' })).body.error.code).toBe(
+      'BATON_INVALID_ARGUMENT',
+    );
     expect((await call('PUT', '/api/failure-workflows/default', { body: { workflow: 'x' }, role: 'other' })).body.error.code).toBe('BATON_INVALID_ARGUMENT');
     const set = await call('PUT', '/api/failure-workflows/default', { body: { workflow: 'page-someone' }, role: 'admin' });
     expect(set).toMatchObject({ status: 200, body: { failureWorkflow: { namespace: 'default', workflow: 'page-someone' } } });
