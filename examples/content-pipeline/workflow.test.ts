@@ -145,6 +145,8 @@ describe('content-pipeline', () => {
       { body: DRAFT, metaDescription: SEO.metaDescription, imageBrief: IMAGE, keywords: ['idempotency', 'retries'] },
     ]);
     expect(stepNames(await client.journal(run.id))).toEqual([
+      // The namespace's agent policy, read once per run (see docs/ai.md).
+      'baton:policy',
       'llm:research',
       'llm:outline',
       'llm:draft',

@@ -29,7 +29,7 @@ describe('knowledge-answer', () => {
       alsoSee: ['KB-102'],
     });
     const steps = (await test.client.journal(run.id)).filter((entry) => entry.kind === 'step').map((entry) => entry.name);
-    expect(steps).toEqual(['mcp:knowledge-base:search_articles', 'mcp:knowledge-base:get_article']);
+    expect(steps).toEqual(['baton:policy', 'mcp:knowledge-base:search_articles', 'mcp:knowledge-base:get_article']);
   });
 
   it('says so when no article matches, without reading one', async () => {
@@ -38,6 +38,7 @@ describe('knowledge-answer', () => {
     expect(await run.result({ timeoutMs: 30_000 })).toMatchObject({ alsoSee: [], answer: expect.stringContaining('no article') });
     await waitForEnd(test.client, run.id);
     expect((await test.client.journal(run.id)).filter((entry) => entry.kind === 'step').map((entry) => entry.name)).toEqual([
+      'baton:policy',
       'mcp:knowledge-base:search_articles',
     ]);
   });

@@ -100,7 +100,7 @@ describe('support-triage', () => {
       },
     });
     expect(services.mailer.sent).toHaveLength(1);
-    expect(stepNames(await journal(run.id))).toEqual(['llm:classify', 'llm:auto-reply', 'send-reply']);
+    expect(stepNames(await journal(run.id))).toEqual(['baton:policy', 'llm:classify', 'llm:auto-reply', 'send-reply']);
 
     const [classify, draft] = model.modelCalls;
     expect(model.modelCalls).toHaveLength(2);
@@ -186,6 +186,7 @@ describe('support-triage', () => {
     });
     expect(services.knowledgeBase.searches).toEqual(['thermostat offline router']);
     expect(stepNames(await journal(run.id))).toEqual([
+      'baton:policy',
       'llm:classify',
       'agent:support:turn-1',
       'agent:support:tool:searchKnowledgeBase',
@@ -229,7 +230,7 @@ describe('support-triage', () => {
     });
     expect(services.orders.refunds).toMatchObject([{ orderId: 'ORD-7001', amount: 39.9 }]);
     expect(services.helpdesk.assignments).toEqual([]);
-    expect(stepNames(await journal(run.id))).toEqual(['llm:classify', 'lookup-order', 'issue-refund', 'llm:draft-refund-issued', 'send-reply']);
+    expect(stepNames(await journal(run.id))).toEqual(['baton:policy', 'llm:classify', 'lookup-order', 'issue-refund', 'llm:draft-refund-issued', 'send-reply']);
     expect(systemOf(model.modelCalls[1])).toContain('We refunded 39.90 EUR for order ORD-7001 (refund RF-0001)');
   });
 
@@ -276,7 +277,14 @@ describe('support-triage', () => {
     expect(services.orders.refundRequests).toBe(0);
     expect(services.mailer.sent).toMatchObject([{ body: 'We are sorry, but…' }]);
     expect(systemOf(model.modelCalls[1])).toContain('The reason, from our team: Delivered more than two years ago.');
-    expect(stepNames(await journal(run.id))).toEqual(['llm:classify', 'lookup-order', 'request-refund-approval', 'llm:draft-refund-declined', 'send-reply']);
+    expect(stepNames(await journal(run.id))).toEqual([
+      'baton:policy',
+      'llm:classify',
+      'lookup-order',
+      'request-refund-approval',
+      'llm:draft-refund-declined',
+      'send-reply',
+    ]);
   });
 
   it("asks for the order number when the order is not the customer's", async () => {

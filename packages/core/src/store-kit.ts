@@ -37,6 +37,7 @@ export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
 export type { ReplayStore } from './store/replay-store.js';
 export type { QuotaStore } from './store/quota-store.js';
+export { toQuota, type QuotaRow } from './store/quota-rows.js';
 export type { GovernanceStore } from './store/governance-store.js';
 export { toCostReport, assertCostFilter, COST_DAY_MS } from './store/costs.js';
 export type { CostDayRow } from './store/costs.js';

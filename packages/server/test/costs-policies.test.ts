@@ -145,6 +145,8 @@ for (const stores of testStores('cost reports and agent policies over HTTP')) {
       expect(set).toMatchObject({ status: 200, body: { namespace: 'default', policy, updatedBy: expect.any(String) } });
       expect(await call('GET', '/api/policies/default', keys.viewer)).toMatchObject({ status: 200, body: { policy } });
       expect((await call('GET', '/api/policies', keys.viewer)).body.policies).toHaveLength(1);
+      // Another namespace's policy reads as none.
+      expect(await call('GET', '/api/policies/default', keys.otherAdmin)).toMatchObject({ status: 404, body: { error: { code: 'BATON_POLICY_NOT_FOUND' } } });
       expect(await call('PUT', '/api/policies/default', keys.viewer, { body: {} })).toMatchObject({
         status: 403,
         body: { error: { code: 'BATON_FORBIDDEN' } },

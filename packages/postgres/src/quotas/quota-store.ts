@@ -5,13 +5,12 @@
  */
 import type { AuditEntry, NamespaceQuota, NewRun, QuotaRefusal, QuotaStartResult } from '@baton/core';
 import { QuotaKind } from '@baton/core';
-import { toRunRecord, type QuotaStore, type RunRow } from '@baton/core/store-kit';
+import { toQuota, toRunRecord, type QuotaRow, type QuotaStore, type RunRow } from '@baton/core/store-kit';
 import type pg from 'pg';
 import type { PostgresConnection } from '../connection/connection.js';
 import { audited, writeAudit } from '../access/audit-writes.js';
 import { insertQueuedRun } from '../runs/apply-write.js';
 import { SELECT_RUN } from '../runs/run-queries.js';
-import { toQuota, type QuotaRow } from './quota-rows.js';
 
 const MINUTE_MS = 60_000;
 

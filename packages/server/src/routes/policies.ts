@@ -91,14 +91,13 @@ export function registerPolicyRoutes(app: OpenAPIHono, store: Store): void {
       request: { params: NamespaceParam },
       responses: {
         200: json(PolicyRecordSchema, 'The policy'),
-        403: json(ErrorSchema, "Another namespace than the key's"),
-        404: json(ErrorSchema, 'The namespace has no policy'),
+        404: json(ErrorSchema, "The namespace has no policy, or is not the key's (the same answer)"),
       },
     }),
     async (c) => {
       const { namespace } = c.req.valid('param');
-      const refused = otherNamespace(c, namespace);
-      if (refused !== undefined) return c.json(apiError(AuthErrorCode.Forbidden, refused), 403);
+      // Another namespace's policy is answered as one that does not exist: a key learns nothing of it.
+      if (otherNamespace(c, namespace) !== undefined) throw policyNotFound(namespace);
       const record = await store.getAgentPolicy(namespace);
       if (record === undefined) throw policyNotFound(namespace);
       return c.json(recordJson(record), 200);

@@ -4,11 +4,10 @@
  */
 import type { AuditEntry, NamespaceQuota, NewRun, QuotaRefusal, QuotaStartResult } from '@baton/core';
 import { QuotaKind } from '@baton/core';
-import { toRunRecord, type QuotaStore, type RunRow } from '@baton/core/store-kit';
+import { toQuota, toRunRecord, type QuotaRow, type QuotaStore, type RunRow } from '@baton/core/store-kit';
 import type { SqliteConnection } from '../connection/sqlite-connection.js';
 import { writeAudit } from '../access/write-audit.js';
 import { insertQueuedRun } from '../runs/apply-write.js';
-import { toQuota, type QuotaRow } from './quota-rows.js';
 
 const MINUTE_MS = 60_000;
 

@@ -1,5 +1,5 @@
-/** Rows of namespace_quotas to records and back (shared shape: both stores use the same columns). */
-import type { NamespaceQuota } from '@baton/core';
+/** Rows of namespace_quotas to records (both stores use the same columns). */
+import type { NamespaceQuota } from './quota-store.js';
 
 export interface QuotaRow {
   namespace: string;
