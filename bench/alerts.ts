@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { AlertCondition, Store } from '@baton/core';
 import { PostgresStore } from '@baton/postgres';
+import { medianTime } from './lib/stats.js';
 import { postgresUrl, storeFactory, type StoreLocation } from './lib/stores.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, store: { type: 'string', default: 'sqlite' }, 'pg-url': { type: 'string' } } });
@@ -73,16 +74,6 @@ async function fill(location: StoreLocation): Promise<void> {
   else await fillPostgres(location.url, location.schema);
 }
 
-async function median(fn: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const started = performance.now();
-    await fn();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[2]!;
-}
-
 const fresh = await storeFactory(values.store, postgresUrl(values['pg-url'])).fresh('alerts');
 try {
   const store: Store = fresh.store;
@@ -108,7 +99,7 @@ try {
   console.log(`median of 5, ${values.store}, window ${window / 60_000} min at the end of the data:`);
   for (const [name, condition] of conditions) {
     const { value } = await store.measureAlert('default', condition, window, now);
-    const ms = await median(() => store.measureAlert('default', condition, window, now));
+    const ms = await medianTime(() => store.measureAlert('default', condition, window, now));
     console.log(`  ${name.padEnd(30)} ${ms.toFixed(2).padStart(9)} ms   (value ${value ?? 'none'})`);
   }
 } finally {

@@ -13,6 +13,7 @@ import pg from 'pg';
 import type { Store } from '@baton/core';
 import { PostgresStore } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
+import { medianTime } from './lib/stats.js';
 import { postgresUrl, storeFactory, type StoreLocation } from './lib/stores.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, store: { type: 'string', default: 'sqlite' }, 'pg-url': { type: 'string' } } });
@@ -97,16 +98,6 @@ function floor(at: number, width: number): number {
   return at - (at % width);
 }
 
-async function median(fn: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const started = performance.now();
-    await fn();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[2]!;
-}
-
 const fresh = await storeFactory(values.store, postgresUrl(values['pg-url'])).fresh('dashboard');
 try {
   const store: Store = fresh.store;
@@ -153,7 +144,7 @@ try {
     ],
     ['schedule: history, 100 runs', () => store.listStartedRuns({ origins: ['schedule:s-3'], limit: 100 })],
   ];
-  for (const [label, fn] of queries) console.log(`${label.padEnd(38)} ${(await median(fn)).toFixed(1).padStart(9)} ms`);
+  for (const [label, fn] of queries) console.log(`${label.padEnd(38)} ${(await medianTime(fn)).toFixed(1).padStart(9)} ms`);
 } finally {
   await fresh.remove();
 }

@@ -35,3 +35,14 @@ export function summarize(values: readonly number[]): Summary {
   const s = sorted(values);
   return { median: median(s), min: s[0]!, max: s[s.length - 1]!, samples: [...values] };
 }
+
+/** The median time in ms of `runs` sequential calls of `fn` (a query timed on one connection). */
+export async function medianTime(fn: () => Promise<unknown>, runs = 5): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await fn();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
