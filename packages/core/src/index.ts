@@ -84,7 +84,7 @@ export type { BlobStore, BlobInfo, BlobPutOptions, BlobSource, BlobListOptions }
 export { DiskBlobStore } from './blob/disk-blob-store.js';
 export type { DiskBlobStoreOptions } from './blob/disk-blob-store.js';
 export { Blobs, blobIdsIn } from './blob/blobs.js';
-export { chunksOf, checkBlobId, blobNotFound } from './blob/blob-source.js';
+export { chunksOf, checkBlobId, blobNotFound, blobExists } from './blob/blob-source.js';
 export { collectBlobs } from './blob/blob-retention.js';
 export type { BlobCollection } from './blob/blob-retention.js';
 export { systemClock, ManualClock } from './time/clock.js';

@@ -58,6 +58,8 @@ export const ErrorCode = {
   QuotaExceeded: 'BATON_QUOTA_EXCEEDED',
   BlobNotFound: 'BATON_BLOB_NOT_FOUND',
   BlobStoreMissing: 'BATON_BLOB_STORE_MISSING',
+  /** A blob store that cannot be used as configured: a spec that does not parse, or a bucket that does not answer at start. */
+  InvalidBlobStore: 'BATON_INVALID_BLOB_STORE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
