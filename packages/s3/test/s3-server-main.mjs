@@ -1,6 +1,7 @@
 // An S3-compatible server (s3rver) on a free loopback port, for tests and benchmarks run as a child
 // process: `node s3-server-main.mjs <directory> <bucket>` prints {"port":N} once it listens, and
 // stops when its standard input closes (so it never outlives the process that started it).
+import process from 'node:process';
 import S3rver from 's3rver';
 
 const [directory, bucket] = process.argv.slice(2);
