@@ -14,7 +14,7 @@ import type { LoadedWorkflows } from './load-workflows.js';
 import type { LeaseOptions } from './lease-options.js';
 import { jsonLogger } from './logging.js';
 import { openStore, simulationStore } from './store.js';
-import { blobSettings } from './blob-store.js';
+import { blobSettings, describeBlobs } from './blob-store.js';
 import { StoreBackend } from './backend/store-backend.js';
 import { startTracing } from './tracing.js';
 import { processAlerts } from './alerts-options.js';
@@ -41,6 +41,8 @@ export interface EngineProcessOptions {
   api?: { port: number; host: string; mcp?: boolean; a2a?: A2aOptions };
   /** --alerts: the rules to load and evaluate, and the channels engines notify through. */
   alerts?: AlertsFile;
+  /** --blobs: where payloads over the blob threshold go (else $BATON_BLOBS, else the default). */
+  blobs?: string;
   io: Io;
 }
 
@@ -48,8 +50,9 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
   const { io } = options;
   const logger = options.logger ?? jsonLogger(io.env);
   const tracing = startTracing(io.env);
+  // The blob store first: a wrong spec or an unreachable bucket fails the start before the database is opened.
+  const blobs = await blobSettings(options.dbPath, io.env, options.blobs);
   const store = await openStore(options.dbPath, { mustExist: false });
-  const blobs = blobSettings(options.dbPath, io.env);
   const stopSignal = listenForStop(io);
   try {
     // Planning (POST /api/plans, the dashboard) runs on engines like this one, against what this process and its database have.
@@ -83,6 +86,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       io.out(`Alerts: ${options.alerts?.rules.length ?? 0} rules from the alerts file, channels: ${alerts.channels.join(', ') || 'none'}`);
     }
     io.out(options.banner);
+    io.out(`Blob store: ${describeBlobs(blobs)}`);
     let api: ApiServer | undefined;
     if (options.api !== undefined) {
       const dashboard = dashboardOption();

@@ -74,7 +74,15 @@ export function parseS3BlobSpec(spec: string, env: Record<string, string | undef
 
 /** The store a spec names (not yet checked: call `check()` to see that the bucket answers). */
 export function s3BlobStoreFromSpec(spec: string, env: Record<string, string | undefined> = {}, options: Partial<S3BlobStoreOptions> = {}): S3BlobStore {
-  return new S3BlobStore({ ...parseS3BlobSpec(spec, env), ...options });
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
+  // Keys given in this environment are used as they are; without them the SDK's chain looks further (profiles, roles).
+  const credentials =
+    accessKeyId === undefined || secretAccessKey === undefined
+      ? {}
+      : { credentials: { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) } };
+  return new S3BlobStore({ ...parseS3BlobSpec(spec, env), ...credentials, ...options });
 }
 
 function nonEmpty(text: string | undefined): string | undefined {

@@ -103,11 +103,13 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       const status = statusOf(error);
       const why =
-        status === 404
-          ? 'there is no such bucket'
-          : status === 403 || status === 401
-            ? 'access is denied (check the credentials and the bucket policy)'
-            : `it did not answer (${error instanceof Error ? error.message : String(error)})`;
+        (error as { name?: string } | undefined)?.name === 'CredentialsProviderError'
+          ? 'no credentials were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)'
+          : status === 404
+            ? 'there is no such bucket'
+            : status === 403 || status === 401
+              ? 'access is denied (check the credentials and the bucket policy)'
+              : `it did not answer (${error instanceof Error ? error.message : String(error)})`;
       throw new BatonError(ErrorCode.InvalidBlobStore, `The S3 blob store's bucket '${this.bucket}' cannot be used: ${why}.`, {
         retryable: status === undefined || status >= 500,
         cause: error,

@@ -3,6 +3,7 @@ import { errorMessage } from '@baton/core';
 import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { ALERTS_HELP, alertsFlags, readAlertsFile } from '../alerts-options.js';
+import { BLOBS_HELP, blobsFlags } from '../blob-store.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
@@ -31,6 +32,7 @@ ${LEASE_HELP}
 ${MCP_CONFIG_HELP}
 ${DSL_HELP}
 ${ALERTS_HELP}
+${BLOBS_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
@@ -46,6 +48,7 @@ ${A2A_HELP}
     ...mcpConfigFlags,
     ...dslFlags,
     ...alertsFlags,
+    ...blobsFlags,
     durability: { type: 'string' },
     demo: { type: 'boolean' },
     'no-mcp': { type: 'boolean' },
@@ -73,6 +76,7 @@ ${A2A_HELP}
       lease,
       interpreter,
       ...(alerts === undefined ? {} : { alerts }),
+      ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
       durability,
       logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),

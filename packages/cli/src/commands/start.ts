@@ -9,7 +9,7 @@ import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { jsonLogger } from '../logging.js';
 import { openStore, simulationStore } from '../store.js';
-import { blobSettings } from '../blob-store.js';
+import { BLOBS_HELP, blobSettings, blobsFlags, describeBlobs } from '../blob-store.js';
 import { startTracing } from '../tracing.js';
 
 export const startCommand = defineCommand({
@@ -31,6 +31,7 @@ Options:
   --no-mcp              do not serve the workflows as MCP tools at /mcp
 ${A2A_HELP}
 ${ALERTS_HELP}
+${BLOBS_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
@@ -40,6 +41,7 @@ ${ALERTS_HELP}
     'no-mcp': { type: 'boolean' },
     ...a2aFlags,
     ...alertsFlags,
+    ...blobsFlags,
   },
   async run({ values }, io) {
     const { port, host } = apiAddress(values, io, 'start');
@@ -52,8 +54,8 @@ ${ALERTS_HELP}
     const dbPath = databasePath(values.db, io);
     const alertsFile = await readAlertsFile(values.alerts, 'start');
     const tracing = startTracing(io.env);
+    const blobs = await blobSettings(dbPath, io.env, values.blobs);
     const store = await openStore(dbPath, { mustExist: false });
-    const blobs = blobSettings(dbPath, io.env);
     const stop = listenForStop(io);
     try {
       // Signals and inputs over the blob threshold go to the deployment's blob store, as workers' payloads do.
@@ -85,6 +87,7 @@ ${ALERTS_HELP}
         `baton start: API on ${api.url}/api for ${displayDatabase(dbPath)} (OpenAPI document: ${api.url}/api/openapi.json, reference: ${api.url}/api/docs)`,
       );
       if (values['no-mcp'] !== true) io.out(`MCP (Streamable HTTP) on ${api.url}/mcp (send the API key as Authorization: Bearer <key>)`);
+      io.out(`Blob store: ${describeBlobs(blobs)}`);
       if (dashboard.dashboard !== undefined) io.out(`Dashboard: ${api.url}/ (sign in with an API key)`);
       if (a2a !== undefined) io.out(a2aLine(api.url));
       for (const line of webhookLines(loaded?.webhooks ?? [], api.url)) io.out(line);

@@ -2,6 +2,7 @@
 import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWorkflowsPath, displayDatabase } from '../command.js';
 import { runEngineProcess } from '../engine-process.js';
 import { ALERTS_HELP, alertsFlags, readAlertsFile } from '../alerts-options.js';
+import { BLOBS_HELP, blobsFlags } from '../blob-store.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
@@ -27,6 +28,7 @@ ${LEASE_HELP}
 ${MCP_CONFIG_HELP}
 ${DSL_HELP}
 ${ALERTS_HELP}
+${BLOBS_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
@@ -36,6 +38,7 @@ ${ALERTS_HELP}
     ...mcpConfigFlags,
     ...dslFlags,
     ...alertsFlags,
+    ...blobsFlags,
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'worker');
@@ -53,6 +56,7 @@ ${ALERTS_HELP}
       lease,
       interpreter,
       ...(alerts === undefined ? {} : { alerts }),
+      ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
       durability: undefined,
       logger: undefined,
       onEvent: (event) => {
