@@ -11,6 +11,7 @@ import './styles/runs.css';
 import './styles/run.css';
 import './styles/run-journal.css';
 import './styles/run-cards.css';
+import './styles/blobs.css';
 import './styles/dialog.css';
 import './styles/narrow-screens.css';
 import './styles/forms.css';

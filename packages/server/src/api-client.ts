@@ -19,6 +19,7 @@ import type { DefinitionSourceSchema, DefinitionSummarySchema, DefinitionVersion
 import type { DefinitionIssueSchema, PlanRequestSchema, PlanSchema } from './routes/plans.js';
 import type { ScenarioSchema, SimulationResultSchema } from './routes/simulation-schemas.js';
 import type { MigrationSchema } from './routes/migrations.js';
+import type { PreviewSchema } from './routes/blobs.js';
 
 export type ApiRun = z.infer<typeof RunSchema>;
 export type ApiJournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -59,6 +60,8 @@ export type ApiRecentEvent = z.infer<typeof RecentEventSchema>;
 export type ApiStartedRun = z.infer<typeof StartedRunSchema>;
 /** What a move of runs to another version did (or, in a dry run, would do). */
 export type ApiMigration = z.infer<typeof MigrationSchema>;
+/** A blob's description and first bytes (GET /api/blobs/{id}/preview). */
+export type ApiBlobPreview = z.infer<typeof PreviewSchema>;
 /** A definition version's tasks (by JSON pointer) and the edges of its flow. */
 export type ApiDefinitionGraph = z.infer<typeof DefinitionGraphSchema>;
 /** A draft definition's graph, with the JSON Schema of its input when it declares one. */
@@ -262,6 +265,26 @@ export class ApiClient {
       this.#call('PUT', `/api/policies/${encodeURIComponent(namespace)}`, policy),
     delete: async (namespace: string): Promise<void> => {
       await this.#call('DELETE', `/api/policies/${encodeURIComponent(namespace)}`);
+    },
+  };
+
+  /** Blobs (large payloads) of the key's namespace: a preview, and the bytes. */
+  readonly blobs = {
+    /** Size, content type, run and first bytes; throws BATON_BLOB_NOT_FOUND for another namespace's or a missing one. */
+    preview: (id: string): Promise<ApiBlobPreview> => this.#call('GET', `/api/blobs/${encodeURIComponent(id)}/preview`),
+    /** The server's answer with the bytes as a stream (no time limit: a blob may be large); throws like `preview`. */
+    download: async (id: string): Promise<Response> => {
+      const headers: Record<string, string> = this.#key === undefined ? {} : { authorization: `Bearer ${this.#key}` };
+      let res: Response;
+      try {
+        res = await this.#fetch(`${this.#base}/api/blobs/${encodeURIComponent(id)}`, { headers });
+      } catch (error) {
+        throw new BatonError('BATON_UNAVAILABLE', `The Baton server at ${this.#base} did not answer: ${(error as Error).message}`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+      return res.ok ? res : this.#failed(res);
     },
   };
 

@@ -24,6 +24,7 @@ export type {
   ApiRecentEvent,
   ApiStartedRun,
   ApiMigration,
+  ApiBlobPreview,
   ApiPlanRequest,
   ApiDraftGraph,
   ApiPlan,

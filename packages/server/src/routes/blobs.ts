@@ -18,7 +18,7 @@ export interface BlobRouteOptions {
 /** How many bytes a preview shows. */
 const PREVIEW_BYTES = 1024;
 
-const BlobSchema = z
+export const BlobSchema = z
   .object({
     id: z.string(),
     size: z.number().int(),
@@ -31,7 +31,7 @@ const BlobSchema = z
   })
   .openapi('Blob');
 
-const PreviewSchema = BlobSchema.extend({
+export const PreviewSchema = BlobSchema.extend({
   preview: z.string().openapi({ description: `The first ${PREVIEW_BYTES} bytes: UTF-8 text for text and JSON content, base64 otherwise` }),
   previewEncoding: z.enum(['utf8', 'base64']),
   truncated: z.boolean(),
