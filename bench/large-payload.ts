@@ -1,17 +1,24 @@
 /**
- * A 200 MB input through a 3-step workflow, on SQLite with the disk blob store, measuring the
- * process's peak RSS: the input is streamed into the blob store (as POST /api/blobs does), the first
+ * A 200 MB input through a 3-step workflow, on SQLite with the disk blob store (or, with `--blobs s3`,
+ * an S3-compatible bucket served by s3rver in a child process on loopback), measuring this process's peak RSS: the input is streamed into the blob store (as POST /api/blobs does), the first
  * step hashes it, the second writes a transformed copy as a new blob, the third hashes that copy.
  * Every step streams: the bytes never sit in memory whole, and the journal holds handles only.
  *
- *   npm run bench:large-payload            (BATON_BENCH_MB=200 by default)
+ *   npm run bench:large-payload                     (BATON_BENCH_MB=200 by default)
+ *   npm run bench:large-payload -- --blobs s3
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DiskBlobStore, Engine, defineWorkflow, silentLogger, type BlobValue } from '@baton/core';
+import { parseArgs } from 'node:util';
+import { DiskBlobStore, Engine, defineWorkflow, silentLogger, type BlobStore, type BlobValue } from '@baton/core';
+import { S3BlobStore } from '@baton/s3';
 import { SqliteStore } from '@baton/sqlite';
+import { startS3Server, type S3TestServer } from '../packages/s3/test/s3-server.js';
+
+const { values: args } = parseArgs({ options: { blobs: { type: 'string', default: 'disk' } } });
+if (args.blobs !== 'disk' && args.blobs !== 's3') throw new Error(`--blobs is disk or s3, not ${args.blobs}`);
 
 const megabytes = Number(process.env.BATON_BENCH_MB ?? 200);
 const total = megabytes * 1024 * 1024;
@@ -44,7 +51,8 @@ async function* inverted(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint
 }
 
 const store = new SqliteStore({ path: join(dir, 'baton.db') });
-const blobs = new DiskBlobStore({ dir: join(dir, 'blobs') });
+const s3: S3TestServer | undefined = args.blobs === 's3' ? await startS3Server('baton-bench') : undefined;
+const blobs: BlobStore = s3 === undefined ? new DiskBlobStore({ dir: join(dir, 'blobs') }) : new S3BlobStore({ ...s3.options, prefix: 'bench' });
 // Steps write their blob through the engine, made below with this workflow.
 const holder: { engine?: Engine } = {};
 const pipeline = defineWorkflow({ name: 'large-payload-pipeline' }, async (ctx, input: { file: BlobValue }) => {
@@ -66,10 +74,14 @@ clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
 await engine.stop();
 await store.close();
+await blobs.close?.();
+await s3?.close();
 rmSync(dir, { recursive: true, force: true });
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(0)} MB`;
-console.log(`large payload: ${megabytes} MB input, 3 steps (hash, transform to a new blob, hash), SQLite + disk blob store`);
+console.log(
+  `large payload: ${megabytes} MB input, 3 steps (hash, transform to a new blob, hash), SQLite + ${s3 === undefined ? 'disk blob store' : 'S3 blob store (s3rver on loopback, in another process)'}`,
+);
 console.log(`  upload into the blob store  ${((uploaded - started) / 1000).toFixed(1)} s`);
 console.log(`  workflow                    ${((finished - uploaded) / 1000).toFixed(1)} s (result size ${mb(result.size)})`);
 console.log(`  RSS before                  ${mb(baseline)}`);
