@@ -47,6 +47,7 @@ export {
   oldReleaseTime,
   oldTriggeredRows,
 } from './upgrade.js';
+export { expectNamespacesUpgraded, oldNamespaceRows } from './upgrade-namespaces.js';
 export type { StoreFactory } from './harness.js';
 export { blobStoreSuite } from './suites/blobs/blob-store.suite.js';
 export type { BlobStoreFactory } from './suites/blobs/blob-store.suite.js';
