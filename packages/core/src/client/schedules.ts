@@ -6,10 +6,10 @@
 import type { Auditor } from './auditor.js';
 import { validate } from '../errors/validation.js';
 import { assertStorableText } from '../util/text.js';
-import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
+import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import { assertScheduleId, nextTick, resolveSchedule, type ScheduleOptions, type ScheduleRecord } from '../schedule/schedule.js';
-import { scheduleIdTaken, scheduleNotFound } from '../store/sql-rows.js';
+import { scheduleNotFound } from '../store/sql-rows.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { isWorkflow, type Workflow } from '../workflow/workflow.js';
@@ -116,16 +116,8 @@ export class Schedules {
     };
     const next = record.paused ? undefined : nextTick(record.cron, record.timezone, now);
     if (next !== undefined) record.nextAt = next;
-    try {
-      return await this.#store.saveSchedule(record, 'create', audit);
-    } catch (error) {
-      // Ids are unique across namespaces: say so when another namespace holds this one.
-      if (isBatonError(error) && error.code === ErrorCode.ScheduleExists) {
-        const holder = await this.#store.getSchedule(record.id);
-        if (holder !== undefined && holder.namespace !== record.namespace) throw scheduleIdTaken(record.id);
-      }
-      throw error;
-    }
+    // Ids are unique across namespaces: the store says when another namespace holds this one.
+    return this.#store.saveSchedule(record, 'create', audit);
   }
 
   /** The namespace this client acts in (undefined: every namespace). */
