@@ -33,6 +33,7 @@ export type {
   VersionMoveRefusal,
   VersionMoveResult,
 } from './store/store.js';
+export type { EventListFilter } from './store/event-store.js';
 export type { WorkflowCatalog } from './store/workflow-catalog.js';
 export type { DefinitionStore } from './store/definition-store.js';
 export type { ReplayStore } from './store/replay-store.js';
@@ -86,6 +87,7 @@ export {
   toScheduleRecord,
   scheduleValues,
   scheduleExists,
+  scheduleIdTaken,
   scheduleNotFound,
   SCHEDULE_COLUMNS,
   SCHEDULE_UPSERT,

@@ -65,6 +65,16 @@ do:
       subject: 'o-7',
       data: { id: 'o-7', total: 5 },
     });
+    expect(stored!.namespace).toBe('default');
+
+    // A run of another namespace emits in its own namespace.
+    const { id } = await engine.client.as({ id: 'team-a key', namespace: 'team-a' }).start(workflow, { id: 'o-8' });
+    await runner.outcome(engine, id);
+    const [inA] = await engine.client.as({ id: 'team-a key', namespace: 'team-a' }).events.list({ type: 'com.example.order.placed.v1' });
+    expect(inA).toMatchObject({ namespace: 'team-a', subject: 'o-8' });
+    expect(
+      (await engine.client.as({ id: 'default key', namespace: 'default' }).events.list({ type: 'com.example.order.placed.v1' })).map((e) => e.subject),
+    ).toEqual(['o-7']);
   });
 
   it('listen.to.one waits for a matching event (constant and expression filters) and reads its data', async () => {

@@ -6,10 +6,12 @@ import pg from 'pg';
 import { describe, it } from 'vitest';
 import { PostgresStore, loadMigrations, migrate } from '@baton/postgres';
 import {
+  expectNamespacesUpgraded,
   expectOldRunsFinish,
   expectTriggeredRunsRecorded,
   expectUnpricedCallsCounted,
   oldModelCallRows,
+  oldNamespaceRows,
   oldReleaseRows,
   oldReleaseTime,
   oldTriggeredRows,
@@ -66,5 +68,12 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
     const schema = await oldSchema(16, oldModelCallRows(t), t);
 
     await expectUnpricedCallsCounted(new PostgresStore({ connectionString: POSTGRES_URL, schema, foldStatsEveryMs: 0 }), t);
+  });
+
+  it('puts the schedules, events and triggers of a schema written before they had a namespace in default, and event waits in their run’s (0028)', async () => {
+    const t = oldReleaseTime(Date.now());
+    const schema = await oldSchema(27, oldNamespaceRows(t), t);
+
+    await expectNamespacesUpgraded(new PostgresStore({ connectionString: POSTGRES_URL, schema }));
   });
 });

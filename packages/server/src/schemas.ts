@@ -118,6 +118,7 @@ export const JournalEntrySchema = z
 export const EventSchema = z
   .object({
     seq: z.number().int(),
+    namespace: z.string().openapi({ description: 'The namespace it was emitted in: only its triggers and waiting runs see it' }),
     id: z.string(),
     type: z.string(),
     source: z.string(),
@@ -130,7 +131,8 @@ export const EventSchema = z
 
 export const ScheduleSchema = z
   .object({
-    id: z.string(),
+    id: z.string().openapi({ description: 'Unique across namespaces' }),
+    namespace: z.string().openapi({ description: 'The namespace it belongs to; its runs start there' }),
     workflow: z.string(),
     cron: z.string(),
     timezone: z.string(),

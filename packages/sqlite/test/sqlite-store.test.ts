@@ -7,10 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@baton/core';
 import { SqliteStore, loadMigrations, migrate } from '@baton/sqlite';
 import {
+  expectNamespacesUpgraded,
   expectOldRunsFinish,
   expectTriggeredRunsRecorded,
   expectUnpricedCallsCounted,
   oldModelCallRows,
+  oldNamespaceRows,
   oldReleaseRows,
   oldReleaseTime,
   oldTriggeredRows,
@@ -210,6 +212,13 @@ describe('SqliteStore search', () => {
     const path = oldFile('unpriced.db', 14, oldModelCallRows(t), t);
 
     await expectUnpricedCallsCounted(new SqliteStore({ path }), t);
+  });
+
+  it('puts the schedules, events and triggers of a file written before they had a namespace in default, and event waits in their run’s (0025)', async () => {
+    const t = oldReleaseTime(Date.now());
+    const path = oldFile('namespaces.db', 24, oldNamespaceRows(t), t);
+
+    await expectNamespacesUpgraded(new SqliteStore({ path }));
   });
 
   it('indexes the runs of a file written before the index existed, and the start of large inputs only', async () => {

@@ -10,6 +10,7 @@ import { workflowCatalogSuite } from './suites/catalog/workflow-catalog.suite.js
 import { definitionsSuite } from './suites/definitions/definitions.suite.js';
 import { eventsSuite } from './suites/events/events.suite.js';
 import { startedRunsSuite } from './suites/events/started-runs.suite.js';
+import { eventNamespacesSuite } from './suites/events/event-namespaces.suite.js';
 import { flowControlSuite } from './suites/flow-control/flow-control.suite.js';
 import { inboxSuite } from './suites/insight/inbox.suite.js';
 import { overviewSuite } from './suites/insight/overview.suite.js';
@@ -31,6 +32,7 @@ import { waitingSuite } from './suites/runs/waiting.suite.js';
 import { escalationSuite } from './suites/runs/escalation.suite.js';
 import { workflowApiSuite } from './suites/runs/workflow-api.suite.js';
 import { schedulesSuite } from './suites/schedules/schedules.suite.js';
+import { scheduleNamespacesSuite } from './suites/schedules/schedule-namespaces.suite.js';
 import { textSuite } from './suites/text/text.suite.js';
 import { governanceSuite } from './suites/governance/governance.suite.js';
 import { alertStoreSuite } from './suites/alerts/alert-store.suite.js';
@@ -45,6 +47,7 @@ export {
   oldReleaseTime,
   oldTriggeredRows,
 } from './upgrade.js';
+export { expectNamespacesUpgraded, oldNamespaceRows } from './upgrade-namespaces.js';
 export type { StoreFactory } from './harness.js';
 export { blobStoreSuite } from './suites/blobs/blob-store.suite.js';
 export type { BlobStoreFactory } from './suites/blobs/blob-store.suite.js';
@@ -71,8 +74,8 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
     ],
   ],
   ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],
-  ['schedules (ScheduleStore)', [schedulesSuite]],
-  ['events, triggers and started runs (EventStore)', [eventsSuite, startedRunsSuite]],
+  ['schedules (ScheduleStore)', [schedulesSuite, scheduleNamespacesSuite]],
+  ['events, triggers and started runs (EventStore)', [eventsSuite, startedRunsSuite, eventNamespacesSuite]],
   ['access: audit log and change feed (AccessStore)', [activitySuite]],
   ['cache (CacheStore)', [cacheSuite]],
   ['insight: overview, stats and inbox (OverviewStore, InboxStore)', [statsSuite, overviewSuite, overviewUnpricedSuite, inboxSuite]],

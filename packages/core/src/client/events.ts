@@ -1,9 +1,15 @@
-/** Events through the client: emit (also as a CloudEvents 1.0 structured JSON object) and list the event log. */
+/**
+ * Events through the client: emit (also as a CloudEvents 1.0 structured JSON object) and list the
+ * event log. A client acting in a namespace emits there (its events start that namespace's triggers
+ * and wake that namespace's runs only) and reads only that namespace's events; one without a
+ * namespace emits in 'default' and reads every namespace's.
+ */
 import type { Auditor } from './auditor.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { assertEventType, type EventRecord, type NewEvent } from '../events/events.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import type { Store } from '../store/store.js';
+import type { EventListFilter } from '../store/event-store.js';
 import { eventOrigin, type StartedRun } from '../store/started-runs.js';
 import type { Clock } from '../time/clock.js';
 import { uuidv7 } from '../util/ids.js';
@@ -22,6 +28,8 @@ export interface EmitOptions {
 /** An event as clients see it: data decoded, times as Dates. */
 export interface EventInfo {
   seq: number;
+  /** The namespace it was emitted in. */
+  namespace: string;
   id: string;
   type: string;
   source: string;
@@ -66,6 +74,7 @@ export class Events {
     const time = options.time === undefined ? now : options.time instanceof Date ? options.time.getTime() : options.time;
     if (!Number.isFinite(time)) throw invalid('The event time must be a valid date.');
     const event: NewEvent = {
+      namespace: this.#auditor.actor?.namespace ?? 'default',
       id: attribute(options.id ?? uuidv7(now), 'id', true)!,
       type,
       source: attribute(options.source ?? 'baton', 'source', true)!,
@@ -108,7 +117,9 @@ export class Events {
     const limit = options.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid('limit must be a whole number from 1 to 1000.');
     if (options.after !== undefined && (!Number.isInteger(options.after) || options.after < 0)) throw invalid('after must be an event seq (a whole number).');
-    const filter: { type?: string; after?: number; limit: number } = { limit };
+    const filter: EventListFilter = { limit };
+    const namespace = this.#auditor.actor?.namespace;
+    if (namespace !== undefined) filter.namespace = namespace;
     if (options.type !== undefined) {
       assertEventType(options.type);
       filter.type = options.type;
@@ -127,13 +138,14 @@ export class Events {
     if (options.before !== undefined && (!Number.isInteger(options.before) || options.before < 1))
       throw invalid('before must be an event seq (a whole number).');
     if (options.type !== undefined) assertEventType(options.type);
+    const namespace = this.#auditor.actor?.namespace;
     const events = await this.#store.listEvents({
       limit,
+      ...(namespace === undefined ? {} : { namespace }),
       newestFirst: true,
       ...(options.type === undefined ? {} : { type: options.type }),
       ...(options.before === undefined ? {} : { before: options.before }),
     });
-    const namespace = this.#auditor.actor?.namespace;
     const started =
       events.length === 0
         ? []
@@ -151,6 +163,7 @@ export class Events {
   #info(e: EventRecord): EventInfo {
     const info: EventInfo = {
       seq: e.seq,
+      namespace: e.namespace,
       id: e.id,
       type: e.type,
       source: e.source,

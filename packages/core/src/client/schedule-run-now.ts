@@ -26,13 +26,14 @@ export interface RunNowResult {
 }
 
 export async function runScheduleNow(
-  deps: { store: Store; clock: Clock; workflows: WorkflowRegistry; codec: PayloadCodec },
+  deps: { store: Store; clock: Clock; workflows: WorkflowRegistry; codec: PayloadCodec; namespace: string | undefined },
   id: string,
   audit: (runId: string) => AuditEntry | undefined,
 ): Promise<RunNowResult> {
   const { store } = deps;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const schedule = await store.getSchedule(id);
+    // Only the acting namespace's schedule (another's is not found).
+    const schedule = await store.getSchedule(id, deps.namespace);
     if (schedule === undefined) throw scheduleNotFound(id);
     if (schedule.paused || schedule.nextAt === undefined) {
       throw new BatonError(ErrorCode.SchedulePaused, `Schedule '${id}' is paused: resume it first, or start a run of '${schedule.workflow}' directly.`, {

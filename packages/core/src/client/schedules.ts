@@ -1,4 +1,8 @@
-/** Schedules through the client: create, list, get, update, pause, resume, delete. */
+/**
+ * Schedules through the client: create, list, get, update, pause, resume, delete. A client acting in
+ * a namespace sees and changes only that namespace's schedules (another's is not found) and creates
+ * them there; one without a namespace sees every namespace's and creates them in 'default'.
+ */
 import type { Auditor } from './auditor.js';
 import { validate } from '../errors/validation.js';
 import { assertStorableText } from '../util/text.js';
@@ -29,6 +33,8 @@ export type UpdateScheduleOptions<I = unknown> = Partial<ScheduleOptions<I>>;
 /** A schedule as clients see it: input decoded, times as Dates. */
 export interface ScheduleInfo {
   id: string;
+  /** The namespace it belongs to (its runs start there). */
+  namespace: string;
   workflow: string;
   cron: string;
   timezone: string;
@@ -93,6 +99,7 @@ export class Schedules {
     const now = this.#clock.now();
     const record: ScheduleRecord = {
       id: options.id,
+      namespace: this.#namespace ?? 'default',
       workflow: name,
       cron: resolved.cron,
       timezone: resolved.timezone,
@@ -109,7 +116,13 @@ export class Schedules {
     };
     const next = record.paused ? undefined : nextTick(record.cron, record.timezone, now);
     if (next !== undefined) record.nextAt = next;
+    // Ids are unique across namespaces: the store says when another namespace holds this one.
     return this.#store.saveSchedule(record, 'create', audit);
+  }
+
+  /** The namespace this client acts in (undefined: every namespace). */
+  get #namespace(): string | undefined {
+    return this.#auditor.actor?.namespace;
   }
 
   /**
@@ -128,7 +141,7 @@ export class Schedules {
       async (audit) => {
         if (typeof changes !== 'object' || changes === null)
           throw new BatonError(ErrorCode.InvalidArgument, 'update() needs the changes to make.', { retryable: false });
-        const current = await this.#store.getSchedule(id);
+        const current = await this.#store.getSchedule(id, this.#namespace);
         if (current === undefined) throw scheduleNotFound(id);
         if (current.source === 'code') {
           throw new BatonError(
@@ -178,28 +191,30 @@ export class Schedules {
 
   async get(id: string): Promise<ScheduleInfo | undefined> {
     assertStorableText(id, 'schedule id');
-    const schedule = await this.#store.getSchedule(id);
+    const schedule = await this.#store.getSchedule(id, this.#namespace);
     return schedule === undefined ? undefined : this.#info(schedule);
   }
 
   async list(): Promise<ScheduleInfo[]> {
-    return (await this.#store.listSchedules()).map((s) => this.#info(s));
+    return (await this.#store.listSchedules(this.#namespace)).map((s) => this.#info(s));
   }
 
   /** Stops the ticks until `resume`; a tick's run already started goes on. */
   async pause(id: string): Promise<ScheduleInfo> {
     assertStorableText(id, 'schedule id');
-    return this.#info(await this.#auditor.run('schedule.pause', id, (audit) => this.#store.setSchedulePaused(id, true, undefined, this.#clock.now(), audit)));
+    return this.#info(
+      await this.#auditor.run('schedule.pause', id, (audit) => this.#store.setSchedulePaused(id, true, undefined, this.#clock.now(), audit, this.#namespace)),
+    );
   }
 
   /** Ticks again from the first after now (ticks that fell while paused do not fire). */
   async resume(id: string): Promise<ScheduleInfo> {
     assertStorableText(id, 'schedule id');
     const resumed = await this.#auditor.run('schedule.resume', id, async (audit) => {
-      const schedule = await this.#store.getSchedule(id);
+      const schedule = await this.#store.getSchedule(id, this.#namespace);
       if (schedule === undefined) throw scheduleNotFound(id);
       const now = this.#clock.now();
-      return this.#store.setSchedulePaused(id, false, nextTick(schedule.cron, schedule.timezone, now), now, audit);
+      return this.#store.setSchedulePaused(id, false, nextTick(schedule.cron, schedule.timezone, now), now, audit, this.#namespace);
     });
     return this.#info(resumed);
   }
@@ -208,7 +223,7 @@ export class Schedules {
   async delete(id: string): Promise<void> {
     assertStorableText(id, 'schedule id');
     await this.#auditor.run('schedule.delete', id, async (audit) => {
-      if (!(await this.#store.deleteSchedule(id, audit))) throw scheduleNotFound(id);
+      if (!(await this.#store.deleteSchedule(id, audit, this.#namespace))) throw scheduleNotFound(id);
     });
   }
 
@@ -218,19 +233,21 @@ export class Schedules {
    * BATON_SCHEDULE_PAUSED for a paused schedule. Audited as 'schedule.run'.
    */
   async runNow(id: string): Promise<RunNowResult> {
-    const deps = { store: this.#store, clock: this.#clock, workflows: this.#workflows, codec: this.#codec };
+    const deps = { store: this.#store, clock: this.#clock, workflows: this.#workflows, codec: this.#codec, namespace: this.#namespace };
     return this.#auditor.run('schedule.run', id, () => runScheduleNow(deps, id, (runId) => this.#auditor.entry('schedule.run', id, { runId })));
   }
 
   /** The runs the schedule started (its ticks and runs now), newest first, with their status now. */
   async history(id: string, limit = 50): Promise<StartedRun[]> {
-    const namespace = this.#auditor.actor?.namespace;
+    const namespace = this.#namespace;
+    if (namespace !== undefined && (await this.#store.getSchedule(id, namespace)) === undefined) return [];
     return this.#store.listStartedRuns({ origins: [scheduleOrigin(id)], limit, ...(namespace === undefined ? {} : { namespace }) });
   }
 
   #info(s: ScheduleRecord): ScheduleInfo {
     const info: ScheduleInfo = {
       id: s.id,
+      namespace: s.namespace,
       workflow: s.workflow,
       cron: s.cron,
       timezone: s.timezone,

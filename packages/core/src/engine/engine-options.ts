@@ -85,6 +85,11 @@ export interface EngineOptions {
    */
   schedules?: boolean;
   /**
+   * The namespace the schedules and event triggers its workflows declare in code belong to: their
+   * runs start there, and the triggers start runs only for events emitted there. Default 'default'.
+   */
+  namespace?: string;
+  /**
    * How long the change feed (live updates) keeps changes; older ones are pruned by every engine
    * about every minute. A live-update reader that falls further behind is told to reload. Default 15 min.
    */

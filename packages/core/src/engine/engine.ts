@@ -31,6 +31,7 @@ import { catalogRegistrations } from './catalog-registration.js';
 import { ClaimLoop } from './claim-loop.js';
 import { LeaseRenewal } from './lease-renewal.js';
 import { assertQueueName, hasRunLimits, isQueueDefinition, type QueueDefinition } from '../workflow/flow.js';
+import { assertNamespace } from '../tenants/quota-limits.js';
 
 export type { EngineOptions } from './engine-options.js';
 
@@ -122,7 +123,9 @@ export class Engine {
       registerEventWait: (wait) => this.store.registerEventWait(wait, this.clock.now()),
       failureRun: (run, workflow, error) => failureRun({ store: this.store, codec, workflows: this.workflows }, run, workflow, error),
     };
-    this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger);
+    const namespace = options.namespace ?? 'default';
+    assertNamespace(namespace);
+    this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger, namespace);
     this.#fireSchedules = options.schedules ?? true;
     this.#changeRetentionMs = options.changeRetentionMs ?? 15 * 60_000;
     this.client = new Client({

@@ -4,6 +4,7 @@
  * only from the tick it read (the store refuses a stale one), and a tick's run id is derived from
  * the tick, so each tick starts one run at most.
  */
+import { BatonError, ErrorCode, isBatonError } from '../errors/errors.js';
 import type { PayloadCodec } from '../payload/payload-codec.js';
 import { planTicks, nextTick, tickRunId, resolveSchedule, type ScheduleRecord } from '../schedule/schedule.js';
 import { isTerminalStatus, type NewRun } from '../store/records.js';
@@ -24,20 +25,26 @@ export class Scheduler {
   readonly #codec: PayloadCodec;
   readonly #workflows: WorkflowRegistry;
   readonly #logger: Logger;
+  /** The namespace of the schedules and triggers the loaded workflows declare. */
+  readonly #namespace: string;
   #timer: { at: number; handle: TimerHandle } | undefined;
   #running = false;
   #firing = false;
   #again = false;
 
-  constructor(store: Store, clock: Clock, codec: PayloadCodec, workflows: WorkflowRegistry, logger: Logger) {
+  constructor(store: Store, clock: Clock, codec: PayloadCodec, workflows: WorkflowRegistry, logger: Logger, namespace: string) {
     this.#store = store;
     this.#clock = clock;
     this.#codec = codec;
     this.#workflows = workflows;
     this.#logger = logger;
+    this.#namespace = namespace;
   }
 
-  /** Stores the schedules the loaded workflows declare, and drops code schedules they no longer declare. */
+  /**
+   * Stores the schedules the loaded workflows declare in this engine's namespace, and drops that
+   * namespace's code schedules they no longer declare.
+   */
   async syncCodeSchedules(): Promise<void> {
     const now = this.#clock.now();
     const keep: string[] = [];
@@ -48,6 +55,7 @@ export class Scheduler {
         const resolved = resolveSchedule(schedule, `schedule '${id}' of workflow '${workflow.name}'`);
         const record: ScheduleRecord = {
           id,
+          namespace: this.#namespace,
           workflow: workflow.name,
           cron: resolved.cron,
           timezone: resolved.timezone,
@@ -64,19 +72,29 @@ export class Scheduler {
         };
         const next = nextTick(resolved.cron, resolved.timezone, now);
         if (next !== undefined) record.nextAt = next;
-        await this.#store.saveSchedule(record, 'upsert');
+        try {
+          await this.#store.saveSchedule(record, 'upsert');
+        } catch (error) {
+          if (!isBatonError(error) || error.code !== ErrorCode.ScheduleExists) throw error;
+          throw new BatonError(
+            ErrorCode.ScheduleExists,
+            `Schedule '${id}' of workflow '${workflow.name}' cannot be stored in namespace '${this.#namespace}': another namespace has a schedule with this id (schedule ids are unique across namespaces). Give the schedule an id of its own ({ id }).`,
+            { retryable: false, cause: error },
+          );
+        }
         keep.push(id);
       }
     }
-    if (names.length > 0) await this.#store.pruneCodeSchedules(names, keep);
+    if (names.length > 0) await this.#store.pruneCodeSchedules(this.#namespace, names, keep);
   }
 
-  /** Stores the event triggers the loaded workflows declare (replacing those they declared before). */
+  /** Stores the event triggers the loaded workflows declare in this engine's namespace (replacing those they declared there before). */
   async syncTriggers(): Promise<void> {
     const workflows = this.#workflows.current();
     if (workflows.length === 0) return;
     const triggers: EventTriggerRecord[] = workflows.flatMap((workflow) =>
       workflowTriggers(workflow.options).map((t) => ({
+        namespace: this.#namespace,
         workflow: workflow.name,
         type: t.event,
         ...(t.match === undefined ? {} : { match: t.match }),
@@ -86,6 +104,7 @@ export class Scheduler {
       })),
     );
     await this.#store.saveTriggers(
+      this.#namespace,
       workflows.map((w) => w.name),
       triggers,
     );
@@ -208,6 +227,7 @@ export class Scheduler {
 export function tickRun(schedule: ScheduleRecord, tick: number, workflows: WorkflowRegistry, codec: PayloadCodec): { run: NewRun; limitError?: unknown } {
   const run: NewRun = {
     id: tickRunId(schedule.id, tick),
+    namespace: schedule.namespace,
     workflow: schedule.workflow,
     // The worker that claims it pins the version it runs as current.
     version: '',

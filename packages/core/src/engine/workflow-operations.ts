@@ -79,7 +79,7 @@ export function createWorkflowContext(state: RunState): WorkflowContext {
     },
     patched: (id: string) => ops.patched(id),
   };
-  applyContextExtensions(ctx, { store: env.store, clock: env.clock });
+  applyContextExtensions(ctx, { store: env.store, clock: env.clock, namespace: run.namespace });
   return Object.freeze(ctx);
 }
 
@@ -436,14 +436,16 @@ class WorkflowOperations {
       }
       const op = { kind: 'event' as const, name: type };
       const wait: Wait = until === undefined ? { kind: 'signal', op, signal: name } : { kind: 'signal', op, signal: name, until };
-      return s.env.registerEventWait({ runId: s.runId, seq, type, ...(options.match === undefined ? {} : { match: options.match }) }).then(() =>
-        s.wait<unknown>(
-          seq,
-          wait,
-          () => timedOut(),
-          (signal) => record(signal),
-        ),
-      );
+      return s.env
+        .registerEventWait({ runId: s.runId, namespace: s.run.namespace, seq, type, ...(options.match === undefined ? {} : { match: options.match }) })
+        .then(() =>
+          s.wait<unknown>(
+            seq,
+            wait,
+            () => timedOut(),
+            (signal) => record(signal),
+          ),
+        );
     });
   }
 

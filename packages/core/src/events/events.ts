@@ -12,6 +12,9 @@ import type { NewRun } from '../store/records.js';
 export interface EventRecord {
   /** Position in the event log (ascending in commit order). */
   seq: number;
+  /** The namespace it was emitted in: it starts that namespace's triggers and wakes that namespace's runs only. */
+  namespace: string;
+  /** Unique with `source` within the namespace. */
   id: string;
   type: string;
   source: string;
@@ -29,6 +32,8 @@ export type EventMatch = Record<string, string | number | boolean | null>;
 
 /** A workflow's trigger as stored: runs start for events of `type` that satisfy `match`. */
 export interface EventTriggerRecord {
+  /** Events of this namespace start it, and its runs start there. */
+  namespace: string;
   workflow: string;
   type: string;
   match?: EventMatch;
@@ -41,6 +46,8 @@ export interface EventTriggerRecord {
 /** A run waiting for an event at a journal position (registered before it waits). */
 export interface EventWaitRecord {
   runId: string;
+  /** The run's namespace: only events emitted there wake it. */
+  namespace: string;
   seq: number;
   type: string;
   match?: EventMatch;
@@ -114,13 +121,17 @@ export function encodedEvent(event: NewEvent): string {
   return `${JSON.stringify(head).slice(0, -1)},"time":{"$baton":"date","v":${JSON.stringify(new Date(event.time).toISOString())}},"data":${event.data}}`;
 }
 
-/** What storing `event` (at `seq`) starts and delivers, given the triggers and waits registered for its type. */
+/**
+ * What storing `event` (at `seq`) starts and delivers, given the triggers and waits registered for
+ * its type: only those of the event's namespace count, and the runs start in it.
+ */
 export function planEmit(event: NewEvent, seq: number, triggers: EventTriggerRecord[], waits: EventWaitRecord[]): EmitPlan {
   const plan: EmitPlan = { runs: [], deliveries: [] };
   for (const trigger of triggers) {
-    if (trigger.type !== event.type || !eventMatches(event, trigger.match)) continue;
+    if (trigger.namespace !== event.namespace || trigger.type !== event.type || !eventMatches(event, trigger.match)) continue;
     plan.runs.push({
       id: `${trigger.workflow}@event-${seq}`,
+      namespace: event.namespace,
       workflow: trigger.workflow,
       version: '',
       input: trigger.input === 'data' ? event.data : encodedEvent(event),
@@ -129,7 +140,7 @@ export function planEmit(event: NewEvent, seq: number, triggers: EventTriggerRec
     });
   }
   for (const wait of waits) {
-    if (wait.type !== event.type || !eventMatches(event, wait.match)) continue;
+    if (wait.namespace !== event.namespace || wait.type !== event.type || !eventMatches(event, wait.match)) continue;
     plan.deliveries.push({ runId: wait.runId, seq: wait.seq, signal: eventSignalName(wait.type, wait.seq), payload: encodedEvent(event) });
   }
   return plan;

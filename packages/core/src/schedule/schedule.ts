@@ -40,7 +40,10 @@ export interface ScheduleOptions<I = unknown> {
 
 /** What a store keeps of a schedule. `input` is encoded; `nextAt` is absent while paused. */
 export interface ScheduleRecord {
+  /** Unique across the deployment (a tick's run id is derived from it), whatever the namespace. */
   id: string;
+  /** The namespace it belongs to: only that namespace's clients see it, and its runs start there. */
+  namespace: string;
   workflow: string;
   cron: string;
   timezone: string;

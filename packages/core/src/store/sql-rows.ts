@@ -206,6 +206,7 @@ export function toQueueRecord(row: QueueRow): QueueRecord {
 
 export interface ScheduleRow {
   id: string;
+  namespace: string;
   workflow: string;
   cron: string;
   timezone: string;
@@ -227,6 +228,7 @@ export interface ScheduleRow {
 export function toScheduleRecord(row: ScheduleRow): ScheduleRecord {
   const schedule: ScheduleRecord = {
     id: row.id,
+    namespace: row.namespace,
     workflow: row.workflow,
     cron: row.cron,
     timezone: row.timezone,
@@ -249,11 +251,12 @@ export function toScheduleRecord(row: ScheduleRow): ScheduleRecord {
 
 /** A schedule's columns, in the order of SCHEDULE_COLUMNS. */
 export const SCHEDULE_COLUMNS =
-  'id, workflow, cron, timezone, input, overlap, catchup, catchup_limit, queue, priority, paused, source, next_at, last_tick_at, last_run_id, created_at, updated_at';
+  'id, namespace, workflow, cron, timezone, input, overlap, catchup, catchup_limit, queue, priority, paused, source, next_at, last_tick_at, last_run_id, created_at, updated_at';
 
 export function scheduleValues(s: ScheduleRecord): unknown[] {
   return [
     s.id,
+    s.namespace,
     s.workflow,
     s.cron,
     s.timezone,
@@ -286,12 +289,22 @@ export function scheduleExists(id: string): BatonError {
   return new BatonError(ErrorCode.ScheduleExists, `A schedule with id '${id}' exists already: delete it first, or use another id.`, { retryable: false });
 }
 
+/** Schedule ids are unique across namespaces (a tick's run id is derived from the id): another namespace holds this one. */
+export function scheduleIdTaken(id: string): BatonError {
+  return new BatonError(
+    ErrorCode.ScheduleExists,
+    `The schedule id '${id}' is taken by a schedule of another namespace: schedule ids are unique across the deployment, so use another id.`,
+    { retryable: false, details: { reason: 'other-namespace' } },
+  );
+}
+
 export function scheduleNotFound(id: string): BatonError {
   return new BatonError(ErrorCode.ScheduleNotFound, `No schedule has id '${id}'.`, { retryable: false });
 }
 
 export interface EventRow {
   seq: number;
+  namespace: string;
   id: string;
   type: string;
   source: string;
@@ -304,6 +317,7 @@ export interface EventRow {
 export function toEventRecord(row: EventRow): EventRecord {
   const event: EventRecord = {
     seq: Number(row.seq),
+    namespace: row.namespace,
     id: row.id,
     type: row.type,
     source: row.source,
@@ -316,6 +330,7 @@ export function toEventRecord(row: EventRow): EventRecord {
 }
 
 export interface EventTriggerRow {
+  namespace: string;
   workflow: string;
   type: string;
   match: string | null;
@@ -326,6 +341,7 @@ export interface EventTriggerRow {
 
 export function toEventTrigger(row: EventTriggerRow): EventTriggerRecord {
   const trigger: EventTriggerRecord = {
+    namespace: row.namespace,
     workflow: row.workflow,
     type: row.type,
     input: row.input === 'data' ? 'data' : 'event',
@@ -338,13 +354,14 @@ export function toEventTrigger(row: EventTriggerRow): EventTriggerRecord {
 
 export interface EventWaitRow {
   run_id: string;
+  namespace: string;
   seq: number;
   type: string;
   match: string | null;
 }
 
 export function toEventWait(row: EventWaitRow): EventWaitRecord {
-  const wait: EventWaitRecord = { runId: row.run_id, seq: row.seq, type: row.type };
+  const wait: EventWaitRecord = { runId: row.run_id, namespace: row.namespace, seq: row.seq, type: row.type };
   if (row.match !== null) wait.match = JSON.parse(row.match) as EventMatch;
   return wait;
 }

@@ -9,10 +9,12 @@ import type { Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import type { WorkflowContext } from './workflow-context.js';
 
-/** What an extension may use besides `ctx`: the engine's store (for caches shared across runs) and clock. */
+/** What an extension may use besides `ctx`: the engine's store (for caches shared across runs), clock, and the run's namespace. */
 export interface ExtensionServices {
   readonly store: Store;
   readonly clock: Clock;
+  /** The namespace of the run `ctx` belongs to (what it writes to the store belongs there too). */
+  readonly namespace: string;
 }
 
 /** Builds the members an extension adds to one execution's `ctx`. */

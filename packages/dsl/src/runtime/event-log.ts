@@ -21,9 +21,11 @@ export interface CloudEvent {
 
 type Emit = (event: CloudEvent) => Promise<void>;
 
-registerContextExtension('dsl.events', (_ctx, { store, clock }) => ({
+registerContextExtension('dsl.events', (_ctx, { store, clock, namespace }) => ({
   [MEMBER]: (async (event) => {
+    // In the run's namespace: it starts that namespace's triggers and wakes that namespace's runs.
     const stored: NewEvent = {
+      namespace,
       id: event.id,
       type: event.type,
       source: event.source,
@@ -35,7 +37,7 @@ registerContextExtension('dsl.events', (_ctx, { store, clock }) => ({
   }) satisfies Emit,
 }));
 
-/** Stores `event` in the run's event log (call it inside a step). */
+/** Stores `event` in the event log, in the run's namespace (call it inside a step). */
 export function emitFromRun(ctx: WorkflowContext, event: CloudEvent): Promise<void> {
   return (ctx as unknown as Record<string, Emit>)[MEMBER]!(event);
 }

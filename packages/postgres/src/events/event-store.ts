@@ -9,6 +9,7 @@ import {
   toEventRecord,
   toEventTrigger,
   toEventWait,
+  type EventListFilter,
   type EventRow,
   type EventStore,
   type EventTriggerRow,
@@ -30,7 +31,7 @@ import {
   SELECT_EVENT,
   TRIGGERS_OF_TYPE,
   WAITS_OF_TYPE,
-  listEventsSql,
+  listEventsQuery,
 } from './event-queries.js';
 import { LIST_TRIGGERS, listStartedQuery, recordStarted, toStartedRun, type StartedRow } from './started-runs.js';
 
@@ -46,14 +47,15 @@ export class PostgresEvents implements EventStore {
       // One emit at a time per deployment: the log's order is its commit order, and a wait registered
       // before this emit is seen by it (registrations take the same lock).
       await this.#lock(db);
-      const inserted = (await db.query<EventRow>(INSERT_EVENT, [event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now]))
-        .rows[0];
+      const inserted = (
+        await db.query<EventRow>(INSERT_EVENT, [event.namespace, event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now])
+      ).rows[0];
       if (inserted === undefined) {
-        const existing = (await db.query<EventRow>(SELECT_EVENT, [event.source, event.id])).rows[0]!;
+        const existing = (await db.query<EventRow>(SELECT_EVENT, [event.namespace, event.source, event.id])).rows[0]!;
         return { event: toEventRecord(existing), created: false };
       }
-      const triggers = (await db.query<EventTriggerRow>(TRIGGERS_OF_TYPE, [event.type])).rows.map(toEventTrigger);
-      const waits = (await db.query<EventWaitRow>(WAITS_OF_TYPE, [event.type])).rows.map(toEventWait);
+      const triggers = (await db.query<EventTriggerRow>(TRIGGERS_OF_TYPE, [event.namespace, event.type])).rows.map(toEventTrigger);
+      const waits = (await db.query<EventWaitRow>(WAITS_OF_TYPE, [event.namespace, event.type])).rows.map(toEventWait);
       const plan = planEmit(event, Number(inserted.seq), triggers, waits);
       for (const run of plan.runs) {
         if (!(await insertQueuedRun(db, run, now))) continue;
@@ -65,21 +67,19 @@ export class PostgresEvents implements EventStore {
         await db.query(DELETE_WAIT, [d.runId, d.seq]);
       }
       // Waits of runs that ended are of no use any more.
-      await db.query(DELETE_ENDED_WAITS, [event.type]);
+      await db.query(DELETE_ENDED_WAITS, [event.namespace, event.type]);
       await writeAudit(db, audit);
       return { event: toEventRecord(inserted), created: true };
     });
   }
 
-  async listEvents(filter: { type?: string; after?: number; before?: number; newestFirst?: boolean; limit: number }): Promise<EventRecord[]> {
-    const rows = (
-      await this.#db.query<EventRow>(listEventsSql(filter.newestFirst), [filter.after ?? 0, filter.before ?? null, filter.type ?? null, filter.limit])
-    ).rows;
-    return rows.map(toEventRecord);
+  async listEvents(filter: EventListFilter): Promise<EventRecord[]> {
+    const { sql, params } = listEventsQuery(filter);
+    return (await this.#db.query<EventRow>(sql, params)).rows.map(toEventRecord);
   }
 
-  async listTriggers(): Promise<EventTriggerRecord[]> {
-    return (await this.#db.query<EventTriggerRow>(LIST_TRIGGERS)).rows.map(toEventTrigger);
+  async listTriggers(namespace?: string): Promise<EventTriggerRecord[]> {
+    return (await this.#db.query<EventTriggerRow>(LIST_TRIGGERS, [namespace ?? null])).rows.map(toEventTrigger);
   }
 
   async listStartedRuns(filter: StartedRunFilter): Promise<StartedRun[]> {
@@ -87,11 +87,12 @@ export class PostgresEvents implements EventStore {
     return (await this.#db.query<StartedRow>(sql, params)).rows.map(toStartedRun);
   }
 
-  async saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {
+  async saveTriggers(namespace: string, workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {
     await this.#db.transaction(async (db) => {
-      await db.query(DELETE_TRIGGERS, [workflows]);
+      await db.query(DELETE_TRIGGERS, [namespace, workflows]);
       if (triggers.length === 0) return;
       await db.query(INSERT_TRIGGERS, [
+        namespace,
         triggers.map((t) => t.workflow),
         triggers.map((_, n) => n),
         triggers.map((t) => t.type),
@@ -106,7 +107,7 @@ export class PostgresEvents implements EventStore {
   async registerEventWait(wait: EventWaitRecord, now: number): Promise<void> {
     await this.#db.transaction(async (db) => {
       await this.#lock(db);
-      await db.query(INSERT_WAIT, [wait.runId, wait.seq, wait.type, wait.match === undefined ? null : JSON.stringify(wait.match), now]);
+      await db.query(INSERT_WAIT, [wait.runId, wait.namespace, wait.seq, wait.type, wait.match === undefined ? null : JSON.stringify(wait.match), now]);
     });
   }
 

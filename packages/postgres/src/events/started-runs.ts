@@ -4,8 +4,8 @@ import type { RunStatus, StartedRun, StartedRunFilter } from '@baton/core';
 
 export const RECORD_STARTED = 'INSERT INTO started_runs (origin, run_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING';
 
-/** Every stored event trigger, as rows of event_triggers, by workflow. */
-export const LIST_TRIGGERS = 'SELECT * FROM event_triggers ORDER BY workflow, n';
+/** The stored event triggers (of namespace $1, unless it is null), as rows of event_triggers, by namespace and workflow. */
+export const LIST_TRIGGERS = 'SELECT * FROM event_triggers WHERE $1::text IS NULL OR namespace = $1 ORDER BY namespace, workflow, n';
 
 interface StartedRow {
   origin: string;

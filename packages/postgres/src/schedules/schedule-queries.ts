@@ -4,19 +4,26 @@ import { SCHEDULE_COLUMNS, SCHEDULE_UPSERT } from '@baton/core/store-kit';
 /** A schedule's insert with `count` values; `create` refuses an existing id, `upsert` replaces it. */
 export function saveScheduleSql(count: number, mode: 'create' | 'upsert'): string {
   const placeholders = Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
-  const conflict = mode === 'create' ? 'DO NOTHING' : `DO UPDATE SET ${SCHEDULE_UPSERT}`;
+  // An upsert replaces only the namespace's own schedule of that id.
+  const conflict = mode === 'create' ? 'DO NOTHING' : `DO UPDATE SET ${SCHEDULE_UPSERT} WHERE schedules.namespace = excluded.namespace`;
   return `INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) ${conflict} RETURNING *`;
 }
 
-export const SELECT_SCHEDULE = 'SELECT * FROM schedules WHERE id = $1';
+/** One schedule, of namespace $2 unless it is null. */
+export const SELECT_SCHEDULE = 'SELECT * FROM schedules WHERE id = $1 AND ($2::text IS NULL OR namespace = $2)';
 
-export const LIST_SCHEDULES = 'SELECT * FROM schedules ORDER BY id';
+/** The namespace holding a schedule id. */
+export const SCHEDULE_NAMESPACE = 'SELECT namespace FROM schedules WHERE id = $1';
 
-export const DELETE_SCHEDULE = 'DELETE FROM schedules WHERE id = $1 RETURNING id';
+/** The schedules of namespace $1 (every namespace's when it is null). */
+export const LIST_SCHEDULES = 'SELECT * FROM schedules WHERE $1::text IS NULL OR namespace = $1 ORDER BY id';
 
-export const PRUNE_CODE_SCHEDULES = "DELETE FROM schedules WHERE source = 'code' AND workflow = ANY($1::text[]) AND NOT (id = ANY($2::text[]))";
+export const DELETE_SCHEDULE = 'DELETE FROM schedules WHERE id = $1 AND ($2::text IS NULL OR namespace = $2) RETURNING id';
 
-export const SET_PAUSED = 'UPDATE schedules SET paused = $2, next_at = $3, updated_at = $4 WHERE id = $1 RETURNING *';
+export const PRUNE_CODE_SCHEDULES =
+  "DELETE FROM schedules WHERE source = 'code' AND namespace = $1 AND workflow = ANY($2::text[]) AND NOT (id = ANY($3::text[]))";
+
+export const SET_PAUSED = 'UPDATE schedules SET paused = $2, next_at = $3, updated_at = $4 WHERE id = $1 AND ($5::text IS NULL OR namespace = $5) RETURNING *';
 
 export const NEXT_SCHEDULE_AT = 'SELECT MIN(next_at) AS at FROM schedules WHERE next_at IS NOT NULL';
 

@@ -1,6 +1,7 @@
 /** Schedules on PostgreSQL (ScheduleStore): saved with their audit entry, fired in one transaction with the runs they start. */
 import {
   scheduleExists,
+  scheduleIdTaken,
   scheduleNotFound,
   scheduleOrigin,
   scheduleValues,
@@ -22,6 +23,7 @@ import {
   MOVE_SCHEDULE,
   NEXT_SCHEDULE_AT,
   PRUNE_CODE_SCHEDULES,
+  SCHEDULE_NAMESPACE,
   SELECT_SCHEDULE,
   SET_PAUSED,
   saveScheduleSql,
@@ -37,30 +39,42 @@ export class PostgresSchedules implements ScheduleStore {
   async saveSchedule(schedule: ScheduleRecord, mode: 'create' | 'upsert', audit?: AuditEntry): Promise<ScheduleRecord> {
     const values = scheduleValues(schedule);
     const row = (await audited<ScheduleRow>(this.#db, saveScheduleSql(values.length, mode), values, audit)).rows[0];
-    if (row === undefined) throw scheduleExists(schedule.id);
+    if (row === undefined) {
+      // Nothing written: the id is this namespace's (a create) or another namespace's.
+      const holder = (await this.#db.query<{ namespace: string }>(SCHEDULE_NAMESPACE, [schedule.id])).rows[0];
+      throw mode === 'upsert' || (holder !== undefined && holder.namespace !== schedule.namespace) ? scheduleIdTaken(schedule.id) : scheduleExists(schedule.id);
+    }
     this.#db.notify([{ type: 'ready', runId: '' }]);
     return toScheduleRecord(row);
   }
 
-  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
-    const row = (await this.#db.query<ScheduleRow>(SELECT_SCHEDULE, [id])).rows[0];
+  async getSchedule(id: string, namespace?: string): Promise<ScheduleRecord | undefined> {
+    const row = (await this.#db.query<ScheduleRow>(SELECT_SCHEDULE, [id, namespace ?? null])).rows[0];
     return row === undefined ? undefined : toScheduleRecord(row);
   }
 
-  async listSchedules(): Promise<ScheduleRecord[]> {
-    return (await this.#db.query<ScheduleRow>(LIST_SCHEDULES)).rows.map(toScheduleRecord);
+  async listSchedules(namespace?: string): Promise<ScheduleRecord[]> {
+    return (await this.#db.query<ScheduleRow>(LIST_SCHEDULES, [namespace ?? null])).rows.map(toScheduleRecord);
   }
 
-  async deleteSchedule(id: string, audit?: AuditEntry): Promise<boolean> {
-    return (await audited(this.#db, DELETE_SCHEDULE, [id], audit)).rows.length > 0;
+  async deleteSchedule(id: string, audit?: AuditEntry, namespace?: string): Promise<boolean> {
+    return (await audited(this.#db, DELETE_SCHEDULE, [id, namespace ?? null], audit)).rows.length > 0;
   }
 
-  async pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void> {
-    await this.#db.query(PRUNE_CODE_SCHEDULES, [workflows, keep]);
+  async pruneCodeSchedules(namespace: string, workflows: string[], keep: string[]): Promise<void> {
+    await this.#db.query(PRUNE_CODE_SCHEDULES, [namespace, workflows, keep]);
   }
 
-  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number, audit?: AuditEntry): Promise<ScheduleRecord> {
-    const row = (await audited<ScheduleRow>(this.#db, SET_PAUSED, [id, paused ? 1 : 0, paused ? null : (nextAt ?? null), now], audit)).rows[0];
+  async setSchedulePaused(
+    id: string,
+    paused: boolean,
+    nextAt: number | undefined,
+    now: number,
+    audit?: AuditEntry,
+    namespace?: string,
+  ): Promise<ScheduleRecord> {
+    const row = (await audited<ScheduleRow>(this.#db, SET_PAUSED, [id, paused ? 1 : 0, paused ? null : (nextAt ?? null), now, namespace ?? null], audit))
+      .rows[0];
     if (row === undefined) throw scheduleNotFound(id);
     this.#db.notify([{ type: 'ready', runId: '' }]);
     return toScheduleRecord(row);

@@ -78,7 +78,8 @@ export function registerEventRoutes(app: OpenAPIHono, client: Client, acting: (c
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const events = await client.events.list({
+      // A key reads its namespace's events only.
+      const events = await acting(c).events.list({
         ...(q.type === undefined ? {} : { type: q.type }),
         ...(q.after === undefined ? {} : { after: q.after }),
         ...(q.limit === undefined ? {} : { limit: q.limit }),

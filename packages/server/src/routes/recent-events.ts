@@ -54,6 +54,7 @@ export function registerRecentEventsRoute(app: OpenAPIHono, acting: (c: Context)
         {
           events: events.map((e) => ({
             seq: e.seq,
+            namespace: e.namespace,
             id: e.id,
             type: e.type,
             source: e.source,

@@ -50,7 +50,7 @@ export function registerScheduleRunRoutes(app: OpenAPIHono, client: Client, acti
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      if ((await client.schedules.get(id)) === undefined) throw scheduleNotFound(id);
+      if ((await acting(c).schedules.get(id)) === undefined) throw scheduleNotFound(id);
       const runs = await acting(c).schedules.history(id, c.req.valid('query').limit ?? 50);
       return c.json({ runs: runs.map((r) => ({ runId: r.runId, workflow: r.workflow, status: r.status, at: new Date(r.at).toISOString() })) }, 200);
     },

@@ -50,7 +50,8 @@ export function registerScheduleRoutes(app: OpenAPIHono, client: Client, acting:
       tags: ['schedules'],
       responses: { 200: json(z.object({ schedules: z.array(ScheduleSchema) }), 'Schedules') },
     }),
-    async (c) => c.json({ schedules: (await client.schedules.list()).map(scheduleJson) }, 200),
+    // A key sees its namespace's schedules only (another's is not found, as runs are).
+    async (c) => c.json({ schedules: (await acting(c).schedules.list()).map(scheduleJson) }, 200),
   );
   app.openapi(
     createRoute({
@@ -79,7 +80,7 @@ export function registerScheduleRoutes(app: OpenAPIHono, client: Client, acting:
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const schedule = await client.schedules.get(id);
+      const schedule = await acting(c).schedules.get(id);
       if (schedule === undefined) throw scheduleNotFound(id);
       return c.json({ schedule: scheduleJson(schedule) }, 200);
     },

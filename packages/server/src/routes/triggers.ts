@@ -12,6 +12,7 @@ export const TriggersSchema = z
   .object({
     events: z.array(
       z.object({
+        namespace: z.string().openapi({ description: 'The namespace whose events start it; its runs start there' }),
         workflow: z.string(),
         type: z.string().openapi({ description: 'The event type that starts a run' }),
         match: z.record(z.string(), z.unknown()).optional().openapi({ description: "Field values the event must have ('data.plan': 'pro')" }),
@@ -29,7 +30,15 @@ export const TriggersSchema = z
       }),
     ),
     schedules: z.array(
-      z.object({ id: z.string(), workflow: z.string(), cron: z.string(), timezone: z.string(), paused: z.boolean(), nextAt: z.string().optional() }),
+      z.object({
+        id: z.string(),
+        namespace: z.string(),
+        workflow: z.string(),
+        cron: z.string(),
+        timezone: z.string(),
+        paused: z.boolean(),
+        nextAt: z.string().optional(),
+      }),
     ),
   })
   .openapi('Triggers');
@@ -45,23 +54,25 @@ export function registerTriggersRoute(app: OpenAPIHono, store: Store, webhooks: 
       responses: { 200: json(TriggersSchema, 'Triggers, by workflow') },
     }),
     async (c) => {
-      const [triggers, schedules] = await Promise.all([store.listTriggers(), store.listSchedules()]);
+      // A key sees its namespace's triggers, webhooks and schedules only (a server without auth, all of them).
       const namespace = apiKeyOf(c)?.namespace;
+      const [triggers, schedules] = await Promise.all([store.listTriggers(namespace), store.listSchedules(namespace)]);
       return c.json(
         {
           events: triggers.map((t) => ({
+            namespace: t.namespace,
             workflow: t.workflow,
             type: t.type,
             ...(t.match === undefined ? {} : { match: t.match }),
             input: t.input,
             queue: t.queue,
           })),
-          // A key sees its namespace's webhooks only (a server without auth, all of them).
           webhooks: webhooks
             .filter((h) => namespace === undefined || h.namespace === namespace)
             .map((h) => ({ name: h.name, workflow: h.workflow, namespace: h.namespace, path: `/hooks/${h.name}`, signed: h.secret !== undefined })),
           schedules: schedules.map((s) => ({
             id: s.id,
+            namespace: s.namespace,
             workflow: s.workflow,
             cron: s.cron,
             timezone: s.timezone,

@@ -1,4 +1,5 @@
 /** Events on SQLite: emitted (starting runs by their triggers and waking runs waiting for them), triggers, waits, started runs. */
+import type { EventListFilter } from '@baton/core/store-kit';
 import type { AuditEntry, EventRecord, EventTriggerRecord, EventWaitRecord, NewEvent, StartedRun, StartedRunFilter } from '@baton/core';
 import {
   eventOrigin,
@@ -26,13 +27,14 @@ export class SqliteEventStore implements EventStore {
   async emitEvent(event: NewEvent, now: number, audit?: AuditEntry): Promise<{ event: EventRecord; created: boolean }> {
     const s = this.#conn.statements;
     return this.#conn.write((hints) => {
-      const inserted = s.insertEvent.get(event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now) as EventRow | undefined;
+      const inserted = s.insertEvent.get(event.namespace, event.id, event.type, event.source, event.subject ?? null, event.time, event.data, now) as
+        EventRow | undefined;
       if (inserted === undefined) {
-        const existing = s.eventBySourceAndId.get(event.source, event.id) as EventRow;
+        const existing = s.eventBySourceAndId.get(event.namespace, event.source, event.id) as EventRow;
         return { event: toEventRecord(existing), created: false };
       }
-      const triggers = (s.triggersOfType.all(event.type) as EventTriggerRow[]).map(toEventTrigger);
-      const waits = (s.liveWaitsOfType.all(event.type) as EventWaitRow[]).map(toEventWait);
+      const triggers = (s.triggersOfType.all(event.namespace, event.type) as EventTriggerRow[]).map(toEventTrigger);
+      const waits = (s.liveWaitsOfType.all(event.namespace, event.type) as EventWaitRow[]).map(toEventWait);
       const plan = planEmit(event, inserted.seq, triggers, waits);
       const record = this.#conn.db.prepare(RECORD_STARTED);
       for (const run of plan.runs) {
@@ -45,41 +47,59 @@ export class SqliteEventStore implements EventStore {
         s.deleteEventWait.run(d.runId, d.seq);
       }
       // Waits of runs that ended are of no use any more.
-      s.deleteEndedWaits.run(event.type);
+      s.deleteEndedWaits.run(event.namespace, event.type);
       writeAudit(s, audit);
       return { event: toEventRecord(inserted), created: true };
     });
   }
 
-  async listEvents(filter: { type?: string; after?: number; before?: number; newestFirst?: boolean; limit: number }): Promise<EventRecord[]> {
+  async listEvents(filter: EventListFilter): Promise<EventRecord[]> {
+    // Only the conditions given, so the planner picks the (namespace, type, seq) index that fits.
+    const where = ['seq > @after'];
+    if (filter.before !== undefined) where.push('seq < @before');
+    if (filter.namespace !== undefined) where.push('namespace = @namespace');
+    if (filter.type !== undefined) where.push('type = @type');
     const rows = this.#conn.db
-      .prepare(
-        `SELECT * FROM events WHERE seq > ? AND (? IS NULL OR seq < ?) AND (? IS NULL OR type = ?) ORDER BY seq ${filter.newestFirst === true ? 'DESC' : ''} LIMIT ?`,
-      )
-      .all(filter.after ?? 0, filter.before ?? null, filter.before ?? null, filter.type ?? null, filter.type ?? null, filter.limit) as EventRow[];
+      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${filter.newestFirst === true ? 'DESC' : ''} LIMIT @limit`)
+      .all({
+        after: filter.after ?? 0,
+        limit: filter.limit,
+        ...(filter.before === undefined ? {} : { before: filter.before }),
+        ...(filter.namespace === undefined ? {} : { namespace: filter.namespace }),
+        ...(filter.type === undefined ? {} : { type: filter.type }),
+      }) as EventRow[];
     return rows.map(toEventRecord);
   }
 
-  async listTriggers(): Promise<EventTriggerRecord[]> {
-    return (this.#conn.db.prepare(LIST_TRIGGERS).all() as EventTriggerRow[]).map(toEventTrigger);
+  async listTriggers(namespace?: string): Promise<EventTriggerRecord[]> {
+    return (this.#conn.db.prepare(LIST_TRIGGERS).all({ namespace: namespace ?? null }) as EventTriggerRow[]).map(toEventTrigger);
   }
 
   async listStartedRuns(filter: StartedRunFilter): Promise<StartedRun[]> {
     return listStartedRuns(this.#conn.db, filter);
   }
 
-  async saveTriggers(workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {
+  async saveTriggers(namespace: string, workflows: string[], triggers: EventTriggerRecord[]): Promise<void> {
     const db = this.#conn.db;
     this.#conn.write(() => {
-      db.prepare('DELETE FROM event_triggers WHERE workflow IN (SELECT value FROM json_each(?))').run(JSON.stringify(workflows));
-      const insert = db.prepare('INSERT INTO event_triggers (workflow, n, type, match, input, queue, priority) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      triggers.forEach((t, n) => insert.run(t.workflow, n, t.type, t.match === undefined ? null : JSON.stringify(t.match), t.input, t.queue, t.priority));
+      db.prepare('DELETE FROM event_triggers WHERE namespace = ? AND workflow IN (SELECT value FROM json_each(?))').run(namespace, JSON.stringify(workflows));
+      const insert = db.prepare('INSERT INTO event_triggers (namespace, workflow, n, type, match, input, queue, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      triggers.forEach((t, n) =>
+        insert.run(namespace, t.workflow, n, t.type, t.match === undefined ? null : JSON.stringify(t.match), t.input, t.queue, t.priority),
+      );
     });
   }
 
   async registerEventWait(wait: EventWaitRecord, now: number): Promise<void> {
     this.#conn.write(() => {
-      this.#conn.statements.registerEventWait.run(wait.runId, wait.seq, wait.type, wait.match === undefined ? null : JSON.stringify(wait.match), now);
+      this.#conn.statements.registerEventWait.run(
+        wait.runId,
+        wait.namespace,
+        wait.seq,
+        wait.type,
+        wait.match === undefined ? null : JSON.stringify(wait.match),
+        now,
+      );
     });
   }
 }

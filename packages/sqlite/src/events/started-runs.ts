@@ -4,8 +4,8 @@ import type { RunStatus, StartedRun, StartedRunFilter } from '@baton/core';
 
 export const RECORD_STARTED = 'INSERT OR IGNORE INTO started_runs (origin, run_id, at) VALUES (?, ?, ?)';
 
-/** Every stored event trigger, as rows of event_triggers, by workflow. */
-export const LIST_TRIGGERS = 'SELECT * FROM event_triggers ORDER BY workflow, n';
+/** The stored event triggers (of `@namespace`, unless null), as rows of event_triggers, by namespace and workflow. */
+export const LIST_TRIGGERS = 'SELECT * FROM event_triggers WHERE @namespace IS NULL OR namespace = @namespace ORDER BY namespace, workflow, n';
 
 interface StartedRow {
   origin: string;

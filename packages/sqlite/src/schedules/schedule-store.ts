@@ -4,6 +4,7 @@ import {
   SCHEDULE_COLUMNS,
   SCHEDULE_UPSERT,
   scheduleExists,
+  scheduleIdTaken,
   scheduleNotFound,
   scheduleOrigin,
   scheduleValues,
@@ -16,6 +17,13 @@ import type { SqliteConnection } from '../connection/sqlite-connection.js';
 import { writeAudit } from '../access/write-audit.js';
 import { RECORD_STARTED } from '../events/started-runs.js';
 import { insertQueuedRun } from '../runs/apply-write.js';
+
+/** Scopes a statement on one schedule id to a namespace, when one is given (its last two parameters, see scope()). */
+const IN_NAMESPACE = 'AND (? IS NULL OR namespace = ?)';
+
+function scope(namespace: string | undefined): [string | null, string | null] {
+  return [namespace ?? null, namespace ?? null];
+}
 
 export class SqliteScheduleStore implements ScheduleStore {
   readonly #conn: SqliteConnection;
@@ -32,11 +40,15 @@ export class SqliteScheduleStore implements ScheduleStore {
         const inserted = this.#conn.db
           .prepare(`INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) DO NOTHING`)
           .run(...values);
-        if (inserted.changes === 0) throw scheduleExists(schedule.id);
+        if (inserted.changes === 0) throw this.#taken(schedule);
       } else {
-        this.#conn.db
-          .prepare(`INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) DO UPDATE SET ${SCHEDULE_UPSERT}`)
+        // Replaces only the namespace's own schedule of that id.
+        const saved = this.#conn.db
+          .prepare(
+            `INSERT INTO schedules (${SCHEDULE_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (id) DO UPDATE SET ${SCHEDULE_UPSERT} WHERE schedules.namespace = excluded.namespace`,
+          )
           .run(...values);
+        if (saved.changes === 0) throw scheduleIdTaken(schedule.id);
       }
       writeAudit(this.#conn.statements, audit);
       hints.push({ type: 'ready', runId: '' });
@@ -44,32 +56,50 @@ export class SqliteScheduleStore implements ScheduleStore {
     });
   }
 
-  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
-    const row = this.#conn.db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
+  /** A create found the id taken: by another namespace's schedule, or by this one's. */
+  #taken(schedule: ScheduleRecord): Error {
+    const holder = this.#conn.db.prepare('SELECT namespace FROM schedules WHERE id = ?').get(schedule.id) as { namespace: string } | undefined;
+    return holder !== undefined && holder.namespace !== schedule.namespace ? scheduleIdTaken(schedule.id) : scheduleExists(schedule.id);
+  }
+
+  async getSchedule(id: string, namespace?: string): Promise<ScheduleRecord | undefined> {
+    const row = this.#conn.db.prepare(`SELECT * FROM schedules WHERE id = ? ${IN_NAMESPACE}`).get(id, ...scope(namespace)) as ScheduleRow | undefined;
     return row === undefined ? undefined : toScheduleRecord(row);
   }
 
-  async listSchedules(): Promise<ScheduleRecord[]> {
-    return (this.#conn.db.prepare('SELECT * FROM schedules ORDER BY id').all() as ScheduleRow[]).map(toScheduleRecord);
+  async listSchedules(namespace?: string): Promise<ScheduleRecord[]> {
+    const sql = namespace === undefined ? 'SELECT * FROM schedules ORDER BY id' : 'SELECT * FROM schedules WHERE namespace = ? ORDER BY id';
+    return (this.#conn.db.prepare(sql).all(...(namespace === undefined ? [] : [namespace])) as ScheduleRow[]).map(toScheduleRecord);
   }
 
-  async deleteSchedule(id: string, audit?: AuditEntry): Promise<boolean> {
-    return this.#conn.write(() => this.#conn.audited(this.#conn.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0, audit));
+  async deleteSchedule(id: string, audit?: AuditEntry, namespace?: string): Promise<boolean> {
+    return this.#conn.write(() =>
+      this.#conn.audited(this.#conn.db.prepare(`DELETE FROM schedules WHERE id = ? ${IN_NAMESPACE}`).run(id, ...scope(namespace)).changes > 0, audit),
+    );
   }
 
-  async pruneCodeSchedules(workflows: string[], keep: string[]): Promise<void> {
+  async pruneCodeSchedules(namespace: string, workflows: string[], keep: string[]): Promise<void> {
     this.#conn.write(() => {
       this.#conn.db
-        .prepare("DELETE FROM schedules WHERE source = 'code' AND workflow IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))")
-        .run(JSON.stringify(workflows), JSON.stringify(keep));
+        .prepare(
+          "DELETE FROM schedules WHERE source = 'code' AND namespace = ? AND workflow IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))",
+        )
+        .run(namespace, JSON.stringify(workflows), JSON.stringify(keep));
     });
   }
 
-  async setSchedulePaused(id: string, paused: boolean, nextAt: number | undefined, now: number, audit?: AuditEntry): Promise<ScheduleRecord> {
+  async setSchedulePaused(
+    id: string,
+    paused: boolean,
+    nextAt: number | undefined,
+    now: number,
+    audit?: AuditEntry,
+    namespace?: string,
+  ): Promise<ScheduleRecord> {
     return this.#conn.write((hints) => {
       const changed = this.#conn.db
-        .prepare('UPDATE schedules SET paused = ?, next_at = ?, updated_at = ? WHERE id = ?')
-        .run(paused ? 1 : 0, paused ? null : (nextAt ?? null), now, id).changes;
+        .prepare(`UPDATE schedules SET paused = ?, next_at = ?, updated_at = ? WHERE id = ? ${IN_NAMESPACE}`)
+        .run(paused ? 1 : 0, paused ? null : (nextAt ?? null), now, id, ...scope(namespace)).changes;
       if (changed === 0) throw scheduleNotFound(id);
       writeAudit(this.#conn.statements, audit);
       hints.push({ type: 'ready', runId: '' });
