@@ -34,7 +34,8 @@ export const replayCommand = defineCommand({
 
 Replays the journals of real runs against the code in PATH, as a worker with that code would when it
 resumes them, without running any step and without writing anything. Runs in flight come first
-(running, waiting, queued ones with a journal), then ended ones, newest first. Each run is checked
+(running, waiting, queued ones with a journal), then ended ones, newest first within each (so
+--limit keeps the most recent). Each run is checked
 against the code for its own workflow version; a run whose workflow or version PATH lacks is
 reported missing. Prints one line per run (ok, or the first divergence: position, what the journal
 holds, what the code asks for, and the code's line), then a summary.

@@ -1,8 +1,9 @@
 /**
  * Where `baton replay` reads runs from: the database (--db), a server's history route (--url), or a
  * folder of replay files (--from). Each source yields the runs in the order a check wants them: in
- * flight first (running, waiting, then queued ones that have a journal), then ended ones, newest
- * first within each, in pages, so a check of many runs never holds them all.
+ * flight first (running, waiting, and queued ones that have a journal), then ended ones (completed,
+ * failed, cancelled), newest first within each group whatever their status, in pages, so a check of
+ * many runs never holds them all and `--limit` keeps the most recent.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,10 @@ export interface RunSelection {
 }
 
 /** In flight first, then ended; queued runs count only when they have a journal. */
-const STATUS_ORDER: readonly RunStatus[] = ['running', 'waiting', 'queued', 'completed', 'failed', 'cancelled'];
+const STATUS_GROUPS: readonly (readonly RunStatus[])[] = [
+  ['running', 'waiting', 'queued'],
+  ['completed', 'failed', 'cancelled'],
+];
 const PAGE = 200;
 /** Journals read at once: enough to keep a pool busy, few enough not to starve it. */
 const READ_AHEAD = 16;
@@ -43,7 +47,7 @@ export function storeSource(store: Store): RunSource {
       },
       page: async (status, cursor, limit) => {
         const page = await store.listRuns({
-          status,
+          status: [...status],
           limit,
           ...(selection.workflow === undefined ? {} : { workflow: selection.workflow }),
           ...(selection.since === undefined ? {} : { createdAfter: selection.since }),
@@ -100,7 +104,7 @@ export function folderSource(dir: string): RunSource {
     }
     const chosen = runs
       .filter(({ input: { run, journal } }) => selected(run, journal.length, selection))
-      .sort((a, b) => rank(a.input.run) - rank(b.input.run) || b.input.run.createdAt - a.input.run.createdAt)
+      .sort((a, b) => rank(a.input.run) - rank(b.input.run) || b.input.run.createdAt - a.input.run.createdAt || (a.input.run.id < b.input.run.id ? 1 : -1))
       .slice(0, selection.limit);
     if (selection.runId !== undefined && chosen.length === 0) throw runNotFound(selection.runId);
     for (let i = 0; i < chosen.length; i += PAGE) yield chosen.slice(i, i + PAGE);
@@ -110,7 +114,7 @@ export function folderSource(dir: string): RunSource {
 
 interface Pager {
   one(id: string): Promise<ReplaySubject[]>;
-  page(status: RunStatus, cursor: string | undefined, limit: number): Promise<{ subjects: ReplaySubject[]; nextCursor?: string }>;
+  page(status: readonly RunStatus[], cursor: string | undefined, limit: number): Promise<{ subjects: ReplaySubject[]; nextCursor?: string }>;
 }
 
 async function* pagedSource(selection: RunSelection, pager: Pager): AsyncIterable<ReplaySubject[]> {
@@ -119,8 +123,9 @@ async function* pagedSource(selection: RunSelection, pager: Pager): AsyncIterabl
     return;
   }
   let left = selection.limit;
-  for (const status of STATUS_ORDER) {
-    if (selection.status !== undefined && !selection.status.includes(status)) continue;
+  for (const group of STATUS_GROUPS) {
+    const status = selection.status === undefined ? group : group.filter((s) => selection.status!.includes(s));
+    if (status.length === 0) continue;
     let cursor: string | undefined;
     do {
       if (left <= 0) return;
@@ -142,7 +147,7 @@ function selected(run: RunRecord, entries: number, selection: RunSelection): boo
 }
 
 function rank(run: RunRecord): number {
-  return STATUS_ORDER.indexOf(run.status);
+  return STATUS_GROUPS.findIndex((group) => group.includes(run.status));
 }
 
 /** Maps with at most `limit` calls in flight, keeping the order. */
