@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RunStatus, WorkflowRegistry, replayFileOf, toMillis, type Store } from '@baton/core';
+import { RunStatus, WorkflowRegistry, replayFileOf, type Store } from '@baton/core';
 import { ApiClient } from '@baton/server';
 import { defineCommand, positiveInteger, requiredWorkflowsPath, type Io } from '../command.js';
 import { CONNECTION_HELP, connectionOf, connectionOptions } from '../backend/backend.js';
@@ -14,6 +14,7 @@ import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { UsageError } from '../errors.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { toJson } from '../output.js';
+import { parseSince } from '../since-option.js';
 import { withStore } from '../store.js';
 import { checkBatch, type ReplayVerdict } from '../replay/replay-check.js';
 import { inspectOne, reportResults } from '../replay/replay-modes.js';
@@ -84,7 +85,7 @@ ${CONNECTION_HELP}
       limit: positiveInteger(values.limit, '--limit', NAME) ?? DEFAULT_LIMIT,
       ...(values.workflow === undefined ? {} : { workflow: values.workflow }),
       ...(values.status === undefined ? {} : { status: parseStatuses(values.status) }),
-      ...(values.since === undefined ? {} : { since: parseSince(values.since) }),
+      ...(values.since === undefined ? {} : { since: parseSince(values.since, NAME) }),
       ...(values.run === undefined ? {} : { runId: values.run }),
     };
     if (values.from !== undefined && values.export !== undefined) throw new UsageError('use either --from or --export, not both', NAME);
@@ -195,18 +196,4 @@ function parseStatuses(text: string): RunStatus[] {
     if (!(STATUSES as readonly string[]).includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, not '${status}'`, NAME);
   }
   return statuses as RunStatus[];
-}
-
-/** A duration ago (7d) or a date (2030-01-31, or a full ISO time). */
-function parseSince(text: string): number {
-  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    const time = Date.parse(text);
-    if (Number.isNaN(time)) throw new UsageError(`--since must be a duration (7d) or an ISO date, not '${text}'`, NAME);
-    return time;
-  }
-  try {
-    return Date.now() - toMillis(text, '--since');
-  } catch {
-    throw new UsageError(`--since must be a duration (7d) or an ISO date, not '${text}'`, NAME);
-  }
 }
