@@ -173,7 +173,7 @@ async function withSource(
   if (connection.kind === 'api') {
     return fn(apiSource(new ApiClient({ url: connection.url, ...(connection.key === undefined ? {} : { key: connection.key }) })));
   }
-  return withStore(connection.path, { mustExist: true }, (store: Store) => fn(storeSource(store)));
+  return withStore(connection.path, { mustExist: true, readsOnly: true }, (store: Store) => fn(storeSource(store)));
 }
 
 /** `--report`: the server the runs were read from (--url or $BATON_URL), and the name of the code checked. */
