@@ -1,13 +1,14 @@
 /**
  * Which runs `baton replay` checks, and in what order, on SQLite and PostgreSQL: runs in flight first,
  * then ended ones newest first whatever their status (completed, failed, cancelled), so `--limit`
- * keeps the most recent; the same order from replay files (--from); and progress on stderr during a
+ * keeps the most recent; the same order from replay files (--from) and through a server (--url); and progress on stderr during a
  * long check while stdout stays one JSON document.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, silentLogger, systemClock, type Clock, type RunStatus, type Store } from '@baton/core';
+import { Client, Engine, newApiKey, silentLogger, systemClock, type Clock, type RunStatus, type Store } from '@baton/core';
+import { startApiServer } from '@baton/server';
 import { PostgresStore } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
 import { POSTGRES_URL, freshSchema, runPostgresTests } from '../../postgres/test/test-database.js';
@@ -107,6 +108,22 @@ for (const target of targets()) {
       expect(all.runs.map((r) => r.runId)).toEqual([ids.b, ids.e, ids.d, ids.c, ids.a]);
       const recent = checked(await cli(['replay', '--from', exported, '--workflows', ORDERED, '--json', '--limit', '2']));
       expect(recent.runs.map((r) => r.runId)).toEqual([ids.b, ids.e]);
+    });
+
+    it('reads runs through a server in the same order (--url)', async () => {
+      const store = target.open();
+      await store.init();
+      const viewer = newApiKey({ name: 'selection', role: 'viewer' }, Date.now());
+      await store.createApiKey(viewer.record);
+      const server = await startApiServer({ client: new Client({ store }), store });
+      try {
+        const remote = (...extra: string[]) => cli(['replay', '--url', server.url, '--key', viewer.token, '--workflows', ORDERED, '--json', ...extra]);
+        expect(checked(await remote()).runs.map((r) => r.runId)).toEqual([ids.b, ids.e, ids.d, ids.c, ids.a]);
+        expect(checked(await remote('--limit', '2')).runs.map((r) => r.runId)).toEqual([ids.b, ids.e]);
+      } finally {
+        await server.close();
+        await store.close();
+      }
     });
 
     it('reports progress on stderr during a long check, and keeps stdout one JSON document', async () => {
