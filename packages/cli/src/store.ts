@@ -12,21 +12,26 @@ export interface OpenStoreOptions {
    * database would hide a mistyped path behind "no runs".
    */
   mustExist: boolean;
+  /**
+   * Commands that only read (the replay check, its export) run no background upkeep: no search
+   * indexing (SQLite), no folding of the overview's counts (PostgreSQL), so they write nothing.
+   */
+  readsOnly?: boolean;
 }
 
 export async function openStore(path: string, options: OpenStoreOptions): Promise<Store> {
-  if (isPostgresUrl(path)) return openPostgres(path);
+  if (isPostgresUrl(path)) return openPostgres(path, options.readsOnly === true);
   if (options.mustExist && !existsSync(path)) {
     throw new CliError(CliErrorCode.DatabaseNotFound, `No Baton database at ${path}. Pass --db FILE or set BATON_DB (baton dev and baton worker create it).`);
   }
-  return initialized(new SqliteStore({ path }));
+  return initialized(new SqliteStore({ path, ...(options.readsOnly === true ? { searchIndexEveryMs: 0 } : {}) }));
 }
 
 /**
  * PostgreSQL: the URL's `schema` query parameter (or $BATON_SCHEMA, else 'baton') names the
  * deployment's schema, so several deployments can share one database.
  */
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, readsOnly: boolean): Promise<Store> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -38,7 +43,9 @@ async function openPostgres(url: string): Promise<Store> {
   const schema = parsed.searchParams.get('schema') ?? process.env.BATON_SCHEMA;
   parsed.searchParams.delete('schema');
   const connectionString = parsed.toString();
-  return initialized(new PostgresStore({ connectionString, ...(schema === undefined || schema === '' ? {} : { schema }) }));
+  return initialized(
+    new PostgresStore({ connectionString, ...(schema === undefined || schema === '' ? {} : { schema }), ...(readsOnly ? { foldStatsEveryMs: 0 } : {}) }),
+  );
 }
 
 /** Migrates the store; one that fails to open is closed, not leaked. */

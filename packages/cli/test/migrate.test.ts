@@ -1,6 +1,7 @@
 /**
  * `baton migrate` as a real process, on SQLite and PostgreSQL: a dry run says what would move and moves
- * nothing; a version that cannot replay the journal is refused (exit 1) and changes nothing; --apply
+ * nothing; filters (--status, --tag, --since, --limit) pick the runs in flight; a version that cannot
+ * replay the journal is refused (exit 1) and changes nothing; --apply
  * moves the run, which then finishes on the new code; a wrong command line exits 2.
  */
 import { join } from 'node:path';
@@ -60,6 +61,20 @@ for (const target of targets) {
       );
       expect({ run: await store.getRun(handle.id), journal: await store.getJournal(handle.id) }).toEqual(before);
 
+      // Filters: a tag no run carries, or runs created later, take nothing; the run's own state takes it.
+      for (const filter of [
+        ['--tag', 'nobody'],
+        ['--since', '2999-01-01'],
+        ['--status', 'queued,running'],
+      ]) {
+        const none = await batonInProcess([...args, '--to', '2', '--json', ...filter]);
+        expect(none.code, none.stderr).toBe(0);
+        expect((JSON.parse(none.stdout) as { moved: unknown[] }).moved, filter.join(' ')).toEqual([]);
+      }
+      const filtered = await batonInProcess([...args, '--to', '2', '--status', 'waiting', '--since', '1d', '--limit', '5']);
+      expect(filtered.stdout).toContain(`would move  ${handle.id}  (waiting`);
+      expect((await store.getRun(handle.id))!.version).toBe('1');
+
       const applied = await baton([...args, '--to', '2', '--apply', '--run', handle.id]);
       expect(applied.code).toBe(0);
       expect(applied.stdout).toContain(`moved       ${handle.id}`);
@@ -89,6 +104,19 @@ for (const target of targets) {
       expect(
         (await batonInProcess(['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2', '--wait', '2h'])).code,
       ).toBe(2);
+      const base = ['migrate', '--db', db, '--workflows', VERSIONED, '--workflow', 'ticket', '--from', '1', '--to', '2'];
+      for (const wrong of [
+        ['--status', 'completed'],
+        ['--tag', ' '],
+        ['--since', 'yesterday'],
+        ['--limit', '0'],
+        ['--limit', '10001'],
+        ['--run', 'r1', '--tag', 'eu'],
+      ]) {
+        const result = await batonInProcess([...base, ...wrong]);
+        expect(result.code, `${wrong.join(' ')}: ${result.stderr}`).toBe(2);
+        expect(result.stderr).toContain('BATON_INVALID_ARGUMENT');
+      }
     });
   });
 }

@@ -2,6 +2,7 @@
  * Moving runs to a new version from a workflow's page, in a real browser against a real server: an
  * admin checks (a dry run lists the run that would move and the one the new code cannot replay, with
  * where it diverges), then moves; the moved run finishes on the new code, the refused one is untouched.
+ * An operator's or a viewer's page offers no move.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,18 @@ describe.skipIf(!HAVE_CHROMIUM)('moving runs to a new version in Chromium', () =
     await h.engine.client.signal(calm.id, 'answer', 'fixed');
     expect(await calm.result()).toBe('v2: fixed');
     expect(await h.store.listAudit({ action: 'run.migrate', limit: 10 })).toMatchObject([{ target: calm.id, result: 'ok' }]);
+  });
+
+  it('offers no move to an operator or a viewer', async () => {
+    const operator = await h.makeKey('olga', 'operator');
+    for (const key of [operator.token, h.viewerKey]) {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await h.signIn(key);
+      await page.goto(`${h.server.url}/workflows/ticket`);
+      await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
+      await page.getByRole('heading', { name: 'Input' }).waitFor();
+      expect(await page.getByRole('region', { name: 'Move runs to another version' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Check runs (dry run)' }).count()).toBe(0);
+    }
   });
 });

@@ -487,7 +487,21 @@ export class ApiClient {
    */
   async migrate(
     workflow: string,
-    request: { fromVersion: string; toVersion: string; runIds?: string[]; dryRun?: boolean; waitSeconds?: number },
+    request: {
+      fromVersion: string;
+      toVersion: string;
+      runIds?: string[];
+      /** Which runs in flight to take when runIds does not name them (times as ISO text). */
+      filter?: {
+        status?: ('queued' | 'waiting' | 'running')[];
+        tag?: string;
+        createdAfter?: string;
+        createdBefore?: string;
+        limit?: number;
+      };
+      dryRun?: boolean;
+      waitSeconds?: number;
+    },
   ): Promise<ApiMigration> {
     return this.#call<ApiMigration>('POST', `/api/workflows/${encodeURIComponent(workflow)}/migrations`, request);
   }

@@ -1,6 +1,7 @@
 /**
  * POST /api/workflows/{name}/migrations over real HTTP, on both stores: an admin moves a waiting run
- * to a version that replays its journal (dry run first), a viewer or operator is refused, and a server
+ * to a version that replays its journal (dry run first), or the runs a filter admits; a viewer or
+ * operator is refused, a filter with run ids or a bad filter answers 400, and a server
  * without the new code answers 409 BATON_WORKFLOW_VERSION_NOT_LOADED.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,43 @@ for (const stores of testStores('version moves over HTTP')) {
         body: JSON.stringify({ fromVersion: '1', toVersion: '2' }),
       });
       expect(res.status).toBe(409);
+    });
+
+    it('takes the runs in flight its filter admits, and answers a filter with runIds or a bad filter with 400', async () => {
+      const eu = await engine.client.start(approval('1'), undefined, { tags: ['eu'] });
+      const us = await engine.client.start(approval('1'), undefined, { tags: ['us'] });
+      await waitUntilWaiting(engine, eu.id);
+      await waitUntilWaiting(engine, us.id);
+      const ids = (result: { moved: { runId: string }[] }): string[] => result.moved.map((m) => m.runId);
+
+      const eus = await as('admin').migrate('api-move', { fromVersion: '1', toVersion: '2', dryRun: true, filter: { tag: 'eu', status: ['waiting'] } });
+      expect(ids(eus)).toEqual([eu.id]);
+      const future = new Date(Date.now() + 3_600_000).toISOString();
+      expect(ids(await as('admin').migrate('api-move', { fromVersion: '1', toVersion: '2', dryRun: true, filter: { createdAfter: future } }))).toEqual([]);
+      expect(
+        ids(await as('admin').migrate('api-move', { fromVersion: '1', toVersion: '2', dryRun: true, filter: { createdBefore: future, limit: 1 } })),
+      ).toHaveLength(1);
+
+      const moved = await as('admin').migrate('api-move', { fromVersion: '1', toVersion: '2', filter: { tag: 'us' } });
+      expect(ids(moved)).toEqual([us.id]);
+      expect((await store.getRun(us.id))!.version).toBe('2');
+
+      for (const bad of [
+        { runIds: [eu.id], filter: { tag: 'eu' } },
+        { filter: { status: ['completed'] } },
+        { filter: { limit: 0 } },
+        { filter: { createdAfter: 'yesterday' } },
+        { filter: { colour: 'red' } },
+      ]) {
+        const res = await fetch(`${server.url}/api/workflows/api-move/migrations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': token.admin },
+          body: JSON.stringify({ fromVersion: '1', toVersion: '2', ...bad }),
+        });
+        const body = (await res.json()) as { error: { code: string } };
+        expect([res.status, body.error.code], JSON.stringify(bad)).toEqual([400, expect.stringMatching(/^BATON_INVALID_/)]);
+      }
+      expect((await store.getRun(eu.id))!.version).toBe('1');
     });
   });
 }

@@ -86,11 +86,25 @@ export class ApiBackend implements Backend {
   }
 
   async migrate(options: MigrateOptions): Promise<MigrationResult> {
-    const { workflow, fromVersion, toVersion, runIds, dryRun, waitMs } = options;
+    const { workflow, fromVersion, toVersion, runIds, filter, dryRun, waitMs } = options;
+    const iso = (time: Date | number | undefined): string | undefined => (time === undefined ? undefined : new Date(time).toISOString());
+    const createdAfter = iso(filter?.createdAfter);
+    const createdBefore = iso(filter?.createdBefore);
     const result = await this.#api.migrate(workflow, {
       fromVersion,
       toVersion,
       ...(runIds === undefined ? {} : { runIds }),
+      ...(filter === undefined
+        ? {}
+        : {
+            filter: {
+              ...(filter.status === undefined ? {} : { status: filter.status }),
+              ...(filter.tag === undefined ? {} : { tag: filter.tag }),
+              ...(createdAfter === undefined ? {} : { createdAfter }),
+              ...(createdBefore === undefined ? {} : { createdBefore }),
+              ...(filter.limit === undefined ? {} : { limit: filter.limit }),
+            },
+          }),
       ...(dryRun === undefined ? {} : { dryRun }),
       ...(waitMs === undefined ? {} : { waitSeconds: Math.ceil(waitMs / 1000) }),
     });

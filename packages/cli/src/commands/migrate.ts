@@ -3,17 +3,18 @@
  * is replayed on the new code first (nothing runs, nothing is written); only runs that replay move,
  * at their next suspension point. A dry run by default; --apply moves.
  */
-import { toMillis, type MigrationResult } from '@baton/core';
-import { defineCommand, workflowsPath } from '../command.js';
+import { toMillis, type MigrateFilter, type MigrationResult } from '@baton/core';
+import { defineCommand, positiveInteger, workflowsPath } from '../command.js';
 import { CONNECTION_HELP, connectionOf, connectionOptions, withBackend } from '../backend/backend.js';
 import { UsageError } from '../errors.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { toJson } from '../output.js';
+import { parseSince } from '../since-option.js';
 
 export const migrateCommand = defineCommand({
   name: 'migrate',
   summary: 'move runs in flight to a new version of their workflow',
-  help: `Usage: baton migrate --workflows PATH --workflow NAME --from V1 --to V2 [--run ID]... [--apply] [--json]
+  help: `Usage: baton migrate --workflows PATH --workflow NAME --from V1 --to V2 [--run ID]... [filters] [--apply] [--json]
        [--db FILE | --url URL --key KEY]
 
 Replays the journal of each run of NAME pinned to version V1 (queued, waiting or running; or only the
@@ -38,6 +39,10 @@ Options:
   --from V1             the version the runs are on
   --to V2               the version to move them to
   --run ID              only this run; repeat for several
+  --status S            only runs in these states (queued, waiting, running), comma-separated
+  --tag TAG             only runs carrying this tag
+  --since WHEN          only runs created since a duration ago (7d, 12h) or an ISO date (2030-01-31)
+  --limit N             at most N runs (default and most 10000); filters do not go with --run
   --apply               move the runs (without it, only check)
   --wait DURATION       wait up to DURATION (30s, 5m; at most 1h, 60s with --url) for running runs to
                         suspend, and check and move each one then
@@ -51,6 +56,10 @@ ${CONNECTION_HELP}
     from: { type: 'string' },
     to: { type: 'string' },
     run: { type: 'string', multiple: true },
+    status: { type: 'string' },
+    tag: { type: 'string' },
+    since: { type: 'string' },
+    limit: { type: 'string' },
     apply: { type: 'boolean' },
     wait: { type: 'string' },
     json: { type: 'boolean' },
@@ -62,6 +71,9 @@ ${CONNECTION_HELP}
     if (values.from === values.to) throw new UsageError(`--from and --to are both '${values.to}': nothing to move`, 'migrate');
     const remote = connectionOf(values, io, 'migrate').kind === 'api';
     const waitMs = values.wait === undefined ? undefined : waitOf(values.wait, remote);
+    const filter = filterOf(values);
+    if (filter !== undefined && values.run !== undefined)
+      throw new UsageError('--run names the runs: it takes no --status, --tag, --since or --limit', 'migrate');
     const modulePath = workflowsPath(values.workflows, io);
     if (remote && values.workflows !== undefined) throw new UsageError('--workflows checks runs in this process: use --db with it, not --url', 'migrate');
     if (!remote && modulePath === undefined)
@@ -74,6 +86,7 @@ ${CONNECTION_HELP}
         fromVersion: values.from!,
         toVersion: values.to!,
         ...(values.run === undefined ? {} : { runIds: values.run }),
+        ...(filter === undefined ? {} : { filter }),
         dryRun: values.apply !== true,
         ...(waitMs === undefined ? {} : { waitMs }),
       });
@@ -114,4 +127,34 @@ function waitOf(text: string, remote: boolean): number {
   const most = remote ? 60_000 : 3_600_000;
   if (ms < 0 || ms > most) throw new UsageError(`--wait must be at most ${remote ? '60s with --url' : '1h'}`, 'migrate');
   return ms;
+}
+
+const IN_FLIGHT = ['queued', 'waiting', 'running'] as const;
+
+/** The filter flags as client.migrate's filter, or undefined without any. */
+function filterOf(values: {
+  status?: string | undefined;
+  tag?: string | undefined;
+  since?: string | undefined;
+  limit?: string | undefined;
+}): MigrateFilter | undefined {
+  if (values.status === undefined && values.tag === undefined && values.since === undefined && values.limit === undefined) return undefined;
+  const filter: MigrateFilter = {};
+  if (values.status !== undefined) {
+    const status = values.status.split(',').map((s) => s.trim());
+    const wrong = status.find((s) => !(IN_FLIGHT as readonly string[]).includes(s));
+    if (wrong !== undefined) throw new UsageError(`--status must be among ${IN_FLIGHT.join(', ')} (runs in flight), not '${wrong}'`, 'migrate');
+    filter.status = status as MigrateFilter['status'];
+  }
+  if (values.tag !== undefined) {
+    if (values.tag.trim() === '') throw new UsageError('--tag needs a tag', 'migrate');
+    filter.tag = values.tag;
+  }
+  if (values.since !== undefined) filter.createdAfter = parseSince(values.since, 'migrate');
+  const limit = positiveInteger(values.limit, '--limit', 'migrate');
+  if (limit !== undefined) {
+    if (limit > 10_000) throw new UsageError(`--limit must be at most 10000, not '${values.limit}'`, 'migrate');
+    filter.limit = limit;
+  }
+  return filter;
 }

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RunStatus, WorkflowRegistry, replayFileOf, toMillis, type Store } from '@baton/core';
+import { RunStatus, WorkflowRegistry, replayFileOf, type Store } from '@baton/core';
 import { ApiClient } from '@baton/server';
 import { defineCommand, positiveInteger, requiredWorkflowsPath, type Io } from '../command.js';
 import { CONNECTION_HELP, connectionOf, connectionOptions } from '../backend/backend.js';
@@ -14,6 +14,7 @@ import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
 import { UsageError } from '../errors.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { toJson } from '../output.js';
+import { parseSince } from '../since-option.js';
 import { withStore } from '../store.js';
 import { checkBatch, type ReplayVerdict } from '../replay/replay-check.js';
 import { inspectOne, reportResults } from '../replay/replay-modes.js';
@@ -34,7 +35,8 @@ export const replayCommand = defineCommand({
 
 Replays the journals of real runs against the code in PATH, as a worker with that code would when it
 resumes them, without running any step and without writing anything. Runs in flight come first
-(running, waiting, queued ones with a journal), then ended ones, newest first. Each run is checked
+(running, waiting, queued ones with a journal), then ended ones, newest first within each (so
+--limit keeps the most recent). Each run is checked
 against the code for its own workflow version; a run whose workflow or version PATH lacks is
 reported missing. Prints one line per run (ok, or the first divergence: position, what the journal
 holds, what the code asks for, and the code's line), then a summary.
@@ -83,7 +85,7 @@ ${CONNECTION_HELP}
       limit: positiveInteger(values.limit, '--limit', NAME) ?? DEFAULT_LIMIT,
       ...(values.workflow === undefined ? {} : { workflow: values.workflow }),
       ...(values.status === undefined ? {} : { status: parseStatuses(values.status) }),
-      ...(values.since === undefined ? {} : { since: parseSince(values.since) }),
+      ...(values.since === undefined ? {} : { since: parseSince(values.since, NAME) }),
       ...(values.run === undefined ? {} : { runId: values.run }),
     };
     if (values.from !== undefined && values.export !== undefined) throw new UsageError('use either --from or --export, not both', NAME);
@@ -171,7 +173,7 @@ async function withSource(
   if (connection.kind === 'api') {
     return fn(apiSource(new ApiClient({ url: connection.url, ...(connection.key === undefined ? {} : { key: connection.key }) })));
   }
-  return withStore(connection.path, { mustExist: true }, (store: Store) => fn(storeSource(store)));
+  return withStore(connection.path, { mustExist: true, readsOnly: true }, (store: Store) => fn(storeSource(store)));
 }
 
 /** `--report`: the server the runs were read from (--url or $BATON_URL), and the name of the code checked. */
@@ -194,18 +196,4 @@ function parseStatuses(text: string): RunStatus[] {
     if (!(STATUSES as readonly string[]).includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, not '${status}'`, NAME);
   }
   return statuses as RunStatus[];
-}
-
-/** A duration ago (7d) or a date (2030-01-31, or a full ISO time). */
-function parseSince(text: string): number {
-  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    const time = Date.parse(text);
-    if (Number.isNaN(time)) throw new UsageError(`--since must be a duration (7d) or an ISO date, not '${text}'`, NAME);
-    return time;
-  }
-  try {
-    return Date.now() - toMillis(text, '--since');
-  } catch {
-    throw new UsageError(`--since must be a duration (7d) or an ISO date, not '${text}'`, NAME);
-  }
 }

@@ -1,8 +1,9 @@
 /**
  * Where `baton replay` reads runs from: the database (--db), a server's history route (--url), or a
  * folder of replay files (--from). Each source yields the runs in the order a check wants them: in
- * flight first (running, waiting, then queued ones that have a journal), then ended ones, newest
- * first within each, in pages, so a check of many runs never holds them all.
+ * flight first (running, waiting, and queued ones that have a journal), then ended ones (completed,
+ * failed, cancelled), newest first within each group whatever their status, in pages, so a check of
+ * many runs never holds them all and `--limit` keeps the most recent.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,10 @@ export interface RunSelection {
 }
 
 /** In flight first, then ended; queued runs count only when they have a journal. */
-const STATUS_ORDER: readonly RunStatus[] = ['running', 'waiting', 'queued', 'completed', 'failed', 'cancelled'];
+const STATUS_GROUPS: readonly (readonly RunStatus[])[] = [
+  ['running', 'waiting', 'queued'],
+  ['completed', 'failed', 'cancelled'],
+];
 const PAGE = 200;
 /** Journals read at once: enough to keep a pool busy, few enough not to starve it. */
 const READ_AHEAD = 16;
@@ -34,47 +38,52 @@ export type RunSource = (selection: RunSelection) => AsyncIterable<ReplaySubject
 
 /** Runs and journals straight from a store. */
 export function storeSource(store: Store): RunSource {
+  const subject = async (listed: Listed<RunRecord>): Promise<ReplaySubject> => {
+    const run = listed.run ?? (await store.getRun(listed.id));
+    if (run === undefined) throw runNotFound(listed.id);
+    return { input: { run, journal: await store.getJournal(run.id) } };
+  };
   return (selection) =>
-    pagedSource(selection, {
-      one: async (id) => {
-        const run = await store.getRun(id);
-        if (run === undefined) throw runNotFound(id);
-        return [{ input: { run, journal: await store.getJournal(id) } }];
-      },
-      page: async (status, cursor, limit) => {
+    pagedSource<RunRecord>(selection, {
+      subject,
+      page: async (status, cursor) => {
         const page = await store.listRuns({
           status,
-          limit,
+          limit: PAGE,
           ...(selection.workflow === undefined ? {} : { workflow: selection.workflow }),
           ...(selection.since === undefined ? {} : { createdAfter: selection.since }),
           ...(cursor === undefined ? {} : { cursor }),
         });
-        const subjects = await mapConcurrently(page.runs, READ_AHEAD, async (run) => ({ input: { run, journal: await store.getJournal(run.id) } }));
-        return { subjects, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+        return {
+          runs: page.runs.map((run) => ({ id: run.id, createdAt: run.createdAt, run })),
+          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+        };
       },
     });
 }
 
 /** Runs through a server's API: listed, then each one's history (the replay file it answers). */
 export function apiSource(api: ApiClient): RunSource {
-  const history = async (id: string): Promise<ReplaySubject> => {
+  const subject = async ({ id }: Listed): Promise<ReplaySubject> => {
     const file = await api.history(id);
     if (file === undefined) throw runNotFound(id);
     return { input: replayInputOf(parseReplayFile(JSON.stringify(file), `the history of run ${id}`)) };
   };
   return (selection) =>
     pagedSource(selection, {
-      one: async (id) => [await history(id)],
-      page: async (status, cursor, limit) => {
+      subject,
+      page: async (status, cursor) => {
         const page = await api.list({
           status,
-          limit,
+          limit: PAGE,
           ...(selection.workflow === undefined ? {} : { workflow: selection.workflow }),
           ...(selection.since === undefined ? {} : { createdAfter: new Date(selection.since) }),
           ...(cursor === undefined ? {} : { cursor }),
         });
-        const subjects = await mapConcurrently(page.runs, READ_AHEAD, (run) => history(run.id));
-        return { subjects, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+        return {
+          runs: page.runs.map((run) => ({ id: run.id, createdAt: Date.parse(run.createdAt) })),
+          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+        };
       },
     });
 }
@@ -100,7 +109,7 @@ export function folderSource(dir: string): RunSource {
     }
     const chosen = runs
       .filter(({ input: { run, journal } }) => selected(run, journal.length, selection))
-      .sort((a, b) => rank(a.input.run) - rank(b.input.run) || b.input.run.createdAt - a.input.run.createdAt)
+      .sort((a, b) => rank(a.input.run) - rank(b.input.run) || b.input.run.createdAt - a.input.run.createdAt || (a.input.run.id < b.input.run.id ? 1 : -1))
       .slice(0, selection.limit);
     if (selection.runId !== undefined && chosen.length === 0) throw runNotFound(selection.runId);
     for (let i = 0; i < chosen.length; i += PAGE) yield chosen.slice(i, i + PAGE);
@@ -108,29 +117,83 @@ export function folderSource(dir: string): RunSource {
   };
 }
 
-interface Pager {
-  one(id: string): Promise<ReplaySubject[]>;
-  page(status: RunStatus, cursor: string | undefined, limit: number): Promise<{ subjects: ReplaySubject[]; nextCursor?: string }>;
+/** A run as a listing names it: enough to order it, and what the listing gave of it. */
+interface Listed<R = never> {
+  id: string;
+  createdAt: number;
+  run?: R;
 }
 
-async function* pagedSource(selection: RunSelection, pager: Pager): AsyncIterable<ReplaySubject[]> {
+interface Pager<R> {
+  /** The run to check, with its journal. */
+  subject(listed: Listed<R>): Promise<ReplaySubject>;
+  /** A page of the runs of one status, newest first (creation time, then id). */
+  page(status: RunStatus, cursor: string | undefined): Promise<{ runs: Listed<R>[]; nextCursor?: string }>;
+}
+
+async function* pagedSource<R = never>(selection: RunSelection, pager: Pager<R>): AsyncIterable<ReplaySubject[]> {
   if (selection.runId !== undefined) {
-    yield pager.one(selection.runId);
+    yield [await pager.subject({ id: selection.runId, createdAt: 0 })];
     return;
   }
   let left = selection.limit;
-  for (const status of STATUS_ORDER) {
-    if (selection.status !== undefined && !selection.status.includes(status)) continue;
-    let cursor: string | undefined;
-    do {
+  for (const group of STATUS_GROUPS) {
+    const statuses = selection.status === undefined ? group : group.filter((s) => selection.status!.includes(s));
+    // Each status is listed on its own (an index range, newest first) and the lists are merged, so
+    // a long check reads every run once however many pages it takes.
+    const runs = newestFirst(statuses.map((status) => listed(pager, status)));
+    let batch: Listed<R>[] = [];
+    const flush = async (): Promise<ReplaySubject[]> => {
+      const subjects = await mapConcurrently(batch, READ_AHEAD, (run) => pager.subject(run));
+      batch = [];
+      const chosen = subjects.filter((s) => !('input' in s) || selected(s.input.run, s.input.journal.length, selection)).slice(0, left);
+      left -= chosen.length;
+      return chosen;
+    };
+    for await (const run of runs) {
       if (left <= 0) return;
-      const page = await pager.page(status, cursor, Math.min(PAGE, Math.max(left, 1)));
-      const subjects = page.subjects.filter((s) => !('input' in s) || selected(s.input.run, s.input.journal.length, selection)).slice(0, left);
-      left -= subjects.length;
-      if (subjects.length > 0) yield subjects;
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
+      batch.push(run);
+      if (batch.length >= Math.min(PAGE, left)) {
+        const chosen = await flush();
+        if (chosen.length > 0) yield chosen;
+      }
+    }
+    if (batch.length > 0 && left > 0) {
+      const chosen = await flush();
+      if (chosen.length > 0) yield chosen;
+    }
   }
+}
+
+/** The runs of one status, newest first, page after page. */
+async function* listed<R>(pager: Pager<R>, status: RunStatus): AsyncGenerator<Listed<R>> {
+  let cursor: string | undefined;
+  do {
+    const page = await pager.page(status, cursor);
+    yield* page.runs;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+}
+
+/** Merges lists that are each newest first (creation time, then id, both descending) into one. */
+async function* newestFirst<R>(lists: AsyncGenerator<Listed<R>>[]): AsyncGenerator<Listed<R>> {
+  const heads = await Promise.all(lists.map((list) => list.next()));
+  for (;;) {
+    let pick = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i]!;
+      if (head.done === true) continue;
+      const best = pick < 0 ? undefined : (heads[pick]!.value as Listed<R>);
+      if (best === undefined || newer(head.value, best)) pick = i;
+    }
+    if (pick < 0) return;
+    yield heads[pick]!.value as Listed<R>;
+    heads[pick] = await lists[pick]!.next();
+  }
+}
+
+function newer(a: Listed<unknown>, b: Listed<unknown>): boolean {
+  return a.createdAt !== b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
 }
 
 function selected(run: RunRecord, entries: number, selection: RunSelection): boolean {
@@ -142,7 +205,7 @@ function selected(run: RunRecord, entries: number, selection: RunSelection): boo
 }
 
 function rank(run: RunRecord): number {
-  return STATUS_ORDER.indexOf(run.status);
+  return STATUS_GROUPS.findIndex((group) => group.includes(run.status));
 }
 
 /** Maps with at most `limit` calls in flight, keeping the order. */

@@ -188,6 +188,9 @@ function targetCode(workflows: WorkflowRegistry, options: MigrateOptions): AnyWo
   ) {
     throw invalidArgument(`waitMs must be a number of milliseconds from 0 to ${MAX_WAIT_MS}.`);
   }
+  if (options.runIds !== undefined && options.filter !== undefined) {
+    throw invalidArgument('migrate() takes runIds or a filter, not both: name the runs, or say which runs in flight to take.');
+  }
   if (options.runIds !== undefined) {
     if (!Array.isArray(options.runIds) || options.runIds.length === 0 || options.runIds.length > 1000) {
       throw invalidArgument('runIds must be a list of 1-1000 run ids.');

@@ -6,11 +6,26 @@
  * answers 409 BATON_WORKFLOW_VERSION_NOT_LOADED. An admin's (auth.ts).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Client } from '@baton/core';
+import type { Client, MigrateFilter } from '@baton/core';
 import type { Context } from 'hono';
 import { Name, errorResponses, json, jsonBody } from '../schemas.js';
 
 const Version = z.string().min(1).max(200);
+
+const MigrationFilter = z
+  .object({
+    status: z
+      .array(z.enum(['queued', 'waiting', 'running']))
+      .min(1)
+      .optional()
+      .openapi({ description: 'Only runs in these states (default: all three).' }),
+    tag: z.string().min(1).max(200).optional().openapi({ description: 'Only runs carrying this tag.' }),
+    createdAfter: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only runs created at or after this time.' }),
+    createdBefore: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only runs created before this time.' }),
+    limit: z.number().int().min(1).max(10_000).optional().openapi({ description: 'At most this many runs (default and most 10,000).' }),
+  })
+  .strict()
+  .openapi('MigrationFilter', { description: 'Which runs in flight on fromVersion to take, when runIds does not name them (not with runIds).' });
 
 const MigrationRequest = z
   .object({
@@ -21,7 +36,8 @@ const MigrationRequest = z
       .min(1)
       .max(1000)
       .optional()
-      .openapi({ description: 'Only these runs; without it, every run in flight on fromVersion.' }),
+      .openapi({ description: 'Only these runs; without it, every run in flight on fromVersion that `filter` admits.' }),
+    filter: MigrationFilter.optional(),
     dryRun: z.boolean().optional().openapi({ description: 'Check only: say what would move and what is refused, and move nothing.' }),
     waitSeconds: z
       .number()
@@ -72,9 +88,24 @@ export function registerMigrationRoute(app: OpenAPIHono, acting: (c: Context) =>
     async (c) => {
       const { name } = c.req.valid('param');
       const body = c.req.valid('json');
-      const { waitSeconds, ...rest } = body;
-      const result = await acting(c).migrate({ workflow: name, ...rest, ...(waitSeconds === undefined ? {} : { waitMs: waitSeconds * 1000 }) });
+      const { waitSeconds, filter, ...rest } = body;
+      const result = await acting(c).migrate({
+        workflow: name,
+        ...rest,
+        ...(filter === undefined ? {} : { filter: migrateFilter(filter) }),
+        ...(waitSeconds === undefined ? {} : { waitMs: waitSeconds * 1000 }),
+      });
       return c.json(result, 200);
     },
   );
+}
+
+/** The request's filter as client.migrate takes it (times as Dates). */
+function migrateFilter(filter: z.infer<typeof MigrationFilter>): MigrateFilter {
+  const { createdAfter, createdBefore, ...rest } = filter;
+  return {
+    ...rest,
+    ...(createdAfter === undefined ? {} : { createdAfter: new Date(createdAfter) }),
+    ...(createdBefore === undefined ? {} : { createdBefore: new Date(createdBefore) }),
+  };
 }

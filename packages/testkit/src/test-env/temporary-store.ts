@@ -1,4 +1,7 @@
-/** The default store of a test environment: a SQLite file in a fresh temporary directory, removed on close. */
+/**
+ * The throwaway stores of a test environment: by default a SQLite file in a fresh temporary directory,
+ * removed on close; or, asked for, a SQLite database in memory (nothing on disk; gone on close).
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,4 +24,10 @@ export async function temporarySqliteStore(): Promise<TemporaryStore> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A SQLite database held in this process's memory: one connection, nothing written to disk. */
+export function inMemorySqliteStore(): TemporaryStore {
+  const store = new SqliteStore({ path: ':memory:' });
+  return { store, remove: () => store.close() };
 }

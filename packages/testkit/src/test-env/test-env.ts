@@ -5,7 +5,9 @@
  * milliseconds; named steps can be mocked without touching the workflow's code.
  */
 import {
+  BatonError,
   Engine,
+  ErrorCode,
   ManualClock,
   isWorkflow,
   silentLogger,
@@ -25,7 +27,7 @@ import {
   WorkflowRegistry,
 } from '@baton/core';
 import { withStepMocks, type StepMock, type StepMocks } from './step-mocks.js';
-import { temporarySqliteStore } from './temporary-store.js';
+import { inMemorySqliteStore, temporarySqliteStore } from './temporary-store.js';
 import { TimeSkipper } from './time-skipping.js';
 
 export type { StepMock } from './step-mocks.js';
@@ -35,9 +37,9 @@ export interface TestEnvOptions {
   workflows: WorkflowList;
   /**
    * The store (it is initialised, and closed with the environment). Default: a SQLite file in a new
-   * temporary directory, removed on close.
+   * temporary directory, removed on close. `'memory'`: a SQLite database in memory, nothing on disk.
    */
-  store?: Store;
+  store?: Store | 'memory';
   /** Where the environment's clock starts. Default 2030-01-01T00:00:00Z. */
   now?: Date | number;
   /** Steps to mock, by name: the mock runs instead of the step's function (the journal still records the step). */
@@ -97,11 +99,14 @@ export interface TestEnv {
 
 /** Makes a test environment and starts its engine. Close it when the test is done (or `await using`). */
 export async function createTestEnv(options: TestEnvOptions): Promise<TestEnv> {
+  if (typeof options.store === 'string' && options.store !== 'memory') {
+    throw new BatonError(ErrorCode.InvalidArgument, `createTestEnv({ store }) takes a Store or 'memory', not '${options.store}'.`, { retryable: false });
+  }
   const mocks: StepMocks = new Map(Object.entries(options.mocks?.steps ?? {}));
   const originals = WorkflowRegistry.collect(options.workflows);
   const mocked = new Map<AnyWorkflow, AnyWorkflow>(originals.map((w) => [w, withStepMocks(w, mocks)]));
-  const temporary = options.store === undefined ? await temporarySqliteStore() : undefined;
-  const store = options.store ?? temporary!.store;
+  const temporary = options.store === undefined ? await temporarySqliteStore() : options.store === 'memory' ? inMemorySqliteStore() : undefined;
+  const store: Store = temporary?.store ?? (options.store as Store);
   const clock = new ManualClock(options.now);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const engine = new Engine({

@@ -2,7 +2,8 @@
  * Moving runs in flight to a new version: the store's compare-and-set (moveRunVersion) moves a run only
  * at a suspension point, still on its version and unchanged since the check, with its audit entry;
  * `client.migrate` moves the runs whose journals replay on the new code, which then finish on it
- * without repeating a journaled step, and leaves the others exactly as they were.
+ * without repeating a journaled step, and leaves the others exactly as they were; without run ids it
+ * takes the runs in flight its filter admits (tag, creation time, status, limit).
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -183,6 +184,45 @@ export function versionMoveSuite(factory: StoreFactory): void {
           gate.resolve();
           await held.close();
         }
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('client.migrate with a filter moves only the runs it admits: by tag, creation time, status and limit', async () => {
+      const runs = new Map<string, number>();
+      const v1 = approval('move-filter', 'v1', runs);
+      const v2 = approval('move-filter', 'v2-patched', runs);
+      const h = await startHarness(factory, [v1, v2], { manualClock: true });
+      const admin = new Client({ store: h.store, clock: h.clock, workflows: [v2] }).as({ id: 'admin' });
+      const move = { workflow: 'move-filter', fromVersion: '1', toVersion: '2' };
+      const ids = (result: { moved: { runId: string }[] }): string[] => result.moved.map((m) => m.runId).sort();
+      try {
+        const eu = await h.engine.client.start(v1, { amount: 1 }, { tags: ['eu'] });
+        await waitForStatus(h.engine, eu.id, 'waiting');
+        h.manual!.advance(30_000);
+        const us = await h.engine.client.start(v1, { amount: 2 }, { tags: ['us'] });
+        await waitForStatus(h.engine, us.id, 'waiting');
+        h.manual!.advance(30_000);
+        const cut = h.clock.now();
+        h.manual!.advance(30_000);
+        const late = await h.engine.client.start(v1, { amount: 3 }, { tags: ['us'] });
+        await waitForStatus(h.engine, late.id, 'waiting');
+
+        expect(ids(await admin.migrate({ ...move, dryRun: true }))).toEqual([eu.id, us.id, late.id].sort());
+        expect(ids(await admin.migrate({ ...move, dryRun: true, filter: { tag: 'eu' } }))).toEqual([eu.id]);
+        expect(ids(await admin.migrate({ ...move, dryRun: true, filter: { tag: 'us', createdAfter: cut } }))).toEqual([late.id]);
+        expect(ids(await admin.migrate({ ...move, dryRun: true, filter: { createdBefore: new Date(cut) } }))).toEqual([eu.id, us.id].sort());
+        expect(ids(await admin.migrate({ ...move, dryRun: true, filter: { status: ['running', 'queued'] } }))).toEqual([]);
+        expect((await admin.migrate({ ...move, dryRun: true, filter: { limit: 2 } })).moved).toHaveLength(2);
+        await expect(admin.migrate({ ...move, filter: { limit: 0 } })).rejects.toMatchObject({ code: 'BATON_INVALID_ARGUMENT' });
+        await expect(admin.migrate({ ...move, filter: { status: ['completed' as 'waiting'] } })).rejects.toMatchObject({ code: 'BATON_INVALID_ARGUMENT' });
+        expect((await h.store.getRun(eu.id))!.version).toBe('1');
+
+        const moved = await admin.migrate({ ...move, filter: { tag: 'us', createdBefore: cut } });
+        expect(ids(moved)).toEqual([us.id]);
+        expect(await Promise.all([eu.id, us.id, late.id].map(async (id) => (await h.store.getRun(id))!.version))).toEqual(['1', '2', '1']);
+        expect(await h.store.listAudit({ action: 'run.migrate', limit: 10 })).toMatchObject([{ actor: 'admin', target: us.id }]);
       } finally {
         await h.close();
       }
