@@ -207,7 +207,7 @@ describe.each(testStores('MCP over /mcp'))('MCP over Streamable HTTP at /mcp on 
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
     await call(client, 'approval', {}, { 'baton/runId': 'mcp-resource-1', 'baton/waitSeconds': 0 });
     await waitFor(async () => (await call(client, 'get_run', { runId: 'mcp-resource-1' })).structuredContent?.status === 'waiting', { timeoutMs: 30_000 });
-    const read = async (at: string) => JSON.parse((await client.readResource({ uri: at })).contents[0]?.text as string) as Record<string, unknown>;
+    const read = async (at: string) => JSON.parse(((await client.readResource({ uri: at })).contents[0] as { text: string }).text) as Record<string, unknown>;
     expect(await read(uri)).toMatchObject({ runId: 'mcp-resource-1', status: 'waiting', waitingFor: { signals: ['approve'] } });
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri)).toContain(uri);
