@@ -44,6 +44,7 @@ let store: Store;
 let engine: Engine;
 let server: Awaited<ReturnType<typeof startApiServer>>;
 let operatorToken: string;
+let operatorId: string;
 let viewerToken: string;
 let otherNamespaceToken: string;
 
@@ -114,6 +115,7 @@ describe.each(testStores('A2A'))('Baton as an A2A agent on $name', { timeout: 12
     await store.createApiKey(other.record);
     otherNamespaceToken = other.token;
     operatorToken = operator.token;
+    operatorId = operator.record.id;
     viewerToken = viewer.token;
     server = await startApiServer({
       client: engine.client,
@@ -197,6 +199,14 @@ describe.each(testStores('A2A'))('Baton as an A2A agent on $name', { timeout: 12
       expect(partValue(got.artifacts[0]?.parts[0])).toEqual({ amount: 42, approved: true });
       const legacyGot = await v03Client(viewerToken).getTask({ tenant: '', id: first.id, historyLength: undefined });
       expect(legacyGot.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+
+      // The run was started and signalled as the key: the audit log names it.
+      expect(await store.listAudit({ action: 'run.start', target: first.id, limit: 10 })).toEqual([
+        expect.objectContaining({ actor: operatorId, target: first.id, result: 'ok' }),
+      ]);
+      expect(await store.listAudit({ action: 'run.signal', target: first.id, limit: 10 })).toContainEqual(
+        expect.objectContaining({ actor: operatorId, target: first.id, result: 'ok' }),
+      );
     });
 
     it('tasks/cancel cancels the run; a non-blocking send answers at once', async () => {
@@ -207,6 +217,9 @@ describe.each(testStores('A2A'))('Baton as an A2A agent on $name', { timeout: 12
       const cancelled = await client.cancelTask({ tenant: '', id: started.id, metadata: undefined });
       expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
       expect((await engine.client.get(started.id))?.status).toBe('cancelled');
+      expect(await store.listAudit({ action: 'run.cancel', target: started.id, limit: 10 })).toEqual([
+        expect.objectContaining({ actor: operatorId, target: started.id, result: 'ok' }),
+      ]);
     });
 
     it('streaming answers status updates in order, ending with the final one', async () => {
