@@ -1,6 +1,7 @@
 /**
  * A worker process SIGKILLed after `ctx.a2a(...).send` was journaled: another process takes the run
- * over (SQLite file) and finishes it without sending the message again — the agent counts messages.
+ * over (on a SQLite file, and on PostgreSQL) and finishes it without sending the message again — the
+ * agent counts messages.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,16 +11,21 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from './support/test-agent.js';
+import { POSTGRES_URL, freshSchema, runPostgresTests } from '../../postgres/test/test-database.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/a2a-worker.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'baton-a2a-crash-'));
 let agent: TestAgent;
 
-beforeAll(async () => {
-  agent = await startTestAgent();
-});
-afterAll(async () => {
-  await agent.close();
+/** Where each case's worker processes keep their runs: a SQLite file, and a fresh PostgreSQL schema. */
+const databases = [
+  { name: 'SQLite', db: (file: string) => join(dir, file) },
+  ...(runPostgresTests('the crash recovery of ctx.a2a on PostgreSQL')
+    ? [{ name: 'PostgreSQL', db: () => `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}schema=${freshSchema()}` }]
+    : []),
+];
+
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -40,9 +46,17 @@ function worker(args: string[]): { line: Promise<Record<string, unknown>>; kill(
   };
 }
 
-describe('crash recovery of ctx.a2a', () => {
+describe.each(databases)('crash recovery of ctx.a2a on $name', ({ db: database }) => {
+  // A fresh agent for each database: it counts the messages it received and releases its slow tasks once.
+  beforeAll(async () => {
+    agent = await startTestAgent();
+  });
+  afterAll(async () => {
+    await agent.close();
+  });
+
   it('does not send the message again when the worker dies while the run runs after the send', async () => {
-    const db = join(dir, 'hold.db');
+    const db = database('hold.db');
     const first = worker(['start', db, agent.url, 'send-then-hold', 'hold-run']);
     expect(await first.line).toEqual({ status: 'running' });
     await first.kill();
@@ -57,7 +71,7 @@ describe('crash recovery of ctx.a2a', () => {
   }, 90_000);
 
   it('follows the remote task on in the next process when the worker dies while the run waits on it', async () => {
-    const db = join(dir, 'follow.db');
+    const db = database('follow.db');
     const first = worker(['start', db, agent.url, 'follow-slow', 'follow-run']);
     await first.line;
     await first.kill();

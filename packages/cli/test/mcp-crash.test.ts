@@ -1,14 +1,17 @@
 /**
  * `baton mcp` killed in the middle of a tool call: the SDK's client starts the built CLI over stdio on
- * a SQLite file with a short lease and calls a workflow tool with its own run id; the server is
+ * a SQLite file, and on PostgreSQL, with a short lease and calls a workflow tool with its own run id; the server is
  * SIGKILLed while the run's step executes. A new `baton mcp` on the same database takes the run over
  * once the lease expires; the client drives it to its end through the new server and finds it
  * finished: get_run and the repeated tool call answer the run's output, there is one run, and the
  * step journaled before the crash never ran again. The new server's resources follow the run too.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@baton/core';
+import pg from 'pg';
+import { Client, type Store } from '@baton/core';
+import { PostgresStore, canConnect } from '@baton/postgres';
 import { SqliteStore } from '@baton/sqlite';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -20,12 +23,29 @@ const WORKFLOWS = join(FIXTURES, 'mcp-crash-workflows.ts');
 const RUN_ID = 'mcp-crash-1';
 const CALL_MS = 120_000;
 
+const POSTGRES = process.env.BATON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `baton_cli_mcp_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const postgres = await canConnect(POSTGRES);
+if (!postgres && process.env.CI !== 'true') console.warn(`[baton] skipping baton mcp's crash on PostgreSQL: no server answers at ${POSTGRES}.`);
+const sqliteFile = join(tempDir(), 'crash.db');
+const databases: { name: string; db: string; open: () => Store }[] = [
+  { name: 'SQLite', db: sqliteFile, open: () => new SqliteStore({ path: sqliteFile }) },
+  ...(postgres || process.env.CI === 'true'
+    ? [{ name: 'PostgreSQL', db: `${POSTGRES}?schema=${schema}`, open: () => new PostgresStore({ connectionString: POSTGRES, schema, maxConnections: 2 }) }]
+    : []),
+];
+
 const servers: StdioClientTransport[] = [];
 const clients: McpClient[] = [];
 
 afterAll(async () => {
   for (const client of clients) await client.close().catch(() => {});
   for (const server of servers) await server.close().catch(() => {});
+  if (!postgres) return;
+  const admin = new pg.Client({ connectionString: POSTGRES });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await admin.end();
 });
 
 /** A client of a new `baton mcp` on `db`, with a lease of 2 s so that a killed server's runs change hands soon. */
@@ -52,11 +72,11 @@ function lines(path: string): string[] {
     : [];
 }
 
-describe('baton mcp killed during a tool call', () => {
+describe.each(databases)('baton mcp killed during a tool call, on $name', ({ name, db, open }) => {
   it('finishes the run once under a new server: the same run id answers its output', async () => {
+    expect(name === 'SQLite' || postgres, `no PostgreSQL server answers at ${POSTGRES}`).toBe(true);
     const dir = join(tempDir(), 'run');
     mkdirSync(dir);
-    const db = join(tempDir(), 'crash.db');
     const input = { dir };
     const meta = { 'baton/runId': RUN_ID };
 
@@ -81,7 +101,7 @@ describe('baton mcp killed during a tool call', () => {
     // The new server takes the run over when the killed server's lease ends, and executes the open step again.
     await waitFor(() => lines(join(dir, 'hold.log')).includes(String(secondPid)), { timeoutMs: 60_000, what: 'the new server to take the run over' });
     writeFileSync(join(dir, 'release'), '');
-    const store = new SqliteStore({ path: db });
+    const store = open();
     await store.init();
     const reader = new Client({ store });
     try {

@@ -1,7 +1,8 @@
 /**
  * The examples' workflows as MCP tools: `baton mcp --workflows examples/index.ts`, started by the SDK's
  * client over stdio, lists each workflow the examples export as a tool with its input schema, and runs
- * the small-invoice approval (auto-approved) and the daily digest end to end.
+ * the small-invoice approval (auto-approved), the daily digest and the knowledge-base answer (a tool
+ * whose workflow calls the tools of another MCP server) end to end.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +43,15 @@ describe('baton mcp --workflows examples/index.ts', () => {
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
     expect(names).toEqual(
-      expect.arrayContaining(['invoice-approval', 'customer-onboarding', 'order-fulfilment', 'daily-digest', 'support-triage', 'content-pipeline']),
+      expect.arrayContaining([
+        'invoice-approval',
+        'customer-onboarding',
+        'order-fulfilment',
+        'daily-digest',
+        'support-triage',
+        'content-pipeline',
+        'knowledge-answer',
+      ]),
     );
     expect(tools.find((t) => t.name === 'invoice-approval')?.inputSchema).toMatchObject({
       type: 'object',
@@ -51,9 +60,13 @@ describe('baton mcp --workflows examples/index.ts', () => {
     });
     for (const tool of tools) expect(tool.inputSchema.type, tool.name).toBe('object');
     expect(tools.find((t) => t.name === 'daily-digest')?.description).toBe('Weekday 08:00 digest of open items.');
+    expect(tools.find((t) => t.name === 'knowledge-answer')).toMatchObject({
+      description: 'Answers a question from the knowledge base MCP server.',
+      inputSchema: { properties: { question: { type: 'string' } }, required: ['question'] },
+    });
   });
 
-  it('runs a small invoice to its payment, and a daily digest', async () => {
+  it('runs a small invoice to its payment, a daily digest, and a knowledge-base answer from its MCP server', async () => {
     const document = (JSON.parse(readFileSync(join(ROOT, 'examples/invoice-approval/inputs/small-invoice.json'), 'utf8')) as { document: string }).document;
     const invoice = await call('invoice-approval', { document });
     expect(invoice.isError, JSON.stringify(invoice.content)).toBeFalsy();
@@ -62,6 +75,11 @@ describe('baton mcp --workflows examples/index.ts', () => {
     const digest = await call('daily-digest', { team: 'operations' });
     expect(digest.isError, JSON.stringify(digest.content)).toBeFalsy();
     expect(digest.structuredContent).toMatchObject({ team: 'operations', items: expect.any(Number) });
+
+    // A tool whose workflow is itself a client of the knowledge base's MCP server.
+    const answer = await call('knowledge-answer', { question: 'Can I get a refund for a faulty espresso machine?' });
+    expect(answer.isError, JSON.stringify(answer.content)).toBeFalsy();
+    expect(answer.structuredContent).toMatchObject({ article: { id: 'KB-101', title: 'Refunds for faulty appliances' }, alsoSee: ['KB-102'] });
   }, 180_000);
 
   it('logs to stderr only', () => {

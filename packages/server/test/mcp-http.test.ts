@@ -1,24 +1,22 @@
 /**
- * MCP over Streamable HTTP at /mcp, with the SDK's own client against a real server on loopback and a
- * SQLite file. The server is set up as `baton start` is (no engine, no workflows of its own: its tools
- * come from the store's workflow catalog) beside a worker engine on the same file. Covers keys and
- * roles, sessions bound to their key, audit entries, progress notifications, runs waiting for a person
- * and signals checked against their schema, tools/list_changed after a deploy, and the session limit.
+ * MCP over Streamable HTTP at /mcp, with the SDK's own client against a real server on loopback, on a
+ * SQLite file and on PostgreSQL. The server is set up as `baton start` is (no engine, no workflows of its
+ * own: its tools come from the store's workflow catalog) beside a worker engine on the same store. Covers
+ * keys and roles, sessions bound to their key, audit entries, progress notifications, runs waiting for a
+ * person and signals checked against their schema, run resources and their change notifications,
+ * tools/list_changed after a deploy, and the session limit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Client, defineWorkflow, Engine, newApiKey, silentLogger, type Role } from '@baton/core';
+import { Client, defineWorkflow, Engine, newApiKey, silentLogger, type Role, type Store } from '@baton/core';
 import { DefinitionLoader } from '@baton/dsl';
-import { SqliteStore } from '@baton/sqlite';
 import { McpConnectionPool, mcpRequest } from '@baton/mcp';
 import { createJsonSchemaValidator, startApiServer, type ApiServer } from '@baton/server';
 import { waitFor } from '@baton/testkit';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceUpdatedNotificationSchema, ToolListChangedNotificationSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { testStores } from './test-stores.js';
 
 const greet = defineWorkflow({ name: 'greet', description: 'Greets someone by name.', input: z.object({ name: z.string() }) }, async (ctx, input) =>
   ctx.step('greet', () => ({ greeting: `hello ${input.name}` })),
@@ -45,48 +43,12 @@ do:
         greeting: welcome
 `;
 
-let dir: string;
-let store: SqliteStore;
+let store: Store;
 let engine: Engine;
 let loader: DefinitionLoader;
 let server: ApiServer;
 const keys = {} as Record<Role | 'operator2', { id: string; token: string }>;
 const clients: McpClient[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baton-mcp-http-'));
-  store = new SqliteStore({ path: join(dir, 'baton.db') });
-  await store.init();
-  for (const [name, role] of [
-    ['admin', 'admin'],
-    ['operator', 'operator'],
-    ['viewer', 'viewer'],
-    ['operator2', 'operator'],
-  ] as const) {
-    const key = newApiKey({ name, role }, Date.now());
-    await store.createApiKey(key.record);
-    keys[name] = { id: key.record.id, token: key.token };
-  }
-  // The worker: it registers its workflows in the store's catalog, where the server finds them.
-  engine = new Engine({ store, workflows: [greet, report, approval, internal], logger: silentLogger, schedules: false });
-  await engine.start();
-  loader = new DefinitionLoader({ engine, logger: silentLogger });
-  await loader.start();
-  server = await startApiServer({
-    client: new Client({ store, jsonSchemaValidator: createJsonSchemaValidator() }),
-    store,
-    mcp: { waitMs: 60_000, toolsPollMs: 100, progressPollMs: 20, logger: silentLogger },
-  });
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => {})));
-  await server?.close();
-  loader?.stop();
-  await engine?.stop();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function connect(token: string, url = `${server.url}/mcp`): Promise<{ client: McpClient; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
@@ -120,7 +82,40 @@ const initialize = JSON.stringify({
 });
 const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-describe('MCP over Streamable HTTP at /mcp', { timeout: 120_000 }, () => {
+describe.each(testStores('MCP over /mcp'))('MCP over Streamable HTTP at /mcp on $name', { timeout: 120_000 }, (stores) => {
+  beforeAll(async () => {
+    store = stores.create();
+    await store.init();
+    for (const [name, role] of [
+      ['admin', 'admin'],
+      ['operator', 'operator'],
+      ['viewer', 'viewer'],
+      ['operator2', 'operator'],
+    ] as const) {
+      const key = newApiKey({ name, role }, Date.now());
+      await store.createApiKey(key.record);
+      keys[name] = { id: key.record.id, token: key.token };
+    }
+    // The worker: it registers its workflows in the store's catalog, where the server finds them.
+    engine = new Engine({ store, workflows: [greet, report, approval, internal], logger: silentLogger, schedules: false });
+    await engine.start();
+    loader = new DefinitionLoader({ engine, logger: silentLogger });
+    await loader.start();
+    server = await startApiServer({
+      client: new Client({ store, jsonSchemaValidator: createJsonSchemaValidator() }),
+      store,
+      mcp: { waitMs: 60_000, toolsPollMs: 100, progressPollMs: 20, logger: silentLogger },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
+    await server?.close();
+    loader?.stop();
+    await engine?.stop();
+    await store?.close();
+  });
+
   it('answers a request without a key, or with a bad one, 401 with the API’s error body', async () => {
     const none = await fetch(`${server.url}/mcp`, { method: 'POST', headers: mcpHeaders, body: initialize });
     expect(none.status).toBe(401);
@@ -203,6 +198,30 @@ describe('MCP over Streamable HTTP at /mcp', { timeout: 120_000 }, () => {
     await engine.client.signal('mcp-report-2', 'finish');
     expect((await waited).structuredContent).toMatchObject({ status: 'completed', output: { done: true } });
     expect(seen[0]).toMatchObject({ progress: 1, message: 'half way' });
+  });
+
+  it('offers runs as resources and notifies a subscriber when the run moves', async () => {
+    const { client } = await connect(keys.operator.token);
+    const uri = 'baton://runs/mcp-resource-1';
+    const updates: string[] = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
+    await call(client, 'approval', {}, { 'baton/runId': 'mcp-resource-1', 'baton/waitSeconds': 0 });
+    await waitFor(async () => (await call(client, 'get_run', { runId: 'mcp-resource-1' })).structuredContent?.status === 'waiting', { timeoutMs: 30_000 });
+    const read = async (at: string) => JSON.parse(((await client.readResource({ uri: at })).contents[0] as { text: string }).text) as Record<string, unknown>;
+    expect(await read(uri)).toMatchObject({ runId: 'mcp-resource-1', status: 'waiting', waitingFor: { signals: ['approve'] } });
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toContain(uri);
+
+    await client.subscribeResource({ uri });
+    await client.subscribeResource({ uri: `${uri}/journal` });
+    await engine.client.signal('mcp-resource-1', 'approve', { approved: true });
+    await waitFor(() => updates.includes(uri) && updates.includes(`${uri}/journal`), { timeoutMs: 30_000, message: 'no resources/updated notification' });
+    await waitFor(async () => (await read(uri)).status === 'completed', { timeoutMs: 30_000 });
+    expect(await read(uri)).toMatchObject({ status: 'completed', output: { approved: true } });
+    const journal = await read(`${uri}/journal`);
+    expect((journal.entries as { kind: string }[]).map((e) => e.kind)).toContain('signal');
+    // A run that does not exist is the resource-not-found error, with Baton's code.
+    await expect(client.readResource({ uri: 'baton://runs/no-such-run' })).rejects.toThrow(/BATON_RUN_NOT_FOUND/);
   });
 
   it('gives a viewer key only the tools that change nothing, and refuses the others with BATON_FORBIDDEN (audited)', async () => {

@@ -20,7 +20,7 @@ import { openStore } from '../store.js';
 export const mcpCommand = defineCommand({
   name: 'mcp',
   summary: 'serve the workflows as MCP tools over stdio',
-  help: `Usage: baton mcp --workflows PATH [--db FILE] [--no-worker] [--wait SECONDS] [--mcp-config FILE]
+  help: `Usage: baton mcp --workflows PATH [--db FILE|URL] [--no-worker] [--wait SECONDS] [--mcp-config FILE]
 
 Serves the Model Context Protocol on stdin/stdout for an MCP client that starts this command: each
 workflow of PATH is a tool that starts a run and answers with its output (or, when the run takes
@@ -34,7 +34,7 @@ Stops when the client closes stdin, or on SIGINT/SIGTERM.
 Options:
   --workflows PATH      module exporting the workflows, definition files (.yaml, .yml, .json) or folders of
                         them, several separated by commas (default: $BATON_WORKFLOWS)
-  --db FILE             database file (default: $BATON_DB, else .baton/baton.db)
+  --db FILE|URL         database file or postgres:// URL (default: $BATON_DB, else .baton/baton.db)
   --no-worker           run no engine here: start runs for the workers already on the database
   --wait SECONDS        how long a workflow tool waits for its run before answering with the run id (default 20)
   --concurrency N       runs executed at once (default 100)
