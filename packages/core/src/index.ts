@@ -95,7 +95,7 @@ export { resolveRetryPolicy, shouldRetry, backoffDelay, DEFAULT_RETRY_POLICY } f
 export type { RetryPolicy, ResolvedRetryPolicy } from './retry/retry-policy.js';
 export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
 export { assertStorableText, unstorableCharacter } from './util/text.js';
-export { ROLES, newApiKey, parseApiKey, verifyApiKey, roleAllows } from './auth/api-keys.js';
+export { ALL_NAMESPACES, ROLES, isNamespaceName, keyActsEverywhere, keyMayActIn, newApiKey, parseApiKey, verifyApiKey, roleAllows } from './auth/api-keys.js';
 export type { Role, ApiKeyRecord } from './auth/api-keys.js';
 
 // The Store, and the records it holds and returns.

@@ -5,6 +5,7 @@
 import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
 import { activitySuite } from './suites/access/activity.suite.js';
+import { apiKeysSuite } from './suites/access/api-keys.suite.js';
 import { cacheSuite } from './suites/cache/cache.suite.js';
 import { workflowCatalogSuite } from './suites/catalog/workflow-catalog.suite.js';
 import { definitionsSuite } from './suites/definitions/definitions.suite.js';
@@ -73,7 +74,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],
   ['schedules (ScheduleStore)', [schedulesSuite]],
   ['events, triggers and started runs (EventStore)', [eventsSuite, startedRunsSuite]],
-  ['access: audit log and change feed (AccessStore)', [activitySuite]],
+  ['access: API keys, audit log and change feed (AccessStore)', [activitySuite, apiKeysSuite]],
   ['cache (CacheStore)', [cacheSuite]],
   ['insight: overview, stats and inbox (OverviewStore, InboxStore)', [statsSuite, overviewSuite, overviewUnpricedSuite, inboxSuite]],
   ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],

@@ -354,6 +354,8 @@ export interface ApiKeyRow {
   name: string;
   role: string;
   namespace: string;
+  /** JSON list of further namespaces (`["*"]`: every one); null for a key of its own namespace only. */
+  namespaces: string | null;
   hash: string;
   created_at: number;
   revoked_at: number | null;
@@ -368,6 +370,7 @@ export function toApiKeyRecord(row: ApiKeyRow): ApiKeyRecord {
     hash: row.hash,
     createdAt: row.created_at,
   };
+  if (row.namespaces !== null) key.namespaces = JSON.parse(row.namespaces) as string[];
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at;
   return key;
 }
