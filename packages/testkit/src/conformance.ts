@@ -9,6 +9,7 @@ import { apiKeysSuite } from './suites/access/api-keys.suite.js';
 import { cacheSuite } from './suites/cache/cache.suite.js';
 import { workflowCatalogSuite } from './suites/catalog/workflow-catalog.suite.js';
 import { definitionsSuite } from './suites/definitions/definitions.suite.js';
+import { definitionNamespacesSuite } from './suites/definitions/definition-namespaces.suite.js';
 import { eventsSuite } from './suites/events/events.suite.js';
 import { startedRunsSuite } from './suites/events/started-runs.suite.js';
 import { flowControlSuite } from './suites/flow-control/flow-control.suite.js';
@@ -78,7 +79,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
   ['cache (CacheStore)', [cacheSuite]],
   ['insight: overview, stats and inbox (OverviewStore, InboxStore)', [statsSuite, overviewSuite, overviewUnpricedSuite, inboxSuite]],
   ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
-  ['definitions (DefinitionStore)', [definitionsSuite]],
+  ['definitions (DefinitionStore)', [definitionsSuite, definitionNamespacesSuite]],
   ['replay checks (ReplayStore)', [replaysSuite]],
   ['namespace quotas (QuotaStore)', [quotasSuite]],
   ['governance: cost reports and agent policies (GovernanceStore)', [governanceSuite]],
