@@ -145,7 +145,7 @@ export type { StartedRun, StartedRunFilter } from './store/started-runs.js';
 export { AUDIT_OK } from './store/activity.js';
 export type { AuditEntry, AuditRecord, AuditFilter, ChangeRecord, ChangeFilter, ChangePage } from './store/activity.js';
 export type { CacheEntry } from './store/cache.js';
-export type { StoreStats, QueueStats } from './store/store-stats.js';
+export type { NamespaceQueueStats, StoreStats, QueueStats } from './store/store-stats.js';
 export { OVERVIEW_MAX_BUCKETS } from './store/overview.js';
 export type { Overview, OverviewFilter, OverviewBucket, WorkflowOverview, LlmUsageTotals } from './store/overview.js';
 export type { InboxClaim, InboxFilter, InboxItem, InboxPage } from './store/inbox.js';

@@ -13,6 +13,7 @@ import { definitionNamespacesSuite } from './suites/definitions/definition-names
 import { eventsSuite } from './suites/events/events.suite.js';
 import { startedRunsSuite } from './suites/events/started-runs.suite.js';
 import { flowControlSuite } from './suites/flow-control/flow-control.suite.js';
+import { flowControlNamespacesSuite } from './suites/flow-control/namespaces.suite.js';
 import { inboxSuite } from './suites/insight/inbox.suite.js';
 import { overviewSuite } from './suites/insight/overview.suite.js';
 import { overviewUnpricedSuite } from './suites/insight/overview-unpriced.suite.js';
@@ -72,7 +73,7 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
       versionMoveSuite,
     ],
   ],
-  ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],
+  ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite, flowControlNamespacesSuite]],
   ['schedules (ScheduleStore)', [schedulesSuite]],
   ['events, triggers and started runs (EventStore)', [eventsSuite, startedRunsSuite]],
   ['access: API keys, audit log and change feed (AccessStore)', [activitySuite, apiKeysSuite]],

@@ -242,12 +242,12 @@ export class Client {
       input: payload,
       queue,
       priority,
-      ...(workflow === undefined ? {} : runLimits(name, workflow.options, value)),
+      ...(workflow === undefined ? {} : runLimits(name, workflow.options, value, this.#auditor.actor?.namespace)),
     };
     const namespace = this.#auditor.actor?.namespace;
     if (namespace !== undefined) run.namespace = namespace;
     if (options.tags !== undefined) run.tags = checkTags(options.tags);
-    const control = workflow === undefined ? undefined : startControl(name, workflow.options, value);
+    const control = workflow === undefined ? undefined : startControl(name, workflow.options, value, namespace);
     if (control !== undefined && options.id !== undefined) {
       throw invalidArgument(`Workflow '${name}' coalesces its starts (debounce or throttle): start it without an id.`);
     }
