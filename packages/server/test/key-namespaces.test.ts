@@ -3,7 +3,8 @@
  * its namespace with Baton-Namespace (default: the key's own) and sees and changes only that
  * namespace's runs; a namespace the key may not use is 403 BATON_NAMESPACE_FORBIDDEN before any route
  * runs (audited for changes); audit entries carry the namespace acted in; GET /api/me lists the
- * namespaces; keys are made with further namespaces only among the maker's; ApiClient sets the header.
+ * namespaces; keys are made with further namespaces only among the maker's; the overview's queue
+ * backlog is the namespace's own; ApiClient sets the header.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, defineWorkflow, newApiKey, silentLogger, type Store } from '@baton/core';
@@ -11,6 +12,8 @@ import { ApiClient, startApiServer } from '@baton/server';
 import { testStores } from './test-stores.js';
 
 const hold = defineWorkflow({ name: 'hold' }, async (ctx) => ctx.waitForSignal('go'));
+/** Its queue has no worker here: its runs stay queued, a backlog. */
+const batch = defineWorkflow({ name: 'batch', queue: 'batch' }, async () => 'done');
 
 describe.each(testStores('the key namespace tests'))('keys acting in several namespaces on $name', (stores) => {
   let store: Store;
@@ -37,7 +40,7 @@ describe.each(testStores('the key namespace tests'))('keys acting in several nam
 
   beforeAll(async () => {
     store = stores.create();
-    engine = new Engine({ store, workflows: [hold], logger: silentLogger, pollIntervalMs: 20 });
+    engine = new Engine({ store, workflows: [hold, batch], queues: ['default'], logger: silentLogger, pollIntervalMs: 20 });
     await engine.start();
     for (const [name, role, namespace, namespaces] of [
       ['root', 'admin', 'default', ['*']],
@@ -147,12 +150,30 @@ describe.each(testStores('the key namespace tests'))('keys acting in several nam
     expect((await call('DELETE', `/api/keys/${made.body.key.id as string}`, made.body.token as string, { namespace: 'team-b' })).status).toBe(200);
   });
 
+  it("shows on the overview the backlog of the namespace acted in only", async () => {
+    for (const [key, namespace] of [
+      ['a', undefined],
+      ['a', undefined],
+      ['support', 'team-b'],
+    ] as const) {
+      expect((await call('POST', '/api/runs', key, { body: { workflow: 'batch' }, ...(namespace === undefined ? {} : { namespace }) })).status).toBe(201);
+    }
+    const backlog = async (key: string, namespace?: string) =>
+      ((await call('GET', '/api/stats/overview', key, namespace === undefined ? {} : { namespace })).body.queues as { queue: string; queued: number }[])
+        .filter((q) => q.queue === 'batch')
+        .map((q) => q.queued);
+    expect(await backlog('support')).toEqual([2]);
+    expect(await backlog('support', 'team-b')).toEqual([1]);
+    expect(await backlog('b')).toEqual([1]);
+    expect(await backlog('root', 'team-c')).toEqual([]);
+  });
+
   it('sets the namespace from ApiClient', async () => {
     const inB = new ApiClient({ url: server.url, key: tokens.support!, namespace: 'team-b' });
-    expect((await inB.list()).runs.map((run) => run.id).sort()).toEqual(['run-b', 'run-b2']);
+    expect((await inB.list({ workflow: 'hold' })).runs.map((run) => run.id).sort()).toEqual(['run-b', 'run-b2']);
     expect((await inB.me()).namespace).toBe('team-b');
     const own = new ApiClient({ url: server.url, key: tokens.support! });
-    expect((await own.list()).runs.map((run) => run.id)).toEqual(['run-a']);
+    expect((await own.list({ workflow: 'hold' })).runs.map((run) => run.id)).toEqual(['run-a']);
     const refused = new ApiClient({ url: server.url, key: tokens.a!, namespace: 'team-b' });
     await expect(refused.me()).rejects.toMatchObject({ code: 'BATON_NAMESPACE_FORBIDDEN' });
   });
