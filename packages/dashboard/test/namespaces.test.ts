@@ -49,7 +49,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the namespace switcher in Chromium', () => {
     await expect.poll(listedRuns, { timeout: 15_000 }).toEqual(['b-invoice-1']);
     // The run page of another namespace's run is not found from here.
     await page.goto(`${h.server.url}/runs/a-order-1`);
-    await page.getByText(/not found|no run/i).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByText(/not found|no run/i)
+      .first()
+      .waitFor({ timeout: 15_000 });
 
     // The choice is kept across a reload.
     await page.goto(`${h.server.url}/runs`);

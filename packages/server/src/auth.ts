@@ -22,7 +22,6 @@ export const AuthErrorCode = {
 /** The header a request chooses the namespace it acts in with (default: its key's own). */
 export const NAMESPACE_HEADER = 'Baton-Namespace';
 
-
 /** Pages a browser opens by address: it cannot send a bearer token, so they ask for the key as a password. */
 const BROWSER_PAGES = new Set(['/api/docs', '/api/openapi.json']);
 

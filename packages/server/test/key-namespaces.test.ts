@@ -134,7 +134,12 @@ describe.each(testStores('the key namespace tests'))('keys acting in several nam
     expect(beyond.status).toBe(403);
     expect((await store.listApiKeys()).map((key) => key.name)).not.toContain('c');
     const refusals = await store.listAudit({ actor: ids['a-admin']!, action: 'key.create', limit: 10 });
-    expect(refusals.filter((entry) => entry.result === 'BATON_FORBIDDEN').map((entry) => entry.target).sort()).toEqual(['all', 'c']);
+    expect(
+      refusals
+        .filter((entry) => entry.result === 'BATON_FORBIDDEN')
+        .map((entry) => entry.target)
+        .sort(),
+    ).toEqual(['all', 'c']);
 
     // Acting in team-b, the admin makes and lists team-b's keys.
     const inB = await call('POST', '/api/keys', 'a-admin', { namespace: 'team-b', body: { name: 'b viewer', role: 'viewer' } });
@@ -150,7 +155,7 @@ describe.each(testStores('the key namespace tests'))('keys acting in several nam
     expect((await call('DELETE', `/api/keys/${made.body.key.id as string}`, made.body.token as string, { namespace: 'team-b' })).status).toBe(200);
   });
 
-  it("shows on the overview the backlog of the namespace acted in only", async () => {
+  it('shows on the overview the backlog of the namespace acted in only', async () => {
     for (const [key, namespace] of [
       ['a', undefined],
       ['a', undefined],

@@ -25,7 +25,13 @@ Options:
                         '*' for every namespace); requests choose one with the Baton-Namespace header
 ${CONNECTION}
   -h, --help            show this help`,
-  options: { ...connectionOptions, name: { type: 'string' }, role: { type: 'string' }, namespace: { type: 'string' }, also: { type: 'string', multiple: true } },
+  options: {
+    ...connectionOptions,
+    name: { type: 'string' },
+    role: { type: 'string' },
+    namespace: { type: 'string' },
+    also: { type: 'string', multiple: true },
+  },
   async run({ values }, io) {
     const name = values.name;
     if (name === undefined) throw new UsageError('--name is required', 'keys create');

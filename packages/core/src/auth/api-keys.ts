@@ -86,7 +86,9 @@ export function newApiKey(
     .slice(0, 12)
     .padEnd(12, '0');
   const secret = randomBytes(32).toString('base64url');
-  return { token: `bk_${id}_${secret}`, record: {
+  return {
+    token: `bk_${id}_${secret}`,
+    record: {
       id,
       name: options.name,
       role: options.role,

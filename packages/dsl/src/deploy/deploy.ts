@@ -100,7 +100,15 @@ export async function deployDefinitionText(store: Store, text: string, options: 
     );
   }
   const stored = result.definition;
-  return { name: stored.name, namespace: stored.namespace, version: stored.version, digest: stored.digest, createdAt: stored.createdAt, created: result.outcome === 'created', definition };
+  return {
+    name: stored.name,
+    namespace: stored.namespace,
+    version: stored.version,
+    digest: stored.digest,
+    createdAt: stored.createdAt,
+    created: result.outcome === 'created',
+    definition,
+  };
 }
 
 /** Parses and validates; anything wrong (even a validator that throws) is BATON_INVALID_DEFINITION with the issues. */

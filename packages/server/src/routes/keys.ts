@@ -125,14 +125,22 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       const caller = apiKeyOf(c);
       const stored = storedKeyOf(c) ?? caller;
       const namespace = req.namespace ?? caller?.namespace;
-      const detail = { name: req.name, role: req.role, namespace: namespace ?? 'default', ...(req.namespaces === undefined ? {} : { namespaces: req.namespaces }) };
+      const detail = {
+        name: req.name,
+        role: req.role,
+        namespace: namespace ?? 'default',
+        ...(req.namespaces === undefined ? {} : { namespaces: req.namespaces }),
+      };
       const auditor = auditorFor(c, store);
       if (caller !== undefined && namespace !== caller.namespace) {
         await auditor.record('key.create', req.name, AuthErrorCode.Forbidden, detail);
         const message = `The request acts in namespace '${caller.namespace}' and manages its keys only: a key of '${namespace}' is made acting in that namespace (Baton-Namespace) with an admin key that may, or with baton keys create --db on the server's host.`;
         return c.json(apiError(AuthErrorCode.Forbidden, message), 403);
       }
-      const beyond = stored === undefined ? [] : (req.namespaces ?? []).filter((name) => (name === ALL_NAMESPACES ? !keyActsEverywhere(stored) : !keyMayActIn(stored, name)));
+      const beyond =
+        stored === undefined
+          ? []
+          : (req.namespaces ?? []).filter((name) => (name === ALL_NAMESPACES ? !keyActsEverywhere(stored) : !keyMayActIn(stored, name)));
       if (stored !== undefined && beyond.length > 0) {
         await auditor.record('key.create', req.name, AuthErrorCode.Forbidden, detail);
         const message = `The key '${stored.name}' may not give namespaces it may not act in itself: ${beyond.map((name) => `'${name}'`).join(', ')}.`;
@@ -141,7 +149,12 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       let made: { token: string; record: ApiKeyRecord };
       try {
         made = newApiKey(
-          { name: req.name, role: req.role, ...(namespace === undefined ? {} : { namespace }), ...(req.namespaces === undefined ? {} : { namespaces: req.namespaces }) },
+          {
+            name: req.name,
+            role: req.role,
+            ...(namespace === undefined ? {} : { namespace }),
+            ...(req.namespaces === undefined ? {} : { namespaces: req.namespaces }),
+          },
           Date.now(),
         );
       } catch (error) {

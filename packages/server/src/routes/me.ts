@@ -12,12 +12,9 @@ export const MeSchema = z
     namespace: z
       .string()
       .nullable()
-      .openapi({ description: 'The namespace this request acts in (Baton-Namespace, or the key\'s own); null on a server without auth (every namespace)' }),
+      .openapi({ description: "The namespace this request acts in (Baton-Namespace, or the key's own); null on a server without auth (every namespace)" }),
     keyNamespace: z.string().optional().openapi({ description: 'The namespace the key was made for' }),
-    namespaces: z
-      .array(z.string())
-      .optional()
-      .openapi({ description: "Every namespace the key may act in, its own first; '*' stands for every namespace" }),
+    namespaces: z.array(z.string()).optional().openapi({ description: "Every namespace the key may act in, its own first; '*' stands for every namespace" }),
   })
   .openapi('Me');
 

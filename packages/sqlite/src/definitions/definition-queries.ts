@@ -30,7 +30,9 @@ export function getDefinition(db: Database.Database, name: string, version: stri
 
 export function listDefinitions(db: Database.Database, filter: DefinitionFilter = {}): StoredDefinition[] {
   const rows = db
-    .prepare('SELECT * FROM definitions WHERE (@name IS NULL OR name = @name) AND (@namespace IS NULL OR namespace = @namespace) AND seq > @afterSeq ORDER BY seq')
+    .prepare(
+      'SELECT * FROM definitions WHERE (@name IS NULL OR name = @name) AND (@namespace IS NULL OR namespace = @namespace) AND seq > @afterSeq ORDER BY seq',
+    )
     .all({ name: filter.name ?? null, namespace: filter.namespace ?? null, afterSeq: filter.afterSeq ?? 0 }) as DefinitionRow[];
   return rows.map(toStoredDefinition);
 }
