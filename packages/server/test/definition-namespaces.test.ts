@@ -120,6 +120,11 @@ describe.each(testStores('the definition namespace tests'))('definitions per ten
       const res = await call('GET', path, key);
       expect([path, key, res.status, res.body.error?.code]).toEqual([path, key, 404, 'BATON_DEFINITION_NOT_FOUND']);
     }
+    const workflows = async (key: string) =>
+      ((await call('GET', '/api/workflows', key)).body.workflows as { name: string }[]).map((w) => w.name).filter((name) => name.endsWith('shop.greet'));
+    expect(await workflows('a')).toEqual(['team-a:shop.greet']);
+    expect(await workflows('b')).toEqual(['team-b:shop.greet']);
+    expect(await workflows('root')).toEqual(['shop.greet']);
     // A document name is read in the namespace acted in: default's own there, team-b's own in team-b.
     expect((await call('GET', '/api/definitions/shop.greet/versions/1.0.0', 'root')).body.source).toContain('from-default');
     expect((await call('GET', '/api/definitions/shop.greet/versions/1.0.0', 'b')).body.source).toContain('from-b');
