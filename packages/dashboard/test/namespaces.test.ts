@@ -1,7 +1,8 @@
 /**
  * The namespace switcher in a real browser (Chromium against a real server on a SQLite file): a key
  * that may act in two namespaces picks one in the header and the runs list shows that namespace's
- * runs only, the choice kept across a reload; a key of one namespace sees no switcher.
+ * runs only, the choice kept across a reload; a key of every namespace names one to switch to; a key
+ * of one namespace sees no switcher.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the namespace switcher in Chromium', () => {
     for (const [name, namespace, namespaces] of [
       ['two-teams', 'team-a', ['team-b']],
       ['team-a only', 'team-a', undefined],
+      ['everywhere', 'default', ['*']],
     ] as const) {
       const key = newApiKey({ name, role: 'operator', namespace, ...(namespaces === undefined ? {} : { namespaces: [...namespaces] }) }, Date.now());
       await h.store.createApiKey(key.record);
@@ -63,8 +65,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the namespace switcher in Chromium', () => {
     await expect.poll(listedRuns, { timeout: 15_000 }).toEqual(['a-order-1', 'a-order-2']);
   });
 
-  it('shows a key of one namespace no switcher', async () => {
+  it('lets a key of every namespace name the namespace to switch to', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await h.signIn(tokens.everywhere!);
+    await expect.poll(listedRuns, { timeout: 15_000 }).toEqual([]);
+    const field = page.getByRole('combobox', { name: 'Namespace' });
+    await field.fill('team-b');
+    await page.getByRole('button', { name: 'Switch' }).click();
+    await expect.poll(listedRuns, { timeout: 15_000 }).toEqual(['b-invoice-1']);
+    expect(await page.getByRole('combobox', { name: 'Namespace' }).getAttribute('placeholder')).toBe('team-b');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  });
+
+  it('shows a key of one namespace no switcher', async () => {
     await h.signIn(tokens['team-a only']!);
     await expect.poll(listedRuns, { timeout: 15_000 }).toEqual(['a-order-1', 'a-order-2']);
     expect(await page.getByRole('combobox', { name: 'Namespace' }).count()).toBe(0);
