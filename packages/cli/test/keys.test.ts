@@ -55,4 +55,41 @@ describe('baton keys', { timeout: 60_000 }, () => {
       await audited.close();
     }
   });
+
+  it('makes keys that may act in further namespaces, or every namespace, and lists them', async () => {
+    const db = join(dir, 'also.db');
+    const made = await batonInProcess([
+      'keys',
+      'create',
+      '--name',
+      'support',
+      '--role',
+      'viewer',
+      '--namespace',
+      'team-a',
+      '--also',
+      'team-b,team-c',
+      '--also',
+      'team-d',
+      '--db',
+      db,
+    ]);
+    expect(made.code).toBe(0);
+    const all = await batonInProcess(['keys', 'create', '--name', 'platform', '--role', 'admin', '--also', '*', '--db', db]);
+    expect(all.code).toBe(0);
+    expect((await batonInProcess(['keys', 'create', '--name', 'bad', '--role', 'viewer', '--also', 'no#good', '--db', db])).code).not.toBe(0);
+    expect((await batonInProcess(['keys', 'create', '--name', 'empty', '--role', 'viewer', '--also', 'a,,b', '--db', db])).code).not.toBe(0);
+    const listed = JSON.parse((await batonInProcess(['keys', 'list', '--json', '--db', db])).stdout) as {
+      name: string;
+      namespace: string;
+      namespaces?: string[];
+    }[];
+    expect(listed.map((k) => [k.name, k.namespace, k.namespaces])).toEqual([
+      ['support', 'team-a', ['team-b', 'team-c', 'team-d']],
+      ['platform', 'default', ['*']],
+    ]);
+    const table = (await batonInProcess(['keys', 'list', '--db', db])).stdout;
+    expect(table).toContain('ALSO');
+    expect(table).toContain('team-b,team-c,team-d');
+  });
 });

@@ -95,7 +95,7 @@ export { resolveRetryPolicy, shouldRetry, backoffDelay, DEFAULT_RETRY_POLICY } f
 export type { RetryPolicy, ResolvedRetryPolicy } from './retry/retry-policy.js';
 export { uuidv7, isValidRunId, seededRandom } from './util/ids.js';
 export { assertStorableText, unstorableCharacter } from './util/text.js';
-export { ROLES, newApiKey, parseApiKey, verifyApiKey, roleAllows } from './auth/api-keys.js';
+export { ALL_NAMESPACES, ROLES, isNamespaceName, keyActsEverywhere, keyMayActIn, newApiKey, parseApiKey, verifyApiKey, roleAllows } from './auth/api-keys.js';
 export type { Role, ApiKeyRecord } from './auth/api-keys.js';
 
 // The Store, and the records it holds and returns.
@@ -145,7 +145,7 @@ export type { StartedRun, StartedRunFilter } from './store/started-runs.js';
 export { AUDIT_OK } from './store/activity.js';
 export type { AuditEntry, AuditRecord, AuditFilter, ChangeRecord, ChangeFilter, ChangePage } from './store/activity.js';
 export type { CacheEntry } from './store/cache.js';
-export type { StoreStats, QueueStats } from './store/store-stats.js';
+export type { NamespaceQueueStats, StoreStats, QueueStats } from './store/store-stats.js';
 export { OVERVIEW_MAX_BUCKETS } from './store/overview.js';
 export type { Overview, OverviewFilter, OverviewBucket, WorkflowOverview, LlmUsageTotals } from './store/overview.js';
 export type { InboxClaim, InboxFilter, InboxItem, InboxPage } from './store/inbox.js';
@@ -157,6 +157,7 @@ export { POLICY_REFUSED_ACTION, runAgentPolicy, ensurePolicyAllows } from './gov
 export { CatalogKind } from './store/workflow-catalog.js';
 export type { CatalogFilter, CatalogRegistration, CatalogWorkflow } from './store/workflow-catalog.js';
 export type { DefinitionFilter, DefinitionSummary, DefinitionVersion, DeployOutcome, NewDefinition, StoredDefinition } from './store/definition-store.js';
+export { DEFAULT_DEFINITION_NAMESPACE, definitionWorkflowNameIn } from './store/definition-store.js';
 export { REDACTED, REPLAY_FILE_FORMAT, parseReplayFile, replayFileOf, replayInputOf, replayRun, workflowSource } from './replay/index.js';
 export type { ReplayFile, ReplayFileOptions, ReplayFileRun, ReplayInput, ReplayOptions, ReplayDivergence, ReplayEnd, ReplayResult } from './replay/index.js';
 export { checkReplayReport, REPLAY_TEXT_LIMITS, type ReplayReport } from './replay/replay-report.js';

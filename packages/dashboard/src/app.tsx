@@ -6,6 +6,7 @@
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { SessionProvider, useSessionState } from './api/session';
+import { NamespaceSwitcher } from './components/namespace-switcher';
 import { EmptyState, Loading } from './components/states';
 
 // The runs list is the page most loads open on: its chunk is fetched at once, alongside the app's
@@ -68,13 +69,14 @@ function SignedIn() {
             {identity.role}
             {identity.known ? '' : '?'}
           </span>
-          <span className="who-namespace">{identity.namespace}</span>
+          <NamespaceSwitcher identity={identity} />
           <button type="button" className="button button-small" onClick={signOut}>
             Sign out
           </button>
         </div>
       </header>
-      <main className="content">
+      {/* A namespace switch remounts the page, so whatever it loaded is loaded again in the new namespace. */}
+      <main className="content" key={identity.namespace}>
         <Suspense fallback={<Loading what="the page" />}>
           <Outlet />
         </Suspense>

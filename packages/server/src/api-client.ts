@@ -91,8 +91,12 @@ export interface ApiIdentity {
   id: string;
   name?: string;
   role: Role;
-  /** The key's namespace; null on a server without auth (it sees every namespace). */
+  /** The namespace this client's requests act in; null on a server without auth (it sees every namespace). */
   namespace: string | null;
+  /** The namespace the key was made for (where requests act unless they choose another). */
+  keyNamespace?: string;
+  /** Every namespace the key may act in, its own first; `*` stands for every namespace. */
+  namespaces?: string[];
 }
 
 /**
@@ -125,6 +129,11 @@ export interface ApiClientOptions {
   url: string;
   /** An API key (`bk_…`). */
   key?: string;
+  /**
+   * The namespace to act in (sent as the Baton-Namespace header on every request): one the key may
+   * use (GET /api/me lists them). Default: the key's own.
+   */
+  namespace?: string;
   /** Per request. Default 30 s. */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -165,6 +174,7 @@ export interface AlertTransitionInfo {
 export class ApiClient {
   readonly #base: string;
   readonly #key: string | undefined;
+  readonly #namespace: string | undefined;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
 
@@ -177,6 +187,7 @@ export class ApiClient {
     }
     this.#base = url.toString().replace(/\/$/, '');
     this.#key = options.key;
+    this.#namespace = options.namespace;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     // Called unbound: a browser's fetch refuses to run as a method of another object.
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -190,7 +201,7 @@ export class ApiClient {
   /** API keys (an admin key's business): `create` returns the token, shown only this once. */
   readonly keys = {
     list: async (): Promise<ApiKeyInfo[]> => (await this.#call<{ keys: ApiKeyInfo[] }>('GET', '/api/keys')).keys,
-    create: (options: { name: string; role: Role; namespace?: string }): Promise<{ key: ApiKeyInfo; token: string }> =>
+    create: (options: { name: string; role: Role; namespace?: string; namespaces?: string[] }): Promise<{ key: ApiKeyInfo; token: string }> =>
       this.#call('POST', '/api/keys', options),
     /** Throws BATON_KEY_NOT_FOUND when no active key has this id. */
     revoke: async (id: string): Promise<ApiKeyInfo> => (await this.#call<{ key: ApiKeyInfo }>('DELETE', `/api/keys/${encodeURIComponent(id)}`)).key,
@@ -274,7 +285,7 @@ export class ApiClient {
     preview: (id: string): Promise<ApiBlobPreview> => this.#call('GET', `/api/blobs/${encodeURIComponent(id)}/preview`),
     /** The server's answer with the bytes as a stream (no time limit: a blob may be large); throws like `preview`. */
     download: async (id: string): Promise<Response> => {
-      const headers: Record<string, string> = this.#key === undefined ? {} : { authorization: `Bearer ${this.#key}` };
+      const headers = this.#identity({});
       let res: Response;
       try {
         res = await this.#fetch(`${this.#base}/api/blobs/${encodeURIComponent(id)}`, { headers });
@@ -288,9 +299,15 @@ export class ApiClient {
     },
   };
 
-  async #call<T>(method: string, path: string, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
-    const headers: Record<string, string> = {};
+  /** `headers` with the key and the namespace to act in. */
+  #identity(headers: Record<string, string>): Record<string, string> {
     if (this.#key !== undefined) headers.authorization = `Bearer ${this.#key}`;
+    if (this.#namespace !== undefined) headers['baton-namespace'] = this.#namespace;
+    return headers;
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
+    const headers = this.#identity({});
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -407,8 +424,7 @@ export class ApiClient {
     const aborted = (): boolean => options.signal?.aborted === true;
     const pause = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, options.reconnectMs ?? 1000));
     while (!aborted()) {
-      const headers: Record<string, string> = { accept: 'text/event-stream' };
-      if (this.#key !== undefined) headers.authorization = `Bearer ${this.#key}`;
+      const headers = this.#identity({ accept: 'text/event-stream' });
       if (after !== undefined) headers['last-event-id'] = after;
       let res: Response | undefined;
       try {

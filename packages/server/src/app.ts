@@ -44,6 +44,7 @@ import { registerRecentEventsRoute } from './routes/recent-events.js';
 import { registerScheduleRunRoutes } from './routes/schedule-runs.js';
 import { registerDefinitionGraphRoute } from './routes/definition-graph.js';
 import { registerDefinitionRoutes, type DefinitionRouteOptions } from './routes/definitions.js';
+import { visibleDefinitionName } from './routes/definition-scope.js';
 import { registerPlanRoutes } from './routes/plans.js';
 import { registerSimulationRoute } from './routes/simulations.js';
 import { registerDashboardRoute, type DashboardOptions } from './routes/dashboard.js';
@@ -184,8 +185,9 @@ export function buildApp(options: AppOptions): { app: OpenAPIHono; close(): Prom
   registerScheduleRunRoutes(app, client, acting);
   registerDefinitionGraphRoute(
     app,
-    async (name, version) => {
-      const stored = await options.store.getDefinition(name, version);
+    async (name, version, namespace) => {
+      const visible = await visibleDefinitionName(options.store, name, namespace);
+      const stored = visible === undefined ? undefined : await options.store.getDefinition(visible, version);
       return stored === undefined ? undefined : (JSON.parse(stored.document) as { do?: unknown });
     },
     planningCatalog,

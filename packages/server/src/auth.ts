@@ -1,18 +1,26 @@
 /**
  * API keys and roles. Every route but /api/health, /api/openapi.json and /api/docs needs a key; what
- * a key may do follows from its role: a viewer reads (and draws and simulates draft definitions),
+ * a key may do follows from its role, and where it does it from its namespaces: a request acts in the
+ * key's own namespace, or in another it may use, chosen with the Baton-Namespace header (403
+ * BATON_NAMESPACE_FORBIDDEN for one it may not). What a viewer reads (and draws and simulates draft definitions),
  * an operator also starts, signals, cancels, retries, resumes, emits events and plans, an admin also manages schedules, keys, definitions and failure workflows (and lists keys). Any
  * key may revoke itself.
  */
-import { parseApiKey, roleAllows, verifyApiKey, type Role, type Store } from '@baton/core';
+import { isNamespaceName, keyMayActIn, parseApiKey, roleAllows, verifyApiKey, type ApiKeyRecord, type Role, type Store } from '@baton/core';
 import type { Context, MiddlewareHandler } from 'hono';
+import { STORED_KEY } from './acting.js';
 import { apiError } from './errors.js';
 import { auditRefusal } from './refusal-audit.js';
 
 export const AuthErrorCode = {
   Unauthorized: 'BATON_UNAUTHORIZED',
   Forbidden: 'BATON_FORBIDDEN',
+  /** The request chose (with the Baton-Namespace header) a namespace its key may not act in. */
+  NamespaceForbidden: 'BATON_NAMESPACE_FORBIDDEN',
 } as const;
+
+/** The header a request chooses the namespace it acts in with (default: its key's own). */
+export const NAMESPACE_HEADER = 'Baton-Namespace';
 
 /** Pages a browser opens by address: it cannot send a bearer token, so they ask for the key as a password. */
 const BROWSER_PAGES = new Set(['/api/docs', '/api/openapi.json']);
@@ -70,6 +78,11 @@ export function authenticate(store: Store): MiddlewareHandler {
   };
 }
 
+/** The namespaces a key may act in: its own first, then its further ones (`*` for every namespace). */
+export function namespacesOf(key: Pick<ApiKeyRecord, 'namespace' | 'namespaces'>): string[] {
+  return [key.namespace, ...(key.namespaces ?? [])];
+}
+
 /** Checks the request's API key for `needed`; a refusal response (401 or 403), or undefined when allowed. */
 export async function authorize(store: Store, c: Context, needed: Role): Promise<Response | undefined> {
   {
@@ -95,7 +108,23 @@ export async function authorize(store: Store, c: Context, needed: Role): Promise
       await auditRefusal(store, c, AuthErrorCode.Forbidden, { auth: true, key, detail: { needed, role: key.role } });
       return c.json(apiError(AuthErrorCode.Forbidden, `This needs the ${needed} role; the key '${key.name}' is ${key.role}.`), 403);
     }
-    c.set('apiKey' as never, key as never);
+    const chosen = c.req.header(NAMESPACE_HEADER)?.trim();
+    const namespace = chosen === undefined || chosen === '' ? key.namespace : chosen;
+    if (!isNamespaceName(namespace) || !keyMayActIn(key, namespace)) {
+      await auditRefusal(store, c, AuthErrorCode.NamespaceForbidden, { auth: true, key, detail: { namespace: namespace.slice(0, 100) } });
+      const allowed = namespacesOf(key);
+      return c.json(
+        apiError(
+          AuthErrorCode.NamespaceForbidden,
+          `The key '${key.name}' may not act in namespace ${JSON.stringify(namespace.slice(0, 100))}: send ${NAMESPACE_HEADER} with one of ${allowed.join(', ')}, or leave it out to act in '${key.namespace}'.`,
+          { namespaces: allowed },
+        ),
+        403,
+      );
+    }
+    c.set(STORED_KEY as never, key as never);
+    // Routes read the key's namespace as the one the request acts in (acting.ts).
+    c.set('apiKey' as never, (namespace === key.namespace ? key : { ...key, namespace }) as never);
     return undefined;
   }
 }

@@ -67,6 +67,7 @@ export const ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   // auth.ts's codes (answered there directly).
   BATON_UNAUTHORIZED: 401,
   BATON_FORBIDDEN: 403,
+  BATON_NAMESPACE_FORBIDDEN: 403,
   [ErrorCode.PayloadTooLarge]: 413,
   [ApiErrorCode.BodyTooLarge]: 413,
   [ErrorCode.RunNotFound]: 404,

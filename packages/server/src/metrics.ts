@@ -2,7 +2,8 @@
  * Prometheus metrics at GET /metrics, in a registry of the app's own (never prom-client's global one,
  * so two apps in one process keep apart). Counters and histograms come from the events of an engine
  * in this process, when the server has one; gauges are read from the store at each scrape, so every
- * server on a database reports the same queue depths whichever worker runs the runs.
+ * server on a database reports the same queue depths whichever worker runs the runs. Queue depths
+ * and ages are per queue and namespace: one tenant's backlog is its own series.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineEvent, EngineEventListener, Store } from '@baton/core';
@@ -53,23 +54,29 @@ const STEP_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly #store: Store;
-  readonly #queueDepth: Gauge<'queue'>;
-  readonly #queueAge: Gauge<'queue'>;
+  readonly #queueDepth: Gauge<'queue' | 'namespace'>;
+  readonly #queueAge: Gauge<'queue' | 'namespace'>;
+  readonly #namespaces: NamespaceLabels;
   readonly #running: Gauge;
   readonly #waiting: Gauge;
   readonly #waitingForSignal: Gauge;
   readonly #expiredLeases: Gauge;
-  /** Queues seen at earlier scrapes: an emptied queue reports 0 rather than vanishing. */
-  readonly #queuesSeen = new Set<string>();
+  /** Queue and namespace label pairs seen at earlier scrapes: an emptied queue reports 0 rather than vanishing. */
+  readonly #queuesSeen = new Map<string, { queue: string; namespace: string }>();
 
   constructor(store: Store, options: MetricsOptions = {}) {
     this.#store = store;
     const registers = [this.registry];
-    this.#queueDepth = new Gauge({ name: 'baton_queue_depth', help: 'Queued runs per queue, due or not.', labelNames: ['queue'], registers });
+    this.#queueDepth = new Gauge({
+      name: 'baton_queue_depth',
+      help: 'Queued runs per queue and namespace, due or not.',
+      labelNames: ['queue', 'namespace'],
+      registers,
+    });
     this.#queueAge = new Gauge({
       name: 'baton_queue_oldest_age_seconds',
-      help: 'Seconds the longest-waiting due run of each queue has waited for a worker (0 when none is due).',
-      labelNames: ['queue'],
+      help: 'Seconds the longest-waiting due run of each queue and namespace has waited for a worker (0 when none is due).',
+      labelNames: ['queue', 'namespace'],
       registers,
     });
     this.#running = new Gauge({ name: 'baton_runs_running', help: 'Runs executing on a worker.', registers });
@@ -82,7 +89,8 @@ export class ServerMetrics {
     });
     const limit = options.maxNamespaceLabels ?? 20;
     if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('maxNamespaceLabels must be a whole number, 0 or more.');
-    if (options.engine !== undefined) options.engine.subscribe(engineCounters(this.registry, new NamespaceLabels(limit)));
+    this.#namespaces = new NamespaceLabels(limit);
+    if (options.engine !== undefined) options.engine.subscribe(engineCounters(this.registry, this.#namespaces));
   }
 
   /** The exposition text, with the gauges read from the store now. */
@@ -90,20 +98,38 @@ export class ServerMetrics {
     const stats = await this.#store.stats(now);
     this.#queueDepth.reset();
     this.#queueAge.reset();
-    for (const name of this.#queuesSeen) {
-      this.#queueDepth.set({ queue: name }, 0);
-      this.#queueAge.set({ queue: name }, 0);
+    // Defined queues with nothing queued report 0 in the default namespace.
+    for (const q of stats.queues) this.#remember(q.queue, 'default');
+    // Namespaces past the label limit share one series: their depths add up, the oldest age wins.
+    const series = new Map<string, { queue: string; namespace: string; depth: number; age: number }>();
+    for (const q of stats.namespaceQueues) {
+      const labels = this.#remember(q.queue, this.#namespaces.of(q.namespace));
+      const key = `${labels.namespace}\u0000${labels.queue}`;
+      const age = q.oldestReadyAt === undefined ? 0 : Math.max(0, now - q.oldestReadyAt) / 1000;
+      const seen = series.get(key);
+      if (seen === undefined) series.set(key, { ...labels, depth: q.queued, age });
+      else series.set(key, { ...seen, depth: seen.depth + q.queued, age: Math.max(seen.age, age) });
     }
-    for (const q of stats.queues) {
-      this.#queuesSeen.add(q.queue);
-      this.#queueDepth.set({ queue: q.queue }, q.queued);
-      this.#queueAge.set({ queue: q.queue }, q.oldestReadyAt === undefined ? 0 : Math.max(0, now - q.oldestReadyAt) / 1000);
+    for (const labels of this.#queuesSeen.values()) {
+      const found = series.get(`${labels.namespace}\u0000${labels.queue}`);
+      this.#queueDepth.set(labels, found?.depth ?? 0);
+      this.#queueAge.set(labels, found?.age ?? 0);
     }
     this.#running.set(stats.running);
     this.#waiting.set(stats.waiting);
     this.#waitingForSignal.set(stats.waitingForSignal);
     this.#expiredLeases.set(stats.expiredLeases);
     return this.registry.metrics();
+  }
+
+  /** Notes a queue and namespace label pair as seen (so it reports 0 once empty); returns the pair. */
+  #remember(queue: string, namespace: string): { queue: string; namespace: string } {
+    const key = `${namespace}\u0000${queue}`;
+    const seen = this.#queuesSeen.get(key);
+    if (seen !== undefined) return seen;
+    const labels = { queue, namespace };
+    this.#queuesSeen.set(key, labels);
+    return labels;
   }
 }
 

@@ -155,7 +155,11 @@ export const ApiKeySchema = z
     id: z.string(),
     name: z.string(),
     role: z.enum(ROLES),
-    namespace: z.string(),
+    namespace: z.string().openapi({ description: "The key's own namespace" }),
+    namespaces: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "Further namespaces the key may act in (Baton-Namespace header); ['*'] for every namespace" }),
     createdAt: z.string(),
     revokedAt: z.string().optional(),
   })

@@ -78,6 +78,7 @@ describe('the API reference', () => {
       'id',
       'name',
       'namespace',
+      'namespaces',
       'revokedAt',
       'role',
     ]);

@@ -132,8 +132,8 @@ describe('GET /metrics', () => {
     expect(values.get('baton_runs_waiting_for_signal')).toBe(1);
     expect(values.get('baton_runs_running')).toBe(0);
     expect(values.get('baton_runs_lease_expired')).toBe(0);
-    expect(values.get('baton_queue_depth{queue="reports"}')).toBe(1);
-    expect(values.get('baton_queue_oldest_age_seconds{queue="reports"}')).toBeGreaterThan(0);
+    expect(values.get('baton_queue_depth{queue="reports",namespace="default"}')).toBe(1);
+    expect(values.get('baton_queue_oldest_age_seconds{queue="reports",namespace="default"}')).toBeGreaterThan(0);
     expect(text).toContain('# TYPE baton_run_duration_seconds histogram');
 
     // The signal ends the wait: the gauges follow at the next scrape, the counters move on.
@@ -165,6 +165,27 @@ describe('GET /metrics', () => {
       expect([...values.keys()].some((k) => k.includes('team-c') || k.includes('team-d'))).toBe(false);
     } finally {
       await bounded.close();
+    }
+  });
+
+  it("labels queue depth and age by namespace: one tenant's backlog is its own series", async () => {
+    const own = await startApiServer({ client: engine.client, store, workflows: engine.workflows, metrics: { maxNamespaceLabels: 2 } });
+    try {
+      // 'reports' has no worker here: its runs stay queued.
+      for (const namespace of ['team-a', 'team-a', 'team-b', 'team-c']) await engine.client.as({ id: 'key', namespace }).start(report, undefined);
+      const values = samples(await (await fetch(`${own.url}/metrics`, { headers: { authorization: `Bearer ${viewerKey}` } })).text());
+      const depth = [...values.entries()].filter(([name]) => name.startsWith('baton_queue_depth{queue="reports"')).sort();
+      // The first two namespaces seen keep their name; the rest share _other (depths added up).
+      expect(depth.map(([name, value]) => [name.replace(/^baton_queue_depth/, ''), value])).toEqual(
+        [
+          ['{queue="reports",namespace="default"}', 1],
+          ['{queue="reports",namespace="team-a"}', 2],
+          ['{queue="reports",namespace="_other"}', 2],
+        ].sort(),
+      );
+      expect(values.get('baton_queue_oldest_age_seconds{queue="reports",namespace="team-a"}')).toBeGreaterThanOrEqual(0);
+    } finally {
+      await own.close();
     }
   });
 

@@ -76,7 +76,7 @@ describe('GET /api/me', () => {
   it('describes the calling key, and the local admin on a server without auth', async () => {
     expect(await call('viewer', 'GET', '/api/me')).toEqual({
       status: 200,
-      body: { id: keys.viewer!.id, name: 'viewer key', role: 'viewer', namespace: 'default' },
+      body: { id: keys.viewer!.id, name: 'viewer key', role: 'viewer', namespace: 'default', keyNamespace: 'default', namespaces: ['default'] },
     });
     expect((await call('other', 'GET', '/api/me')).body).toMatchObject({ role: 'operator', namespace: 'other' });
     expect((await app.request('/api/me')).status).toBe(401);

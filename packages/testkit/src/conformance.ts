@@ -5,13 +5,16 @@
 import { describe } from 'vitest';
 import type { StoreFactory } from './harness.js';
 import { activitySuite } from './suites/access/activity.suite.js';
+import { apiKeysSuite } from './suites/access/api-keys.suite.js';
 import { cacheSuite } from './suites/cache/cache.suite.js';
 import { workflowCatalogSuite } from './suites/catalog/workflow-catalog.suite.js';
 import { definitionsSuite } from './suites/definitions/definitions.suite.js';
+import { definitionNamespacesSuite } from './suites/definitions/definition-namespaces.suite.js';
 import { eventsSuite } from './suites/events/events.suite.js';
 import { startedRunsSuite } from './suites/events/started-runs.suite.js';
 import { eventNamespacesSuite } from './suites/events/event-namespaces.suite.js';
 import { flowControlSuite } from './suites/flow-control/flow-control.suite.js';
+import { flowControlNamespacesSuite } from './suites/flow-control/namespaces.suite.js';
 import { inboxSuite } from './suites/insight/inbox.suite.js';
 import { overviewSuite } from './suites/insight/overview.suite.js';
 import { overviewUnpricedSuite } from './suites/insight/overview-unpriced.suite.js';
@@ -73,14 +76,14 @@ const CONFORMANCE_BY_CONCERN: readonly (readonly [string, readonly ((factory: St
       versionMoveSuite,
     ],
   ],
-  ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite]],
+  ['flow control: queues and rate limits (FlowControlStore)', [flowControlSuite, flowControlNamespacesSuite]],
   ['schedules (ScheduleStore)', [schedulesSuite, scheduleNamespacesSuite]],
   ['events, triggers and started runs (EventStore)', [eventsSuite, startedRunsSuite, eventNamespacesSuite]],
-  ['access: audit log and change feed (AccessStore)', [activitySuite]],
+  ['access: API keys, audit log and change feed (AccessStore)', [activitySuite, apiKeysSuite]],
   ['cache (CacheStore)', [cacheSuite]],
   ['insight: overview, stats and inbox (OverviewStore, InboxStore)', [statsSuite, overviewSuite, overviewUnpricedSuite, inboxSuite]],
   ['workflow catalog (WorkflowCatalog)', [workflowCatalogSuite]],
-  ['definitions (DefinitionStore)', [definitionsSuite]],
+  ['definitions (DefinitionStore)', [definitionsSuite, definitionNamespacesSuite]],
   ['replay checks (ReplayStore)', [replaysSuite]],
   ['namespace quotas (QuotaStore)', [quotasSuite]],
   ['governance: cost reports and agent policies (GovernanceStore)', [governanceSuite]],

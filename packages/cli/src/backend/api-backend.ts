@@ -34,6 +34,7 @@ function apiKeyInfo(key: ApiKeyInfo): KeyInfo {
     name: key.name,
     role: key.role,
     namespace: key.namespace,
+    ...(key.namespaces === undefined ? {} : { namespaces: key.namespaces }),
     createdAt: Date.parse(key.createdAt),
     ...(key.revokedAt === undefined ? {} : { revokedAt: Date.parse(key.revokedAt) }),
   });
@@ -123,7 +124,7 @@ export class ApiBackend implements Backend {
     return this.#api.result(id, { timeoutMs: timeoutMs ?? Number.POSITIVE_INFINITY, pollMs: 250 });
   }
 
-  async createKey(options: { name: string; role: KeyInfo['role']; namespace?: string }): Promise<{ token: string; key: KeyInfo }> {
+  async createKey(options: { name: string; role: KeyInfo['role']; namespace?: string; namespaces?: string[] }): Promise<{ token: string; key: KeyInfo }> {
     const { token, key } = await this.#api.keys.create(options);
     return { token, key: apiKeyInfo(key) };
   }

@@ -30,7 +30,7 @@ export interface Backend {
   resume(id: string): Promise<RunInfo>;
   /** The run's output once it ends (no timeout: wait as long as it takes); throws its error. */
   result(id: string, timeoutMs: number | undefined): Promise<unknown>;
-  createKey(options: { name: string; role: Role; namespace?: string }): Promise<{ token: string; key: KeyInfo }>;
+  createKey(options: { name: string; role: Role; namespace?: string; namespaces?: string[] }): Promise<{ token: string; key: KeyInfo }>;
   listKeys(): Promise<KeyInfo[]>;
   /** Throws BATON_KEY_NOT_FOUND when no active key has this id. */
   revokeKey(id: string): Promise<KeyInfo>;

@@ -15,6 +15,7 @@ export function keyInfo(key: Omit<ApiKeyRecord, 'hash'>): KeyInfo {
     name: key.name,
     role: key.role,
     namespace: key.namespace,
+    ...(key.namespaces === undefined ? {} : { namespaces: key.namespaces }),
     createdAt: key.createdAt,
     ...(key.revokedAt === undefined ? {} : { revokedAt: key.revokedAt }),
   };
@@ -93,9 +94,14 @@ export class StoreBackend implements Backend {
     return this.#client.result(id, timeoutMs === undefined ? {} : { timeoutMs });
   }
 
-  async createKey(options: { name: string; role: ApiKeyRecord['role']; namespace?: string }): Promise<{ token: string; key: KeyInfo }> {
+  async createKey(options: { name: string; role: ApiKeyRecord['role']; namespace?: string; namespaces?: string[] }): Promise<{ token: string; key: KeyInfo }> {
     const { token, record } = newApiKey(options, Date.now());
-    const audit = this.#auditor(record.namespace).entry('key.create', record.id, { name: record.name, role: record.role, namespace: record.namespace });
+    const audit = this.#auditor(record.namespace).entry('key.create', record.id, {
+      name: record.name,
+      role: record.role,
+      namespace: record.namespace,
+      ...(record.namespaces === undefined ? {} : { namespaces: record.namespaces }),
+    });
     await this.#store.createApiKey(record, audit);
     return { token, key: keyInfo(record) };
   }

@@ -199,6 +199,7 @@ export class Client {
     if (options.id !== undefined && !isValidRunId(options.id)) {
       throw invalidArgument(`Invalid run id ${JSON.stringify(options.id)}: use 1-200 letters, digits and . _ : @ / - (starting with a letter or digit).`);
     }
+    await this.#assertDefinitionVisible(name);
     const workflow = isWorkflow(workflowOrName) ? workflowOrName : this.#workflows.get(name);
     // A name only the store's catalog knows starts on the queue its workers registered.
     const cataloged = workflow === undefined ? await this.#known.require(name, 'No run was created.') : undefined;
@@ -241,12 +242,12 @@ export class Client {
       input: payload,
       queue,
       priority,
-      ...(workflow === undefined ? {} : runLimits(name, workflow.options, value)),
+      ...(workflow === undefined ? {} : runLimits(name, workflow.options, value, this.#auditor.actor?.namespace)),
     };
     const namespace = this.#auditor.actor?.namespace;
     if (namespace !== undefined) run.namespace = namespace;
     if (options.tags !== undefined) run.tags = checkTags(options.tags);
-    const control = workflow === undefined ? undefined : startControl(name, workflow.options, value);
+    const control = workflow === undefined ? undefined : startControl(name, workflow.options, value, namespace);
     if (control !== undefined && options.id !== undefined) {
       throw invalidArgument(`Workflow '${name}' coalesces its starts (debounce or throttle): start it without an id.`);
     }
@@ -278,6 +279,19 @@ export class Client {
     const result = await (eager ?? this.#batcher.submit({ runId: run.id, leaseToken: '', create: run, ...(audit === undefined ? {} : { audit }) }));
     if (result.ok || !byId) return this.#handle(run.id, result.ok);
     return this.#existing((await this.#store.getRun(run.id)) ?? run);
+  }
+
+  /** A deployed definition belongs to one tenant namespace: a client acting for another does not find it. */
+  async #assertDefinitionVisible(name: string): Promise<void> {
+    const namespace = this.#auditor.actor?.namespace;
+    if (namespace === undefined) return;
+    const owner = await this.#store.getDefinitionNamespace(name);
+    if (owner === undefined || owner === namespace) return;
+    throw new BatonError(
+      ErrorCode.WorkflowNotFound,
+      `No workflow named '${name.slice(0, 200)}' is known in namespace '${namespace}': GET /api/definitions lists this namespace's definitions. No run was created.`,
+      { retryable: false, details: { workflow: name } },
+    );
   }
 
   /** A start found its id taken: the run it names, unless that run is another namespace's. */

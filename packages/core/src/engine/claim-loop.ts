@@ -173,7 +173,7 @@ export class ClaimLoop {
     if (workflow.options.concurrency === undefined && workflow.options.rateLimit === undefined) return undefined;
     if (run.claims !== 1 || claimed.journal.length > 0 || run.concurrencyKey !== undefined || run.rateKey !== undefined) return undefined;
     try {
-      const limits = runLimits(workflow.name, workflow.options, this.#host.codec.decode(run.input));
+      const limits = runLimits(workflow.name, workflow.options, this.#host.codec.decode(run.input), run.namespace);
       return Object.keys(limits).length === 0 ? undefined : limits;
     } catch (error) {
       this.#host.logger.warn({ runId: run.id, err: error }, "the run's input gives no limit key; it runs without its workflow's limits");

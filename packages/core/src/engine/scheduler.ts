@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { runLimits } from '../workflow/flow.js';
 import { workflowSchedules, workflowTriggers } from '../workflow/workflow.js';
+import type { AnyWorkflow } from '../workflow/workflow-context.js';
 import type { EventTriggerRecord } from '../events/events.js';
 import type { Logger } from './logger.js';
 import type { WorkflowRegistry } from './workflow-registry.js';
@@ -41,73 +42,93 @@ export class Scheduler {
     this.#namespace = namespace;
   }
 
+  /** The loaded workflows by the namespace their own schedules and triggers live in (theirs, else this engine's). */
+  #byNamespace(): Map<string, AnyWorkflow[]> {
+    const groups = new Map<string, AnyWorkflow[]>();
+    for (const workflow of this.#workflows.current()) {
+      const namespace = workflow.options.namespace ?? this.#namespace;
+      const group = groups.get(namespace);
+      if (group === undefined) groups.set(namespace, [workflow]);
+      else group.push(workflow);
+    }
+    return groups;
+  }
+
   /**
-   * Stores the schedules the loaded workflows declare in this engine's namespace, and drops that
+   * Stores the schedules the loaded workflows declare in each one's namespace, and drops that
    * namespace's code schedules they no longer declare.
    */
   async syncCodeSchedules(): Promise<void> {
     const now = this.#clock.now();
-    const keep: string[] = [];
-    const names: string[] = [];
-    for (const workflow of this.#workflows.current()) {
-      names.push(workflow.name);
-      for (const { id, schedule } of workflowSchedules(workflow.options)) {
-        const resolved = resolveSchedule(schedule, `schedule '${id}' of workflow '${workflow.name}'`);
-        const record: ScheduleRecord = {
-          id,
-          namespace: this.#namespace,
-          workflow: workflow.name,
-          cron: resolved.cron,
-          timezone: resolved.timezone,
-          input: this.#codec.encode(resolved.input, `input of schedule '${id}'`),
-          overlap: resolved.overlap,
-          catchup: resolved.catchup,
-          catchupLimit: resolved.catchupLimit,
-          queue: workflow.options.queue ?? 'default',
-          priority: workflow.options.priority ?? 0,
-          paused: false,
-          source: 'code',
-          createdAt: now,
-          updatedAt: now,
-        };
-        const next = nextTick(resolved.cron, resolved.timezone, now);
-        if (next !== undefined) record.nextAt = next;
-        try {
-          await this.#store.saveSchedule(record, 'upsert');
-        } catch (error) {
-          if (!isBatonError(error) || error.code !== ErrorCode.ScheduleExists) throw error;
-          throw new BatonError(
-            ErrorCode.ScheduleExists,
-            `Schedule '${id}' of workflow '${workflow.name}' cannot be stored in namespace '${this.#namespace}': another namespace has a schedule with this id (schedule ids are unique across namespaces). Give the schedule an id of its own ({ id }).`,
-            { retryable: false, cause: error },
-          );
+    for (const [namespace, workflows] of this.#byNamespace()) {
+      const keep: string[] = [];
+      for (const workflow of workflows) {
+        for (const { id, schedule } of workflowSchedules(workflow.options)) {
+          await this.#saveCodeSchedule(namespace, workflow, id, schedule, now);
+          keep.push(id);
         }
-        keep.push(id);
       }
+      await this.#store.pruneCodeSchedules(
+        namespace,
+        workflows.map((w) => w.name),
+        keep,
+      );
     }
-    if (names.length > 0) await this.#store.pruneCodeSchedules(this.#namespace, names, keep);
   }
 
-  /** Stores the event triggers the loaded workflows declare in this engine's namespace (replacing those they declared there before). */
+  async #saveCodeSchedule(namespace: string, workflow: AnyWorkflow, id: string, schedule: Parameters<typeof resolveSchedule>[0], now: number): Promise<void> {
+    const resolved = resolveSchedule(schedule, `schedule '${id}' of workflow '${workflow.name}'`);
+    const record: ScheduleRecord = {
+      id,
+      namespace,
+      workflow: workflow.name,
+      cron: resolved.cron,
+      timezone: resolved.timezone,
+      input: this.#codec.encode(resolved.input, `input of schedule '${id}'`),
+      overlap: resolved.overlap,
+      catchup: resolved.catchup,
+      catchupLimit: resolved.catchupLimit,
+      queue: workflow.options.queue ?? 'default',
+      priority: workflow.options.priority ?? 0,
+      paused: false,
+      source: 'code',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const next = nextTick(resolved.cron, resolved.timezone, now);
+    if (next !== undefined) record.nextAt = next;
+    try {
+      await this.#store.saveSchedule(record, 'upsert');
+    } catch (error) {
+      if (!isBatonError(error) || error.code !== ErrorCode.ScheduleExists) throw error;
+      throw new BatonError(
+        ErrorCode.ScheduleExists,
+        `Schedule '${id}' of workflow '${workflow.name}' cannot be stored in namespace '${namespace}': another namespace has a schedule with this id (schedule ids are unique across namespaces). Give the schedule an id of its own ({ id }).`,
+        { retryable: false, cause: error },
+      );
+    }
+  }
+
+  /** Stores the event triggers the loaded workflows declare in each one's namespace (replacing those they declared there before). */
   async syncTriggers(): Promise<void> {
-    const workflows = this.#workflows.current();
-    if (workflows.length === 0) return;
-    const triggers: EventTriggerRecord[] = workflows.flatMap((workflow) =>
-      workflowTriggers(workflow.options).map((t) => ({
-        namespace: this.#namespace,
-        workflow: workflow.name,
-        type: t.event,
-        ...(t.match === undefined ? {} : { match: t.match }),
-        input: t.input ?? 'event',
-        queue: workflow.options.queue ?? 'default',
-        priority: workflow.options.priority ?? 0,
-      })),
-    );
-    await this.#store.saveTriggers(
-      this.#namespace,
-      workflows.map((w) => w.name),
-      triggers,
-    );
+    for (const [namespace, workflows] of this.#byNamespace()) {
+      const triggers: EventTriggerRecord[] = workflows.flatMap((workflow) =>
+        workflowTriggers(workflow.options).map((t) => ({
+          namespace,
+          workflow: workflow.name,
+          type: t.event,
+          ...(t.match === undefined ? {} : { match: t.match }),
+          input: t.input ?? 'event',
+          queue: workflow.options.queue ?? 'default',
+          priority: workflow.options.priority ?? 0,
+        })),
+      );
+      await this.#store.saveTriggers(
+        namespace,
+        workflows.map((w) => w.name),
+        triggers,
+      );
+    }
   }
 
   start(): void {
@@ -238,7 +259,7 @@ export function tickRun(schedule: ScheduleRecord, tick: number, workflows: Workf
   const workflow = workflows.get(schedule.workflow);
   if (workflow === undefined) return { run };
   try {
-    Object.assign(run, runLimits(workflow.name, workflow.options, codec.decode(schedule.input)));
+    Object.assign(run, runLimits(workflow.name, workflow.options, codec.decode(schedule.input), schedule.namespace));
     return { run };
   } catch (error) {
     return { run, limitError: error };

@@ -470,7 +470,7 @@ class WorkflowOperations {
         const schema = workflow.options.input;
         if (schema !== undefined) value = validate(schema, value, s.validation(ErrorCode.InvalidInput, `input of child '${workflow.name}'`));
         payload = s.env.codec.encode(value, `input of child '${workflow.name}'`, { runId: options.id ?? `${s.runId}-${seq}`, namespace: s.run.namespace });
-        limits = runLimits(workflow.name, workflow.options, value as I);
+        limits = runLimits(workflow.name, workflow.options, value as I, s.run.namespace);
       } catch (error) {
         return Promise.reject(error);
       }

@@ -1,9 +1,11 @@
 /** The definitions table's rows in the SQL stores (SQLite and PostgreSQL use the same columns) as records. */
 import { CatalogKind, type CatalogRegistration } from './workflow-catalog.js';
-import type { DefinitionVersion, NewDefinition, StoredDefinition } from './definition-store.js';
+import { DEFAULT_DEFINITION_NAMESPACE, type DefinitionVersion, type NewDefinition, type StoredDefinition } from './definition-store.js';
 
 export interface DefinitionRow {
   name: string;
+  /** The tenant namespace (absent from rows read before the column existed in a query). */
+  namespace?: string;
   version: string;
   format: string;
   source?: string;
@@ -17,11 +19,12 @@ export interface DefinitionRow {
 }
 
 /** The columns of a version without its text (lists). */
-export const DEFINITION_VERSION_COLUMNS = 'name, version, format, digest, description, triggers, created_at, created_by, seq';
+export const DEFINITION_VERSION_COLUMNS = 'name, namespace, version, format, digest, description, triggers, created_at, created_by, seq';
 
 export function toDefinitionVersion(row: DefinitionRow): DefinitionVersion {
   const version: DefinitionVersion = {
     name: row.name,
+    namespace: row.namespace ?? DEFAULT_DEFINITION_NAMESPACE,
     version: row.version,
     format: row.format,
     digest: row.digest,
@@ -38,7 +41,7 @@ export function toStoredDefinition(row: DefinitionRow): StoredDefinition {
   return { ...toDefinitionVersion(row), source: row.source ?? '', document: row.document ?? '' };
 }
 
-/** The values of an insert, in column order: name, version, format, source, document, digest, description, triggers, created_at, created_by. */
+/** The values of an insert, in column order: name, version, format, source, document, digest, description, triggers, created_at, created_by, namespace. */
 export function definitionValues(definition: NewDefinition, now: number): unknown[] {
   return [
     definition.name,
@@ -51,6 +54,7 @@ export function definitionValues(definition: NewDefinition, now: number): unknow
     [...definition.triggers].sort().join(','),
     now,
     definition.createdBy,
+    definition.namespace ?? DEFAULT_DEFINITION_NAMESPACE,
   ];
 }
 

@@ -3,13 +3,37 @@
  * every worker can load a version deployed at run time, and every API server can show it. A
  * definition is identified by its Baton workflow name and its version; a deployed version never
  * changes (a different text for the same version is refused; the author bumps the version).
+ *
+ * A definition belongs to the tenant namespace of the key that deployed it. Two namespaces may deploy
+ * the same document (`document.namespace` and `document.name`, the DSL's own naming) independently:
+ * its Baton workflow name carries the tenant namespace (see definitionWorkflowNameIn), so (name,
+ * version) stays one definition across the deployment and every worker can load every namespace's.
  */
 import type { AuditEntry } from './activity.js';
 
+/** The tenant namespace definitions belong to unless deployed in another (and all made before namespaces had them). */
+export const DEFAULT_DEFINITION_NAMESPACE = 'default';
+
+/** What a tenant namespace must look like to hold definitions: it becomes part of a workflow name. */
+const WORKFLOW_SAFE_NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
+
+/**
+ * The Baton workflow name of the document `<document namespace>.<name>` deployed in tenant
+ * `namespace`: the document's name as it is in 'default' (so deployments made before namespaces keep
+ * their names), `<namespace>:<document namespace>.<name>` in any other. Undefined when `namespace`
+ * cannot be part of a workflow name (letters, digits and . _ / - only, starting with a letter or digit).
+ */
+export function definitionWorkflowNameIn(namespace: string, documentName: string): string | undefined {
+  if (namespace === DEFAULT_DEFINITION_NAMESPACE) return documentName;
+  return WORKFLOW_SAFE_NAMESPACE.test(namespace) ? `${namespace}:${documentName}` : undefined;
+}
+
 /** A definition to deploy, as the deploying process has read and validated it. */
 export interface NewDefinition {
-  /** The Baton workflow it runs as (`<namespace>.<name>`). */
+  /** The Baton workflow it runs as: `<document namespace>.<name>`, prefixed `<tenant namespace>:` outside 'default' (definitionWorkflowNameIn). */
   name: string;
+  /** The tenant namespace it belongs to (the deploying key's). Default 'default'. */
+  namespace?: string;
   /** `document.version`. */
   version: string;
   /** 'yaml' or 'json': what `source` is written in. */
@@ -30,6 +54,7 @@ export interface NewDefinition {
 
 /** A deployed definition version. */
 export interface StoredDefinition extends NewDefinition {
+  namespace: string;
   /** When it was deployed (epoch ms, the deploying caller's clock). */
   createdAt: number;
   /** The store's deploy counter: larger for every later deploy, so a reader can ask for what is new since the last one it saw. */
@@ -51,6 +76,8 @@ export type DeployOutcome = { outcome: 'created' | 'unchanged' | 'conflict'; def
 export interface DefinitionFilter {
   /** Only this workflow's versions. */
   name?: string;
+  /** Only this tenant namespace's definitions. */
+  namespace?: string;
   /** Only versions deployed after this deploy counter (see StoredDefinition.seq). */
   afterSeq?: number;
 }
@@ -67,8 +94,10 @@ export interface DefinitionStore {
   listDefinitions(filter?: DefinitionFilter): Promise<StoredDefinition[]>;
   /** One name's versions without text, oldest deploy first. */
   listDefinitionVersions(name: string): Promise<DefinitionVersion[]>;
-  /** Every name with its latest version, by name (code point order). */
-  listDefinitionSummaries(): Promise<DefinitionSummary[]>;
+  /** Every name with its latest version, by name (code point order); with `namespace`, only that tenant namespace's. */
+  listDefinitionSummaries(namespace?: string): Promise<DefinitionSummary[]>;
+  /** The tenant namespace a deployed definition name belongs to; undefined when no definition has the name. */
+  getDefinitionNamespace(name: string): Promise<string | undefined>;
   /** The latest deploy counter (0 when nothing is deployed): one cheap read tells a poller whether anything is new. */
   latestDefinitionSeq(): Promise<number>;
 }

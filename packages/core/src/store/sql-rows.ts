@@ -8,7 +8,7 @@ import type { EventMatch, EventRecord, EventTriggerRecord, EventWaitRecord } fro
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import type { FlowCandidate, QueueRecord, RateLimit } from './flow-control.js';
 import type { AuditEntry, AuditRecord, ChangeRecord } from './activity.js';
-import type { QueueStats, StoreStats } from './store-stats.js';
+import type { NamespaceQueueStats, QueueStats, StoreStats } from './store-stats.js';
 import type { ChildRecord, JournalEntry, PlannedCompensation, RunRecord, RunStatus, SignalRecord, StepRetryRecord, StoredError } from './records.js';
 
 export interface RunRow {
@@ -371,6 +371,8 @@ export interface ApiKeyRow {
   name: string;
   role: string;
   namespace: string;
+  /** JSON list of further namespaces (`["*"]`: every one); null for a key of its own namespace only. */
+  namespaces: string | null;
   hash: string;
   created_at: number;
   revoked_at: number | null;
@@ -385,6 +387,7 @@ export function toApiKeyRecord(row: ApiKeyRow): ApiKeyRecord {
     hash: row.hash,
     createdAt: row.created_at,
   };
+  if (row.namespaces !== null) key.namespaces = JSON.parse(row.namespaces) as string[];
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at;
   return key;
 }
@@ -453,8 +456,9 @@ export function likeEscaped(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Queued runs of one queue, as the stats query counts them. */
+/** Queued runs of one queue (in one namespace, for the stats query), as a count query counts them. */
 export interface StatsQueueRow {
+  namespace?: string;
   queue: string;
   queued: number;
   oldest_created_at: number;
@@ -480,9 +484,47 @@ export function toQueueStats(queued: StatsQueueRow[], defined: { name: string }[
   return [...queues.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
 }
 
+/** One namespace-and-queue row of the stats query as stats. */
+function toNamespaceQueueStats(row: StatsQueueRow): NamespaceQueueStats {
+  const stats: NamespaceQueueStats = {
+    namespace: row.namespace ?? 'default',
+    queue: row.queue,
+    queued: Number(row.queued),
+    oldestCreatedAt: Number(row.oldest_created_at),
+  };
+  if (row.oldest_ready_at !== null) stats.oldestReadyAt = Number(row.oldest_ready_at);
+  return stats;
+}
+
+/** Rows per namespace and queue folded into one row per queue: counts added, oldest times the earliest. */
+function perQueue(rows: StatsQueueRow[]): StatsQueueRow[] {
+  const queues = new Map<string, StatsQueueRow>();
+  for (const row of rows) {
+    const seen = queues.get(row.queue);
+    if (seen === undefined) {
+      queues.set(row.queue, {
+        queue: row.queue,
+        queued: Number(row.queued),
+        oldest_created_at: Number(row.oldest_created_at),
+        oldest_ready_at: row.oldest_ready_at,
+      });
+      continue;
+    }
+    seen.queued += Number(row.queued);
+    seen.oldest_created_at = Math.min(seen.oldest_created_at, Number(row.oldest_created_at));
+    if (row.oldest_ready_at !== null)
+      seen.oldest_ready_at = seen.oldest_ready_at === null ? Number(row.oldest_ready_at) : Math.min(Number(seen.oldest_ready_at), Number(row.oldest_ready_at));
+  }
+  return [...queues.values()];
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The store's stats from its count queries; `queued` has one row per namespace and queue. */
 export function toStoreStats(queued: StatsQueueRow[], defined: { name: string }[], counts: StatsCountRow): StoreStats {
   return {
-    queues: toQueueStats(queued, defined),
+    queues: toQueueStats(perQueue(queued), defined),
+    namespaceQueues: queued.map(toNamespaceQueueStats).sort((a, b) => byText(a.namespace, b.namespace) || byText(a.queue, b.queue)),
     running: Number(counts.running),
     waiting: Number(counts.waiting),
     waitingForSignal: Number(counts.waiting_for_signal),

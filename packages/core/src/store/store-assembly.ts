@@ -244,6 +244,9 @@ export abstract class AssembledStore implements Store {
   listDefinitionSummaries(...args: Parameters<DefinitionStore['listDefinitionSummaries']>): ReturnType<DefinitionStore['listDefinitionSummaries']> {
     return this.parts.definitions.listDefinitionSummaries(...args);
   }
+  getDefinitionNamespace(...args: Parameters<DefinitionStore['getDefinitionNamespace']>): ReturnType<DefinitionStore['getDefinitionNamespace']> {
+    return this.parts.definitions.getDefinitionNamespace(...args);
+  }
   latestDefinitionSeq(...args: Parameters<DefinitionStore['latestDefinitionSeq']>): ReturnType<DefinitionStore['latestDefinitionSeq']> {
     return this.parts.definitions.latestDefinitionSeq(...args);
   }

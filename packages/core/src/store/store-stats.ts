@@ -14,9 +14,16 @@ export interface QueueStats {
   oldestReadyAt?: number;
 }
 
+/** The queued runs of one queue in one namespace. */
+export interface NamespaceQueueStats extends QueueStats {
+  namespace: string;
+}
+
 export interface StoreStats {
-  /** Queues with at least one queued run, and defined queues (with zeros), by name. */
+  /** Queues with at least one queued run, and defined queues (with zeros), by name: every namespace's runs together. */
   queues: QueueStats[];
+  /** Queued runs per namespace and queue, for queues with at least one queued run, by namespace then queue. */
+  namespaceQueues: NamespaceQueueStats[];
   /** Runs a worker executes now (their lease may have expired: see `expiredLeases`). */
   running: number;
   /** Runs waiting (a timer, a signal, an event, a child run or a retry back-off). */

@@ -163,10 +163,19 @@ export function validateWorkflowFlow<I>(name: string, flow: WorkflowFlow<I>): vo
 }
 
 /** How a start is coalesced with others of the same key (see StartControl). */
-export function startControl<I>(name: string, flow: WorkflowFlow<I>, input: I): StartControl | undefined {
+/**
+ * What a run's flow-control keys (concurrency, rate limit, debounce, throttle) start with, so one
+ * namespace's runs never count against, coalesce with or hold back another's: nothing in 'default'
+ * (keys made before namespaces had them stay as they were), `namespace:<name>/` in any other.
+ */
+export function namespaceKeyPrefix(namespace: string | undefined): string {
+  return namespace === undefined || namespace === 'default' ? '' : `namespace:${namespace}/`;
+}
+
+export function startControl<I>(name: string, flow: WorkflowFlow<I>, input: I, namespace?: string): StartControl | undefined {
   if (flow.debounce !== undefined) {
     const debounce: NonNullable<StartControl['debounce']> = {
-      key: `workflow:${name}${keyOf(flow.debounce.key, input, `debounce key of workflow '${name}'`)}`,
+      key: `${namespaceKeyPrefix(namespace)}workflow:${name}${keyOf(flow.debounce.key, input, `debounce key of workflow '${name}'`)}`,
       delayMs: toMillis(flow.debounce.period, 'debounce period'),
     };
     if (flow.debounce.maxWait !== undefined) debounce.maxWaitMs = toMillis(flow.debounce.maxWait, 'debounce maxWait');
@@ -175,7 +184,7 @@ export function startControl<I>(name: string, flow: WorkflowFlow<I>, input: I): 
   if (flow.throttle !== undefined) {
     return {
       throttle: {
-        key: `workflow:${name}${keyOf(flow.throttle.key, input, `throttle key of workflow '${name}'`)}`,
+        key: `${namespaceKeyPrefix(namespace)}workflow:${name}${keyOf(flow.throttle.key, input, `throttle key of workflow '${name}'`)}`,
         periodMs: toMillis(flow.throttle.period, 'throttle period'),
       },
     };
@@ -206,15 +215,21 @@ function keyOf<I>(fn: ((input: I) => string | number) | undefined, input: I, wha
   return `:${String(value)}`;
 }
 
-/** The limit fields of a new run of `workflow` with `input` (none when the workflow has no limits). */
-export function runLimits<I>(name: string, flow: WorkflowFlow<I>, input: I): Pick<NewRun, 'concurrencyKey' | 'concurrencyLimit' | 'rateKey' | 'rateLimit'> {
+/** The limit fields of a new run of `workflow` with `input` in `namespace` (none when the workflow has no limits). */
+export function runLimits<I>(
+  name: string,
+  flow: WorkflowFlow<I>,
+  input: I,
+  namespace?: string,
+): Pick<NewRun, 'concurrencyKey' | 'concurrencyLimit' | 'rateKey' | 'rateLimit'> {
   const fields: Pick<NewRun, 'concurrencyKey' | 'concurrencyLimit' | 'rateKey' | 'rateLimit'> = {};
+  const prefix = namespaceKeyPrefix(namespace);
   if (flow.concurrency !== undefined) {
-    fields.concurrencyKey = `workflow:${name}${keyOf(flow.concurrency.key, input, `concurrency key of workflow '${name}'`)}`;
+    fields.concurrencyKey = `${prefix}workflow:${name}${keyOf(flow.concurrency.key, input, `concurrency key of workflow '${name}'`)}`;
     fields.concurrencyLimit = flow.concurrency.limit;
   }
   if (flow.rateLimit !== undefined) {
-    fields.rateKey = `workflow:${name}${keyOf(flow.rateLimit.key, input, `rate limit key of workflow '${name}'`)}`;
+    fields.rateKey = `${prefix}workflow:${name}${keyOf(flow.rateLimit.key, input, `rate limit key of workflow '${name}'`)}`;
     fields.rateLimit = resolveRateLimit(flow.rateLimit, `workflow '${name}': rateLimit`);
   }
   return fields;

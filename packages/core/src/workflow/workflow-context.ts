@@ -178,6 +178,12 @@ export interface WorkflowOptions<I, O> {
   /** At most one run per key per period; starts in between return that run instead of creating one. */
   throttle?: ThrottleOption<I>;
   /**
+   * The namespace this workflow's own schedules and event triggers belong to, and so the runs they
+   * start. Default: the engine's `namespace` option. A definition deployed in a tenant namespace is
+   * loaded with it.
+   */
+  namespace?: string;
+  /**
    * Starts runs on a cron schedule (or several). Engines store it when they start and keep it in line
    * with the code; `id` defaults to the workflow name (name.N for the N-th of several).
    */

@@ -3,6 +3,7 @@
  * The types of a workflow live beside the context its function receives (they refer to each other).
  */
 import { BatonError, ErrorCode } from '../errors/errors.js';
+import { isNamespaceName } from '../auth/api-keys.js';
 import { assertEventMatch, assertEventType } from '../events/events.js';
 import { assertScheduleId, resolveSchedule } from '../schedule/schedule.js';
 import { assertQueueName, validateWorkflowFlow } from './flow.js';
@@ -39,6 +40,9 @@ export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOption
     throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}' has an invalid version: use a non-empty string.`, { retryable: false });
   }
   if (options.queue !== undefined) assertQueueName(options.queue);
+  if (options.namespace !== undefined && (typeof options.namespace !== 'string' || !isNamespaceName(options.namespace))) {
+    throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}': its namespace is 1-100 letters, digits and . _ : / @ -.`, { retryable: false });
+  }
   const onFailure = options.onFailure;
   if (onFailure !== undefined && !(typeof onFailure === 'string' ? NAME.test(onFailure) : isWorkflow(onFailure))) {
     throw new BatonError(

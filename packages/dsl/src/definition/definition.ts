@@ -7,7 +7,10 @@ export type WorkflowDocument = Specification.Workflow;
 export type DefinitionFormat = 'yaml' | 'json';
 
 export interface Definition {
-  /** The Baton workflow it runs as: `<document.namespace>.<document.name>`. */
+  /**
+   * The Baton workflow it runs as: `<document.namespace>.<document.name>`; a definition deployed in a
+   * tenant namespace other than 'default' runs as `<tenant namespace>:<document.namespace>.<document.name>`.
+   */
   readonly workflowName: string;
   /** `document.version`: the Baton workflow version; runs stay pinned to it. */
   readonly version: string;

@@ -99,7 +99,8 @@ export class DefinitionLoader {
     if (known !== undefined) return known;
     try {
       const definition = await readDefinition(stored.source, { format: stored.format as DefinitionFormat });
-      return workflowOfDefinition(definition, this.#interpreter);
+      // Its workflow name as deployed: outside 'default' it carries the tenant namespace the document's name does not.
+      return workflowOfDefinition({ ...definition, workflowName: stored.name }, this.#interpreter, stored.namespace);
     } catch (error) {
       this.#logger.error(
         { err: error, workflow: stored.name, version: stored.version },

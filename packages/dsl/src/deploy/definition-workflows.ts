@@ -10,12 +10,13 @@ import { definitionWorkflow } from '../runtime/interpreter.js';
 import type { InterpreterOptions } from '../runtime/interpreter-options.js';
 
 /** The workflow that runs `definition`. Throws BATON_INVALID_DEFINITION (details.issues) when Baton cannot run it as written. */
-export function workflowOfDefinition(definition: Definition, options: InterpreterOptions = {}): AnyWorkflow {
+export function workflowOfDefinition(definition: Definition, options: InterpreterOptions = {}, namespace = 'default'): AnyWorkflow {
   try {
     const workflow = definitionWorkflow(definition, options);
     const triggers = definitionTriggers(definition.document);
     if (triggers.schedule === undefined && triggers.on === undefined) return workflow;
-    return defineWorkflow({ ...workflow.options, ...triggers }, workflow.fn);
+    // A tenant's definition keeps its schedules and triggers (and the runs they start) in its namespace.
+    return defineWorkflow({ ...workflow.options, ...triggers, ...(namespace === 'default' ? {} : { namespace }) }, workflow.fn);
   } catch (error) {
     throw invalidDefinition(definition, error);
   }

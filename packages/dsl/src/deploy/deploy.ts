@@ -1,10 +1,11 @@
 /**
  * Deploying a definition into the store: parse and validate the text, check Baton can run it, and
  * store it under (workflow name, document.version) with its digest. The API and any embedding
- * program call this; a deployed version never changes.
+ * program call this; a deployed version never changes. It belongs to the deploying actor's tenant
+ * namespace, whose name prefixes its workflow name outside 'default' (definitionWorkflowNameIn).
  */
 import { createHash } from 'node:crypto';
-import { AUDIT_OK, BatonError, ErrorCode, assertStorableText, errorMessage, type Store } from '@baton/core';
+import { AUDIT_OK, BatonError, ErrorCode, assertStorableText, definitionWorkflowNameIn, errorMessage, type Store } from '@baton/core';
 import type { Definition, DefinitionFormat, DefinitionIssue } from '../definition/definition.js';
 import { parseDefinition } from '../definition/parse.js';
 import { triggerKinds } from '../definition/triggers.js';
@@ -13,7 +14,7 @@ import { workflowOfDefinition } from './definition-workflows.js';
 export interface DeployOptions {
   /** Who deploys (an API key id, 'cli'); stored and audited. */
   actor: string;
-  /** The actor's namespace, for the audit entry. Default 'default'. */
+  /** The actor's tenant namespace: the definition belongs to it, and the audit entry names it. Default 'default'. */
   namespace?: string;
   /** Default: JSON when the text starts with `{`, else YAML. */
   format?: DefinitionFormat;
@@ -24,12 +25,16 @@ export interface DeployOptions {
 }
 
 export interface DeployedDefinition {
+  /** The Baton workflow name it runs as (its document's name, prefixed by its tenant namespace outside 'default'). */
   name: string;
+  /** The tenant namespace it belongs to. */
+  namespace: string;
   version: string;
   digest: string;
   createdAt: number;
   /** False when this very text was deployed already (nothing was written). */
   created: boolean;
+  /** The definition, its `workflowName` the Baton workflow name it runs as. */
   definition: Definition;
 }
 
@@ -45,7 +50,17 @@ export function definitionDigest(text: string): string {
  */
 export async function deployDefinitionText(store: Store, text: string, options: DeployOptions): Promise<DeployedDefinition> {
   assertStorableText(text, 'definition text', 'The definition text');
-  const definition = await readDefinition(text, options);
+  const read = await readDefinition(text, options);
+  const namespace = options.namespace ?? 'default';
+  const workflowName = definitionWorkflowNameIn(namespace, read.workflowName);
+  if (workflowName === undefined || workflowName.length > 200) {
+    throw new BatonError(
+      ErrorCode.InvalidArgument,
+      `Definitions cannot be deployed in namespace '${namespace.slice(0, 100)}': its name becomes part of their workflow names, which take letters, digits and . _ / - only (up to 200 characters with the document's name). Deploy from a namespace so named.`,
+      { retryable: false, details: { namespace } },
+    );
+  }
+  const definition: Definition = { ...read, workflowName };
   workflowOfDefinition(definition); // refuses what Baton cannot run (a schedule it cannot express) before it is stored
   const document = documentJson(definition);
   const now = options.now ?? Date.now();
@@ -56,6 +71,7 @@ export async function deployDefinitionText(store: Store, text: string, options: 
   const result = await store.deployDefinition(
     {
       name: definition.workflowName,
+      namespace,
       version: definition.version,
       format: definition.source.format,
       source: text,
@@ -68,7 +84,7 @@ export async function deployDefinitionText(store: Store, text: string, options: 
     now,
     {
       actor: options.actor,
-      namespace: options.namespace ?? 'default',
+      namespace,
       action: 'definition.deploy',
       target,
       result: AUDIT_OK,
@@ -84,7 +100,15 @@ export async function deployDefinitionText(store: Store, text: string, options: 
     );
   }
   const stored = result.definition;
-  return { name: stored.name, version: stored.version, digest: stored.digest, createdAt: stored.createdAt, created: result.outcome === 'created', definition };
+  return {
+    name: stored.name,
+    namespace: stored.namespace,
+    version: stored.version,
+    digest: stored.digest,
+    createdAt: stored.createdAt,
+    created: result.outcome === 'created',
+    definition,
+  };
 }
 
 /** Parses and validates; anything wrong (even a validator that throws) is BATON_INVALID_DEFINITION with the issues. */

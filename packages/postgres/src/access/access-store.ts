@@ -14,7 +14,12 @@ export class PostgresAccess implements AccessStore {
   }
 
   async createApiKey(key: ApiKeyRecord, audit?: AuditEntry): Promise<void> {
-    await audited(this.#db, INSERT_API_KEY, [key.id, key.name, key.role, key.namespace, key.hash, key.createdAt], audit);
+    await audited(
+      this.#db,
+      INSERT_API_KEY,
+      [key.id, key.name, key.role, key.namespace, key.namespaces === undefined ? null : JSON.stringify(key.namespaces), key.hash, key.createdAt],
+      audit,
+    );
   }
 
   async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {

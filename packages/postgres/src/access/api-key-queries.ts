@@ -1,7 +1,7 @@
 /** The statements of API keys (stored by hash; a revoked key keeps its row). */
 
 export const INSERT_API_KEY =
-  'INSERT INTO api_keys (id, name, role, namespace, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL) RETURNING id';
+  'INSERT INTO api_keys (id, name, role, namespace, namespaces, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) RETURNING id';
 
 export const SELECT_API_KEY = 'SELECT * FROM api_keys WHERE id = $1';
 

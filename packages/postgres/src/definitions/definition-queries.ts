@@ -12,8 +12,8 @@ import {
 import { writeAudit } from '../access/audit-writes.js';
 import { registerWorkflows } from '../catalog/catalog-queries.js';
 
-const INSERT = `INSERT INTO definitions (name, version, format, source, document, digest, description, triggers, created_at, created_by, seq)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT coalesce(max(seq), 0) + 1 FROM definitions))`;
+const INSERT = `INSERT INTO definitions (name, version, format, source, document, digest, description, triggers, created_at, created_by, namespace, seq)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, (SELECT coalesce(max(seq), 0) + 1 FROM definitions))`;
 
 /**
  * Deploys in the caller's transaction. Deploys take a lock of their own first (per schema), so two
@@ -41,10 +41,10 @@ export async function getDefinition(db: pg.Pool | pg.PoolClient, name: string, v
 }
 
 export async function listDefinitions(db: pg.Pool, filter: DefinitionFilter = {}): Promise<StoredDefinition[]> {
-  const { rows } = await db.query<DefinitionRow>('SELECT * FROM definitions WHERE ($1::text IS NULL OR name = $1) AND seq > $2 ORDER BY seq', [
-    filter.name ?? null,
-    filter.afterSeq ?? 0,
-  ]);
+  const { rows } = await db.query<DefinitionRow>(
+    'SELECT * FROM definitions WHERE ($1::text IS NULL OR name = $1) AND ($3::text IS NULL OR namespace = $3) AND seq > $2 ORDER BY seq',
+    [filter.name ?? null, filter.afterSeq ?? 0, filter.namespace ?? null],
+  );
   return rows.map(toStoredDefinition);
 }
 
@@ -53,15 +53,22 @@ export async function listDefinitionVersions(db: pg.Pool, name: string): Promise
   return rows.map(toDefinitionVersion);
 }
 
-export async function listDefinitionSummaries(db: pg.Pool): Promise<DefinitionSummary[]> {
+export async function listDefinitionSummaries(db: pg.Pool, namespace: string | undefined): Promise<DefinitionSummary[]> {
   const columns = DEFINITION_VERSION_COLUMNS.split(', ')
     .map((c) => `d.${c}`)
     .join(', ');
   const { rows } = await db.query<DefinitionRow & { versions: string }>(
     `SELECT ${columns}, n.versions FROM definitions d
-      JOIN (SELECT name, max(seq) AS seq, count(*) AS versions FROM definitions GROUP BY name) n ON d.seq = n.seq ORDER BY d.name COLLATE "C"`,
+      JOIN (SELECT name, max(seq) AS seq, count(*) AS versions FROM definitions WHERE $1::text IS NULL OR namespace = $1 GROUP BY name) n
+        ON d.seq = n.seq ORDER BY d.name COLLATE "C"`,
+    [namespace ?? null],
   );
   return rows.map((row) => ({ latest: toDefinitionVersion(row), versions: Number(row.versions) }));
+}
+
+export async function getDefinitionNamespace(db: pg.Pool, name: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ namespace: string }>('SELECT namespace FROM definitions WHERE name = $1 LIMIT 1', [name]);
+  return rows[0]?.namespace;
 }
 
 export async function latestDefinitionSeq(db: pg.Pool): Promise<number> {

@@ -28,8 +28,12 @@ export class PostgresDefinitions implements DefinitionStore {
     return this.#db.read((pool) => definitions.listDefinitionVersions(pool, name));
   }
 
-  async listDefinitionSummaries(): Promise<DefinitionSummary[]> {
-    return this.#db.read((pool) => definitions.listDefinitionSummaries(pool));
+  async listDefinitionSummaries(namespace?: string): Promise<DefinitionSummary[]> {
+    return this.#db.read((pool) => definitions.listDefinitionSummaries(pool, namespace));
+  }
+
+  async getDefinitionNamespace(name: string): Promise<string | undefined> {
+    return this.#db.read((pool) => definitions.getDefinitionNamespace(pool, name));
   }
 
   async latestDefinitionSeq(): Promise<number> {

@@ -1,8 +1,9 @@
 /** The statements of the engine's stats (Store.stats): queued runs by queue, and the running and waiting counts. */
 
-export const STATS_QUEUED = `SELECT queue, COUNT(*) AS queued, MIN(created_at) AS oldest_created_at,
+/** Queued runs per namespace and queue (the metrics label queue depths and ages by both). */
+export const STATS_QUEUED = `SELECT namespace, queue, COUNT(*) AS queued, MIN(created_at) AS oldest_created_at,
     MIN(ready_at) FILTER (WHERE ready_at <= $1) AS oldest_ready_at
-  FROM runs WHERE status = 'queued' GROUP BY queue`;
+  FROM runs WHERE status = 'queued' GROUP BY namespace, queue`;
 
 // Event waits are signal waits under a '$event:' name; only waits for real signals count here.
 export const STATS_COUNTS = `SELECT

@@ -8,6 +8,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ErrorCode } from '@baton/core';
 import { DefinitionError, definitionGraph, parseDefinition, type PlanningCatalog } from '@baton/dsl';
+import { apiKeyOf } from '../acting.js';
 import { ErrorSchema, apiError } from '../errors.js';
 import { json } from '../schemas.js';
 
@@ -42,8 +43,8 @@ export const DefinitionGraphSchema = z
   })
   .openapi('DefinitionGraph');
 
-/** Reads a deployed definition's document (undefined: no such definition or version). */
-export type ReadDefinitionDocument = (name: string, version: string) => Promise<{ do?: unknown } | undefined>;
+/** Reads a deployed definition's document as a request acting in `namespace` sees it (undefined: no such definition or version there). */
+export type ReadDefinitionDocument = (name: string, version: string, namespace: string | undefined) => Promise<{ do?: unknown } | undefined>;
 
 const Params = z.object({
   name: z
@@ -130,7 +131,7 @@ export function registerDefinitionGraphRoute(app: OpenAPIHono, readDocument: Rea
     }),
     async (c) => {
       const { name, version } = c.req.valid('param');
-      const document = await readDocument(name, version);
+      const document = await readDocument(name, version, apiKeyOf(c)?.namespace);
       if (document === undefined) {
         return c.json(
           apiError(ErrorCode.DefinitionNotFound, `No definition ${name} has version ${version}: GET /api/definitions/${name} lists its versions.`, {

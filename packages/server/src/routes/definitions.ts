@@ -1,7 +1,9 @@
 /**
  * Deployed definitions (declarative workflows): POST /api/definitions deploys one (an admin's, as
  * code is), the GET routes list names, one name's versions and one version's text and document.
- * Definitions are shared by every namespace, like the workflow catalog.
+ * A definition belongs to the tenant namespace the deploying request acts in, and only requests
+ * acting in that namespace list, read, draw or start it (another namespace's is 404, see
+ * definition-scope.ts); outside 'default' its workflow name is `<tenant namespace>:<document name>`.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { BatonError, ErrorCode, errorMessage, type Store } from '@baton/core';
@@ -10,6 +12,7 @@ import type { Context } from 'hono';
 import { apiKeyOf } from '../acting.js';
 import { ErrorSchema } from '../errors.js';
 import { json } from '../schemas.js';
+import { visibleDefinitionName } from './definition-scope.js';
 
 const errors = {
   400: json(ErrorSchema, 'Invalid request or definition (BATON_INVALID_DEFINITION: details.issues)'),
@@ -21,7 +24,10 @@ const Triggers = z.array(z.string()).openapi({ description: "What starts its run
 
 export const DeployedSchema = z
   .object({
-    name: z.string().openapi({ description: 'The workflow it runs as: <namespace>.<name>' }),
+    name: z.string().openapi({
+      description: "The workflow it runs as: <document namespace>.<name>, prefixed '<tenant namespace>:' outside the 'default' tenant namespace",
+    }),
+    namespace: z.string().openapi({ description: 'The tenant namespace it belongs to (the one the deploying request acted in)' }),
     version: z.string(),
     digest: z.string().openapi({ description: 'sha256:<hex> of the deployed text' }),
     createdAt: z.string(),
@@ -30,7 +36,8 @@ export const DeployedSchema = z
   .openapi('DeployedDefinition');
 
 const VersionFields = {
-  name: z.string(),
+  name: z.string().openapi({ description: 'The workflow it runs as' }),
+  namespace: z.string().openapi({ description: 'The tenant namespace it belongs to' }),
   version: z.string(),
   format: z.enum(['yaml', 'json']),
   digest: z.string(),
@@ -49,7 +56,8 @@ export const DefinitionSourceSchema = z
   .openapi('DefinitionSource');
 export const DefinitionSummarySchema = z
   .object({
-    name: z.string(),
+    name: z.string().openapi({ description: 'The workflow it runs as' }),
+    namespace: z.string().openapi({ description: 'The tenant namespace it belongs to' }),
     latestVersion: z.string().openapi({ description: 'The version deployed last (new runs start on it)' }),
     versions: z.number().int(),
     description: z.string().optional(),
@@ -76,6 +84,7 @@ const VersionParam = z
 
 type VersionRecord = {
   name: string;
+  namespace: string;
   version: string;
   format: string;
   digest: string;
@@ -88,6 +97,7 @@ type VersionRecord = {
 function versionJson(v: VersionRecord): z.infer<typeof DefinitionVersionSchema> {
   return {
     name: v.name,
+    namespace: v.namespace,
     version: v.version,
     format: v.format === 'json' ? 'json' : 'yaml',
     digest: v.digest,
@@ -141,7 +151,7 @@ export function registerDefinitionRoutes(app: OpenAPIHono, store: Store, options
       tags: ['definitions'],
       summary: 'Deploy a definition',
       description:
-        'Validates a Serverless Workflow definition and stores it under its workflow name (<namespace>.<name>) and document.version; workers load it without a restart. A deployed version never changes: the same text again answers 200 with created false, another text under that version 409 BATON_DEFINITION_EXISTS (bump document.version). Needs an admin key; audited as definition.deploy.',
+        "Validates a Serverless Workflow definition and stores it under its workflow name and document.version, in the tenant namespace the request acts in; workers load it without a restart. The workflow name is the document's <namespace>.<name>, prefixed '<tenant namespace>:' outside the 'default' tenant namespace, so two tenant namespaces deploy the same document independently (a tenant namespace holding definitions takes letters, digits and . _ / - only). A deployed version never changes: the same text again answers 200 with created false, another text under that version 409 BATON_DEFINITION_EXISTS (bump document.version). Needs an admin key; audited as definition.deploy.",
       request: {
         body: {
           required: false,
@@ -170,6 +180,7 @@ export function registerDefinitionRoutes(app: OpenAPIHono, store: Store, options
       if (deployed.created) options.onDeployed?.(deployed);
       const answer = {
         name: deployed.name,
+        namespace: deployed.namespace,
         version: deployed.version,
         digest: deployed.digest,
         createdAt: new Date(deployed.createdAt).toISOString(),
@@ -185,13 +196,15 @@ export function registerDefinitionRoutes(app: OpenAPIHono, store: Store, options
       path: '/api/definitions',
       tags: ['definitions'],
       summary: 'List deployed definitions',
-      description: 'Every deployed definition name with its latest version, how many versions it has, its description and what starts its runs.',
+      description:
+        'Every definition name deployed in the namespace the request acts in, with its latest version, how many versions it has, its description and what starts its runs.',
       responses: { 200: json(z.object({ definitions: z.array(DefinitionSummarySchema) }), 'Deployed definitions, by name') },
     }),
     async (c) => {
-      const summaries = await store.listDefinitionSummaries();
+      const summaries = await store.listDefinitionSummaries(apiKeyOf(c)?.namespace);
       const definitions = summaries.map(({ latest, versions }) => ({
         name: latest.name,
+        namespace: latest.namespace,
         latestVersion: latest.version,
         versions,
         ...(latest.description === undefined ? {} : { description: latest.description }),
@@ -208,14 +221,17 @@ export function registerDefinitionRoutes(app: OpenAPIHono, store: Store, options
       path: '/api/definitions/{name}',
       tags: ['definitions'],
       summary: "A definition's versions",
+      description:
+        "Its versions, by its workflow name or (outside the 'default' tenant namespace) its document's <namespace>.<name>. Another tenant namespace's definition is 404 BATON_DEFINITION_NOT_FOUND.",
       request: { params: z.object({ name: NameParam }) },
       responses: { 200: json(z.object({ name: z.string(), versions: z.array(DefinitionVersionSchema) }), 'Its versions, oldest deploy first'), ...errors },
     }),
     async (c) => {
       const { name } = c.req.valid('param');
-      const versions = await store.listDefinitionVersions(name);
-      if (versions.length === 0) throw notFound(name);
-      return c.json({ name, versions: versions.map(versionJson) }, 200);
+      const visible = await visibleDefinitionName(store, name, apiKeyOf(c)?.namespace);
+      const versions = visible === undefined ? [] : await store.listDefinitionVersions(visible);
+      if (visible === undefined || versions.length === 0) throw notFound(name);
+      return c.json({ name: visible, versions: versions.map(versionJson) }, 200);
     },
   );
 
@@ -230,7 +246,8 @@ export function registerDefinitionRoutes(app: OpenAPIHono, store: Store, options
     }),
     async (c) => {
       const { name, version } = c.req.valid('param');
-      const stored = await store.getDefinition(name, version);
+      const visible = await visibleDefinitionName(store, name, apiKeyOf(c)?.namespace);
+      const stored = visible === undefined ? undefined : await store.getDefinition(visible, version);
       if (stored === undefined) throw notFound(name, version);
       return c.json({ ...versionJson(stored), source: stored.source, document: JSON.parse(stored.document) as unknown }, 200);
     },

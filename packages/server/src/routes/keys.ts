@@ -1,17 +1,32 @@
 /**
  * API keys over HTTP, for admins: list (never a secret or a hash), create (the token is in the 201
- * response and nowhere else, ever), revoke. An admin key manages the keys of its own namespace only,
- * as it sees only that namespace's runs and audit log: a key of another namespace is not listed, is
- * not found to revoke (404, as a key that does not exist: the answer does not tell it exists), and
- * cannot be made (403) — that takes an admin key of that namespace, or `baton keys create --db` on
- * the server's host. Any key, whatever its role, may revoke itself: giving up a key that leaked is
+ * response and nowhere else, ever), revoke. An admin key manages the keys of the namespace the request
+ * acts in only, as it sees only that namespace's runs and audit log: a key of another namespace is not
+ * listed, is not found to revoke (404, as a key that does not exist: the answer does not tell it
+ * exists), and cannot be made (403) — that takes an admin key that may act in that namespace, or
+ * `baton keys create --db` on the server's host. A new key may be given further namespaces to act in
+ * only among those the calling key may act in itself (every namespace, `*`, only by a key that has it). Any key, whatever its role, may revoke itself: giving up a key that leaked is
  * the first thing its holder should be able to do, and one locked out this way makes a new admin key
  * on the server's host. Creations and revocations are audited, refused ones too.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { Auditor, BatonError, ROLES, isBatonError, markAudited, newApiKey, roleAllows, systemClock, type ApiKeyRecord, type Store } from '@baton/core';
-import { apiKeyOf } from '../acting.js';
+import {
+  ALL_NAMESPACES,
+  Auditor,
+  BatonError,
+  ROLES,
+  isBatonError,
+  keyActsEverywhere,
+  keyMayActIn,
+  markAudited,
+  newApiKey,
+  roleAllows,
+  systemClock,
+  type ApiKeyRecord,
+  type Store,
+} from '@baton/core';
+import { apiKeyOf, storedKeyOf } from '../acting.js';
 import { AuthErrorCode } from '../auth.js';
 import { ApiErrorCode, ErrorSchema, apiError } from '../errors.js';
 import { ApiKeySchema, json } from '../schemas.js';
@@ -25,7 +40,17 @@ const CreateKey = z
   .object({
     name: z.string().min(1).max(100).openapi({ description: 'What the key is for; 1-100 letters, digits, spaces and . _ : / @ -' }),
     role: z.enum(ROLES),
-    namespace: z.string().min(1).max(100).optional().openapi({ description: "The key's namespace (default 'default')" }),
+    namespace: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "The key's own namespace, where its requests act unless they choose another (default: the one the request acts in)" }),
+    namespaces: z
+      .array(z.string().min(1).max(100))
+      .max(100)
+      .optional()
+      .openapi({ description: "Further namespaces the key may act in (with the Baton-Namespace header), or ['*'] for every namespace" }),
   })
   .openapi('CreateApiKey');
 
@@ -43,6 +68,7 @@ export function keyJson(key: ApiKeyRecord): z.infer<typeof ApiKeySchema> {
     name: key.name,
     role: key.role,
     namespace: key.namespace,
+    ...(key.namespaces === undefined ? {} : { namespaces: key.namespaces }),
     createdAt: new Date(key.createdAt).toISOString(),
     ...(key.revokedAt === undefined ? {} : { revokedAt: new Date(key.revokedAt).toISOString() }),
   };
@@ -86,28 +112,51 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       tags: ['keys'],
       summary: 'Create an API key',
       description:
-        "Makes a key and returns its token once: only a hash is stored, so it cannot be shown again. The namespace defaults to the calling key's, and may not be another. Needs an admin key.",
+        "Makes a key and returns its token once: only a hash is stored, so it cannot be shown again. The namespace defaults to the one the request acts in, and may not be another; further namespaces (or ['*']) must be ones the calling key may act in. Needs an admin key.",
       request: { body: { required: true, content: { 'application/json': { schema: CreateKey } } } },
       responses: {
         201: json(z.object({ key: ApiKeySchema, token: z.string().openapi({ description: 'bk_<id>_<secret>: shown only in this response' }) }), 'Created'),
-        403: json(ErrorSchema, "A namespace other than the calling key's"),
+        403: json(ErrorSchema, 'A namespace other than the one the request acts in, or further namespaces the calling key may not act in'),
         ...errors,
       },
     }),
     async (c) => {
       const req = c.req.valid('json');
       const caller = apiKeyOf(c);
+      const stored = storedKeyOf(c) ?? caller;
       const namespace = req.namespace ?? caller?.namespace;
-      const detail = { name: req.name, role: req.role, namespace: namespace ?? 'default' };
+      const detail = {
+        name: req.name,
+        role: req.role,
+        namespace: namespace ?? 'default',
+        ...(req.namespaces === undefined ? {} : { namespaces: req.namespaces }),
+      };
       const auditor = auditorFor(c, store);
       if (caller !== undefined && namespace !== caller.namespace) {
         await auditor.record('key.create', req.name, AuthErrorCode.Forbidden, detail);
-        const message = `The key '${caller.name}' manages the keys of namespace '${caller.namespace}' only: a key of '${namespace}' is made with an admin key of that namespace, or with baton keys create --db on the server's host.`;
+        const message = `The request acts in namespace '${caller.namespace}' and manages its keys only: a key of '${namespace}' is made acting in that namespace (Baton-Namespace) with an admin key that may, or with baton keys create --db on the server's host.`;
         return c.json(apiError(AuthErrorCode.Forbidden, message), 403);
+      }
+      const beyond =
+        stored === undefined
+          ? []
+          : (req.namespaces ?? []).filter((name) => (name === ALL_NAMESPACES ? !keyActsEverywhere(stored) : !keyMayActIn(stored, name)));
+      if (stored !== undefined && beyond.length > 0) {
+        await auditor.record('key.create', req.name, AuthErrorCode.Forbidden, detail);
+        const message = `The key '${stored.name}' may not give namespaces it may not act in itself: ${beyond.map((name) => `'${name}'`).join(', ')}.`;
+        return c.json(apiError(AuthErrorCode.Forbidden, message, { namespaces: beyond }), 403);
       }
       let made: { token: string; record: ApiKeyRecord };
       try {
-        made = newApiKey({ name: req.name, role: req.role, ...(namespace === undefined ? {} : { namespace }) }, Date.now());
+        made = newApiKey(
+          {
+            name: req.name,
+            role: req.role,
+            ...(namespace === undefined ? {} : { namespace }),
+            ...(req.namespaces === undefined ? {} : { namespaces: req.namespaces }),
+          },
+          Date.now(),
+        );
       } catch (error) {
         await auditor.record('key.create', req.name, isBatonError(error) ? error.code : ApiErrorCode.Internal, detail);
         throw markAudited(error);
@@ -145,7 +194,7 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
       }
       const namespace = caller?.namespace;
       const found = await store.getApiKey(id);
-      const key = found !== undefined && (namespace === undefined || found.namespace === namespace) ? found : undefined;
+      const key = found !== undefined && (namespace === undefined || found.namespace === namespace || found.id === caller?.id) ? found : undefined;
       const now = Date.now();
       const detail = key === undefined ? {} : { name: key.name, role: key.role };
       const auditor = auditorFor(c, store);

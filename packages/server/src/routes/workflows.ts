@@ -1,9 +1,11 @@
 /**
  * GET /api/workflows: the workflows this server has the code of, with their input, output and signal
- * schemas as JSON Schema, then those of the store's catalog it has not (see catalog.ts).
+ * schemas as JSON Schema, then those of the store's catalog it has not (see catalog.ts). Deployed
+ * definitions belong to a namespace: a request sees only those of the namespace it acts in.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { isWorkflow, type Store, type WorkflowRegistry } from '@baton/core';
+import { apiKeyOf } from '../acting.js';
 import { catalogWorkflows } from '../catalog.js';
 import { signalSchemas } from '../json-schema.js';
 import { WorkflowSchema, json } from '../schemas.js';
@@ -15,7 +17,7 @@ export function registerWorkflowsRoute(app: OpenAPIHono, store: Store, registry:
       path: '/api/workflows',
       tags: ['workflows'],
       description:
-        "The workflows this server has the code of, then those of the store's catalog it has not (registered by workers elsewhere: each one's current version).",
+        "The workflows this server has the code of, then those of the store's catalog it has not (registered by workers elsewhere: each one's current version). Deployed definitions of other namespaces than the one the request acts in are left out.",
       responses: { 200: json(z.object({ workflows: z.array(WorkflowSchema) }), 'Known workflows') },
     }),
     async (c) => {
@@ -40,7 +42,10 @@ export function registerWorkflowsRoute(app: OpenAPIHono, store: Store, registry:
         return out;
       });
       workflows.push(...(await catalogWorkflows(store, new Set(workflows.map((w) => w.name)))));
-      return c.json({ workflows }, 200);
+      const namespace = apiKeyOf(c)?.namespace;
+      if (namespace === undefined) return c.json({ workflows }, 200);
+      const owners = new Map((await store.listDefinitionSummaries()).map(({ latest }) => [latest.name, latest.namespace]));
+      return c.json({ workflows: workflows.filter((w) => (owners.get(w.name) ?? namespace) === namespace) }, 200);
     },
   );
 }

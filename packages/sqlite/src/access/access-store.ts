@@ -15,8 +15,8 @@ export class SqliteAccessStore implements AccessStore {
   async createApiKey(key: ApiKeyRecord, audit?: AuditEntry): Promise<void> {
     this.#conn.write(() => {
       this.#conn.db
-        .prepare('INSERT INTO api_keys (id, name, role, namespace, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
-        .run(key.id, key.name, key.role, key.namespace, key.hash, key.createdAt);
+        .prepare('INSERT INTO api_keys (id, name, role, namespace, namespaces, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)')
+        .run(key.id, key.name, key.role, key.namespace, key.namespaces === undefined ? null : JSON.stringify(key.namespaces), key.hash, key.createdAt);
       writeAudit(this.#conn.statements, audit);
     });
   }

@@ -11,8 +11,8 @@ import {
 } from '@baton/core/store-kit';
 import { registerWorkflows } from '../catalog/catalog-queries.js';
 
-const INSERT = `INSERT INTO definitions (name, version, format, source, document, digest, description, triggers, created_at, created_by, seq)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM definitions))`;
+const INSERT = `INSERT INTO definitions (name, version, format, source, document, digest, description, triggers, created_at, created_by, namespace, seq)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM definitions))`;
 
 /** Deploys in the caller's write transaction (which also writes the audit entry when it returns 'created'). */
 export function deployDefinition(db: Database.Database, definition: NewDefinition, now: number): DeployOutcome {
@@ -30,8 +30,10 @@ export function getDefinition(db: Database.Database, name: string, version: stri
 
 export function listDefinitions(db: Database.Database, filter: DefinitionFilter = {}): StoredDefinition[] {
   const rows = db
-    .prepare('SELECT * FROM definitions WHERE (@name IS NULL OR name = @name) AND seq > @afterSeq ORDER BY seq')
-    .all({ name: filter.name ?? null, afterSeq: filter.afterSeq ?? 0 }) as DefinitionRow[];
+    .prepare(
+      'SELECT * FROM definitions WHERE (@name IS NULL OR name = @name) AND (@namespace IS NULL OR namespace = @namespace) AND seq > @afterSeq ORDER BY seq',
+    )
+    .all({ name: filter.name ?? null, namespace: filter.namespace ?? null, afterSeq: filter.afterSeq ?? 0 }) as DefinitionRow[];
   return rows.map(toStoredDefinition);
 }
 
@@ -40,16 +42,22 @@ export function listDefinitionVersions(db: Database.Database, name: string): Def
   return rows.map(toDefinitionVersion);
 }
 
-export function listDefinitionSummaries(db: Database.Database): DefinitionSummary[] {
+export function listDefinitionSummaries(db: Database.Database, namespace: string | undefined): DefinitionSummary[] {
   const rows = db
     .prepare(
       `SELECT ${DEFINITION_VERSION_COLUMNS.split(', ')
         .map((c) => `d.${c}`)
         .join(', ')}, n.versions FROM definitions d
-        JOIN (SELECT name, max(seq) AS seq, count(*) AS versions FROM definitions GROUP BY name) n ON d.seq = n.seq ORDER BY d.name`,
+        JOIN (SELECT name, max(seq) AS seq, count(*) AS versions FROM definitions WHERE @namespace IS NULL OR namespace = @namespace GROUP BY name) n
+        ON d.seq = n.seq ORDER BY d.name`,
     )
-    .all() as (DefinitionRow & { versions: number })[];
+    .all({ namespace: namespace ?? null }) as (DefinitionRow & { versions: number })[];
   return rows.map((row) => ({ latest: toDefinitionVersion(row), versions: Number(row.versions) }));
+}
+
+export function getDefinitionNamespace(db: Database.Database, name: string): string | undefined {
+  const row = db.prepare('SELECT namespace FROM definitions WHERE name = ? LIMIT 1').get(name) as { namespace: string } | undefined;
+  return row?.namespace;
 }
 
 export function latestDefinitionSeq(db: Database.Database): number {

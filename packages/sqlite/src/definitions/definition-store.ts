@@ -36,9 +36,14 @@ export class SqliteDefinitionStore implements DefinitionStore {
     return definitions.listDefinitionVersions(this.#conn.db, name);
   }
 
-  async listDefinitionSummaries(): Promise<DefinitionSummary[]> {
+  async listDefinitionSummaries(namespace?: string): Promise<DefinitionSummary[]> {
     this.#conn.ensureInitialized();
-    return definitions.listDefinitionSummaries(this.#conn.db);
+    return definitions.listDefinitionSummaries(this.#conn.db, namespace);
+  }
+
+  async getDefinitionNamespace(name: string): Promise<string | undefined> {
+    this.#conn.ensureInitialized();
+    return definitions.getDefinitionNamespace(this.#conn.db, name);
   }
 
   async latestDefinitionSeq(): Promise<number> {

@@ -34,7 +34,7 @@ export function definitionsSuite(factory: StoreFactory): void {
         const first = definition('shop.order', '1.0.0', { description: 'Orders a pet', triggers: ['event', 'cron'] });
         const result = await store.deployDefinition(first, T0, audit);
         expect(result.outcome).toBe('created');
-        expect(result.definition).toEqual({ ...first, triggers: ['cron', 'event'], createdAt: T0, seq: 1 });
+        expect(result.definition).toEqual({ ...first, namespace: 'default', triggers: ['cron', 'event'], createdAt: T0, seq: 1 });
         expect(await store.getDefinition('shop.order', '1.0.0')).toEqual(result.definition);
         expect(await store.getDefinition('shop.order', '9')).toBeUndefined();
         expect(await store.latestDefinitionSeq()).toBe(1);

@@ -1,4 +1,4 @@
-/** Store.stats: the counts behind the metrics gauges, read at a given time. */
+/** Store.stats: the counts behind the metrics gauges, read at a given time; queued runs per queue and per namespace and queue. */
 import { describe, expect, it } from 'vitest';
 import type { NewRun, RunWaits, Store } from '@baton/core';
 import type { StoreFactory } from '../../harness.js';
@@ -22,7 +22,7 @@ export function statsSuite(factory: StoreFactory): void {
       const store = await factory.create();
       await store.init();
       try {
-        expect(await store.stats(T0)).toEqual({ queues: [], running: 0, waiting: 0, waitingForSignal: 0, expiredLeases: 0 });
+        expect(await store.stats(T0)).toEqual({ queues: [], namespaceQueues: [], running: 0, waiting: 0, waitingForSignal: 0, expiredLeases: 0 });
 
         await store.defineQueues([{ name: 'reports' }], T0);
         for (const [id, at] of [
@@ -49,6 +49,10 @@ export function statsSuite(factory: StoreFactory): void {
             { queue: 'mail', queued: 2, oldestCreatedAt: T0 + 5, oldestReadyAt: T0 + 20 },
             { queue: 'reports', queued: 0 },
           ],
+          namespaceQueues: [
+            { namespace: 'default', queue: 'default', queued: 1, oldestCreatedAt: T0 + 25, oldestReadyAt: T0 + 25 },
+            { namespace: 'default', queue: 'mail', queued: 2, oldestCreatedAt: T0 + 5, oldestReadyAt: T0 + 20 },
+          ],
           running: 1,
           waiting: 2,
           waitingForSignal: 1,
@@ -59,6 +63,31 @@ export function statsSuite(factory: StoreFactory): void {
         const later = await store.stats(T0 + 120_000);
         expect(later).toMatchObject({ running: 1, waiting: 2, waitingForSignal: 1, expiredLeases: 1 });
         expect(later.queues.find((q) => q.queue === 'mail')).toEqual({ queue: 'mail', queued: 2, oldestCreatedAt: T0 + 5, oldestReadyAt: T0 + 20 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("keeps each namespace's queued runs apart, and adds them up per queue", async () => {
+      const store = await factory.create();
+      await store.init();
+      try {
+        await store.createRun(newRun('a1', { namespace: 'team-a', queue: 'mail' }), T0 + 10);
+        await store.createRun(newRun('a2', { namespace: 'team-a', queue: 'mail' }), T0 + 30);
+        await store.createRun(newRun('b1', { namespace: 'team-b', queue: 'mail' }), T0 + 20);
+        await store.createRun(newRun('b2', { namespace: 'team-b' }), T0 + 40);
+        // Debounced: queued, not yet due.
+        await store.createRun(newRun('b3', { namespace: 'team-b', queue: 'mail' }), T0 + 5, { debounce: { key: 'digest', delayMs: 60_000 } });
+        const stats = await store.stats(T0 + 50);
+        expect(stats.namespaceQueues).toEqual([
+          { namespace: 'team-a', queue: 'mail', queued: 2, oldestCreatedAt: T0 + 10, oldestReadyAt: T0 + 10 },
+          { namespace: 'team-b', queue: 'default', queued: 1, oldestCreatedAt: T0 + 40, oldestReadyAt: T0 + 40 },
+          { namespace: 'team-b', queue: 'mail', queued: 2, oldestCreatedAt: T0 + 5, oldestReadyAt: T0 + 20 },
+        ]);
+        expect(stats.queues).toEqual([
+          { queue: 'default', queued: 1, oldestCreatedAt: T0 + 40, oldestReadyAt: T0 + 40 },
+          { queue: 'mail', queued: 4, oldestCreatedAt: T0 + 5, oldestReadyAt: T0 + 10 },
+        ]);
       } finally {
         await store.close();
       }
