@@ -3,7 +3,7 @@
 -- suspended before it was recorded. The stuck-waiting alert counts this range and the approval inbox
 -- lists it in order, so neither sees a touched row as a new wait. It replaces runs_waiting.
 -- Applied with search_path set to the deployment's schema.
-CREATE INDEX runs_waiting_since ON runs ((COALESCE((waits::jsonb ->> 'since')::bigint, updated_at)), id) WHERE status = 'waiting';
+CREATE INDEX runs_waiting_since ON runs (namespace, (COALESCE((waits::jsonb ->> 'since')::bigint, updated_at)), id) WHERE status = 'waiting';
 DROP INDEX runs_waiting;
 
 -- An escalation's reassign stage assigns the task in the inbox (inbox_claims) in the commit that
