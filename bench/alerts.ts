@@ -1,7 +1,8 @@
 /**
  * What evaluating alert rules costs on a large store: one database with `--rows` runs (default
  * 1,000,000) over 20 workflows, one created per second, written directly with SQL (the store's own
- * schema): completed, failed, waiting, queued and running runs. Each condition kind is measured 5
+ * schema): completed, failed, waiting (with the start of their wait, as engines record it), queued and
+ * running runs. Each condition kind is measured 5
  * times at the end of the data (windows over the latest runs); the median per kind is printed.
  *
  *   npx tsx bench/alerts.ts [--rows N] [--store sqlite|postgres] [--pg-url URL]
@@ -25,8 +26,8 @@ const STATUSES = ['completed', 'completed', 'completed', 'failed', 'waiting', 'q
 function fillSqlite(path: string): void {
   const db = new Database(path);
   const insert =
-    db.prepare(`INSERT INTO runs (id, workflow, version, status, input, error, queue, priority, namespace, created_at, updated_at, started_at, ended_at, ready_at)
-    VALUES (?, ?, '1', ?, '{}', ?, ?, 0, 'default', ?, ?, ?, ?, ?)`);
+    db.prepare(`INSERT INTO runs (id, workflow, version, status, input, error, queue, priority, namespace, created_at, updated_at, started_at, ended_at, ready_at, waits)
+    VALUES (?, ?, '1', ?, '{}', ?, ?, 0, 'default', ?, ?, ?, ?, ?, ?)`);
   db.transaction(() => {
     for (let i = 0; i < rows; i++) {
       const status = STATUSES[i % STATUSES.length]!;
@@ -40,7 +41,20 @@ function fillSqlite(path: string): void {
               code: 'BATON_WORKFLOW_FAULT',
             })
           : null;
-      insert.run(`run-${i}`, `wf-${i % 20}`, status, error, `q-${i % 5}`, at, at, status === 'queued' ? null : at, ended, status === 'queued' ? at : null);
+      const waits = status === 'waiting' ? JSON.stringify({ signals: ['approve'], children: [], timers: {}, since: at }) : null;
+      insert.run(
+        `run-${i}`,
+        `wf-${i % 20}`,
+        status,
+        error,
+        `q-${i % 5}`,
+        at,
+        at,
+        status === 'queued' ? null : at,
+        ended,
+        status === 'queued' ? at : null,
+        waits,
+      );
     }
   })();
   db.close();
@@ -51,14 +65,16 @@ async function fillPostgres(url: string, schema: string): Promise<void> {
   await client.connect();
   try {
     await client.query(
-      `INSERT INTO runs (id, workflow, version, status, input, error, queue, priority, namespace, created_at, updated_at, started_at, ended_at, ready_at)
+      `INSERT INTO runs (id, workflow, version, status, input, error, queue, priority, namespace, created_at, updated_at, started_at, ended_at, ready_at, waits)
       SELECT 'run-' || i, 'wf-' || (i % 20), '1', s.status, '{}',
         CASE WHEN s.status = 'failed' THEN json_build_object('name', 'WorkflowFault', 'code', 'BATON_WORKFLOW_FAULT',
           'message', '(https://serverlessworkflow.io/spec/1.0.0/errors/' || CASE WHEN i % 2 = 0 THEN 'communication' ELSE 'runtime' END || ')')::text END,
         'q-' || (i % 5), 0, 'default', $1::bigint + i * 1000, $1::bigint + i * 1000,
         CASE WHEN s.status <> 'queued' THEN $1::bigint + i * 1000 END,
         CASE WHEN s.status IN ('completed', 'failed') THEN $1::bigint + i * 1000 + 500 END,
-        CASE WHEN s.status = 'queued' THEN $1::bigint + i * 1000 END
+        CASE WHEN s.status = 'queued' THEN $1::bigint + i * 1000 END,
+        CASE WHEN s.status = 'waiting' THEN json_build_object('signals', json_build_array('approve'), 'children', json_build_array(),
+          'timers', json_build_object(), 'since', $1::bigint + i * 1000)::text END
       FROM generate_series(0, $2::bigint - 1) AS i,
         LATERAL (SELECT (ARRAY[${STATUSES.map((x) => `'${x}'`).join(', ')}])[i % ${STATUSES.length} + 1] AS status) s`,
       [T0, rows],

@@ -5,7 +5,7 @@
  * customer-onboarding workflow and asks a model for a welcome note; and a shipping quote whose
  * 42 kg parcel goes by freight after the carrier's retries.
  */
-import { isTerminalStatus, uuidv7, type Client, type Engine } from '@baton/core';
+import { isTerminalStatus, uuidv7, type Client, type Engine, type RunHandle } from '@baton/core';
 
 export const EXPENSE_CLAIM = {
   claimId: 'EXP-0815',
@@ -38,6 +38,17 @@ export const SHIPMENT = {
 /** The definitions the demo starts, by their Baton names (`<namespace>.<name>`). */
 export const DEMO_DEFINITIONS = ['examples.expense-claim', 'examples.vip-onboarding', 'examples.shipping-quote'] as const;
 
+/**
+ * Starts the expense claim the demo leaves unanswered: half a minute into its wait it fires the
+ * 'approvals-waiting' alert of examples/alerts.yaml, and after a minute its approval is reassigned
+ * to finance-leads (the inbox shows it) while the alert goes on firing.
+ */
+export async function leaveClaimUnanswered(client: Client, log: (line: string) => void): Promise<RunHandle> {
+  const unanswered = await client.start('examples.expense-claim', { ...EXPENSE_CLAIM, claimId: `${EXPENSE_CLAIM.claimId}-B` });
+  log(`demo: expense claim ${unanswered.id} is left unanswered: in a minute its approval escalates to finance-leads (see the inbox)`);
+  return unanswered;
+}
+
 export interface DefinitionsDemoOptions {
   client: Client;
   engine?: Engine;
@@ -62,9 +73,7 @@ export async function definitionsDemo({ client, engine, log, approvalDelayMs, ti
   log(`demo: starting YAML definition examples.shipping-quote for ${SHIPMENT.orderId}: a switch, a for loop, try/retry and raise`);
   const quote = await client.start('examples.shipping-quote', SHIPMENT);
 
-  // Left unanswered: the inbox shows it escalating to the finance leads after a minute.
-  const unanswered = await client.start('examples.expense-claim', { ...EXPENSE_CLAIM, claimId: `${EXPENSE_CLAIM.claimId}-B`, amount: 1_240 });
-  log(`demo: expense claim ${unanswered.id} is left unanswered: in a minute its approval escalates to finance-leads (see the inbox)`);
+  await leaveClaimUnanswered(client, log);
 
   if (await waitsForSignal(client, claim.id, 'approval', timeoutMs)) {
     log(`demo: expense claim ${claim.id} waits in the inbox for an 'approval' signal with its form`);

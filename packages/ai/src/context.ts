@@ -134,37 +134,42 @@ interface CallSpend {
   tokens: number;
 }
 
-/** Throws BATON_BUDGET_EXCEEDED when the next model call, estimated at `next`, would take `spend` over its budget. */
-function ensureCallBudget(ctx: WorkflowContext, stepName: string, spend: CallSpend, next: { costUsd: number; tokens: number }): void {
+/** BATON_BUDGET_EXCEEDED when the next model call, estimated at `next`, would take `spend` over its budget; undefined when it fits. */
+function callBudgetRefusal(ctx: WorkflowContext, stepName: string, spend: CallSpend, next: { costUsd: number; tokens: number }): BatonError | undefined {
   const { budget } = spend;
   const overCost = budget.maxCostUsd !== undefined && spend.costUsd + next.costUsd > budget.maxCostUsd;
   const overTokens = budget.maxTokens !== undefined && spend.tokens + next.tokens > budget.maxTokens;
-  if (!overCost && !overTokens) return;
+  if (!overCost && !overTokens) return undefined;
   const what = overCost
     ? `$${spend.costUsd.toFixed(4)} spent and about $${next.costUsd.toFixed(4)} more needed, budget $${budget.maxCostUsd}`
     : `${spend.tokens} tokens used and about ${next.tokens} more needed, budget ${budget.maxTokens}`;
-  throw new BatonError(
+  return new BatonError(
     AiErrorCode.BudgetExceeded,
     `The model call '${stepName}' of run ${ctx.runId} would go over its own budget (${what}); it was not made.`,
     {
       retryable: false,
       runId: ctx.runId,
-      details: { spentUsd: spend.costUsd, tokens: spend.tokens, budget },
+      details: { spentUsd: spend.costUsd, tokens: spend.tokens, estimate: next, budget },
     },
   );
 }
 
 async function modelStep(ctx: WorkflowContext, services: ExtensionServices, stepName: string, request: CallRequest, spend?: CallSpend): Promise<LlmResult> {
   const next = estimate(request.models, request.system, request.messages, request.maxTokens);
-  if (spend !== undefined) ensureCallBudget(ctx, stepName, spend, next);
-  await ensureModelsAllowed(ctx, services, stepName, request.models);
-  await ensureBudget(ctx, next);
+  // A call over its own budget is not made: the refusal is the step's journaled failure, so the run
+  // shows it at the call's position and a replay refuses there again.
+  const refusal = spend === undefined ? undefined : callBudgetRefusal(ctx, stepName, spend, next);
+  if (refusal === undefined) {
+    await ensureModelsAllowed(ctx, services, stepName, request.models);
+    await ensureBudget(ctx, next);
+  }
   let result: LlmResult;
   try {
     // Retries and fallbacks happen inside the step; the step itself is tried once. Its input is the
     // prompt as journaled in results (texts cut, binary data left out), so a failed call shows it too.
     // The namespace's model spend quota is checked as the call is about to be made (never on replay).
     const call = async (info: { signal: AbortSignal }): Promise<LlmResult> => {
+      if (refusal !== undefined) throw refusal;
       await ensureModelSpendQuota(services.store, ctx.runId, services.clock.now());
       return callModels(request, info.signal, services.store, () => services.clock.now());
     };

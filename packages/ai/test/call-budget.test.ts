@@ -59,9 +59,44 @@ describe('call budgets', () => {
       { name: 'budget.ask' },
       async (ctx) => (await ctx.llm({ prompt: 'tell me everything '.repeat(40), budget: { maxTokens: 50 } })).text,
     );
-    const error = await failure(await engineFor([ask]), ask);
-    expect(String((error as Error).message)).toContain('would go over its own budget');
+    const engine = await engineFor([ask]);
+    const handle = await engine.client.start(ask, {});
+    const error = await handle.result({ timeoutMs: 60_000 }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string; details?: Record<string, unknown> },
+    );
+    expect(error?.code).toBe('BATON_BUDGET_EXCEEDED');
+    expect(error?.message).toContain('would go over its own budget');
+    expect(error?.details).toMatchObject({ spentUsd: 0, tokens: 0, budget: { maxTokens: 50 } });
     expect(server.modelCalls).toHaveLength(0);
+    // The refusal is journaled at the call's position, as the step's failure.
+    const journal = await engine.client.journal(handle.id);
+    const refused = journal.find((e) => e.kind === 'step' && e.name === 'llm');
+    expect(refused?.status).toBe('failed');
+    expect(JSON.stringify(refused?.error)).toContain('BATON_BUDGET_EXCEEDED');
+  });
+
+  it('a workflow that catches the refusal goes on, and its replay refuses at the same position without calling a model', async () => {
+    const careful = defineWorkflow({ name: 'budget.careful' }, async (ctx) => {
+      try {
+        return (await ctx.llm({ prompt: 'tell me everything '.repeat(40), budget: { maxTokens: 10 } })).text;
+      } catch (error) {
+        const summary = await ctx.step('summary', () => `skipped: ${(error as { code?: string }).code}`);
+        await ctx.sleep('1 second');
+        return summary;
+      }
+    });
+    const engine = await engineFor([careful]);
+    const handle = await engine.client.start(careful, {});
+    // The sleep makes the run suspend and be replayed from its journal before it ends.
+    expect(await handle.result({ timeoutMs: 60_000 })).toBe('skipped: BATON_BUDGET_EXCEEDED');
+    expect(server.modelCalls).toHaveLength(0);
+    const journal = await engine.client.journal(handle.id);
+    expect(journal.map((e) => [e.kind, e.name, e.status])).toEqual([
+      ['step', 'llm', 'failed'],
+      ['step', 'summary', 'completed'],
+      ['sleep', 'sleep', 'completed'],
+    ]);
   });
 
   it('ctx.llm within its budget is made', async () => {

@@ -28,6 +28,7 @@ const SchedulePage = lazy(() => import('./views/schedule-page').then((m) => ({ d
 const EventsPage = lazy(() => import('./views/events-page').then((m) => ({ default: m.EventsPage })));
 const CostsPage = lazy(() => import('./views/costs-page').then((m) => ({ default: m.CostsPage })));
 const AuditPage = lazy(() => import('./views/audit-page').then((m) => ({ default: m.AuditPage })));
+const ReviewsPage = lazy(() => import('./views/reviews-page').then((m) => ({ default: m.ReviewsPage })));
 const AlertsPage = lazy(() => import('./views/alerts-page').then((m) => ({ default: m.AlertsPage })));
 const KeysPage = lazy(() => import('./views/keys-page').then((m) => ({ default: m.KeysPage })));
 
@@ -35,6 +36,7 @@ const NAVIGATION = [
   { to: '/overview', label: 'Overview' },
   { to: '/runs', label: 'Runs' },
   { to: '/inbox', label: 'Inbox' },
+  { to: '/reviews', label: 'Failed runs' },
   { to: '/workflows', label: 'Workflows' },
   { to: '/definitions', label: 'Definitions' },
   { to: '/schedules', label: 'Schedules' },
@@ -104,6 +106,7 @@ export function App() {
             <Route path="/runs/:id" element={<RunPage />} />
             <Route path="/overview" element={<OverviewPage />} />
             <Route path="/inbox" element={<InboxPage />} />
+            <Route path="/reviews" element={<ReviewsPage />} />
             <Route path="/workflows" element={<WorkflowsPage />} />
             <Route path="/workflows/:name" element={<WorkflowPage />} />
             <Route path="/definitions" element={<DefinitionsPage />} />

@@ -1,7 +1,7 @@
 -- The group commit: applies a whole batch of write ops in one statement, set-based and fenced by
 -- lease tokens: runs created (queued, or eager starts created already claimed), journal entries,
 -- consumed signals, step retries, child runs, progress, compensations with their plans, ends,
--- suspends, releases and audit entries; sends the commit's notices. Returns the ops' outcomes (op
+-- suspends, releases, audit entries and inbox claims; sends the commit's notices. Returns the ops' outcomes (op
 -- indexes by outcome) and the runs the commit made ready or ended. One function, so a commit is one
 -- PL/pgSQL call (it was two before migration 0020 folded apply_batch_0010 into it).
 CREATE OR REPLACE FUNCTION apply_batch(p jsonb, p_now bigint, p_channel text) RETURNS jsonb
@@ -197,6 +197,15 @@ BEGIN
     SELECT a.actor, a.namespace, a.action, a.target, a.result, a.detail, a.at
     FROM jsonb_to_recordset(p -> 'audit') AS a(i int, actor text, namespace text, action text, target text, result text, detail text, at bigint)
     WHERE a.i = ANY(v_live) OR a.i = ANY(v_queued);
+  END IF;
+  -- The inbox claims of the ops that applied (an escalation's reassign stage); the last one of a run wins.
+  IF jsonb_array_length(COALESCE(p -> 'claims', '[]')) > 0 THEN
+    INSERT INTO inbox_claims (run_id, assignee, claimed_by, claimed_at)
+    SELECT DISTINCT ON (c.run_id) c.run_id, c.assignee, c.claimed_by, c.claimed_at
+    FROM jsonb_to_recordset(p -> 'claims') AS c(i int, run_id text, assignee text, claimed_by text, claimed_at bigint)
+    WHERE c.i = ANY(v_live)
+    ORDER BY c.run_id, c.i DESC
+    ON CONFLICT (run_id) DO UPDATE SET assignee = excluded.assignee, claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at;
   END IF;
 
   -- 6. Notices to every listening process, sent at commit (hints only: engines also poll). Past 50

@@ -11,6 +11,7 @@ import type { OverviewSchema } from './routes/overview.js';
 import type { CostReportSchema } from './routes/costs.js';
 import type { PolicyRecordSchema, PolicySchema } from './routes/policies.js';
 import type { InboxClaimSchema, InboxEntrySchema } from './routes/inbox.js';
+import type { RunReviewSchema } from './routes/reviews.js';
 import type { ReplayCheckSchema, ReplayResultSchema, RunReplaySchema } from './routes/replays.js';
 import type { TriggersSchema } from './routes/triggers.js';
 import type { RecentEventSchema, StartedRunSchema } from './routes/recent-events.js';
@@ -46,6 +47,8 @@ export type ApiAgentPolicyRecord = z.infer<typeof PolicyRecordSchema>;
 /** A run waiting for a person's signal, with the signals' JSON Schemas and its claim. */
 export type ApiInboxEntry = z.infer<typeof InboxEntrySchema>;
 export type ApiInboxClaim = z.infer<typeof InboxClaimSchema>;
+/** A failed run's resolution: who marked it resolved, when, with what note. */
+export type ApiRunReview = z.infer<typeof RunReviewSchema>;
 /** What replaying one run against candidate code found (what `replayRun` answers). */
 export type ApiReplayResult = z.infer<typeof ReplayResultSchema>;
 /** A replay check: its candidate, who reported it and when, its counts and its results. */
@@ -236,6 +239,22 @@ export class ApiClient {
     /** False when the run was not claimed. */
     release: async (runId: string): Promise<boolean> =>
       (await this.#call<{ released: boolean }>('POST', `/api/inbox/${encodeURIComponent(runId)}/release`)).released,
+  };
+
+  /**
+   * The review of failed runs: the queue (failed runs not yet marked resolved, newest first; `state:
+   * 'resolved'` for those marked), one run's resolution, and marking one resolved with a note (an
+   * operator key; audited). Retry or resume a run of the queue with `retry(id)` and `resume(id)`.
+   */
+  readonly reviews = {
+    list: (
+      options: { state?: 'open' | 'resolved'; workflow?: string; limit?: number; cursor?: string } = {},
+    ): Promise<{ runs: ApiRun[]; nextCursor?: string }> => this.#call('GET', `/api/reviews${queryString(options)}`),
+    get: async (runId: string): Promise<ApiRunReview | undefined> =>
+      (await this.#call<{ review: ApiRunReview | null }>('GET', `/api/reviews/${encodeURIComponent(runId)}`)).review ?? undefined,
+    /** Throws BATON_RUN_NOT_FAILED for a run that is not failed. */
+    resolve: async (runId: string, note?: string): Promise<ApiRunReview> =>
+      (await this.#call<{ review: ApiRunReview }>('POST', `/api/reviews/${encodeURIComponent(runId)}/resolve`, note === undefined ? {} : { note })).review,
   };
 
   /**

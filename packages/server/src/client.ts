@@ -39,5 +39,6 @@ export type {
   ApiCostQuery,
   ApiAgentPolicy,
   ApiAgentPolicyRecord,
+  ApiRunReview,
 } from './api-client.js';
 export type { Role } from '@baton/core/browser';

@@ -154,7 +154,7 @@ describe('the approval inbox', () => {
     expect(refused.body.entries.map((e: { result: string }) => e.result)).toEqual(['BATON_RUN_NOT_WAITING']);
   });
 
-  it('shows how far a task has escalated: reassigned by escalation, audited, and the stage to come', async () => {
+  it('shows how far a task has escalated: reassigned by escalation (and assigned in the inbox), audited, and the stage to come', async () => {
     // In a namespace of its own, so the other tests' counts stay as they are.
     expect((await call('people-operator', 'POST', '/api/runs', { workflow: 'escalating-expense', id: 'esc-1' })).status).toBe(201);
     await waitFor(async () => (await store.getRun('esc-1'))?.waits?.escalations?.[0]?.stages.length === 1);
@@ -162,6 +162,9 @@ describe('the approval inbox', () => {
     expect(entry.runId).toBe('esc-1');
     const began = Date.parse(entry.escalation.began);
     expect(entry.escalation).toMatchObject({ assignee: 'finance-leads', stages: [{ action: 'reassign', to: 'finance-leads' }], next: { action: 'decide' } });
+    // The reassign assigned the task in the inbox, and the wait still counts from when it began.
+    expect(entry.claim).toMatchObject({ runId: 'esc-1', assignee: 'finance-leads', claimedBy: 'escalation' });
+    expect(entry.since).toBe(entry.escalation.began);
     expect(Date.parse(entry.escalation.next.at)).toBe(began + 86_400_000);
     expect(Date.parse(entry.deadline)).toBe(began + 3 * 86_400_000);
     const audit = await call('people-admin', 'GET', '/api/audit?target=esc-1&actor=escalation');

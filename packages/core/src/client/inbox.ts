@@ -7,7 +7,7 @@ import type { Auditor } from './auditor.js';
 import type { RunInfo } from './run-info.js';
 import { BatonError, ErrorCode } from '../errors/errors.js';
 import { assertStorableText } from '../util/text.js';
-import { humanSignals, type InboxClaim } from '../store/inbox.js';
+import { humanSignals, waitingSince, type InboxClaim } from '../store/inbox.js';
 import { runNotFound } from '../store/store-rules.js';
 import type { EscalationEvent, RunRecord, WaitEscalation } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -74,7 +74,7 @@ export class Inbox {
       ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
     });
     const entries = page.items.map(({ run, claim }) => {
-      const entry: InboxEntry = { run: this.#info(run), signals: humanSignals(run.waits), since: new Date(run.updatedAt) };
+      const entry: InboxEntry = { run: this.#info(run), signals: humanSignals(run.waits), since: new Date(waitingSince(run)) };
       const escalation = run.waits?.escalations?.find((e) => entry.signals.includes(e.signal));
       // With an escalation the run also wakes for its stages: the deadline is the wait's own timeout.
       const deadline = escalation === undefined ? run.wakeAt : run.waits?.timers[String(escalation.seq)];

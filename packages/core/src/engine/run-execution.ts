@@ -30,6 +30,7 @@ import type { AnyWorkflow } from '../workflow/workflow.js';
 import type { WorkflowContext } from '../workflow/workflow-context.js';
 import type { ExecutionEnvironment } from './engine-internals.js';
 import { RunState, type Compensation, type Outcome } from './run-state.js';
+import { pendingSince } from './pending-since.js';
 import { inlineSpilled } from './spilled-payloads.js';
 import { startAttempt } from './step-attempt.js';
 import { createWorkflowContext } from './workflow-operations.js';
@@ -241,7 +242,7 @@ export class RunExecution {
   /** Records what wakes the run (timers by position, signal names, child ids) and lets it go. */
   async #suspend(): Promise<void> {
     const s = this.#s;
-    const waits: RunWaits = { signals: [], children: [], timers: {}, pending: [...s.waits].map(([seq, w]) => ({ seq, ...w.op })) };
+    const waits: RunWaits = { signals: [], children: [], timers: {}, pending: pendingSince(s.run.waits, s.waits, s.escalations, s.env.clock.now()) };
     let wakeAt: number | undefined;
     for (const [seq, wait] of s.waits) {
       if (wait.signal !== undefined) waits.signals.push(wait.signal);
@@ -252,6 +253,8 @@ export class RunExecution {
       }
     }
     if (s.escalations.size > 0) waits.escalations = [...s.escalations.values()];
+    const since = Math.min(...(waits.pending ?? []).map((p) => p.since ?? Infinity));
+    if (Number.isFinite(since)) waits.since = since;
     const deadline = this.#deadline();
     if (deadline !== undefined) wakeAt = wakeAt === undefined ? deadline : Math.min(wakeAt, deadline);
     if (await s.write({ transition: wakeAt === undefined ? { kind: 'suspend', waits } : { kind: 'suspend', wakeAt, waits } })) this.suspendedUntil = wakeAt;

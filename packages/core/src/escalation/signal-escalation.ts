@@ -5,6 +5,7 @@
  * with its audit entry, in one write fenced by the run's lease: a stage happens once, whichever worker
  * fires it. Stage times count from when the wait began, which every stage's entry records, so replay
  * and other workers compute the same times. An answer (or the wait's own timeout) stops the stages.
+ * A reassign stage also claims the task in the inbox for its new assignee (claimed by `escalation`).
  */
 import type { JournalEntry, WaitEscalation } from '../store/records.js';
 import type { AuditEntry } from '../store/activity.js';
@@ -176,7 +177,9 @@ export class SignalEscalation {
         await hooks.decide(stage.value, entry, audit);
         return;
       }
-      void s.write({ journal: [entry], audit });
+      // A reassign assigns the task in the inbox too, in the same write: the inbox shows it as the new assignee's.
+      const inboxClaim = record.to === undefined ? undefined : { runId: s.runId, assignee: record.to, claimedBy: ESCALATION_ACTOR, claimedAt: now };
+      void s.write({ journal: [entry], audit, ...(inboxClaim === undefined ? {} : { inboxClaim }) });
       this.#next();
     } catch (error) {
       s.env.logger.error({ runId: s.runId, workflow: s.run.workflow, signal: this.#signal, stage: index, err: error }, 'escalation stage failed');

@@ -28,13 +28,13 @@ export interface InboxFilter {
 }
 
 export interface InboxItem {
-  /** The waiting run; `updatedAt` is when it began to wait. */
+  /** The waiting run; `waits.since` (or, for runs suspended before it was recorded, `updatedAt`) is when it began to wait. */
   run: RunRecord;
   claim?: InboxClaim;
 }
 
 export interface InboxPage {
-  /** Oldest wait first (by `updatedAt`, then id). */
+  /** Oldest wait first (by when each began to wait, see `waitingSince`, then id). */
   items: InboxItem[];
   nextCursor?: string;
 }
@@ -58,6 +58,11 @@ export function assertWaitingForPerson(run: Pick<RunRecord, 'id' | 'status' | 'w
 /** A row of the stores' inbox queries: the run's columns and its claim's (null when unclaimed). */
 export type InboxRow = RunRow & { claim_assignee: string | null; claim_by: string | null; claim_at: number | string | null };
 
+/** When a waiting run began to wait: `waits.since`, or its `updatedAt` when suspended before that was recorded. */
+export function waitingSince(run: Pick<RunRecord, 'waits' | 'updatedAt'>): number {
+  return run.waits?.since ?? run.updatedAt;
+}
+
 /** An inbox page from up to `limit + 1` rows (the extra one says there is a next page). */
 export function toInboxPage(rows: InboxRow[], limit: number): InboxPage {
   const items = rows.slice(0, limit).map((row): InboxItem => {
@@ -66,5 +71,5 @@ export function toInboxPage(rows: InboxRow[], limit: number): InboxPage {
     return { run, claim: { runId: run.id, assignee: row.claim_assignee, claimedBy: row.claim_by ?? '', claimedAt: Number(row.claim_at) } };
   });
   const last = items[items.length - 1];
-  return rows.length > limit && last !== undefined ? { items, nextCursor: encodeRunCursor(last.run.updatedAt, last.run.id) } : { items };
+  return rows.length > limit && last !== undefined ? { items, nextCursor: encodeRunCursor(waitingSince(last.run), last.run.id) } : { items };
 }

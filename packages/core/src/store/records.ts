@@ -45,6 +45,13 @@ export interface RunWaits {
   pending?: PendingOperation[];
   /** The escalation of each person's task the run waits at (what the inbox shows of it). */
   escalations?: WaitEscalation[];
+  /**
+   * When the run began to wait: the earliest `since` of its pending operations. A wake that leaves
+   * an operation pending (an escalation stage, a reminder) keeps it, so "waiting for how long"
+   * counts from the wait's start, not from the row's last change. Absent in runs suspended before
+   * Baton recorded it (read as the run's `updatedAt`).
+   */
+  since?: number;
 }
 
 /** How far the escalation of one signal wait has gone. */
@@ -77,6 +84,8 @@ export interface PendingOperation {
   seq: number;
   kind: EntryKind;
   name: string;
+  /** When the run began to wait at this position (kept across wakes while it stays pending). */
+  since?: number;
 }
 
 export interface RunRecord {

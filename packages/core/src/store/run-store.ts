@@ -114,6 +114,12 @@ export interface WriteOp {
   transition?: RunTransition;
   /** Written with the op when it applies (an audited start). */
   audit?: AuditEntry;
+  /**
+   * Assigns the run in the approval inbox when the op applies, replacing an earlier claim (an
+   * escalation's reassign stage: the inbox shows the task as the new assignee's). The shape of
+   * InboxClaim (inbox.ts).
+   */
+  inboxClaim?: { runId: string; assignee: string; claimedBy: string; claimedAt: number };
 }
 
 export type WriteResult =

@@ -1,12 +1,13 @@
 /**
  * The values of alert conditions on PostgreSQL, each one statement over an index range: runs ended in
  * the window (runs_ended), failed runs by end time (runs_failed_ended), running and waiting runs by
- * age (runs_running_since, runs_waiting), queued runs, the hourly counts (run_stats) for a workflow's
+ * age (runs_running_since, and runs_waiting_since by when each wait began), queued runs, the hourly counts (run_stats) for a workflow's
  * spend, and the journals of runs created in the window for one run's spend.
  */
 import type pg from 'pg';
 import type { AlertCondition, AlertMeasure } from '@baton/core';
 import { hourOf } from '@baton/core/store-kit';
+import { WAITING_SINCE } from '../insight/inbox-queries.js';
 
 // Every statement: $1 namespace, $2 workflow (or null); then its own parameters.
 const WORKFLOW = '($2::text IS NULL OR workflow = $2)';
@@ -34,7 +35,7 @@ export async function measureAlert(db: pg.Pool, namespace: string, condition: Al
       const sql =
         condition.status === 'running'
           ? `SELECT COUNT(*) AS n FROM runs WHERE status = 'running' AND started_at < $3 AND namespace = $1 AND ${WORKFLOW}`
-          : `SELECT COUNT(*) AS n FROM runs WHERE status = 'waiting' AND updated_at < $3 AND namespace = $1 AND ${WORKFLOW}`;
+          : `SELECT COUNT(*) AS n FROM runs WHERE status = 'waiting' AND ${WAITING_SINCE} < $3 AND namespace = $1 AND ${WORKFLOW}`;
       return { value: num((await one(sql, [now - condition.for])).n) };
     }
     case 'queue-depth':

@@ -72,10 +72,13 @@ export function batchPayload(ops: WriteOp[]): string {
     suspends: [],
     releases: [],
     audit: [],
+    claims: [],
   };
   ops.forEach((op, i) => {
     const id = op.runId;
     if (op.audit !== undefined) rows.audit!.push({ i, ...op.audit, detail: op.audit.detail ?? null });
+    const claim = op.inboxClaim;
+    if (claim !== undefined) rows.claims!.push({ i, run_id: claim.runId, assignee: claim.assignee, claimed_by: claim.claimedBy, claimed_at: claim.claimedAt });
     const c = op.create;
     if (c !== undefined) {
       const claimed = c.leaseOwner !== undefined;

@@ -46,6 +46,7 @@ import type { PostgresConnection } from '../connection/connection.js';
 import { isConstraintError, storeError } from '../connection/store-errors.js';
 import { auditIfAny } from '../access/activity.js';
 import { writeAudit } from '../access/audit-writes.js';
+import { UPSERT_CLAIM } from '../insight/inbox-queries.js';
 import { applyBatch } from './apply-batch.js';
 import { INSERT_QUEUED, applyWrite, queuedRunValues, releaseHeld, storeSignal, wakeParent } from './apply-write.js';
 import { claimQuery } from './claim-runs.js';
@@ -208,6 +209,8 @@ export class PostgresRunStore implements RunStore {
         try {
           const result = await applyWrite(db, op, now, opHints);
           if (result.ok) await writeAudit(db, op.audit);
+          const claim = op.inboxClaim;
+          if (result.ok && claim !== undefined) await db.query(UPSERT_CLAIM, [claim.runId, claim.assignee, claim.claimedBy, claim.claimedAt]);
           results.push(result);
           await db.query('RELEASE SAVEPOINT op');
           hints.push(...opHints);

@@ -1,12 +1,13 @@
 /**
  * The values of alert conditions on SQLite, each one statement over an index range: runs ended in the
  * window (runs_ended), failed runs by end time (runs_failed_ended), running and waiting runs by age
- * (runs_running_since, runs_waiting), queued runs (runs_queued_depth), the hourly counts (run_stats)
+ * (runs_running_since, and runs_waiting_since by when each wait began), queued runs (runs_queued_depth), the hourly counts (run_stats)
  * for a workflow's spend, and the journals of runs created in the window for one run's spend.
  */
 import type Database from 'better-sqlite3';
 import type { AlertCondition, AlertMeasure } from '@baton/core';
 import { hourOf } from '@baton/core/store-kit';
+import { WAITING_SINCE } from '../insight/inbox-queries.js';
 
 const WORKFLOW = '(@workflow IS NULL OR workflow = @workflow)';
 
@@ -29,7 +30,7 @@ export function measureAlert(db: Database.Database, namespace: string, condition
       const sql =
         condition.status === 'running'
           ? `SELECT COUNT(*) AS n FROM runs INDEXED BY runs_running_since WHERE status = 'running' AND started_at < @bound AND namespace = @namespace AND ${WORKFLOW}`
-          : `SELECT COUNT(*) AS n FROM runs INDEXED BY runs_waiting WHERE status = 'waiting' AND updated_at < @bound AND namespace = @namespace AND ${WORKFLOW}`;
+          : `SELECT COUNT(*) AS n FROM runs INDEXED BY runs_waiting_since WHERE status = 'waiting' AND ${WAITING_SINCE} < @bound AND namespace = @namespace AND ${WORKFLOW}`;
       return { value: one(sql, { bound: now - condition.for }).n ?? 0 };
     }
     case 'queue-depth':

@@ -1,6 +1,10 @@
-/** The approval inbox on SQLite: waiting runs by when they began to wait (runs_waiting), with their claims. */
+/** The approval inbox on SQLite: waiting runs by when they began to wait (runs_waiting_since), with their claims. */
 import type { InboxFilter } from '@baton/core';
 import { decodeRunCursor } from '@baton/core/store-kit';
+
+/** When a waiting run began to wait, exactly as the index runs_waiting_since (migration 0028) has it. */
+export const WAITING_SINCE = "COALESCE(json_extract(waits, '$.since'), updated_at)";
+const R_WAITING_SINCE = "COALESCE(json_extract(r.waits, '$.since'), r.updated_at)";
 
 export function listInboxQuery(filter: InboxFilter): { sql: string; params: Record<string, unknown> } {
   const where = ["r.status = 'waiting'", "EXISTS (SELECT 1 FROM json_each(r.waits, '$.signals') WHERE substr(value, 1, 1) <> '$')"];
@@ -11,13 +15,13 @@ export function listInboxQuery(filter: InboxFilter): { sql: string; params: Reco
   }
   if (filter.cursor !== undefined) {
     const [since, id] = decodeRunCursor(filter.cursor);
-    where.push('(r.updated_at > @cursorAt OR (r.updated_at = @cursorAt AND r.id > @cursorId))');
+    where.push(`(${R_WAITING_SINCE} > @cursorAt OR (${R_WAITING_SINCE} = @cursorAt AND r.id > @cursorId))`);
     params.cursorAt = since;
     params.cursorId = id;
   }
   const sql = `SELECT r.*, c.assignee AS claim_assignee, c.claimed_by AS claim_by, c.claimed_at AS claim_at
-    FROM runs r INDEXED BY runs_waiting LEFT JOIN inbox_claims c ON c.run_id = r.id
-    WHERE ${where.join(' AND ')} ORDER BY r.updated_at, r.id LIMIT @limit`;
+    FROM runs r INDEXED BY runs_waiting_since LEFT JOIN inbox_claims c ON c.run_id = r.id
+    WHERE ${where.join(' AND ')} ORDER BY ${R_WAITING_SINCE}, r.id LIMIT @limit`;
   return { sql, params };
 }
 

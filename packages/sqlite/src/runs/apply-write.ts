@@ -35,10 +35,13 @@ export function insertQueuedRun(s: Statements, run: NewRun, now: number): boolea
   return s.insertQueuedRun.run(runParams(run, now)).changes > 0;
 }
 
-/** Applies an op and, when it applied, writes its audit entry. */
+/** Applies an op and, when it applied, writes its audit entry and its inbox claim. */
 export function applyAudited(s: Statements, op: WriteOp, now: number, hints: StoreHint[]): WriteResult {
   const result = applyWrite(s, op, now, hints);
-  if (result.ok) writeAudit(s, op.audit);
+  if (!result.ok) return result;
+  writeAudit(s, op.audit);
+  const claim = op.inboxClaim;
+  if (claim !== undefined) s.upsertInboxClaim.run(claim.runId, claim.assignee, claim.claimedBy, claim.claimedAt);
   return result;
 }
 

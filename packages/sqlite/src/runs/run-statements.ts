@@ -1,5 +1,6 @@
-/** The runs' statements on SQLite: creating, reading, claiming, leasing, writing, signalling, cancelling, requeueing, moving to another version. */
+/** The runs' statements on SQLite: creating, reading, claiming, leasing, writing, signalling, cancelling, requeueing, moving to another version, assigning in the inbox with a write. */
 import { LIMITED_QUEUES } from './claim-runs.js';
+import { UPSERT_CLAIM } from '../insight/inbox-queries.js';
 
 const RUN_COLUMNS =
   'id, workflow, version, status, input, queue, priority, parent_id, parent_seq, continued_from, concurrency_key, concurrency_limit, rate_key, rate_limit, namespace, tags';
@@ -95,4 +96,5 @@ export const RUN_SQL = {
   failedChildren: "SELECT id FROM runs WHERE parent_id = ? AND parent_seq = ? AND status = 'failed' AND continued_to IS NULL",
   journalExtent: 'SELECT count(*) AS length, coalesce(max(seq), 0) AS last FROM journal WHERE run_id = ?',
   moveVersion: 'UPDATE runs SET version = @to, updated_at = @now WHERE id = @id',
+  upsertInboxClaim: UPSERT_CLAIM,
 } as const;

@@ -2,7 +2,8 @@
  * Alert evaluation over a store's real runs, on a ManualClock: each condition kind fires when its
  * value goes above the threshold, repeats on its schedule while firing, and resolves when its value
  * falls back (or its runs leave the window); two evaluators sharing the store record each transition
- * once, the one holding the leadership row doing the work.
+ * once, the one holding the leadership row doing the work. A waiting run is stuck by the start of its
+ * wait, however often escalation stages write its row.
  */
 import { describe, expect, it } from 'vitest';
 import { AlertEvaluator, ManualClock, TerminalError, defineWorkflow, type AlertRuleInput, type NewRun, type Store } from '@baton/core';
@@ -155,6 +156,61 @@ export function alertEvaluationSuite(factory: StoreFactory): void {
         expect((await e.evaluate()).map((t) => [t.ruleId, t.kind])).toEqual([['run-spend', 'resolved']]);
       } finally {
         release.resolve();
+        await h.close();
+      }
+    });
+
+    it('a waiting run keeps counting from the start of its wait when escalation stages touch its row', async () => {
+      const approval = defineWorkflow({ name: 'escalated' }, async (ctx) =>
+        ctx.waitForSignal('approve', {
+          escalation: [
+            { after: '10m', action: 'reassign', to: 'finance-leads' },
+            { after: '20m', action: 'reassign', to: 'directors' },
+          ],
+        }),
+      );
+      const h = await startHarness(factory, [approval], { manualClock: true });
+      try {
+        const clock = h.manual!;
+        const e = evaluator(h.store, clock);
+        await h.store.saveAlertRule(
+          rule({ id: 'waiting', condition: { kind: 'stuck', status: 'waiting', for: '15m', workflow: 'escalated' }, threshold: 0, repeatEvery: '1h' }),
+          'api',
+          clock.now(),
+        );
+        const run = await h.engine.client.start(approval, undefined);
+        await waitForStatus(h.engine, run.id, 'waiting');
+        const began = (await h.store.getRun(run.id))!.waits!.since;
+        expect(began).toBe(clock.now());
+        const stagesDone = (count: number) => async () => {
+          const r = await h.store.getRun(run.id);
+          return r?.status === 'waiting' && r.waits?.escalations?.[0]?.stages.length === count;
+        };
+
+        // The first stage wakes the run at 10 minutes and writes its row; the wait began at 0.
+        clock.advance(10 * 60_000);
+        await waitFor(stagesDone(1), { message: 'the first escalation stage' });
+        const touched = (await h.store.getRun(run.id))!;
+        expect(touched.updatedAt).toBeGreaterThan(began!);
+        expect(touched.waits?.since).toBe(began);
+        expect(await e.evaluate()).toEqual([]);
+
+        // 16 minutes into the wait (6 after the row was written): stuck past 15 minutes.
+        clock.advance(6 * 60_000);
+        expect((await e.evaluate()).map((t) => [t.ruleId, t.kind, t.value])).toEqual([['waiting', 'firing', 1]]);
+
+        // Another stage writes the row again: the alert stays firing, it does not resolve and fire anew.
+        clock.advance(4 * 60_000);
+        await waitFor(stagesDone(2), { message: 'the second escalation stage' });
+        expect(await e.evaluate()).toEqual([]);
+        clock.advance(60_000);
+        expect(await e.evaluate()).toEqual([]);
+        expect(await kinds(h.store, 'waiting')).toEqual(['firing']);
+
+        await h.engine.client.signal(run.id, 'approve', 'yes');
+        await run.result();
+        expect((await e.evaluate()).map((t) => [t.ruleId, t.kind])).toEqual([['waiting', 'resolved']]);
+      } finally {
         await h.close();
       }
     });

@@ -134,6 +134,14 @@ export function escalationSuite(factory: StoreFactory): void {
           assignee: 'finance-leads',
           stages: [{ action: 'remind' }, { action: 'reassign', to: 'finance-leads' }],
         });
+        // The reassign assigned the task in the inbox (a claim by escalation), and it still waits since it began.
+        expect(inbox.entries[0]?.claim).toEqual({
+          assignee: 'finance-leads',
+          claimedBy: 'escalation',
+          claimedAt: new Date(reassigned!.waits!.escalations![0]!.stages[1]!.at),
+        });
+        expect(inbox.entries[0]?.since).toEqual(new Date(waiting!.waits!.escalations![0]!.began));
+        expect(reassigned?.waits?.since).toBe(waiting?.waits?.since);
 
         await advance(clock, 10 * MINUTE);
         await suspendedAfter(store, run.id, 3);
