@@ -202,7 +202,8 @@ do:
       await engine.start();
       await loader.start();
       // The schedule and the trigger are team-a's: listed for its keys only.
-      const schedules = async (key: string) => ((await call('GET', '/api/schedules', key)).body.schedules as { id: string; namespace: string }[]).map((s) => [s.id, s.namespace]);
+      const schedules = async (key: string) =>
+        ((await call('GET', '/api/schedules', key)).body.schedules as { id: string; namespace: string }[]).map((s) => [s.id, s.namespace]);
       await waitFor(async () => ((await schedules('a')).length > 0 ? true : undefined));
       expect(await schedules('a')).toEqual([['team-a:shop.restock', 'team-a']]);
       expect(await schedules('root')).toEqual([]);
