@@ -63,7 +63,13 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     const alerts =
       options.alerts === undefined
         ? undefined
-        : processAlerts(options.alerts, { store, logger, emit: (type, data, emitOptions) => engine.client.events.emit(type, data, emitOptions) });
+        : processAlerts(options.alerts, {
+            store,
+            logger,
+            // An alert's event goes to the event log of the namespace its rule watches.
+            emit: (type, data, { namespace, ...emitOptions }) =>
+              (namespace === undefined ? engine.client : engine.client.as({ id: 'alerts', namespace })).events.emit(type, data, emitOptions),
+          });
     const engine: Engine = new Engine({
       store,
       workflows: [...options.loaded.workflows, ...planner],

@@ -152,14 +152,19 @@ describe('notification channels', () => {
     }
   });
 
-  it('emits an event on the event log, deduplicated by the notification id', async () => {
-    const emitted: { type: string; data: unknown; id: string }[] = [];
+  it("emits an event on the event log of the notification's namespace, deduplicated by the notification id", async () => {
+    const emitted: { type: string; data: unknown; id: string; namespace?: string }[] = [];
     const notifier = createNotifier(
       { bus: { type: 'event', event: 'baton.alert' } },
-      { logger: silentLogger, emit: async (type, data, options) => void emitted.push({ type, data, id: options.id }) },
+      { logger: silentLogger, emit: async (type, data, options) => void emitted.push({ type, data, ...options }) },
     );
     expect(await notifier.notify(['bus'], notification)).toEqual([{ channel: 'bus', delivered: true }]);
-    expect(emitted).toEqual([{ type: 'baton.alert', data: notification, id: 'alert:rate:7' }]);
+    const tenant = { ...notification, id: 'alert:rate:8', namespace: 'team-a' };
+    expect(await notifier.notify(['bus'], tenant)).toEqual([{ channel: 'bus', delivered: true }]);
+    expect(emitted).toEqual([
+      { type: 'baton.alert', data: notification, id: 'alert:rate:7', source: 'baton/notifications', namespace: 'default' },
+      { type: 'baton.alert', data: tenant, id: 'alert:rate:8', source: 'baton/notifications', namespace: 'team-a' },
+    ]);
     expect(() => createNotifier({ bus: { type: 'event', event: 'baton.alert' } })).toThrow(/no way to emit/);
   });
 });

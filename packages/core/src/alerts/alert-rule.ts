@@ -24,7 +24,7 @@ const workflow = z.string().min(1).max(200).optional();
 export const alertConditionSchema = z.discriminatedUnion('kind', [
   /** failed / ended runs of a workflow (or all) ended in the window, 0..1; no value below `minRuns` ended runs. */
   z.strictObject({ kind: z.literal('failure-rate'), workflow, minRuns: z.number().int().min(1).default(1) }),
-  /** How many runs are running (since they started) or waiting (since their last change) for longer than `for`. */
+  /** How many runs are running (since they started) or waiting (since their wait began) for longer than `for`. */
   z.strictObject({ kind: z.literal('stuck'), status: z.enum(['running', 'waiting']), for: durationSchema, workflow }),
   /** How many runs are queued (in one queue, or all). */
   z.strictObject({ kind: z.literal('queue-depth'), queue: z.string().min(1).optional() }),
