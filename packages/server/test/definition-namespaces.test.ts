@@ -135,7 +135,10 @@ describe.each(testStores('the definition namespace tests'))('definitions per ten
     const refused = await call('POST', '/api/runs', 'a', { body: { workflow: 'team-b:shop.greet', id: 'a-runs-b' } });
     expect(refused.status).toBe(404);
     expect(refused.body.error.code).toBe('BATON_WORKFLOW_NOT_FOUND');
-    expect((await call('POST', '/api/runs', 'a', { body: { workflow: 'shop.greet', id: 'a-runs-default' } })).status).toBe(404);
+    // The document's own name starts the namespace's own definition, never default's.
+    const byDocumentName = await call('POST', '/api/runs', 'a', { body: { workflow: 'shop.greet', id: 'a-by-document-name', input: {} } });
+    expect([byDocumentName.status, byDocumentName.body.run?.workflow, byDocumentName.body.run?.namespace]).toEqual([201, 'team-a:shop.greet', 'team-a']);
+    expect((await call('POST', '/api/runs', 'spaced', { body: { workflow: 'shop.greet', id: 'spaced-runs-default' } })).status).toBe(404);
     expect(await store.getRun('a-runs-b')).toBeUndefined();
     expect((await store.listAudit({ action: 'run.start', target: 'a-runs-b', limit: 5 }))[0]?.result).toBe('BATON_WORKFLOW_NOT_FOUND');
 

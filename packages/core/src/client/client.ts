@@ -7,6 +7,7 @@ import { BatonError, ErrorCode } from '../errors/errors.js';
 import { validate } from '../errors/validation.js';
 import { runNotFound } from '../store/store-rules.js';
 import { CatalogKind } from '../store/workflow-catalog.js';
+import { definitionWorkflowNameIn } from '../store/definition-store.js';
 import { type PayloadCodec, defaultPayloadCodec } from '../payload/payload-codec.js';
 import { blobIdsIn } from '../blob/blobs.js';
 import { blobNotFound } from '../blob/blob-source.js';
@@ -199,7 +200,7 @@ export class Client {
     if (options.id !== undefined && !isValidRunId(options.id)) {
       throw invalidArgument(`Invalid run id ${JSON.stringify(options.id)}: use 1-200 letters, digits and . _ : @ / - (starting with a letter or digit).`);
     }
-    await this.#assertDefinitionVisible(name);
+    name = await this.#visibleName(name, isWorkflow(workflowOrName));
     const workflow = isWorkflow(workflowOrName) ? workflowOrName : this.#workflows.get(name);
     // A name only the store's catalog knows starts on the queue its workers registered.
     const cataloged = workflow === undefined ? await this.#known.require(name, 'No run was created.') : undefined;
@@ -281,12 +282,19 @@ export class Client {
     return this.#existing((await this.#store.getRun(run.id)) ?? run);
   }
 
-  /** A deployed definition belongs to one tenant namespace: a client acting for another does not find it. */
-  async #assertDefinitionVisible(name: string): Promise<void> {
+  /**
+   * The workflow a start acting in a namespace names. A deployed definition belongs to one tenant
+   * namespace: a client acting for another does not find it, and the document's own name
+   * (`shop.order`) finds the namespace's own definition (`team-a:shop.order`) when it has one.
+   */
+  async #visibleName(name: string, byWorkflow: boolean): Promise<string> {
     const namespace = this.#auditor.actor?.namespace;
-    if (namespace === undefined) return;
+    if (namespace === undefined) return name;
     const owner = await this.#store.getDefinitionNamespace(name);
-    if (owner === undefined || owner === namespace) return;
+    if (owner === namespace) return name;
+    const qualified = byWorkflow ? undefined : definitionWorkflowNameIn(namespace, name);
+    if (qualified !== undefined && qualified !== name && (await this.#store.getDefinitionNamespace(qualified)) === namespace) return qualified;
+    if (owner === undefined) return name;
     throw new BatonError(
       ErrorCode.WorkflowNotFound,
       `No workflow named '${name.slice(0, 200)}' is known in namespace '${namespace}': GET /api/definitions lists this namespace's definitions. No run was created.`,
