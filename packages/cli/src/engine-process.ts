@@ -43,6 +43,8 @@ export interface EngineProcessOptions {
   alerts?: AlertsFile;
   /** --blobs: where payloads over the blob threshold go (else $BATON_BLOBS, else the default). */
   blobs?: string;
+  /** --namespace: where the workflows' own schedules and event triggers live (default: default). */
+  namespace?: string;
   io: Io;
 }
 
@@ -75,6 +77,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
       workflows: [...options.loaded.workflows, ...planner],
       jsonSchemaValidator: createJsonSchemaValidator(),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
       ...(options.durability === undefined ? {} : { durability: options.durability }),
       ...options.lease,
       ...blobs,

@@ -4,6 +4,7 @@ import { apiAddress, commonOptions, databasePath, defineCommand, oneOf, positive
 import { runEngineProcess } from '../engine-process.js';
 import { ALERTS_HELP, alertsFlags, readAlertsFile } from '../alerts-options.js';
 import { BLOBS_HELP, blobsFlags } from '../blob-store.js';
+import { NAMESPACE_HELP, namespaceFlags, namespaceOption } from '../namespace-option.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
@@ -14,7 +15,7 @@ import { A2A_HELP, a2aFlags, a2aOptions } from '../a2a-options.js';
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'run an engine locally and print what every run does',
-  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--mcp-config FILE] [--port N] [--host H] [--no-mcp] [--a2a WORKFLOWS] [--public-url URL] [--demo]
+  help: `Usage: baton dev [--db FILE] [--workflows PATH] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--durability strict|batched] [--mcp-config FILE] [--namespace NS] [--port N] [--host H] [--no-mcp] [--a2a WORKFLOWS] [--public-url URL] [--demo]
 
 Runs an engine on the database with the workflows of PATH (a .ts or .js module; TypeScript needs no
 build), serves the HTTP API (with the webhooks PATH exports at POST /hooks/NAME, and the workflows as
@@ -33,6 +34,7 @@ ${MCP_CONFIG_HELP}
 ${DSL_HELP}
 ${ALERTS_HELP}
 ${BLOBS_HELP}
+${NAMESPACE_HELP}
   --durability MODE     strict (each step committed before the next) or batched (default strict)
   --port N              HTTP API port (default: $BATON_PORT, else 7070; 0 picks a free one)
   --host H              address the API listens on (default: $BATON_HOST, else 127.0.0.1: this machine only)
@@ -49,6 +51,7 @@ ${A2A_HELP}
     ...dslFlags,
     ...alertsFlags,
     ...blobsFlags,
+    ...namespaceFlags,
     durability: { type: 'string' },
     demo: { type: 'boolean' },
     'no-mcp': { type: 'boolean' },
@@ -65,6 +68,7 @@ ${A2A_HELP}
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'dev'), { interpreter });
     const dbPath = databasePath(values.db, io);
     const alerts = await readAlertsFile(values.alerts, 'dev');
+    const namespace = namespaceOption(values.namespace, io, 'dev');
     const { port, host } = apiAddress(values, io, 'dev');
     const a2a = a2aOptions(values, io, 'dev', loaded.workflows);
     const log = (line: string): void => io.out(`${clockTime(new Date())} ${line}`);
@@ -77,6 +81,7 @@ ${A2A_HELP}
       interpreter,
       ...(alerts === undefined ? {} : { alerts }),
       ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
+      ...(namespace === undefined ? {} : { namespace }),
       durability,
       logger: undefined,
       onEvent: (event) => io.out(eventLine(event, new Date())),

@@ -3,6 +3,7 @@ import { commonOptions, databasePath, defineCommand, positiveInteger, requiredWo
 import { runEngineProcess } from '../engine-process.js';
 import { ALERTS_HELP, alertsFlags, readAlertsFile } from '../alerts-options.js';
 import { BLOBS_HELP, blobsFlags } from '../blob-store.js';
+import { NAMESPACE_HELP, namespaceFlags, namespaceOption } from '../namespace-option.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
 import { MCP_CONFIG_HELP, configureMcpServers, mcpConfigFlags } from '../mcp-config.js';
 import { loadWorkflows, workflowNames } from '../load-workflows.js';
@@ -12,7 +13,7 @@ import { eventLine, isRunEnd } from '../output.js';
 export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'execute runs of the given workflows until stopped',
-  help: `Usage: baton worker --workflows PATH [--db FILE] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--mcp-config FILE]
+  help: `Usage: baton worker --workflows PATH [--db FILE] [--concurrency N] [--lease DURATION] [--heartbeat DURATION] [--mcp-config FILE] [--namespace NS]
 
 Executes runs of the workflows exported by PATH (a .ts or .js module) from the database, alongside
 any number of other workers. Prints one line per run that ends. SIGTERM or SIGINT stops it gracefully:
@@ -29,6 +30,7 @@ ${MCP_CONFIG_HELP}
 ${DSL_HELP}
 ${ALERTS_HELP}
 ${BLOBS_HELP}
+${NAMESPACE_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
@@ -39,6 +41,7 @@ ${BLOBS_HELP}
     ...dslFlags,
     ...alertsFlags,
     ...blobsFlags,
+    ...namespaceFlags,
   },
   async run({ values }, io) {
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 'worker');
@@ -48,6 +51,7 @@ ${BLOBS_HELP}
     const loaded = await loadWorkflows(requiredWorkflowsPath(values.workflows, io, 'worker'), { interpreter });
     const dbPath = databasePath(values.db, io);
     const alerts = await readAlertsFile(values.alerts, 'worker');
+    const namespace = namespaceOption(values.namespace, io, 'worker');
     return runEngineProcess({
       io,
       dbPath,
@@ -57,6 +61,7 @@ ${BLOBS_HELP}
       interpreter,
       ...(alerts === undefined ? {} : { alerts }),
       ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
+      ...(namespace === undefined ? {} : { namespace }),
       durability: undefined,
       logger: undefined,
       onEvent: (event) => {

@@ -31,7 +31,7 @@ import { catalogRegistrations } from './catalog-registration.js';
 import { ClaimLoop } from './claim-loop.js';
 import { LeaseRenewal } from './lease-renewal.js';
 import { assertQueueName, hasRunLimits, isQueueDefinition, type QueueDefinition } from '../workflow/flow.js';
-import { assertNamespace } from '../tenants/quota-limits.js';
+import { isNamespaceName } from '../auth/api-keys.js';
 
 export type { EngineOptions } from './engine-options.js';
 
@@ -124,7 +124,15 @@ export class Engine {
       failureRun: (run, workflow, error) => failureRun({ store: this.store, codec, workflows: this.workflows }, run, workflow, error),
     };
     const namespace = options.namespace ?? 'default';
-    assertNamespace(namespace);
+    if (typeof namespace !== 'string' || !isNamespaceName(namespace)) {
+      throw new BatonError(
+        ErrorCode.InvalidArgument,
+        `The engine's namespace ${JSON.stringify(namespace)} is not a namespace name: 1-100 letters, digits, spaces and . _ : / @ -, starting with a letter or digit.`,
+        {
+          retryable: false,
+        },
+      );
+    }
     this.#scheduler = new Scheduler(this.store, this.clock, codec, this.workflows, this.#logger, namespace);
     this.#fireSchedules = options.schedules ?? true;
     this.#changeRetentionMs = options.changeRetentionMs ?? 15 * 60_000;

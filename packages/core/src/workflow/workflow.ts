@@ -41,9 +41,13 @@ export function defineWorkflow<I = unknown, O = unknown>(options: WorkflowOption
   }
   if (options.queue !== undefined) assertQueueName(options.queue);
   if (options.namespace !== undefined && (typeof options.namespace !== 'string' || !isNamespaceName(options.namespace))) {
-    throw new BatonError(ErrorCode.InvalidArgument, `Workflow '${options.name}': its namespace is 1-100 letters, digits and . _ : / @ -.`, {
-      retryable: false,
-    });
+    throw new BatonError(
+      ErrorCode.InvalidArgument,
+      `Workflow '${options.name}': its namespace is 1-100 letters, digits, spaces and . _ : / @ -, starting with a letter or digit.`,
+      {
+        retryable: false,
+      },
+    );
   }
   const onFailure = options.onFailure;
   if (onFailure !== undefined && !(typeof onFailure === 'string' ? NAME.test(onFailure) : isWorkflow(onFailure))) {
