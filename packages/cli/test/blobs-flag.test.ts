@@ -34,6 +34,8 @@ describe('baton --blobs', () => {
       [['worker', '--workflows', WORKFLOWS, '--db', db, '--blobs', 's3://bucket?endpoint=localhost:9000'], {}, /endpoint must be http: or https:/],
       [['dev', '--workflows', WORKFLOWS, '--db', db, '--port', '0', '--blobs', 'postgres'], {}, /this database is a SQLite file/],
       [['start', '--db', db, '--port', '0', '--blobs', 'disk:'], {}, /disk: needs a folder/],
+      [['mcp', '--workflows', WORKFLOWS, '--db', db, '--blobs', 'disk:'], {}, /disk: needs a folder/],
+      [['mcp', '--workflows', WORKFLOWS, '--db', db, '--no-worker', '--blobs', 'ftp://host/blobs'], {}, /there is no blob store of kind 'ftp'/],
       [['worker', '--workflows', WORKFLOWS, '--db', db], { BATON_BLOBS: 's3://bucket?pathStyle=1' }, /\$BATON_BLOBS: .*unknown parameter 'pathStyle'/],
       [
         ['worker', '--workflows', WORKFLOWS, '--db', db, '--blobs', `s3://no-such-bucket?endpoint=${s3.endpoint}`],

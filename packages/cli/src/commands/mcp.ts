@@ -4,12 +4,13 @@
  * the command would print (its banner, the engine's log) goes to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { Client, errorMessage, type Engine, type Store } from '@baton/core';
+import { Client, PayloadCodec, errorMessage, type Engine, type Store } from '@baton/core';
 import { createMcpServer, type ChangeFeed } from '@baton/mcp';
 import { createJsonSchemaValidator } from '@baton/server';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { commonOptions, databasePath, defineCommand, displayDatabase, positiveInteger, requiredWorkflowsPath, type Io } from '../command.js';
 import { DSL_HELP, dslFlags, interpreterOptions } from '../dsl-options.js';
+import { BLOBS_HELP, blobSettings, blobsFlags } from '../blob-store.js';
 import { listenForStop, runEngineProcess } from '../engine-process.js';
 import { jsonLogger } from '../logging.js';
 import { LEASE_HELP, leaseFlags, leaseOptions } from '../lease-options.js';
@@ -20,7 +21,7 @@ import { openStore } from '../store.js';
 export const mcpCommand = defineCommand({
   name: 'mcp',
   summary: 'serve the workflows as MCP tools over stdio',
-  help: `Usage: baton mcp --workflows PATH [--db FILE|URL] [--no-worker] [--wait SECONDS] [--mcp-config FILE]
+  help: `Usage: baton mcp --workflows PATH [--db FILE|URL] [--no-worker] [--wait SECONDS] [--mcp-config FILE] [--blobs SPEC]
 
 Serves the Model Context Protocol on stdin/stdout for an MCP client that starts this command: each
 workflow of PATH is a tool that starts a run and answers with its output (or, when the run takes
@@ -41,6 +42,7 @@ Options:
 ${LEASE_HELP}
 ${MCP_CONFIG_HELP}
 ${DSL_HELP}
+${BLOBS_HELP}
   -h, --help            show this help`,
   options: {
     ...commonOptions,
@@ -51,6 +53,7 @@ ${DSL_HELP}
     ...leaseFlags,
     ...mcpConfigFlags,
     ...dslFlags,
+    ...blobsFlags,
   },
   async run({ values }, processIo) {
     // Stdout is the protocol's: what the command says goes to stderr.
@@ -86,10 +89,13 @@ ${DSL_HELP}
       process.stdin.destroy();
     };
     if (values['no-worker'] === true) {
+      const blobs = await blobSettings(dbPath, io.env, values.blobs);
       const store = await openStore(dbPath, { mustExist: true });
       const stop = listenForStop(io);
       try {
-        serve(new Client({ store, workflows: loaded.workflows, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows, store, store);
+        // Inputs and signals over the blob threshold go to the deployment's blob store, as workers' payloads do.
+        const codec = new PayloadCodec(blobs);
+        serve(new Client({ store, workflows: loaded.workflows, codec, jsonSchemaValidator: createJsonSchemaValidator() }), loaded.workflows, store, store);
         io.out(`${banner} (no worker)`);
         await Promise.race([stop.requested, closed]);
         return 0;
@@ -97,6 +103,7 @@ ${DSL_HELP}
         stop.dispose();
         await release();
         await store.close();
+        await blobs.blobs?.close?.();
       }
     }
     const code = await runEngineProcess({
@@ -106,6 +113,7 @@ ${DSL_HELP}
       concurrency,
       lease,
       interpreter,
+      ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
       durability: undefined,
       logger: undefined,
       onEvent: () => {},

@@ -64,7 +64,13 @@ ${BLOBS_HELP}
       const alerts =
         alertsFile === undefined
           ? undefined
-          : processAlerts(alertsFile, { store, logger, emit: (type, data, options) => client.events.emit(type, data, options) });
+          : processAlerts(alertsFile, {
+              store,
+              logger,
+              // An alert's event goes to the event log of the namespace its rule watches.
+              emit: (type, data, { namespace, ...options }) =>
+                (namespace === undefined ? client : client.as({ id: 'alerts', namespace })).events.emit(type, data, options),
+            });
       await alerts?.start();
       const dashboard = dashboardOption();
       const api = await startApiServer({
