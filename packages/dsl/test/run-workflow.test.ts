@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineWorkflow, type AnyWorkflow } from '@baton/core';
+import { definitionWorkflow, parseDefinition } from '@baton/dsl';
 import { DefinitionRunner } from './definition-runner.js';
 import { definition, testStores } from './test-stores.js';
 
@@ -70,6 +71,47 @@ do:
         [child],
       );
       expect(outcome.output).toEqual({ greeting: 'hello ada' });
+    });
+
+    it("runs a tenant definition's own namespace's definition first, then the deployment's", async () => {
+      // As deployed in tenant namespace team-a: the workflow name carries the namespace.
+      const tenantWorkflow = async (text: string, workflowName: string, resolveWorkflow?: (name: string, version?: string) => AnyWorkflow | undefined) => {
+        const parsed = await parseDefinition(text);
+        if (!parsed.ok) throw new Error('invalid test definition');
+        return definitionWorkflow({ ...parsed.definition, workflowName }, resolveWorkflow === undefined ? {} : { resolveWorkflow });
+      };
+      const greeter = (greeting: string) => definition(`\ndo:\n  - greet:\n      set: { greeting: ${greeting} }\n`, 'greeter');
+      const defaultGreeter = await tenantWorkflow(greeter('from-default'), 'tests.greeter');
+      const teamGreeter = await tenantWorkflow(greeter('from-team-a'), 'team-a:tests.greeter');
+      const children = [defaultGreeter, teamGreeter, double];
+      const callBoth = definition(`
+do:
+  - greeter:
+      run:
+        workflow: { namespace: tests, name: greeter, version: '1.0.0' }
+      export:
+        as: '\${ { greeting: .greeting } }'
+  - shared:
+      run:
+        workflow: { namespace: math, name: double, version: '2', input: { n: 2 } }
+      output:
+        as: '\${ { greeting: $context.greeting, doubled: .doubled } }'
+`);
+      const outcomes: Record<string, unknown> = {};
+      for (const [label, name] of [
+        ['team-a', 'team-a:tests.caller'],
+        ['default', 'tests.caller'],
+      ] as const) {
+        const caller = await tenantWorkflow(callBoth, name, resolver(children));
+        const engine = await runner.engine([caller, ...children]);
+        const handle = await engine.client.start(caller, {});
+        const outcome = await runner.outcome(engine, handle.id);
+        outcomes[label] = outcome.output;
+      }
+      expect(outcomes).toEqual({
+        'team-a': { greeting: 'from-team-a', doubled: 4 },
+        default: { greeting: 'from-default', doubled: 4 },
+      });
     });
 
     it('faults with a configuration error naming a workflow it cannot find', async () => {

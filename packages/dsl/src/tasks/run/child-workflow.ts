@@ -10,10 +10,16 @@ import { faultOf } from '../../runtime/faults.js';
 import type { RunFrame, TaskSite } from '../executor.js';
 import { standardFault, WorkflowFault } from '../../runtime/workflow-fault.js';
 
-/** The workflow named `name` (at `version`, or the resolver's choice when absent). Faults with a configuration error when there is none. */
+/**
+ * The workflow named `name` (at `version`, or the resolver's choice when absent). A definition
+ * deployed in a tenant namespace runs as `<tenant>:<document name>`: the names it calls are its
+ * namespace's own definitions first (`<tenant>:<name>`), then the deployment's workflows. Faults
+ * with a configuration error when there is none.
+ */
 export function resolveChild(frame: RunFrame, site: TaskSite, name: string, version: string | undefined): AnyWorkflow {
   const resolve = frame.options.resolveWorkflow;
-  const found = resolve?.(name, version);
+  const tenant = tenantOf(frame.ctx.workflow);
+  const found = (tenant === undefined || name.includes(':') ? undefined : resolve?.(`${tenant}:${name}`, version)) ?? resolve?.(name, version);
   if (found !== undefined) return found;
   const which = `'${name}'${version === undefined ? '' : ` version ${version}`}`;
   const why =
@@ -23,6 +29,12 @@ export function resolveChild(frame: RunFrame, site: TaskSite, name: string, vers
   throw standardFault('configuration', `The workflow ${which} cannot be run: ${why}. Register it (a TypeScript workflow or a definition) with the worker.`, {
     instance: site.reference,
   });
+}
+
+/** The tenant namespace a definition's workflow name carries (`team-a:shop.order`), if any: document names never hold ':'. */
+function tenantOf(workflowName: string): string | undefined {
+  const colon = workflowName.indexOf(':');
+  return colon > 0 ? workflowName.slice(0, colon) : undefined;
 }
 
 /** Runs `workflow` as a child run on `input` and gives its output; `wait: false` starts it and gives undefined at once. */
