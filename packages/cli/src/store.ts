@@ -13,8 +13,9 @@ export interface OpenStoreOptions {
    */
   mustExist: boolean;
   /**
-   * Commands that only read (the replay check, its export) run no background upkeep: no search
-   * indexing (SQLite), no folding of the overview's counts (PostgreSQL), so they write nothing.
+   * Commands that only read (the replay check, its export) write nothing: no background upkeep (search
+   * indexing on SQLite, folding the overview's counts on PostgreSQL), and no upgrade of a database an
+   * earlier version wrote (BATON_DATABASE_OUTDATED instead).
    */
   readsOnly?: boolean;
 }
@@ -24,7 +25,7 @@ export async function openStore(path: string, options: OpenStoreOptions): Promis
   if (options.mustExist && !existsSync(path)) {
     throw new CliError(CliErrorCode.DatabaseNotFound, `No Baton database at ${path}. Pass --db FILE or set BATON_DB (baton dev and baton worker create it).`);
   }
-  return initialized(new SqliteStore({ path, ...(options.readsOnly === true ? { searchIndexEveryMs: 0 } : {}) }));
+  return initialized(new SqliteStore({ path, ...(options.readsOnly === true ? { searchIndexEveryMs: 0, upgrade: false } : {}) }));
 }
 
 /**
@@ -44,7 +45,11 @@ async function openPostgres(url: string, readsOnly: boolean): Promise<Store> {
   parsed.searchParams.delete('schema');
   const connectionString = parsed.toString();
   return initialized(
-    new PostgresStore({ connectionString, ...(schema === undefined || schema === '' ? {} : { schema }), ...(readsOnly ? { foldStatsEveryMs: 0 } : {}) }),
+    new PostgresStore({
+      connectionString,
+      ...(schema === undefined || schema === '' ? {} : { schema }),
+      ...(readsOnly ? { foldStatsEveryMs: 0, upgrade: false } : {}),
+    }),
   );
 }
 

@@ -61,7 +61,7 @@ export { WriteBatcher } from './engine/write-batcher.js';
 export type { SubmitOptions } from './engine/write-batcher.js';
 
 export { versionMoveRefusal, type VersionMoveState } from './store/store-rules.js';
-export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations } from './store/store-rules.js';
+export { runNotFound, runEnded, assertRequeueable, encodeRunCursor, decodeRunCursor, loadMigrations, assertMigrated } from './store/store-rules.js';
 export type { Migration } from './store/store-rules.js';
 export {
   toRunRecord,

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { BatonError, ErrorCode } from '@baton/core';
 import { AssembledStore, type StoreCapabilities, type StoreParts } from '@baton/core/store-kit';
 import { PostgresConnection } from './connection/connection.js';
-import { migrate, quoteIdentifier } from './connection/migrate.js';
+import { assertUpToDate, migrate, quoteIdentifier } from './connection/migrate.js';
 import { PostgresAccess } from './access/access-store.js';
 import { PostgresCache } from './cache/cache-store.js';
 import { PostgresCatalog } from './catalog/catalog-store.js';
@@ -50,6 +50,12 @@ export interface PostgresStoreOptions {
    * 0: never in the background, only by `foldStats()`. Overviews count every change either way.
    */
   foldStatsEveryMs?: number;
+  /**
+   * Apply the migrations the schema lacks at `init()` (default true). false: `init()` only checks
+   * that the schema has every migration of this version, writing nothing, and throws
+   * BATON_DATABASE_OUTDATED otherwise (for processes that only read, like a replay check).
+   */
+  upgrade?: boolean;
 }
 
 const FOLD_STATS_EVERY_MS = 5000;
@@ -68,6 +74,7 @@ export class PostgresStore extends AssembledStore {
   protected readonly parts: StoreParts;
   readonly #db: PostgresConnection;
   readonly #foldStatsEveryMs: number;
+  readonly #upgrade: boolean;
   #foldTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PostgresStoreOptions) {
@@ -89,6 +96,7 @@ export class PostgresStore extends AssembledStore {
     }
     this.schema = schema;
     this.#foldStatsEveryMs = options.foldStatsEveryMs ?? FOLD_STATS_EVERY_MS;
+    this.#upgrade = options.upgrade ?? true;
     if (!Number.isSafeInteger(this.#foldStatsEveryMs) || this.#foldStatsEveryMs < 0) {
       throw new BatonError(ErrorCode.InvalidArgument, 'foldStatsEveryMs must be a whole number of ms, 0 or more.', { retryable: false });
     }
@@ -137,7 +145,8 @@ export class PostgresStore extends AssembledStore {
     return this.#db.initialize(async () => {
       const client = await this.#db.connect();
       try {
-        await migrate(client, this.schema, Date.now());
+        if (this.#upgrade) await migrate(client, this.schema, Date.now());
+        else await assertUpToDate(client, this.schema);
       } finally {
         client.release();
       }

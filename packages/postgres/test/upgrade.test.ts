@@ -3,7 +3,8 @@
  * flight, is migrated by the first new process that opens it; the runs go on where they were.
  */
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '@baton/core';
 import { PostgresStore, loadMigrations, migrate } from '@baton/postgres';
 import {
   expectNamespacesUpgraded,
@@ -75,5 +76,42 @@ describe.runIf(runPostgresTests('the upgrade test'))('upgrading a PostgreSQL sch
     const schema = await oldSchema(27, oldNamespaceRows(t), t);
 
     await expectNamespacesUpgraded(new PostgresStore({ connectionString: POSTGRES_URL, schema }));
+  });
+
+  it('opened without upgrading, refuses a schema an earlier version wrote and leaves it as it was', async () => {
+    const t = oldReleaseTime(Date.now());
+    const all = loadMigrations();
+    const schema = await oldSchema(all.at(-2)!.version, [], t);
+    const last = all.at(-1)!;
+    const versions = async () => {
+      const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+      try {
+        return (await pool.query<{ version: number }>(`SELECT version FROM "${schema}".baton_migrations ORDER BY version`)).rows.map((r) => r.version);
+      } finally {
+        await pool.end();
+      }
+    };
+    const before = await versions();
+    const reader = new PostgresStore({ connectionString: POSTGRES_URL, schema, upgrade: false, foldStatsEveryMs: 0, listen: false });
+    const refused = await reader.init().then(
+      () => undefined,
+      (error: unknown) => error as { code?: string; details?: { missing?: string[] } },
+    );
+    await reader.close();
+    expect(refused?.code).toBe(ErrorCode.DatabaseOutdated);
+    expect(refused?.details?.missing).toEqual([`${String(last.version).padStart(4, '0')}_${last.name}`]);
+    expect(await versions()).toEqual(before);
+
+    const missing = new PostgresStore({ connectionString: POSTGRES_URL, schema: freshSchema(), upgrade: false, foldStatsEveryMs: 0, listen: false });
+    await expect(missing.init()).rejects.toMatchObject({ code: ErrorCode.DatabaseOutdated });
+    await missing.close();
+
+    const writer = new PostgresStore({ connectionString: POSTGRES_URL, schema, foldStatsEveryMs: 0, listen: false });
+    await writer.init();
+    await writer.close();
+    const again = new PostgresStore({ connectionString: POSTGRES_URL, schema, upgrade: false, foldStatsEveryMs: 0, listen: false });
+    await again.init();
+    expect(await again.getRun('none')).toBeUndefined();
+    await again.close();
   });
 });

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { BatonError, ErrorCode } from '@baton/core';
 import { AssembledStore, type StoreCapabilities, type StoreParts } from '@baton/core/store-kit';
 import { SqliteConnection } from './connection/sqlite-connection.js';
-import { migrate } from './connection/migrate.js';
+import { assertUpToDate, migrate } from './connection/migrate.js';
 import { SqliteRunStore } from './runs/run-store.js';
 import { SEARCH_INDEX_EVERY_MS } from './runs/search.js';
 import { SqliteFlowControlStore } from './flow-control/flow-control-store.js';
@@ -42,6 +42,12 @@ export interface SqliteStoreOptions {
    * the background, only by `indexForSearch()`. Searches find every run either way.
    */
   searchIndexEveryMs?: number;
+  /**
+   * Apply the migrations the file lacks at `init()` (default true). false: `init()` only checks that
+   * the file has every migration of this version, writing nothing, and throws
+   * BATON_DATABASE_OUTDATED otherwise (for processes that only read, like a replay check).
+   */
+  upgrade?: boolean;
 }
 
 export class SqliteStore extends AssembledStore {
@@ -53,6 +59,7 @@ export class SqliteStore extends AssembledStore {
   /** The indexing under way (see indexForSearch), which a second caller waits for. */
   #indexing: Promise<number> | undefined;
   readonly #searchIndexEveryMs: number;
+  readonly #upgrade: boolean;
   #initialized = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -67,6 +74,7 @@ export class SqliteStore extends AssembledStore {
       throw new BatonError(ErrorCode.InvalidArgument, `synchronous must be OFF, NORMAL, FULL or EXTRA, not '${String(synchronous)}'.`, { retryable: false });
     }
     this.#searchIndexEveryMs = options.searchIndexEveryMs ?? SEARCH_INDEX_EVERY_MS;
+    this.#upgrade = options.upgrade ?? true;
     if (!Number.isSafeInteger(this.#searchIndexEveryMs) || this.#searchIndexEveryMs < 0) {
       throw new BatonError(ErrorCode.InvalidArgument, 'searchIndexEveryMs must be a whole number of ms, 0 or more.', { retryable: false });
     }
@@ -114,7 +122,8 @@ export class SqliteStore extends AssembledStore {
 
   async init(): Promise<void> {
     if (this.#initialized) return;
-    migrate(this.#conn.db, Date.now());
+    if (this.#upgrade) migrate(this.#conn.db, Date.now());
+    else assertUpToDate(this.#conn.db, `The SQLite file ${this.path}`);
     this.#conn.prepare();
     this.#initialized = true;
     // A failed round (another process held the lock too long) is tried again at the next; searches

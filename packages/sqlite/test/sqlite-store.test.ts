@@ -68,6 +68,47 @@ describe('SqliteStore', () => {
     expect(new Set(versions).size).toBe(versions.length);
   });
 
+  it('opened without upgrading, refuses a file an earlier version wrote and leaves it as it was', async () => {
+    const path = join(dir, 'earlier.db');
+    const all = loadMigrations();
+    const last = all.at(-1)!;
+    const raw = new Database(path);
+    migrate(raw, Date.now(), all.slice(0, -1));
+    const versions = () => (raw.prepare('SELECT version FROM baton_migrations ORDER BY version').all() as { version: number }[]).map((m) => m.version);
+    const before = versions();
+
+    const reader = new SqliteStore({ path, upgrade: false });
+    const refused = await reader.init().then(
+      () => undefined,
+      (error: unknown) => error as { code?: string; details?: { missing?: string[] }; message: string },
+    );
+    await reader.close();
+    expect(refused?.code).toBe(ErrorCode.DatabaseOutdated);
+    expect(refused?.details?.missing).toEqual([`${String(last.version).padStart(4, '0')}_${last.name}`]);
+    expect(refused?.message).toContain('nothing was written');
+    expect(versions()).toEqual(before);
+
+    // A file that is not a Baton database yet is refused too, and stays empty.
+    const emptyPath = join(dir, 'not-yet.db');
+    const empty = new SqliteStore({ path: emptyPath, upgrade: false });
+    await expect(empty.init()).rejects.toMatchObject({ code: ErrorCode.DatabaseOutdated });
+    await empty.close();
+    const emptyRaw = new Database(emptyPath);
+    expect(emptyRaw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'baton_migrations'").get()).toEqual({ n: 0 });
+    emptyRaw.close();
+
+    // Once a store of this version upgraded it, reading without upgrading opens it.
+    const writer = new SqliteStore({ path });
+    await writer.init();
+    await writer.close();
+    expect(versions()).toEqual(all.map((m) => m.version));
+    const again = new SqliteStore({ path, upgrade: false });
+    await again.init();
+    expect(await again.getRun('none')).toBeUndefined();
+    await again.close();
+    raw.close();
+  });
+
   it('refuses a bad path or a file that is not a database with BATON_STORE_ERROR', async () => {
     expect(() => new SqliteStore({ path: '' })).toThrow(expect.objectContaining({ code: ErrorCode.InvalidArgument }));
     expect(() => new SqliteStore({ path: join(dir, 'x.db'), synchronous: 'SOMETIMES' as never })).toThrow(

@@ -60,6 +60,12 @@ export const ErrorCode = {
   BlobStoreMissing: 'BATON_BLOB_STORE_MISSING',
   /** A blob store that cannot be used as configured: a spec that does not parse, or a bucket that does not answer at start. */
   InvalidBlobStore: 'BATON_INVALID_BLOB_STORE',
+  /**
+   * A database opened without upgrading (by a command that only reads) lacks migrations this version
+   * of Baton has: details.missing lists them. Nothing was written; upgrade it by starting a worker or
+   * server of this version on it first, or read it with the version that wrote it.
+   */
+  DatabaseOutdated: 'BATON_DATABASE_OUTDATED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -76,6 +76,23 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The migrations of `migrations` a database whose applied versions are `applied` lacks; none missing
+ * returns. Otherwise BATON_DATABASE_OUTDATED, for a store opened without upgrading: nothing was
+ * written, and the message says how to go on.
+ */
+export function assertMigrated(migrations: readonly Migration[], applied: ReadonlySet<number>, where: string): void {
+  const missing = migrations.filter((m) => !applied.has(m.version)).map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
+  if (missing.length === 0) return;
+  throw new BatonError(
+    ErrorCode.DatabaseOutdated,
+    applied.size === 0
+      ? `${where} holds no Baton database, and it was opened to be read only: nothing was written. Check the path or schema.`
+      : `${where} was written by an earlier version of Baton: it lacks ${missing.length} migration${missing.length === 1 ? '' : 's'} of this version (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), and it was opened to be read only, so nothing was written. Start a worker or server of this version on it first to upgrade it, or use the version that wrote it.`,
+    { retryable: false, details: { missing } },
+  );
+}
+
 /** The numbered migrations (NNNN_name.sql) in `dir`, in order. */
 export function loadMigrations(dir: string): Migration[] {
   return readdirSync(dir)

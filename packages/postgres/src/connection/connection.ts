@@ -3,7 +3,7 @@
  * deployment's schema, its statements and transactions (each failure a store error), and the hints a
  * committed change gives this process's listeners and, over NOTIFY, every other process.
  */
-import { BatonError, ErrorCode } from '@baton/core';
+import { BatonError, ErrorCode, hasErrorCode } from '@baton/core';
 import type { StoreHint } from '@baton/core/store-kit';
 import type pg from 'pg';
 import { NoticeListener, channelName, noticesFor } from './notifications.js';
@@ -66,7 +66,8 @@ export class PostgresConnection {
   initialize(setUp: () => Promise<void>): Promise<void> {
     this.#initialized ??= setUp().catch((error: unknown) => {
       this.#initialized = undefined;
-      throw storeError('init', error);
+      // A refusal that says what to do (an outdated schema opened to be read only) stays as it is.
+      throw hasErrorCode(error, ErrorCode.DatabaseOutdated) ? error : storeError('init', error);
     });
     return this.#initialized;
   }

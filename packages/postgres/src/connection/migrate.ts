@@ -3,7 +3,7 @@
  * A migration names the functions it (re)defines with `-- @function <name>` lines, expanded from
  * functions/<name>.sql as it is loaded (see function-directives.ts).
  */
-import { loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
+import { assertMigrated, loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { FUNCTIONS_DIR, expandFunctionDirectives } from './function-directives.js';
@@ -40,6 +40,14 @@ export async function migrate(client: pg.PoolClient, schema: string, now: number
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`baton:migrate:${schema}`]);
   }
   return applied;
+}
+
+/** Checks, writing nothing, that the schema has every migration (BATON_DATABASE_OUTDATED otherwise). */
+export async function assertUpToDate(client: pg.PoolClient, schema: string, migrations = loadMigrations()): Promise<void> {
+  const table = `${quoteIdentifier(schema)}.baton_migrations`;
+  const exists = (await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [table])).rows[0]?.found;
+  const applied = exists == null ? [] : (await client.query<{ version: number }>(`SELECT version FROM ${table}`)).rows.map((r) => r.version);
+  assertMigrated(migrations, new Set(applied), `The PostgreSQL schema '${schema}'`);
 }
 
 /** A schema name as a quoted SQL identifier. */

@@ -1,5 +1,5 @@
 /** Numbered migrations (migrations/NNNN_name.sql), applied in order under SQLite's write lock. */
-import { loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
+import { assertMigrated, loadMigrations as readMigrations, type Migration } from '@baton/core/store-kit';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 
@@ -19,6 +19,13 @@ export function migrate(db: Database.Database, now: number, migrations = loadMig
     }
   }).immediate();
   return applied;
+}
+
+/** Checks, writing nothing, that the database has every migration (BATON_DATABASE_OUTDATED otherwise). */
+export function assertUpToDate(db: Database.Database, where: string, migrations = loadMigrations()): void {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'baton_migrations'").get();
+  const applied = table === undefined ? [] : (db.prepare('SELECT version FROM baton_migrations').all() as { version: number }[]).map((r) => r.version);
+  assertMigrated(migrations, new Set(applied), where);
 }
 
 /** This store's migrations, in order. */
