@@ -147,7 +147,8 @@ const RunSchema = z.object({
       signals: z.array(z.string()),
       children: z.array(z.string()),
       timers: z.record(z.string(), time),
-      pending: z.array(z.object({ seq: count, kind: entryKind, name: z.string() })).optional(),
+      pending: z.array(z.object({ seq: count, kind: entryKind, name: z.string(), since: time.optional() })).optional(),
+      since: time.optional(),
     })
     .optional(),
   claims: count,
