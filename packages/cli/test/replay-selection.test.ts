@@ -7,12 +7,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Engine, newApiKey, silentLogger, systemClock, type Clock, type RunStatus, type Store } from '@baton/core';
+import { Client, Engine, newApiKey, silentLogger, systemClock, type Clock, type RunStatus } from '@baton/core';
 import { startApiServer } from '@baton/server';
-import { PostgresStore } from '@baton/postgres';
-import { SqliteStore } from '@baton/sqlite';
-import { POSTGRES_URL, freshSchema, runPostgresTests } from '../../postgres/test/test-database.js';
 import { FIXTURES, batonInProcess as cli, tempDir, waitFor, type CliResult } from './helpers.js';
+import { dbTargets, type DbTarget } from './support/db-targets.js';
 import { ordered } from './fixtures/replay/ordered.js';
 
 const dir = tempDir();
@@ -21,24 +19,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ORDERED = join(FIXTURES, 'replay', 'ordered.ts');
 const HOUR = 3_600_000;
 
-interface Target {
-  name: string;
-  db: string;
-  open(): Store;
-}
-
-function targets(): Target[] {
-  const sqlitePath = join(dir, 'selection.db');
-  const list: Target[] = [{ name: 'SQLite', db: sqlitePath, open: () => new SqliteStore({ path: sqlitePath }) }];
-  if (runPostgresTests('the baton replay selection tests')) {
-    const schema = freshSchema();
-    list.push({
-      name: 'PostgreSQL',
-      db: `${POSTGRES_URL}?schema=${schema}`,
-      open: () => new PostgresStore({ connectionString: POSTGRES_URL, schema, maxConnections: 4 }),
-    });
-  }
-  return list;
+function targets(): DbTarget[] {
+  return dbTargets(dir, 'selection.db', 'the baton replay selection tests');
 }
 
 interface Checked {

@@ -9,12 +9,10 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, newApiKey, silentLogger, type Store } from '@baton/core';
-import { PostgresStore } from '@baton/postgres';
-import { SqliteStore } from '@baton/sqlite';
 import { startApiServer, type ApiServer } from '@baton/server';
-import { POSTGRES_URL, freshSchema, runPostgresTests } from '../../postgres/test/test-database.js';
 import { loadWorkflows } from '../src/load-workflows.js';
 import { FIXTURES, baton, batonInProcess, tempDir, waitFor, type CliResult } from './helpers.js';
+import { dbTargets, type DbTarget } from './support/db-targets.js';
 import { approval } from './fixtures/replay/approval.js';
 
 // The executable's module loader maps the workflows' lines through their source maps; so does this process.
@@ -27,24 +25,8 @@ const F = join(FIXTURES, 'replay');
 const V1 = join(F, 'v1.ts');
 const FLOW = join(F, 'flow.yaml');
 
-interface Target {
-  name: string;
-  db: string;
-  open(): Store;
-}
-
-function targets(): Target[] {
-  const sqlitePath = join(dir, 'replay.db');
-  const list: Target[] = [{ name: 'SQLite', db: sqlitePath, open: () => new SqliteStore({ path: sqlitePath }) }];
-  if (runPostgresTests('the baton replay tests')) {
-    const schema = freshSchema();
-    list.push({
-      name: 'PostgreSQL',
-      db: `${POSTGRES_URL}?schema=${schema}`,
-      open: () => new PostgresStore({ connectionString: POSTGRES_URL, schema, maxConnections: 4 }),
-    });
-  }
-  return list;
+function targets(): DbTarget[] {
+  return dbTargets(dir, 'replay.db', 'the baton replay tests');
 }
 
 interface Verdicts {
