@@ -68,8 +68,9 @@ describe('S3 blob store: streaming, leftovers, deletes', () => {
     }
     const growth = peak - before;
     console.log(`S3 blob store: 100 MB written and read back, RSS growth ${(growth / 1024 / 1024).toFixed(1)} MB`);
-    // Parts in flight (3 × 5 MiB) and the SDK's buffers, far from the 100 MB a buffered copy would need.
-    expect(growth).toBeLessThan(60 * 1024 * 1024);
+    // Parts in flight (3 × 5 MiB), the SDK's buffers and garbage not yet collected (RSS measured 26 to
+    // 60 MB here): under the 100 MB that one buffered copy of the value alone would add.
+    expect(growth).toBeLessThan(90 * 1024 * 1024);
   }, 120_000);
 
   it('leaves no object behind when a multipart upload fails part-way', async () => {
