@@ -34,6 +34,15 @@ export const RunIdParam = IdParam;
 /** The `{id}` path parameter of the schedule routes. */
 export const ScheduleIdParam = IdParam;
 
+/** The `{namespace}` path parameter of the per-namespace settings (quotas, policies, failure workflows). */
+export const NamespaceParam = z.object({
+  namespace: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'namespace', in: 'path' } }),
+});
+
 export const RunSchema = z
   .object({
     id: z.string(),

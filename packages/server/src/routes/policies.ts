@@ -11,15 +11,7 @@ import { AgentPolicy, Auditor, BatonError, markAudited, systemClock, type AgentP
 import { apiKeyOf } from '../acting.js';
 import { AuthErrorCode } from '../auth.js';
 import { ApiErrorCode, ErrorSchema, apiError } from '../errors.js';
-import { json } from '../schemas.js';
-
-const NamespaceParam = z.object({
-  namespace: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: 'namespace', in: 'path' } }),
-});
+import { json, NamespaceParam } from '../schemas.js';
 
 const PolicyName = z.string().min(1).max(200);
 

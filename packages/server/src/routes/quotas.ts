@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import { apiKeyOf } from '../acting.js';
 import { AuthErrorCode } from '../auth.js';
 import { ApiErrorCode, ErrorSchema } from '../errors.js';
-import { json, jsonBody } from '../schemas.js';
+import { json, jsonBody, NamespaceParam } from '../schemas.js';
 
 /** The namespace whose admins manage every namespace's quotas. */
 export const OPERATORS_NAMESPACE = 'default';
@@ -35,14 +35,6 @@ const QuotaLimits = z
   })
   .strict()
   .openapi('NamespaceQuotaLimits');
-
-const NamespaceParam = z.object({
-  namespace: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: 'namespace', in: 'path' } }),
-});
 
 function quotaJson(quota: NamespaceQuota): z.infer<typeof QuotaSchema> {
   return { ...quota, updatedAt: new Date(quota.updatedAt).toISOString() };

@@ -9,8 +9,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { MAX_REVIEW_NOTE, type Client, type FailureWorkflowSetting, type RunReview } from '@baton/core';
-import { Name, RunIdParam, RunSchema, errorResponses, json } from '../schemas.js';
-import { runJson } from './runs.js';
+import { errorResponses, json, Name, NamespaceParam, RunIdParam, RunSchema } from '../schemas.js';
+import { runsPageJson } from './runs.js';
 
 export const RunReviewSchema = z
   .object({
@@ -24,14 +24,6 @@ export const RunReviewSchema = z
 export const FailureWorkflowSchema = z
   .object({ namespace: z.string(), workflow: z.string(), updatedAt: z.string() })
   .openapi('FailureWorkflow', { description: "The workflow started with each failure of a namespace's runs" });
-
-const NamespaceParam = z.object({
-  namespace: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: 'namespace', in: 'path' } }),
-});
 
 function reviewJson(review: RunReview): z.infer<typeof RunReviewSchema> {
   return {
@@ -73,7 +65,7 @@ export function registerReviewRoutes(app: OpenAPIHono, acting: (c: Context) => C
         ...(q.limit === undefined ? {} : { limit: q.limit }),
         ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
       });
-      return c.json({ runs: page.runs.map(runJson), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) }, 200);
+      return c.json(runsPageJson(page), 200);
     },
   );
 

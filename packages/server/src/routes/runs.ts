@@ -26,6 +26,11 @@ export function runJson(run: RunInfo): z.infer<typeof RunSchema> {
   return out as z.infer<typeof RunSchema>;
 }
 
+/** A page of runs as the API answers it: the runs, and the cursor of the next page when there is one. */
+export function runsPageJson(page: { runs: RunInfo[]; nextCursor?: string }): { runs: z.infer<typeof RunSchema>[]; nextCursor?: string } {
+  return { runs: page.runs.map(runJson), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+}
+
 /** A journal entry as the API shows it, likewise. */
 function entryJson(entry: JournalEntryInfo): z.infer<typeof JournalEntrySchema> {
   const out: Record<string, unknown> = { ...entry, startedAt: entry.startedAt.toISOString(), endedAt: entry.endedAt.toISOString() };
@@ -116,7 +121,7 @@ export function registerRunRoutes(app: OpenAPIHono, acting: (c: Context) => Clie
         ...(q.limit === undefined ? {} : { limit: q.limit }),
         ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
       });
-      return c.json({ runs: page.runs.map(runJson), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) }, 200);
+      return c.json(runsPageJson(page), 200);
     },
   );
 
