@@ -157,7 +157,7 @@ export { POLICY_REFUSED_ACTION, runAgentPolicy, ensurePolicyAllows } from './gov
 export { CatalogKind } from './store/workflow-catalog.js';
 export type { CatalogFilter, CatalogRegistration, CatalogWorkflow } from './store/workflow-catalog.js';
 export type { DefinitionFilter, DefinitionSummary, DefinitionVersion, DeployOutcome, NewDefinition, StoredDefinition } from './store/definition-store.js';
-export { DEFAULT_DEFINITION_NAMESPACE, definitionWorkflowNameIn } from './store/definition-store.js';
+export { DEFAULT_DEFINITION_NAMESPACE, definitionTenantOf, definitionWorkflowNameIn } from './store/definition-store.js';
 export { REDACTED, REPLAY_FILE_FORMAT, parseReplayFile, replayFileOf, replayInputOf, replayRun, workflowSource } from './replay/index.js';
 export type { ReplayFile, ReplayFileOptions, ReplayFileRun, ReplayInput, ReplayOptions, ReplayDivergence, ReplayEnd, ReplayResult } from './replay/index.js';
 export { checkReplayReport, REPLAY_TEXT_LIMITS, type ReplayReport } from './replay/replay-report.js';

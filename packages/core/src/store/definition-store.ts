@@ -28,6 +28,16 @@ export function definitionWorkflowNameIn(namespace: string, documentName: string
   return WORKFLOW_SAFE_NAMESPACE.test(namespace) ? `${namespace}:${documentName}` : undefined;
 }
 
+/**
+ * The tenant namespace a definition's workflow name carries (`team-a` for `team-a:shop.order`), or
+ * undefined for a name of the default namespace: the inverse of definitionWorkflowNameIn (a
+ * document's own name never holds ':').
+ */
+export function definitionTenantOf(workflowName: string): string | undefined {
+  const colon = workflowName.indexOf(':');
+  return colon > 0 ? workflowName.slice(0, colon) : undefined;
+}
+
 /** A definition to deploy, as the deploying process has read and validated it. */
 export interface NewDefinition {
   /** The Baton workflow it runs as: `<document namespace>.<name>`, prefixed `<tenant namespace>:` outside 'default' (definitionWorkflowNameIn). */

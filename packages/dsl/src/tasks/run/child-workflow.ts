@@ -5,7 +5,7 @@
  * output is the task's. A child that fails faults the task: a definition child's DSL error as it
  * was raised, any other failure as a runtime error naming the child run.
  */
-import { errorMessage, hasErrorCode, type AnyWorkflow } from '@baton/core';
+import { definitionTenantOf, errorMessage, hasErrorCode, type AnyWorkflow } from '@baton/core';
 import { faultOf } from '../../runtime/faults.js';
 import type { RunFrame, TaskSite } from '../executor.js';
 import { standardFault, WorkflowFault } from '../../runtime/workflow-fault.js';
@@ -18,7 +18,7 @@ import { standardFault, WorkflowFault } from '../../runtime/workflow-fault.js';
  */
 export function resolveChild(frame: RunFrame, site: TaskSite, name: string, version: string | undefined): AnyWorkflow {
   const resolve = frame.options.resolveWorkflow;
-  const tenant = tenantOf(frame.ctx.workflow);
+  const tenant = definitionTenantOf(frame.ctx.workflow);
   const found = (tenant === undefined || name.includes(':') ? undefined : resolve?.(`${tenant}:${name}`, version)) ?? resolve?.(name, version);
   if (found !== undefined) return found;
   const which = `'${name}'${version === undefined ? '' : ` version ${version}`}`;
@@ -29,12 +29,6 @@ export function resolveChild(frame: RunFrame, site: TaskSite, name: string, vers
   throw standardFault('configuration', `The workflow ${which} cannot be run: ${why}. Register it (a TypeScript workflow or a definition) with the worker.`, {
     instance: site.reference,
   });
-}
-
-/** The tenant namespace a definition's workflow name carries (`team-a:shop.order`), if any: document names never hold ':'. */
-function tenantOf(workflowName: string): string | undefined {
-  const colon = workflowName.indexOf(':');
-  return colon > 0 ? workflowName.slice(0, colon) : undefined;
 }
 
 /** Runs `workflow` as a child run on `input` and gives its output; `wait: false` starts it and gives undefined at once. */
