@@ -14,6 +14,7 @@ import {
   describeIssues,
   errorMessage,
   type AlertsFile,
+  type Client,
   type Logger,
   type Notifier,
   type Store,
@@ -64,6 +65,12 @@ export interface ProcessAlerts {
   /** Loads the file's rules and starts evaluating (once the process's store and client are up). */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Emits an alert's event through the client, in the namespace of the rule that fired (`client()` is read at each emit). */
+export function alertEmitter(client: () => Client): EmitEvent {
+  return (type, data, { namespace, ...options }) =>
+    (namespace === undefined ? client() : client().as({ id: 'alerts', namespace })).events.emit(type, data, options);
 }
 
 /** The notifier and evaluator of a process started with --alerts. */

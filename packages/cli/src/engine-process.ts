@@ -17,7 +17,7 @@ import { openStore, simulationStore } from './store.js';
 import { blobSettings, describeBlobs } from './blob-store.js';
 import { StoreBackend } from './backend/store-backend.js';
 import { startTracing } from './tracing.js';
-import { processAlerts } from './alerts-options.js';
+import { alertEmitter, processAlerts } from './alerts-options.js';
 
 export interface EngineProcessOptions {
   dbPath: string;
@@ -62,16 +62,7 @@ export async function runEngineProcess(options: EngineProcessOptions): Promise<n
     const planner = options.loaded.workflows.some((w) => w.name === PLANNER_WORKFLOW)
       ? []
       : [plannerWorkflow({ catalog: () => catalogFromStore(store, { workflows: engine.workflows }) })];
-    const alerts =
-      options.alerts === undefined
-        ? undefined
-        : processAlerts(options.alerts, {
-            store,
-            logger,
-            // An alert's event goes to the event log of the namespace its rule watches.
-            emit: (type, data, { namespace, ...emitOptions }) =>
-              (namespace === undefined ? engine.client : engine.client.as({ id: 'alerts', namespace })).events.emit(type, data, emitOptions),
-          });
+    const alerts = options.alerts === undefined ? undefined : processAlerts(options.alerts, { store, logger, emit: alertEmitter(() => engine.client) });
     const engine: Engine = new Engine({
       store,
       workflows: [...options.loaded.workflows, ...planner],

@@ -4,7 +4,7 @@ import { createJsonSchemaValidator, logUnexpectedErrors, startApiServer } from '
 import { apiAddress, commonOptions, databasePath, defineCommand, displayDatabase, workflowsPath } from '../command.js';
 import { a2aLine, listenForStop, webhookLines } from '../engine-process.js';
 import { A2A_HELP, a2aFlags, a2aOptions } from '../a2a-options.js';
-import { ALERTS_HELP, alertsFlags, processAlerts, readAlertsFile } from '../alerts-options.js';
+import { ALERTS_HELP, alertsFlags, alertEmitter, processAlerts, readAlertsFile } from '../alerts-options.js';
 import { dashboardOption } from '../dashboard.js';
 import { loadWorkflows } from '../load-workflows.js';
 import { jsonLogger } from '../logging.js';
@@ -61,16 +61,7 @@ ${BLOBS_HELP}
       // Signals and inputs over the blob threshold go to the deployment's blob store, as workers' payloads do.
       const codec = new PayloadCodec(blobs);
       const client = new Client({ store, workflows, codec, jsonSchemaValidator: createJsonSchemaValidator() });
-      const alerts =
-        alertsFile === undefined
-          ? undefined
-          : processAlerts(alertsFile, {
-              store,
-              logger,
-              // An alert's event goes to the event log of the namespace its rule watches.
-              emit: (type, data, { namespace, ...options }) =>
-                (namespace === undefined ? client : client.as({ id: 'alerts', namespace })).events.emit(type, data, options),
-            });
+      const alerts = alertsFile === undefined ? undefined : processAlerts(alertsFile, { store, logger, emit: alertEmitter(() => client) });
       await alerts?.start();
       const dashboard = dashboardOption();
       const api = await startApiServer({
